@@ -1,0 +1,1 @@
+//! Measurements (levels, centroid, pitch, loop seam) and A-F grades. Background thread.

@@ -1,0 +1,42 @@
+//! The engine's error type: each variant names what went wrong and, where it concerns a file, which one.
+
+use std::path::PathBuf;
+
+/// Everything the background (non-real-time) side of the engine can fail with.
+///
+/// Audio-thread code never returns errors: when it cannot play, it outputs silence.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be opened or read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is empty (zero bytes).
+    #[error("{path}: file is empty")]
+    Empty { path: PathBuf },
+    /// The container or codec is not one afterglow decodes, or the bytes are not audio at all.
+    #[error("{path}: not a supported audio file: {reason}")]
+    Unsupported { path: PathBuf, reason: String },
+    /// The file is audio but damaged: truncated, a header that lies, a corrupt packet.
+    #[error("{path}: damaged audio: {reason}")]
+    Corrupt { path: PathBuf, reason: String },
+    /// The stream's parameters make no sense (zero sample rate, zero or too many channels, ...).
+    #[error("{path}: invalid stream: {reason}")]
+    InvalidStream { path: PathBuf, reason: String },
+    /// The audio decoded, but there is nothing usable in it (silence, too short, ...).
+    #[error("{path}: unusable audio: {reason}")]
+    Unusable { path: PathBuf, reason: String },
+    /// A setting is out of its allowed range.
+    #[error("invalid setting `{key}` = {value}: {expected}")]
+    InvalidSetting {
+        key: String,
+        value: String,
+        expected: String,
+    },
+}
+
+/// The engine's result alias.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,1 @@
+//! Stable-region (pad) search, ranking, seam search and loops; noisy-region (hiss) search. Background thread.

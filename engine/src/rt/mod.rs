@@ -1,0 +1,1 @@
+//! Real-time helpers: smoothers, RNG streams, window tables, denormal guard. Audio thread.

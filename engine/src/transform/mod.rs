@@ -1,0 +1,1 @@
+//! Offline transforms: phase-vocoder stretch, pitch shift, filters, envelopes, normalisation. Background thread.

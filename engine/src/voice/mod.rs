@@ -1,0 +1,1 @@
+//! Grains, the grain pool, cloud and hiss voices, biquads. Audio thread.

@@ -1,0 +1,3 @@
+//! The `afterglow` command line.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! Afterglow as a CLAP/VST3 instrument.
