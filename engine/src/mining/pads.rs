@@ -1,0 +1,208 @@
+//! Pad mining: sliding windows over one analysis pass, gated on level, onset rate, tonality,
+//! DC, crest and clipping, ranked by stability, several target durations, at most N per file,
+//! no two overlapping by more than a set fraction.
+
+use super::looping::LoopConfig;
+use super::setting::{check_above, check_ordered, check_range, invalid};
+use super::windows::{select_round_robin, window_lengths_samples, window_starts, window_stats, WindowStats};
+use super::Region;
+use crate::analysis::Analysis;
+use crate::Result;
+
+/// The `[pad_miner]` settings (key names follow the original tool's `pad_miner` section).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PadMinerConfig {
+    /// Quietest window level accepted, dBFS (-120..=0).
+    pub min_rms_db: f32,
+    /// Loudest window level accepted, dBFS (-120..=0). The original's -10 rejected most
+    /// mastered music; -6 keeps it while rejecting brick-walled material.
+    pub max_rms_db: f32,
+    /// Most onsets per second accepted inside a window (and the material its loop fades in),
+    /// 0..=50. Busy material (a drum loop gives 4 or more) is rejected.
+    #[serde(alias = "max_onset_rate_per_second")]
+    pub max_onset_rate_per_sec: f32,
+    /// Highest mean spectral flatness accepted, 0..1 (power-spectrum flatness: white noise is
+    /// about 0.56, tonal pads stay below 0.05).
+    pub spectral_flatness_threshold: f32,
+    /// Largest |mean DC offset| accepted, linear (0..=1).
+    pub max_dc_offset: f32,
+    /// Largest window crest factor (largest peak / RMS) accepted, linear (1..=100).
+    pub max_crest_factor: f32,
+    /// Largest mean fraction of clipped samples accepted, 0..=1.
+    pub max_clip_ratio: f32,
+    /// Shortest pad, seconds: used when the source is too short for every target duration.
+    pub min_duration_sec: f32,
+    /// Longest pad, seconds.
+    pub max_duration_sec: f32,
+    /// Pad lengths searched, seconds, each within min_duration_sec..=max_duration_sec.
+    pub target_durations_sec: Vec<f32>,
+    /// Most pads kept per source (0..=1000).
+    pub max_candidates_per_file: usize,
+    /// Step between window starts, seconds (0.01..=60).
+    pub window_hop_sec: f32,
+    /// Largest share of the shorter of two kept pads they may have in common, 0..=1.
+    pub max_overlap_ratio: f32,
+    /// Loop cross-fade, ms (1..=2000); the legacy key `crossfade_ms` is accepted too.
+    #[serde(alias = "crossfade_ms")]
+    pub loop_crossfade_ms: f32,
+    /// How far the loop length may move to find the best seam, ms (0..=500).
+    pub seam_search_ms: f32,
+    /// Window compared when searching the seam, ms (5..=500).
+    pub seam_match_ms: f32,
+}
+
+impl Default for PadMinerConfig {
+    fn default() -> Self {
+        let looping = LoopConfig::default();
+        Self {
+            min_rms_db: -40.0,
+            max_rms_db: -6.0,
+            max_onset_rate_per_sec: 1.0,
+            spectral_flatness_threshold: 0.3,
+            max_dc_offset: 0.05,
+            max_crest_factor: 8.0,
+            max_clip_ratio: 0.001,
+            min_duration_sec: 1.0,
+            max_duration_sec: 12.0,
+            target_durations_sec: vec![2.0, 4.0],
+            max_candidates_per_file: 3,
+            window_hop_sec: 0.5,
+            max_overlap_ratio: 0.5,
+            loop_crossfade_ms: looping.crossfade_ms,
+            seam_search_ms: looping.seam_search_ms,
+            seam_match_ms: looping.seam_match_ms,
+        }
+    }
+}
+
+impl PadMinerConfig {
+    /// Checks every key, naming the first bad one (as `pad_miner.<key>`), its value and the
+    /// allowed range.
+    pub fn validate(&self) -> Result<()> {
+        let key = |k: &str| format!("pad_miner.{k}");
+        check_range(&key("min_rms_db"), self.min_rms_db, -120.0, 0.0)?;
+        check_range(&key("max_rms_db"), self.max_rms_db, -120.0, 0.0)?;
+        check_ordered(&key("min_rms_db"), self.min_rms_db, &key("max_rms_db"), self.max_rms_db)?;
+        check_range(&key("max_onset_rate_per_sec"), self.max_onset_rate_per_sec, 0.0, 50.0)?;
+        check_range(&key("spectral_flatness_threshold"), self.spectral_flatness_threshold, 0.0, 1.0)?;
+        check_range(&key("max_dc_offset"), self.max_dc_offset, 0.0, 1.0)?;
+        check_range(&key("max_crest_factor"), self.max_crest_factor, 1.0, 100.0)?;
+        check_range(&key("max_clip_ratio"), self.max_clip_ratio, 0.0, 1.0)?;
+        check_above(&key("min_duration_sec"), self.min_duration_sec, 0.0, 600.0)?;
+        check_above(&key("max_duration_sec"), self.max_duration_sec, 0.0, 600.0)?;
+        check_ordered(&key("min_duration_sec"), self.min_duration_sec, &key("max_duration_sec"), self.max_duration_sec)?;
+        if self.target_durations_sec.is_empty() {
+            return Err(invalid(&key("target_durations_sec"), "[]", "expected at least one duration".into()));
+        }
+        for &d in &self.target_durations_sec {
+            check_range(&key("target_durations_sec"), d, self.min_duration_sec, self.max_duration_sec)?;
+        }
+        if self.max_candidates_per_file > 1000 {
+            return Err(invalid(
+                &key("max_candidates_per_file"),
+                self.max_candidates_per_file,
+                "expected a count from 0 to 1000".into(),
+            ));
+        }
+        check_range(&key("window_hop_sec"), self.window_hop_sec, 0.01, 60.0)?;
+        check_range(&key("max_overlap_ratio"), self.max_overlap_ratio, 0.0, 1.0)?;
+        self.loop_config().validate().map_err(|e| match e {
+            crate::Error::InvalidSetting { key: k, value, expected } => crate::Error::InvalidSetting {
+                key: key(if k == "crossfade_ms" { "loop_crossfade_ms" } else { &k }),
+                value,
+                expected,
+            },
+            other => other,
+        })
+    }
+
+    /// The loop settings of this section, for [`super::make_loop`].
+    pub fn loop_config(&self) -> LoopConfig {
+        LoopConfig {
+            crossfade_ms: self.loop_crossfade_ms,
+            seam_search_ms: self.seam_search_ms,
+            seam_match_ms: self.seam_match_ms,
+        }
+    }
+}
+
+/// Finds up to `config.max_candidates_per_file` stable, tonal regions, best first.
+///
+/// Every window (each target duration, every `window_hop_sec`) also covers the source material
+/// its loop will fade in after its end, and must pass every gate; survivors are ranked by
+/// [`stability_score`] and picked in turns across durations so that no two share more than
+/// `max_overlap_ratio` of the shorter. An invalid config (see [`PadMinerConfig::validate`])
+/// finds nothing. Not realtime-safe: allocates.
+pub fn find_pads(analysis: &Analysis, config: &PadMinerConfig) -> Vec<Region> {
+    if config.validate().is_err() || analysis.num_frames() == 0 {
+        return Vec::new();
+    }
+    let sr = analysis.sample_rate_hz;
+    let tail = config.loop_config().tail_samples(sr);
+    let usable = analysis.num_samples.saturating_sub(tail);
+    let lengths = window_lengths_samples(
+        &config.target_durations_sec,
+        config.min_duration_sec,
+        config.max_duration_sec,
+        usable,
+        sr,
+    );
+    let hop = ((config.window_hop_sec * sr as f32).round() as usize).max(1);
+    let flux_scale = file_flux_scale(analysis, config.min_rms_db);
+    let per_length = lengths
+        .iter()
+        .map(|&len| {
+            window_starts(analysis.num_samples, len + tail, hop)
+                .filter_map(|start| {
+                    let stats = window_stats(analysis, start, len + tail)?;
+                    passes_gates(&stats, config).then(|| Region {
+                        start_sample: start,
+                        len_samples: len,
+                        score: stability_score(&stats, flux_scale, config.spectral_flatness_threshold),
+                        rms_db: stats.rms_db,
+                        onset_rate_per_sec: stats.onset_rate_per_sec,
+                        flatness: stats.flatness,
+                        centroid_hz: stats.centroid_hz,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    select_round_robin(per_length, config.max_candidates_per_file, config.max_overlap_ratio)
+}
+
+fn passes_gates(s: &WindowStats, c: &PadMinerConfig) -> bool {
+    (c.min_rms_db..=c.max_rms_db).contains(&s.rms_db)
+        && s.onset_rate_per_sec <= c.max_onset_rate_per_sec
+        && s.flatness <= c.spectral_flatness_threshold
+        && s.dc_abs <= c.max_dc_offset
+        && s.crest <= c.max_crest_factor
+        && s.clip_ratio <= c.max_clip_ratio
+}
+
+/// Stability in 0..1: the product of a level term (frame-level spread, 3 dB halves it), a flux
+/// term (spread of onset strength against the file's typical flux: equal spread halves it) and
+/// a tonality term (1 for a pure tone, 0 at the flatness threshold).
+pub(crate) fn stability_score(s: &WindowStats, flux_scale: f32, flatness_threshold: f32) -> f32 {
+    let level = 1.0 / (1.0 + s.rms_std_db / 3.0);
+    let flux = 1.0 / (1.0 + s.flux_std / flux_scale.max(1e-9));
+    let tonal = (1.0 - s.flatness / flatness_threshold.max(1e-6)).clamp(0.0, 1.0);
+    level * flux * tonal
+}
+
+/// The median onset-strength flux over the file's frames louder than `min_rms_db` (the scale
+/// flux spreads are judged against), floored at a quarter of their mean so a file of near-zero
+/// flux does not turn rounding noise into instability.
+fn file_flux_scale(analysis: &Analysis, min_rms_db: f32) -> f32 {
+    let f = &analysis.features;
+    let mut loud: Vec<f32> =
+        f.flux.iter().zip(&f.rms_db).filter(|&(_, &db)| db >= min_rms_db).map(|(&flux, _)| flux).collect();
+    if loud.is_empty() {
+        return 1.0;
+    }
+    let mean = loud.iter().sum::<f32>() / loud.len() as f32;
+    let mid = loud.len() / 2;
+    let median = *loud.select_nth_unstable_by(mid, f32::total_cmp).1;
+    median.max(0.25 * mean).max(1e-6)
+}

@@ -1,0 +1,50 @@
+//! `Region`: a mined stretch of a source, in samples, with the window statistics it was chosen on.
+
+/// A stretch of a source chosen by a miner, in samples of the analysed signal.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Region {
+    /// First sample of the region.
+    pub start_sample: usize,
+    /// Length of the region, samples (> 0).
+    pub len_samples: usize,
+    /// Ranking score of the miner that found it, 0..1 (higher is better).
+    pub score: f32,
+    /// Mean level over the region (power average of frame RMS), dBFS.
+    pub rms_db: f32,
+    /// Onsets per second inside the region (and the material the loop crossfade will use).
+    pub onset_rate_per_sec: f32,
+    /// Mean spectral flatness, 0..1 (0 tonal, 1 white noise).
+    pub flatness: f32,
+    /// Mean spectral centroid, Hz.
+    pub centroid_hz: f32,
+}
+
+impl Region {
+    /// One past the last sample.
+    pub fn end_sample(&self) -> usize {
+        self.start_sample + self.len_samples
+    }
+
+    /// Samples shared with `other`.
+    pub fn overlap_samples(&self, other: &Region) -> usize {
+        let start = self.start_sample.max(other.start_sample);
+        let end = self.end_sample().min(other.end_sample());
+        end.saturating_sub(start)
+    }
+
+    /// Shared samples as a fraction of the shorter region, 0..1.
+    pub fn overlap_ratio(&self, other: &Region) -> f32 {
+        let shorter = self.len_samples.min(other.len_samples).max(1);
+        self.overlap_samples(other) as f32 / shorter as f32
+    }
+
+    /// Start in seconds at `sample_rate_hz`.
+    pub fn start_sec(&self, sample_rate_hz: u32) -> f64 {
+        self.start_sample as f64 / f64::from(sample_rate_hz.max(1))
+    }
+
+    /// Duration in seconds at `sample_rate_hz`.
+    pub fn duration_sec(&self, sample_rate_hz: u32) -> f64 {
+        self.len_samples as f64 / f64::from(sample_rate_hz.max(1))
+    }
+}

@@ -1,0 +1,167 @@
+//! Sliding-window statistics over an analysis' frame features, and the non-overlapping
+//! round-robin selection the pad and hiss miners share.
+
+use super::Region;
+use crate::analysis::Analysis;
+
+/// Statistics of the frames whose centres fall inside a span of samples.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct WindowStats {
+    /// Power-mean level, dBFS.
+    pub rms_db: f32,
+    /// Standard deviation of the frame levels, dB.
+    pub rms_std_db: f32,
+    /// Onsets per second over the span.
+    pub onset_rate_per_sec: f32,
+    /// Mean spectral flatness, 0..1.
+    pub flatness: f32,
+    /// Mean spectral centroid, Hz.
+    pub centroid_hz: f32,
+    /// |mean of the frame DC offsets|, linear.
+    pub dc_abs: f32,
+    /// Largest frame peak over the power-mean RMS, linear.
+    pub crest: f32,
+    /// Mean fraction of clipped samples, 0..1.
+    pub clip_ratio: f32,
+    /// Mean onset-strength flux.
+    pub flux_mean: f32,
+    /// Standard deviation of the onset-strength flux.
+    pub flux_std: f32,
+}
+
+/// Statistics of the frames centred in samples `start_sample .. start_sample + len_samples`;
+/// `None` when no frame is centred there.
+pub(crate) fn window_stats(analysis: &Analysis, start_sample: usize, len_samples: usize) -> Option<WindowStats> {
+    let hop = analysis.config.hop_size.max(1);
+    let half_fft = analysis.config.fft_size / 2;
+    let first_centre_frame = |sample: usize| sample.saturating_sub(half_fft).div_ceil(hop);
+    let num_frames = analysis.num_frames();
+    let lo = first_centre_frame(start_sample).min(num_frames);
+    let end_sample = start_sample + len_samples;
+    let hi = if end_sample > half_fft { first_centre_frame(end_sample).min(num_frames) } else { 0 };
+    if hi <= lo {
+        return None;
+    }
+    let f = &analysis.features;
+    let n = (hi - lo) as f32;
+    let mean = |v: &[f32]| v[lo..hi].iter().sum::<f32>() / n;
+    let std = |v: &[f32], m: f32| (v[lo..hi].iter().map(|x| (x - m) * (x - m)).sum::<f32>() / n).sqrt();
+
+    let power_mean = f.rms_db[lo..hi].iter().map(|db| 10f32.powf(db / 10.0)).sum::<f32>() / n;
+    let rms_lin = power_mean.sqrt();
+    let rms_db = 10.0 * power_mean.max(1e-12).log10();
+    let mean_db = mean(&f.rms_db);
+    let peak = f.peak[lo..hi].iter().copied().fold(0.0f32, f32::max);
+    let flux_mean = mean(&f.flux);
+    let onsets_lo = analysis.onsets.partition_point(|&o| o < lo);
+    let onsets_hi = analysis.onsets.partition_point(|&o| o < hi);
+    let span_sec = len_samples as f32 / analysis.sample_rate_hz.max(1) as f32;
+    Some(WindowStats {
+        rms_db,
+        rms_std_db: std(&f.rms_db, mean_db),
+        onset_rate_per_sec: (onsets_hi - onsets_lo) as f32 / span_sec.max(1e-6),
+        flatness: mean(&f.flatness),
+        centroid_hz: mean(&f.centroid_hz),
+        dc_abs: mean(&f.dc).abs(),
+        crest: if rms_lin > 1e-9 { peak / rms_lin } else { 1.0 },
+        clip_ratio: mean(&f.clip_ratio),
+        flux_mean,
+        flux_std: std(&f.flux, flux_mean),
+    })
+}
+
+/// Window lengths in samples: each target duration that fits in `usable_samples`; when none
+/// fits, the longest window the source allows if it is at least `min_duration_sec`.
+pub(crate) fn window_lengths_samples(
+    targets_sec: &[f32],
+    min_duration_sec: f32,
+    max_duration_sec: f32,
+    usable_samples: usize,
+    sample_rate_hz: u32,
+) -> Vec<usize> {
+    let sr = sample_rate_hz as f32;
+    let mut lengths: Vec<usize> = targets_sec
+        .iter()
+        .map(|&d| (d * sr).round() as usize)
+        .filter(|&len| len > 0 && len <= usable_samples)
+        .collect();
+    if lengths.is_empty() {
+        let longest = usable_samples.min((max_duration_sec * sr) as usize);
+        if longest > 0 && longest as f32 >= min_duration_sec * sr {
+            lengths.push(longest);
+        }
+    }
+    lengths.sort_unstable_by(|a, b| b.cmp(a));
+    lengths.dedup();
+    lengths
+}
+
+/// Window starts every `hop_samples` such that `start + span_samples <= usable_samples`.
+pub(crate) fn window_starts(usable_samples: usize, span_samples: usize, hop_samples: usize) -> impl Iterator<Item = usize> {
+    let last = usable_samples.checked_sub(span_samples);
+    (0..).map(move |k| k * hop_samples.max(1)).take_while(move |&s| last.is_some_and(|last| s <= last))
+}
+
+/// Picks at most `max_count` regions, taking turns between the window lengths (longest first,
+/// each its best remaining candidate) so several durations come out, and never keeping two
+/// regions that share more than `max_overlap_ratio` of the shorter one. Best first overall.
+pub(crate) fn select_round_robin(mut per_length: Vec<Vec<Region>>, max_count: usize, max_overlap_ratio: f32) -> Vec<Region> {
+    for list in &mut per_length {
+        list.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start_sample.cmp(&b.start_sample)));
+        list.reverse(); // pop() takes the best.
+    }
+    let mut chosen: Vec<Region> = Vec::new();
+    while chosen.len() < max_count {
+        let mut picked_any = false;
+        for list in &mut per_length {
+            if chosen.len() >= max_count {
+                break;
+            }
+            while let Some(candidate) = list.pop() {
+                if chosen.iter().all(|c| c.overlap_ratio(&candidate) <= max_overlap_ratio) {
+                    chosen.push(candidate);
+                    picked_any = true;
+                    break;
+                }
+            }
+        }
+        if !picked_any {
+            break;
+        }
+    }
+    chosen.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start_sample.cmp(&b.start_sample)));
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(start_sample: usize, len_samples: usize, score: f32) -> Region {
+        Region { start_sample, len_samples, score, rms_db: -20.0, onset_rate_per_sec: 0.0, flatness: 0.0, centroid_hz: 0.0 }
+    }
+
+    #[test]
+    fn round_robin_respects_overlap_and_count() {
+        let long: Vec<Region> = (0..10).map(|k| region(k * 100, 400, 0.5 + k as f32 * 0.01)).collect();
+        let short: Vec<Region> = (0..20).map(|k| region(k * 50, 200, 0.9 - k as f32 * 0.01)).collect();
+        let chosen = select_round_robin(vec![long, short], 4, 0.5);
+        assert_eq!(chosen.len(), 4);
+        for (i, a) in chosen.iter().enumerate() {
+            for b in &chosen[i + 1..] {
+                assert!(a.overlap_ratio(b) <= 0.5, "{a:?} {b:?}");
+            }
+        }
+        assert!(chosen.iter().any(|r| r.len_samples == 400) && chosen.iter().any(|r| r.len_samples == 200));
+        assert!(chosen.windows(2).all(|w| w[0].score >= w[1].score));
+    }
+
+    #[test]
+    fn lengths_fall_back_to_what_fits() {
+        assert_eq!(window_lengths_samples(&[2.0, 4.0], 1.0, 10.0, 44_100 * 3, 44_100), vec![88_200]);
+        assert_eq!(window_lengths_samples(&[2.0, 4.0], 1.0, 10.0, 60_000, 44_100), vec![60_000]);
+        assert!(window_lengths_samples(&[2.0], 1.0, 10.0, 40_000, 44_100).is_empty());
+        assert_eq!(window_starts(10, 4, 3).collect::<Vec<_>>(), vec![0, 3, 6]);
+        assert_eq!(window_starts(3, 4, 3).count(), 0);
+    }
+}
