@@ -1,1 +1,17 @@
 //! Offline transforms: phase-vocoder stretch, pitch shift, filters, envelopes, normalisation. Background thread.
+
+mod envelope;
+mod filter;
+mod level;
+mod pitch;
+mod stretch;
+
+pub use envelope::{apply_swell, fade_in, fade_out, reverse, FadeShape, SwellEnvelope};
+pub use filter::{filter_variant, Edges, FilterSettings, FilterVariant};
+pub use level::{
+    amplitude_to_db, db_to_amplitude, normalize_peak, peak, remove_dc, MAX_SAFE_PEAK, SILENCE_DB,
+};
+pub use pitch::{pitch_shift, pitch_shift_channels, semitones_to_ratio, MAX_PITCH_SHIFT_SEMITONES};
+pub use stretch::{
+    time_stretch, PhaseVocoder, StretchConfig, MAX_STRETCH_FACTOR, MIN_STRETCH_FACTOR,
+};

@@ -1,0 +1,116 @@
+//! Levels: DC removal, peak normalisation to a target in dBFS, and the safe ceiling that keeps
+//! every sample below full scale after 16- or 24-bit rounding and dither.
+
+/// The largest peak afterglow writes, linear: four 16-bit steps below full scale. A sample at
+/// this level stays below 32767 after rounding plus triangular dither of at most +-1 step, and
+/// far below the 24-bit maximum, so no written sample sits at or above full scale (-0.0005 dBFS).
+pub const MAX_SAFE_PEAK: f32 = 1.0 - 4.0 / 32_768.0;
+
+/// Level reported for silence, dB.
+pub const SILENCE_DB: f32 = -120.0;
+
+/// A linear amplitude in dB (20 log10), floored at [`SILENCE_DB`].
+pub fn amplitude_to_db(amplitude: f32) -> f32 {
+    if amplitude > 0.0 { (20.0 * amplitude.log10()).max(SILENCE_DB) } else { SILENCE_DB }
+}
+
+/// A level in dB as a linear amplitude.
+pub fn db_to_amplitude(db: f32) -> f32 {
+    10f32.powf(db / 20.0)
+}
+
+/// Largest absolute finite sample over all channels, linear (0 for silence or no samples).
+pub fn peak(channels: &[Vec<f32>]) -> f32 {
+    channels
+        .iter()
+        .flatten()
+        .filter(|x| x.is_finite())
+        .fold(0.0f32, |m, x| m.max(x.abs()))
+}
+
+/// Subtracts each channel's mean, so its DC offset becomes zero. A constant offset is the same
+/// at both ends of a loop, so removing it keeps a seamless loop seamless. Non-finite samples are
+/// set to zero first. Returns the largest |mean| removed. Not realtime-safe: reads the whole file.
+pub fn remove_dc(channels: &mut [Vec<f32>]) -> f32 {
+    let mut largest = 0.0f32;
+    for ch in channels.iter_mut() {
+        zero_non_finite(ch);
+        if ch.is_empty() {
+            continue;
+        }
+        let mean = (ch.iter().map(|&x| f64::from(x)).sum::<f64>() / ch.len() as f64) as f32;
+        for x in ch.iter_mut() {
+            *x -= mean;
+        }
+        largest = largest.max(mean.abs());
+    }
+    largest
+}
+
+/// Scales all channels by one gain so the largest sample is `target_dbfs` (clamped to
+/// [`MAX_SAFE_PEAK`]), then clamps any sample float rounding pushed past that ceiling.
+/// Non-finite samples are set to zero first; silence stays silence. Returns the gain applied.
+pub fn normalize_peak(channels: &mut [Vec<f32>], target_dbfs: f32) -> f32 {
+    for ch in channels.iter_mut() {
+        zero_non_finite(ch);
+    }
+    let current = peak(channels);
+    if current <= 0.0 {
+        return 1.0;
+    }
+    let target = if target_dbfs.is_finite() { db_to_amplitude(target_dbfs).min(MAX_SAFE_PEAK) } else { MAX_SAFE_PEAK };
+    let gain = target / current;
+    for x in channels.iter_mut().flatten() {
+        *x = (*x * gain).clamp(-MAX_SAFE_PEAK, MAX_SAFE_PEAK);
+    }
+    gain
+}
+
+fn zero_non_finite(ch: &mut [f32]) {
+    for x in ch.iter_mut().filter(|x| !x.is_finite()) {
+        *x = 0.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn db_round_trip_and_floor() {
+        assert!((amplitude_to_db(0.5) + 6.0206).abs() < 1e-3);
+        assert!((db_to_amplitude(-6.0206) - 0.5).abs() < 1e-4);
+        assert_eq!(amplitude_to_db(0.0), SILENCE_DB);
+        assert_eq!(amplitude_to_db(1e-9), SILENCE_DB);
+    }
+
+    #[test]
+    fn normalise_reaches_target_and_respects_ceiling() {
+        let mut ch = vec![vec![0.01, -0.02, 0.005], vec![0.0, 0.015, f32::NAN]];
+        let gain = normalize_peak(&mut ch, -1.0);
+        assert!((peak(&ch) - db_to_amplitude(-1.0)).abs() < 1e-6);
+        assert!((gain - db_to_amplitude(-1.0) / 0.02).abs() < 1e-3);
+        assert_eq!(ch[1][2], 0.0);
+        normalize_peak(&mut ch, 3.0);
+        assert!(peak(&ch) <= MAX_SAFE_PEAK && peak(&ch) > MAX_SAFE_PEAK - 1e-6);
+        // Rounded to 16 bits, the loudest sample stays below full scale even with 1 LSB of dither.
+        assert!((MAX_SAFE_PEAK * 32_768.0).round() + 1.0 < 32_767.0);
+    }
+
+    #[test]
+    fn silence_stays_silent() {
+        let mut ch = vec![vec![0.0; 10]];
+        assert_eq!(normalize_peak(&mut ch, -1.0), 1.0);
+        assert!(ch[0].iter().all(|&x| x == 0.0));
+    }
+
+    #[test]
+    fn dc_is_removed() {
+        let mut ch = vec![vec![0.3, 0.5, 0.4], vec![-0.1, -0.1, -0.1]];
+        let removed = remove_dc(&mut ch);
+        assert!((removed - 0.4).abs() < 1e-6);
+        for c in &ch {
+            assert!(c.iter().sum::<f32>().abs() < 1e-6);
+        }
+    }
+}
