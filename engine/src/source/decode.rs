@@ -1,0 +1,314 @@
+//! Loading a source: symphonia demux + decode, streamed through the channel fold and the
+//! resampler into a [`SourceBuffer`] at [`ENGINE_SAMPLE_RATE_HZ`], with its [`Provenance`].
+
+use std::fs::File;
+use std::path::Path;
+
+use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
+use symphonia::core::errors::Error as SymphoniaError;
+use symphonia::core::formats::probe::Hint;
+use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
+
+use super::buffer::{Provenance, SourceBuffer};
+use super::fold::ChannelFold;
+use super::frames::PlanarFrames;
+use super::hash::hash_file;
+use super::resample::StreamResampler;
+use crate::{ENGINE_SAMPLE_RATE_HZ, Error, Result};
+
+/// Lowest and highest source sample rates accepted, Hz.
+pub const MIN_SOURCE_RATE_HZ: u32 = 8_000;
+pub const MAX_SOURCE_RATE_HZ: u32 = 192_000;
+/// Most channels a source may have (they fold to stereo).
+pub const MAX_SOURCE_CHANNELS: usize = 8;
+/// Above this share of non-finite samples a file is rejected rather than repaired.
+pub const MAX_NON_FINITE_RATIO: f64 = 0.01;
+/// Undecodable packets tolerated (skipped with a warning) before a file counts as corrupt.
+const MAX_BAD_PACKETS: usize = 8;
+
+/// Limits applied while loading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadOptions {
+    /// Longest accepted source, seconds (> 0). Decoding stops with [`Error::Unusable`] as soon
+    /// as this is passed, so a lying header or an endless stream cannot exhaust memory.
+    pub max_duration_sec: f64,
+    /// Shortest accepted source, seconds (>= 0).
+    pub min_duration_sec: f64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self { max_duration_sec: 3600.0, min_duration_sec: 0.25 }
+    }
+}
+
+impl LoadOptions {
+    /// Checks the ranges documented on the fields.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |key: &str, value: f64, expected: &str| Error::InvalidSetting {
+            key: key.to_string(),
+            value: value.to_string(),
+            expected: expected.to_string(),
+        };
+        if !(self.max_duration_sec.is_finite() && self.max_duration_sec > 0.0) {
+            return Err(bad("max_duration_sec", self.max_duration_sec, "a finite number of seconds > 0"));
+        }
+        if !(self.min_duration_sec.is_finite()
+            && self.min_duration_sec >= 0.0
+            && self.min_duration_sec <= self.max_duration_sec)
+        {
+            return Err(bad("min_duration_sec", self.min_duration_sec, "seconds in 0..=max_duration_sec"));
+        }
+        Ok(())
+    }
+}
+
+/// An opened, probed file: its demuxer, decoder and what the header says.
+struct OpenedSource {
+    reader: Box<dyn FormatReader>,
+    decoder: Box<dyn AudioDecoder>,
+    track_id: u32,
+    provenance: Provenance,
+    /// Frames the header promises, where it says.
+    claimed_frames: Option<u64>,
+    fold: ChannelFold,
+}
+
+/// Reads `path`'s header and decodes it: the audio at [`ENGINE_SAMPLE_RATE_HZ`], mono or
+/// stereo (more channels fold, see [`super::fold`]), with provenance. Not realtime-safe:
+/// allocates; run it on a background thread.
+pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
+    options.validate()?;
+    let mut source = open(path)?;
+    let rate_hz = source.provenance.original_sample_rate_hz;
+    let num_inputs = source.fold.num_inputs();
+    let max_frames = (options.max_duration_sec * f64::from(rate_hz)).ceil() as u64;
+
+    let mut resampler = StreamResampler::new(source.fold.num_outputs(), rate_hz, ENGINE_SAMPLE_RATE_HZ)
+        .map_err(|reason| invalid_stream(path, reason))?;
+    let mut out = PlanarFrames::new(source.fold.num_outputs());
+    let mut planes: Vec<Vec<f32>> = Vec::new();
+    let mut folded: Vec<Vec<f32>> = Vec::new();
+    let mut num_frames: u64 = 0;
+    let mut num_non_finite: u64 = 0;
+    let mut num_bad_packets = 0usize;
+    let mut peak_in = 0.0f32;
+
+    loop {
+        let packet = match source.reader.next_packet() {
+            Ok(Some(packet)) => packet,
+            Ok(None) => break,
+            // A chained stream (a second logical Ogg stream): keep the first one only.
+            Err(SymphoniaError::ResetRequired) => {
+                source.provenance.warnings.push("ignored a chained second stream".to_string());
+                break;
+            }
+            Err(e) => return Err(read_error(path, &e, num_frames)),
+        };
+        if packet.track_id != source.track_id {
+            continue;
+        }
+        let decoded = match source.decoder.decode(&packet) {
+            Ok(decoded) => decoded,
+            Err(SymphoniaError::DecodeError(reason)) => {
+                num_bad_packets += 1;
+                if num_bad_packets > MAX_BAD_PACKETS {
+                    return Err(corrupt(path, format!("more than {MAX_BAD_PACKETS} undecodable packets ({reason})")));
+                }
+                continue;
+            }
+            Err(e) => return Err(read_error(path, &e, num_frames)),
+        };
+        if decoded.spec().rate() != rate_hz || decoded.spec().channels().count() != num_inputs {
+            return Err(corrupt(path, "sample rate or channel count changes mid-stream".to_string()));
+        }
+        decoded.copy_to_vecs_planar::<f32>(&mut planes);
+        let block_frames = decoded.frames();
+        for plane in &mut planes {
+            plane.truncate(block_frames);
+            for x in plane.iter_mut() {
+                if x.is_finite() {
+                    peak_in = peak_in.max(x.abs());
+                } else {
+                    *x = 0.0;
+                    num_non_finite += 1;
+                }
+            }
+        }
+        num_frames += block_frames as u64;
+        if num_frames > max_frames {
+            return Err(unusable(path, format!("longer than the {} s limit", options.max_duration_sec)));
+        }
+        source.fold.fold(&planes, &mut folded);
+        resampler.push(&folded, block_frames, &mut out);
+    }
+    resampler.finish(&mut out);
+
+    let provenance = &mut source.provenance;
+    if num_bad_packets > 0 {
+        provenance.warnings.push(format!("skipped {num_bad_packets} undecodable packets"));
+    }
+    if let Some(claimed) = source.claimed_frames {
+        if num_frames < claimed {
+            return Err(corrupt(path, format!("truncated: header promises {claimed} frames, only {num_frames} present")));
+        }
+    }
+    provenance.original_duration_sec = num_frames as f64 / f64::from(rate_hz);
+    check_non_finite(path, provenance, num_non_finite, num_frames * num_inputs as u64)?;
+    if provenance.original_duration_sec < options.min_duration_sec {
+        return Err(unusable(path, format!(
+            "{:.3} s long, shorter than the {} s minimum",
+            provenance.original_duration_sec, options.min_duration_sec
+        )));
+    }
+    if peak_in == 0.0 {
+        return Err(unusable(path, "pure digital silence".to_string()));
+    }
+    if source.fold.is_downmix() {
+        let peak = out.peak();
+        if peak > 1.0 {
+            out.scale(1.0 / peak);
+            provenance.warnings.push(format!(
+                "folding {num_inputs} channels to stereo peaked at {:+.1} dBFS; scaled to 0 dBFS",
+                20.0 * f64::from(peak).log10()
+            ));
+        }
+    }
+    Ok(SourceBuffer { channels: out.into_channels(), sample_rate_hz: ENGINE_SAMPLE_RATE_HZ, provenance: source.provenance })
+}
+
+/// The file's provenance from its header, without decoding audio (the duration comes from the
+/// header, or from the packet timestamps when the header has none). Not realtime-safe: allocates.
+pub fn probe(path: &Path) -> Result<Provenance> {
+    let mut source = open(path)?;
+    let rate_hz = source.provenance.original_sample_rate_hz;
+    let num_frames = match source.claimed_frames {
+        Some(frames) => frames,
+        None => {
+            let mut frames = 0u64;
+            loop {
+                match source.reader.next_packet() {
+                    Ok(Some(packet)) if packet.track_id == source.track_id => frames += packet.dur.get(),
+                    Ok(Some(_)) => {}
+                    Ok(None) | Err(SymphoniaError::ResetRequired) => break,
+                    Err(e) => return Err(read_error(path, &e, frames)),
+                }
+            }
+            frames
+        }
+    };
+    source.provenance.original_duration_sec = num_frames as f64 / f64::from(rate_hz);
+    Ok(source.provenance)
+}
+
+/// Opens, hashes and probes `path`, and checks the stream parameters.
+fn open(path: &Path) -> Result<OpenedSource> {
+    let io_error = |source| Error::Io { path: path.to_path_buf(), source };
+    let file = File::open(path).map_err(io_error)?;
+    let len_bytes = file.metadata().map_err(io_error)?.len();
+    if len_bytes == 0 {
+        return Err(Error::Empty { path: path.to_path_buf() });
+    }
+    let content_hash = hash_file(path)?;
+
+    let mut hint = Hint::new();
+    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+        hint.with_extension(&ext.to_ascii_lowercase());
+    }
+    let stream = MediaSourceStream::new(Box::new(file), Default::default());
+    let reader = symphonia::default::get_probe()
+        .probe(&hint, stream, FormatOptions::default(), MetadataOptions::default())
+        .map_err(|e| match e {
+            SymphoniaError::IoError(_) | SymphoniaError::DecodeError(_) => corrupt(path, format!("unreadable header: {e}")),
+            _ => Error::Unsupported { path: path.to_path_buf(), reason: e.to_string() },
+        })?;
+    let track = reader
+        .default_track(TrackType::Audio)
+        .ok_or_else(|| Error::Unsupported { path: path.to_path_buf(), reason: "no audio track".to_string() })?;
+    let params = track
+        .codec_params
+        .as_ref()
+        .and_then(|p| p.audio())
+        .ok_or_else(|| Error::Unsupported { path: path.to_path_buf(), reason: "no audio codec parameters".to_string() })?
+        .clone();
+    let track_id = track.id;
+    let claimed_frames = track.num_frames;
+
+    let rate_hz = params.sample_rate.unwrap_or(0);
+    if !(MIN_SOURCE_RATE_HZ..=MAX_SOURCE_RATE_HZ).contains(&rate_hz) {
+        return Err(invalid_stream(path, format!(
+            "sample rate {rate_hz} Hz outside {MIN_SOURCE_RATE_HZ}..={MAX_SOURCE_RATE_HZ} Hz"
+        )));
+    }
+    let channels = params.channels.clone().unwrap_or_default();
+    let num_channels = channels.count();
+    if !(1..=MAX_SOURCE_CHANNELS).contains(&num_channels) {
+        return Err(invalid_stream(path, format!("{num_channels} channels, expected 1..={MAX_SOURCE_CHANNELS}")));
+    }
+    let decoder = symphonia::default::get_codecs()
+        .make_audio_decoder(&params, &AudioDecoderOptions::default())
+        .map_err(|e| Error::Unsupported { path: path.to_path_buf(), reason: format!("codec: {e}") })?;
+
+    let provenance = Provenance {
+        path: path.to_path_buf(),
+        content_hash,
+        container: container_name(reader.format_info().short_name).to_string(),
+        codec: decoder.codec_info().short_name.to_string(),
+        original_sample_rate_hz: rate_hz,
+        original_channels: num_channels as u16,
+        bits_per_sample: params.bits_per_sample,
+        original_duration_sec: 0.0,
+        warnings: Vec::new(),
+    };
+    Ok(OpenedSource { reader, decoder, track_id, provenance, claimed_frames, fold: ChannelFold::new(&channels) })
+}
+
+/// The container names [`Provenance::container`] promises.
+fn container_name(symphonia_name: &'static str) -> &'static str {
+    match symphonia_name {
+        "wave" => "wav",
+        other => other,
+    }
+}
+
+/// Zeroes were already written in place of non-finite samples; record it, or reject the file
+/// when they are more than [`MAX_NON_FINITE_RATIO`] of it.
+fn check_non_finite(path: &Path, provenance: &mut Provenance, num_non_finite: u64, num_samples: u64) -> Result<()> {
+    if num_non_finite == 0 {
+        return Ok(());
+    }
+    let ratio = num_non_finite as f64 / num_samples.max(1) as f64;
+    if ratio > MAX_NON_FINITE_RATIO {
+        return Err(corrupt(path, format!(
+            "{num_non_finite} of {num_samples} samples are NaN or infinite ({:.1} %)",
+            100.0 * ratio
+        )));
+    }
+    provenance.warnings.push(format!("zeroed {num_non_finite} non-finite samples"));
+    Ok(())
+}
+
+/// Maps a demux/decode failure after the header: an early end of file is truncation.
+fn read_error(path: &Path, e: &SymphoniaError, num_frames: u64) -> Error {
+    match e {
+        SymphoniaError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            corrupt(path, format!("truncated after {num_frames} frames"))
+        }
+        SymphoniaError::Unsupported(what) => Error::Unsupported { path: path.to_path_buf(), reason: what.to_string() },
+        _ => corrupt(path, e.to_string()),
+    }
+}
+
+fn corrupt(path: &Path, reason: String) -> Error {
+    Error::Corrupt { path: path.to_path_buf(), reason }
+}
+
+fn unusable(path: &Path, reason: String) -> Error {
+    Error::Unusable { path: path.to_path_buf(), reason }
+}
+
+fn invalid_stream(path: &Path, reason: String) -> Error {
+    Error::InvalidStream { path: path.to_path_buf(), reason }
+}
