@@ -1,0 +1,254 @@
+//! The plugin's editor (nice-plug-egui): archive folder and mining progress, the list of mined
+//! pads, the current pad's waveform with live grain positions, and every parameter as a slider.
+//!
+//! The archive folder is a text field: no folder dialog, because the dialog crates need system
+//! libraries (GTK or a D-Bus portal stack) that this plugin does not want to depend on.
+//! Everything the audio thread produces is read through atomics ([`GrainScope`]); mining state
+//! through the miner's non-blocking snapshot ([`MiningStatus::try_copy_into`]).
+//!
+//! [`MiningStatus::try_copy_into`]: crate::mining::MiningStatus::try_copy_into
+
+mod waveform;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use egui::{Color32, RichText, Ui};
+use nice_plug::context::gui::GuiContext;
+use nice_plug::prelude::{Param, ParamSetter};
+use nice_plug_egui::widgets::ParamSlider;
+use nice_plug_egui::{EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier};
+
+use crate::mining::{MiningShared, MiningSnapshot, PadInfo, catalogue_line};
+use crate::params::AfterglowParams;
+use crate::scope::GrainScope;
+
+/// Initial editor size, logical pixels.
+const EDITOR_WIDTH: u32 = 960;
+const EDITOR_HEIGHT: u32 = 680;
+/// Height of the waveform view, points.
+const WAVEFORM_HEIGHT: f32 = 130.0;
+
+/// The editor's persisted-size state. Not realtime-safe: allocates.
+pub fn default_state() -> Arc<EguiEditorState> {
+    EguiEditorState::from_size(
+        nice_plug::editor::dpi::LogicalSize::new(EDITOR_WIDTH, EDITOR_HEIGHT),
+        1.0,
+    )
+}
+
+/// Build the editor. Not realtime-safe: allocates.
+pub fn create(
+    state: Arc<EguiEditorState>,
+    params: Arc<AfterglowParams>,
+    mining: Arc<MiningShared>,
+    scope: Arc<GrainScope>,
+) -> Option<EguiEditor<AfterglowEditor>> {
+    let repaint = RepaintNotifier::new();
+    let app = AfterglowEditor {
+        path_text: params.archive_path(),
+        params,
+        mining,
+        scope,
+        gui: None,
+        snapshot: MiningSnapshot::default(),
+        grain_positions: Vec::new(),
+        repaint: repaint.clone(),
+    };
+    nice_plug_egui::create_egui_editor(
+        state,
+        repaint,
+        EguiNiceSettings::new().with_tile("Afterglow"),
+        app,
+    )
+}
+
+/// The editor's GUI-thread state.
+pub struct AfterglowEditor {
+    params: Arc<AfterglowParams>,
+    mining: Arc<MiningShared>,
+    scope: Arc<GrainScope>,
+    gui: Option<GuiContext>,
+    /// The archive path being typed.
+    path_text: String,
+    /// Latest copy of the miner's snapshot.
+    snapshot: MiningSnapshot,
+    /// Latest grain positions from the audio thread.
+    grain_positions: Vec<f32>,
+    repaint: RepaintNotifier,
+}
+
+impl NiceEguiApp for AfterglowEditor {
+    fn build(
+        &mut self,
+        _egui_ctx: egui::Context,
+        nice_gui_ctx: GuiContext,
+        _frame: &mut nice_plug_egui::Frame,
+    ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
+        self.path_text = self.params.archive_path();
+        self.gui = Some(nice_gui_ctx);
+        Ok(())
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut nice_plug_egui::Frame) {
+        self.mining.status.try_copy_into(&mut self.snapshot);
+        self.scope.read_positions(&mut self.grain_positions);
+        let Some(gui) = self.gui.clone() else {
+            return;
+        };
+        let setter = gui.param_setter();
+
+        ui.heading("Afterglow");
+        self.archive_row(ui);
+        self.progress_rows(ui);
+        ui.separator();
+
+        let current = self.current_pad();
+        waveform::show(
+            ui,
+            current,
+            &self.grain_positions,
+            self.params.position.value(),
+            WAVEFORM_HEIGHT,
+        );
+        ui.label(format!(
+            "{} grains sounding, {} pads loaded",
+            self.scope.num_active_grains(),
+            self.scope.num_pads()
+        ));
+        ui.separator();
+
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(380.0);
+                self.pad_list(ui, &setter);
+            });
+            ui.separator();
+            ui.vertical(|ui| parameter_grid(ui, &self.params, &setter));
+        });
+
+        // Keep the grain view moving while the window is open.
+        self.repaint.request_repaint();
+    }
+
+    fn editor_closed(&mut self) {
+        self.gui = None;
+    }
+}
+
+impl AfterglowEditor {
+    /// The pad shown in the waveform: the selected source slot, or slot 1 when playing all pads.
+    fn current_pad(&self) -> Option<&PadInfo> {
+        let slot = (self.params.source.value() - 1).max(0) as usize;
+        self.snapshot.pads.get(slot).and_then(Option::as_ref)
+    }
+
+    fn archive_row(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.label("Archive folder");
+            let edit = egui::TextEdit::singleline(&mut self.path_text)
+                .hint_text("/path/to/recordings")
+                .desired_width(600.0);
+            let response = ui.add(edit);
+            let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button("Mine").clicked() || entered {
+                self.params.set_archive_path(self.path_text.trim());
+                self.mining.request_mine();
+            }
+        });
+    }
+
+    fn progress_rows(&self, ui: &mut Ui) {
+        let status = &self.mining.status;
+        let done = status.files_done.load(Ordering::Acquire);
+        let total = status.files_total.load(Ordering::Acquire);
+        let pads = status.pads_mined.load(Ordering::Acquire);
+        ui.horizontal(|ui| {
+            let fraction = if total > 0 { done as f32 / total as f32 } else { 0.0 };
+            ui.add(
+                egui::ProgressBar::new(fraction)
+                    .desired_width(260.0)
+                    .text(format!("{done} / {total} files, {pads} pads")),
+            );
+            ui.label(&self.snapshot.message);
+        });
+        if !self.snapshot.current_file.is_empty() {
+            ui.label(RichText::new(&self.snapshot.current_file).small());
+        }
+        if !self.snapshot.last_error.is_empty() {
+            ui.colored_label(Color32::from_rgb(255, 120, 100), &self.snapshot.last_error);
+        }
+    }
+
+    fn pad_list(&self, ui: &mut Ui, setter: &ParamSetter) {
+        ui.horizontal(|ui| {
+            ui.strong("Pads");
+            let all = self.params.source.value() == 0;
+            if ui.selectable_label(all, "play all").clicked() {
+                set_source(setter, &self.params, 0);
+            }
+        });
+        egui::ScrollArea::vertical()
+            .id_salt("pad_list")
+            .max_height(360.0)
+            .show(ui, |ui| {
+                for info in self.snapshot.pads.iter().flatten() {
+                    let number = i32::from(info.slot) + 1;
+                    let selected = self.params.source.value() == number;
+                    if ui.selectable_label(selected, catalogue_line(info)).clicked() {
+                        set_source(setter, &self.params, number);
+                    }
+                }
+            });
+    }
+}
+
+/// Select pad `number` (0 = all) as a host-visible parameter change.
+fn set_source(setter: &ParamSetter, params: &AfterglowParams, number: i32) {
+    setter.begin_set_parameter(&params.source);
+    setter.set_parameter(&params.source, number);
+    setter.end_set_parameter(&params.source);
+}
+
+/// One labelled slider.
+fn slider_row<P: Param>(ui: &mut Ui, setter: &ParamSetter, param: &P) {
+    ui.label(param.name());
+    ui.add(ParamSlider::for_param(param, setter).with_width(180.0));
+    ui.end_row();
+}
+
+/// Every parameter, grouped, as sliders.
+fn parameter_grid(ui: &mut Ui, params: &AfterglowParams, setter: &ParamSetter) {
+    egui::ScrollArea::vertical().id_salt("parameters").show(ui, |ui| {
+        egui::Grid::new("parameter_grid")
+            .num_columns(2)
+            .striped(true)
+            .show(ui, |ui| {
+                let p = params;
+                slider_row(ui, setter, &p.source);
+                slider_row(ui, setter, &p.position);
+                slider_row(ui, setter, &p.position_spray);
+                slider_row(ui, setter, &p.freeze);
+                slider_row(ui, setter, &p.grain_size_ms);
+                slider_row(ui, setter, &p.size_spray);
+                slider_row(ui, setter, &p.density_hz);
+                slider_row(ui, setter, &p.window);
+                slider_row(ui, setter, &p.reverse_probability);
+                slider_row(ui, setter, &p.pitch_semitones);
+                slider_row(ui, setter, &p.pitch_spray_semitones);
+                slider_row(ui, setter, &p.stereo_spread);
+                slider_row(ui, setter, &p.cloud_gain);
+                slider_row(ui, setter, &p.lowpass_hz);
+                slider_row(ui, setter, &p.hiss_gain);
+                slider_row(ui, setter, &p.hiss_tone_hz);
+                slider_row(ui, setter, &p.tremolo_rate_hz);
+                slider_row(ui, setter, &p.tremolo_depth);
+                slider_row(ui, setter, &p.flicker_amount);
+                slider_row(ui, setter, &p.attack_ms);
+                slider_row(ui, setter, &p.release_ms);
+                slider_row(ui, setter, &p.hold);
+                slider_row(ui, setter, &p.seed);
+                slider_row(ui, setter, &p.output_gain);
+            });
+    });
+}

@@ -1,0 +1,156 @@
+//! Background mining: the one thread the plugin owns. It walks the archive folder, decodes,
+//! analyses and cuts pads with the engine, and hands each finished pad to the audio thread as an
+//! owned buffer over an `rtrb` queue; replaced pads come back over a second queue and are freed here
+//! (the creek / rtrb pattern: owned, preallocated payloads travel, the audio thread never frees).
+
+mod catalogue;
+mod pads;
+mod status;
+mod worker;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread::JoinHandle;
+
+use engine::texture::Pad;
+
+pub use catalogue::{PadInfo, WAVEFORM_POINTS, catalogue_line};
+pub use status::{MiningSnapshot, MiningStatus};
+
+use crate::params::AfterglowParams;
+
+/// Pads the bank can hold; also the number of slots the miner fills.
+pub const NUM_BANK_SLOTS: usize = 64;
+
+/// Longest pad the miner cuts, seconds. With 64 slots this bounds pad memory to about
+/// 64 x 8 s x 2 channels x 4 bytes x 44.1 kHz = 180 MB, whatever the archive's size.
+pub const MAX_PAD_SEC: f32 = 8.0;
+
+/// Capacity of each queue. The audio thread only takes a pad when the return queue has room for
+/// the one it replaces, so neither queue ever has to drop a payload.
+const QUEUE_CAPACITY: usize = 2 * NUM_BANK_SLOTS;
+
+/// Messages from the mining thread to the audio thread.
+pub enum MinerToAudio {
+    /// Put this pad into `slot`; the pad it replaces goes back as [`AudioToMiner::Spent`].
+    Insert { slot: u16, pad: Pad },
+    /// Empty `slot`; its pad goes back as [`AudioToMiner::Spent`].
+    Remove { slot: u16 },
+}
+
+/// Messages from the audio thread back to the mining thread.
+pub enum AudioToMiner {
+    /// A pad the bank no longer holds, to be freed off the audio thread.
+    Spent(Pad),
+}
+
+/// The audio thread's ends of the two queues.
+pub struct AudioEnds {
+    pub from_miner: rtrb::Consumer<MinerToAudio>,
+    pub to_miner: rtrb::Producer<AudioToMiner>,
+}
+
+/// The mining thread's ends of the two queues.
+pub struct MinerEnds {
+    pub to_audio: rtrb::Producer<MinerToAudio>,
+    pub from_audio: rtrb::Consumer<AudioToMiner>,
+}
+
+/// Both queues, as the pair of ends each side owns. Not realtime-safe: allocates.
+pub fn pad_queues() -> (MinerEnds, AudioEnds) {
+    let (to_audio, from_miner) = rtrb::RingBuffer::new(QUEUE_CAPACITY);
+    let (to_miner, from_audio) = rtrb::RingBuffer::new(QUEUE_CAPACITY);
+    (
+        MinerEnds {
+            to_audio,
+            from_audio,
+        },
+        AudioEnds {
+            from_miner,
+            to_miner,
+        },
+    )
+}
+
+/// State shared by the plugin, the editor and the mining thread.
+pub struct MiningShared {
+    /// Progress and the list of mined pads, for the editor.
+    pub status: MiningStatus,
+    /// Bumped by the editor's "Mine" button: mine the current path again even if unchanged.
+    pub mine_requests: AtomicU64,
+    /// Set when the plugin is dropped: the thread finishes its current step and exits.
+    pub stop: AtomicBool,
+}
+
+impl MiningShared {
+    pub fn new() -> Self {
+        Self {
+            status: MiningStatus::new(),
+            mine_requests: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+        }
+    }
+
+    /// Ask the miner to mine the archive path again. Realtime-safe.
+    pub fn request_mine(&self) {
+        self.mine_requests.fetch_add(1, Ordering::Release);
+    }
+}
+
+impl Default for MiningShared {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Show the built-in texture in `slot` 0 of the editor's pad list. Not realtime-safe: allocates.
+pub fn publish_builtin(status: &MiningStatus, pad: &Pad) {
+    let info = pads::builtin_info(pad, 0);
+    status.update(|s| {
+        if s.pads.len() < NUM_BANK_SLOTS {
+            s.pads.resize(NUM_BANK_SLOTS, None);
+        }
+        s.pads[0] = Some(info);
+        if s.message.is_empty() {
+            s.message = String::from("Playing the built-in texture: choose an archive folder to mine");
+        }
+    });
+}
+
+/// The running mining thread; stops and joins it when dropped.
+pub struct Miner {
+    shared: Arc<MiningShared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Miner {
+    /// Start the mining thread. It watches `params`' archive path (set by the editor or restored
+    /// from state) and mines whenever it changes or a mine request arrives. `filled_slots` are the
+    /// slots the audio side already holds (the built-in pad). Not realtime-safe: spawns a thread.
+    pub fn spawn(
+        ends: MinerEnds,
+        params: Arc<AfterglowParams>,
+        shared: Arc<MiningShared>,
+        filled_slots: &[u16],
+    ) -> std::io::Result<Self> {
+        let mut state = worker::WorkerState::new(ends, params, shared.clone(), filled_slots);
+        let thread = std::thread::Builder::new()
+            .name(String::from("afterglow-miner"))
+            .spawn(move || state.run())?;
+        Ok(Self {
+            shared,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Miner {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::Release);
+        if let Some(thread) = self.thread.take() {
+            // A panic on the mining thread has already been reported by the panic hook; there is
+            // nothing left to clean up here.
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! The plugin's host parameters: stable ids, names, units, musical ranges and value strings, plus
+//! the persisted archive path, and their mapping into the engine's [`TextureParams`].
+//!
+//! Parameter ids are part of every saved project and recipe: never rename one once released.
+
+use std::sync::{Arc, RwLock};
+
+use engine::texture::{TextureParams, WindowShape};
+use nice_plug::prelude::*;
+
+/// Number of pad-bank slots the `source` parameter can address (1..=this; 0 means all).
+pub const NUM_SOURCE_SLOTS: i32 = 64;
+
+/// Window shape choices as the host sees them. Variant ids are stable like parameter ids.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowChoice {
+    #[id = "hann"]
+    Hann,
+    #[id = "tukey"]
+    Tukey,
+    #[id = "decay"]
+    Decay,
+    #[id = "triangle"]
+    Triangle,
+}
+
+impl WindowChoice {
+    /// The engine's window shape for this choice.
+    pub fn shape(self) -> WindowShape {
+        match self {
+            Self::Hann => WindowShape::Hann,
+            Self::Tukey => WindowShape::Tukey,
+            Self::Decay => WindowShape::Decay,
+            Self::Triangle => WindowShape::Triangle,
+        }
+    }
+}
+
+/// Every host parameter of the instrument, and the persisted archive folder.
+#[derive(Params)]
+pub struct AfterglowParams {
+    /// Folder of recordings to mine. Persisted in the plugin state; the mining thread watches it.
+    #[persist = "archive_path"]
+    pub archive_path: Arc<RwLock<String>>,
+
+    #[id = "position"]
+    pub position: FloatParam,
+    #[id = "position_spray"]
+    pub position_spray: FloatParam,
+    #[id = "grain_size"]
+    pub grain_size_ms: FloatParam,
+    #[id = "size_spray"]
+    pub size_spray: FloatParam,
+    #[id = "density"]
+    pub density_hz: FloatParam,
+    #[id = "pitch"]
+    pub pitch_semitones: FloatParam,
+    #[id = "pitch_spray"]
+    pub pitch_spray_semitones: FloatParam,
+    #[id = "stereo_spread"]
+    pub stereo_spread: FloatParam,
+    #[id = "window"]
+    pub window: EnumParam<WindowChoice>,
+    #[id = "reverse"]
+    pub reverse_probability: FloatParam,
+    #[id = "freeze"]
+    pub freeze: BoolParam,
+    #[id = "cloud_level"]
+    pub cloud_gain: FloatParam,
+    #[id = "cloud_lowpass"]
+    pub lowpass_hz: FloatParam,
+    #[id = "hiss_level"]
+    pub hiss_gain: FloatParam,
+    #[id = "hiss_tone"]
+    pub hiss_tone_hz: FloatParam,
+    #[id = "tremolo_rate"]
+    pub tremolo_rate_hz: FloatParam,
+    #[id = "tremolo_depth"]
+    pub tremolo_depth: FloatParam,
+    #[id = "flicker"]
+    pub flicker_amount: FloatParam,
+    #[id = "attack"]
+    pub attack_ms: FloatParam,
+    #[id = "release"]
+    pub release_ms: FloatParam,
+    #[id = "hold"]
+    pub hold: BoolParam,
+    #[id = "source"]
+    pub source: IntParam,
+    #[id = "seed"]
+    pub seed: IntParam,
+    #[id = "output_gain"]
+    pub output_gain: FloatParam,
+}
+
+/// A 0..1 amount shown as a percentage.
+fn fraction_param(name: &str, default: f32) -> FloatParam {
+    FloatParam::new(name, default, FloatRange::Linear { min: 0.0, max: 1.0 })
+        .with_unit(" %")
+        .with_value_to_string(formatters::v2s_f32_percentage(0))
+        .with_string_to_value(formatters::s2v_f32_percentage())
+}
+
+/// A linear gain 0..`max_gain`, skewed so the middle of the control sits near -12 dB, shown in dB.
+fn gain_param(name: &str, default: f32, max_gain: f32) -> FloatParam {
+    FloatParam::new(
+        name,
+        default,
+        FloatRange::Skewed {
+            min: 0.0,
+            max: max_gain,
+            factor: FloatRange::skew_factor(-1.5),
+        },
+    )
+    .with_unit(" dB")
+    .with_value_to_string(formatters::v2s_f32_gain_to_db(1))
+    .with_string_to_value(formatters::s2v_f32_gain_to_db())
+}
+
+/// A time in milliseconds over a wide range, skewed towards short times.
+fn time_ms_param(name: &str, default: f32, min_ms: f32, max_ms: f32) -> FloatParam {
+    FloatParam::new(
+        name,
+        default,
+        FloatRange::Skewed {
+            min: min_ms,
+            max: max_ms,
+            factor: FloatRange::skew_factor(-2.0),
+        },
+    )
+    .with_unit(" ms")
+    .with_value_to_string(formatters::v2s_f32_rounded(0))
+}
+
+/// A frequency in Hz, skewed so each octave gets a similar share of the control.
+fn frequency_param(name: &str, default: f32, min_hz: f32, max_hz: f32) -> FloatParam {
+    FloatParam::new(
+        name,
+        default,
+        FloatRange::Skewed {
+            min: min_hz,
+            max: max_hz,
+            factor: FloatRange::skew_factor(-2.0),
+        },
+    )
+    .with_value_to_string(formatters::v2s_f32_hz_then_khz(1))
+    .with_string_to_value(formatters::s2v_f32_hz_then_khz())
+}
+
+impl Default for AfterglowParams {
+    fn default() -> Self {
+        let d = TextureParams::default();
+        Self {
+            archive_path: Arc::new(RwLock::new(String::new())),
+            position: fraction_param("Position", d.position),
+            position_spray: fraction_param("Position Spray", d.position_spray),
+            grain_size_ms: time_ms_param("Grain Size", d.grain_size_ms, 5.0, 1000.0),
+            size_spray: fraction_param("Size Spray", d.size_spray),
+            density_hz: FloatParam::new(
+                "Density",
+                d.density_hz,
+                FloatRange::Skewed {
+                    min: 0.5,
+                    max: 500.0,
+                    factor: FloatRange::skew_factor(-2.5),
+                },
+            )
+            .with_unit(" grains/s")
+            .with_value_to_string(formatters::v2s_f32_rounded(1)),
+            pitch_semitones: FloatParam::new(
+                "Pitch",
+                d.pitch_semitones,
+                FloatRange::Linear {
+                    min: -24.0,
+                    max: 24.0,
+                },
+            )
+            .with_unit(" st")
+            .with_step_size(0.01)
+            .with_value_to_string(formatters::v2s_f32_rounded(2)),
+            pitch_spray_semitones: FloatParam::new(
+                "Pitch Spray",
+                d.pitch_spray_semitones,
+                FloatRange::Skewed {
+                    min: 0.0,
+                    max: 24.0,
+                    factor: FloatRange::skew_factor(-1.5),
+                },
+            )
+            .with_unit(" st")
+            .with_value_to_string(formatters::v2s_f32_rounded(2)),
+            stereo_spread: fraction_param("Stereo Spread", d.stereo_spread),
+            window: EnumParam::new("Window", WindowChoice::Hann),
+            reverse_probability: fraction_param("Reverse", d.reverse_probability),
+            freeze: BoolParam::new("Freeze", d.freeze),
+            cloud_gain: gain_param("Cloud Level", d.cloud_gain, 2.0),
+            lowpass_hz: frequency_param("Cloud Low-pass", d.lowpass_hz, 200.0, 20_000.0),
+            hiss_gain: gain_param("Hiss Level", d.hiss_gain, 2.0),
+            hiss_tone_hz: frequency_param("Hiss Tone", d.hiss_tone_hz, 1000.0, 16_000.0),
+            tremolo_rate_hz: FloatParam::new(
+                "Tremolo Rate",
+                d.tremolo_rate_hz,
+                FloatRange::Skewed {
+                    min: 0.05,
+                    max: 20.0,
+                    factor: FloatRange::skew_factor(-2.0),
+                },
+            )
+            .with_unit(" Hz")
+            .with_value_to_string(formatters::v2s_f32_rounded(2)),
+            tremolo_depth: fraction_param("Tremolo Depth", d.tremolo_depth),
+            flicker_amount: fraction_param("Flicker", d.flicker_amount),
+            attack_ms: time_ms_param("Attack", d.attack_ms, 1.0, 10_000.0),
+            release_ms: time_ms_param("Release", d.release_ms, 1.0, 20_000.0),
+            hold: BoolParam::new("Hold", d.hold),
+            source: IntParam::new(
+                "Source",
+                0,
+                IntRange::Linear {
+                    min: 0,
+                    max: NUM_SOURCE_SLOTS,
+                },
+            )
+            .with_value_to_string(Arc::new(|value| match value {
+                0 => String::from("All pads"),
+                n => format!("Pad {n}"),
+            }))
+            .with_string_to_value(Arc::new(|text| {
+                let text = text.trim();
+                if text.eq_ignore_ascii_case("all") || text.eq_ignore_ascii_case("all pads") {
+                    return Some(0);
+                }
+                let digits = text.trim_start_matches(|c: char| !c.is_ascii_digit());
+                digits.parse().ok()
+            })),
+            seed: IntParam::new("Seed", 1, IntRange::Linear { min: 0, max: 9999 }),
+            output_gain: gain_param("Output Gain", d.output_gain, 4.0),
+        }
+    }
+}
+
+impl AfterglowParams {
+    /// The archive folder currently set (empty when none). Not realtime-safe: takes a lock and allocates.
+    pub fn archive_path(&self) -> String {
+        // A poisoned lock only means a writer panicked mid-assignment of a whole String; the
+        // value is still a valid String, so read through the poison.
+        match self.archive_path.read() {
+            Ok(path) => path.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Whether the archive folder is `path`, without copying it. Not realtime-safe: takes a lock.
+    pub fn archive_path_is(&self, path: &str) -> bool {
+        match self.archive_path.read() {
+            Ok(current) => *current == path,
+            Err(poisoned) => *poisoned.into_inner() == path,
+        }
+    }
+
+    /// Set the archive folder. Not realtime-safe: takes a lock and allocates.
+    pub fn set_archive_path(&self, path: &str) {
+        let mut guard = match self.archive_path.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        guard.clear();
+        guard.push_str(path);
+    }
+
+    /// The seed the engine is reset with. Realtime-safe.
+    pub fn seed_value(&self) -> u64 {
+        self.seed.value().max(0) as u64
+    }
+
+    /// The current parameter values as the engine's parameter struct. The engine smooths
+    /// continuous values itself, so the plain (unsmoothed) values are passed once per sub-block.
+    /// Realtime-safe.
+    pub fn texture_params(&self) -> TextureParams {
+        let source = self.source.value();
+        TextureParams {
+            position: self.position.value(),
+            position_spray: self.position_spray.value(),
+            grain_size_ms: self.grain_size_ms.value(),
+            size_spray: self.size_spray.value(),
+            density_hz: self.density_hz.value(),
+            pitch_semitones: self.pitch_semitones.value(),
+            pitch_spray_semitones: self.pitch_spray_semitones.value(),
+            stereo_spread: self.stereo_spread.value(),
+            window: self.window.value().shape(),
+            reverse_probability: self.reverse_probability.value(),
+            freeze: self.freeze.value(),
+            cloud_gain: self.cloud_gain.value(),
+            hiss_gain: self.hiss_gain.value(),
+            hiss_tone_hz: self.hiss_tone_hz.value(),
+            tremolo_rate_hz: self.tremolo_rate_hz.value(),
+            tremolo_depth: self.tremolo_depth.value(),
+            flicker_amount: self.flicker_amount.value(),
+            lowpass_hz: self.lowpass_hz.value(),
+            attack_ms: self.attack_ms.value(),
+            release_ms: self.release_ms.value(),
+            hold: self.hold.value(),
+            // Slot numbers shown to the musician start at 1; the bank's slots start at 0.
+            source_slot: (source > 0).then(|| (source - 1) as u16),
+            output_gain: self.output_gain.value(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_map_to_engine_defaults() {
+        let params = AfterglowParams::default();
+        let mapped = params.texture_params();
+        assert_eq!(mapped, TextureParams::default());
+        assert_eq!(params.archive_path(), "");
+    }
+
+    #[test]
+    fn value_strings_read_back() {
+        let params = AfterglowParams::default();
+        let source_text = params.source.normalized_value_to_string(1.0, true);
+        assert_eq!(source_text, "Pad 64");
+        assert_eq!(params.source.string_to_normalized_value("all"), Some(0.0));
+        let gain_text = params.output_gain.normalized_value_to_string(
+            params.output_gain.preview_normalized(1.0),
+            true,
+        );
+        assert!(gain_text.contains("dB"), "{gain_text}");
+        params.set_archive_path("/tmp/x");
+        assert_eq!(params.archive_path(), "/tmp/x");
+    }
+}
