@@ -258,11 +258,22 @@ fn open(path: &Path) -> Result<OpenedSource> {
         codec: decoder.codec_info().short_name.to_string(),
         original_sample_rate_hz: rate_hz,
         original_channels: num_channels as u16,
-        bits_per_sample: params.bits_per_sample,
+        bits_per_sample: params.bits_per_sample.or_else(|| float_pcm_bits(decoder.codec_info().short_name)),
         original_duration_sec: 0.0,
         warnings: Vec::new(),
     };
     Ok(OpenedSource { reader, decoder, track_id, provenance, claimed_frames, fold: ChannelFold::new(&channels) })
+}
+
+/// Bits of float PCM codecs, whose headers carry no bit depth field symphonia reports.
+fn float_pcm_bits(codec_name: &str) -> Option<u32> {
+    if codec_name.starts_with("pcm_f32") {
+        Some(32)
+    } else if codec_name.starts_with("pcm_f64") {
+        Some(64)
+    } else {
+        None
+    }
 }
 
 /// The container names [`Provenance::container`] promises.
