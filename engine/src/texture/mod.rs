@@ -1,4 +1,13 @@
-//! `TextureParams` and `TextureEngine`, the root both front ends drive. Audio thread.
+//! `TextureParams` and `TextureEngine`, the root both front ends drive, with the pad bank it plays
+//! from and the built-in pad. Audio thread (except the `Pad` constructors).
 
+mod builtin;
+mod controls;
+mod engine;
+mod pad;
 mod params;
+
+pub use builtin::{builtin_pad, BUILTIN_PAD_ID, BUILTIN_ROOT_NOTE};
+pub use engine::{ProcessSpec, TextureEngine, CONTROL_PERIOD_FRAMES, MAX_GRAINS, MAX_VOICES};
+pub use pad::{Pad, PadBank, MAX_PADS};
 pub use params::{TextureParams, WindowShape};

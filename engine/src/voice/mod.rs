@@ -1,4 +1,8 @@
-//! Grains, the grain pool, cloud and hiss voices, biquads. Audio thread.
+//! Grains, the grain pool, note voices, the hiss voice, biquads. Audio thread.
 
 pub mod biquad;
+pub mod grain;
+pub mod hiss;
+pub mod note;
+pub mod pool;
 pub use biquad::{Biquad, BiquadCoefs};

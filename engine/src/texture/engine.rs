@@ -1,0 +1,501 @@
+//! `TextureEngine`: the real-time granular cloud (after Mutable Instruments Clouds' grain engine) plus
+//! the hiss voice, played from a `PadBank` by note voices or the hold voice. Both front ends drive it.
+//!
+//! Determinism: all control work (parameter latching and smoothing, envelopes, grain scheduling,
+//! filter coefficients, hiss shaping) happens at ticks every `CONTROL_PERIOD_FRAMES` samples counted
+//! from `reset`, never per `process` call; per-sample work only interpolates inside a tick. So output is
+//! a pure function of the seed, the bank and the per-sample sequence of parameters and events, and the
+//! same bit for bit whatever block sizes `process` is called with. Note events therefore take effect at
+//! the next tick (at most 0.73 ms late at 44.1 kHz).
+
+use super::controls::{ControlSmoothers, ControlValues};
+use super::pad::PadBank;
+use super::params::TextureParams;
+use crate::rt::{DenormalGuard, Ramp, RngStream, SmoothCurve, Smoother, WindowTables};
+use crate::voice::grain::Grain;
+use crate::voice::hiss::{HissControls, HissVoice};
+use crate::voice::note::{choose_voice, NoteVoice};
+use crate::voice::pool::GrainPool;
+use crate::voice::{Biquad, BiquadCoefs};
+use crate::texture::WindowShape;
+use crate::rt::window::WINDOW_TABLE_LEN;
+
+/// What `prepare` needs to size everything.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProcessSpec {
+    pub sample_rate_hz: f32,
+    /// Largest block `process` will be given (the engine works in ticks, so larger blocks still play).
+    pub max_block_frames: usize,
+}
+
+/// Grain pool size.
+pub const MAX_GRAINS: usize = 1024;
+/// Note voices (the hold voice comes on top).
+pub const MAX_VOICES: usize = 16;
+/// Control tick length, samples, counted from `reset`.
+pub const CONTROL_PERIOD_FRAMES: usize = 32;
+
+const HOLD_VOICE: usize = MAX_VOICES;
+const ORPHAN_BUS: usize = MAX_VOICES + 1;
+const NUM_BUSES: usize = MAX_VOICES + 2;
+const INV_TICK: f32 = 1.0 / CONTROL_PERIOD_FRAMES as f32;
+/// The root assumed for pads without one (middle C).
+const DEFAULT_ROOT_NOTE: f32 = 60.0;
+/// Fade given to the grains of a stolen voice.
+const STEAL_FADE_MS: f32 = 10.0;
+/// Attempts to find a start the quality map accepts before a grain is skipped.
+const START_ATTEMPTS: usize = 4;
+/// Jitter of the grain interval, fraction of the mean interval.
+const DENSITY_JITTER: f32 = 0.2;
+/// Grains spawned per voice per tick at most (500 grains/s needs about 0.4).
+const MAX_SPAWNS_PER_TICK: usize = 16;
+/// Overlap below which the loudness normaliser stops boosting (at most +6 dB for sparse clouds).
+const MIN_NORM_OVERLAP: f32 = 0.25;
+const LOWPASS_Q: f32 = std::f32::consts::FRAC_1_SQRT_2;
+
+const STREAM_SCHEDULE: u64 = 1;
+const STREAM_GRAIN: u64 = 2;
+const STREAM_HISS: u64 = 3; // and 4
+
+/// Settings latched once per tick that are not smoothed.
+#[derive(Debug, Clone, Copy)]
+struct Latched {
+    window: WindowShape,
+    freeze: bool,
+    source_slot: Option<u16>,
+    attack_samples: f32,
+    release_samples: f32,
+}
+
+/// The texture engine. See the module docs for the determinism contract.
+#[derive(Debug)]
+pub struct TextureEngine {
+    sample_rate_hz: f32,
+    max_block_frames: usize,
+    prepared: bool,
+    seed: u64,
+    windows: WindowTables,
+    pool: GrainPool,
+    voices: [NoteVoice; MAX_VOICES + 1],
+    next_order: u64,
+    sustain_down: bool,
+    hiss: HissVoice,
+    rng_schedule: RngStream,
+    rng_grain: RngStream,
+    controls: ControlSmoothers,
+    values: ControlValues,
+    latched: Latched,
+    norm: Smoother,
+    cloud_gain: Ramp,
+    output_gain: Ramp,
+    lowpass: [Biquad; 2],
+    applied_lowpass_hz: f32,
+    /// How far the play head has drifted through the pads since `reset`, output samples.
+    drift_samples: f64,
+    /// Position inside the current tick, 0..CONTROL_PERIOD_FRAMES.
+    tick_phase: usize,
+    bus: [[[f32; CONTROL_PERIOD_FRAMES]; 2]; NUM_BUSES],
+    hiss_buf: [[f32; CONTROL_PERIOD_FRAMES]; 2],
+}
+
+impl Default for TextureEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TextureEngine {
+    /// An unprepared engine (plays silence until `prepare`). Allocates nothing big.
+    pub fn new() -> Self {
+        let sample_rate_hz = 44_100.0;
+        let tick_rate_hz = sample_rate_hz / CONTROL_PERIOD_FRAMES as f32;
+        Self {
+            sample_rate_hz,
+            max_block_frames: 0,
+            prepared: false,
+            seed: 0,
+            windows: WindowTables::default(),
+            pool: GrainPool::default(),
+            voices: [NoteVoice::default(); MAX_VOICES + 1],
+            next_order: 0,
+            sustain_down: false,
+            hiss: HissVoice::new(0, STREAM_HISS),
+            rng_schedule: RngStream::new(0, STREAM_SCHEDULE),
+            rng_grain: RngStream::new(0, STREAM_GRAIN),
+            controls: ControlSmoothers::new(tick_rate_hz),
+            values: ControlValues::default(),
+            latched: Latched { window: WindowShape::Hann, freeze: false, source_slot: None, attack_samples: 1.0, release_samples: 1.0 },
+            norm: Smoother::new(SmoothCurve::Exponential, 50.0, tick_rate_hz),
+            cloud_gain: Ramp::default(),
+            output_gain: Ramp::default(),
+            lowpass: [Biquad::default(); 2],
+            applied_lowpass_hz: f32::NAN,
+            drift_samples: 0.0,
+            tick_phase: 0,
+            bus: [[[0.0; CONTROL_PERIOD_FRAMES]; 2]; NUM_BUSES],
+            hiss_buf: [[0.0; CONTROL_PERIOD_FRAMES]; 2],
+        }
+    }
+
+    /// Sizes everything for `spec` and resets with the last seed. Not realtime-safe: allocates (the only
+    /// method that does).
+    pub fn prepare(&mut self, spec: ProcessSpec) {
+        let sr = spec.sample_rate_hz;
+        self.sample_rate_hz = if sr.is_finite() && sr >= 1000.0 { sr } else { 44_100.0 };
+        self.max_block_frames = spec.max_block_frames;
+        let tick_rate_hz = self.sample_rate_hz / CONTROL_PERIOD_FRAMES as f32;
+        self.controls = ControlSmoothers::new(tick_rate_hz);
+        self.norm = Smoother::new(SmoothCurve::Exponential, 50.0, tick_rate_hz);
+        self.windows = WindowTables::new();
+        let template = Grain {
+            bus: 0,
+            slot: 0,
+            pad_id: 0,
+            pad_frames: 1,
+            pos_frames: 0.0,
+            step_frames: 0.0,
+            delay_samples: 0,
+            age_samples: 0,
+            len_samples: 0,
+            window_step: 0.0,
+            window: WindowShape::Hann,
+            mix: [0.0; 4],
+            amp: 0.0,
+            amp_step: 0.0,
+        };
+        self.pool = GrainPool::with_capacity(MAX_GRAINS, template);
+        self.prepared = true;
+        self.reset(self.seed);
+    }
+
+    /// Clears grains, voices, filters and smoothers and re-seeds every random stream from `seed`.
+    /// Realtime-safe.
+    pub fn reset(&mut self, seed: u64) {
+        self.seed = seed;
+        self.pool.clear();
+        self.voices = [NoteVoice::default(); MAX_VOICES + 1];
+        self.next_order = 0;
+        self.sustain_down = false;
+        self.hiss = HissVoice::new(seed, STREAM_HISS);
+        self.rng_schedule = RngStream::new(seed, STREAM_SCHEDULE);
+        self.rng_grain = RngStream::new(seed, STREAM_GRAIN);
+        self.controls.reset();
+        self.norm.reset();
+        self.cloud_gain = Ramp::default();
+        self.output_gain = Ramp::default();
+        self.lowpass = [Biquad::default(); 2];
+        self.applied_lowpass_hz = f32::NAN;
+        self.drift_samples = 0.0;
+        self.tick_phase = 0;
+    }
+
+    /// Starts a note (velocity 0..1; 0 means note-off). Retriggers the note's voice if it still sounds,
+    /// else takes an idle voice, else steals (oldest released first, then oldest) and fades the stolen
+    /// voice's grains out over 10 ms. Realtime-safe.
+    pub fn note_on(&mut self, note: u8, velocity: f32) {
+        let velocity = if velocity.is_finite() { velocity.clamp(0.0, 1.0) } else { 0.0 };
+        if velocity == 0.0 {
+            self.note_off(note);
+            return;
+        }
+        self.next_order += 1;
+        let notes = &mut self.voices[..MAX_VOICES];
+        let index = match notes.iter().position(|v| v.note == Some(note) && !v.is_idle()) {
+            Some(i) => i,
+            None => {
+                // The slice has MAX_VOICES > 0 voices, so a voice is always found.
+                let Some(i) = choose_voice(notes) else { return };
+                if !notes[i].is_idle() {
+                    let gain = notes[i].gain.to;
+                    let fade_samples = (STEAL_FADE_MS * 0.001 * self.sample_rate_hz).max(1.0);
+                    let bus = i as u16;
+                    self.pool.for_each_active(|g| {
+                        if g.bus == bus {
+                            g.bus = ORPHAN_BUS as u16;
+                            g.amp *= gain;
+                            g.amp_step = -g.amp / fade_samples;
+                        }
+                    });
+                    notes[i].kill();
+                }
+                i
+            }
+        };
+        notes[index].start(Some(note), velocity, self.next_order);
+    }
+
+    /// Releases the note (or marks it sustained while the pedal is down). Realtime-safe.
+    pub fn note_off(&mut self, note: u8) {
+        let sustain = self.sustain_down;
+        for v in self.voices[..MAX_VOICES].iter_mut().filter(|v| v.note == Some(note) && v.is_gated()) {
+            if sustain {
+                v.sustained = true;
+            } else {
+                v.release();
+            }
+        }
+    }
+
+    /// Sustain pedal: while down, note-offs are held; lifting it releases the held notes. Realtime-safe.
+    pub fn set_sustain(&mut self, down: bool) {
+        self.sustain_down = down;
+        if !down {
+            for v in self.voices[..MAX_VOICES].iter_mut().filter(|v| v.sustained) {
+                v.release();
+            }
+        }
+    }
+
+    /// Releases every note voice and the pedal (the hold voice follows the `hold` parameter).
+    /// Realtime-safe.
+    pub fn all_notes_off(&mut self) {
+        self.sustain_down = false;
+        self.voices[..MAX_VOICES].iter_mut().for_each(NoteVoice::release);
+    }
+
+    /// Renders clouds (+ hiss) from `bank` into `left`/`right` (processes the common length; any
+    /// extra frames of the longer one are zeroed). Parameters are smoothed internally towards `params`.
+    /// Silence before `prepare`. Realtime-safe.
+    pub fn process(&mut self, params: &TextureParams, bank: &PadBank, left: &mut [f32], right: &mut [f32]) {
+        let n = left.len().min(right.len());
+        left[n..].fill(0.0);
+        right[n..].fill(0.0);
+        if !self.prepared {
+            left.fill(0.0);
+            right.fill(0.0);
+            return;
+        }
+        let _denormals = DenormalGuard::new();
+        let mut done = 0;
+        while done < n {
+            if self.tick_phase == 0 {
+                self.control_tick(params, bank);
+            }
+            let len = (CONTROL_PERIOD_FRAMES - self.tick_phase).min(n - done);
+            self.render(bank, self.tick_phase, &mut left[done..done + len], &mut right[done..done + len]);
+            self.tick_phase = (self.tick_phase + len) % CONTROL_PERIOD_FRAMES;
+            done += len;
+        }
+    }
+
+    /// Writes the normalised (0..1) read positions of active grains into `out`, returns the count
+    /// written. Realtime-safe.
+    pub fn grain_positions(&self, out: &mut [f32]) -> usize {
+        let mut count = 0;
+        for (o, g) in out.iter_mut().zip(self.pool.active().filter(|g| g.is_alive())) {
+            *o = (g.pos_frames / g.pad_frames as f64) as f32;
+            count += 1;
+        }
+        count
+    }
+
+    /// Grains currently playing. Realtime-safe.
+    pub fn num_active_grains(&self) -> usize {
+        self.pool.active().filter(|g| g.is_alive()).count()
+    }
+
+    /// The sample rate given to `prepare` (44.1 kHz before). Realtime-safe.
+    pub fn sample_rate_hz(&self) -> f32 {
+        self.sample_rate_hz
+    }
+
+    /// Control work for the tick starting now.
+    fn control_tick(&mut self, params: &TextureParams, bank: &PadBank) {
+        let sr = self.sample_rate_hz;
+        let v = self.controls.tick(params);
+        self.values = v;
+        self.latched = Latched {
+            window: params.window,
+            freeze: params.freeze,
+            source_slot: params.source_slot,
+            attack_samples: clean_ms(params.attack_ms, 1.0, 10_000.0, 200.0) * 0.001 * sr,
+            release_samples: clean_ms(params.release_ms, 1.0, 20_000.0, 1500.0) * 0.001 * sr,
+        };
+
+        // Hold voice follows the parameter.
+        let hold = &mut self.voices[HOLD_VOICE];
+        if params.hold && !hold.is_gated() {
+            self.next_order += 1;
+            hold.start(None, 1.0, self.next_order);
+        } else if !params.hold && hold.is_gated() {
+            hold.release();
+        }
+
+        let tick = CONTROL_PERIOD_FRAMES as f32;
+        let mut gate = 0.0f32;
+        for voice in &mut self.voices {
+            voice.tick(tick, self.latched.attack_samples, self.latched.release_samples);
+            gate = gate.max(voice.env);
+        }
+
+        // Grains of voices that went idle are silent: end them, then recycle finished grains.
+        let voices = &self.voices;
+        self.pool.for_each_active(|g| {
+            if usize::from(g.bus) < voices.len() && voices[usize::from(g.bus)].is_idle() {
+                g.age_samples = g.len_samples;
+            }
+        });
+        self.pool.collect_finished();
+
+        // Loudness normalisation: about 1 / sqrt(expected overlapping grains x window mean square).
+        let overlap = v.density_hz * v.grain_size_ms * 0.001;
+        let norm_target = 1.0 / (overlap.max(MIN_NORM_OVERLAP) * self.windows.mean_square(self.latched.window)).sqrt();
+        self.norm.set_target(norm_target);
+        let norm = self.norm.next_tick();
+        self.cloud_gain.advance(norm * v.cloud_gain);
+        self.output_gain.advance(v.output_gain);
+
+        if v.lowpass_hz != self.applied_lowpass_hz {
+            let coefs = BiquadCoefs::lowpass(v.lowpass_hz, LOWPASS_Q, sr);
+            self.lowpass[0].coefs = coefs;
+            self.lowpass[1].coefs = coefs;
+            self.applied_lowpass_hz = v.lowpass_hz;
+        }
+
+        let hiss = HissControls {
+            tone_hz: v.hiss_tone_hz,
+            tremolo_rate_hz: v.tremolo_rate_hz,
+            tremolo_depth: v.tremolo_depth,
+            flicker_amount: v.flicker_amount,
+            level: v.hiss_gain * gate,
+        };
+        self.hiss.tick(&hiss, tick, sr);
+
+        if !self.latched.freeze {
+            self.drift_samples += CONTROL_PERIOD_FRAMES as f64;
+        }
+        self.schedule_grains(bank);
+    }
+
+    /// Starts the grains each sounding voice is due during this tick.
+    fn schedule_grains(&mut self, bank: &PadBank) {
+        let interval = f64::from(self.sample_rate_hz / self.values.density_hz.max(0.01));
+        for vi in 0..self.voices.len() {
+            if self.voices[vi].is_idle() {
+                continue;
+            }
+            let mut spawned = 0;
+            while self.voices[vi].grain_countdown_samples < CONTROL_PERIOD_FRAMES as f64 && spawned < MAX_SPAWNS_PER_TICK {
+                let delay = self.voices[vi].grain_countdown_samples.max(0.0) as u32;
+                self.spawn_grain(vi, delay, bank);
+                spawned += 1;
+                let jitter = 1.0 + DENSITY_JITTER * self.rng_schedule.bipolar();
+                self.voices[vi].grain_countdown_samples += (interval * f64::from(jitter)).max(1.0);
+            }
+            let countdown = &mut self.voices[vi].grain_countdown_samples;
+            *countdown = (*countdown - CONTROL_PERIOD_FRAMES as f64).max(0.0);
+        }
+    }
+
+    /// Starts one grain for voice `vi`, `delay` samples into the tick. Skipped silently when there is
+    /// no playable pad, no acceptable start, or no free grain.
+    fn spawn_grain(&mut self, vi: usize, delay: u32, bank: &PadBank) {
+        let v = self.values;
+        let sr = self.sample_rate_hz;
+        let rng = &mut self.rng_grain;
+        let slot = match self.latched.source_slot {
+            Some(s) => usize::from(s),
+            None => match bank.nth_playable(rng.index(bank.num_playable())) {
+                Some(s) => s,
+                None => return,
+            },
+        };
+        let Some(pad) = bank.get(slot).filter(|p| p.num_frames() > 0) else { return };
+        let pad_frames = pad.num_frames();
+
+        let size_ms = v.grain_size_ms * (1.0 + v.size_spray * rng.bipolar());
+        let len_samples = (size_ms.max(2.0) * 0.001 * sr).max(16.0) as u32;
+        let root = pad.root_note().unwrap_or(DEFAULT_ROOT_NOTE);
+        let note_offset = self.voices[vi].note.map_or(0.0, |n| f32::from(n) - root);
+        let semitones = (note_offset + v.pitch_semitones + v.pitch_spray_semitones * rng.bipolar()).clamp(-48.0, 48.0);
+        let ratio = f64::from((semitones / 12.0).exp2()) * f64::from(pad.sample_rate_hz() / sr);
+        let step = ratio.min(pad_frames as f64 * 0.5);
+        let reverse = rng.chance(v.reverse_probability);
+        let mix = Grain::pan_mix(v.stereo_spread * rng.bipolar());
+        let span = step * f64::from(len_samples);
+
+        let drift = self.drift_samples * f64::from(pad.sample_rate_hz() / sr) / pad_frames as f64;
+        let mut start = None;
+        for _ in 0..START_ATTEMPTS {
+            let u = f64::from(v.position) + drift + f64::from(0.5 * v.position_spray * rng.bipolar());
+            let frame = u.rem_euclid(1.0) * pad_frames as f64;
+            let middle = (frame + 0.5 * span).rem_euclid(pad_frames as f64);
+            if pad.is_good_frame(frame as usize) && pad.is_good_frame(middle as usize) {
+                start = Some(frame);
+                break;
+            }
+        }
+        let Some(start) = start else { return };
+        let (pos, step) = if reverse { ((start + span).rem_euclid(pad_frames as f64), -step) } else { (start, step) };
+        self.pool.spawn(Grain {
+            bus: vi as u16,
+            slot: slot as u16,
+            pad_id: pad.id(),
+            pad_frames,
+            pos_frames: pos.min(pad_frames as f64 - 1e-6).max(0.0),
+            step_frames: step,
+            delay_samples: delay,
+            age_samples: 0,
+            len_samples,
+            window_step: WINDOW_TABLE_LEN as f32 / len_samples as f32,
+            window: self.latched.window,
+            mix,
+            amp: 1.0,
+            amp_step: 0.0,
+        });
+    }
+
+    /// Renders samples `k0..k0 + left.len()` of the current tick.
+    fn render(&mut self, bank: &PadBank, k0: usize, left: &mut [f32], right: &mut [f32]) {
+        let n = left.len();
+        let k1 = k0 + n;
+        for bus in &mut self.bus {
+            bus[0][k0..k1].fill(0.0);
+            bus[1][k0..k1].fill(0.0);
+        }
+        let Self { pool, bus, windows, .. } = self;
+        pool.for_each_active(|g| {
+            match bank.get(usize::from(g.slot)).filter(|p| p.id() == g.pad_id && p.num_frames() == g.pad_frames) {
+                Some(pad) => {
+                    let [bl, br] = &mut bus[usize::from(g.bus).min(NUM_BUSES - 1)];
+                    let table = windows.table(g.window);
+                    g.render(pad.guarded_channel(0), pad.guarded_channel(1), table, &mut bl[k0..k1], &mut br[k0..k1]);
+                }
+                // The pad was replaced or removed: the grain ends (its reader would be stale).
+                None => g.age_samples = g.len_samples,
+            }
+        });
+
+        let [hl, hr] = &mut self.hiss_buf;
+        hl[k0..k1].fill(0.0);
+        hr[k0..k1].fill(0.0);
+        self.hiss.render(k0, INV_TICK, &mut hl[k0..k1], &mut hr[k0..k1]);
+
+        for (j, (ol, or)) in left.iter_mut().zip(right.iter_mut()).enumerate() {
+            let k = k0 + j;
+            let (mut l, mut r) = (0.0f32, 0.0f32);
+            for (b, bus) in self.bus.iter().enumerate() {
+                let g = if b == ORPHAN_BUS { 1.0 } else { self.voices[b].gain.at(k, INV_TICK) };
+                l += bus[0][k] * g;
+                r += bus[1][k] * g;
+            }
+            let cloud = self.cloud_gain.at(k, INV_TICK);
+            let mut yl = self.lowpass[0].process_sample(l * cloud);
+            let mut yr = self.lowpass[1].process_sample(r * cloud);
+            if !(yl.is_finite() && yr.is_finite()) {
+                self.lowpass[0].reset();
+                self.lowpass[1].reset();
+                yl = 0.0;
+                yr = 0.0;
+            }
+            let out = self.output_gain.at(k, INV_TICK);
+            *ol = (yl + self.hiss_buf[0][k]) * out;
+            *or = (yr + self.hiss_buf[1][k]) * out;
+        }
+    }
+}
+
+/// A time parameter cleaned and clamped (milliseconds).
+fn clean_ms(x: f32, lo: f32, hi: f32, default: f32) -> f32 {
+    if x.is_finite() { x.clamp(lo, hi) } else { default }
+}

@@ -1,0 +1,254 @@
+//! `Pad`, an owned stereo buffer the grain engine reads, with its per-block grain quality map
+//! (RMS, DC, clipping and skew per ~10 ms block), and `PadBank`, the fixed-slot bank of pads.
+
+/// Pad-bank slots.
+pub const MAX_PADS: usize = 64;
+
+/// Quality-map block length, milliseconds.
+const QUALITY_BLOCK_MS: f32 = 10.0;
+/// Pads shorter than this many frames are treated as empty (too short for a grain).
+const MIN_PAD_FRAMES: usize = 64;
+/// Guard frames stored before and after the pad so cubic interpolation never leaves the buffer.
+const GUARD_BEFORE: usize = 1;
+const GUARD_AFTER: usize = 3;
+
+/// One pad: stereo samples plus metadata. Built off the audio thread, then moved into a `PadBank`.
+#[derive(Debug, Clone)]
+pub struct Pad {
+    id: u64,
+    /// Per channel: `[x[n-1], x[0..n], x[0], x[1], x[2]]` so a loop-wrapped 4-point read is one slice.
+    guarded: [Vec<f32>; 2],
+    num_frames: usize,
+    sample_rate_hz: f32,
+    root_note: Option<f32>,
+    quality_block_frames: usize,
+    /// One flag per quality block: true when grains should not start there.
+    bad_blocks: Vec<bool>,
+    num_good_blocks: usize,
+}
+
+/// Statistics of one quality block, mono mix.
+fn block_is_bad(block: &[f32], pad_rms: f32) -> bool {
+    let n = block.len().max(1) as f64;
+    let mean = block.iter().map(|&x| f64::from(x)).sum::<f64>() / n;
+    let var = block.iter().map(|&x| (f64::from(x) - mean).powi(2)).sum::<f64>() / n;
+    let rms = (block.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / n).sqrt();
+    let clipped = block.iter().filter(|x| x.abs() >= 0.999).count() as f64 / n;
+    let skew = if var > 1e-12 {
+        block.iter().map(|&x| (f64::from(x) - mean).powi(3)).sum::<f64>() / n / var.powf(1.5)
+    } else {
+        0.0
+    };
+    let too_quiet = rms < 1e-4 || rms < f64::from(pad_rms) * 0.05;
+    let dc_heavy = mean.abs() > 0.5 * rms && mean.abs() > 0.01;
+    too_quiet || dc_heavy || clipped > 0.01 || skew.abs() > 3.0
+}
+
+impl Pad {
+    /// Not realtime-safe: allocates. Mono input is duplicated to both sides; channels past the second
+    /// are ignored; channels are cut to the shortest; non-finite samples become 0; a sample rate that is
+    /// not a positive finite number counts as 44.1 kHz. Precomputes the per-block grain quality map
+    /// (RMS/DC/clipping/skew per ~10 ms block) used to avoid junk grains.
+    pub fn new(id: u64, channels: Vec<Vec<f32>>, sample_rate_hz: f32, root_note: Option<f32>) -> Pad {
+        let sample_rate_hz =
+            if sample_rate_hz.is_finite() && sample_rate_hz >= 1000.0 { sample_rate_hz } else { 44_100.0 };
+        let root_note = root_note.filter(|r| r.is_finite()).map(|r| r.clamp(0.0, 127.0));
+        let mut chans = channels.into_iter().take(2);
+        let left = chans.next().unwrap_or_default();
+        let right = chans.next().unwrap_or_else(|| left.clone());
+        let mut num_frames = left.len().min(right.len());
+        if num_frames < MIN_PAD_FRAMES {
+            num_frames = 0;
+        }
+        let guard = |src: &[f32]| -> Vec<f32> {
+            let clean = |x: f32| if x.is_finite() { x } else { 0.0 };
+            let mut g = Vec::with_capacity(num_frames + GUARD_BEFORE + GUARD_AFTER);
+            if num_frames > 0 {
+                g.push(clean(src[num_frames - 1]));
+                g.extend(src[..num_frames].iter().map(|&x| clean(x)));
+                g.extend((0..GUARD_AFTER).map(|i| clean(src[i % num_frames])));
+            }
+            g
+        };
+        let guarded = [guard(&left), guard(&right)];
+        let quality_block_frames = ((QUALITY_BLOCK_MS * 0.001 * sample_rate_hz) as usize).max(1);
+        let mono: Vec<f32> = (0..num_frames)
+            .map(|i| 0.5 * (guarded[0][i + GUARD_BEFORE] + guarded[1][i + GUARD_BEFORE]))
+            .collect();
+        let pad_rms = if num_frames > 0 {
+            (mono.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / num_frames as f64).sqrt() as f32
+        } else {
+            0.0
+        };
+        let bad_blocks: Vec<bool> = mono.chunks(quality_block_frames).map(|b| block_is_bad(b, pad_rms)).collect();
+        let num_good_blocks = bad_blocks.iter().filter(|&&b| !b).count();
+        Pad { id, guarded, num_frames, sample_rate_hz, root_note, quality_block_frames, bad_blocks, num_good_blocks }
+    }
+
+    /// The caller's identifier. Realtime-safe.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Frames per channel. Realtime-safe.
+    pub fn num_frames(&self) -> usize {
+        self.num_frames
+    }
+
+    /// The pad's root as a MIDI note number, if known. Realtime-safe.
+    pub fn root_note(&self) -> Option<f32> {
+        self.root_note
+    }
+
+    /// The sample rate the pad was recorded at. Realtime-safe.
+    pub fn sample_rate_hz(&self) -> f32 {
+        self.sample_rate_hz
+    }
+
+    /// Channel 0 (left) or 1 (right; anything above 1 reads the right). Realtime-safe.
+    pub fn channel(&self, ch: usize) -> &[f32] {
+        let g = &self.guarded[ch.min(1)];
+        g.get(GUARD_BEFORE..GUARD_BEFORE + self.num_frames).unwrap_or(&[])
+    }
+
+    /// Channel with guard frames: index `i + 1` holds frame `i`, and frames -1 and n..n+2 wrap around
+    /// the loop, so the four points around any frame in 0..n are `guarded[i..i + 4]`. Realtime-safe.
+    pub(crate) fn guarded_channel(&self, ch: usize) -> &[f32] {
+        &self.guarded[ch.min(1)]
+    }
+
+    /// False when the quality map advises against a grain covering `frame`; true when the pad has no
+    /// good block at all (then any place is as good as another). Realtime-safe.
+    pub fn is_good_frame(&self, frame: usize) -> bool {
+        if self.num_good_blocks == 0 {
+            return true;
+        }
+        !self.bad_blocks.get(frame / self.quality_block_frames).copied().unwrap_or(true)
+    }
+
+    /// Fraction of quality blocks that grains may start in, 0..1. Realtime-safe.
+    pub fn good_fraction(&self) -> f32 {
+        self.num_good_blocks as f32 / self.bad_blocks.len().max(1) as f32
+    }
+}
+
+/// A fixed bank of `MAX_PADS` pad slots. Creating it allocates nothing per pad.
+#[derive(Debug)]
+pub struct PadBank {
+    slots: [Option<Pad>; MAX_PADS],
+}
+
+impl Default for PadBank {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PadBank {
+    /// An empty bank. Not realtime-safe in principle (builds a large value), allocates nothing.
+    pub fn new() -> Self {
+        Self { slots: std::array::from_fn(|_| None) }
+    }
+
+    /// Puts `pad` in `slot` (ignored, and `pad` handed back, when `slot >= MAX_PADS`). Realtime-safe:
+    /// moves only; returns the replaced pad so the caller can send it off-thread to be freed.
+    pub fn insert(&mut self, slot: usize, pad: Pad) -> Option<Pad> {
+        match self.slots.get_mut(slot) {
+            Some(s) => s.replace(pad),
+            None => Some(pad),
+        }
+    }
+
+    /// Empties `slot`, returning its pad. Realtime-safe.
+    pub fn take(&mut self, slot: usize) -> Option<Pad> {
+        self.slots.get_mut(slot).and_then(Option::take)
+    }
+
+    /// The pad in `slot`, if any. Realtime-safe.
+    pub fn get(&self, slot: usize) -> Option<&Pad> {
+        self.slots.get(slot).and_then(Option::as_ref)
+    }
+
+    /// Number of filled slots. Realtime-safe.
+    pub fn num_filled(&self) -> usize {
+        self.slots.iter().filter(|s| s.is_some()).count()
+    }
+
+    /// The `n`-th filled slot in slot order that holds a playable (non-empty) pad. Realtime-safe.
+    pub(crate) fn nth_playable(&self, n: usize) -> Option<usize> {
+        self.slots.iter().enumerate().filter(|(_, s)| s.as_ref().is_some_and(|p| p.num_frames > 0)).nth(n).map(|(i, _)| i)
+    }
+
+    /// Number of filled slots with a playable (non-empty) pad. Realtime-safe.
+    pub(crate) fn num_playable(&self) -> usize {
+        self.slots.iter().filter(|s| s.as_ref().is_some_and(|p| p.num_frames > 0)).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sine(n: usize) -> Vec<f32> {
+        (0..n).map(|i| 0.5 * (i as f32 * 0.05).sin()).collect()
+    }
+
+    #[test]
+    fn mono_is_duplicated_and_guards_wrap() {
+        let pad = Pad::new(3, vec![sine(1000)], 48_000.0, Some(60.0));
+        assert_eq!((pad.id(), pad.num_frames(), pad.root_note()), (3, 1000, Some(60.0)));
+        assert_eq!(pad.channel(0), pad.channel(1));
+        let g = pad.guarded_channel(0);
+        assert_eq!(g.len(), 1004);
+        assert_eq!(g[0], pad.channel(0)[999]);
+        assert_eq!(g[1001], pad.channel(0)[0]);
+        assert_eq!(g[1003], pad.channel(0)[2]);
+    }
+
+    #[test]
+    fn bad_input_gives_a_safe_pad() {
+        let pad = Pad::new(1, vec![vec![f32::NAN; 500], vec![0.1; 400]], f32::NAN, Some(f32::INFINITY));
+        assert_eq!(pad.num_frames(), 400);
+        assert!(pad.channel(0).iter().all(|&x| x == 0.0));
+        assert_eq!(pad.sample_rate_hz(), 44_100.0);
+        assert_eq!(pad.root_note(), None);
+        let empty = Pad::new(2, vec![], 44_100.0, None);
+        assert_eq!(empty.num_frames(), 0);
+        assert!(empty.channel(0).is_empty());
+    }
+
+    #[test]
+    fn quality_map_rejects_silence_clipping_and_spikes() {
+        let sr = 44_100usize;
+        let mut x = sine(sr);
+        x[..sr / 10].fill(0.0); // silent first 100 ms
+        for v in &mut x[sr / 2..sr / 2 + 441] {
+            *v = v.signum(); // a clipped block
+        }
+        let spike = 3 * sr / 4;
+        for v in &mut x[spike..spike + 441] {
+            *v *= 0.01;
+        }
+        x[spike + 200] = 0.9; // one click in a quiet-ish block
+        let pad = Pad::new(0, vec![x], sr as f32, None);
+        assert!(!pad.is_good_frame(100));
+        assert!(!pad.is_good_frame(sr / 2 + 10));
+        assert!(!pad.is_good_frame(spike + 10));
+        assert!(pad.is_good_frame(sr / 4));
+        assert!(pad.good_fraction() > 0.8 && pad.good_fraction() < 0.9, "{}", pad.good_fraction());
+    }
+
+    #[test]
+    fn bank_moves_pads_in_and_out() {
+        let mut bank = PadBank::new();
+        assert_eq!(bank.num_filled(), 0);
+        assert!(bank.insert(5, Pad::new(1, vec![sine(100)], 44_100.0, None)).is_none());
+        let old = bank.insert(5, Pad::new(2, vec![sine(100)], 44_100.0, None));
+        assert_eq!(old.map(|p| p.id()), Some(1));
+        assert!(bank.insert(MAX_PADS, Pad::new(9, vec![], 44_100.0, None)).is_some());
+        assert_eq!(bank.num_filled(), 1);
+        assert_eq!(bank.nth_playable(0), Some(5));
+        assert_eq!(bank.take(5).map(|p| p.id()), Some(2));
+        assert!(bank.get(5).is_none());
+    }
+}
