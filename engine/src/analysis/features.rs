@@ -1,5 +1,12 @@
 //! `Analysis`: the per-frame features of one STFT pass over a source, and what is derived from them.
 
+use crate::{Error, Result};
+
+/// Smallest FFT length the analysis accepts, samples.
+pub const MIN_FFT_SIZE: usize = 256;
+/// Largest FFT length the analysis accepts, samples.
+pub const MAX_FFT_SIZE: usize = 65_536;
+
 /// STFT settings of the analysis pass. One pass per source; no later stage recomputes it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AnalysisConfig {
@@ -11,7 +18,43 @@ pub struct AnalysisConfig {
 
 impl Default for AnalysisConfig {
     fn default() -> Self {
-        Self { fft_size: 2048, hop_size: 512 }
+        Self {
+            fft_size: 2048,
+            hop_size: 512,
+        }
+    }
+}
+
+impl AnalysisConfig {
+    /// Checks the settings: `fft_size` a power of two in `MIN_FFT_SIZE..=MAX_FFT_SIZE`, `hop_size` in
+    /// `1..=fft_size`. Front ends call this on user settings to report them as errors.
+    pub fn validate(&self) -> Result<()> {
+        if !self.fft_size.is_power_of_two() || !(MIN_FFT_SIZE..=MAX_FFT_SIZE).contains(&self.fft_size) {
+            return Err(Error::InvalidSetting {
+                key: "analysis.fft_size".into(),
+                value: self.fft_size.to_string(),
+                expected: format!("a power of two from {MIN_FFT_SIZE} to {MAX_FFT_SIZE}"),
+            });
+        }
+        if self.hop_size == 0 || self.hop_size > self.fft_size {
+            return Err(Error::InvalidSetting {
+                key: "analysis.hop_size".into(),
+                value: self.hop_size.to_string(),
+                expected: format!("1 to fft_size ({})", self.fft_size),
+            });
+        }
+        Ok(())
+    }
+
+    /// The nearest valid settings: `fft_size` rounded up to a power of two and clamped to
+    /// `MIN_FFT_SIZE..=MAX_FFT_SIZE`, `hop_size` clamped to `1..=fft_size`. Valid settings are
+    /// returned unchanged. The analyser uses this, so it never fails on settings.
+    pub fn sanitised(&self) -> Self {
+        let fft_size = self.fft_size.clamp(MIN_FFT_SIZE, MAX_FFT_SIZE).next_power_of_two();
+        Self {
+            fft_size,
+            hop_size: self.hop_size.clamp(1, fft_size),
+        }
     }
 }
 
@@ -37,7 +80,9 @@ pub struct FrameFeatures {
     pub flatness: Vec<f32>,
     /// Positive spectral flux of log-magnitudes against the previous frame (onset strength), >= 0.
     pub flux: Vec<f32>,
-    /// Chroma: energy per pitch class (C = 0 .. B = 11), normalised to sum 1 (all zero for silence).
+    /// Chroma: spectral-peak magnitude per pitch class (C = 0 .. B = 11) from peaks between
+    /// `CHROMA_MIN_HZ` and `CHROMA_MAX_HZ`, after removing the source's tuning offset; normalised to sum 1
+    /// (all zero for frames without tonal peaks, such as silence).
     pub chroma: Vec<[f32; 12]>,
 }
 
@@ -50,8 +95,12 @@ pub struct Analysis {
     /// Number of samples analysed.
     pub num_samples: usize,
     pub features: FrameFeatures,
-    /// Peak-picked onsets, as frame indices, ascending.
+    /// Peak-picked onsets, as frame indices, ascending. An onset at frame `i` means the attack lies in
+    /// the later half of that frame's window (log-compressed flux rises as soon as energy enters it).
     pub onsets: Vec<usize>,
+    /// Tuning of the source against A4 = 440 Hz, cents (-50..50): the magnitude-weighted circular mean
+    /// of the spectral peaks' deviation from the equal-tempered grid. Chroma is computed after removing it.
+    pub tuning_cents: f32,
 }
 
 impl Analysis {
@@ -72,6 +121,11 @@ impl Analysis {
 
     /// The frame whose hop contains sample `sample`.
     pub fn sample_to_frame(&self, sample: usize) -> usize {
-        sample / self.config.hop_size
+        sample / self.config.hop_size.max(1)
+    }
+
+    /// Duration of the analysed signal, seconds.
+    pub fn duration_sec(&self) -> f64 {
+        self.num_samples as f64 / f64::from(self.sample_rate_hz.max(1))
     }
 }

@@ -1,4 +1,18 @@
 //! One STFT pass per source into per-frame features; onsets, chroma, key and tempo. Background thread.
 
+mod analyzer;
+mod bands;
+mod chroma;
 mod features;
-pub use features::{Analysis, AnalysisConfig, FrameFeatures};
+pub mod key;
+mod onsets;
+pub mod tempo;
+
+pub use analyzer::{Analyzer, CLIP_LEVEL, RMS_FLOOR_DB, analyze};
+pub use chroma::{CHROMA_MAX_HZ, CHROMA_MIN_HZ};
+pub use features::{Analysis, AnalysisConfig, FrameFeatures, MAX_FFT_SIZE, MIN_FFT_SIZE};
+pub use onsets::{
+    ONSET_DELTA, ONSET_MAX_WINDOW_SEC, ONSET_MEAN_POST_SEC, ONSET_MEAN_PRE_SEC, ONSET_MIN_SPACING_SEC, pick_onsets,
+};
+pub use key::{estimate_key, Key, KeyEstimate, Mode};
+pub use tempo::{estimate_tempo, TempoEstimate};

@@ -1,0 +1,199 @@
+//! `Analyzer`: the one STFT pass (Hann window, realfft planned once) that fills every per-frame
+//! feature, then picks onsets and folds chroma. Background thread; no later stage recomputes an STFT.
+
+use std::sync::Arc;
+
+use realfft::num_complex::Complex;
+use realfft::{RealFftPlanner, RealToComplex};
+
+use super::bands::BandFlux;
+use super::chroma::ChromaPeaks;
+use super::features::{Analysis, AnalysisConfig, FrameFeatures};
+use super::onsets::pick_onsets;
+
+/// Samples at or above this magnitude count as clipped.
+pub const CLIP_LEVEL: f32 = 0.999;
+/// Floor of `rms_db`, dBFS.
+pub const RMS_FLOOR_DB: f32 = -120.0;
+/// Power below which a bin counts as empty for flatness (normalised units: a full-scale sine's peak
+/// bin is 1), about -200 dB.
+const POWER_FLOOR: f32 = 1e-20;
+
+/// Runs analysis passes. Plans its FFT once and keeps every scratch buffer, so analysing many sources
+/// with one `Analyzer` allocates only the output.
+pub struct Analyzer {
+    config: AnalysisConfig,
+    fft: Arc<dyn RealToComplex<f32>>,
+    /// Hann window, `fft_size` long.
+    window: Vec<f32>,
+    /// Scales FFT magnitudes so a full-scale sine's peak bin reads 1: 2 / sum(window).
+    magnitude_scale: f32,
+    frame: Vec<f32>,
+    spectrum: Vec<Complex<f32>>,
+    scratch: Vec<Complex<f32>>,
+    magnitudes: Vec<f32>,
+    /// Sample rate the band and chroma layouts were made for, Hz.
+    layout_rate_hz: u32,
+    bands: BandFlux,
+    peaks: ChromaPeaks,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Analyzer {
+    /// Plans the FFT and sizes the scratch for `config` (made valid with
+    /// [`AnalysisConfig::sanitised`]; check user settings with [`AnalysisConfig::validate`] first).
+    /// Not realtime-safe: allocates.
+    pub fn new(config: AnalysisConfig) -> Self {
+        let config = config.sanitised();
+        let n = config.fft_size;
+        let fft = RealFftPlanner::<f32>::new().plan_fft_forward(n);
+        let window: Vec<f32> = (0..n)
+            .map(|i| {
+                let s = (std::f32::consts::PI * i as f32 / n as f32).sin();
+                s * s
+            })
+            .collect();
+        let magnitude_scale = 2.0 / window.iter().sum::<f32>();
+        let rate = crate::ENGINE_SAMPLE_RATE_HZ;
+        Self {
+            frame: fft.make_input_vec(),
+            spectrum: fft.make_output_vec(),
+            scratch: fft.make_scratch_vec(),
+            magnitudes: vec![0.0; n / 2 + 1],
+            bands: BandFlux::new(n, rate),
+            peaks: ChromaPeaks::new(n, rate),
+            layout_rate_hz: rate,
+            config,
+            fft,
+            window,
+            magnitude_scale,
+        }
+    }
+
+    /// The settings this analyser uses (after sanitising).
+    pub fn config(&self) -> AnalysisConfig {
+        self.config
+    }
+
+    /// Analyses a mono signal at `sample_rate_hz` in one STFT pass. Non-finite samples count as zero;
+    /// a zero sample rate counts as 1 Hz. Not realtime-safe: allocates.
+    pub fn analyze(&mut self, mono: &[f32], sample_rate_hz: u32) -> Analysis {
+        let sample_rate_hz = sample_rate_hz.max(1);
+        let AnalysisConfig { fft_size, hop_size } = self.config;
+        if sample_rate_hz != self.layout_rate_hz {
+            self.bands = BandFlux::new(fft_size, sample_rate_hz);
+            self.peaks = ChromaPeaks::new(fft_size, sample_rate_hz);
+            self.layout_rate_hz = sample_rate_hz;
+        }
+        self.bands.reset();
+        self.peaks.clear();
+
+        let num_frames = mono.len().div_ceil(hop_size);
+        let mut features = FrameFeatures {
+            rms_db: Vec::with_capacity(num_frames),
+            peak: Vec::with_capacity(num_frames),
+            crest: Vec::with_capacity(num_frames),
+            dc: Vec::with_capacity(num_frames),
+            clip_ratio: Vec::with_capacity(num_frames),
+            centroid_hz: Vec::with_capacity(num_frames),
+            flatness: Vec::with_capacity(num_frames),
+            flux: Vec::with_capacity(num_frames),
+            chroma: Vec::with_capacity(num_frames),
+        };
+        let bin_hz = sample_rate_hz as f32 / fft_size as f32;
+        for i in 0..num_frames {
+            let start = i * hop_size;
+            let segment = &mono[start..(start + fft_size).min(mono.len())];
+            self.push_levels(segment, &mut features);
+            self.transform(segment);
+            let (centroid_hz, flatness) = self.centroid_and_flatness(bin_hz);
+            features.centroid_hz.push(centroid_hz);
+            features.flatness.push(flatness);
+            features.flux.push(self.bands.next_flux(&self.magnitudes));
+            self.peaks.push_frame(&self.magnitudes);
+        }
+
+        let tuning_semitones = self.peaks.tuning_semitones();
+        self.peaks.fold_into(tuning_semitones, &mut features.chroma);
+        let frame_rate_hz = sample_rate_hz as f32 / hop_size as f32;
+        let onsets = pick_onsets(&features.flux, frame_rate_hz);
+        Analysis {
+            config: self.config,
+            sample_rate_hz,
+            num_samples: mono.len(),
+            features,
+            onsets,
+            tuning_cents: 100.0 * tuning_semitones,
+        }
+    }
+
+    /// Time-domain levels of one frame's samples (the zero padding past the end does not count).
+    fn push_levels(&self, segment: &[f32], features: &mut FrameFeatures) {
+        let (mut sum, mut sum_sq, mut peak, mut clipped) = (0.0f64, 0.0f64, 0.0f32, 0usize);
+        for &x in segment {
+            let x = if x.is_finite() { x } else { 0.0 };
+            sum += f64::from(x);
+            sum_sq += f64::from(x) * f64::from(x);
+            peak = peak.max(x.abs());
+            clipped += usize::from(x.abs() >= CLIP_LEVEL);
+        }
+        let len = segment.len().max(1) as f64;
+        let rms = (sum_sq / len).sqrt() as f32;
+        features.rms_db.push((20.0 * rms.log10()).max(RMS_FLOOR_DB));
+        features.peak.push(peak);
+        features.crest.push(if rms > 0.0 { peak / rms } else { 1.0 });
+        features.dc.push((sum / len) as f32);
+        features.clip_ratio.push((clipped as f64 / len) as f32);
+    }
+
+    /// Windows `segment` (zero-padded to `fft_size`), transforms it and fills `self.magnitudes`.
+    fn transform(&mut self, segment: &[f32]) {
+        let n = segment.len();
+        for ((f, &x), &w) in self.frame.iter_mut().zip(segment).zip(&self.window) {
+            *f = if x.is_finite() { x * w } else { 0.0 };
+        }
+        self.frame[n..].fill(0.0);
+        // The buffers come from this plan's make_*_vec, so their lengths always match.
+        let ok = self
+            .fft
+            .process_with_scratch(&mut self.frame, &mut self.spectrum, &mut self.scratch);
+        debug_assert!(ok.is_ok(), "FFT buffers sized by the plan");
+        for (m, c) in self.magnitudes.iter_mut().zip(&self.spectrum) {
+            *m = c.norm() * self.magnitude_scale;
+        }
+    }
+
+    /// Magnitude-weighted spectral centroid (Hz) and power-spectrum flatness (0..1) of the current
+    /// magnitudes, over bins 1..Nyquist (DC excluded). Silence gives centroid 0 and flatness 0.
+    fn centroid_and_flatness(&self, bin_hz: f32) -> (f32, f32) {
+        let bins = &self.magnitudes[1..];
+        let (mut weighted, mut total, mut power_sum, mut log_power_sum) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        for (k, &m) in bins.iter().enumerate() {
+            let power = m * m;
+            weighted += (k + 1) as f32 * m;
+            total += m;
+            power_sum += power;
+            log_power_sum += power.max(POWER_FLOOR).ln();
+        }
+        if total <= 0.0 || power_sum <= POWER_FLOOR {
+            return (0.0, 0.0);
+        }
+        let count = bins.len() as f32;
+        let geometric_mean = (log_power_sum / count).exp();
+        let flatness = (geometric_mean / (power_sum / count)).clamp(0.0, 1.0);
+        (weighted / total * bin_hz, flatness)
+    }
+}
+
+/// Analyses `mono` at `sample_rate_hz` with a fresh [`Analyzer`] (plan a reusable one for many
+/// sources). Not realtime-safe: allocates.
+pub fn analyze(mono: &[f32], sample_rate_hz: u32, config: &AnalysisConfig) -> Analysis {
+    Analyzer::new(*config).analyze(mono, sample_rate_hz)
+}

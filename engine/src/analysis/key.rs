@@ -1,0 +1,154 @@
+//! Key estimation from the analysis pass's chroma: Pearson correlation against key profiles
+//! (Krumhansl & Schmuckler's method), with profiles from Temperley ("Music and Probability", 2007,
+//! Kostka-Payne corpus) and Albrecht & Shanahan (Music Perception 31(1), 2013), each spread over the
+//! first harmonics of its notes as Gómez does for audio ("Tonal description of music audio signals",
+//! 2006), and a chroma averaged over sustained, tonal frames. Tuning is already removed by the pass.
+
+mod name;
+
+pub use name::{transpose_semitones, Key, Mode};
+
+use super::Analysis;
+use serde::{Deserialize, Serialize};
+
+/// Temperley's Kostka-Payne profiles (tonic first).
+const TEMPERLEY: [[f32; 12]; 2] = [
+    [0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400],
+    [0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330],
+];
+/// Albrecht & Shanahan's profiles (tonic first).
+const ALBRECHT_SHANAHAN: [[f32; 12]; 2] = [
+    [0.238, 0.006, 0.111, 0.006, 0.137, 0.094, 0.016, 0.214, 0.009, 0.080, 0.008, 0.081],
+    [0.220, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052],
+];
+/// Harmonics each profile note is spread over (1 = fundamental only).
+const NUM_HARMONICS: usize = 4;
+/// Amplitude of harmonic `h` relative to harmonic `h - 1` in the spread profiles.
+const HARMONIC_DECAY: f32 = 0.6;
+/// Flatness at and above which a frame counts as noise, not tone (white noise measures about 0.56).
+const NOISE_FLATNESS: f32 = 0.3;
+/// Correlation gap between the best and the runner-up key that counts as unambiguous.
+const CONFIDENT_MARGIN: f32 = 0.1;
+
+/// A key estimate with its confidence.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct KeyEstimate {
+    pub key: Key,
+    /// 0..1: 0 when the material has no tonal content (the key is then meaningless), near 1 when
+    /// the best key correlates well and clearly beats every other.
+    pub confidence: f32,
+}
+
+/// Estimates the key of an analysed source.
+pub fn estimate_key(analysis: &Analysis) -> KeyEstimate {
+    let (chroma, tonal_fraction) = weighted_chroma(analysis);
+    let scores = key_scores(&chroma);
+    let mut order: Vec<usize> = (0..24).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let (best, second) = (order[0], order[1]);
+    let mode = if best < 12 { Mode::Major } else { Mode::Minor };
+    let key = Key::new((best % 12) as u8, mode);
+    let fit = scores[best].clamp(0.0, 1.0);
+    let clarity = ((scores[best] - scores[second]) / CONFIDENT_MARGIN).clamp(0.0, 1.0);
+    let confidence = (fit * (0.5 + 0.5 * clarity) * tonal_fraction).clamp(0.0, 1.0);
+    KeyEstimate { key, confidence: if confidence.is_finite() { confidence } else { 0.0 } }
+}
+
+/// The chroma averaged over frames weighted by level, tonality and steadiness, and the tonal share of
+/// the source's energy (0..1).
+///
+/// A frame's weight is its RMS (linear) times its tonality `1 - flatness / NOISE_FLATNESS` (clamped to
+/// 0..1) squared, divided by `1 + flux / median flux` so sustained frames count more than attacks.
+pub fn weighted_chroma(analysis: &Analysis) -> ([f32; 12], f32) {
+    let f = &analysis.features;
+    let mut sorted_flux: Vec<f32> = f.flux.iter().copied().filter(|x| x.is_finite()).collect();
+    sorted_flux.sort_by(f32::total_cmp);
+    let median_flux = sorted_flux.get(sorted_flux.len() / 2).copied().unwrap_or(0.0).max(1e-3);
+    let mut chroma = [0.0f32; 12];
+    let (mut tonal_energy, mut energy) = (0.0f32, 0.0f32);
+    for i in 0..analysis.num_frames() {
+        let level = 10f32.powf(f.rms_db[i] / 20.0);
+        let tonality = (1.0 - f.flatness[i] / NOISE_FLATNESS).clamp(0.0, 1.0);
+        let steadiness = 1.0 / (1.0 + f.flux[i] / median_flux);
+        let weight = level * tonality * tonality * steadiness;
+        if !weight.is_finite() || f.chroma[i].iter().all(|&c| c == 0.0) {
+            energy += level;
+            continue;
+        }
+        for (c, &x) in chroma.iter_mut().zip(&f.chroma[i]) {
+            *c += weight * x;
+        }
+        tonal_energy += level * tonality;
+        energy += level;
+    }
+    let tonal_fraction = if energy > 0.0 { tonal_energy / energy } else { 0.0 };
+    (chroma, tonal_fraction)
+}
+
+/// Pearson correlation of `chroma` with every key's profile, averaged over the profile sets: indices
+/// 0..12 are C major .. B major, 12..24 C minor .. B minor.
+pub fn key_scores(chroma: &[f32; 12]) -> [f32; 24] {
+    let mut scores = [0.0f32; 24];
+    let sets = [TEMPERLEY, ALBRECHT_SHANAHAN];
+    for set in &sets {
+        for (mode, profile) in set.iter().enumerate() {
+            let spread = spread_over_harmonics(profile);
+            for tonic in 0..12 {
+                let rotated: [f32; 12] = std::array::from_fn(|pc| spread[(pc + 12 - tonic) % 12]);
+                scores[mode * 12 + tonic] += pearson(chroma, &rotated) / sets.len() as f32;
+            }
+        }
+    }
+    scores
+}
+
+/// `profile` as heard through harmonic tones: each note also adds `HARMONIC_DECAY^(h-1)` of its weight
+/// to the pitch class of its `h`-th harmonic, for `h` up to `NUM_HARMONICS`.
+fn spread_over_harmonics(profile: &[f32; 12]) -> [f32; 12] {
+    let mut out = [0.0f32; 12];
+    for (pc, &w) in profile.iter().enumerate() {
+        let mut gain = 1.0;
+        for h in 1..=NUM_HARMONICS {
+            let offset = (12.0 * (h as f32).log2()).round() as usize;
+            out[(pc + offset) % 12] += w * gain;
+            gain *= HARMONIC_DECAY;
+        }
+    }
+    out
+}
+
+/// Pearson correlation of two 12-vectors (0 when either is constant).
+fn pearson(x: &[f32; 12], y: &[f32; 12]) -> f32 {
+    let mean_x = x.iter().sum::<f32>() / 12.0;
+    let mean_y = y.iter().sum::<f32>() / 12.0;
+    let (mut sxy, mut sxx, mut syy) = (0.0f32, 0.0f32, 0.0f32);
+    for (a, b) in x.iter().zip(y) {
+        let (dx, dy) = (a - mean_x, b - mean_y);
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    if sxx <= 0.0 || syy <= 0.0 { 0.0 } else { sxy / (sxx * syy).sqrt() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_itself_scores_its_own_key() {
+        let mut chroma = [0.0f32; 12];
+        for (pc, &w) in TEMPERLEY[1].iter().enumerate() {
+            chroma[(pc + 9) % 12] = w;
+        }
+        let scores = key_scores(&chroma);
+        let best = (0..24).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap();
+        assert_eq!(best, 12 + 9, "A minor");
+    }
+
+    #[test]
+    fn spread_keeps_tonic_strongest_in_major() {
+        let spread = spread_over_harmonics(&TEMPERLEY[0]);
+        assert!(spread[0] > spread[7] && spread[7] > spread[2]);
+    }
+}
