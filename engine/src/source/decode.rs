@@ -221,6 +221,10 @@ fn open(path: &Path) -> Result<OpenedSource> {
     let reader = symphonia::default::get_probe()
         .probe(&hint, stream, FormatOptions::default(), MetadataOptions::default())
         .map_err(|e| match e {
+            // The demuxers reject zero rates and channel counts themselves, with these words.
+            SymphoniaError::DecodeError(what) if what.contains("sample rate") || what.contains("channel") => {
+                invalid_stream(path, what.to_string())
+            }
             SymphoniaError::IoError(_) | SymphoniaError::DecodeError(_) => corrupt(path, format!("unreadable header: {e}")),
             _ => Error::Unsupported { path: path.to_path_buf(), reason: e.to_string() },
         })?;
