@@ -114,10 +114,27 @@ fn stretched_stereo_keeps_its_image() {
     assert!((diff - 60.0).abs() < 2.0, "phase difference {diff}");
 }
 
+/// A steady chord: each MIDI note with 6 harmonics at 1/k amplitude, no vibrato.
+fn steady_chord(notes: &[f64], num_frames: usize) -> Vec<f32> {
+    let mut out = vec![0.0f64; num_frames];
+    for (j, &note) in notes.iter().enumerate() {
+        let f0 = fixtures::midi_to_hz(note);
+        for k in 1..=6 {
+            let w = std::f64::consts::TAU * f0 * k as f64 / f64::from(SR);
+            let phase0 = 0.7 * (j * 6 + k) as f64;
+            for (i, o) in out.iter_mut().enumerate() {
+                *o += (w * i as f64 + phase0).sin() / k as f64;
+            }
+        }
+    }
+    fixtures::normalise_peak(&out, 0.5)
+}
+
 #[test]
 fn phase_locked_stretch_keeps_a_chords_partials() {
-    // C major triad pad (C3 E3 G3 and C4), 4 s.
-    let x = fixtures::chord_pad(&[48.0, 52.0, 55.0, 60.0], 0.5, 4 * SR as usize, SR, 7);
+    // C major chord (C3 E3 G3 C4) of harmonic tones, 4 s. (The fixtures' chord_pad has a
+    // vibrato whose depth grows with time, so its partials wander and cannot be compared.)
+    let x = steady_chord(&[48.0, 52.0, 55.0, 60.0], 4 * SR as usize);
     let y = time_stretch(&x, 2.0).unwrap();
     let (sx, sy) = (long_spectrum(&x), long_spectrum(&y));
     let peaks_x = top_peaks(&sx, 12);
@@ -236,8 +253,9 @@ fn envelopes_start_and_end_at_the_right_values() {
     apply_swell(&mut x, &SwellEnvelope { rise_sec: 3.0, decay_sec: 1.0, shape: FadeShape::Linear }, SR);
     assert_eq!(x[0][0], 0.0);
     assert_eq!(*x[0].last().unwrap(), 0.0);
-    let top = x[0].iter().position(|&g| g == 1.0).unwrap();
-    assert!((top as f32 / SR as f32 - 0.75).abs() < 0.01, "peak at {top}");
+    let top = (0..x[0].len()).max_by(|&a, &b| x[0][a].total_cmp(&x[0][b])).unwrap();
+    assert!((top as f32 / SR as f32 - 0.75).abs() < 0.001, "peak at {top}");
+    assert!(x[0][top] > 0.999);
 
     let mut x = ones();
     fade_in(&mut x, 0.1, FadeShape::EqualPower, SR);

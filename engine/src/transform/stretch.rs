@@ -2,8 +2,8 @@
 //! vocoder time-scale modification of audio", IEEE Trans. Speech and Audio Processing 7(3), 1999).
 //!
 //! Each synthesis frame sits a fixed hop after the previous one; its analysis frame is read from
-//! the input at `synthesis position / factor`. Spectral peaks (a bin louder than its two
-//! neighbours on each side) get a new phase from their measured instantaneous frequency; every
+//! the input at `synthesis position / factor`. Spectral peaks (a bin louder than both
+//! neighbours) get a new phase from their measured instantaneous frequency; every
 //! other bin is locked to the peak whose region of influence it lies in, keeping the phase
 //! relation to that peak it had in the input. This is what keeps pads and chords from the
 //! "phasey", smeared sound of a plain phase vocoder.
@@ -228,9 +228,7 @@ impl PhaseVocoder {
         self.peaks.clear();
         for k in 1..bins - 1 {
             let v = mag[k];
-            let left_ok = v > mag[k - 1] && (k < 2 || v > mag[k - 2]);
-            let right_ok = v >= mag[k + 1] && (k + 2 >= bins || v >= mag[k + 2]);
-            if v > floor && left_ok && right_ok {
+            if v > floor && v > mag[k - 1] && v >= mag[k + 1] {
                 self.peaks.push(k);
             }
         }
