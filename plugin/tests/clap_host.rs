@@ -227,17 +227,19 @@ fn mining_a_temporary_archive_yields_pads() {
     let mut host = TestHost::new();
     let source_id = host.param_id("Source");
     let hold_id = host.param_id("Hold");
-    // Play slot 2 only: empty (silent) until the miner has delivered at least two pads.
-    let state = state_with_archive_path(&host.save_state(), &archive.path().display().to_string());
-    host.load_state(&state);
     host.activate(48_000.0, 512);
+    // Play slot 2 only: with just the built-in texture (slot 1) the instrument is silent.
     let setup = [
         (0, HostEvent::Param { id: source_id, value: 2.0 }),
         (0, HostEvent::Param { id: hold_id, value: 1.0 }),
     ];
-    let before = host.render(4_800, 512, &setup);
+    let before = host.render(9_600, 512, &setup);
     assert!(all_finite_within(&before, SAMPLE_LIMIT));
+    assert!(rms(&before) < 1e-7, "slot 2 sounds before mining: {}", rms(&before));
 
+    // Restoring a state with an archive path starts mining by itself.
+    let state = state_with_archive_path(&host.save_state(), &archive.path().display().to_string());
+    host.load_state(&state);
     let started = Instant::now();
     let mut loudness = 0.0;
     while started.elapsed() < Duration::from_secs(40) {
@@ -245,6 +247,7 @@ fn mining_a_temporary_archive_yields_pads() {
         assert!(all_finite_within(&out, SAMPLE_LIMIT));
         loudness = rms(&out);
         if loudness > 1e-3 {
+            eprintln!("slot 2 sounded {:.3} s after the state load", started.elapsed().as_secs_f64());
             break;
         }
         std::thread::sleep(Duration::from_millis(50));

@@ -60,7 +60,8 @@ pub fn make_pad(
     loop_config: &LoopConfig,
 ) -> MinedPad {
     let sample_rate_hz = source.sample_rate_hz as f32;
-    let max_frames = (MAX_PAD_SEC * sample_rate_hz) as usize;
+    // The seam search may lengthen the loop by up to its search span: leave room for it.
+    let max_frames = ((MAX_PAD_SEC - 0.001 * loop_config.seam_search_ms.max(0.0)) * sample_rate_hz) as usize;
     let start = region.start_sample.min(source.num_frames());
     let len = region.len_samples.min(max_frames).min(source.num_frames() - start);
     let region = Region { start_sample: start, len_samples: len, ..*region };

@@ -15,14 +15,18 @@ use clack_host::events::event_types::{NoteOffEvent, NoteOnEvent, ParamValueEvent
 use clack_host::events::Match;
 use clack_host::prelude::*;
 
-/// The plugin library cargo builds for this package (cdylib), next to the test binary's profile.
+/// The plugin library cargo built for this test run. Cargo builds the package's cdylib into the
+/// same `deps/` folder as the test executable (with this run's features, e.g.
+/// `assert_process_allocs`); the copy one folder up is only refreshed by `cargo build`, so it may
+/// be stale and is not used.
 pub fn plugin_library_path() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("..").join("target"));
-    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
-    let path = target.join(profile).join("libafterglow_plugin.so");
+    let exe = std::env::current_exe().expect("test executable path");
+    let deps = exe.parent().expect("test executable folder");
+    let path = deps.join(format!(
+        "{}afterglow_plugin{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
     assert!(path.exists(), "plugin library not built: {}", path.display());
     path
 }

@@ -1,0 +1,190 @@
+//! The mining thread with the audio side played by the test: pads stream into a bank through the
+//! real queues and inbox, the first one before the first file is fully analysed, with names,
+//! lengths, keys and waveforms for the editor; a missing folder keeps the built-in texture.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use afterglow_plugin::inbox::PadInbox;
+use afterglow_plugin::mining::{MAX_PAD_SEC, Miner, MiningShared, NUM_BANK_SLOTS, WAVEFORM_POINTS, pad_queues, publish_builtin};
+use afterglow_plugin::params::AfterglowParams;
+use engine::texture::{BUILTIN_PAD_ID, PadBank, builtin_pad};
+
+const SAMPLE_RATE_HZ: u32 = 44_100;
+
+/// A steady chord: each MIDI note with three harmonics (1, 1/2, 1/3), a fade in and out, and a
+/// little seeded noise. Steady on purpose: `fixtures::chord_pad`'s vibrato multiplies the phase by
+/// time, so its pitch drifts by semitones within seconds and no key holds over a long file.
+fn steady_chord(notes: &[f64], seconds: usize, seed: u64) -> Vec<f32> {
+    let num_frames = seconds * SAMPLE_RATE_HZ as usize;
+    let mut mix = fixtures::white_noise(0.002, num_frames, seed);
+    for &note in notes {
+        let f0 = fixtures::midi_to_hz(note);
+        for harmonic in 1..=3 {
+            let partial = fixtures::sine(f0 * f64::from(harmonic), 0.12 / harmonic as f32, num_frames, SAMPLE_RATE_HZ);
+            mix.iter_mut().zip(&partial).for_each(|(m, p)| *m += p);
+        }
+    }
+    let fade = SAMPLE_RATE_HZ as usize / 2;
+    for (n, x) in mix.iter_mut().enumerate() {
+        *x *= (n.min(num_frames - n) as f32 / fade as f32).min(1.0);
+    }
+    mix
+}
+
+fn write_chord_wav(path: &Path, seconds: usize, notes: &[f64], seed: u64) {
+    let mono = steady_chord(notes, seconds, seed);
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: SAMPLE_RATE_HZ,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(path, spec).expect("create wav");
+    for &x in &mono {
+        writer.write_sample((x.clamp(-1.0, 1.0) * 32_767.0) as i16).expect("write");
+    }
+    writer.finalize().expect("finalize wav");
+}
+
+/// A miner over a bank that starts with the built-in texture in slot 0, as the plugin sets it up.
+struct Rig {
+    params: Arc<AfterglowParams>,
+    shared: Arc<MiningShared>,
+    bank: PadBank,
+    inbox: PadInbox,
+    miner: Miner,
+}
+
+impl Rig {
+    fn new() -> Self {
+        let params = Arc::new(AfterglowParams::default());
+        let shared = Arc::new(MiningShared::new());
+        let (miner_ends, audio_ends) = pad_queues();
+        let mut bank = PadBank::new();
+        let builtin = builtin_pad(SAMPLE_RATE_HZ as f32);
+        publish_builtin(&shared.status, &builtin);
+        bank.insert(0, builtin);
+        let miner = Miner::spawn(miner_ends, params.clone(), shared.clone(), &[0]).expect("spawn miner");
+        Self { params, shared, bank, inbox: PadInbox::new(audio_ends), miner }
+    }
+
+    /// Play the audio thread until `done` holds or `timeout` passes; returns whether it held.
+    fn pump_until(&mut self, timeout: Duration, mut done: impl FnMut(&Self) -> bool) -> bool {
+        let started = Instant::now();
+        while started.elapsed() < timeout {
+            self.inbox.apply(&mut self.bank);
+            if done(self) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        false
+    }
+
+    fn idle(&self) -> bool {
+        !self.shared.status.busy.load(Ordering::Acquire)
+    }
+}
+
+#[test]
+fn pads_stream_in_first_one_before_the_file_is_done() {
+    let archive = tempfile::tempdir().expect("temp dir");
+    // A two-minute first file in A minor, and a shorter second one in D minor.
+    write_chord_wav(&archive.path().join("01 long take.wav"), 120, &[57.0, 60.0, 64.0], 3);
+    write_chord_wav(&archive.path().join("02 short take.wav"), 20, &[50.0, 53.0, 57.0], 4);
+
+    let mut rig = Rig::new();
+    let chose_folder = Instant::now();
+    rig.params.set_archive_path(&archive.path().display().to_string());
+    rig.shared.request_mine();
+
+    let first = rig.pump_until(Duration::from_secs(60), |r| r.bank.get(0).is_some_and(|p| p.id() != BUILTIN_PAD_ID));
+    let first_pad_sec = chose_folder.elapsed().as_secs_f64();
+    let files_done_at_first_pad = rig.shared.status.files_done.load(Ordering::Acquire);
+    assert!(first, "no mined pad arrived");
+    eprintln!("first pad after {first_pad_sec:.3} s (files finished then: {files_done_at_first_pad})");
+    assert_eq!(files_done_at_first_pad, 0, "the first pad should come from the early analysis");
+
+    assert!(rig.pump_until(Duration::from_secs(120), |r| r.idle()), "mining never finished");
+    rig.inbox.apply(&mut rig.bank);
+    eprintln!("whole archive mined after {:.3} s", chose_folder.elapsed().as_secs_f64());
+
+    let status = &rig.shared.status;
+    assert_eq!(status.files_total.load(Ordering::Acquire), 2);
+    assert_eq!(status.files_done.load(Ordering::Acquire), 2);
+    let pads_mined = status.pads_mined.load(Ordering::Acquire) as usize;
+    assert!(pads_mined >= 3, "only {pads_mined} pads");
+    assert_eq!(rig.bank.num_filled(), pads_mined);
+
+    let snapshot = status.snapshot();
+    assert!(snapshot.last_error.is_empty(), "{}", snapshot.last_error);
+    assert_eq!(snapshot.pads.len(), NUM_BANK_SLOTS);
+    let listed: Vec<_> = snapshot.pads.iter().flatten().collect();
+    assert_eq!(listed.len(), pads_mined);
+    for info in &listed {
+        let pad = rig.bank.get(usize::from(info.slot)).expect("listed pad is in the bank");
+        assert_eq!(pad.id(), info.pad_id);
+        assert!(info.length_sec > 0.5 && info.length_sec <= MAX_PAD_SEC + 0.01, "{info:?}");
+        assert_eq!(info.waveform.len(), WAVEFORM_POINTS);
+        assert!(info.brightness_hz > 50.0, "{info:?}");
+        assert!(info.name.contains("take @ "), "{}", info.name);
+        eprintln!("{}", afterglow_plugin::mining::catalogue_line(info));
+    }
+    // The first file is an A minor triad: its pads should say so (or the relative C major) and
+    // have a root on A or C.
+    let first_file_pads: Vec<_> = listed.iter().filter(|i| i.name.starts_with("01")).collect();
+    assert!(!first_file_pads.is_empty());
+    for info in first_file_pads {
+        assert!(info.key == "A minor" || info.key == "C major", "{info:?}");
+        let root = rig.bank.get(usize::from(info.slot)).and_then(|p| p.root_note()).expect("root note");
+        assert!(root == 69.0 || root == 60.0, "root {root}");
+    }
+    drop(rig.miner);
+}
+
+#[test]
+fn a_missing_folder_keeps_the_built_in_texture_and_says_why() {
+    let mut rig = Rig::new();
+    let missing = tempfile::tempdir().expect("temp dir").path().join("gone");
+    rig.params.set_archive_path(&missing.display().to_string());
+    rig.shared.request_mine();
+    let reported = rig.pump_until(Duration::from_secs(10), |r| {
+        r.idle() && r.shared.status.snapshot().last_error.contains("not found")
+    });
+    assert!(reported, "{:?}", rig.shared.status.snapshot());
+    assert_eq!(rig.bank.num_filled(), 1);
+    assert_eq!(rig.bank.get(0).map(|p| p.id()), Some(BUILTIN_PAD_ID));
+    let snapshot = rig.shared.status.snapshot();
+    assert!(snapshot.message.contains("built-in"), "{}", snapshot.message);
+    assert_eq!(snapshot.pads[0].as_ref().map(|p| p.name.as_str()), Some("Built-in texture"));
+}
+
+#[test]
+fn a_new_folder_replaces_the_bank_and_empties_leftover_slots() {
+    let big = tempfile::tempdir().expect("temp dir");
+    let small = tempfile::tempdir().expect("temp dir");
+    for i in 0..3 {
+        write_chord_wav(&big.path().join(format!("take {i}.wav")), 20, &[55.0 + i as f64, 62.0, 67.0], i);
+    }
+    write_chord_wav(&small.path().join("only.wav"), 6, &[60.0, 64.0, 67.0], 9);
+
+    let mut rig = Rig::new();
+    rig.params.set_archive_path(&big.path().display().to_string());
+    rig.shared.request_mine();
+    assert!(rig.pump_until(Duration::from_secs(60), |r| r.idle() && r.shared.status.files_done.load(Ordering::Acquire) == 3));
+    rig.inbox.apply(&mut rig.bank);
+    let big_count = rig.bank.num_filled();
+
+    rig.params.set_archive_path(&small.path().display().to_string());
+    assert!(rig.pump_until(Duration::from_secs(60), |r| {
+        r.idle() && r.shared.status.snapshot().archive_path == small.path().display().to_string()
+    }));
+    rig.inbox.apply(&mut rig.bank);
+    let small_count = rig.shared.status.pads_mined.load(Ordering::Acquire) as usize;
+    assert!(small_count >= 1 && small_count < big_count, "{small_count} vs {big_count}");
+    assert_eq!(rig.bank.num_filled(), small_count);
+    assert_eq!(rig.shared.status.snapshot().pads.iter().flatten().count(), small_count);
+}
