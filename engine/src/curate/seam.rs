@@ -13,6 +13,10 @@ use std::sync::Arc;
 pub const SEAM_FFT_SIZE: usize = 1024;
 /// Hop between seam spectra, samples.
 pub const SEAM_HOP_SIZE: usize = 256;
+/// Samples before the wrap that the two seam frames read (half a frame plus a hop).
+pub const SEAM_SAMPLES_BEFORE_WRAP: usize = SEAM_FFT_SIZE / 2 + SEAM_HOP_SIZE;
+/// Samples after the wrap that the seam frame reads (half a frame).
+pub const SEAM_SAMPLES_AFTER_WRAP: usize = SEAM_FFT_SIZE / 2;
 
 /// How visible a loop's wrap point is, measured on the mono mix treated as a loop.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -106,17 +110,28 @@ impl SeamMeter {
         let median = median(&mut inner_flux);
 
         // The frame centred on the wrap, and the one a hop earlier, read around the loop.
-        let half = SEAM_FFT_SIZE / 2;
-        let seam_start = (len - half % len) % len;
-        let earlier_start = (seam_start + len - SEAM_HOP_SIZE % len) % len;
-        self.magnitudes_into_current(mono, earlier_start);
-        std::mem::swap(&mut self.previous_mag, &mut self.current_mag);
-        self.magnitudes_into_current(mono, seam_start);
-        let seam_flux = positive_flux(&self.previous_mag, &self.current_mag);
+        let before = SEAM_SAMPLES_BEFORE_WRAP;
+        let around: Vec<f32> =
+            (0..before + SEAM_SAMPLES_AFTER_WRAP).map(|i| mono[(i + len - before % len) % len]).collect();
+        let seam_flux = self.wrap_flux(&around);
 
         // A floor far below any audible flux keeps silence (0 / 0) at 1 instead of NaN.
         let floor = 1e-9_f32;
         (seam_flux + floor) / (median + floor)
+    }
+
+    /// Positive flux of the frame centred on a wrap against the frame a hop earlier, from the
+    /// mono samples around it: `around` holds [`SEAM_SAMPLES_BEFORE_WRAP`] samples before the
+    /// wrap and [`SEAM_SAMPLES_AFTER_WRAP`] after (read cyclically when shorter). Lets a seam
+    /// search score candidate seams before building them. Not realtime-safe: may allocate.
+    pub fn wrap_flux(&mut self, around: &[f32]) -> f32 {
+        if around.is_empty() {
+            return 0.0;
+        }
+        self.magnitudes_into_current(around, 0);
+        std::mem::swap(&mut self.previous_mag, &mut self.current_mag);
+        self.magnitudes_into_current(around, SEAM_HOP_SIZE);
+        positive_flux(&self.previous_mag, &self.current_mag)
     }
 
     /// Windowed magnitude spectrum of the 1024 samples from `start`, read around the loop.

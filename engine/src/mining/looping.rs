@@ -9,7 +9,9 @@
 
 use super::setting::{check_range, invalid};
 use super::Region;
-use crate::curate::seam::{SeamMeter, SeamMetrics};
+use crate::curate::seam::{
+    percentile, SeamMeter, SeamMetrics, SEAM_HOP_SIZE, SEAM_SAMPLES_AFTER_WRAP, SEAM_SAMPLES_BEFORE_WRAP,
+};
 use crate::Result;
 
 /// How a loop's seam is searched and faded.
@@ -25,11 +27,14 @@ pub struct LoopConfig {
     /// Length of the window compared by normalised cross-correlation, centred on the middle of
     /// the cross-fade, ms (5..=500).
     pub seam_match_ms: f32,
+    /// The loop start may move this far either way from the region's start to put the wrap
+    /// where the source is calmest, ms (0..=2000).
+    pub start_search_ms: f32,
 }
 
 impl Default for LoopConfig {
     fn default() -> Self {
-        Self { crossfade_ms: 100.0, seam_search_ms: 25.0, seam_match_ms: 40.0 }
+        Self { crossfade_ms: 100.0, seam_search_ms: 25.0, seam_match_ms: 40.0, start_search_ms: 250.0 }
     }
 }
 
@@ -38,7 +43,8 @@ impl LoopConfig {
     pub fn validate(&self) -> Result<()> {
         check_range("crossfade_ms", self.crossfade_ms, 1.0, 2000.0)?;
         check_range("seam_search_ms", self.seam_search_ms, 0.0, 500.0)?;
-        check_range("seam_match_ms", self.seam_match_ms, 5.0, 500.0)
+        check_range("seam_match_ms", self.seam_match_ms, 5.0, 500.0)?;
+        check_range("start_search_ms", self.start_search_ms, 0.0, 2000.0)
     }
 
     /// Source samples a loop of `len_samples` reads past its start: the loop, the search, and
@@ -59,8 +65,8 @@ impl LoopConfig {
 pub struct Loop {
     /// Planar channels, each exactly `len_samples` long; the last sample flows into the first.
     pub channels: Vec<Vec<f32>>,
-    /// Source sample the loop starts at (the region's start, or earlier when the source ends
-    /// too soon after the region for the cross-fade).
+    /// Source sample the loop starts at: the region's start moved by at most the start search
+    /// (further back when the source ends too soon after the region for the cross-fade).
     pub source_start_sample: usize,
     /// Loop length, samples (the region's length moved by at most the seam search).
     pub len_samples: usize,
@@ -70,7 +76,8 @@ pub struct Loop {
 
 /// Cuts a seamless loop for `region` from planar `channels` (all the same length).
 ///
-/// The loop length is chosen within `config.seam_search_ms` of the region's length where the
+/// The start may move by `config.start_search_ms` to where the source is calmest at the wrap;
+/// the loop length is chosen within `config.seam_search_ms` of the region's length where the
 /// material after the loop end best matches the loop start (normalised cross-correlation of the
 /// mono mix, best integer lag); that material is cross-faded into the head and the rest dropped.
 /// Errors name the setting or argument at fault (a region outside the source, channels of
@@ -90,9 +97,10 @@ pub fn make_loop_with(
     sample_rate_hz: u32,
 ) -> Result<Loop> {
     config.validate()?;
-    let plan = plan_loop(channels, region, config, sample_rate_hz)?;
+    let mut plan = plan_loop(channels, region, config, sample_rate_hz)?;
     let mono = crate::source::mix_to_mono(channels);
-    let len = best_loop_length(&mono, &plan);
+    plan.start = choose_start(meter, &mono, &plan);
+    let len = choose_loop_length(meter, &mono, &plan);
     let head = plan.start..plan.start + plan.crossfade;
     let tail = plan.start + len..plan.start + len + plan.crossfade;
     let r = correlation(&mono[head], &mono[tail.clone()]).clamp(0.0, 1.0);
@@ -101,7 +109,7 @@ pub fn make_loop_with(
         .iter()
         .map(|x| {
             let mut y = x[plan.start..plan.start + len].to_vec();
-            crossfade_into_head(&mut y[..plan.crossfade], &x[tail.clone()], r);
+            crossfade_into_head(&mut y[..plan.crossfade], &x[tail.clone()], r, plan.crossfade);
             y
         })
         .collect();
@@ -117,6 +125,10 @@ struct LoopPlan {
     search: usize,
     crossfade: usize,
     match_len: usize,
+    /// Latest start that leaves room for the search and the cross-fade.
+    latest_start: usize,
+    /// How far the start may move either way to put the wrap somewhere calm.
+    start_search: usize,
 }
 
 fn plan_loop(channels: &[Vec<f32>], region: &Region, config: &LoopConfig, sample_rate_hz: u32) -> Result<LoopPlan> {
@@ -156,27 +168,88 @@ fn plan_loop(channels: &[Vec<f32>], region: &Region, config: &LoopConfig, sample
             format!("expected {} more source samples after the loop for the cross-fade", reach),
         ));
     }
-    Ok(LoopPlan { start, target_len, search, crossfade, match_len })
+    let latest_start = num_samples - needed(search);
+    let start_search = ms(config.start_search_ms);
+    Ok(LoopPlan { start, target_len, search, crossfade, match_len, latest_start, start_search })
 }
 
-/// The loop length within the search range whose following material best matches the loop
-/// start: maximises the normalised cross-correlation of a window centred on the cross-fade's
-/// middle. Ties go to the length closest to the target.
-fn best_loop_length(mono: &[f32], plan: &LoopPlan) -> usize {
-    let centre = plan.crossfade / 2;
-    let offset = centre.saturating_sub(plan.match_len / 2);
-    let a_start = plan.start + offset;
-    let reference = &mono[a_start..a_start + plan.match_len];
-    let mut best = (f32::NEG_INFINITY, plan.target_len);
-    for len in plan.target_len - plan.search..=plan.target_len + plan.search {
-        let b_start = a_start + len;
-        let score = correlation(reference, &mono[b_start..b_start + plan.match_len]);
-        let closer = len.abs_diff(plan.target_len) < best.1.abs_diff(plan.target_len);
-        if score > best.0 || (score == best.0 && closer) {
-            best = (score, len);
+/// The loop start within `start_search` of the planned one (every 256 samples) where the
+/// source is calmest at the wrap: least positive spectral flux across `start + target_len`.
+/// A wrap placed in a swell or a note change would show as a seam even when perfectly
+/// continuous. Ties go to the start closest to the planned one.
+fn choose_start(meter: &mut SeamMeter, mono: &[f32], plan: &LoopPlan) -> usize {
+    let lo = plan.start.saturating_sub(plan.start_search);
+    let hi = (plan.start + plan.start_search).min(plan.latest_start);
+    let mut best = (f32::INFINITY, plan.start);
+    let candidates = (lo..=hi).step_by(SEAM_HOP_SIZE).chain(std::iter::once(plan.start));
+    for start in candidates {
+        let wrap = start + plan.target_len;
+        if wrap < SEAM_SAMPLES_BEFORE_WRAP || wrap + SEAM_SAMPLES_AFTER_WRAP > mono.len() {
+            continue;
+        }
+        let flux = meter.wrap_flux(&mono[wrap - SEAM_SAMPLES_BEFORE_WRAP..wrap + SEAM_SAMPLES_AFTER_WRAP]);
+        let closer = start.abs_diff(plan.start) < best.1.abs_diff(plan.start);
+        if flux < best.0 || (flux == best.0 && closer) {
+            best = (flux, start);
         }
     }
     best.1
+}
+
+/// Candidate seams kept from the correlation peaks.
+const MAX_SEAM_CANDIDATES: usize = 8;
+/// How far below the best correlation a peak may be and still compete on its measured seam.
+const SEAM_NCC_TOLERANCE: f32 = 0.1;
+
+/// The loop length within the search range whose following material best matches the loop
+/// start. The normalised cross-correlation of a window centred on the cross-fade's middle is
+/// computed for every length; its highest peaks (within [`SEAM_NCC_TOLERANCE`] of the best)
+/// are then built and measured at the wrap, and the one with an in-range wrap step and the
+/// least spectral flux across the wrap wins.
+fn choose_loop_length(meter: &mut SeamMeter, mono: &[f32], plan: &LoopPlan) -> usize {
+    let centre = plan.crossfade / 2;
+    let a_start = plan.start + centre.saturating_sub(plan.match_len / 2);
+    let reference = &mono[a_start..a_start + plan.match_len];
+    let first_len = plan.target_len - plan.search;
+    let ncc: Vec<f32> = (first_len..=plan.target_len + plan.search)
+        .map(|len| correlation(reference, &mono[a_start + len..a_start + len + plan.match_len]))
+        .collect();
+    let mut peaks: Vec<(f32, usize)> = (0..ncc.len())
+        .filter(|&i| (i == 0 || ncc[i] >= ncc[i - 1]) && (i + 1 == ncc.len() || ncc[i] > ncc[i + 1]))
+        .map(|i| (ncc[i], first_len + i))
+        .collect();
+    peaks.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.abs_diff(plan.target_len).cmp(&b.1.abs_diff(plan.target_len))));
+    peaks.truncate(MAX_SEAM_CANDIDATES);
+    let Some(&(best_ncc, best_len)) = peaks.first() else {
+        return plan.target_len;
+    };
+    peaks.retain(|p| p.0 >= best_ncc - SEAM_NCC_TOLERANCE);
+    if peaks.len() == 1 || first_len < SEAM_SAMPLES_BEFORE_WRAP + SEAM_SAMPLES_AFTER_WRAP {
+        return best_len;
+    }
+
+    let mut steps: Vec<f32> =
+        mono[plan.start..plan.start + plan.target_len].windows(2).map(|w| (w[1] - w[0]).abs()).collect();
+    let p99_step = percentile(&mut steps, 0.99);
+    let mut around = vec![0.0f32; SEAM_SAMPLES_BEFORE_WRAP + SEAM_SAMPLES_AFTER_WRAP];
+    let mut best = (true, f32::INFINITY, best_len);
+    for &(_, len) in &peaks {
+        let wrap = plan.start + len;
+        let (before, after) = around.split_at_mut(SEAM_SAMPLES_BEFORE_WRAP);
+        before.copy_from_slice(&mono[wrap - SEAM_SAMPLES_BEFORE_WRAP..wrap]);
+        after.copy_from_slice(&mono[plan.start..plan.start + SEAM_SAMPLES_AFTER_WRAP]);
+        let fade = plan.crossfade.min(SEAM_SAMPLES_AFTER_WRAP);
+        let r = correlation(&mono[plan.start..plan.start + plan.crossfade], &mono[wrap..wrap + plan.crossfade]);
+        let mut head = after[..fade].to_vec();
+        crossfade_into_head(&mut head, &mono[wrap..wrap + fade], r.clamp(0.0, 1.0), plan.crossfade);
+        after[..fade].copy_from_slice(&head);
+        let step_too_big = (mono[wrap] - mono[wrap - 1]).abs() > p99_step;
+        let flux = meter.wrap_flux(&around);
+        if (step_too_big, flux) < (best.0, best.1) {
+            best = (step_too_big, flux, len);
+        }
+    }
+    best.2
 }
 
 /// Normalised cross-correlation at lag 0, -1..1 (0 when either side is silent).
@@ -192,10 +265,11 @@ fn correlation(a: &[f32], b: &[f32]) -> f32 {
     if norm > 1e-20 { (ab / norm) as f32 } else { 0.0 }
 }
 
-/// Fades `tail` out and `head` in over `head.len()` samples: gains cos and sin of a quarter
-/// turn, scaled to keep power for correlation `r`. The first output sample is the tail's first.
-fn crossfade_into_head(head: &mut [f32], tail: &[f32], r: f32) {
-    let n = head.len() as f32;
+/// Fades `tail` out and `head` in over `fade_len` samples (of which `head` may be the first
+/// part): gains cos and sin of a quarter turn, scaled to keep power for correlation `r`. The
+/// first output sample is the tail's first.
+fn crossfade_into_head(head: &mut [f32], tail: &[f32], r: f32, fade_len: usize) {
+    let n = fade_len.max(1) as f32;
     for (i, (h, &t)) in head.iter_mut().zip(tail).enumerate() {
         let theta = std::f32::consts::FRAC_PI_2 * i as f32 / n;
         let (g_in, g_out) = theta.sin_cos();
@@ -220,11 +294,11 @@ mod tests {
     #[test]
     fn crossfade_starts_on_the_tail_and_keeps_power() {
         let mut head = vec![1.0f32; 100];
-        crossfade_into_head(&mut head, &[1.0; 100], 1.0);
+        crossfade_into_head(&mut head, &[1.0; 100], 1.0, 100);
         assert_eq!(head[0], 1.0);
         assert!(head.iter().all(|v| (v - 1.0).abs() < 1e-5), "equal-gain for r = 1");
         let mut head = vec![0.0f32; 100];
-        crossfade_into_head(&mut head, &[1.0; 100], 0.0);
+        crossfade_into_head(&mut head, &[1.0; 100], 0.0, 100);
         assert!((head[50] - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6);
     }
 }

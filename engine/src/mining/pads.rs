@@ -50,6 +50,8 @@ pub struct PadMinerConfig {
     pub seam_search_ms: f32,
     /// Window compared when searching the seam, ms (5..=500).
     pub seam_match_ms: f32,
+    /// How far the loop start may move to put the wrap somewhere calm, ms (0..=2000).
+    pub loop_start_search_ms: f32,
 }
 
 impl Default for PadMinerConfig {
@@ -72,6 +74,7 @@ impl Default for PadMinerConfig {
             loop_crossfade_ms: looping.crossfade_ms,
             seam_search_ms: looping.seam_search_ms,
             seam_match_ms: looping.seam_match_ms,
+            loop_start_search_ms: looping.start_search_ms,
         }
     }
 }
@@ -109,7 +112,11 @@ impl PadMinerConfig {
         check_range(&key("max_overlap_ratio"), self.max_overlap_ratio, 0.0, 1.0)?;
         self.loop_config().validate().map_err(|e| match e {
             crate::Error::InvalidSetting { key: k, value, expected } => crate::Error::InvalidSetting {
-                key: key(if k == "crossfade_ms" { "loop_crossfade_ms" } else { &k }),
+                key: key(match k.as_str() {
+                    "crossfade_ms" => "loop_crossfade_ms",
+                    "start_search_ms" => "loop_start_search_ms",
+                    other => other,
+                }),
                 value,
                 expected,
             },
@@ -123,6 +130,7 @@ impl PadMinerConfig {
             crossfade_ms: self.loop_crossfade_ms,
             seam_search_ms: self.seam_search_ms,
             seam_match_ms: self.seam_match_ms,
+            start_search_ms: self.loop_start_search_ms,
         }
     }
 }
