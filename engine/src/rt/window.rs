@@ -24,7 +24,7 @@ pub fn window_value(shape: WindowShape, t: f32) -> f32 {
         }
         WindowShape::Decay => {
             // A 5 % raised-sine attack, then (1 - u)^3: a long fall that reaches 0 with zero slope.
-            const ATTACK: f32 = 0.05;
+            const ATTACK: f32 = 0.1;
             if t < ATTACK {
                 (0.5 * PI * t / ATTACK).sin().powi(2)
             } else {

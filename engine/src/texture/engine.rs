@@ -325,7 +325,7 @@ impl TextureEngine {
         let mut gate = 0.0f32;
         for voice in &mut self.voices {
             voice.tick(tick, self.latched.attack_samples, self.latched.release_samples);
-            gate = gate.max(voice.env);
+            gate = gate.max(voice.gain.to);
         }
 
         // Grains of voices that went idle are silent: end them, then recycle finished grains.
