@@ -4,12 +4,12 @@
 //! What the grades mean (thresholds are [`GradeThresholds`], defaults in brackets):
 //! - **A**: ready to load. Peak within `peak_tolerance_db` [0.5 dB] of the target
 //!   [-1 dBFS], |DC| at most `max_dc_offset` [0.005], crest factor at most
-//!   `high_crest_factor` [10], RMS above `quiet_rms_db` [-40 dBFS]; a loop's seam flux ratio at
+//!   `high_crest_factor` [10]; a loop's seam flux ratio at
 //!   most `seam_flux_ratio_a` [1.2] and wrap step at most `wrap_step_a` [1]: the seam is as
 //!   smooth as the inside of the file (the pack targets of QUALITY.md).
 //! - **B**: usable, one small blemish: seam flux ratio up to `seam_flux_ratio_b` [2.0, the pack's
-//!   95th-percentile target], wrap step up to `wrap_step_b` [2], peaky (crest above 10) or
-//!   quiet (RMS below -40 dBFS).
+//!   95th-percentile target], wrap step up to `wrap_step_b` [2], or peaky (crest above 10: a
+//!   sparse texture whose loudest moment is far above its average).
 //! - **C**: listen before using: seam flux ratio up to `seam_flux_ratio_c` [4], wrap step up to
 //!   `wrap_step_c` [4], |DC| above 0.005 (up to `severe_dc_offset` [0.05]), or the peak more
 //!   than the tolerance away from the target (not normalised).
@@ -55,8 +55,6 @@ impl std::fmt::Display for Grade {
 pub struct GradeThresholds {
     /// Below this RMS the file is silence: F. dBFS.
     pub min_rms_db: f32,
-    /// Below this RMS the file is quiet: B. dBFS.
-    pub quiet_rms_db: f32,
     /// Above this RMS the file is squashed: D. dBFS.
     pub max_rms_db: f32,
     /// The peak level files are normalised to, dBFS.
@@ -89,7 +87,6 @@ impl Default for GradeThresholds {
     fn default() -> Self {
         Self {
             min_rms_db: -60.0,
-            quiet_rms_db: -40.0,
             max_rms_db: -1.0,
             target_peak_dbfs: -1.0,
             peak_tolerance_db: 0.5,
@@ -108,10 +105,10 @@ impl Default for GradeThresholds {
 }
 
 impl GradeThresholds {
-    /// Checks every threshold is finite and each ladder rises (min < quiet < max RMS, and so on).
+    /// Checks every threshold is finite and each ladder rises (min < max RMS, and so on).
     pub fn validate(&self) -> Result<()> {
         let ladders: [(&str, &[f32]); 5] = [
-            ("quiet_rms_db", &[self.min_rms_db, self.quiet_rms_db, self.max_rms_db]),
+            ("max_rms_db", &[self.min_rms_db, self.max_rms_db]),
             ("severe_dc_offset", &[0.0, self.max_dc_offset, self.severe_dc_offset]),
             ("max_crest_factor", &[1.0, self.high_crest_factor, self.max_crest_factor]),
             ("seam_flux_ratio_b", &[0.0, self.seam_flux_ratio_a, self.seam_flux_ratio_b, self.seam_flux_ratio_c]),
@@ -152,8 +149,6 @@ pub fn grade(m: &Measurements, seam: Option<SeamMetrics>, t: &GradeThresholds) -
     }
     if m.rms_db < t.min_rms_db {
         checks.cap(Grade::F, format!("silence: RMS {:.1} dBFS < {:.1}", m.rms_db, t.min_rms_db));
-    } else if m.rms_db < t.quiet_rms_db {
-        checks.cap(Grade::B, format!("quiet: RMS {:.1} dBFS < {:.1}", m.rms_db, t.quiet_rms_db));
     } else if m.rms_db > t.max_rms_db {
         checks.cap(Grade::D, format!("squashed: RMS {:.1} dBFS > {:.1}", m.rms_db, t.max_rms_db));
     }
@@ -170,7 +165,8 @@ pub fn grade(m: &Measurements, seam: Option<SeamMetrics>, t: &GradeThresholds) -
     } else if m.dc_offset > t.max_dc_offset {
         checks.cap(Grade::C, format!("DC offset {:.4} > {:.4}", m.dc_offset, t.max_dc_offset));
     }
-    if m.clipped_samples == 0 && (m.peak_dbfs - t.target_peak_dbfs).abs() > t.peak_tolerance_db {
+    let audible = m.rms_db >= t.min_rms_db;
+    if audible && m.clipped_samples == 0 && (m.peak_dbfs - t.target_peak_dbfs).abs() > t.peak_tolerance_db {
         checks.cap(Grade::C, format!("peak {:.2} dBFS, target {:.2}", m.peak_dbfs, t.target_peak_dbfs));
     }
     if let Some(s) = seam {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 /// FFT length of the centroid spectra, samples (21.5 Hz bins at 44.1 kHz).
 const CENTROID_FFT_SIZE: usize = 2048;
-/// Hop between centroid spectra, samples (Hann at 50 % overlap sums flat).
+/// Hop between centroid spectra, samples (Hann at 50 % overlap weights every sample alike).
 const CENTROID_HOP: usize = 1024;
 /// YIN integration window, samples.
 const YIN_WINDOW: usize = 2048;
@@ -170,17 +170,33 @@ impl Meter {
         }
     }
 
-    /// Centroid of the magnitude spectra of every channel and frame summed together.
+    /// Centroid of the magnitude spectra of every channel and frame summed together. Frames lie
+    /// wholly inside the audio (the last one flush with its end), so no frame sees the cut at the
+    /// end of the file as a broadband click; audio shorter than a frame is one frame with a Hann
+    /// window of its own length.
     fn centroid_hz(&mut self, channels: &[Vec<f32>], num_frames: usize, sample_rate: f32) -> f32 {
         let n = CENTROID_FFT_SIZE;
         let bins = n / 2 + 1;
         let mut total = vec![0.0f64; bins];
-        let num_hops = num_frames.saturating_sub(1) / CENTROID_HOP + 1;
+        let (starts, window_len): (Vec<usize>, usize) = if num_frames >= n {
+            let last = num_frames - n;
+            let mut starts: Vec<usize> = (0..=last).step_by(CENTROID_HOP).collect();
+            if starts.last() != Some(&last) {
+                starts.push(last);
+            }
+            (starts, n)
+        } else {
+            (vec![0], num_frames)
+        };
+        if window_len < 2 {
+            return 0.0;
+        }
+        let short_window = |i: usize| 0.5 - 0.5 * (std::f32::consts::TAU * i as f32 / window_len as f32).cos();
         for ch in channels {
-            for hop in 0..num_hops {
-                let start = hop * CENTROID_HOP;
-                for (i, (f, w)) in self.frame.iter_mut().zip(&self.centroid_window).enumerate() {
-                    let x = if start + i < num_frames { ch[start + i] } else { 0.0 };
+            for &start in &starts {
+                for (i, f) in self.frame.iter_mut().enumerate() {
+                    let w = if window_len == n { self.centroid_window[i] } else if i < window_len { short_window(i) } else { 0.0 };
+                    let x = if i < window_len { ch[start + i] } else { 0.0 };
                     *f = if x.is_finite() { x * w } else { 0.0 };
                 }
                 if self.centroid_fft.process_with_scratch(&mut self.frame, &mut self.spectrum, &mut self.scratch).is_err() {
