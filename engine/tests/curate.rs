@@ -33,7 +33,7 @@ fn full_scale_sine_levels() {
 #[test]
 fn stereo_centroid_is_the_mono_centroid_for_identical_channels() {
     let pad = fixtures::chord_pad(&[45.0, 52.0, 57.0, 64.0], 0.6, 2 * SR as usize, SR, 5);
-    let mono = measure(&[pad.clone()], SR);
+    let mono = measure(std::slice::from_ref(&pad), SR);
     let stereo = measure(&[pad.clone(), pad], SR);
     println!("pad centroid mono {:.1} Hz, stereo {:.1} Hz", mono.centroid_hz, stereo.centroid_hz);
     assert!((stereo.centroid_hz / mono.centroid_hz - 1.0).abs() < 1e-4);
