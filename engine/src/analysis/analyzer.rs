@@ -18,6 +18,13 @@ pub const RMS_FLOOR_DB: f32 = -120.0;
 /// Power below which a bin counts as empty for flatness (normalised units: a full-scale sine's peak
 /// bin is 1), about -200 dB.
 const POWER_FLOOR: f32 = 1e-20;
+/// Lowest frequency in the flatness band, Hz.
+pub const FLATNESS_MIN_HZ: f32 = 100.0;
+/// Highest frequency in the flatness band, Hz. Flatness is measured over a fixed band below the
+/// Nyquist frequency of every common source rate (11.025 kHz sources reach 5.5 kHz), so noise that
+/// was recorded or stored band-limited (low-rate files, MP3's 16 kHz cut) still measures as noise:
+/// over the full 44.1 kHz band its empty top would make it look tonal.
+pub const FLATNESS_MAX_HZ: f32 = 5000.0;
 
 /// Runs analysis passes. Plans its FFT once and keeps every scratch buffer, so analysing many sources
 /// with one `Analyzer` allocates only the output.
@@ -170,22 +177,28 @@ impl Analyzer {
         }
     }
 
-    /// Magnitude-weighted spectral centroid (Hz) and power-spectrum flatness (0..1) of the current
-    /// magnitudes, over bins 1..Nyquist (DC excluded). Silence gives centroid 0 and flatness 0.
+    /// Magnitude-weighted spectral centroid (Hz, over bins 1..Nyquist, DC excluded) and power-spectrum
+    /// flatness (0..1, over [`FLATNESS_MIN_HZ`]..[`FLATNESS_MAX_HZ`]) of the current magnitudes.
+    /// Silence gives centroid 0 and flatness 0.
     fn centroid_and_flatness(&self, bin_hz: f32) -> (f32, f32) {
         let bins = &self.magnitudes[1..];
-        let (mut weighted, mut total, mut power_sum, mut log_power_sum) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        let (mut weighted, mut total) = (0.0f32, 0.0f32);
         for (k, &m) in bins.iter().enumerate() {
-            let power = m * m;
             weighted += (k + 1) as f32 * m;
             total += m;
+        }
+        let lo = ((FLATNESS_MIN_HZ / bin_hz).round() as usize).max(1);
+        let hi = ((FLATNESS_MAX_HZ / bin_hz).round() as usize).min(self.magnitudes.len() - 1).max(lo);
+        let (mut power_sum, mut log_power_sum) = (0.0f32, 0.0f32);
+        for &m in &self.magnitudes[lo..=hi] {
+            let power = m * m;
             power_sum += power;
             log_power_sum += power.max(POWER_FLOOR).ln();
         }
         if total <= 0.0 || power_sum <= POWER_FLOOR {
             return (0.0, 0.0);
         }
-        let count = bins.len() as f32;
+        let count = (hi - lo + 1) as f32;
         let geometric_mean = (log_power_sum / count).exp();
         let flatness = (geometric_mean / (power_sum / count)).clamp(0.0, 1.0);
         (weighted / total * bin_hz, flatness)

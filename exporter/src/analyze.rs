@@ -1,0 +1,149 @@
+//! `afterglow analyze`: what afterglow hears in each file, as a table or JSON.
+
+use crate::cli::AnalyzeArgs;
+use crate::discover::{discover, Role};
+use crate::exit::ExitStatus;
+use engine::analysis::{analyze, key, tempo, AnalysisConfig};
+use engine::source::{load, LoadOptions};
+use serde::Serialize;
+use std::path::Path;
+
+/// One file's report. Fields that do not apply (or failed) are left out of the JSON.
+#[derive(Debug, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub codec: Option<String>,
+    /// The file's own sample rate, Hz.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sample_rate: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channels: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bits_per_sample: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_sec: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_dbfs: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rms_db: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_confidence: Option<f32>,
+    /// Tempo in BPM; null for beatless material.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bpm: Option<Option<f32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bpm_confidence: Option<f32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+impl FileReport {
+    fn failed(path: &Path, error: String) -> Self {
+        Self {
+            path: path.display().to_string(),
+            error: Some(error),
+            container: None,
+            codec: None,
+            sample_rate: None,
+            channels: None,
+            bits_per_sample: None,
+            duration_sec: None,
+            peak_dbfs: None,
+            rms_db: None,
+            key: None,
+            key_confidence: None,
+            bpm: None,
+            bpm_confidence: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Analyses one file. Errors become a report with `error` set.
+pub fn analyze_file(path: &Path) -> FileReport {
+    let source = match load(path, &LoadOptions::default()) {
+        Ok(source) => source,
+        Err(err) => return FileReport::failed(path, err.to_string()),
+    };
+    let p = &source.provenance;
+    let levels = engine::curate::measure(&source.channels, source.sample_rate_hz);
+    let analysis = analyze(&source.mono(), source.sample_rate_hz, &AnalysisConfig::default());
+    let key = key::estimate_key(&analysis);
+    let tempo = tempo::estimate_tempo(&analysis);
+    FileReport {
+        path: path.display().to_string(),
+        error: None,
+        container: Some(p.container.clone()),
+        codec: Some(p.codec.clone()),
+        sample_rate: Some(p.original_sample_rate_hz),
+        channels: Some(p.original_channels),
+        bits_per_sample: p.bits_per_sample,
+        duration_sec: Some(p.original_duration_sec),
+        peak_dbfs: Some(levels.peak_dbfs),
+        rms_db: Some(levels.rms_db),
+        key: Some(key.key.to_string()),
+        key_confidence: Some(key.confidence),
+        bpm: Some(tempo.bpm),
+        bpm_confidence: Some(tempo.confidence),
+        warnings: p.warnings.clone(),
+    }
+}
+
+/// Runs the command; the status says whether any file failed.
+pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitStatus> {
+    let roots: Vec<_> = args.paths.iter().map(|p| (p.clone(), Role::Any)).collect();
+    let found = discover(&roots);
+    for note in &found.notes {
+        eprintln!("note: {note}");
+    }
+    let reports: Vec<FileReport> = found.files.iter().map(|f| analyze_file(&f.path)).collect();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    } else {
+        print_table(&reports);
+    }
+    let failed = reports.iter().filter(|r| r.error.is_some()).count();
+    Ok(if failed > 0 || reports.is_empty() { ExitStatus::SomeSkipped } else { ExitStatus::Success })
+}
+
+fn print_table(reports: &[FileReport]) {
+    for r in reports {
+        match &r.error {
+            Some(err) => println!("{}\n  error: {err}", r.path),
+            None => {
+                println!("{}", r.path);
+                println!(
+                    "  {} {} | {} Hz | {} ch | {:.2} s | peak {:.1} dBFS | rms {:.1} dB",
+                    r.container.as_deref().unwrap_or("?"),
+                    r.codec.as_deref().unwrap_or("?"),
+                    r.sample_rate.unwrap_or(0),
+                    r.channels.unwrap_or(0),
+                    r.duration_sec.unwrap_or(0.0),
+                    r.peak_dbfs.unwrap_or(f32::NEG_INFINITY),
+                    r.rms_db.unwrap_or(f32::NEG_INFINITY),
+                );
+                let bpm = match r.bpm.flatten() {
+                    Some(bpm) => format!("{bpm:.1} BPM"),
+                    None => "no steady beat".to_string(),
+                };
+                println!(
+                    "  key {} ({:.2}) | {} ({:.2})",
+                    r.key.as_deref().unwrap_or("?"),
+                    r.key_confidence.unwrap_or(0.0),
+                    bpm,
+                    r.bpm_confidence.unwrap_or(0.0)
+                );
+                for w in &r.warnings {
+                    println!("  warning: {w}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Command-line arguments of `afterglow`.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// afterglow mines an archive of your own recordings for pads, drones, swells, clouds and hiss.
+#[derive(Debug, Parser)]
+#[command(name = "afterglow", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render a texture pack (WAVs + manifest.csv) from an archive.
+    Render(RenderArgs),
+    /// Print what afterglow hears in files: format, length, levels, key and tempo.
+    Analyze(AnalyzeArgs),
+    /// Write a commented default afterglow.toml.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "afterglow.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a config file and name every bad key and value.
+    Validate {
+        /// The config to check.
+        #[arg(long, short, default_value = "afterglow.toml")]
+        config: PathBuf,
+    },
+}
+
+/// Texture kinds `--only` can select.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum KindArg {
+    Pads,
+    Drones,
+    Swells,
+    Clouds,
+    Hiss,
+}
+
+/// Sampler profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    /// 44.1 kHz, the config's bit depth, descriptive names.
+    Default,
+    /// Roland TR-8S: 16-bit dithered, short ASCII names, at most 600 s and 400 files (best grades kept).
+    Tr8s,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// Audio files or folders (walked recursively). Default: the config's [paths] folders that
+    /// exist, else the bundled fixtures/archive.
+    pub archive: Vec<PathBuf>,
+    /// Output folder (default: the config's paths.export_dir, "export").
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Config file (default: ./afterglow.toml when it exists, else built-in defaults).
+    #[arg(long, short)]
+    pub config: Option<PathBuf>,
+    /// Master seed; the same seed gives byte-identical output for any --jobs.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Render only these kinds (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<KindArg>,
+    /// Sampler profile.
+    #[arg(long, value_enum, default_value = "default")]
+    pub profile: ProfileArg,
+    /// List what would be written, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Sources rendered in parallel (default: all cores).
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    /// Files or folders.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print a JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,225 @@
+//! `afterglow.toml`: the whole configuration, its commented default, loading and validation.
+//!
+//! Section and key names follow the original tool's `config.yaml` where they apply. Unknown keys
+//! are errors with a suggestion; every value is range-checked with the key, the bad value and the
+//! allowed range named.
+
+mod check;
+mod sections;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+pub use check::{Checker, Problem};
+pub use sections::{
+    CloudSection, DroneSection, GlobalSection, HissSection, MusicalitySection, PathsSection, ReproducibilitySection,
+};
+
+use engine::curate::{BrightnessThresholds, GradeThresholds};
+use engine::mining::{HissMinerConfig, PadMinerConfig};
+use engine::transform::FilterSettings;
+
+/// The commented default config that `afterglow init` writes. A test keeps it equal to `Config::default()`.
+pub const DEFAULT_CONFIG_TOML: &str = include_str!("config/default.toml");
+
+/// The default config file name.
+pub const CONFIG_FILE_NAME: &str = "afterglow.toml";
+
+/// `[curation]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CurationSection {
+    /// Do not save files graded F (they still get a manifest row, marked not saved).
+    pub auto_delete_grade_f: bool,
+    pub thresholds: GradeThresholds,
+}
+
+impl Default for CurationSection {
+    fn default() -> Self {
+        Self { auto_delete_grade_f: false, thresholds: GradeThresholds::default() }
+    }
+}
+
+/// Everything `afterglow render` can be told.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub global: GlobalSection,
+    pub paths: PathsSection,
+    pub reproducibility: ReproducibilitySection,
+    pub pad_miner: PadMinerConfig,
+    pub drone_maker: DroneSection,
+    pub filters: FilterSettings,
+    pub clouds: CloudSection,
+    pub hiss: HissSection,
+    pub hiss_miner: HissMinerConfig,
+    pub curation: CurationSection,
+    pub brightness_tags: BrightnessThresholds,
+    pub musicality: MusicalitySection,
+}
+
+impl Config {
+    /// Parses and validates TOML text. `origin` names the file in messages.
+    pub fn from_toml(text: &str, origin: &str) -> Result<Self, Vec<Problem>> {
+        let user: toml::Table = toml::from_str(text).map_err(|err| {
+            vec![Problem { key: origin.to_string(), value: "(file)".into(), expected: format!("not valid TOML: {err}") }]
+        })?;
+        let mut checker = Checker::default();
+        check::unknown_keys(&user, &known_keys(), "", &mut checker);
+        if !checker.problems.is_empty() {
+            return Err(checker.problems);
+        }
+        let config: Config = toml::Value::Table(user).try_into().map_err(|err: toml::de::Error| {
+            vec![Problem { key: origin.to_string(), value: "(file)".into(), expected: err.message().to_string() }]
+        })?;
+        let problems = config.problems();
+        if problems.is_empty() { Ok(config) } else { Err(problems) }
+    }
+
+    /// Loads `path`; a missing file at the default name gives the defaults.
+    pub fn load(path: Option<&Path>) -> Result<Self> {
+        let (path, explicit) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => (Path::new(CONFIG_FILE_NAME).to_path_buf(), false),
+        };
+        if !explicit && !path.exists() {
+            return Ok(Self::default());
+        }
+        let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read config", path.display()))?;
+        Self::from_toml(&text, &path.display().to_string()).map_err(|problems| {
+            let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+            anyhow::anyhow!("{}: invalid config:\n{}", path.display(), lines.join("\n"))
+        })
+    }
+
+    /// Every value out of range, with its key. Empty when the config is usable.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut c = Checker::default();
+        let g = &self.global;
+        if g.sample_rate != 44_100 {
+            c.fail("global.sample_rate", g.sample_rate, "expected 44100 (the rate every output is written at)");
+        }
+        if ![16, 24].contains(&g.output_bit_depth) {
+            c.fail("global.output_bit_depth", g.output_bit_depth, "expected 16 or 24");
+        }
+        c.range("global.target_peak_dbfs", g.target_peak_dbfs, -30.0, -0.1);
+
+        let d = &self.drone_maker;
+        c.range_list("drone_maker.time_stretch_factors", &d.time_stretch_factors, 0.25, 8.0, false);
+        c.range_list("drone_maker.pitch_shift_semitones", &d.pitch_shift_semitones, -24.0, 24.0, false);
+        for (i, v) in d.filter_variants.iter().enumerate() {
+            c.one_of(&format!("drone_maker.filter_variants[{i}]"), v, &["warm", "airy", "dark"]);
+        }
+        c.count("drone_maker.max_drones_per_source", d.max_drones_per_source, 0, 16);
+        c.range("drone_maker.swell_attack_sec", d.swell_attack_sec, 0.05, 30.0);
+        c.range("drone_maker.swell_release_sec", d.swell_release_sec, 0.05, 30.0);
+        c.one_of("drone_maker.swell_shape", &d.swell_shape, &["linear", "equal_power", "exponential", "s_curve"]);
+
+        let k = &self.clouds;
+        c.range("clouds.grain_length_min_ms", k.grain_length_min_ms, 5.0, 1000.0);
+        c.range("clouds.grain_length_max_ms", k.grain_length_max_ms, 5.0, 1000.0);
+        c.ordered("clouds.grain_length_min_ms", k.grain_length_min_ms, "clouds.grain_length_max_ms", k.grain_length_max_ms);
+        c.range("clouds.grains_per_second", k.grains_per_second, 0.5, 500.0);
+        c.range("clouds.pitch_shift_min_semitones", k.pitch_shift_min_semitones, -24.0, 24.0);
+        c.range("clouds.pitch_shift_max_semitones", k.pitch_shift_max_semitones, -24.0, 24.0);
+        c.ordered(
+            "clouds.pitch_shift_min_semitones",
+            k.pitch_shift_min_semitones,
+            "clouds.pitch_shift_max_semitones",
+            k.pitch_shift_max_semitones,
+        );
+        c.range("clouds.position_spray", k.position_spray, 0.0, 1.0);
+        c.range("clouds.reverse_probability", k.reverse_probability, 0.0, 1.0);
+        c.range("clouds.stereo_spread", k.stereo_spread, 0.0, 1.0);
+        c.range("clouds.lowpass_hz", k.lowpass_hz, 200.0, 20_000.0);
+        c.one_of("clouds.window", &k.window, &["hann", "tukey", "decay", "triangle"]);
+        c.range("clouds.cloud_duration_sec", k.cloud_duration_sec, 1.0, 120.0);
+        c.count("clouds.clouds_per_source", k.clouds_per_source, 0, 16);
+
+        let h = &self.hiss;
+        c.one_of("hiss.filter", &h.filter, &["bandpass", "highpass"]);
+        c.range("hiss.band_low_hz", h.band_low_hz, 500.0, 18_000.0);
+        c.range("hiss.band_high_hz", h.band_high_hz, 500.0, 20_000.0);
+        c.ordered("hiss.band_low_hz", h.band_low_hz, "hiss.band_high_hz", h.band_high_hz);
+        c.range("hiss.tremolo_rate_hz", h.tremolo_rate_hz, 0.0, 20.0);
+        c.range("hiss.tremolo_depth", h.tremolo_depth, 0.0, 1.0);
+        c.range("hiss.hiss_loop_sec", h.hiss_loop_sec, 0.5, 60.0);
+        c.count("hiss.hiss_loops_per_source", h.hiss_loops_per_source, 0, 16);
+        c.count("hiss.flicker_count", h.flicker_count, 0, 64);
+        c.range("hiss.flicker_min_ms", h.flicker_min_ms, 10.0, 5000.0);
+        c.range("hiss.flicker_max_ms", h.flicker_max_ms, 10.0, 5000.0);
+        c.ordered("hiss.flicker_min_ms", h.flicker_min_ms, "hiss.flicker_max_ms", h.flicker_max_ms);
+
+        let m = &self.musicality;
+        if !m.target_key.is_empty() && engine::analysis::key::Key::parse(&m.target_key).is_none() {
+            c.fail("musicality.target_key", format!("\"{}\"", m.target_key), "expected a key like \"A minor\" or \"F# major\", or \"\"");
+        }
+        c.range("musicality.key_confidence_threshold", m.key_confidence_threshold, 0.0, 1.0);
+        if m.reference_bpm != "detect" {
+            match m.reference_bpm.parse::<f32>() {
+                Ok(bpm) => c.range("musicality.reference_bpm", bpm, 40.0, 300.0),
+                Err(_) => c.fail("musicality.reference_bpm", format!("\"{}\"", m.reference_bpm), "expected \"detect\" or a BPM from 40 to 300"),
+            }
+        }
+        if m.bar_lengths.is_empty() || m.bar_lengths.iter().any(|b| !(1..=16).contains(b)) {
+            c.fail("musicality.bar_lengths", format!("{:?}", m.bar_lengths), "expected a non-empty list of bar counts from 1 to 16");
+        }
+        c.count("musicality.beats_per_bar", m.beats_per_bar as usize, 1, 16);
+
+        engine_problem(&mut c, "pad_miner", self.pad_miner.validate());
+        engine_problem(&mut c, "hiss_miner", self.hiss_miner.validate());
+        engine_problem(&mut c, "filters", self.filters.validate(self.global.sample_rate));
+        engine_problem(&mut c, "curation.thresholds", self.curation.thresholds.validate());
+        engine_problem(&mut c, "brightness_tags", self.brightness_tags.validate());
+        c.problems
+    }
+}
+
+/// Every key a config may have, as the table of the default config.
+fn known_keys() -> toml::Table {
+    // Serialising a plain struct of numbers, strings, lists and sub-structs cannot fail.
+    toml::Table::try_from(Config::default()).expect("default config serialises")
+}
+
+fn engine_problem(checker: &mut Checker, section: &str, result: engine::Result<()>) {
+    match result {
+        Ok(()) => {}
+        Err(engine::Error::InvalidSetting { key, value, expected }) => {
+            checker.fail(&format!("{section}.{key}"), value, expected);
+        }
+        Err(other) => checker.fail(section, "(section)", other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commented_default_equals_the_built_in_default() {
+        let parsed = Config::from_toml(DEFAULT_CONFIG_TOML, "default.toml").unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn default_is_valid_and_empty_file_means_defaults() {
+        assert!(Config::default().problems().is_empty(), "{:?}", Config::default().problems());
+        assert_eq!(Config::from_toml("", "x").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn bad_values_name_key_value_and_range() {
+        let err = Config::from_toml("[clouds]\ngrain_length_min_ms = 0.0\n", "x.toml").unwrap_err();
+        assert_eq!(err[0].key, "clouds.grain_length_min_ms");
+        assert_eq!(err[0].value, "0");
+        assert!(err[0].expected.contains("5 to 1000"));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_suggestions() {
+        let err = Config::from_toml("[clouds]\ngrains_per_sec = 3.0\n", "x.toml").unwrap_err();
+        assert_eq!(err[0].key, "clouds.grains_per_sec");
+        assert!(err[0].expected.contains("grains_per_second"), "{}", err[0]);
+    }
+}

@@ -1,0 +1,92 @@
+//! Finishing a texture: level it, measure it, grade it, name it, write it (atomically) and describe
+//! it in a manifest row.
+
+use super::texture::{Kind, Texture};
+use crate::config::Config;
+use crate::manifest::ManifestRow;
+use crate::wav_out::{write_wav, WavFormat};
+use anyhow::{Context, Result};
+use engine::curate::seam::seam_metrics;
+use engine::curate::{grade, measure, Brightness, Grade};
+use engine::transform::{normalize_peak, remove_dc};
+use std::path::Path;
+
+/// What the writer needs to know beyond the texture.
+pub struct FinishSettings<'a> {
+    pub config: &'a Config,
+    pub out_dir: &'a Path,
+    pub bits: u16,
+    pub dry_run: bool,
+}
+
+/// Identity of the source for the manifest.
+pub struct SourceInfo<'a> {
+    pub path: &'a str,
+    pub hash: &'a str,
+    pub key: String,
+    pub key_confidence: Option<f32>,
+    pub bpm: Option<f32>,
+    pub bpm_confidence: Option<f32>,
+}
+
+/// Levels, measures and grades `texture`, then writes it to `out_dir/rel_path` unless it is an F
+/// that `auto_delete_grade_f` drops (or this is a dry run). Returns its manifest row.
+pub fn finish(
+    mut texture: Texture,
+    rel_path: &str,
+    source: &SourceInfo,
+    settings: &FinishSettings,
+) -> Result<ManifestRow> {
+    let config = settings.config;
+    let tonal = !matches!(texture.kind, Kind::Hiss | Kind::Flicker);
+    let sr = config.global.sample_rate;
+    remove_dc(&mut texture.channels);
+    normalize_peak(&mut texture.channels, config.global.target_peak_dbfs);
+    let m = measure(&texture.channels, sr);
+    let seam = texture.is_loop.then(|| seam_metrics(&texture.channels));
+    let (grade_value, reasons) = grade(&m, seam, &config.curation.thresholds);
+    let saved = !(grade_value == Grade::F && config.curation.auto_delete_grade_f);
+    let mut notes = texture.notes.clone();
+    if !saved {
+        notes.push("grade F: not saved (curation.auto_delete_grade_f)".into());
+    }
+    if saved && !settings.dry_run {
+        let len = texture.channels[0].len() as u32;
+        let loop_points = texture.is_loop.then(|| (0, len.saturating_sub(1)));
+        let format = WavFormat { bits: settings.bits, dither_seed: texture.seed };
+        let path = settings.out_dir.join(rel_path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create folder", dir.display()))?;
+        }
+        write_wav(&path, &texture.channels, sr, format, loop_points)?;
+    }
+    Ok(ManifestRow {
+        filename: rel_path.to_string(),
+        source: source.path.to_string(),
+        source_offset_sec: texture.source_offset_sec.map(|s| (s * 1000.0).round() / 1000.0),
+        source_hash: source.hash.to_string(),
+        kind: texture.kind.label().to_string(),
+        variant: texture.variant.clone(),
+        duration_sec: texture.channels[0].len() as f64 / f64::from(sr),
+        rms_db: m.rms_db,
+        peak: m.peak,
+        peak_dbfs: m.peak_dbfs,
+        crest_factor: m.crest_factor,
+        dc_offset: m.dc_offset,
+        centroid_hz: m.centroid_hz,
+        brightness: Brightness::from_centroid(m.centroid_hz, &config.brightness_tags).name().to_string(),
+        est_pitch_hz: m.est_pitch_hz,
+        key: if tonal { texture.key.map(|k| k.to_string()).unwrap_or_else(|| source.key.clone()) } else { String::new() },
+        key_confidence: source.key_confidence.filter(|_| tonal),
+        bpm: source.bpm,
+        bpm_confidence: source.bpm_confidence,
+        transposed_semitones: texture.transposed_semitones,
+        loop_seam: seam.map(|s| s.flux_ratio),
+        loop_wrap_step: seam.map(|s| s.wrap_step),
+        grade: grade_value.to_string(),
+        grade_reasons: reasons.join("; "),
+        saved: saved && !settings.dry_run,
+        notes: notes.join("; "),
+        seed: texture.seed,
+    })
+}

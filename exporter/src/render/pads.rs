@@ -1,0 +1,45 @@
+//! Pads: mined stable regions made into seamless loops.
+
+use super::context::SourceContext;
+use super::texture::{Kind, Texture};
+use engine::mining::{find_pads, make_loop, Region};
+
+/// The stable regions of a source, best first (shared by pads, drones and clouds).
+pub fn mine_regions(ctx: &SourceContext) -> Vec<Region> {
+    find_pads(ctx.analysis, &ctx.config.pad_miner)
+}
+
+/// The region, resized to whole bars when the grid is on (keeping its start).
+pub fn snapped(ctx: &SourceContext, region: &Region) -> Region {
+    let available = ctx.source.num_frames().saturating_sub(region.start_sample);
+    let len_sec = region.duration_sec(ctx.sample_rate_hz());
+    match ctx.snap_len(len_sec, available) {
+        Some(len) => Region { len_samples: len, ..*region },
+        None => *region,
+    }
+}
+
+/// One seamless loop per region.
+pub fn make_pads(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<String>) -> Vec<Texture> {
+    let loop_config = ctx.config.pad_miner.loop_config();
+    let mut out = Vec::new();
+    for (index, region) in regions.iter().enumerate() {
+        let region = snapped(ctx, region);
+        match make_loop(&ctx.source.channels, &region, &loop_config, ctx.sample_rate_hz()) {
+            Ok(lp) => out.push(Texture {
+                kind: Kind::Pad,
+                index,
+                variant: "loop".into(),
+                channels: lp.channels,
+                is_loop: true,
+                source_offset_sec: Some(region.start_sec(ctx.sample_rate_hz())),
+                key: ctx.source_key(),
+                transposed_semitones: None,
+                seed: ctx.texture_seed(Kind::Pad, index),
+                notes: Vec::new(),
+            }),
+            Err(err) => notes.push(format!("pad {index}: {err}")),
+        }
+    }
+    out
+}

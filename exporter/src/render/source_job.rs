@@ -1,0 +1,148 @@
+//! Rendering everything one source gives: decode, analyse once, mine, make every texture kind,
+//! finish and write each file.
+
+use super::context::{plan_grid, plan_transposition, SourceContext};
+use super::finish::{finish, FinishSettings, SourceInfo};
+use super::texture::Texture;
+use super::{clouds, drones, hiss, pads, Kinds, Profile};
+use crate::discover::{Role, SourceFile};
+use crate::manifest::ManifestRow;
+use crate::naming::{short_name, UniqueNames};
+use engine::analysis::{analyze, key, tempo, AnalysisConfig};
+use engine::source::{load, LoadOptions};
+
+/// One source's share of the run.
+pub struct SourceJob<'a> {
+    pub file: &'a SourceFile,
+    /// Position of the source in the sorted list (for short names).
+    pub source_index: usize,
+    /// Folder name of this source inside the output folder (unique in the run).
+    pub slug: String,
+    pub kinds: Kinds,
+    pub profile: Profile,
+    pub seed: u64,
+}
+
+/// What a source gave.
+#[derive(Debug, Default)]
+pub struct SourceOutcome {
+    pub rows: Vec<ManifestRow>,
+    /// Set when the source could not be used at all (named in the summary; the run goes on).
+    pub error: Option<String>,
+    /// Things worth telling the musician that did not stop the source.
+    pub notes: Vec<String>,
+    /// Whether the source had noisy material for hiss.
+    pub had_noise: bool,
+}
+
+/// Renders one source. Never panics on bad input: a source that fails becomes `error`.
+pub fn render_source(job: &SourceJob, settings: &FinishSettings) -> SourceOutcome {
+    let mut outcome = SourceOutcome::default();
+    let path = &job.file.path;
+    let source = match load(path, &LoadOptions::default()) {
+        Ok(s) => s,
+        Err(err) => {
+            outcome.error = Some(err.to_string());
+            return outcome;
+        }
+    };
+    outcome.notes.extend(source.provenance.warnings.iter().map(|w| format!("{}: {w}", path.display())));
+    let analysis = analyze(&source.mono(), source.sample_rate_hz, &AnalysisConfig::default());
+    let key = key::estimate_key(&analysis);
+    let tempo = tempo::estimate_tempo(&analysis);
+    let config = settings.config;
+    let (transpose_semitones, transpose_note) = plan_transposition(config, &key);
+    let (bar_sec, grid_note) = plan_grid(config, &tempo);
+    outcome.notes.extend(grid_note.map(|n| format!("{}: {n}", path.display())));
+    let source_hash = u64::from_str_radix(&source.provenance.content_hash, 16).unwrap_or(0);
+    let ctx = SourceContext {
+        config,
+        source: &source,
+        analysis: &analysis,
+        key,
+        tempo,
+        seed: job.seed,
+        source_hash,
+        transpose_semitones,
+        transpose_note,
+        bar_sec,
+    };
+
+    let tonal = job.file.role != Role::Noisy;
+    let noisy = job.file.role != Role::Tonal;
+    let k = job.kinds;
+    let mut textures: Vec<Texture> = Vec::new();
+    let mut notes = Vec::new();
+    if tonal && (k.pads || k.drones || k.swells || k.clouds) {
+        let regions = pads::mine_regions(&ctx);
+        if k.pads {
+            textures.extend(pads::make_pads(&ctx, &regions, &mut notes));
+        }
+        if k.drones || k.swells {
+            textures.extend(drones::make_drones_and_swells(&ctx, &regions, k.drones, k.swells, &mut notes));
+        }
+        if k.clouds {
+            textures.extend(clouds::make_clouds(&ctx, &regions));
+        }
+    }
+    if noisy && k.hiss {
+        let hiss = hiss::make_hiss(&ctx, true, true);
+        outcome.had_noise = !hiss.is_empty();
+        textures.extend(hiss);
+    }
+    outcome.notes.extend(notes.into_iter().map(|n| format!("{}: {n}", path.display())));
+
+    let info = SourceInfo {
+        path: &path.display().to_string(),
+        hash: &source.provenance.content_hash,
+        key: ctx.source_key().map(|k| k.to_string()).unwrap_or_default(),
+        key_confidence: Some(ctx.key.confidence),
+        bpm: ctx.tempo.bpm,
+        bpm_confidence: Some(ctx.tempo.confidence),
+    };
+    outcome.rows = write_all(textures, &job.slug, job.source_index, job.profile, &info, settings, &mut outcome.notes);
+    outcome
+}
+
+/// Names, finishes and writes textures; a texture that fails to write is noted, the rest go on.
+pub fn write_all(
+    textures: Vec<Texture>,
+    slug: &str,
+    source_index: usize,
+    profile: Profile,
+    info: &SourceInfo,
+    settings: &FinishSettings,
+    notes: &mut Vec<String>,
+) -> Vec<ManifestRow> {
+    let mut names = UniqueNames::default();
+    let mut rows = Vec::with_capacity(textures.len());
+    for (n, texture) in textures.into_iter().enumerate() {
+        let base = match profile {
+            Profile::Tr8s => short_name(texture.kind.letter(), source_index, n),
+            Profile::Default => descriptive_name(slug, &texture),
+        };
+        let name = names.claim(&base);
+        let rel_path = format!("{slug}/{}/{name}.wav", texture.kind.folder());
+        match finish(texture, &rel_path, info, settings) {
+            Ok(row) => rows.push(row),
+            Err(err) => notes.push(format!("{rel_path}: {err:#}")),
+        }
+    }
+    rows
+}
+
+/// `<slug>_<kind><NN>_<variant>_<seconds>s[_<Key>]`, ASCII only.
+fn descriptive_name(slug: &str, t: &Texture) -> String {
+    let secs = t.channels.first().map_or(0.0, |c| c.len() as f64 / 44_100.0);
+    let mut name = format!("{slug}_{}{:02}", t.kind.label(), t.index + 1);
+    if !t.variant.is_empty() && t.variant != "loop" {
+        name.push('_');
+        name.push_str(&crate::naming::slugify(&t.variant.replace('+', "up").replace('-', "dn"), "v"));
+    }
+    name.push_str(&format!("_{secs:.1}s").replace('.', "p"));
+    if let Some(key) = t.key {
+        name.push('_');
+        name.push_str(&key.short_name());
+    }
+    name
+}

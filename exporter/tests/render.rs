@@ -1,0 +1,151 @@
+//! End-to-end: the real `afterglow` binary renders real files into a pack, and the pack keeps the
+//! promises the README makes (layout, manifest, levels, loops, determinism, bad input).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn afterglow(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_afterglow")).args(args).current_dir(cwd).output().expect("binary runs")
+}
+
+fn bundled_archive() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/archive")
+}
+
+fn wavs_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn manifest(dir: &Path) -> Vec<csv::StringRecord> {
+    let mut reader = csv::Reader::from_path(dir.join("manifest.csv")).unwrap();
+    reader.records().map(|r| r.unwrap()).collect()
+}
+
+fn column(dir: &Path, name: &str) -> usize {
+    let mut reader = csv::Reader::from_path(dir.join("manifest.csv")).unwrap();
+    reader.headers().unwrap().iter().position(|h| h == name).unwrap_or_else(|| panic!("column {name}"))
+}
+
+#[test]
+fn bundled_archive_renders_a_complete_pack() {
+    let out = tempfile::tempdir().unwrap();
+    let o = afterglow(&["render", bundled_archive().to_str().unwrap(), "--out", out.path().to_str().unwrap()], out.path());
+    assert!(o.status.success(), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    let rows = manifest(out.path());
+    let (file, kind, saved, peak) =
+        (column(out.path(), "filename"), column(out.path(), "type"), column(out.path(), "saved"), column(out.path(), "peak_dbfs"));
+    for k in ["pad", "drone", "swell", "cloud", "hiss", "flicker"] {
+        assert!(rows.iter().any(|r| &r[kind] == k), "no {k} in the pack");
+    }
+    // Every saved row has its WAV, and every file on disk is in the manifest: nothing half-written.
+    let on_disk: Vec<String> = wavs_under(out.path())
+        .iter()
+        .map(|p| p.strip_prefix(out.path()).unwrap().to_string_lossy().replace('\\', "/"))
+        .filter(|p| p != "manifest.csv")
+        .collect();
+    let listed: Vec<String> = rows.iter().filter(|r| &r[saved] == "true").map(|r| r[file].to_string()).collect();
+    let mut listed_sorted = listed.clone();
+    listed_sorted.sort();
+    assert_eq!(on_disk, listed_sorted);
+    for r in &rows {
+        let p: f32 = r[peak].parse().unwrap();
+        assert!(p < 0.0 && p > -1.5, "{} peak {p} dBFS", &r[file]);
+        let reader = hound::WavReader::open(out.path().join(&r[file])).unwrap();
+        assert_eq!(reader.spec().sample_rate, 44_100);
+        assert_eq!(reader.spec().bits_per_sample, 24);
+    }
+}
+
+#[test]
+fn same_seed_gives_identical_bytes_for_any_jobs() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let archive = bundled_archive();
+    for (dir, jobs) in [(&a, "1"), (&b, "2")] {
+        let o = afterglow(
+            &["render", archive.to_str().unwrap(), "--out", dir.path().to_str().unwrap(), "--seed", "7", "--jobs", jobs],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let files_a = wavs_under(a.path());
+    let files_b = wavs_under(b.path());
+    assert_eq!(files_a.len(), files_b.len());
+    for (fa, fb) in files_a.iter().zip(&files_b) {
+        assert_eq!(fa.strip_prefix(a.path()).unwrap(), fb.strip_prefix(b.path()).unwrap());
+        assert!(std::fs::read(fa).unwrap() == std::fs::read(fb).unwrap(), "{} differs", fa.display());
+    }
+}
+
+#[test]
+fn a_bad_file_is_named_and_the_rest_is_rendered() {
+    let archive = tempfile::tempdir().unwrap();
+    std::fs::copy(bundled_archive().join("02 tape loop in A.wav"), archive.path().join("good.wav")).unwrap();
+    std::fs::write(archive.path().join("broken.wav"), b"RIFF\x10\x00\x00\x00WAVEjunkjunk").unwrap();
+    std::fs::write(archive.path().join("notes.txt"), b"not audio").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = afterglow(&["render", archive.path().to_str().unwrap(), "--out", out.path().to_str().unwrap()], out.path());
+    assert_eq!(o.status.code(), Some(3), "stdout: {}", String::from_utf8_lossy(&o.stdout));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("broken.wav"), "{stderr}");
+    let rows = manifest(out.path());
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r[column(out.path(), "source")].ends_with("good.wav")));
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("pack");
+    let o = afterglow(
+        &["render", bundled_archive().to_str().unwrap(), "--out", target.to_str().unwrap(), "--dry-run", "--only", "pads"],
+        out.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!target.exists());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("_pad01"));
+}
+
+#[test]
+fn init_writes_a_config_that_validates_and_validate_names_bad_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(afterglow(&["init"], dir.path()).status.success());
+    let o = afterglow(&["validate"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(dir.path().join("bad.toml"), "[clouds]\ngrain_length_min_ms = 0.0\nsterio = true\n").unwrap();
+    let o = afterglow(&["validate", "--config", "bad.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("clouds.sterio") && stderr.contains("did you mean `stereo`"), "{stderr}");
+}
+
+#[test]
+fn analyze_json_reports_every_file_and_flags_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(bundled_archive().join("03 drum bounce 96bpm.wav"), dir.path().join("drums.wav")).unwrap();
+    std::fs::write(dir.path().join("empty.wav"), b"").unwrap();
+    let o = afterglow(&["analyze", "--json", dir.path().to_str().unwrap()], dir.path());
+    assert_eq!(o.status.code(), Some(3));
+    let reports: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let reports = reports.as_array().unwrap();
+    assert_eq!(reports.len(), 2);
+    let drums = reports.iter().find(|r| r["path"].as_str().unwrap().ends_with("drums.wav")).unwrap();
+    assert_eq!(drums["sample_rate"], 22_050);
+    assert_eq!(drums["channels"], 1);
+    assert!((drums["duration_sec"].as_f64().unwrap() - 8.0).abs() < 0.01);
+    let empty = reports.iter().find(|r| r["path"].as_str().unwrap().ends_with("empty.wav")).unwrap();
+    assert!(empty["error"].as_str().unwrap().contains("empty"));
+}
