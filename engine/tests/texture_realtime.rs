@@ -1,0 +1,111 @@
+//! Real-time safety of the texture engine: after one `prepare`, many seconds of `process` with random
+//! parameters, random notes, pedal and pad swaps run without a single allocation (the global allocator
+//! aborts on any), and the output never holds NaN, Inf or denormals.
+
+use ::engine::texture::{builtin_pad, Pad, PadBank, ProcessSpec, TextureEngine, TextureParams, WindowShape, MAX_GRAINS};
+use assert_no_alloc::{assert_no_alloc, AllocDisabler};
+use rand_core::{Rng, SeedableRng};
+use rand_pcg::Pcg32;
+
+#[global_allocator]
+static ALLOCATOR: AllocDisabler = AllocDisabler;
+
+fn uniform(rng: &mut Pcg32) -> f32 {
+    (rng.next_u32() >> 8) as f32 / 16_777_216.0
+}
+
+/// Random parameters across (and a little beyond) every documented range, sometimes NaN.
+fn random_params(rng: &mut Pcg32) -> TextureParams {
+    let mut u = || uniform(rng);
+    let odd = |x: f32, roll: f32| if roll < 0.02 { f32::NAN } else if roll < 0.04 { -x * 1e6 } else { x };
+    TextureParams {
+        position: u(),
+        position_spray: u(),
+        grain_size_ms: odd(5.0 + 995.0 * u() * u(), u()),
+        size_spray: u(),
+        density_hz: odd(0.5 + 499.5 * u() * u(), u()),
+        pitch_semitones: odd(48.0 * u() - 24.0, u()),
+        pitch_spray_semitones: 24.0 * u() * u(),
+        stereo_spread: u(),
+        window: WindowShape::ALL[(u() * 4.0) as usize % 4],
+        reverse_probability: u(),
+        freeze: u() < 0.3,
+        cloud_gain: odd(2.0 * u(), u()),
+        hiss_gain: 2.0 * u() * u(),
+        hiss_tone_hz: odd(1000.0 + 15_000.0 * u(), u()),
+        tremolo_rate_hz: 0.05 + 20.0 * u(),
+        tremolo_depth: u(),
+        flicker_amount: u(),
+        lowpass_hz: odd(200.0 + 19_800.0 * u(), u()),
+        attack_ms: odd(1.0 + 500.0 * u(), u()),
+        release_ms: 1.0 + 3000.0 * u(),
+        hold: u() < 0.4,
+        source_slot: if u() < 0.7 { None } else { Some((u() * 4.0) as u16) },
+        output_gain: u(),
+    }
+}
+
+fn check(x: &[f32], what: &str) {
+    for &v in x {
+        assert!(v.is_finite() && !v.is_subnormal() && v.abs() < 64.0, "{what}: {v}");
+    }
+}
+
+#[test]
+fn random_automation_never_allocates_and_stays_finite() {
+    for sample_rate_hz in [44_100.0f32, 96_000.0] {
+        let mut engine = TextureEngine::new();
+        engine.prepare(ProcessSpec { sample_rate_hz, max_block_frames: 4096 });
+        let mut bank = PadBank::new();
+        bank.insert(0, builtin_pad(sample_rate_hz));
+        let noise: Vec<f32> = fixtures::signals::white_noise(0.3, 48_000, 4);
+        bank.insert(1, Pad::new(7, vec![noise.clone(), noise], 48_000.0, Some(62.0)));
+        // A spare pad to swap in and out on the audio thread (moves only), and a place to park the old one.
+        let mut spare = Some(Pad::new(8, vec![fixtures::signals::sine(220.0, 0.5, 22_050, 22_050)], 22_050.0, None));
+        let mut rng = Pcg32::seed_from_u64(sample_rate_hz as u64);
+        let mut left = vec![0.0f32; 4096];
+        let mut right = vec![0.0f32; 4096];
+        let mut positions = vec![0.0f32; MAX_GRAINS];
+        let mut peak_grains = 0;
+        let mut rendered = 0usize;
+        let total = (8.0 * sample_rate_hz) as usize;
+
+        assert_no_alloc(|| {
+            let mut params = random_params(&mut rng);
+            while rendered < total {
+                let roll = uniform(&mut rng);
+                if roll < 0.05 {
+                    params = random_params(&mut rng);
+                }
+                let note = 30 + (uniform(&mut rng) * 70.0) as u8;
+                match (uniform(&mut rng) * 12.0) as u32 {
+                    0 | 1 | 2 => engine.note_on(note, uniform(&mut rng)),
+                    3 | 4 => engine.note_off(note),
+                    5 => engine.set_sustain(uniform(&mut rng) < 0.5),
+                    6 if roll < 0.01 => engine.all_notes_off(),
+                    7 if roll < 0.01 => engine.reset(rng.next_u64()),
+                    8 if roll < 0.02 => {
+                        // Swap slot 2: the replaced pad comes back and is kept for the next swap.
+                        spare = match spare.take() {
+                            Some(pad) => bank.insert(2, pad),
+                            None => bank.take(2),
+                        };
+                    }
+                    _ => {}
+                }
+                let block = [1usize, 17, 64, 256, 511, 4096][(uniform(&mut rng) * 6.0) as usize % 6];
+                let block = block.min(total - rendered);
+                engine.process(&params, &bank, &mut left[..block], &mut right[..block]);
+                check(&left[..block], "left");
+                check(&right[..block], "right");
+                let n = engine.grain_positions(&mut positions);
+                assert!(positions[..n].iter().all(|p| (0.0..=1.0).contains(p)));
+                peak_grains = peak_grains.max(engine.num_active_grains());
+                rendered += block;
+            }
+        });
+        println!("{sample_rate_hz} Hz: {rendered} frames, at most {peak_grains} grains at once");
+        assert!(peak_grains > 100, "the random run should stress the pool: {peak_grains}");
+        drop(spare);
+    }
+}
