@@ -162,11 +162,9 @@ impl PhaseVocoder {
             self.sum_mid();
             if frame_index == 0 {
                 self.rotation.fill(0.0);
+                self.unit_rotation.fill(Complex::new(1.0, 0.0));
             } else {
                 self.lock_phases(analysis_centre - prev_centre);
-            }
-            for (k, r) in self.rotation.iter().enumerate() {
-                self.unit_rotation[k] = Complex::new(r.cos() as f32, r.sin() as f32);
             }
             for (ch, out_ch) in out.iter_mut().enumerate() {
                 self.synthesise(ch, &mut out_ch[synth_centre..synth_centre + n])?;
@@ -218,7 +216,8 @@ impl PhaseVocoder {
         }
     }
 
-    /// Finds the peaks of `magnitude` and sets `rotation` for every bin from its region's peak.
+    /// Finds the peaks of `magnitude` and sets `rotation` and `unit_rotation` for every bin from
+    /// its region's peak.
     fn lock_phases(&mut self, analysis_hop: i64) {
         let n = self.config.fft_size as f64;
         let hop_s = self.config.synthesis_hop_samples as f64;
@@ -235,6 +234,9 @@ impl PhaseVocoder {
         if self.peaks.is_empty() {
             // Nothing to track (silence): keep the trajectories as they were.
             self.rotation.copy_from_slice(&self.prev_rotation);
+            for (u, r) in self.unit_rotation.iter_mut().zip(&self.rotation) {
+                *u = Complex::new(r.cos() as f32, r.sin() as f32);
+            }
             return;
         }
         let mut region_start = 0usize;
@@ -257,6 +259,8 @@ impl PhaseVocoder {
                 wrap_phase(self.prev_rotation[p] + TAU * p as f64 * hop_s / n)
             };
             self.rotation[region_start..=region_end].fill(rotation);
+            let unit = Complex::new(rotation.cos() as f32, rotation.sin() as f32);
+            self.unit_rotation[region_start..=region_end].fill(unit);
             region_start = region_end + 1;
         }
     }
