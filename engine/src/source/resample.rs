@@ -2,11 +2,15 @@
 //! interpolation, J. O. Smith, "Digital Audio Resampling"), streamed chunk by chunk, with the
 //! filter's latency removed exactly so output sample 0 lines up with input sample 0.
 //!
-//! Latency: the sinc filter delays the input by half its length, `L/2` input frames. That is a
-//! whole number of output frames only when `L/2 * to/from` is; otherwise the stream is started
-//! with `D` leading zero frames chosen so `(D + L/2) * to/from` is an integer, and exactly that
-//! many output frames are dropped. The output holds `round(n * to / from)` frames for `n` input
-//! frames.
+//! Latency: with `from/to = F/Q` in lowest terms, `P` sinc phases per input frame and a filter
+//! of `L` taps, rubato's output frame `k` shows the input at time
+//! `((k + 1) F - y Q + Q/P) / Q` input frames after its start, when the stream is preceded
+//! by `y - L/2` zero frames (measured against a sine's phase; `tests/decode_resample.rs`
+//! checks it). Exact phases (`P = Q`): `y >= L/2` is chosen with `y Q = 1 (mod F)` and
+//! `(y Q - 1) / F - 1` output frames are dropped, so output frame `j` shows input time
+//! `j F / Q` exactly. Interpolated phases (`P = 256`): `y` with `y Q = 0 (mod F)`, leaving
+//! `1/256` of an input frame of residual offset. The output holds `round(n Q / F)` frames for
+//! `n` input frames.
 
 use rubato::audioadapter_buffers::direct::SequentialSliceOfVecs;
 use rubato::{
@@ -20,8 +24,14 @@ use super::frames::PlanarFrames;
 const SINC_LEN: usize = 256;
 /// Input frames per resampler call.
 const CHUNK_FRAMES: usize = 1024;
-/// Sinc table points per input frame between which rubato interpolates (cubic).
-const OVERSAMPLING_FACTOR: usize = 256;
+/// Sinc table points per input frame when the table cannot hold every needed phase; rubato
+/// then interpolates between them (cubic).
+const INTERPOLATED_OVERSAMPLING: usize = 256;
+/// Largest table (phases per input frame) built to hold every phase a rational ratio needs.
+/// For `from/to = p/q` in lowest terms, output frames fall on multiples of `1/q` input frames:
+/// with `q` phases (147 for 48 -> 44.1 kHz, 441 for 8 -> 44.1 kHz) each output frame is one exact
+/// windowed-sinc dot product, about four times faster than cubic interpolation between phases.
+const MAX_EXACT_PHASES: u32 = 1024;
 
 /// Lowest and highest rates [`resample`] accepts, Hz.
 pub const MIN_RESAMPLE_RATE_HZ: u32 = 1_000;
@@ -72,23 +82,33 @@ impl StreamResampler {
         if from_hz == to_hz {
             return Ok(this);
         }
+        let divisor = gcd(from_hz, to_hz);
+        let (from_step, to_step) = (from_hz / divisor, to_hz / divisor);
+        let exact = to_step <= MAX_EXACT_PHASES;
+        let (phases, interpolation) = if exact {
+            (to_step as usize, SincInterpolationType::Nearest)
+        } else {
+            (INTERPOLATED_OVERSAMPLING, SincInterpolationType::Cubic)
+        };
         let params = SincInterpolationParameters::new(SINC_LEN, WindowFunction::BlackmanHarris2)
-            .oversampling_factor(OVERSAMPLING_FACTOR)
-            .interpolation(SincInterpolationType::Cubic);
+            .oversampling_factor(phases)
+            .interpolation(interpolation);
         let ratio = f64::from(to_hz) / f64::from(from_hz);
         let inner = Async::<f32>::new_sinc(ratio, 1.0, &params, CHUNK_FRAMES, num_channels, FixedAsync::Input)
             .map_err(|e| format!("cannot build the resampler: {e}"))?;
         this.scratch_out = vec![vec![0.0; inner.output_frames_max()]; num_channels];
         this.inner = Some(inner);
 
-        // Align the latency to a whole number of output frames (see the module docs).
-        let divisor = gcd(from_hz, to_hz);
-        let (from_step, to_step) = (u64::from(from_hz / divisor), u64::from(to_hz / divisor));
+        // Remove the latency (see the module docs).
+        let (from_step, to_step) = (u64::from(from_step), u64::from(to_step));
         let half_len = (SINC_LEN / 2) as u64;
-        let num_zeros = (from_step - half_len % from_step) % from_step;
-        // Measured: rubato's first output frame already sits one output frame past the
-        // filter's start, so one frame fewer is dropped (the decode tests check the phase).
-        this.num_to_trim = ((num_zeros + half_len) / from_step * to_step) as usize - 1;
+        let target_residue = if exact { 1 % from_step } else { 0 };
+        // F and Q are coprime, so y Q runs through every residue mod F within F consecutive y.
+        let y = (half_len..half_len + from_step)
+            .find(|y| y * to_step % from_step == target_residue)
+            .expect("Q is invertible modulo F");
+        let num_zeros = y - half_len;
+        this.num_to_trim = if exact { (y * to_step - 1) / from_step - 1 } else { y * to_step / from_step - 1 } as usize;
         let zeros = vec![vec![0.0f32; num_zeros as usize]; num_channels];
         let mut discard = PlanarFrames::new(num_channels);
         this.feed(&zeros, num_zeros as usize, &mut discard);
