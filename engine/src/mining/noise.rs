@@ -39,8 +39,8 @@ pub struct HissMinerConfig {
 impl Default for HissMinerConfig {
     fn default() -> Self {
         Self {
-            min_flatness: 0.2,
-            min_centroid_hz: 5000.0,
+            min_flatness: 0.08,
+            min_centroid_hz: 3000.0,
             min_rms_db: -60.0,
             max_rms_db: 0.0,
             max_clip_ratio: 0.001,

@@ -190,13 +190,16 @@ fn passes_gates(s: &WindowStats, c: &PadMinerConfig) -> bool {
 }
 
 /// Stability in 0..1: the product of a level term (frame-level spread, 3 dB halves it), a flux
-/// term (spread of onset strength against the file's typical flux: equal spread halves it) and
-/// a tonality term (1 for a pure tone, 0 at the flatness threshold).
+/// term (spread of onset strength against the file's typical flux: equal spread halves it), a
+/// harmonic term (chroma steadiness, squared twice so a chord change inside the window costs
+/// clearly more than small drifts) and a tonality term (1 for a pure tone, 0 at the flatness
+/// threshold).
 pub(crate) fn stability_score(s: &WindowStats, flux_scale: f32, flatness_threshold: f32) -> f32 {
     let level = 1.0 / (1.0 + s.rms_std_db / 3.0);
     let flux = 1.0 / (1.0 + s.flux_std / flux_scale.max(1e-9));
     let tonal = (1.0 - s.flatness / flatness_threshold.max(1e-6)).clamp(0.0, 1.0);
-    level * flux * tonal
+    let harmonic = s.chroma_stability.powi(4);
+    level * flux * harmonic * tonal
 }
 
 /// The median onset-strength flux over the file's frames louder than `min_rms_db` (the scale
