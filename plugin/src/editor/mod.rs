@@ -45,16 +45,7 @@ pub fn create(
     scope: Arc<GrainScope>,
 ) -> Option<EguiEditor<AfterglowEditor>> {
     let repaint = RepaintNotifier::new();
-    let app = AfterglowEditor {
-        path_text: params.archive_path(),
-        params,
-        mining,
-        scope,
-        gui: None,
-        snapshot: MiningSnapshot::default(),
-        grain_positions: Vec::new(),
-        repaint: repaint.clone(),
-    };
+    let app = AfterglowEditor::new(params, mining, scope, repaint.clone());
     nice_plug_egui::create_egui_editor(
         state,
         repaint,
@@ -91,6 +82,37 @@ impl NiceEguiApp for AfterglowEditor {
     }
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut nice_plug_egui::Frame) {
+        self.draw(ui);
+    }
+
+    fn editor_closed(&mut self) {
+        self.gui = None;
+    }
+}
+
+impl AfterglowEditor {
+    /// The editor's state, before a window opens. Not realtime-safe: allocates.
+    pub fn new(
+        params: Arc<AfterglowParams>,
+        mining: Arc<MiningShared>,
+        scope: Arc<GrainScope>,
+        repaint: RepaintNotifier,
+    ) -> Self {
+        Self {
+            path_text: params.archive_path(),
+            params,
+            mining,
+            scope,
+            gui: None,
+            snapshot: MiningSnapshot::default(),
+            grain_positions: Vec::new(),
+            repaint,
+        }
+    }
+
+    /// Draw one frame of the whole editor into `ui` (does nothing before the host's GUI context
+    /// has been attached).
+    pub fn draw(&mut self, ui: &mut Ui) {
         self.mining.status.try_copy_into(&mut self.snapshot);
         self.scope.read_positions(&mut self.grain_positions);
         let Some(gui) = self.gui.clone() else {
@@ -131,12 +153,6 @@ impl NiceEguiApp for AfterglowEditor {
         self.repaint.request_repaint();
     }
 
-    fn editor_closed(&mut self) {
-        self.gui = None;
-    }
-}
-
-impl AfterglowEditor {
     /// The pad shown in the waveform: the selected source slot, or slot 1 when playing all pads.
     fn current_pad(&self) -> Option<&PadInfo> {
         let slot = (self.params.source.value() - 1).max(0) as usize;
@@ -251,4 +267,81 @@ fn parameter_grid(ui: &mut Ui, params: &AfterglowParams, setter: &ParamSetter) {
                 slider_row(ui, setter, &p.output_gain);
             });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::AtomicUsize;
+
+    use nice_plug::context::PluginApi;
+    use nice_plug::context::gui::GuiContextInner;
+    use nice_plug::prelude::{ParamPtr, PluginState};
+
+    use super::*;
+    use crate::mining::WAVEFORM_POINTS;
+
+    /// A host GUI context that counts parameter gestures.
+    #[derive(Default)]
+    struct CountingContext {
+        gestures: AtomicUsize,
+    }
+
+    impl GuiContextInner for CountingContext {
+        fn plugin_api(&self) -> PluginApi {
+            PluginApi::Clap
+        }
+        unsafe fn raw_begin_set_parameter(&self, _param: ParamPtr) {
+            self.gestures.fetch_add(1, Ordering::Relaxed);
+        }
+        unsafe fn raw_set_parameter_normalized(&self, _param: ParamPtr, _normalized: f32) {}
+        unsafe fn raw_end_set_parameter(&self, _param: ParamPtr) {}
+        fn get_state(&self) -> PluginState {
+            PluginState { version: String::new(), params: BTreeMap::new(), fields: BTreeMap::new() }
+        }
+        fn set_state(&self, _state: PluginState) {}
+        fn request_restart(&self) {}
+    }
+
+    #[test]
+    fn draws_the_whole_editor_headless() {
+        let params = Arc::new(AfterglowParams::default());
+        let mining = Arc::new(MiningShared::new());
+        let scope = Arc::new(GrainScope::new());
+        scope.publish(&[0.1, 0.5, 0.9], 3, 1);
+        mining.status.update(|s| {
+            s.message = String::from("Done: 1 pads");
+            s.pads = vec![None; crate::mining::NUM_BANK_SLOTS];
+            s.pads[0] = Some(PadInfo {
+                slot: 0,
+                pad_id: 7,
+                name: String::from("take @ 0:04"),
+                source_path: None,
+                start_sec: 4.0,
+                length_sec: 8.0,
+                key: String::from("A minor"),
+                brightness_hz: 900.0,
+                waveform: vec![(-0.5, 0.5); WAVEFORM_POINTS],
+            });
+        });
+        let mut editor = AfterglowEditor::new(params, mining, scope, RepaintNotifier::new());
+        let counting = Arc::new(CountingContext::default());
+        editor.gui = Some(GuiContext::new(counting.clone()));
+
+        let ctx = egui::Context::default();
+        let mut shapes = 0;
+        for _ in 0..2 {
+            let mut output = ctx.run_ui(egui::RawInput::default(), |ui| editor.draw(ui));
+            shapes = output.shapes.len();
+            // No renderer here to upload the font atlas to.
+            output.textures_delta.clear();
+        }
+        assert!(shapes > 50, "only {shapes} shapes drawn");
+        assert_eq!(editor.snapshot.pads.iter().flatten().count(), 1);
+        assert_eq!(editor.grain_positions, vec![0.1, 0.5, 0.9]);
+        assert_eq!(editor.current_pad().map(|p| p.pad_id), Some(7));
+
+        set_source(&editor.gui.as_ref().expect("context").param_setter(), &editor.params, 1);
+        assert_eq!(counting.gestures.load(Ordering::Relaxed), 1);
+    }
 }

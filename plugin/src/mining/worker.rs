@@ -26,8 +26,6 @@ const RETRY_INTERVAL: Duration = Duration::from_millis(5);
 const EARLY_ANALYSIS_SEC: f32 = 20.0;
 /// A region overlapping an already-sent one by more than this share is skipped.
 const MAX_OVERLAP_RATIO: f32 = 0.5;
-/// File name extensions the miner decodes (lower case).
-const AUDIO_EXTENSIONS: [&str; 8] = ["wav", "wave", "aif", "aiff", "flac", "ogg", "oga", "mp3"];
 /// Most pads taken from one file, so a long first file does not fill the whole bank.
 const PADS_PER_FILE: usize = 8;
 /// Deepest folder nesting walked below the archive root.
@@ -302,19 +300,13 @@ pub fn list_audio_files(root: &Path) -> Vec<PathBuf> {
             let path = entry.path();
             if kind.is_dir() && depth < MAX_WALK_DEPTH {
                 folders.push((path, depth + 1));
-            } else if kind.is_file() && is_audio_file(&path) {
+            } else if kind.is_file() && engine::source::is_supported(&path) {
                 files.push(path);
             }
         }
     }
     files.sort();
     files
-}
-
-fn is_audio_file(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 #[cfg(test)]
