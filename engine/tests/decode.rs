@@ -175,7 +175,8 @@ fn media(name: &str) -> PathBuf {
 #[test]
 fn committed_vorbis_and_mp3_files_decode_to_their_tones() {
     // (file, container, channels, original rate, tones per channel, duration tolerance in s)
-    let cases: [(&str, &str, usize, u32, &[f64], f64); 4] = [
+    type Case = (&'static str, &'static str, usize, u32, &'static [f64], f64);
+    let cases: [Case; 4] = [
         ("sine_1k_1k5_44k1_stereo.ogg", "ogg", 2, 44_100, &[1000.0, 1500.0], 1e-9),
         ("sine_1k_48k_mono.ogg", "ogg", 1, 48_000, &[1000.0], 1e-9),
         ("sine_1k_1k5_48k_stereo.mp3", "mp3", 2, 48_000, &[1000.0, 1500.0], 0.05),

@@ -72,7 +72,7 @@ fn resample_other_directions_keep_frequency_phase_length_and_level() {
     let num_in = 44_100;
     let sine = fixtures::sine(1000.0, 0.5, num_in, 44_100);
     for to_hz in [22_050u32, 46_722, 96_000] {
-        let out = resample(&[sine.clone()], 44_100, to_hz);
+        let out = resample(std::slice::from_ref(&sine), 44_100, to_hz);
         check_sine(&out[0], num_in, 44_100, to_hz);
         let mid = &out[0][to_hz as usize / 4..3 * to_hz as usize / 4];
         let rms = (mid.iter().map(|x| f64::from(*x).powi(2)).sum::<f64>() / mid.len() as f64).sqrt();

@@ -50,10 +50,8 @@ pub fn write_wav(
     if sample_rate_hz == 0 {
         bail!("{}: sample rate 0", path.display());
     }
-    if let Some((start, end)) = loop_points {
-        if start > end || end as usize >= num_frames {
-            bail!("{}: loop {start}..={end} outside the file's {num_frames} frames", path.display());
-        }
+    if let Some((start, end)) = loop_points.filter(|&(start, end)| start > end || end as usize >= num_frames) {
+        bail!("{}: loop {start}..={end} outside the file's {num_frames} frames", path.display());
     }
     let spec = hound::WavSpec {
         channels: channels.len() as u16,
@@ -157,10 +155,8 @@ fn replace_atomically(path: &Path, write: impl FnOnce(&mut File) -> Result<()>) 
         return result;
     }
     // Make the rename itself durable; not every platform can open a folder, so this is best effort.
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Ok(dir) = File::open(dir) {
-            let _ = dir.sync_all();
-        }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()).and_then(|d| File::open(d).ok()) {
+        let _ = dir.sync_all();
     }
     Ok(())
 }

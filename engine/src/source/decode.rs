@@ -150,10 +150,8 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
     if num_bad_packets > 0 {
         provenance.warnings.push(format!("skipped {num_bad_packets} undecodable packets"));
     }
-    if let Some(claimed) = source.claimed_frames {
-        if num_frames < claimed {
-            return Err(corrupt(path, format!("truncated: header promises {claimed} frames, only {num_frames} present")));
-        }
+    if let Some(claimed) = source.claimed_frames.filter(|&claimed| num_frames < claimed) {
+        return Err(corrupt(path, format!("truncated: header promises {claimed} frames, only {num_frames} present")));
     }
     provenance.original_duration_sec = num_frames as f64 / f64::from(rate_hz);
     check_non_finite(path, provenance, num_non_finite, num_frames * num_inputs as u64)?;

@@ -52,10 +52,8 @@ impl PlanarFrames {
         let rest = num_frames % BLOCK_FRAMES;
         for channel in &mut self.blocks {
             channel.truncate(full_blocks + usize::from(rest > 0));
-            if rest > 0 {
-                if let Some(last) = channel.last_mut() {
-                    last.truncate(rest);
-                }
+            if let Some(last) = channel.last_mut().filter(|_| rest > 0) {
+                last.truncate(rest);
             }
         }
         self.num_frames = num_frames;

@@ -64,7 +64,7 @@ fn sixteen_bit_tpdf_dither_is_seeded_bounded_and_unbiased() {
     // A constant a quarter of an LSB: plain rounding would give all zeros.
     let quarter_lsb = vec![0.25 / 32_767.0f32; 100_000];
     let path = dir.path().join("d.wav");
-    write_wav(&path, &[quarter_lsb.clone()], 44_100, format(7), None).unwrap();
+    write_wav(&path, std::slice::from_ref(&quarter_lsb), 44_100, format(7), None).unwrap();
     let (spec, samples) = read_back(&path);
     assert_eq!(spec.bits_per_sample, 16);
     let mean = samples.iter().map(|&s| f64::from(s)).sum::<f64>() / samples.len() as f64;
@@ -76,7 +76,7 @@ fn sixteen_bit_tpdf_dither_is_seeded_bounded_and_unbiased() {
 
     let bytes_a = std::fs::read(&path).unwrap();
     let again = dir.path().join("again.wav");
-    write_wav(&again, &[quarter_lsb.clone()], 44_100, format(7), None).unwrap();
+    write_wav(&again, std::slice::from_ref(&quarter_lsb), 44_100, format(7), None).unwrap();
     assert_eq!(bytes_a, std::fs::read(&again).unwrap(), "same seed, same bytes");
     let other = dir.path().join("other.wav");
     write_wav(&other, &[quarter_lsb], 44_100, format(8), None).unwrap();
