@@ -6,6 +6,7 @@
 
 mod check;
 mod sections;
+mod template;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -20,8 +21,7 @@ use engine::curate::{BrightnessThresholds, GradeThresholds};
 use engine::mining::{HissMinerConfig, PadMinerConfig};
 use engine::transform::FilterSettings;
 
-/// The commented default config that `afterglow init` writes. A test keeps it equal to `Config::default()`.
-pub const DEFAULT_CONFIG_TOML: &str = include_str!("config/default.toml");
+pub use template::commented_default;
 
 /// The default config file name.
 pub const CONFIG_FILE_NAME: &str = "afterglow.toml";
@@ -70,9 +70,24 @@ impl Config {
         if !checker.problems.is_empty() {
             return Err(checker.problems);
         }
-        let config: Config = toml::Value::Table(user).try_into().map_err(|err: toml::de::Error| {
+        let sets_grade_target = user
+            .get("curation")
+            .and_then(|c| c.get("thresholds"))
+            .and_then(|t| t.get("target_peak_dbfs"))
+            .is_some();
+        if sets_grade_target {
+            checker.fail(
+                "curation.thresholds.target_peak_dbfs",
+                "(set)",
+                "grades check against `global.target_peak_dbfs`: set that instead",
+            );
+            return Err(checker.problems);
+        }
+        let mut config: Config = toml::Value::Table(user).try_into().map_err(|err: toml::de::Error| {
             vec![Problem { key: origin.to_string(), value: "(file)".into(), expected: err.message().to_string() }]
         })?;
+        // Files are normalised to the global target, so that is the peak the grades expect.
+        config.curation.thresholds.target_peak_dbfs = config.global.target_peak_dbfs;
         let problems = config.problems();
         if problems.is_empty() { Ok(config) } else { Err(problems) }
     }
@@ -197,9 +212,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn commented_default_equals_the_built_in_default() {
-        let parsed = Config::from_toml(DEFAULT_CONFIG_TOML, "default.toml").unwrap();
-        assert_eq!(parsed, Config::default());
+    fn commented_default_parses_back_to_the_default() {
+        let text = commented_default();
+        assert_eq!(Config::from_toml(&text, "default").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn every_key_of_the_default_has_a_comment() {
+        fn walk(table: &toml::Table, prefix: &str, out: &mut Vec<String>) {
+            for (k, v) in table {
+                let dotted = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                match v {
+                    toml::Value::Table(t) => walk(t, &dotted, out),
+                    _ => out.push(dotted),
+                }
+            }
+        }
+        let mut keys = Vec::new();
+        walk(&known_keys(), "", &mut keys);
+        let missing: Vec<_> = keys
+            .iter()
+            .filter(|k| !template::DERIVED_KEYS.contains(&k.as_str()))
+            .filter(|k| !template::KEY_COMMENTS.iter().any(|(c, _)| c == k))
+            .collect();
+        assert!(missing.is_empty(), "keys without a comment in config/template.rs: {missing:?}");
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub struct Kinds {
 }
 
 impl Kinds {
+    /// Every kind.
+    pub const ALL: Kinds = Kinds { pads: true, drones: true, swells: true, clouds: true, hiss: true };
+
     fn from_args(only: &[KindArg]) -> Self {
         let all = only.is_empty();
         Self {
@@ -78,6 +81,32 @@ fn archive_roots(args: &RenderArgs, config: &Config) -> Vec<(PathBuf, Role)> {
     if configured.is_empty() { vec![(bundled_archive(), Role::Any)] } else { configured }
 }
 
+/// What to render: everything `render` needs beyond the config.
+#[derive(Debug, Clone)]
+pub struct RenderRequest {
+    /// Files and folders to walk, each with its role.
+    pub roots: Vec<(PathBuf, Role)>,
+    pub out_dir: PathBuf,
+    pub kinds: Kinds,
+    pub profile: Profile,
+    pub dry_run: bool,
+    /// Worker threads; 0 means one per core.
+    pub jobs: usize,
+    /// Whether to report progress on stderr.
+    pub show_progress: bool,
+}
+
+/// What a render produced.
+#[derive(Debug, Default)]
+pub struct PackReport {
+    /// Manifest rows, in source order then generation order.
+    pub rows: Vec<ManifestRow>,
+    /// Notes for the musician (skipped unsupported files, budget cuts, synthetic hiss, ...).
+    pub notes: Vec<String>,
+    /// Sources that could not be used: (path, problem).
+    pub failures: Vec<(String, String)>,
+}
+
 /// Runs the command.
 pub fn run(args: &RenderArgs) -> Result<ExitStatus> {
     let started = Instant::now();
@@ -85,34 +114,42 @@ pub fn run(args: &RenderArgs) -> Result<ExitStatus> {
     if let Some(seed) = args.seed {
         config.reproducibility.random_seed = seed;
     }
-    let profile = match args.profile {
-        ProfileArg::Default => Profile::Default,
-        ProfileArg::Tr8s => Profile::Tr8s,
+    let request = RenderRequest {
+        roots: archive_roots(args, &config),
+        out_dir: args.out.clone().unwrap_or_else(|| PathBuf::from(&config.paths.export_dir)),
+        kinds: Kinds::from_args(&args.only),
+        profile: match args.profile {
+            ProfileArg::Default => Profile::Default,
+            ProfileArg::Tr8s => Profile::Tr8s,
+        },
+        dry_run: args.dry_run,
+        jobs: args.jobs.unwrap_or(0),
+        show_progress: true,
     };
-    let bits = if profile == Profile::Tr8s { 16 } else { config.global.output_bit_depth };
-    let out_dir = args.out.clone().unwrap_or_else(|| PathBuf::from(&config.paths.export_dir));
-    let roots = archive_roots(args, &config);
-    let found = discover(&roots);
-    for note in &found.notes {
-        eprintln!("note: {note}");
-    }
+    let report = render_pack(&config, &request)?;
+    summary::print_summary(&report, &request.out_dir, request.dry_run, started.elapsed());
+    Ok(if report.failures.is_empty() { ExitStatus::Success } else { ExitStatus::SomeSkipped })
+}
+
+/// Renders a pack: discovers sources, renders them in parallel, applies the profile's budget and
+/// writes the manifest. Errors only when nothing can be done (no input, unwritable output).
+pub fn render_pack(config: &Config, request: &RenderRequest) -> Result<PackReport> {
+    let found = discover(&request.roots);
     if found.files.is_empty() {
-        let where_ = roots.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        let where_ = request.roots.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>().join(", ");
         anyhow::bail!("no audio files found in {where_} (supported: {})", engine::source::SUPPORTED_EXTENSIONS.join(", "));
     }
-    if !args.dry_run {
-        std::fs::create_dir_all(&out_dir).with_context(|| format!("{}: cannot create output folder", out_dir.display()))?;
+    let out_dir = &request.out_dir;
+    if !request.dry_run {
+        std::fs::create_dir_all(out_dir).with_context(|| format!("{}: cannot create output folder", out_dir.display()))?;
     }
-    let kinds = Kinds::from_args(&args.only);
     let seed = config.reproducibility.random_seed;
-    let jobs = source_jobs(&found.files, kinds, profile, seed);
-    let settings = FinishSettings { config: &config, out_dir: &out_dir, bits, dry_run: args.dry_run };
+    let bits = if request.profile == Profile::Tr8s { 16 } else { config.global.output_bit_depth };
+    let jobs = source_jobs(&found.files, request.kinds, request.profile, seed);
+    let settings = FinishSettings { config, out_dir, bits, dry_run: request.dry_run };
 
-    let progress = summary::Progress::new(jobs.len());
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()
-        .context("cannot start worker threads")?;
+    let progress = summary::Progress::new(jobs.len(), request.show_progress);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(request.jobs).build().context("cannot start worker threads")?;
     let outcomes: Vec<SourceOutcome> = pool.install(|| {
         jobs.par_iter()
             .map(|job| {
@@ -124,25 +161,26 @@ pub fn run(args: &RenderArgs) -> Result<ExitStatus> {
     });
     progress.finish();
 
-    let mut rows: Vec<ManifestRow> = outcomes.iter().flat_map(|o| o.rows.iter().cloned()).collect();
-    let mut notes: Vec<String> = outcomes.iter().flat_map(|o| o.notes.iter().cloned()).collect();
+    let mut report = PackReport { notes: found.notes, ..PackReport::default() };
+    report.rows = outcomes.iter().flat_map(|o| o.rows.iter().cloned()).collect();
+    report.notes.extend(outcomes.iter().flat_map(|o| o.notes.iter().cloned()));
     let any_noise = outcomes.iter().any(|o| o.had_noise);
-    if kinds.hiss && !any_noise && config.hiss.synthetic_fallback {
-        rows.extend(synthetic_hiss(&config, seed, profile, &settings, &mut notes));
+    if request.kinds.hiss && !any_noise && config.hiss.synthetic_fallback {
+        let rows = synthetic_hiss(config, seed, request.profile, &settings, &mut report.notes);
+        report.rows.extend(rows);
     }
-    if profile == Profile::Tr8s {
-        notes.extend(budget::apply_tr8s_budget(&mut rows, &out_dir, args.dry_run));
+    if request.profile == Profile::Tr8s {
+        report.notes.extend(budget::apply_tr8s_budget(&mut report.rows, out_dir, request.dry_run));
     }
-    if !args.dry_run {
-        write_manifest(&out_dir, &rows)?;
+    if !request.dry_run {
+        write_manifest(out_dir, &report.rows)?;
     }
-    let failures: Vec<(String, String)> = jobs
+    report.failures = jobs
         .iter()
         .zip(&outcomes)
         .filter_map(|(job, o)| o.error.clone().map(|e| (job.file.path.display().to_string(), e)))
         .collect();
-    summary::print_summary(&rows, &notes, &failures, &out_dir, args.dry_run, started.elapsed());
-    Ok(if failures.is_empty() { ExitStatus::Success } else { ExitStatus::SomeSkipped })
+    Ok(report)
 }
 
 /// One job per source, with a unique folder name each.

@@ -1,7 +1,7 @@
 //! Progress while rendering (a bar on a terminal, plain lines otherwise) and the closing summary.
 
 use super::source_job::SourceOutcome;
-use crate::manifest::ManifestRow;
+use super::PackReport;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -12,13 +12,14 @@ use std::time::Duration;
 pub struct Progress {
     bar: Option<ProgressBar>,
     total: usize,
+    enabled: bool,
     done: std::sync::atomic::AtomicUsize,
 }
 
 impl Progress {
-    /// A bar when stderr is a terminal, plain lines otherwise.
-    pub fn new(total: usize) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
+    /// A bar when stderr is a terminal, plain lines otherwise; nothing when `enabled` is false.
+    pub fn new(total: usize, enabled: bool) -> Self {
+        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::new(total as u64);
             if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} sources  {msg}") {
                 bar.set_style(style);
@@ -26,7 +27,7 @@ impl Progress {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        Self { bar, total, done: std::sync::atomic::AtomicUsize::new(0) }
+        Self { bar, total, done: std::sync::atomic::AtomicUsize::new(0), enabled }
     }
 
     /// Called from worker threads when a source is finished.
@@ -45,7 +46,8 @@ impl Progress {
                     bar.println(format!("  {name}: {what}"));
                 }
             }
-            None => eprintln!("[{n}/{}] {name}: {what}", self.total),
+            None if self.enabled => eprintln!("[{n}/{}] {name}: {what}", self.total),
+            None => {}
         }
     }
 
@@ -58,14 +60,8 @@ impl Progress {
 }
 
 /// Prints files per kind, seconds of audio, grades, skipped sources, notes and the time taken.
-pub fn print_summary(
-    rows: &[ManifestRow],
-    notes: &[String],
-    failures: &[(String, String)],
-    out_dir: &Path,
-    dry_run: bool,
-    elapsed: Duration,
-) {
+pub fn print_summary(report: &PackReport, out_dir: &Path, dry_run: bool, elapsed: Duration) {
+    let (rows, notes, failures) = (&report.rows, &report.notes, &report.failures);
     let mut per_kind: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
     let mut grades: BTreeMap<&str, usize> = BTreeMap::new();
     for row in rows {

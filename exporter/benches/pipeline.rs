@@ -1,0 +1,71 @@
+//! Whole-pipeline throughput: one minute of stereo music (sustained chords, then a groove with
+//! keys) rendered into a full default pack. Throughput is in input frames per second: divide by
+//! 44 100 for "x real time".
+
+use afterglow_exporter::config::Config;
+use afterglow_exporter::discover::Role;
+use afterglow_exporter::render::{render_pack, Kinds, Profile, RenderRequest};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use fixtures::music::{chord_progression, drum_groove, GrooveSpec, GrooveStyle, Progression, SongSpec};
+
+const SR: u32 = 44_100;
+
+/// 30 s of sustained pad chords, then 30 s of a groove under a keys-bass-melody song; stereo.
+fn one_minute_of_music() -> Vec<Vec<f32>> {
+    const CHORDS: [&[f64]; 6] = [
+        &[50.0, 57.0, 62.0, 65.0, 69.0],
+        &[46.0, 58.0, 62.0, 65.0, 70.0],
+        &[41.0, 57.0, 60.0, 65.0, 69.0],
+        &[48.0, 55.0, 60.0, 64.0, 67.0],
+        &[45.0, 57.0, 60.0, 64.0, 69.0],
+        &[50.0, 57.0, 62.0, 65.0, 74.0],
+    ];
+    let half = 30 * SR as usize;
+    let song = SongSpec { tonic: 2, progression: Progression::AeolianMinor, bpm: 100.0, num_cycles: 3, tuning_cents: 0.0, seed: 5 };
+    let keys = chord_progression(&song, 0.5, SR);
+    let groove_spec = GrooveSpec { style: GrooveStyle::Funk, bpm: 100.0, num_bars: 13, swing: 0.1, with_bass: false, seed: 9 };
+    let groove = drum_groove(&groove_spec, 0.5, SR);
+    (0..2)
+        .map(|ch| {
+            let mut x = fixtures::archive::progression(&CHORDS, 5.0, 0.6, SR, 100 + ch);
+            x.truncate(half);
+            x.extend((0..half).map(|i| keys.get(i).copied().unwrap_or(0.0) + groove.get(i).copied().unwrap_or(0.0)));
+            x
+        })
+        .collect()
+}
+
+fn bench_pipeline(c: &mut Criterion) {
+    let archive = tempfile::tempdir().expect("temp dir");
+    let music = one_minute_of_music();
+    let frames = music[0].len();
+    let spec = hound::WavSpec { channels: 2, sample_rate: SR, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let mut writer = hound::WavWriter::create(archive.path().join("one minute.wav"), spec).expect("wav");
+    for i in 0..frames {
+        for ch in &music {
+            writer.write_sample((ch[i].clamp(-1.0, 1.0) * 32_767.0) as i16).expect("sample");
+        }
+    }
+    writer.finalize().expect("finalize");
+    let out = tempfile::tempdir().expect("temp dir");
+    let config = Config::default();
+    let request = RenderRequest {
+        roots: vec![(archive.path().to_path_buf(), Role::Any)],
+        out_dir: out.path().to_path_buf(),
+        kinds: Kinds::ALL,
+        profile: Profile::Default,
+        dry_run: false,
+        jobs: 0,
+        show_progress: false,
+    };
+    let mut group = c.benchmark_group("pipeline");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(frames as u64));
+    group.bench_function("render_default_pack_60s_stereo", |b| {
+        b.iter(|| render_pack(&config, &request).expect("render"));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_pipeline);
+criterion_main!(benches);

@@ -1,0 +1,71 @@
+//! The afterglow exporter as a library: the `afterglow` binary is a thin `main` over [`run_cli`], and
+//! benchmarks and tests drive the same render pipeline directly.
+
+pub mod analyze;
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod exit;
+pub mod manifest;
+pub mod naming;
+pub mod render;
+pub mod wav_out;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use config::{commented_default, Config, CONFIG_FILE_NAME};
+use exit::ExitStatus;
+use std::path::Path;
+
+/// Parses the command line, runs the command and returns the process exit code.
+pub fn run_cli() -> i32 {
+    let cli = Cli::parse();
+    let status = match run(&cli.command) {
+        Ok(status) => status,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitStatus::Failure
+        }
+    };
+    status.code()
+}
+
+fn run(command: &Command) -> anyhow::Result<ExitStatus> {
+    match command {
+        Command::Render(args) => render::run(args),
+        Command::Analyze(args) => analyze::run(args),
+        Command::Init { path, force } => init(path, *force),
+        Command::Validate { config } => validate(config),
+    }
+}
+
+/// Writes the commented default config.
+fn init(path: &Path, force: bool) -> anyhow::Result<ExitStatus> {
+    if path.exists() && !force {
+        anyhow::bail!("{} already exists (use --force to overwrite)", path.display());
+    }
+    wav_out::write_atomically(path, commented_default().as_bytes())?;
+    println!("wrote {} (the defaults, with comments)", path.display());
+    Ok(ExitStatus::Success)
+}
+
+/// Checks a config and names every problem.
+fn validate(path: &Path) -> anyhow::Result<ExitStatus> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let hint = if path == Path::new(CONFIG_FILE_NAME) { " (run `afterglow init` to create one)" } else { "" };
+        anyhow::anyhow!("{}: cannot read config: {e}{hint}", path.display())
+    })?;
+    match Config::from_toml(&text, &path.display().to_string()) {
+        Ok(_) => {
+            println!("{}: valid", path.display());
+            Ok(ExitStatus::Success)
+        }
+        Err(problems) => {
+            eprintln!("{}: {} problem(s):", path.display(), problems.len());
+            for p in problems {
+                eprintln!("  {p}");
+            }
+            Ok(ExitStatus::Failure)
+        }
+    }
+}
