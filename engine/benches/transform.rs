@@ -5,9 +5,12 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use engine::curate::Meter;
-use engine::transform::{filter_variant, pitch_shift_channels, Edges, FilterSettings, FilterVariant, PhaseVocoder, StretchConfig};
+use engine::transform::{
+    Edges, FilterSettings, FilterVariant, PhaseVocoder, StretchConfig, filter_variant,
+    pitch_shift_channels,
+};
 
 const SECONDS: u64 = 10;
 const SR: u32 = 44_100;
@@ -25,23 +28,43 @@ fn transforms(c: &mut Criterion) {
     let mut group = c.benchmark_group("transform_10s_stereo");
     group.sample_size(10);
     group.throughput(Throughput::Elements(SECONDS));
-    let mut vocoder = PhaseVocoder::new(StretchConfig::default()).expect("the default config is valid");
+    let mut vocoder =
+        PhaseVocoder::new(StretchConfig::default()).expect("the default config is valid");
     group.bench_function("stretch_2x", |b| {
-        b.iter(|| black_box(vocoder.stretch(black_box(&pad), 2.0).expect("2.0 is a valid factor")))
+        b.iter(|| {
+            black_box(
+                vocoder
+                    .stretch(black_box(&pad), 2.0)
+                    .expect("2.0 is a valid factor"),
+            )
+        })
     });
     group.bench_function("pitch_up_7", |b| {
-        b.iter(|| black_box(pitch_shift_channels(&mut vocoder, black_box(&pad), 7.0).expect("+7 is a valid shift")))
+        b.iter(|| {
+            black_box(
+                pitch_shift_channels(&mut vocoder, black_box(&pad), 7.0)
+                    .expect("+7 is a valid shift"),
+            )
+        })
     });
     let settings = FilterSettings::default();
     group.bench_function("filter_warm_airy_dark", |b| {
         b.iter(|| {
             for variant in FilterVariant::ALL {
-                black_box(filter_variant(black_box(&pad), variant, &settings, Edges::Loop, SR));
+                black_box(filter_variant(
+                    black_box(&pad),
+                    variant,
+                    &settings,
+                    Edges::Loop,
+                    SR,
+                ));
             }
         })
     });
     let mut meter = Meter::new();
-    group.bench_function("measure", |b| b.iter(|| black_box(meter.measure(black_box(&pad), SR))));
+    group.bench_function("measure", |b| {
+        b.iter(|| black_box(meter.measure(black_box(&pad), SR)))
+    });
     group.finish();
 }
 

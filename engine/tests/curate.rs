@@ -1,7 +1,9 @@
 //! Measurements on known signals, and grades and brightness tags on constructed cases.
 
-use engine::curate::seam::{seam_metrics, SeamMetrics};
-use engine::curate::{grade, measure, Brightness, BrightnessThresholds, Grade, GradeThresholds, Measurements};
+use engine::curate::seam::{SeamMetrics, seam_metrics};
+use engine::curate::{
+    Brightness, BrightnessThresholds, Grade, GradeThresholds, Measurements, grade, measure,
+};
 use engine::transform::normalize_peak;
 
 const SR: u32 = 44_100;
@@ -25,9 +27,21 @@ fn full_scale_sine_levels() {
     assert!(m.peak_dbfs > -0.01 && m.peak < 1.0);
     assert!((m.crest_factor - std::f32::consts::SQRT_2).abs() < 0.01);
     assert!(m.dc_offset < 1e-4);
-    assert_eq!((m.clipped_samples, m.non_finite, m.num_channels, m.num_frames), (0, 0, 1, SR as usize));
+    assert_eq!(
+        (
+            m.clipped_samples,
+            m.non_finite,
+            m.num_channels,
+            m.num_frames
+        ),
+        (0, 0, 1, SR as usize)
+    );
     assert!((m.duration_sec - 1.0).abs() < 1e-9);
-    assert!((m.centroid_hz / 1000.0 - 1.0).abs() < 0.01, "centroid {}", m.centroid_hz);
+    assert!(
+        (m.centroid_hz / 1000.0 - 1.0).abs() < 0.01,
+        "centroid {}",
+        m.centroid_hz
+    );
 }
 
 #[test]
@@ -35,9 +49,16 @@ fn stereo_centroid_is_the_mono_centroid_for_identical_channels() {
     let pad = fixtures::chord_pad(&[45.0, 52.0, 57.0, 64.0], 0.6, 2 * SR as usize, SR, 5);
     let mono = measure(std::slice::from_ref(&pad), SR);
     let stereo = measure(&[pad.clone(), pad], SR);
-    println!("pad centroid mono {:.1} Hz, stereo {:.1} Hz", mono.centroid_hz, stereo.centroid_hz);
+    println!(
+        "pad centroid mono {:.1} Hz, stereo {:.1} Hz",
+        mono.centroid_hz, stereo.centroid_hz
+    );
     assert!((stereo.centroid_hz / mono.centroid_hz - 1.0).abs() < 1e-4);
-    assert!(mono.centroid_hz < 2000.0, "a low pad is not bright: {}", mono.centroid_hz);
+    assert!(
+        mono.centroid_hz < 2000.0,
+        "a low pad is not bright: {}",
+        mono.centroid_hz
+    );
     assert_eq!(stereo.rms_db, mono.rms_db);
 
     // Different channels: the stereo centroid lies between theirs, weighted by level.
@@ -49,11 +70,17 @@ fn stereo_centroid_is_the_mono_centroid_for_identical_channels() {
 
 #[test]
 fn dc_clipping_and_non_finite_samples() {
-    let x: Vec<f32> = fixtures::sine(200.0, 0.3, SR as usize, SR).iter().map(|v| v + 0.1).collect();
+    let x: Vec<f32> = fixtures::sine(200.0, 0.3, SR as usize, SR)
+        .iter()
+        .map(|v| v + 0.1)
+        .collect();
     let m = measure(&[x.clone(), vec![0.0; SR as usize]], SR);
     assert!((m.dc_offset - 0.1).abs() < 1e-3, "dc {}", m.dc_offset);
 
-    let clipped: Vec<f32> = fixtures::sine(200.0, 1.5, SR as usize, SR).iter().map(|v| v.clamp(-1.0, 1.0)).collect();
+    let clipped: Vec<f32> = fixtures::sine(200.0, 1.5, SR as usize, SR)
+        .iter()
+        .map(|v| v.clamp(-1.0, 1.0))
+        .collect();
     let m = measure(&[clipped], SR);
     assert!(m.clipped_samples > 1000, "{} clipped", m.clipped_samples);
 
@@ -77,25 +104,47 @@ fn pitch_of_tones_and_none_for_noise_and_silence() {
     let saw: Vec<f32> = (0..SR as usize)
         .map(|i| {
             (1..=8)
-                .map(|k| (std::f64::consts::TAU * 220.0 * k as f64 * i as f64 / f64::from(SR)).sin() / k as f64)
+                .map(|k| {
+                    (std::f64::consts::TAU * 220.0 * k as f64 * i as f64 / f64::from(SR)).sin()
+                        / k as f64
+                })
                 .sum::<f64>() as f32
                 * 0.3
         })
         .collect();
     let p = measure(&[saw], SR).est_pitch_hz.unwrap();
     assert!((p / 220.0 - 1.0).abs() < 0.005, "saw {p}");
-    assert_eq!(measure(&[fixtures::white_noise(0.5, SR as usize, 2)], SR).est_pitch_hz, None);
-    assert_eq!(measure(&[fixtures::silence(SR as usize)], SR).est_pitch_hz, None);
-    assert_eq!(measure(&[fixtures::sine(440.0, 0.5, 1000, SR)], SR).est_pitch_hz, None, "too short");
+    assert_eq!(
+        measure(&[fixtures::white_noise(0.5, SR as usize, 2)], SR).est_pitch_hz,
+        None
+    );
+    assert_eq!(
+        measure(&[fixtures::silence(SR as usize)], SR).est_pitch_hz,
+        None
+    );
+    assert_eq!(
+        measure(&[fixtures::sine(440.0, 0.5, 1000, SR)], SR).est_pitch_hz,
+        None,
+        "too short"
+    );
 }
 
 #[test]
 fn brightness_tags_from_measured_centroids() {
     let t = BrightnessThresholds::default();
     let tag = |x: Vec<f32>| Brightness::from_centroid(measure(&[x], SR).centroid_hz, &t);
-    assert_eq!(tag(fixtures::sine(500.0, 0.5, SR as usize, SR)), Brightness::Dark);
-    assert_eq!(tag(fixtures::sine(2500.0, 0.5, SR as usize, SR)), Brightness::Mid);
-    assert_eq!(tag(fixtures::white_noise(0.5, SR as usize, 4)), Brightness::Bright);
+    assert_eq!(
+        tag(fixtures::sine(500.0, 0.5, SR as usize, SR)),
+        Brightness::Dark
+    );
+    assert_eq!(
+        tag(fixtures::sine(2500.0, 0.5, SR as usize, SR)),
+        Brightness::Mid
+    );
+    assert_eq!(
+        tag(fixtures::white_noise(0.5, SR as usize, 4)),
+        Brightness::Bright
+    );
 }
 
 #[test]
@@ -124,7 +173,17 @@ fn loops_grade_by_their_seam() {
 
     let m = measure(&good, SR);
     let t = GradeThresholds::default();
-    let with = |flux_ratio, wrap_step| grade(&m, Some(SeamMetrics { flux_ratio, wrap_step }), &t).0;
+    let with = |flux_ratio, wrap_step| {
+        grade(
+            &m,
+            Some(SeamMetrics {
+                flux_ratio,
+                wrap_step,
+            }),
+            &t,
+        )
+        .0
+    };
     assert_eq!(with(1.0, 0.5), Grade::A);
     assert_eq!(with(1.5, 0.5), Grade::B);
     assert_eq!(with(3.0, 0.5), Grade::C);
@@ -140,7 +199,10 @@ fn unusable_files_grade_f() {
     assert_eq!(g, Grade::F);
     assert!(r.iter().any(|r| r.contains("silence")));
 
-    let clipped: Vec<f32> = fixtures::sine(200.0, 1.5, SR as usize, SR).iter().map(|v| v.clamp(-1.0, 1.0)).collect();
+    let clipped: Vec<f32> = fixtures::sine(200.0, 1.5, SR as usize, SR)
+        .iter()
+        .map(|v| v.clamp(-1.0, 1.0))
+        .collect();
     let (g, r) = grade_of(&[clipped], None);
     assert_eq!(g, Grade::F);
     assert!(r.iter().any(|r| r.contains("clipping")));
@@ -162,7 +224,12 @@ fn unusable_files_grade_f() {
 #[test]
 fn level_and_dc_problems_lower_the_grade() {
     let sine = |amp: f32, dc: f32| -> Vec<Vec<f32>> {
-        vec![fixtures::sine(300.0, amp, SR as usize, SR).iter().map(|v| v + dc).collect()]
+        vec![
+            fixtures::sine(300.0, amp, SR as usize, SR)
+                .iter()
+                .map(|v| v + dc)
+                .collect(),
+        ]
     };
     // The original's airy loops: 40 dB below the target peak.
     let (g, r) = grade_of(&sine(0.009, 0.0), None);
@@ -170,8 +237,14 @@ fn level_and_dc_problems_lower_the_grade() {
     assert_eq!(r.len(), 1);
     assert!(r.iter().any(|r| r.contains("peak")));
     // Small DC: C; large DC: D.
-    assert_eq!(grade_of(&normalised(sine(0.8, 0.02), -1.0), None).0, Grade::C);
-    assert_eq!(grade_of(&normalised(sine(0.8, 0.1), -1.0), None).0, Grade::D);
+    assert_eq!(
+        grade_of(&normalised(sine(0.8, 0.02), -1.0), None).0,
+        Grade::C
+    );
+    assert_eq!(
+        grade_of(&normalised(sine(0.8, 0.1), -1.0), None).0,
+        Grade::D
+    );
     // A sparse texture, one short swell in a second of silence: peaky, B.
     let mut sparse = vec![vec![0.0f32; SR as usize]];
     for (i, s) in fixtures::sine(300.0, 0.5, 1000, SR).iter().enumerate() {
@@ -179,7 +252,10 @@ fn level_and_dc_problems_lower_the_grade() {
     }
     let peaky = normalised(sparse, -1.0);
     let m: Measurements = measure(&peaky, SR);
-    println!("sparse: rms {:.1} dB, crest {:.1}", m.rms_db, m.crest_factor);
+    println!(
+        "sparse: rms {:.1} dB, crest {:.1}",
+        m.rms_db, m.crest_factor
+    );
     let (g, r) = grade_of(&peaky, None);
     assert_eq!(g, Grade::B);
     assert!(r[0].contains("crest"));
@@ -188,10 +264,19 @@ fn level_and_dc_problems_lower_the_grade() {
 #[test]
 fn thresholds_validate() {
     GradeThresholds::default().validate().unwrap();
-    let inverted = GradeThresholds { seam_flux_ratio_b: 1.0, ..GradeThresholds::default() };
+    let inverted = GradeThresholds {
+        seam_flux_ratio_b: 1.0,
+        ..GradeThresholds::default()
+    };
     assert!(inverted.validate().is_err());
-    let nan = GradeThresholds { min_rms_db: f32::NAN, ..GradeThresholds::default() };
+    let nan = GradeThresholds {
+        min_rms_db: f32::NAN,
+        ..GradeThresholds::default()
+    };
     assert!(nan.validate().is_err());
-    let loud = GradeThresholds { target_peak_dbfs: 1.0, ..GradeThresholds::default() };
+    let loud = GradeThresholds {
+        target_peak_dbfs: 1.0,
+        ..GradeThresholds::default()
+    };
     assert!(loud.validate().is_err());
 }

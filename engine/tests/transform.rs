@@ -4,9 +4,9 @@
 
 use engine::curate::measure;
 use engine::transform::{
-    apply_swell, db_to_amplitude, fade_in, fade_out, filter_variant, normalize_peak, peak, pitch_shift,
-    pitch_shift_channels, remove_dc, reverse, time_stretch, Edges, FadeShape, FilterSettings, FilterVariant,
-    PhaseVocoder, StretchConfig, SwellEnvelope,
+    Edges, FadeShape, FilterSettings, FilterVariant, PhaseVocoder, StretchConfig, SwellEnvelope,
+    apply_swell, db_to_amplitude, fade_in, fade_out, filter_variant, normalize_peak, peak,
+    pitch_shift, pitch_shift_channels, pitch_shift_region, remove_dc, reverse, time_stretch,
 };
 use realfft::RealFftPlanner;
 
@@ -37,7 +37,10 @@ fn tone_at(x: &[f32], freq_hz: f64, range: std::ops::Range<usize>) -> (f64, f64)
         re += w * f64::from(x[i]) * ph.cos();
         im -= w * f64::from(x[i]) * ph.sin();
     }
-    (20.0 * (2.0 * (re * re + im * im).sqrt() / (n / 2.0)).log10(), im.atan2(re))
+    (
+        20.0 * (2.0 * (re * re + im * im).sqrt() / (n / 2.0)).log10(),
+        im.atan2(re),
+    )
 }
 
 /// Long-term magnitude spectrum of the middle of `x`: 16384-point Hann frames, hop 4096, summed.
@@ -49,7 +52,9 @@ fn long_spectrum(x: &[f32]) -> Vec<f32> {
     let mut start = x.len() / 4;
     while start + n <= 3 * x.len() / 4 {
         let mut frame: Vec<f32> = (0..n)
-            .map(|i| x[start + i] * (0.5 - 0.5 * (std::f32::consts::TAU * i as f32 / n as f32).cos()))
+            .map(|i| {
+                x[start + i] * (0.5 - 0.5 * (std::f32::consts::TAU * i as f32 / n as f32).cos())
+            })
             .collect();
         fft.process(&mut frame, &mut spec).unwrap();
         for (t, s) in total.iter_mut().zip(&spec) {
@@ -62,8 +67,9 @@ fn long_spectrum(x: &[f32]) -> Vec<f32> {
 
 /// Bins of the `count` largest local maxima of `spec` (each a maximum over +-4 bins).
 fn top_peaks(spec: &[f32], count: usize) -> Vec<usize> {
-    let mut peaks: Vec<usize> =
-        (4..spec.len() - 4).filter(|&k| (k - 4..=k + 4).all(|j| spec[j] <= spec[k])).collect();
+    let mut peaks: Vec<usize> = (4..spec.len() - 4)
+        .filter(|&k| (k - 4..=k + 4).all(|j| spec[j] <= spec[k]))
+        .collect();
     peaks.sort_by(|&a, &b| spec[b].total_cmp(&spec[a]));
     peaks.truncate(count);
     peaks.sort_unstable();
@@ -81,7 +87,10 @@ fn stretch_2x_doubles_length_and_keeps_a_sine_frequency() {
     // Level kept too: a steady sine stays a steady sine.
     let (db_in, _) = tone_at(&x, 440.0, 20_000..60_000);
     let (db_out, _) = tone_at(&y, 440.0, 80_000..120_000);
-    assert!((db_in - db_out).abs() < 0.5, "level {db_in:.2} -> {db_out:.2} dB");
+    assert!(
+        (db_in - db_out).abs() < 0.5,
+        "level {db_in:.2} -> {db_out:.2} dB"
+    );
 }
 
 #[test]
@@ -101,7 +110,9 @@ fn stretched_stereo_keeps_its_image() {
     let n = 3 * SR as usize;
     let w = std::f64::consts::TAU * 330.0 / f64::from(SR);
     let left: Vec<f32> = (0..n).map(|i| 0.5 * (w * i as f64).sin() as f32).collect();
-    let right: Vec<f32> = (0..n).map(|i| 0.25 * (w * i as f64 + 60f64.to_radians()).sin() as f32).collect();
+    let right: Vec<f32> = (0..n)
+        .map(|i| 0.25 * (w * i as f64 + 60f64.to_radians()).sin() as f32)
+        .collect();
     let mut pv = PhaseVocoder::new(StretchConfig::default()).unwrap();
     let y = pv.stretch(&[left, right], 1.5).unwrap();
     let range = 2 * SR as usize..3 * SR as usize;
@@ -109,7 +120,10 @@ fn stretched_stereo_keeps_its_image() {
     let (r_db, r_ph) = tone_at(&y[1], 330.0, range);
     let mut diff = (r_ph - l_ph).to_degrees();
     diff = (diff + 540.0) % 360.0 - 180.0;
-    println!("stereo after 1.5x: level difference {:.2} dB, phase difference {diff:.2} deg", l_db - r_db);
+    println!(
+        "stereo after 1.5x: level difference {:.2} dB, phase difference {diff:.2} deg",
+        l_db - r_db
+    );
     assert!((l_db - r_db - 6.02).abs() < 0.2);
     assert!((diff - 60.0).abs() < 2.0, "phase difference {diff}");
 }
@@ -153,14 +167,22 @@ fn phase_locked_stretch_keeps_a_chords_partials() {
         let share_y = (p - 2..=p + 2).map(|k| sy[k]).fold(0.0f32, f32::max) / total_y;
         let change_db = 20.0 * (share_y / share_x).log10();
         println!("partial {:.1} Hz: {change_db:+.2} dB", p as f64 * bin_hz);
-        assert!(change_db.abs() < 3.0, "partial at {:.1} Hz moved {change_db:.2} dB", p as f64 * bin_hz);
+        assert!(
+            change_db.abs() < 3.0,
+            "partial at {:.1} Hz moved {change_db:.2} dB",
+            p as f64 * bin_hz
+        );
     }
     assert!(matched >= 11, "only {matched} of 12 partials found again");
     // Peak concentration: energy within +-3 bins of the 12 partials, relative to all energy. A
     // smeared ("phasey") stretch spreads the partials and lowers this.
     let conc = |s: &[f32], peaks: &[usize]| {
         let e: f32 = s.iter().map(|v| v * v).sum();
-        let near: f32 = peaks.iter().flat_map(|&p| p - 3..=p + 3).map(|k| s[k] * s[k]).sum();
+        let near: f32 = peaks
+            .iter()
+            .flat_map(|&p| p - 3..=p + 3)
+            .map(|k| s[k] * s[k])
+            .sum();
         near / e
     };
     let (cx, cy) = (conc(&sx, &peaks_x), conc(&sy, &peaks_x));
@@ -179,7 +201,10 @@ fn pitch_up_a_fifth_moves_a_sine_and_keeps_length() {
     assert!((f / expected - 1.0).abs() < 0.005);
     let (db_in, _) = tone_at(&x, 440.0, 20_000..60_000);
     let (db_out, _) = tone_at(&y, expected, 20_000..60_000);
-    assert!((db_in - db_out).abs() < 0.5, "level {db_in:.2} -> {db_out:.2} dB");
+    assert!(
+        (db_in - db_out).abs() < 0.5,
+        "level {db_in:.2} -> {db_out:.2} dB"
+    );
 }
 
 #[test]
@@ -199,7 +224,13 @@ fn pitch_down_an_octave_in_stereo() {
 #[test]
 fn filter_variants_tilt_the_spectrum_and_renormalise() {
     let noise = vec![fixtures::white_noise(0.5, 2 * SR as usize, 11)];
-    let pad = vec![fixtures::chord_pad(&[45.0, 52.0, 57.0, 61.0, 64.0], 0.7, 2 * SR as usize, SR, 3)];
+    let pad = vec![fixtures::chord_pad(
+        &[45.0, 52.0, 57.0, 61.0, 64.0],
+        0.7,
+        2 * SR as usize,
+        SR,
+        3,
+    )];
     let settings = FilterSettings::default();
     let centroid = |ch: &[Vec<f32>]| measure(ch, SR).centroid_hz;
     let c_in = centroid(&noise);
@@ -209,12 +240,19 @@ fn filter_variants_tilt_the_spectrum_and_renormalise() {
         c.insert(variant, centroid(&y));
         normalize_peak(&mut y, -1.0);
         let m = measure(&y, SR);
-        assert!((m.peak_dbfs + 1.0).abs() < 0.01, "{variant} peak {}", m.peak_dbfs);
+        assert!(
+            (m.peak_dbfs + 1.0).abs() < 0.01,
+            "{variant} peak {}",
+            m.peak_dbfs
+        );
 
         // On a pad, no variant loses most of the signal (the original's airy lost 40 dB).
         let filtered = filter_variant(&pad, variant, &settings, Edges::Loop, SR);
         let loss_db = measure(&filtered, SR).rms_db - measure(&pad, SR).rms_db;
-        println!("{variant}: noise centroid {:.0} Hz (input {c_in:.0}), pad level change {loss_db:+.1} dB", c[&variant]);
+        println!(
+            "{variant}: noise centroid {:.0} Hz (input {c_in:.0}), pad level change {loss_db:+.1} dB",
+            c[&variant]
+        );
         assert!(loss_db > -12.0, "{variant} loses {loss_db:.1} dB on a pad");
     }
     assert!(c[&FilterVariant::Warm] < 0.6 * c_in);
@@ -226,41 +264,84 @@ fn filter_variants_tilt_the_spectrum_and_renormalise() {
 fn filter_variants_are_zero_phase() {
     // A 1 kHz tone through the warm variant: attenuated a little, never delayed.
     let x = fixtures::sine(1000.0, 0.5, SR as usize, SR);
-    let y = filter_variant(std::slice::from_ref(&x), FilterVariant::Warm, &FilterSettings::default(), Edges::OneShot, SR);
+    let y = filter_variant(
+        std::slice::from_ref(&x),
+        FilterVariant::Warm,
+        &FilterSettings::default(),
+        Edges::OneShot,
+        SR,
+    );
     let (_, ph_x) = tone_at(&x, 1000.0, 10_000..30_000);
     let (_, ph_y) = tone_at(&y[0], 1000.0, 10_000..30_000);
-    assert!((ph_x - ph_y).abs().to_degrees() < 1.0, "phase moved {:.2} deg", (ph_x - ph_y).to_degrees());
+    assert!(
+        (ph_x - ph_y).abs().to_degrees() < 1.0,
+        "phase moved {:.2} deg",
+        (ph_x - ph_y).to_degrees()
+    );
 }
 
 #[test]
 fn envelopes_start_and_end_at_the_right_values() {
     let ones = || vec![vec![1.0f32; SR as usize]; 2];
-    for shape in [FadeShape::Linear, FadeShape::EqualPower, FadeShape::Exponential, FadeShape::SCurve] {
+    for shape in [
+        FadeShape::Linear,
+        FadeShape::EqualPower,
+        FadeShape::Exponential,
+        FadeShape::SCurve,
+    ] {
         let mut x = ones();
-        apply_swell(&mut x, &SwellEnvelope { rise_sec: 0.3, decay_sec: 0.5, shape }, SR);
+        apply_swell(
+            &mut x,
+            &SwellEnvelope {
+                rise_sec: 0.3,
+                decay_sec: 0.5,
+                shape,
+            },
+            SR,
+        );
         for ch in &x {
             assert_eq!(ch[0], 0.0, "{shape:?} starts silent");
             assert_eq!(*ch.last().unwrap(), 0.0, "{shape:?} ends silent");
             let rise_end = (0.3 * SR as f32) as usize;
             let decay_start = SR as usize - (0.5 * SR as f32) as usize;
             assert_eq!(ch[rise_end], 1.0, "{shape:?} full level after the rise");
-            assert_eq!(ch[decay_start - 1], 1.0, "{shape:?} full level before the decay");
+            assert_eq!(
+                ch[decay_start - 1],
+                1.0,
+                "{shape:?} full level before the decay"
+            );
             assert!(ch[rise_end / 2] > 0.0 && ch[rise_end / 2] < 1.0);
         }
     }
     // Longer than the audio: rise and decay shrink in proportion and still meet at the ends.
     let mut x = ones();
-    apply_swell(&mut x, &SwellEnvelope { rise_sec: 3.0, decay_sec: 1.0, shape: FadeShape::Linear }, SR);
+    apply_swell(
+        &mut x,
+        &SwellEnvelope {
+            rise_sec: 3.0,
+            decay_sec: 1.0,
+            shape: FadeShape::Linear,
+        },
+        SR,
+    );
     assert_eq!(x[0][0], 0.0);
     assert_eq!(*x[0].last().unwrap(), 0.0);
-    let top = (0..x[0].len()).max_by(|&a, &b| x[0][a].total_cmp(&x[0][b])).unwrap();
-    assert!((top as f32 / SR as f32 - 0.75).abs() < 0.001, "peak at {top}");
+    let top = (0..x[0].len())
+        .max_by(|&a, &b| x[0][a].total_cmp(&x[0][b]))
+        .unwrap();
+    assert!(
+        (top as f32 / SR as f32 - 0.75).abs() < 0.001,
+        "peak at {top}"
+    );
     assert!(x[0][top] > 0.999);
 
     let mut x = ones();
     fade_in(&mut x, 0.1, FadeShape::EqualPower, SR);
     fade_out(&mut x, 0.1, FadeShape::EqualPower, SR);
-    assert_eq!((x[1][0], *x[1].last().unwrap(), x[1][SR as usize / 2]), (0.0, 0.0, 1.0));
+    assert_eq!(
+        (x[1][0], *x[1].last().unwrap(), x[1][SR as usize / 2]),
+        (0.0, 0.0, 1.0)
+    );
     // The fade-out is the fade-in's mirror image.
     let n = x[0].len();
     assert!((0..4410).all(|i| (x[0][i] - x[0][n - 1 - i]).abs() < 1e-6));
@@ -274,11 +355,85 @@ fn envelopes_start_and_end_at_the_right_values() {
 
 #[test]
 fn levels_remove_dc_and_hit_the_target() {
-    let mut x = vec![fixtures::sine(220.0, 0.01, SR as usize, SR).iter().map(|v| v + 0.2).collect::<Vec<f32>>()];
+    let mut x = vec![
+        fixtures::sine(220.0, 0.01, SR as usize, SR)
+            .iter()
+            .map(|v| v + 0.2)
+            .collect::<Vec<f32>>(),
+    ];
     remove_dc(&mut x);
     normalize_peak(&mut x, -1.0);
     let m = measure(&x, SR);
     assert!(m.dc_offset < 1e-4, "dc {}", m.dc_offset);
     assert!((peak(&x) - db_to_amplitude(-1.0)).abs() < 1e-6);
     assert_eq!(m.clipped_samples, 0);
+}
+
+#[test]
+fn stretched_ends_keep_their_level() {
+    // A steady tone stays steady up to the first and last samples: no fade, no bump at the ends.
+    let x = fixtures::sine(523.25, 0.5, SR as usize, SR);
+    let mut pv = PhaseVocoder::new(StretchConfig::default()).unwrap();
+    let mut ends = Vec::new();
+    for factor in [0.5, 1.5, 2.0, 3.0] {
+        let y = pv.stretch_mono(&x, factor).unwrap();
+        let rms = |s: &[f32]| (s.iter().map(|v| v * v).sum::<f32>() / s.len() as f32).sqrt();
+        let n = y.len();
+        let (head, mid, tail) = (
+            rms(&y[..2048]),
+            rms(&y[n / 2 - 1024..n / 2 + 1024]),
+            rms(&y[n - 2048..]),
+        );
+        let db = |a: f32| 20.0 * (a / mid).log10();
+        println!(
+            "factor {factor}: head {:+.2} dB, tail {:+.2} dB against the middle",
+            db(head),
+            db(tail)
+        );
+        ends.push((db(head), db(tail)));
+    }
+    for semitones in [-12.0, 7.0] {
+        let y = pitch_shift_channels(&mut pv, std::slice::from_ref(&x), semitones)
+            .unwrap()
+            .remove(0);
+        let n = y.len();
+        let rms = |s: &[f32]| (s.iter().map(|v| v * v).sum::<f32>() / s.len() as f32).sqrt();
+        let (head, mid, tail) = (
+            rms(&y[..2048]),
+            rms(&y[n / 2 - 1024..n / 2 + 1024]),
+            rms(&y[n - 2048..]),
+        );
+        let db = |a: f32| 20.0 * (a / mid).log10();
+        println!(
+            "pitch {semitones}: head {:+.2} dB, tail {:+.2} dB against the middle",
+            db(head),
+            db(tail)
+        );
+        ends.push((db(head), db(tail)));
+    }
+    assert!(ends.iter().all(|(h, t)| h.abs() < 0.5 && t.abs() < 0.5));
+}
+
+#[test]
+fn excerpts_are_read_with_their_context() {
+    // An excerpt stretched on its own matches the same stretch of the whole source, away from the
+    // ends (the analysis grids differ by under a hop), and pitch-shifted excerpts come out exact.
+    let source = vec![fixtures::sine(330.0, 0.5, 3 * SR as usize, SR)];
+    let mut pv = PhaseVocoder::new(StretchConfig::default()).unwrap();
+    let excerpt = pv
+        .stretch_region(&source, SR as usize, SR as usize, 2.0)
+        .unwrap();
+    assert_eq!(excerpt[0].len(), 2 * SR as usize);
+    let f = zero_crossing_hz(&excerpt[0]);
+    assert!((f / 330.0 - 1.0).abs() < 0.001, "{f}");
+    let first = excerpt[0][..64].iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    assert!(first > 0.3, "the excerpt starts at full level: {first}");
+    let shifted = pitch_shift_region(&mut pv, &source, SR as usize, SR as usize / 2, 12.0).unwrap();
+    assert_eq!(shifted[0].len(), SR as usize / 2);
+    assert!((zero_crossing_hz(&shifted[0]) / 660.0 - 1.0).abs() < 0.001);
+    assert!(
+        pv.stretch_region(&source, 2 * SR as usize, 2 * SR as usize, 2.0)
+            .is_err()
+    );
+    assert!(pitch_shift_region(&mut pv, &source, 3 * SR as usize, 1, 1.0).is_err());
 }

@@ -57,14 +57,20 @@ pub struct BrightnessThresholds {
 
 impl Default for BrightnessThresholds {
     fn default() -> Self {
-        Self { centroid_low_hz: 1500.0, centroid_high_hz: 3500.0 }
+        Self {
+            centroid_low_hz: 1500.0,
+            centroid_high_hz: 3500.0,
+        }
     }
 }
 
 impl BrightnessThresholds {
     /// Checks both thresholds are positive and finite and low < high.
     pub fn validate(&self) -> Result<()> {
-        for (key, hz) in [("centroid_low_hz", self.centroid_low_hz), ("centroid_high_hz", self.centroid_high_hz)] {
+        for (key, hz) in [
+            ("centroid_low_hz", self.centroid_low_hz),
+            ("centroid_high_hz", self.centroid_high_hz),
+        ] {
             if !(hz.is_finite() && hz > 0.0) {
                 return Err(Error::InvalidSetting {
                     key: key.to_owned(),
@@ -102,9 +108,15 @@ mod tests {
     #[test]
     fn thresholds_validate() {
         BrightnessThresholds::default().validate().unwrap();
-        let swapped = BrightnessThresholds { centroid_low_hz: 4000.0, centroid_high_hz: 1000.0 };
+        let swapped = BrightnessThresholds {
+            centroid_low_hz: 4000.0,
+            centroid_high_hz: 1000.0,
+        };
         assert!(swapped.validate().is_err());
-        let nan = BrightnessThresholds { centroid_low_hz: f32::NAN, ..Default::default() };
+        let nan = BrightnessThresholds {
+            centroid_low_hz: f32::NAN,
+            ..Default::default()
+        };
         assert!(nan.validate().is_err());
     }
 }

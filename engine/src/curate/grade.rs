@@ -109,10 +109,27 @@ impl GradeThresholds {
     pub fn validate(&self) -> Result<()> {
         let ladders: [(&str, &[f32]); 5] = [
             ("max_rms_db", &[self.min_rms_db, self.max_rms_db]),
-            ("severe_dc_offset", &[0.0, self.max_dc_offset, self.severe_dc_offset]),
-            ("max_crest_factor", &[1.0, self.high_crest_factor, self.max_crest_factor]),
-            ("seam_flux_ratio_b", &[0.0, self.seam_flux_ratio_a, self.seam_flux_ratio_b, self.seam_flux_ratio_c]),
-            ("wrap_step_b", &[0.0, self.wrap_step_a, self.wrap_step_b, self.wrap_step_c]),
+            (
+                "severe_dc_offset",
+                &[0.0, self.max_dc_offset, self.severe_dc_offset],
+            ),
+            (
+                "max_crest_factor",
+                &[1.0, self.high_crest_factor, self.max_crest_factor],
+            ),
+            (
+                "seam_flux_ratio_b",
+                &[
+                    0.0,
+                    self.seam_flux_ratio_a,
+                    self.seam_flux_ratio_b,
+                    self.seam_flux_ratio_c,
+                ],
+            ),
+            (
+                "wrap_step_b",
+                &[0.0, self.wrap_step_a, self.wrap_step_b, self.wrap_step_c],
+            ),
         ];
         for (key, ladder) in ladders {
             if ladder.iter().any(|v| !v.is_finite()) || ladder.windows(2).any(|w| w[0] >= w[1]) {
@@ -123,12 +140,19 @@ impl GradeThresholds {
                 });
             }
         }
-        for (key, v) in [("target_peak_dbfs", self.target_peak_dbfs), ("peak_tolerance_db", self.peak_tolerance_db)] {
-            if !v.is_finite() || (key == "peak_tolerance_db" && v <= 0.0) || v > 0.0 && key == "target_peak_dbfs" {
+        for (key, v) in [
+            ("target_peak_dbfs", self.target_peak_dbfs),
+            ("peak_tolerance_db", self.peak_tolerance_db),
+        ] {
+            if !v.is_finite()
+                || (key == "peak_tolerance_db" && v <= 0.0)
+                || v > 0.0 && key == "target_peak_dbfs"
+            {
                 return Err(Error::InvalidSetting {
                     key: key.to_owned(),
                     value: v.to_string(),
-                    expected: "a finite level (target at most 0 dBFS, tolerance above 0 dB)".to_owned(),
+                    expected: "a finite level (target at most 0 dBFS, tolerance above 0 dB)"
+                        .to_owned(),
                 });
             }
         }
@@ -138,7 +162,11 @@ impl GradeThresholds {
 
 /// Grades a file from its measurements and, for loops, its seam. Returns the grade and one reason
 /// per failed check (empty for A).
-pub fn grade(m: &Measurements, seam: Option<SeamMetrics>, t: &GradeThresholds) -> (Grade, Vec<String>) {
+pub fn grade(
+    m: &Measurements,
+    seam: Option<SeamMetrics>,
+    t: &GradeThresholds,
+) -> (Grade, Vec<String>) {
     let mut checks = Checks::default();
     if m.num_frames == 0 {
         checks.cap(Grade::F, "no audio".to_owned());
@@ -148,31 +176,75 @@ pub fn grade(m: &Measurements, seam: Option<SeamMetrics>, t: &GradeThresholds) -
         checks.cap(Grade::F, format!("{} NaN/infinite samples", m.non_finite));
     }
     if m.rms_db < t.min_rms_db {
-        checks.cap(Grade::F, format!("silence: RMS {:.1} dBFS < {:.1}", m.rms_db, t.min_rms_db));
+        checks.cap(
+            Grade::F,
+            format!("silence: RMS {:.1} dBFS < {:.1}", m.rms_db, t.min_rms_db),
+        );
     } else if m.rms_db > t.max_rms_db {
-        checks.cap(Grade::D, format!("squashed: RMS {:.1} dBFS > {:.1}", m.rms_db, t.max_rms_db));
+        checks.cap(
+            Grade::D,
+            format!("squashed: RMS {:.1} dBFS > {:.1}", m.rms_db, t.max_rms_db),
+        );
     }
     if m.clipped_samples > 0 {
-        checks.cap(Grade::F, format!("clipping: {} samples at full scale", m.clipped_samples));
+        checks.cap(
+            Grade::F,
+            format!("clipping: {} samples at full scale", m.clipped_samples),
+        );
     }
     if m.crest_factor > t.max_crest_factor {
-        checks.cap(Grade::F, format!("extreme crest factor {:.1} > {:.1}", m.crest_factor, t.max_crest_factor));
+        checks.cap(
+            Grade::F,
+            format!(
+                "extreme crest factor {:.1} > {:.1}",
+                m.crest_factor, t.max_crest_factor
+            ),
+        );
     } else if m.crest_factor > t.high_crest_factor {
-        checks.cap(Grade::B, format!("peaky: crest factor {:.1} > {:.1}", m.crest_factor, t.high_crest_factor));
+        checks.cap(
+            Grade::B,
+            format!(
+                "peaky: crest factor {:.1} > {:.1}",
+                m.crest_factor, t.high_crest_factor
+            ),
+        );
     }
     if m.dc_offset > t.severe_dc_offset {
-        checks.cap(Grade::D, format!("DC offset {:.4} > {:.4}", m.dc_offset, t.severe_dc_offset));
+        checks.cap(
+            Grade::D,
+            format!("DC offset {:.4} > {:.4}", m.dc_offset, t.severe_dc_offset),
+        );
     } else if m.dc_offset > t.max_dc_offset {
-        checks.cap(Grade::C, format!("DC offset {:.4} > {:.4}", m.dc_offset, t.max_dc_offset));
+        checks.cap(
+            Grade::C,
+            format!("DC offset {:.4} > {:.4}", m.dc_offset, t.max_dc_offset),
+        );
     }
     let audible = m.rms_db >= t.min_rms_db;
-    if audible && m.clipped_samples == 0 && (m.peak_dbfs - t.target_peak_dbfs).abs() > t.peak_tolerance_db {
-        checks.cap(Grade::C, format!("peak {:.2} dBFS, target {:.2}", m.peak_dbfs, t.target_peak_dbfs));
+    if audible
+        && m.clipped_samples == 0
+        && (m.peak_dbfs - t.target_peak_dbfs).abs() > t.peak_tolerance_db
+    {
+        checks.cap(
+            Grade::C,
+            format!(
+                "peak {:.2} dBFS, target {:.2}",
+                m.peak_dbfs, t.target_peak_dbfs
+            ),
+        );
     }
     if let Some(s) = seam {
-        let flux = [t.seam_flux_ratio_a, t.seam_flux_ratio_b, t.seam_flux_ratio_c];
+        let flux = [
+            t.seam_flux_ratio_a,
+            t.seam_flux_ratio_b,
+            t.seam_flux_ratio_c,
+        ];
         checks.ladder("seam flux ratio", s.flux_ratio, flux);
-        checks.ladder("wrap step", s.wrap_step, [t.wrap_step_a, t.wrap_step_b, t.wrap_step_c]);
+        checks.ladder(
+            "wrap step",
+            s.wrap_step,
+            [t.wrap_step_a, t.wrap_step_b, t.wrap_step_c],
+        );
     }
     checks.finish()
 }
@@ -185,7 +257,10 @@ struct Checks {
 
 impl Default for Checks {
     fn default() -> Self {
-        Self { grade: Grade::A, reasons: Vec::new() }
+        Self {
+            grade: Grade::A,
+            reasons: Vec::new(),
+        }
     }
 }
 
@@ -205,7 +280,11 @@ impl Checks {
             2 => Grade::C,
             _ => Grade::D,
         };
-        let step = steps.iter().copied().filter(|&s| above(s)).fold(f32::MIN, f32::max);
+        let step = steps
+            .iter()
+            .copied()
+            .filter(|&s| above(s))
+            .fold(f32::MIN, f32::max);
         self.cap(grade, format!("{name} {value:.2} > {step:.2}"));
     }
 

@@ -9,7 +9,7 @@
 //! wrote 8006 Hz for every stereo cloud).
 
 use crate::source::mix_to_mono;
-use crate::transform::{amplitude_to_db, SILENCE_DB};
+use crate::transform::{SILENCE_DB, amplitude_to_db};
 use realfft::num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use std::sync::Arc;
@@ -106,8 +106,9 @@ impl Meter {
             .max(yin_forward.get_scratch_len())
             .max(yin_inverse.get_scratch_len());
         let n = CENTROID_FFT_SIZE;
-        let centroid_window =
-            (0..n).map(|i| (0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / n as f64).cos()) as f32).collect();
+        let centroid_window = (0..n)
+            .map(|i| (0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / n as f64).cos()) as f32)
+            .collect();
         Self {
             centroid_fft,
             yin_forward,
@@ -152,7 +153,11 @@ impl Meter {
                 dc_offset = dc_offset.max((sum / num_frames as f64).abs() as f32);
             }
         }
-        let rms = if count > 0 { (sum_sq / count as f64).sqrt() as f32 } else { 0.0 };
+        let rms = if count > 0 {
+            (sum_sq / count as f64).sqrt() as f32
+        } else {
+            0.0
+        };
         let sample_rate = sample_rate_hz.max(1) as f32;
         Measurements {
             num_channels: channels.len(),
@@ -161,7 +166,11 @@ impl Meter {
             rms_db: amplitude_to_db(rms),
             peak,
             peak_dbfs: amplitude_to_db(peak),
-            crest_factor: if rms > 0.0 && amplitude_to_db(rms) > SILENCE_DB { peak / rms } else { 1.0 },
+            crest_factor: if rms > 0.0 && amplitude_to_db(rms) > SILENCE_DB {
+                peak / rms
+            } else {
+                1.0
+            },
             dc_offset,
             clipped_samples,
             non_finite,
@@ -191,15 +200,26 @@ impl Meter {
         if window_len < 2 {
             return 0.0;
         }
-        let short_window = |i: usize| 0.5 - 0.5 * (std::f32::consts::TAU * i as f32 / window_len as f32).cos();
+        let short_window =
+            |i: usize| 0.5 - 0.5 * (std::f32::consts::TAU * i as f32 / window_len as f32).cos();
         for ch in channels {
             for &start in &starts {
                 for (i, f) in self.frame.iter_mut().enumerate() {
-                    let w = if window_len == n { self.centroid_window[i] } else if i < window_len { short_window(i) } else { 0.0 };
+                    let w = if window_len == n {
+                        self.centroid_window[i]
+                    } else if i < window_len {
+                        short_window(i)
+                    } else {
+                        0.0
+                    };
                     let x = if i < window_len { ch[start + i] } else { 0.0 };
                     *f = if x.is_finite() { x * w } else { 0.0 };
                 }
-                if self.centroid_fft.process_with_scratch(&mut self.frame, &mut self.spectrum, &mut self.scratch).is_err() {
+                if self
+                    .centroid_fft
+                    .process_with_scratch(&mut self.frame, &mut self.spectrum, &mut self.scratch)
+                    .is_err()
+                {
                     // Buffers are sized by `new` for this plan; a size error cannot occur.
                     continue;
                 }
@@ -213,19 +233,29 @@ impl Meter {
         if weight <= 0.0 {
             return 0.0;
         }
-        (total.iter().enumerate().map(|(k, m)| k as f64 * bin_hz * m).sum::<f64>() / weight) as f32
+        (total
+            .iter()
+            .enumerate()
+            .map(|(k, m)| k as f64 * bin_hz * m)
+            .sum::<f64>()
+            / weight) as f32
     }
 
     /// Median YIN pitch over up to [`YIN_MAX_FRAMES`] frames of `mono`, if most are periodic.
     fn pitch_hz(&mut self, mono: &[f32], sample_rate: f32) -> Option<f32> {
-        let max_lag = ((sample_rate / MIN_PITCH_HZ).ceil() as usize).min(YIN_FFT_SIZE - YIN_WINDOW - 1);
+        let max_lag =
+            ((sample_rate / MIN_PITCH_HZ).ceil() as usize).min(YIN_FFT_SIZE - YIN_WINDOW - 1);
         let min_lag = ((sample_rate / MAX_PITCH_HZ).floor() as usize).max(2);
         let span = YIN_WINDOW + max_lag;
         if mono.len() < span || min_lag + 2 >= max_lag {
             return None;
         }
         let num_frames = ((mono.len() - span) / YIN_WINDOW + 1).min(YIN_MAX_FRAMES);
-        let stride = if num_frames > 1 { (mono.len() - span) / (num_frames - 1) } else { 0 };
+        let stride = if num_frames > 1 {
+            (mono.len() - span) / (num_frames - 1)
+        } else {
+            0
+        };
         let mut pitches = Vec::with_capacity(num_frames);
         for f in 0..num_frames {
             let segment = &mono[f * stride..f * stride + span];
@@ -243,7 +273,10 @@ impl Meter {
     /// The period of `segment` in samples (fractional), or `None` when it is not periodic.
     fn yin_lag(&mut self, segment: &[f32], min_lag: usize, max_lag: usize) -> Option<f32> {
         let clean = |x: f32| if x.is_finite() { x } else { 0.0 };
-        let energy: f64 = segment[..YIN_WINDOW].iter().map(|&x| f64::from(clean(x)).powi(2)).sum();
+        let energy: f64 = segment[..YIN_WINDOW]
+            .iter()
+            .map(|&x| f64::from(clean(x)).powi(2))
+            .sum();
         if amplitude_to_db((energy / YIN_WINDOW as f64).sqrt() as f32) < YIN_SILENCE_DB {
             return None;
         }
@@ -254,15 +287,26 @@ impl Meter {
             self.yin_b[i] = clean(x);
         }
         self.yin_a[..YIN_WINDOW].copy_from_slice(&self.yin_b[..YIN_WINDOW]);
-        let ok = self.yin_forward.process_with_scratch(&mut self.yin_a, &mut self.yin_spec_a, &mut self.scratch).is_ok()
-            && self.yin_forward.process_with_scratch(&mut self.yin_b, &mut self.yin_spec_b, &mut self.scratch).is_ok();
+        let ok = self
+            .yin_forward
+            .process_with_scratch(&mut self.yin_a, &mut self.yin_spec_a, &mut self.scratch)
+            .is_ok()
+            && self
+                .yin_forward
+                .process_with_scratch(&mut self.yin_b, &mut self.yin_spec_b, &mut self.scratch)
+                .is_ok();
         for (a, b) in self.yin_spec_a.iter_mut().zip(&self.yin_spec_b) {
             *a = a.conj() * b;
         }
         let last = self.yin_spec_a.len() - 1;
         self.yin_spec_a[0].im = 0.0;
         self.yin_spec_a[last].im = 0.0;
-        if !ok || self.yin_inverse.process_with_scratch(&mut self.yin_spec_a, &mut self.yin_corr, &mut self.scratch).is_err() {
+        if !ok
+            || self
+                .yin_inverse
+                .process_with_scratch(&mut self.yin_spec_a, &mut self.yin_corr, &mut self.scratch)
+                .is_err()
+        {
             // Buffers are sized by `new` for these plans; a size error cannot occur.
             return None;
         }
@@ -277,7 +321,11 @@ impl Meter {
             e_tau += x(tau + YIN_WINDOW - 1).powi(2) - x(tau - 1).powi(2);
             let d = (e0 + e_tau - 2.0 * f64::from(self.yin_corr[tau]) * scale).max(0.0);
             cumulative += d;
-            *c = if cumulative > 0.0 { (d * tau as f64 / cumulative) as f32 } else { 1.0 };
+            *c = if cumulative > 0.0 {
+                (d * tau as f64 / cumulative) as f32
+            } else {
+                1.0
+            };
         }
         let mut tau = min_lag;
         while tau < max_lag {
@@ -288,7 +336,11 @@ impl Meter {
                 // Parabolic interpolation around the minimum for a sub-sample period.
                 let (a, b, c) = (cmnd[tau - 1], cmnd[tau], cmnd[tau + 1]);
                 let denom = a - 2.0 * b + c;
-                let offset = if denom.abs() > 1e-12 { (0.5 * (a - c) / denom).clamp(-0.5, 0.5) } else { 0.0 };
+                let offset = if denom.abs() > 1e-12 {
+                    (0.5 * (a - c) / denom).clamp(-0.5, 0.5)
+                } else {
+                    0.0
+                };
                 return Some(tau as f32 + offset);
             }
             tau += 1;

@@ -52,13 +52,22 @@ impl Default for SwellEnvelope {
     /// A 6 s swell (the original's `swell_duration_sec`) that spends most of its length
     /// blooming: 3 s rise, 2.5 s decay, raised-cosine curves.
     fn default() -> Self {
-        Self { rise_sec: 3.0, decay_sec: 2.5, shape: FadeShape::SCurve }
+        Self {
+            rise_sec: 3.0,
+            decay_sec: 2.5,
+            shape: FadeShape::SCurve,
+        }
     }
 }
 
 /// Fades the first `duration_sec` in from silence: the first sample is multiplied by 0, sample
 /// `i` by `shape(i / n)`. Non-positive or non-finite durations do nothing.
-pub fn fade_in(channels: &mut [Vec<f32>], duration_sec: f32, shape: FadeShape, sample_rate_hz: u32) {
+pub fn fade_in(
+    channels: &mut [Vec<f32>],
+    duration_sec: f32,
+    shape: FadeShape,
+    sample_rate_hz: u32,
+) {
     let n = duration_samples(duration_sec, sample_rate_hz);
     for ch in channels.iter_mut() {
         let len = n.min(ch.len());
@@ -70,7 +79,12 @@ pub fn fade_in(channels: &mut [Vec<f32>], duration_sec: f32, shape: FadeShape, s
 
 /// Fades the last `duration_sec` out to silence: the mirror image of [`fade_in`], so the last
 /// sample is multiplied by 0.
-pub fn fade_out(channels: &mut [Vec<f32>], duration_sec: f32, shape: FadeShape, sample_rate_hz: u32) {
+pub fn fade_out(
+    channels: &mut [Vec<f32>],
+    duration_sec: f32,
+    shape: FadeShape,
+    sample_rate_hz: u32,
+) {
     let n = duration_samples(duration_sec, sample_rate_hz);
     for ch in channels.iter_mut() {
         let len = n.min(ch.len());
@@ -87,7 +101,11 @@ pub fn apply_swell(channels: &mut [Vec<f32>], envelope: &SwellEnvelope, sample_r
     let duration_sec = len as f32 / sample_rate_hz.max(1) as f32;
     let rise = envelope.rise_sec.max(0.0);
     let decay = envelope.decay_sec.max(0.0);
-    let scale = if rise + decay > duration_sec && rise + decay > 0.0 { duration_sec / (rise + decay) } else { 1.0 };
+    let scale = if rise + decay > duration_sec && rise + decay > 0.0 {
+        duration_sec / (rise + decay)
+    } else {
+        1.0
+    };
     fade_in(channels, rise * scale, envelope.shape, sample_rate_hz);
     fade_out(channels, decay * scale, envelope.shape, sample_rate_hz);
 }
@@ -111,7 +129,12 @@ fn duration_samples(duration_sec: f32, sample_rate_hz: u32) -> usize {
 mod tests {
     use super::*;
 
-    const ALL: [FadeShape; 4] = [FadeShape::Linear, FadeShape::EqualPower, FadeShape::Exponential, FadeShape::SCurve];
+    const ALL: [FadeShape; 4] = [
+        FadeShape::Linear,
+        FadeShape::EqualPower,
+        FadeShape::Exponential,
+        FadeShape::SCurve,
+    ];
 
     #[test]
     fn shapes_run_from_zero_to_one_monotonically() {

@@ -101,7 +101,10 @@ impl FilterSettings {
                 return Err(setting(key, hz, &format!("20 to {max_hz} Hz")));
             }
         }
-        for (key, db) in [("warm_low_shelf_db", self.warm_low_shelf_db), ("airy_high_shelf_db", self.airy_high_shelf_db)] {
+        for (key, db) in [
+            ("warm_low_shelf_db", self.warm_low_shelf_db),
+            ("airy_high_shelf_db", self.airy_high_shelf_db),
+        ] {
             if !(db.is_finite() && (-24.0..=24.0).contains(&db)) {
                 return Err(setting(key, db, "-24 to 24 dB"));
             }
@@ -121,7 +124,11 @@ impl FilterSettings {
                 BiquadCoefs::highpass(self.airy_highpass_hz, FRAC_1_SQRT_2, sr),
                 BiquadCoefs::high_shelf(self.airy_high_shelf_hz, self.airy_high_shelf_db / 2.0, sr),
             ],
-            FilterVariant::Dark => vec![BiquadCoefs::lowpass(self.dark_high_cut_hz, FRAC_1_SQRT_2, sr)],
+            FilterVariant::Dark => vec![BiquadCoefs::lowpass(
+                self.dark_high_cut_hz,
+                FRAC_1_SQRT_2,
+                sr,
+            )],
         }
     }
 }
@@ -148,7 +155,10 @@ pub fn filter_variant(
     sample_rate_hz: u32,
 ) -> Vec<Vec<f32>> {
     let stages = settings.stages(variant, sample_rate_hz as f32);
-    channels.iter().map(|ch| filter_zero_phase(ch, &stages, edges)).collect()
+    channels
+        .iter()
+        .map(|ch| filter_zero_phase(ch, &stages, edges))
+        .collect()
 }
 
 fn filter_zero_phase(x: &[f32], stages: &[BiquadCoefs], edges: Edges) -> Vec<f32> {
@@ -190,7 +200,11 @@ fn filter_zero_phase(x: &[f32], stages: &[BiquadCoefs], edges: Edges) -> Vec<f32
 }
 
 fn setting(key: &str, value: f32, expected: &str) -> Error {
-    Error::InvalidSetting { key: key.to_owned(), value: value.to_string(), expected: expected.to_owned() }
+    Error::InvalidSetting {
+        key: key.to_owned(),
+        value: value.to_string(),
+        expected: expected.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -200,9 +214,15 @@ mod tests {
     #[test]
     fn defaults_validate_and_bad_corners_do_not() {
         FilterSettings::default().validate(44_100).unwrap();
-        let bad = FilterSettings { airy_highpass_hz: 30_000.0, ..FilterSettings::default() };
+        let bad = FilterSettings {
+            airy_highpass_hz: 30_000.0,
+            ..FilterSettings::default()
+        };
         assert!(bad.validate(44_100).is_err());
-        let bad = FilterSettings { warm_low_shelf_db: f32::NAN, ..FilterSettings::default() };
+        let bad = FilterSettings {
+            warm_low_shelf_db: f32::NAN,
+            ..FilterSettings::default()
+        };
         assert!(bad.validate(44_100).is_err());
     }
 
@@ -210,7 +230,9 @@ mod tests {
     fn short_and_empty_inputs() {
         let s = FilterSettings::default();
         for edges in [Edges::Loop, Edges::OneShot] {
-            assert!(filter_variant(&[vec![]], FilterVariant::Warm, &s, edges, 44_100)[0].is_empty());
+            assert!(
+                filter_variant(&[vec![]], FilterVariant::Warm, &s, edges, 44_100)[0].is_empty()
+            );
             let one = filter_variant(&[vec![0.5]], FilterVariant::Dark, &s, edges, 44_100);
             assert_eq!(one[0].len(), 1);
             assert!(one[0][0].is_finite());
@@ -221,9 +243,18 @@ mod tests {
     fn looped_filtering_keeps_a_loop_continuous() {
         // A whole number of cycles loops perfectly; filtered as a loop it must still wrap smoothly.
         let x = fixtures::sine(441.0, 0.5, 4400, 44_100);
-        let y = filter_variant(&[x], FilterVariant::Airy, &FilterSettings::default(), Edges::Loop, 44_100);
+        let y = filter_variant(
+            &[x],
+            FilterVariant::Airy,
+            &FilterSettings::default(),
+            Edges::Loop,
+            44_100,
+        );
         let y = &y[0];
-        let inner_max = y.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0f32, f32::max);
+        let inner_max = y
+            .windows(2)
+            .map(|w| (w[1] - w[0]).abs())
+            .fold(0.0f32, f32::max);
         let wrap = (y[0] - y[y.len() - 1]).abs();
         assert!(wrap <= inner_max * 1.01, "wrap {wrap} inner {inner_max}");
     }

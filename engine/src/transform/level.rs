@@ -11,7 +11,11 @@ pub const SILENCE_DB: f32 = -120.0;
 
 /// A linear amplitude in dB (20 log10), floored at [`SILENCE_DB`].
 pub fn amplitude_to_db(amplitude: f32) -> f32 {
-    if amplitude > 0.0 { (20.0 * amplitude.log10()).max(SILENCE_DB) } else { SILENCE_DB }
+    if amplitude > 0.0 {
+        (20.0 * amplitude.log10()).max(SILENCE_DB)
+    } else {
+        SILENCE_DB
+    }
 }
 
 /// A level in dB as a linear amplitude.
@@ -58,7 +62,11 @@ pub fn normalize_peak(channels: &mut [Vec<f32>], target_dbfs: f32) -> f32 {
     if current <= 0.0 {
         return 1.0;
     }
-    let target = if target_dbfs.is_finite() { db_to_amplitude(target_dbfs).min(MAX_SAFE_PEAK) } else { MAX_SAFE_PEAK };
+    let target = if target_dbfs.is_finite() {
+        db_to_amplitude(target_dbfs).min(MAX_SAFE_PEAK)
+    } else {
+        MAX_SAFE_PEAK
+    };
     let gain = target / current;
     for x in channels.iter_mut().flatten() {
         *x = (*x * gain).clamp(-MAX_SAFE_PEAK, MAX_SAFE_PEAK);

@@ -5,7 +5,7 @@
 
 use super::stretch::{PhaseVocoder, StretchConfig};
 use crate::source::resample;
-use crate::{Error, Result, ENGINE_SAMPLE_RATE_HZ};
+use crate::{ENGINE_SAMPLE_RATE_HZ, Error, Result};
 
 /// Largest shift accepted either way, semitones (two octaves: stretch factors 0.25 to 4).
 pub const MAX_PITCH_SHIFT_SEMITONES: f32 = 24.0;
@@ -15,6 +15,10 @@ pub fn semitones_to_ratio(semitones: f32) -> f64 {
     2f64.powf(f64::from(semitones) / 12.0)
 }
 
+/// Input frames of context stretched and resampled on each side of the excerpt and then cut
+/// away, so the resampler's filter (256 taps) never sees the excerpt's edges.
+const RESAMPLE_MARGIN_FRAMES: usize = 256;
+
 /// Shifts planar channels by `semitones` with `vocoder`, keeping every channel's length (that of
 /// the shortest input channel). A shift of 0 returns the input unchanged. Not realtime-safe:
 /// allocates.
@@ -23,30 +27,73 @@ pub fn pitch_shift_channels(
     channels: &[Vec<f32>],
     semitones: f32,
 ) -> Result<Vec<Vec<f32>>> {
+    let len = channels.iter().map(Vec::len).min().unwrap_or(0);
+    pitch_shift_region(vocoder, channels, 0, len, semitones)
+}
+
+/// Shifts `num_frames` frames from `start_frame` of planar channels (an excerpt of a longer
+/// source) by `semitones`, reading the source around the excerpt as context. Returns exactly
+/// `num_frames` frames per channel. The excerpt must lie inside the source. Not realtime-safe:
+/// allocates.
+pub fn pitch_shift_region(
+    vocoder: &mut PhaseVocoder,
+    channels: &[Vec<f32>],
+    start_frame: usize,
+    num_frames: usize,
+    semitones: f32,
+) -> Result<Vec<Vec<f32>>> {
     if !semitones.is_finite() || semitones.abs() > MAX_PITCH_SHIFT_SEMITONES {
         return Err(Error::InvalidSetting {
             key: "pitch shift semitones".to_owned(),
             value: semitones.to_string(),
-            expected: format!("a number from -{MAX_PITCH_SHIFT_SEMITONES} to {MAX_PITCH_SHIFT_SEMITONES}"),
+            expected: format!(
+                "a number from -{MAX_PITCH_SHIFT_SEMITONES} to {MAX_PITCH_SHIFT_SEMITONES}"
+            ),
         });
     }
-    let len = channels.iter().map(Vec::len).min().unwrap_or(0);
-    if semitones == 0.0 || len == 0 {
-        return Ok(channels.iter().map(|c| c[..len].to_vec()).collect());
+    let source_len = channels.iter().map(Vec::len).min().unwrap_or(0);
+    let end_frame = start_frame.saturating_add(num_frames);
+    if end_frame > source_len {
+        return Err(Error::InvalidSetting {
+            key: "pitch shift excerpt".to_owned(),
+            value: format!("frames {start_frame}..{end_frame}"),
+            expected: format!("an excerpt inside the source's {source_len} frames"),
+        });
     }
-    let ratio = semitones_to_ratio(semitones);
-    let stretched = vocoder.stretch(channels, ratio)?;
-    // Reading the stretched audio as if recorded at `ratio` x 44.1 kHz and converting it to
-    // 44.1 kHz scales every frequency by `ratio` (only the ratio of the rates matters, so audio
-    // at any rate works). The rate is rounded to a whole hertz: at most 0.5 Hz in 11 025 Hz for a
-    // -24 semitone shift, a pitch error under 0.005 % (0.08 cent).
-    let from_hz = (f64::from(ENGINE_SAMPLE_RATE_HZ) * ratio).round() as u32;
-    let mut out = resample(&stretched, from_hz, ENGINE_SAMPLE_RATE_HZ);
-    for ch in &mut out {
-        // The resampled length is within a sample of `len`; cut or pad the rest.
-        ch.resize(len, 0.0);
+    if semitones == 0.0 || num_frames == 0 {
+        return Ok(channels
+            .iter()
+            .map(|c| c[start_frame..end_frame].to_vec())
+            .collect());
     }
-    Ok(out)
+    // Reading audio stretched by `ratio` as if recorded at `ratio` x 44.1 kHz and converting it
+    // to 44.1 kHz scales every frequency by `ratio` (only the ratio of the rates matters, so
+    // audio at any rate works). The rate is a whole number of hertz, so the stretch uses the
+    // rounded ratio too and the lengths match exactly; the pitch is off by at most 0.5 Hz in
+    // 11 025 Hz (at -24 semitones), under 0.005 % or 0.08 cent.
+    let from_hz = (f64::from(ENGINE_SAMPLE_RATE_HZ) * semitones_to_ratio(semitones)).round() as u32;
+    let ratio = f64::from(from_hz) / f64::from(ENGINE_SAMPLE_RATE_HZ);
+    let slices: Vec<&[f32]> = channels.iter().map(Vec::as_slice).collect();
+    let margin = RESAMPLE_MARGIN_FRAMES;
+    let stretched = vocoder.stretch_slices(
+        &slices,
+        start_frame as i64 - margin as i64,
+        num_frames + 2 * margin,
+        ratio,
+    )?;
+    let resampled = resample(&stretched, from_hz, ENGINE_SAMPLE_RATE_HZ);
+    Ok(resampled
+        .into_iter()
+        .map(|mut ch| {
+            // The resampled length is within a frame of the margins plus the excerpt; a frame
+            // missing at the very end is padded with the last sample.
+            let last = ch.last().copied().unwrap_or(0.0);
+            ch.resize(num_frames + 2 * margin, last);
+            ch.drain(..margin);
+            ch.truncate(num_frames);
+            ch
+        })
+        .collect())
 }
 
 /// Shifts one channel by `semitones` with a default 4096/1024 vocoder planned for this call.
@@ -55,7 +102,9 @@ pub fn pitch_shift(input: &[f32], semitones: f32) -> Result<Vec<f32>> {
     let mut vocoder = PhaseVocoder::new(StretchConfig::default())?;
     let mut out = pitch_shift_channels(&mut vocoder, &[input.to_vec()], semitones)?;
     // One channel in gives exactly one channel out.
-    Ok(out.pop().expect("one input channel gives one output channel"))
+    Ok(out
+        .pop()
+        .expect("one input channel gives one output channel"))
 }
 
 #[cfg(test)]
