@@ -188,6 +188,7 @@ fn committed_vorbis_and_mp3_files_decode_to_their_tones() {
         assert_eq!(p.container, container, "{name}");
         assert_eq!(p.original_sample_rate_hz, rate_hz, "{name}");
         assert_eq!(source.num_channels(), num_channels, "{name}");
+        assert!(p.warnings.is_empty(), "{name}: {:?}", p.warnings);
         assert!((p.original_duration_sec - 1.0).abs() <= duration_tolerance_sec, "{name}: {} s", p.original_duration_sec);
         assert!((source.duration_sec() - p.original_duration_sec).abs() <= 1.0 / 44_100.0, "{name}");
         for (channel, &tone_hz) in source.channels.iter().zip(tones) {
@@ -208,6 +209,7 @@ fn vorbis_5_1_folds_with_the_documented_matrix() {
     // Vorbis channel order is FL FC FR RL RR LFE: 300, 500, 700, 900, 1100, 1300 Hz at 0.3.
     let source = load(&media("tones_5p1_44k1.ogg"), &any_length()).unwrap();
     assert_eq!(source.provenance.original_channels, 6);
+    assert!(source.provenance.warnings.is_empty(), "{:?}", source.provenance.warnings);
     assert_eq!(source.num_channels(), 2);
     let g = f64::from(FOLD_GAIN);
     // Left: FL 300 at 1, FC 500 at -3 dB, RL 900 at -3 dB. Right: FR 700, FC 500, RR 1100.

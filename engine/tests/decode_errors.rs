@@ -202,3 +202,30 @@ fn invalid_options_are_rejected() {
     }
     assert!(load(&path, &LoadOptions::default()).is_ok());
 }
+
+#[test]
+fn damaged_packets_become_silence_and_too_many_make_the_file_corrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let channels = sine_channels(1, 1.0, 44_100);
+    let flac = flac_bytes(&channels, 44_100, 16);
+    // Frames of 4096 16-bit samples are 8192 bytes of data plus about 16 bytes of framing:
+    // flip bytes in the middle of the fourth frame, so its CRC-16 fails.
+    let mut one_bad = flac.clone();
+    let middle_of_fourth = 42 + 3 * 8_210 + 4_000;
+    one_bad[middle_of_fourth..middle_of_fourth + 8].iter_mut().for_each(|b| *b ^= 0x5A);
+    let path = write(dir.path(), "one_bad_frame.flac", &one_bad);
+    let source = load(&path, &LoadOptions::default()).unwrap();
+    assert_eq!(source.num_frames(), 44_100, "the lost frame keeps its duration");
+    assert_eq!(source.provenance.warnings, vec!["replaced 1 damaged packets by silence".to_string()]);
+    let frame = &source.channels[0][3 * 4_096..4 * 4_096];
+    assert!(frame.iter().all(|&x| x == 0.0), "the damaged frame is silent");
+    assert!(source.channels[0][5 * 4_096..6 * 4_096].iter().any(|&x| x != 0.0));
+
+    let mut many_bad = flac;
+    for k in 0..10 {
+        let pos = 42 + k * 8_210 + 4_000;
+        many_bad[pos..pos + 8].iter_mut().for_each(|b| *b ^= 0x5A);
+    }
+    let path = write(dir.path(), "many_bad_frames.flac", &many_bad);
+    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Corrupt { .. }));
+}

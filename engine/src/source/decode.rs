@@ -25,8 +25,11 @@ pub const MAX_SOURCE_RATE_HZ: u32 = 192_000;
 pub const MAX_SOURCE_CHANNELS: usize = 8;
 /// Above this share of non-finite samples a file is rejected rather than repaired.
 pub const MAX_NON_FINITE_RATIO: f64 = 0.01;
-/// Undecodable packets tolerated (skipped with a warning) before a file counts as corrupt.
+/// Undecodable packets tolerated (replaced by silence, with a warning) before a file counts
+/// as corrupt.
 const MAX_BAD_PACKETS: usize = 8;
+/// Longest undecodable packet replaced by silence, frames; a longer claimed gap is corruption.
+const MAX_GAP_FRAMES: u64 = 1 << 16;
 
 /// Limits applied while loading.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +76,10 @@ struct OpenedSource {
     provenance: Provenance,
     /// Frames the header promises, where it says.
     claimed_frames: Option<u64>,
+    /// Whether gaps between packet timestamps are lost audio: true for FLAC (its demuxer drops
+    /// frames that fail their checksum; its timestamps count frames). Lossy codecs' packet
+    /// timestamps include priming and trimming, so a gap there proves nothing.
+    timestamps_are_frames: bool,
     fold: ChannelFold,
 }
 
@@ -95,6 +102,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
     let mut num_non_finite: u64 = 0;
     let mut num_bad_packets = 0usize;
     let mut peak_in = 0.0f32;
+    let mut next_pts: Option<i64> = None;
 
     loop {
         let packet = match source.reader.next_packet() {
@@ -110,13 +118,28 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
         if packet.track_id != source.track_id {
             continue;
         }
+        // A FLAC frame dropped for a failed checksum leaves a gap in the timestamps: fill it
+        // with silence so the timing holds.
+        let pts = packet.pts.get();
+        if let Some(gap_frames) = next_pts.filter(|&next| pts > next).map(|next| (pts - next) as u64) {
+            count_lost_packet(path, &mut num_bad_packets, gap_frames, "a frame is missing")?;
+            num_frames += gap_frames;
+            push_silence(&mut resampler, &mut out, gap_frames);
+        }
+        if source.timestamps_are_frames {
+            next_pts = Some(pts.saturating_add(packet.dur.get() as i64));
+        }
+        if num_frames > max_frames {
+            return Err(unusable(path, format!("longer than the {} s limit", options.max_duration_sec)));
+        }
         let decoded = match source.decoder.decode(&packet) {
             Ok(decoded) => decoded,
             Err(SymphoniaError::DecodeError(reason)) => {
-                num_bad_packets += 1;
-                if num_bad_packets > MAX_BAD_PACKETS {
-                    return Err(corrupt(path, format!("more than {MAX_BAD_PACKETS} undecodable packets ({reason})")));
-                }
+                // Keep the timing: the lost packet becomes silence of its own duration.
+                let gap_frames = packet.dur.get();
+                count_lost_packet(path, &mut num_bad_packets, gap_frames, reason)?;
+                num_frames += gap_frames;
+                push_silence(&mut resampler, &mut out, gap_frames);
                 continue;
             }
             Err(e) => return Err(read_error(path, &e, num_frames)),
@@ -148,7 +171,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
 
     let provenance = &mut source.provenance;
     if num_bad_packets > 0 {
-        provenance.warnings.push(format!("skipped {num_bad_packets} undecodable packets"));
+        provenance.warnings.push(format!("replaced {num_bad_packets} damaged packets by silence"));
     }
     if let Some(claimed) = source.claimed_frames.filter(|&claimed| num_frames < claimed) {
         return Err(corrupt(path, format!("truncated: header promises {claimed} frames, only {num_frames} present")));
@@ -175,6 +198,22 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
         }
     }
     Ok(SourceBuffer { channels: out.into_channels(), sample_rate_hz: ENGINE_SAMPLE_RATE_HZ, provenance: source.provenance })
+}
+
+/// Counts one lost packet (undecodable, or missing from the timestamps) of `gap_frames`;
+/// too many, or too long a gap, make the file corrupt.
+fn count_lost_packet(path: &Path, num_lost: &mut usize, gap_frames: u64, reason: &str) -> Result<()> {
+    *num_lost += 1;
+    if *num_lost > MAX_BAD_PACKETS || gap_frames > MAX_GAP_FRAMES {
+        return Err(corrupt(path, format!("too many or too long damaged packets ({reason})")));
+    }
+    Ok(())
+}
+
+/// Appends `num_frames` frames of silence through the resampler.
+fn push_silence(resampler: &mut StreamResampler, out: &mut PlanarFrames, num_frames: u64) {
+    let silence = vec![vec![0.0f32; num_frames as usize]; out.num_channels()];
+    resampler.push(&silence, num_frames as usize, out);
 }
 
 /// The file's provenance from its header, without decoding audio (the duration comes from the
@@ -237,6 +276,7 @@ fn open(path: &Path) -> Result<OpenedSource> {
         .clone();
     let track_id = track.id;
     let claimed_frames = track.num_frames;
+    let time_base = track.time_base;
 
     let rate_hz = params.sample_rate.unwrap_or(0);
     if !(MIN_SOURCE_RATE_HZ..=MAX_SOURCE_RATE_HZ).contains(&rate_hz) {
@@ -264,7 +304,17 @@ fn open(path: &Path) -> Result<OpenedSource> {
         original_duration_sec: 0.0,
         warnings: Vec::new(),
     };
-    Ok(OpenedSource { reader, decoder, track_id, provenance, claimed_frames, fold: ChannelFold::new(&channels) })
+    let timestamps_are_frames = provenance.container == "flac"
+        && time_base.is_some_and(|tb| tb.numer.get() == 1 && tb.denom.get() == rate_hz);
+    Ok(OpenedSource {
+        reader,
+        decoder,
+        track_id,
+        provenance,
+        claimed_frames,
+        timestamps_are_frames,
+        fold: ChannelFold::new(&channels),
+    })
 }
 
 /// Bits of float PCM codecs, whose headers carry no bit depth field symphonia reports.

@@ -19,6 +19,11 @@ impl PlanarFrames {
         Self { blocks: vec![Vec::new(); num_channels], num_frames: 0 }
     }
 
+    /// Number of channels.
+    pub fn num_channels(&self) -> usize {
+        self.blocks.len()
+    }
+
     /// Number of frames stored.
     pub fn num_frames(&self) -> usize {
         self.num_frames

@@ -17,7 +17,9 @@
 //!   [`crate::Error::Corrupt`].
 //! - Damage: a header that promises more frames than the file holds (truncation, a lying data
 //!   size) or an early end of file is [`crate::Error::Corrupt`]; up to 8 undecodable packets
-//!   are skipped with a warning, more make the file corrupt.
+//!   (a failed checksum, a damaged frame) become silence of their own duration, so the timing
+//!   holds, with a warning; more make the file corrupt. Lossy streams without a length in their
+//!   header (MP3 without a Xing/LAME frame, Ogg) end where their data ends.
 //! - Unusable: shorter than [`LoadOptions::min_duration_sec`], longer than the maximum, or pure
 //!   digital silence (every sample exactly zero) is [`crate::Error::Unusable`].
 
