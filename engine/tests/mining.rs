@@ -4,7 +4,7 @@
 //! name the bad key, value and range.
 
 use engine::analysis::{analyze, Analysis, AnalysisConfig};
-use engine::mining::{find_noisy_regions, find_pads, HissMinerConfig, PadMinerConfig, Region};
+use engine::mining::{find_noisy_regions, find_pads, make_loop, HissMinerConfig, PadMinerConfig, Region};
 use fixtures::music::{drum_groove, GrooveSpec, GrooveStyle};
 
 const SR: u32 = 44_100;
@@ -114,15 +114,23 @@ fn pads_stay_inside_one_chord_of_a_progression() {
     let pads = find_pads(&analysed(&x), &config);
     println!("progression pads: {:?}", pads.iter().map(|r| (secs(r), r.score)).collect::<Vec<_>>());
     assert_eq!(pads.len(), 4);
-    let tail_sec = config.loop_config().tail_samples(SR) as f32 / SR as f32;
-    for r in &pads {
-        let (start, len) = secs(r);
-        // Chord k enters at k * 5 s (fading in over the previous chord's 0.8 s release).
-        let crosses = (1..4).any(|k| {
+    let loop_config = config.loop_config();
+    // Chord k enters at k * 5 s (fading in over the previous chord's 0.8 s release).
+    let crosses_change = |start_sample: usize, end_sample: usize| {
+        let (start, end) = (start_sample as f32 / SR as f32, end_sample as f32 / SR as f32);
+        (1..4).any(|k| {
             let change = k as f32 * chord_sec as f32;
-            start < change + 0.1 && start + len + tail_sec > change - 0.1
-        });
-        assert!(!crosses, "pad at {start:.1} s ({len:.1} s) straddles a chord change");
+            start < change + 0.1 && end > change + 0.01
+        })
+    };
+    for r in &pads {
+        assert!(!crosses_change(r.start_sample, r.end_sample()), "pad {:?} straddles a chord change", secs(r));
+        // The loop made from it, with the material it fades into its head, stays inside too.
+        let lp = make_loop(&[x.clone()], r, &loop_config, SR).unwrap();
+        let fade_samples = (loop_config.crossfade_ms * SR as f32 / 1000.0) as usize;
+        let used_end = lp.source_start_sample + lp.len_samples + fade_samples;
+        println!("pad {:?}: loop uses {:.2}..{:.2} s", secs(r), lp.source_start_sample as f32 / SR as f32, used_end as f32 / SR as f32);
+        assert!(!crosses_change(lp.source_start_sample, used_end), "loop from {:?} straddles a chord change", secs(r));
     }
 }
 

@@ -4,7 +4,9 @@
 
 use super::looping::LoopConfig;
 use super::setting::{check_above, check_ordered, check_range, invalid};
-use super::windows::{select_round_robin, window_lengths_samples, window_starts, window_stats, WindowStats};
+use super::windows::{
+    chroma_match, select_round_robin, window_lengths_samples, window_starts, window_stats, WindowStats,
+};
 use super::Region;
 use crate::analysis::Analysis;
 use crate::Result;
@@ -138,8 +140,10 @@ impl PadMinerConfig {
 /// Finds up to `config.max_candidates_per_file` stable, tonal regions, best first.
 ///
 /// Every window (each target duration, every `window_hop_sec`) also covers the source material
-/// its loop will fade in after its end, and must pass every gate; survivors are ranked by
-/// [`stability_score`] and picked in turns across durations so that no two share more than
+/// its loop will fade in after its end and the loop's start search either side, and must pass
+/// every gate; survivors are ranked by
+/// [`stability_score`] times how well the harmony after the end matches the head (the chroma
+/// cosine to the fourth power) and picked in turns across durations so that no two share more than
 /// `max_overlap_ratio` of the shorter. An invalid config (see [`PadMinerConfig::validate`])
 /// finds nothing. Not realtime-safe: allocates.
 pub fn find_pads(analysis: &Analysis, config: &PadMinerConfig) -> Vec<Region> {
@@ -147,7 +151,11 @@ pub fn find_pads(analysis: &Analysis, config: &PadMinerConfig) -> Vec<Region> {
         return Vec::new();
     }
     let sr = analysis.sample_rate_hz;
-    let tail = config.loop_config().tail_samples(sr);
+    let loop_config = config.loop_config();
+    let tail = loop_config.tail_samples(sr);
+    // The loop may start this much earlier or later than the window (to put its wrap somewhere
+    // calm), so the gates and the ranking look that far around it too.
+    let margin = (loop_config.start_search_ms * sr as f32 / 1000.0).round() as usize;
     let usable = analysis.num_samples.saturating_sub(tail);
     let lengths = window_lengths_samples(
         &config.target_durations_sec,
@@ -163,11 +171,14 @@ pub fn find_pads(analysis: &Analysis, config: &PadMinerConfig) -> Vec<Region> {
         .map(|&len| {
             window_starts(analysis.num_samples, len + tail, hop)
                 .filter_map(|start| {
-                    let stats = window_stats(analysis, start, len + tail)?;
+                    let around = start.saturating_sub(margin);
+                    let stats = window_stats(analysis, around, start - around + len + tail + margin)?;
+                    // The loop fades the material after its end into its head: it must be the same harmony.
+                    let seam_match = chroma_match(analysis, start, start + len, tail + margin).powi(4);
                     passes_gates(&stats, config).then(|| Region {
                         start_sample: start,
                         len_samples: len,
-                        score: stability_score(&stats, flux_scale, config.spectral_flatness_threshold),
+                        score: seam_match * stability_score(&stats, flux_scale, config.spectral_flatness_threshold),
                         rms_db: stats.rms_db,
                         onset_rate_per_sec: stats.onset_rate_per_sec,
                         flatness: stats.flatness,

@@ -3,6 +3,7 @@
 
 use super::Region;
 use crate::analysis::Analysis;
+use std::ops::Range;
 
 /// Statistics of the frames whose centres fall inside a span of samples.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,13 +36,7 @@ pub(crate) struct WindowStats {
 /// Statistics of the frames centred in samples `start_sample .. start_sample + len_samples`;
 /// `None` when no frame is centred there.
 pub(crate) fn window_stats(analysis: &Analysis, start_sample: usize, len_samples: usize) -> Option<WindowStats> {
-    let hop = analysis.config.hop_size.max(1);
-    let half_fft = analysis.config.fft_size / 2;
-    let first_centre_frame = |sample: usize| sample.saturating_sub(half_fft).div_ceil(hop);
-    let num_frames = analysis.num_frames();
-    let lo = first_centre_frame(start_sample).min(num_frames);
-    let end_sample = start_sample + len_samples;
-    let hi = if end_sample > half_fft { first_centre_frame(end_sample).min(num_frames) } else { 0 };
+    let Range { start: lo, end: hi } = centred_frames(analysis, start_sample, len_samples);
     if hi <= lo {
         return None;
     }
@@ -70,15 +65,102 @@ pub(crate) fn window_stats(analysis: &Analysis, start_sample: usize, len_samples
         clip_ratio: mean(&f.clip_ratio),
         flux_mean,
         flux_std: std(&f.flux, flux_mean),
-        chroma_stability: chroma_stability(&f.chroma[lo..hi.min(f.chroma.len())]),
+        chroma_stability: {
+            let chroma = &f.chroma[lo..hi.min(f.chroma.len())];
+            let half = chroma.len() / 2;
+            chroma_cosine(&chroma[..half], &chroma[half..])
+        },
     })
 }
 
-/// Cosine similarity of the mean chroma of the first half of the frames and of the second half,
-/// 0..1 (1 when either half has no chroma). Averaging over halves smooths the per-frame chroma
-/// noise of vibrato and beating, so what remains is a change of chord.
-fn chroma_stability(chroma: &[[f32; 12]]) -> f32 {
-    let half = chroma.len() / 2;
+/// The frames whose centres fall in samples `start_sample .. start_sample + len_samples`.
+pub(crate) fn centred_frames(analysis: &Analysis, start_sample: usize, len_samples: usize) -> Range<usize> {
+    let hop = analysis.config.hop_size.max(1);
+    let half_fft = analysis.config.fft_size / 2;
+    let first_centre_frame = |sample: usize| sample.saturating_sub(half_fft).div_ceil(hop);
+    let num_frames = analysis.num_frames().min(analysis.features.chroma.len());
+    let lo = first_centre_frame(start_sample).min(num_frames);
+    let end_sample = start_sample + len_samples;
+    let hi = if end_sample > half_fft { first_centre_frame(end_sample).min(num_frames) } else { 0 };
+    lo..hi.max(lo)
+}
+
+/// How alike the harmony of two spans of `len_samples` is: the cosine of their mean chroma,
+/// 0..1 (1 when either has none). Used for the material a loop cross-fades into its head.
+pub(crate) fn chroma_match(analysis: &Analysis, a_start_sample: usize, b_start_sample: usize, len_samples: usize) -> f32 {
+    let chroma = &analysis.features.chroma;
+    let a = centred_frames(analysis, a_start_sample, len_samples);
+    let b = centred_frames(analysis, b_start_sample, len_samples);
+    chroma_cosine(&chroma[a], &chroma[b])
+}
+
+/// Window lengths in samples: each target duration that fits in `usable_samples`; when none
+/// fits, the longest window the source allows if it is at least `min_duration_sec`.
+pub(crate) fn window_lengths_samples(
+    targets_sec: &[f32],
+    min_duration_sec: f32,
+    max_duration_sec: f32,
+    usable_samples: usize,
+    sample_rate_hz: u32,
+) -> Vec<usize> {
+    let sr = sample_rate_hz as f32;
+    let mut lengths: Vec<usize> = targets_sec
+        .iter()
+        .map(|&d| (d * sr).round() as usize)
+        .filter(|&len| len > 0 && len <= usable_samples)
+        .collect();
+    if lengths.is_empty() {
+        let longest = usable_samples.min((max_duration_sec * sr) as usize);
+        if longest > 0 && longest as f32 >= min_duration_sec * sr {
+            lengths.push(longest);
+        }
+    }
+    lengths.sort_unstable_by(|a, b| b.cmp(a));
+    lengths.dedup();
+    lengths
+}
+
+/// Window starts every `hop_samples` such that `start + span_samples <= usable_samples`.
+pub(crate) fn window_starts(usable_samples: usize, span_samples: usize, hop_samples: usize) -> impl Iterator<Item = usize> {
+    let last = usable_samples.checked_sub(span_samples);
+    (0..).map(move |k| k * hop_samples.max(1)).take_while(move |&s| last.is_some_and(|last| s <= last))
+}
+
+/// Picks at most `max_count` regions, taking turns between the window lengths (longest first,
+/// each its best remaining candidate) so several durations come out, and never keeping two
+/// regions that share more than `max_overlap_ratio` of the shorter one. Best first overall.
+pub(crate) fn select_round_robin(mut per_length: Vec<Vec<Region>>, max_count: usize, max_overlap_ratio: f32) -> Vec<Region> {
+    for list in &mut per_length {
+        list.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start_sample.cmp(&b.start_sample)));
+        list.reverse(); // pop() takes the best.
+    }
+    let mut chosen: Vec<Region> = Vec::new();
+    while chosen.len() < max_count {
+        let mut picked_any = false;
+        for list in &mut per_length {
+            if chosen.len() >= max_count {
+                break;
+            }
+            while let Some(candidate) = list.pop() {
+                if chosen.iter().all(|c| c.overlap_ratio(&candidate) <= max_overlap_ratio) {
+                    chosen.push(candidate);
+                    picked_any = true;
+                    break;
+                }
+            }
+        }
+        if !picked_any {
+            break;
+        }
+    }
+    chosen.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start_sample.cmp(&b.start_sample)));
+    chosen
+}
+
+/// Cosine similarity of the mean chroma of two runs of frames, 0..1 (1 when either has no
+/// chroma). Averaging smooths the per-frame chroma noise of vibrato and beating, so what
+/// remains is a change of chord.
+fn chroma_cosine(a: &[[f32; 12]], b: &[[f32; 12]]) -> f32 {
     let mean = |frames: &[[f32; 12]]| {
         let mut m = [0.0f32; 12];
         for c in frames {
@@ -88,11 +170,44 @@ fn chroma_stability(chroma: &[[f32; 12]]) -> f32 {
         }
         m
     };
-    let (a, b) = (mean(&chroma[..half]), mean(&chroma[half..]));
+    let (a, b) = (mean(a), mean(b));
     let norm = |v: &[f32; 12]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
     let (na, nb) = (norm(&a), norm(&b));
     if na <= 1e-9 || nb <= 1e-9 {
         return 1.0;
     }
     (a.iter().zip(&b).map(|(x, y)| x * y).sum::<f32>() / (na * nb)).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(start_sample: usize, len_samples: usize, score: f32) -> Region {
+        Region { start_sample, len_samples, score, rms_db: -20.0, onset_rate_per_sec: 0.0, flatness: 0.0, centroid_hz: 0.0 }
+    }
+
+    #[test]
+    fn round_robin_respects_overlap_and_count() {
+        let long: Vec<Region> = (0..10).map(|k| region(k * 100, 400, 0.5 + k as f32 * 0.01)).collect();
+        let short: Vec<Region> = (0..20).map(|k| region(k * 50, 200, 0.9 - k as f32 * 0.01)).collect();
+        let chosen = select_round_robin(vec![long, short], 4, 0.5);
+        assert_eq!(chosen.len(), 4);
+        for (i, a) in chosen.iter().enumerate() {
+            for b in &chosen[i + 1..] {
+                assert!(a.overlap_ratio(b) <= 0.5, "{a:?} {b:?}");
+            }
+        }
+        assert!(chosen.iter().any(|r| r.len_samples == 400) && chosen.iter().any(|r| r.len_samples == 200));
+        assert!(chosen.windows(2).all(|w| w[0].score >= w[1].score));
+    }
+
+    #[test]
+    fn lengths_fall_back_to_what_fits() {
+        assert_eq!(window_lengths_samples(&[2.0, 4.0], 1.0, 10.0, 44_100 * 3, 44_100), vec![88_200]);
+        assert_eq!(window_lengths_samples(&[2.0, 4.0], 1.0, 10.0, 60_000, 44_100), vec![60_000]);
+        assert!(window_lengths_samples(&[2.0], 1.0, 10.0, 40_000, 44_100).is_empty());
+        assert_eq!(window_starts(10, 4, 3).collect::<Vec<_>>(), vec![0, 3, 6]);
+        assert_eq!(window_starts(3, 4, 3).count(), 0);
+    }
 }
