@@ -260,3 +260,23 @@ fn fold_numbers_for_masks_and_counts() {
     assert!(close(l, 1.0) && close(r, 1.0), "hot 5.1: {l} {r}");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
 }
+
+#[test]
+fn probe_reports_the_header_without_decoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = test_channels(2, 96_000);
+    for (name, bytes, container, bits) in [
+        ("p.wav", wav_bytes(&input, 96_000, SampleEncoding::Pcm24, true, None), "wav", 24),
+        ("p.flac", flac_bytes(&input, 96_000, 16), "flac", 16),
+        ("p.aiff", aiff_bytes(&input, 96_000, SampleEncoding::Pcm16), "aiff", 16),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let probed = probe(&path).unwrap();
+        let loaded = load(&path, &any_length()).unwrap().provenance;
+        assert_eq!(probed, loaded, "{name}");
+        assert_eq!((probed.container.as_str(), probed.bits_per_sample), (container, Some(bits)), "{name}");
+        assert_eq!(probed.original_channels, 2);
+        assert!((probed.original_duration_sec - MATRIX_SEC).abs() < 1e-9, "{name}");
+    }
+}
