@@ -13,6 +13,7 @@ pub use error::{Error, Result};
 pub mod analysis;
 pub mod curate;
 pub mod mining;
+pub mod recipe;
 pub mod rt;
 pub mod source;
 pub mod texture;

@@ -26,11 +26,27 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Work with recipes: the files that reproduce a texture exactly.
+    #[command(subcommand)]
+    Recipe(RecipeCommand),
     /// Check a config file and name every bad key and value.
     Validate {
         /// The config to check.
         #[arg(long, short, default_value = "afterglow.toml")]
         config: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecipeCommand {
+    /// Render recipe files (TOML) to WAVs.
+    Render {
+        /// Recipe files.
+        #[arg(required = true)]
+        recipes: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, short, default_value = "export/recipes")]
+        out: PathBuf,
     },
 }
 

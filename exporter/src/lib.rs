@@ -8,6 +8,7 @@ pub mod discover;
 pub mod exit;
 pub mod manifest;
 pub mod naming;
+pub mod recipe;
 pub mod render;
 pub mod wav_out;
 
@@ -36,6 +37,7 @@ fn run(command: &Command) -> anyhow::Result<ExitStatus> {
         Command::Analyze(args) => analyze::run(args),
         Command::Init { path, force } => init(path, *force),
         Command::Validate { config } => validate(config),
+        Command::Recipe(cli::RecipeCommand::Render { recipes, out }) => recipe::run(recipes, out),
     }
 }
 

@@ -58,6 +58,8 @@ pub struct ManifestRow {
     pub notes: String,
     /// The seed of this file's random stream.
     pub seed: u64,
+    /// The recipe that renders this file again (`afterglow recipe render`), relative to the output folder.
+    pub recipe: String,
 }
 
 /// Writes `rows` to `dir/manifest.csv` atomically.

@@ -20,7 +20,7 @@ fn wavs_under(dir: &Path) -> Vec<PathBuf> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else {
+            } else if path.extension().is_some_and(|e| e == "wav") {
                 out.push(path);
             }
         }
@@ -54,7 +54,6 @@ fn bundled_archive_renders_a_complete_pack() {
     let on_disk: Vec<String> = wavs_under(out.path())
         .iter()
         .map(|p| p.strip_prefix(out.path()).unwrap().to_string_lossy().replace('\\', "/"))
-        .filter(|p| p != "manifest.csv")
         .collect();
     let listed: Vec<String> = rows.iter().filter(|r| &r[saved] == "true").map(|r| r[file].to_string()).collect();
     let mut listed_sorted = listed.clone();
@@ -152,4 +151,35 @@ fn analyze_json_reports_every_file_and_flags_failures() {
     assert!([48.0, 96.0, 192.0].iter().any(|t| (bpm - t).abs() / t < 0.04), "bpm {bpm}");
     let empty = reports.iter().find(|r| r["path"].as_str().unwrap().ends_with("empty.wav")).unwrap();
     assert!(empty["error"].as_str().unwrap().contains("empty"));
+}
+
+#[test]
+fn every_cloud_recipe_renders_the_same_bytes_again() {
+    let out = tempfile::tempdir().unwrap();
+    let o = afterglow(
+        &["render", bundled_archive().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--only", "clouds"],
+        out.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = manifest(out.path());
+    let (file, recipe) = (column(out.path(), "filename"), column(out.path(), "recipe"));
+    assert!(rows.len() >= 2);
+    for row in &rows {
+        assert!(!row[recipe].is_empty(), "{} has no recipe", &row[file]);
+        let again = out.path().join("again");
+        let o = afterglow(&["recipe", "render", out.path().join(&row[recipe]).to_str().unwrap(), "--out", again.to_str().unwrap()], out.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let name = Path::new(&row[file]).file_name().unwrap();
+        assert!(std::fs::read(again.join(name)).unwrap() == std::fs::read(out.path().join(&row[file])).unwrap(), "{} differs", &row[file]);
+    }
+}
+
+#[test]
+fn a_recipe_from_a_newer_version_fails_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("future.toml"), "version = 99\nsomething_new = true\n").unwrap();
+    let o = afterglow(&["recipe", "render", "future.toml", "--out", "o"], dir.path());
+    assert_eq!(o.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("future.toml") && stderr.contains("newer afterglow"), "{stderr}");
 }

@@ -1,14 +1,12 @@
 //! Clouds: granular textures rendered offline by the engine's `TextureEngine`, the very engine the
-//! plugin plays live, in hold mode (no notes) with parameters from the `[clouds]` section.
+//! plugin plays live, in hold mode (no notes) with parameters from the `[clouds]` section. Each
+//! cloud is rendered from a recipe, and the recipe is written next to it.
 
 use super::context::SourceContext;
 use super::texture::{Kind, Texture};
 use engine::mining::Region;
-use engine::texture::{Pad, PadBank, ProcessSpec, TextureEngine, TextureParams, WindowShape};
-use engine::transform::{fade_in, fade_out, FadeShape};
-
-/// Frames per `process` call when rendering offline (any size gives the same samples).
-const RENDER_BLOCK_FRAMES: usize = 512;
+use engine::recipe::{render_recipe, OutputSpec, Recipe, RecipeKind, RecipeSource, RECIPE_VERSION};
+use engine::texture::{TextureParams, WindowShape};
 
 /// The longest stretch of source a cloud reads from, seconds.
 const MAX_CLOUD_SOURCE_SEC: f64 = 8.0;
@@ -47,63 +45,75 @@ pub fn cloud_params(ctx: &SourceContext) -> TextureParams {
     }
 }
 
-/// `clouds_per_source` clouds, each from one of the best regions (cycling when there are fewer).
-pub fn make_clouds(ctx: &SourceContext, regions: &[Region]) -> Vec<Texture> {
+/// `clouds_per_source` clouds, each from one of the best regions (cycling when there are fewer),
+/// each rendered from the recipe that is written next to it.
+pub fn make_clouds(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<String>) -> Vec<Texture> {
     let c = &ctx.config.clouds;
     if regions.is_empty() {
         return Vec::new();
     }
     let sr = ctx.sample_rate_hz();
-    let params = cloud_params(ctx);
-    let mut engine = TextureEngine::new();
-    engine.prepare(ProcessSpec { sample_rate_hz: sr as f32, max_block_frames: RENDER_BLOCK_FRAMES });
-    let mut bank = PadBank::default();
     let mut out = Vec::new();
     for index in 0..c.clouds_per_source {
         let region = &regions[index % regions.len()];
         let seed = ctx.texture_seed(Kind::Cloud, index);
-        let material = cloud_material(ctx, region);
-        bank.insert(0, Pad::new(seed, material, sr as f32, None));
-        engine.reset(seed);
-        let want_sec = f64::from(c.cloud_duration_sec);
-        let len = ctx.snap_len(want_sec, usize::MAX).unwrap_or((want_sec * f64::from(sr)).round() as usize);
-        let mut channels = render(&mut engine, &params, &bank, len);
-        if !c.stereo {
-            channels = vec![engine::source::mix_to_mono(&channels)];
-        }
-        fade_in(&mut channels, EDGE_FADE_SEC, FadeShape::SCurve, sr);
-        fade_out(&mut channels, EDGE_FADE_SEC, FadeShape::SCurve, sr);
+        let recipe = cloud_recipe(ctx, region, seed);
+        let channels = match render_recipe(&recipe, ctx.source) {
+            Ok(channels) => channels,
+            Err(err) => {
+                notes.push(format!("cloud {index}: {err}"));
+                continue;
+            }
+        };
         out.push(Texture {
             kind: Kind::Cloud,
             index,
             variant: if c.stereo { "stereo".into() } else { "mono".into() },
             channels,
             is_loop: false,
-            source_offset_sec: Some(region.start_sec(sr)),
+            source_offset_sec: Some(recipe.source.start_sample as f64 / f64::from(sr)),
             key: ctx.key_after(ctx.transpose_semitones.unwrap_or(0)),
             transposed_semitones: ctx.transpose_semitones,
             seed,
             notes: ctx.transpose_note.iter().cloned().collect(),
+            recipe: Some(recipe),
         });
     }
     out
 }
 
-/// The region, widened around its centre to at most [`MAX_CLOUD_SOURCE_SEC`] of stable material.
-fn cloud_material(ctx: &SourceContext, region: &Region) -> Vec<Vec<f32>> {
+/// The recipe of one cloud: the region (widened around its centre to at most
+/// [`MAX_CLOUD_SOURCE_SEC`]) as a plain excerpt, the `[clouds]` parameters, hold on, no notes.
+fn cloud_recipe(ctx: &SourceContext, region: &Region, seed: u64) -> Recipe {
+    let c = &ctx.config.clouds;
     let sr = f64::from(ctx.sample_rate_hz());
-    let max = (MAX_CLOUD_SOURCE_SEC * sr) as usize;
-    let len = region.len_samples.min(max);
+    let len = region.len_samples.min((MAX_CLOUD_SOURCE_SEC * sr) as usize);
     let start = region.start_sample + (region.len_samples - len) / 2;
-    ctx.source.channels.iter().map(|c| c[start..start + len].to_vec()).collect()
-}
-
-/// Runs the engine for `len` frames in fixed blocks.
-pub fn render(engine: &mut TextureEngine, params: &TextureParams, bank: &PadBank, len: usize) -> Vec<Vec<f32>> {
-    let mut left = vec![0.0; len];
-    let mut right = vec![0.0; len];
-    for (l, r) in left.chunks_mut(RENDER_BLOCK_FRAMES).zip(right.chunks_mut(RENDER_BLOCK_FRAMES)) {
-        engine.process(params, bank, l, r);
+    let want_sec = f64::from(c.cloud_duration_sec);
+    let frames = ctx.snap_len(want_sec, usize::MAX).unwrap_or((want_sec * sr).round() as usize);
+    let path = ctx.source.provenance.path.canonicalize().unwrap_or_else(|_| ctx.source.provenance.path.clone());
+    Recipe {
+        version: RECIPE_VERSION,
+        kind: RecipeKind::Cloud,
+        seed,
+        duration_sec: frames as f64 / sr,
+        source: RecipeSource {
+            path: path.display().to_string(),
+            content_hash: ctx.source.provenance.content_hash.clone(),
+            start_sample: start,
+            len_samples: len,
+            as_loop: false,
+            root_note: None,
+            loop_settings: None,
+        },
+        params: cloud_params(ctx),
+        notes: Vec::new(),
+        automation: Vec::new(),
+        output: OutputSpec {
+            bits: ctx.config.global.output_bit_depth,
+            channels: if c.stereo { 2 } else { 1 },
+            edge_fade_sec: EDGE_FADE_SEC,
+            normalize_peak_dbfs: Some(ctx.config.global.target_peak_dbfs),
+        },
     }
-    vec![left, right]
 }

@@ -34,8 +34,9 @@ pub struct SourceContext<'a> {
 
 impl SourceContext<'_> {
     /// The seed of texture `index` of `kind` from this source: (seed, source hash, kind, index).
+    /// 63 bits, so it fits the signed integers of TOML recipes.
     pub fn texture_seed(&self, kind: Kind, index: usize) -> u64 {
-        stream_seed(self.seed, &[self.source_hash, kind.stream_id(), index as u64])
+        stream_seed(self.seed, &[self.source_hash, kind.stream_id(), index as u64]) >> 1
     }
 
     /// The key of this source, when detected with at least [`MIN_KEY_CONFIDENCE`].

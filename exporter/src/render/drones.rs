@@ -74,6 +74,7 @@ pub fn make_drones_and_swells(
                     transposed_semitones: ctx.transpose_semitones,
                     seed: 0,
                     notes: ctx.transpose_note.iter().cloned().collect(),
+                    recipe: None,
                 };
                 if want_drones {
                     let whole = Region { start_sample: 0, len_samples: len, ..*region };

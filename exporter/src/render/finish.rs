@@ -4,7 +4,7 @@
 use super::texture::{Kind, Texture};
 use crate::config::Config;
 use crate::manifest::ManifestRow;
-use crate::wav_out::{write_wav, WavFormat};
+use crate::wav_out::{write_atomically, write_wav, WavFormat};
 use anyhow::{Context, Result};
 use engine::curate::seam::seam_metrics;
 use engine::curate::{grade, measure, Brightness, Grade};
@@ -59,6 +59,10 @@ pub fn finish(
             std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create folder", dir.display()))?;
         }
         write_wav(&path, &texture.channels, sr, format, loop_points)?;
+        if let Some(recipe) = &texture.recipe {
+            let text = crate::recipe::recipe_to_toml(recipe)?;
+            write_atomically(&path.with_extension("recipe.toml"), text.as_bytes())?;
+        }
     }
     Ok(ManifestRow {
         filename: rel_path.to_string(),
@@ -88,5 +92,10 @@ pub fn finish(
         saved: saved && !settings.dry_run,
         notes: notes.join("; "),
         seed: texture.seed,
+        recipe: if texture.recipe.is_some() && saved {
+            rel_path.strip_suffix(".wav").map(|stem| format!("{stem}.recipe.toml")).unwrap_or_default()
+        } else {
+            String::new()
+        },
     })
 }

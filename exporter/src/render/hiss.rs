@@ -86,6 +86,7 @@ fn hiss_texture(kind: Kind, index: usize, channels: Vec<Vec<f32>>, offset: Optio
         transposed_semitones: None,
         seed,
         notes: Vec::new(),
+        recipe: None,
     }
 }
 

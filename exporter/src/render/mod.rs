@@ -7,12 +7,12 @@ mod budget;
 mod clouds;
 mod context;
 mod drones;
-mod finish;
+pub mod finish;
 mod hiss;
 mod pads;
 mod source_job;
 mod summary;
-mod texture;
+pub mod texture;
 
 use crate::cli::{KindArg, ProfileArg, RenderArgs};
 use crate::config::Config;

@@ -37,6 +37,7 @@ pub fn make_pads(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<String
                 transposed_semitones: None,
                 seed: ctx.texture_seed(Kind::Pad, index),
                 notes: Vec::new(),
+                recipe: None,
             }),
             Err(err) => notes.push(format!("pad {index}: {err}")),
         }

@@ -82,7 +82,7 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings) -> SourceOutcom
             textures.extend(drones::make_drones_and_swells(&ctx, &regions, k.drones, k.swells, &mut notes));
         }
         if k.clouds {
-            textures.extend(clouds::make_clouds(&ctx, &regions));
+            textures.extend(clouds::make_clouds(&ctx, &regions, &mut notes));
         }
     }
     if noisy && k.hiss {

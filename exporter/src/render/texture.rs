@@ -81,4 +81,6 @@ pub struct Texture {
     pub seed: u64,
     /// Notes for the manifest.
     pub notes: Vec<String>,
+    /// The recipe that renders this texture again, written next to it.
+    pub recipe: Option<engine::recipe::Recipe>,
 }

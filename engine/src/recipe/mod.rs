@@ -1,0 +1,14 @@
+//! Recipes: the meeting point of the two front ends. A recipe names a source region, every
+//! texture parameter, a seed, a duration and optional notes and automation; rendering it through
+//! [`TextureEngine`](crate::texture::TextureEngine) gives the same samples the plugin played.
+//! Background thread (rendering allocates its output).
+
+mod automation;
+mod format;
+mod render;
+
+pub use automation::{set_param, PARAM_NAMES};
+pub use format::{
+    check_version, NoteSpan, OutputSpec, ParamPoint, Recipe, RecipeKind, RecipeSource, MAX_RECIPE_SEC, RECIPE_VERSION,
+};
+pub use render::{pad_material, render_engine, render_recipe, RENDER_BLOCK_FRAMES};

@@ -1,0 +1,97 @@
+//! `afterglow recipe render`: recipe files (TOML) in, WAVs out, through the same finishing as a pack.
+
+use crate::config::Config;
+use crate::exit::ExitStatus;
+use crate::render::finish::{finish, FinishSettings, SourceInfo};
+use crate::render::texture::{Kind, Texture};
+use anyhow::{Context, Result};
+use engine::recipe::{check_version, render_recipe, Recipe};
+use engine::source::{load, LoadOptions};
+use std::path::{Path, PathBuf};
+
+/// A recipe as TOML text.
+pub fn recipe_to_toml(recipe: &Recipe) -> Result<String> {
+    let body = toml::to_string(recipe).context("cannot write recipe")?;
+    Ok(format!("# afterglow recipe: render with `afterglow recipe render <this file> --out <folder>`\n{body}"))
+}
+
+/// Parses a recipe; the version is checked first so a newer recipe fails with that message.
+pub fn parse_recipe(text: &str, origin: &str) -> Result<Recipe> {
+    #[derive(serde::Deserialize)]
+    struct VersionOnly {
+        #[serde(default)]
+        version: u32,
+    }
+    let probe: VersionOnly = toml::from_str(text).with_context(|| format!("{origin}: not a valid recipe"))?;
+    check_version(probe.version, origin)?;
+    let recipe: Recipe = toml::from_str(text).with_context(|| format!("{origin}: not a valid recipe"))?;
+    recipe.validate(origin)?;
+    Ok(recipe)
+}
+
+/// The source file a recipe names: as written, else relative to the recipe's folder.
+fn resolve_source(recipe: &Recipe, recipe_path: &Path) -> PathBuf {
+    let named = PathBuf::from(&recipe.source.path);
+    if named.is_absolute() || named.exists() {
+        return named;
+    }
+    recipe_path.parent().map(|dir| dir.join(&named)).filter(|p| p.exists()).unwrap_or(named)
+}
+
+/// Renders one recipe file into `out_dir/<recipe name>.wav`.
+pub fn render_recipe_file(recipe_path: &Path, out_dir: &Path) -> Result<PathBuf> {
+    let origin = recipe_path.display().to_string();
+    let text = std::fs::read_to_string(recipe_path).with_context(|| format!("{origin}: cannot read"))?;
+    let recipe = parse_recipe(&text, &origin)?;
+    let source_path = resolve_source(&recipe, recipe_path);
+    let source = load(&source_path, &LoadOptions::default())?;
+    let hash = &source.provenance.content_hash;
+    if !recipe.source.content_hash.is_empty() && &recipe.source.content_hash != hash {
+        anyhow::bail!(
+            "{origin}: source {} has changed since the recipe was made (hash {hash}, recipe says {})",
+            source_path.display(),
+            recipe.source.content_hash
+        );
+    }
+    let channels = render_recipe(&recipe, &source)?;
+    let mut config = Config::default();
+    config.global.target_peak_dbfs = recipe.output.normalize_peak_dbfs.unwrap_or(config.global.target_peak_dbfs);
+    let stem = recipe_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = stem.strip_suffix(".toml").unwrap_or(&stem);
+    let stem = stem.strip_suffix(".recipe").unwrap_or(stem);
+    let safe = !stem.is_empty() && stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let rel = format!("{}.wav", if safe { stem.to_string() } else { crate::naming::slugify(stem, "recipe") });
+    std::fs::create_dir_all(out_dir).with_context(|| format!("{}: cannot create output folder", out_dir.display()))?;
+    let texture = Texture {
+        kind: Kind::Cloud,
+        index: 0,
+        variant: String::new(),
+        channels,
+        is_loop: false,
+        source_offset_sec: None,
+        key: None,
+        transposed_semitones: None,
+        seed: recipe.seed,
+        notes: Vec::new(),
+        recipe: None,
+    };
+    let settings = FinishSettings { config: &config, out_dir, bits: recipe.output.bits, dry_run: false };
+    let info = SourceInfo { path: &source_path.display().to_string(), hash, key: String::new(), key_confidence: None, bpm: None, bpm_confidence: None };
+    finish(texture, &rel, &info, &settings)?;
+    Ok(out_dir.join(rel))
+}
+
+/// Runs `afterglow recipe render`.
+pub fn run(recipes: &[PathBuf], out_dir: &Path) -> Result<ExitStatus> {
+    let mut failed = 0;
+    for path in recipes {
+        match render_recipe_file(path, out_dir) {
+            Ok(wav) => println!("{} -> {}", path.display(), wav.display()),
+            Err(err) => {
+                failed += 1;
+                eprintln!("skipped: {err:#}");
+            }
+        }
+    }
+    Ok(if failed > 0 { ExitStatus::SomeSkipped } else { ExitStatus::Success })
+}
