@@ -1,5 +1,5 @@
-//! Grain window tables: one table per `WindowShape`, computed once in `prepare`, read with linear
-//! interpolation; plus each shape's mean square, used by the cloud's loudness normalisation.
+//! Grain window tables: one table per `WindowShape`, computed once in `prepare` (grains read them with
+//! linear interpolation); plus each shape's mean square, used by the cloud's loudness normalisation.
 
 use crate::texture::WindowShape;
 use std::f32::consts::PI;
@@ -84,20 +84,6 @@ impl WindowTables {
     }
 }
 
-/// Reads `table` at fractional index `pos` (0..=WINDOW_TABLE_LEN) with linear interpolation; 0 outside.
-/// Realtime-safe.
-#[inline]
-pub fn lookup(table: &[f32], pos: f32) -> f32 {
-    let i = pos as usize;
-    match table.get(i..i + 2) {
-        Some(pair) => {
-            let frac = pos - i as f32;
-            pair[0] + (pair[1] - pair[0]) * frac
-        }
-        None => 0.0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,15 +100,5 @@ mod tests {
         }
         assert!((tables.mean_square(WindowShape::Hann) - 0.375).abs() < 1e-3);
         assert!((tables.mean_square(WindowShape::Triangle) - 1.0 / 3.0).abs() < 1e-3);
-    }
-
-    #[test]
-    fn lookup_interpolates_and_is_zero_past_the_end() {
-        let tables = WindowTables::new();
-        let t = tables.table(WindowShape::Triangle);
-        let mid = WINDOW_TABLE_LEN as f32 / 2.0;
-        assert!((lookup(t, mid) - 1.0).abs() < 1e-6);
-        assert!((lookup(t, mid / 2.0 + 0.5) - (0.5 + 1.0 / WINDOW_TABLE_LEN as f32)).abs() < 1e-5);
-        assert_eq!(lookup(t, WINDOW_TABLE_LEN as f32 + 1.0), 0.0);
     }
 }

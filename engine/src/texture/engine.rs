@@ -18,7 +18,6 @@ use crate::voice::note::{choose_voice, NoteVoice};
 use crate::voice::pool::GrainPool;
 use crate::voice::{Biquad, BiquadCoefs};
 use crate::texture::WindowShape;
-use crate::rt::window::WINDOW_TABLE_LEN;
 
 /// What `prepare` needs to size everything.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,6 +94,9 @@ pub struct TextureEngine {
     /// Position inside the current tick, 0..CONTROL_PERIOD_FRAMES.
     tick_phase: usize,
     bus: [[[f32; CONTROL_PERIOD_FRAMES]; 2]; NUM_BUSES],
+    /// Buses that may hold grains this tick, in mixing order (sounding voices, then the orphan bus).
+    bus_list: [u8; NUM_BUSES],
+    num_listed_buses: usize,
     hiss_buf: [[f32; CONTROL_PERIOD_FRAMES]; 2],
 }
 
@@ -133,6 +135,8 @@ impl TextureEngine {
             drift_samples: 0.0,
             tick_phase: 0,
             bus: [[[0.0; CONTROL_PERIOD_FRAMES]; 2]; NUM_BUSES],
+            bus_list: [0; NUM_BUSES],
+            num_listed_buses: 0,
             hiss_buf: [[0.0; CONTROL_PERIOD_FRAMES]; 2],
         }
     }
@@ -152,12 +156,11 @@ impl TextureEngine {
             slot: 0,
             pad_id: 0,
             pad_frames: 1,
-            pos_frames: 0.0,
-            step_frames: 0.0,
+            pos_fixed: 0,
+            step_fixed: 0,
             delay_samples: 0,
             age_samples: 0,
             len_samples: 0,
-            window_step: 0.0,
             window: WindowShape::Hann,
             mix: [0.0; 4],
             amp: 0.0,
@@ -187,6 +190,15 @@ impl TextureEngine {
         self.applied_lowpass_hz = f32::NAN;
         self.drift_samples = 0.0;
         self.tick_phase = 0;
+        self.num_listed_buses = 0;
+    }
+
+    /// Adds `bus` to the mixing list unless it is there. Realtime-safe.
+    fn list_bus(&mut self, bus: usize) {
+        if !self.bus_list[..self.num_listed_buses].contains(&(bus as u8)) && self.num_listed_buses < NUM_BUSES {
+            self.bus_list[self.num_listed_buses] = bus as u8;
+            self.num_listed_buses += 1;
+        }
     }
 
     /// Starts a note (velocity 0..1; 0 means note-off). Retriggers the note's voice if it still sounds,
@@ -199,6 +211,7 @@ impl TextureEngine {
             return;
         }
         self.next_order += 1;
+        let mut stole = false;
         let notes = &mut self.voices[..MAX_VOICES];
         let index = match notes.iter().position(|v| v.note == Some(note) && !v.is_idle()) {
             Some(i) => i,
@@ -217,11 +230,15 @@ impl TextureEngine {
                         }
                     });
                     notes[i].kill();
+                    stole = true;
                 }
                 i
             }
         };
         notes[index].start(Some(note), velocity, self.next_order);
+        if stole {
+            self.list_bus(ORPHAN_BUS);
+        }
     }
 
     /// Releases the note (or marks it sustained while the pedal is down). Realtime-safe.
@@ -283,7 +300,7 @@ impl TextureEngine {
     pub fn grain_positions(&self, out: &mut [f32]) -> usize {
         let mut count = 0;
         for (o, g) in out.iter_mut().zip(self.pool.active().filter(|g| g.is_alive())) {
-            *o = (g.pos_frames / g.pad_frames as f64) as f32;
+            *o = (g.pos_frames() / g.pad_frames as f64) as f32;
             count += 1;
         }
         count
@@ -330,12 +347,23 @@ impl TextureEngine {
 
         // Grains of voices that went idle are silent: end them, then recycle finished grains.
         let voices = &self.voices;
+        let mut orphans = false;
         self.pool.for_each_active(|g| {
             if usize::from(g.bus) < voices.len() && voices[usize::from(g.bus)].is_idle() {
                 g.age_samples = g.len_samples;
             }
+            orphans |= usize::from(g.bus) == ORPHAN_BUS && g.is_alive();
         });
         self.pool.collect_finished();
+        self.num_listed_buses = 0;
+        for b in 0..self.voices.len() {
+            if !self.voices[b].is_idle() {
+                self.list_bus(b);
+            }
+        }
+        if orphans {
+            self.list_bus(ORPHAN_BUS);
+        }
 
         // Loudness normalisation: about 1 / sqrt(expected overlapping grains x window mean square).
         let overlap = v.density_hz * v.grain_size_ms * 0.001;
@@ -432,12 +460,11 @@ impl TextureEngine {
             slot: slot as u16,
             pad_id: pad.id(),
             pad_frames,
-            pos_frames: pos.min(pad_frames as f64 - 1e-6).max(0.0),
-            step_frames: step,
+            pos_fixed: Grain::to_fixed(pos).min(((pad_frames as u64) << 32) - 1),
+            step_fixed: if step < 0.0 { -(Grain::to_fixed(-step) as i64) } else { Grain::to_fixed(step) as i64 },
             delay_samples: delay,
             age_samples: 0,
             len_samples,
-            window_step: WINDOW_TABLE_LEN as f32 / len_samples as f32,
             window: self.latched.window,
             mix,
             amp: 1.0,
@@ -449,9 +476,11 @@ impl TextureEngine {
     fn render(&mut self, bank: &PadBank, k0: usize, left: &mut [f32], right: &mut [f32]) {
         let n = left.len();
         let k1 = k0 + n;
-        for bus in &mut self.bus {
-            bus[0][k0..k1].fill(0.0);
-            bus[1][k0..k1].fill(0.0);
+        let listed = &self.bus_list[..self.num_listed_buses];
+        for &b in listed {
+            let [bl, br] = &mut self.bus[usize::from(b)];
+            bl[k0..k1].fill(0.0);
+            br[k0..k1].fill(0.0);
         }
         let Self { pool, bus, windows, .. } = self;
         pool.for_each_active(|g| {
@@ -474,10 +503,11 @@ impl TextureEngine {
         for (j, (ol, or)) in left.iter_mut().zip(right.iter_mut()).enumerate() {
             let k = k0 + j;
             let (mut l, mut r) = (0.0f32, 0.0f32);
-            for (b, bus) in self.bus.iter().enumerate() {
+            for &b in &self.bus_list[..self.num_listed_buses] {
+                let b = usize::from(b);
                 let g = if b == ORPHAN_BUS { 1.0 } else { self.voices[b].gain.at(k, INV_TICK) };
-                l += bus[0][k] * g;
-                r += bus[1][k] * g;
+                l += self.bus[b][0][k] * g;
+                r += self.bus[b][1][k] * g;
             }
             let cloud = self.cloud_gain.at(k, INV_TICK);
             let mut yl = self.lowpass[0].process_sample(l * cloud);

@@ -15,18 +15,18 @@ pub struct Grain {
     pub pad_id: u64,
     /// Frames in the pad, > 0.
     pub pad_frames: usize,
-    /// Read position, pad frames, 0..pad_frames.
-    pub pos_frames: f64,
-    /// Pad frames advanced per output sample; negative plays backwards; |step| < pad_frames.
-    pub step_frames: f64,
+    /// Read position in pad frames, 32.32 fixed point (exact, so the same on every block split), in
+    /// 0..pad_frames.
+    pub pos_fixed: u64,
+    /// Pad frames advanced per output sample, 32.32 fixed point; negative plays backwards;
+    /// |step| < pad_frames.
+    pub step_fixed: i64,
     /// Output samples to wait before the grain starts.
     pub delay_samples: u32,
     /// Output samples already played.
     pub age_samples: u32,
     /// Total length, output samples, > 0.
     pub len_samples: u32,
-    /// Window table points per output sample (`WINDOW_TABLE_LEN / len_samples`).
-    pub window_step: f32,
     pub window: WindowShape,
     /// Output mix `[left<-L, left<-R, right<-L, right<-R]` (equal-power pan of the stereo grain).
     pub mix: [f32; 4],
@@ -35,7 +35,20 @@ pub struct Grain {
     pub amp_step: f32,
 }
 
+/// One frame in 32.32 fixed point.
+pub const FIXED_ONE: f64 = 4_294_967_296.0;
+
 impl Grain {
+    /// `frames` (>= 0) in 32.32 fixed point. Realtime-safe.
+    pub fn to_fixed(frames: f64) -> u64 {
+        (frames.max(0.0) * FIXED_ONE) as u64
+    }
+
+    /// The read position in frames. Realtime-safe.
+    pub fn pos_frames(&self) -> f64 {
+        self.pos_fixed as f64 / FIXED_ONE
+    }
+
     /// The 2x2 mix for a stereo grain panned to `pan` (-1 left .. 1 right): the far channel is folded
     /// into the near one in proportion to |pan|, then an equal-power (sin/cos) pan law is applied, scaled
     /// so the centre leaves the grain untouched. Realtime-safe.
@@ -60,34 +73,52 @@ impl Grain {
         let n = out_left.len().min(out_right.len());
         let wait = (self.delay_samples as usize).min(n);
         self.delay_samples -= wait as u32;
-        let pad_frames = self.pad_frames as f64;
+        // Samples to play now: up to the end of the block, of the grain and of a fade-out.
+        let mut count = (n - wait).min(self.len_samples.saturating_sub(self.age_samples) as usize);
+        if self.amp_step < 0.0 {
+            count = count.min((self.amp / -self.amp_step).ceil().max(0.0) as usize);
+        }
+        let pad_end = (self.pad_frames as u64) << 32;
+        let guarded_len = left.len().min(right.len());
+        if (pad_end >> 32) as usize + 4 > guarded_len || table.len() < 2 {
+            // The pad is shorter than the grain was told: end the grain rather than read outside.
+            self.age_samples = self.len_samples;
+            return;
+        }
         let [mll, mlr, mrl, mrr] = self.mix;
-        for (ol, or) in out_left[wait..n].iter_mut().zip(out_right[wait..n].iter_mut()) {
-            if self.age_samples >= self.len_samples || self.amp <= 0.0 {
-                self.age_samples = self.len_samples;
-                break;
-            }
-            let w = window::lookup(table, (self.age_samples as f32 + 0.5) * self.window_step) * self.amp;
-            let i = self.pos_frames as usize;
-            let frac = (self.pos_frames - i as f64) as f32;
-            let (Some(pl), Some(pr)) = (left.get(i..i + 4), right.get(i..i + 4)) else {
-                // The pad is shorter than the grain was told: end the grain rather than read outside.
-                self.age_samples = self.len_samples;
-                break;
-            };
-            let l = hermite(pl, frac) * w;
-            let r = hermite(pr, frac) * w;
+        let pad_end = pad_end as i64;
+        let (mut pos, step) = (self.pos_fixed as i64, self.step_fixed);
+        let (mut age, mut amp) = (self.age_samples, self.amp);
+        // Window phase in 32.32 fixed point: table index = age * WINDOW_TABLE_LEN / len, exact.
+        let window_step = ((window::WINDOW_TABLE_LEN as u64) << 32) / u64::from(self.len_samples.max(1));
+        let last_point = table.len().saturating_sub(2);
+        let out = out_left[wait..wait + count].iter_mut().zip(out_right[wait..wait + count].iter_mut());
+        for (ol, or) in out {
+            let phase = u64::from(age) * window_step + (window_step >> 1);
+            let wi = ((phase >> 32) as usize).min(last_point);
+            let wf = ((phase as u32) >> 8) as f32 * (1.0 / 16_777_216.0);
+            let w = (table[wi] + (table[wi + 1] - table[wi]) * wf) * amp;
+            let i = (pos >> 32) as usize;
+            let frac = ((pos as u32) >> 8) as f32 * (1.0 / 16_777_216.0);
+            // `0 <= pos < pad_end` keeps `i + 4 <= pad_frames + 4 <= guarded_len` (checked above).
+            let l = hermite(&left[i..i + 4], frac) * w;
+            let r = hermite(&right[i..i + 4], frac) * w;
             *ol += mll * l + mlr * r;
             *or += mrl * l + mrr * r;
-            self.age_samples += 1;
-            self.amp += self.amp_step;
-            self.pos_frames += self.step_frames;
-            if self.pos_frames >= pad_frames {
-                self.pos_frames -= pad_frames;
-            } else if self.pos_frames < 0.0 {
-                self.pos_frames += pad_frames;
+            age += 1;
+            amp += self.amp_step;
+            pos += step;
+            if pos >= pad_end {
+                pos -= pad_end;
+            }
+            if pos < 0 {
+                pos += pad_end;
             }
         }
+        let pos = pos as u64;
+        self.pos_fixed = pos;
+        self.age_samples = if amp <= 0.0 { self.len_samples } else { age };
+        self.amp = amp;
     }
 }
 
@@ -104,7 +135,7 @@ fn hermite(y: &[f32], frac: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rt::window::{WindowTables, WINDOW_TABLE_LEN};
+    use crate::rt::window::WindowTables;
 
     #[test]
     fn hermite_hits_points_and_follows_a_parabola() {
@@ -133,12 +164,11 @@ mod tests {
             slot: 0,
             pad_id: 0,
             pad_frames: 100,
-            pos_frames: 90.0,
-            step_frames: 1.5,
+            pos_fixed: Grain::to_fixed(90.0),
+            step_fixed: Grain::to_fixed(1.5) as i64,
             delay_samples: 3,
             age_samples: 0,
             len_samples: 64,
-            window_step: WINDOW_TABLE_LEN as f32 / 64.0,
             window: WindowShape::Hann,
             mix: Grain::pan_mix(0.0),
             amp: 1.0,
@@ -152,6 +182,8 @@ mod tests {
         assert!(l[3] < 0.01 && l[66] < 0.01 && l[67] == 0.0);
         assert!((l[35] - 1.0).abs() < 0.01);
         assert_eq!(l, r);
-        assert!(g.pos_frames < 100.0);
+        assert!(g.pos_frames() < 100.0);
+        // 64 steps of 1.5 from 90 wrap once around the 100-frame pad.
+        assert_eq!(g.pos_frames(), 86.0);
     }
 }

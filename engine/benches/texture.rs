@@ -1,0 +1,70 @@
+//! Live texture engine speed at 44.1 kHz, as "x real time" (throughput is counted in seconds of
+//! output, so criterion's "elem/s" reads as x real time): about 64 stereo grains plus hiss, and about
+//! 512 grains, each rendered one second at a time in 512-frame blocks after warming up to a steady
+//! grain count.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use engine::texture::{builtin_pad, PadBank, ProcessSpec, TextureEngine, TextureParams};
+
+const SR: f32 = 44_100.0;
+const BLOCK: usize = 512;
+
+/// An engine playing `params` (and `notes`) until its grain count is steady.
+fn warmed_up(params: &TextureParams, bank: &PadBank, notes: &[u8]) -> TextureEngine {
+    let mut engine = TextureEngine::new();
+    engine.prepare(ProcessSpec { sample_rate_hz: SR, max_block_frames: BLOCK });
+    engine.reset(1);
+    for &n in notes {
+        engine.note_on(n, 1.0);
+    }
+    let (mut l, mut r) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
+    for _ in 0..(2.0 * SR) as usize / BLOCK {
+        engine.process(params, bank, &mut l, &mut r);
+    }
+    engine
+}
+
+fn one_second(engine: &mut TextureEngine, params: &TextureParams, bank: &PadBank) -> f32 {
+    let (mut l, mut r) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
+    let mut acc = 0.0;
+    for _ in 0..SR as usize / BLOCK {
+        engine.process(params, bank, &mut l, &mut r);
+        acc += l[0] + r[BLOCK - 1];
+    }
+    acc
+}
+
+fn texture(c: &mut Criterion) {
+    let mut bank = PadBank::new();
+    bank.insert(0, builtin_pad(SR));
+    let mut group = c.benchmark_group("texture_1s_44k1");
+    group.throughput(Throughput::Elements(1));
+    group.sample_size(20);
+
+    // 200 ms grains at 320 grains/s: 64 overlapping grains, plus the hiss voice.
+    let p64 = TextureParams {
+        hold: true,
+        grain_size_ms: 200.0,
+        size_spray: 0.0,
+        density_hz: 320.0,
+        pitch_spray_semitones: 3.0,
+        hiss_gain: 0.5,
+        flicker_amount: 0.5,
+        ..TextureParams::default()
+    };
+    let mut e64 = warmed_up(&p64, &bank, &[]);
+    eprintln!("64-grain case: {} grains active", e64.num_active_grains());
+    group.bench_function("grains_64_plus_hiss", |b| b.iter(|| black_box(one_second(&mut e64, &p64, &bank))));
+
+    // The hold voice and one note, each with 1 s grains at 256 grains/s: 512 overlapping grains.
+    let p512 = TextureParams { grain_size_ms: 1000.0, density_hz: 256.0, hiss_gain: 0.0, ..p64 };
+    let mut e512 = warmed_up(&p512, &bank, &[55]);
+    eprintln!("512-grain case: {} grains active", e512.num_active_grains());
+    group.bench_function("grains_512", |b| b.iter(|| black_box(one_second(&mut e512, &p512, &bank))));
+    group.finish();
+}
+
+criterion_group!(benches, texture);
+criterion_main!(benches);
