@@ -6,7 +6,8 @@ use engine::curate::measure;
 use engine::transform::{
     Edges, FadeShape, FilterSettings, FilterVariant, PhaseVocoder, StretchConfig, SwellEnvelope,
     apply_swell, db_to_amplitude, fade_in, fade_out, filter_variant, normalize_peak, peak,
-    pitch_shift, pitch_shift_channels, pitch_shift_region, remove_dc, reverse, time_stretch,
+    pitch_shift, pitch_shift_channels, pitch_shift_region, remove_dc, reverse, stretch_and_shift,
+    time_stretch,
 };
 use realfft::RealFftPlanner;
 
@@ -436,4 +437,20 @@ fn excerpts_are_read_with_their_context() {
             .is_err()
     );
     assert!(pitch_shift_region(&mut pv, &source, 3 * SR as usize, 1, 1.0).is_err());
+}
+
+#[test]
+fn stretch_and_shift_in_one_pass() {
+    let x = vec![fixtures::sine(440.0, 0.5, SR as usize, SR)];
+    let mut pv = PhaseVocoder::new(StretchConfig::default()).unwrap();
+    for (factor, semitones) in [(2.0, 7.0f32), (1.5, -12.0), (0.5, 12.0), (3.0, 0.0)] {
+        let y = stretch_and_shift(&mut pv, &x, factor, semitones).unwrap();
+        assert_eq!(y[0].len(), (SR as f64 * factor).round() as usize);
+        let expected = 440.0 * 2f64.powf(f64::from(semitones) / 12.0);
+        let f = zero_crossing_hz(&y[0]);
+        println!("x{factor} {semitones:+} st: {f:.3} Hz (expected {expected:.3})");
+        assert!((f / expected - 1.0).abs() < 0.001);
+    }
+    // The product of stretch and shift must stay in range: 8 x 2 is too much.
+    assert!(stretch_and_shift(&mut pv, &x, 8.0, 12.0).is_err());
 }

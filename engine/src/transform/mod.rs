@@ -12,7 +12,8 @@ pub use level::{
     amplitude_to_db, db_to_amplitude, normalize_peak, peak, remove_dc, MAX_SAFE_PEAK, SILENCE_DB,
 };
 pub use pitch::{
-    pitch_shift, pitch_shift_channels, pitch_shift_region, semitones_to_ratio, MAX_PITCH_SHIFT_SEMITONES,
+    pitch_shift, pitch_shift_channels, pitch_shift_region, semitones_to_ratio, stretch_and_shift,
+    stretch_and_shift_region, MAX_PITCH_SHIFT_SEMITONES,
 };
 pub use stretch::{
     time_stretch, PhaseVocoder, StretchConfig, MAX_STRETCH_FACTOR, MIN_STRETCH_FACTOR,

@@ -1,7 +1,7 @@
 //! Pitch shift that keeps the duration: phase-vocoder stretch by 2^(semitones / 12), then the
 //! source loader's band-limited, latency-free sinc resampler back to the original length, so
 //! every frequency is scaled by the same ratio and formants move with the pitch, as on a tape
-//! or sampler.
+//! or sampler. A stretch and a shift together take one vocoder pass (stretch by their product).
 
 use super::stretch::{PhaseVocoder, StretchConfig};
 use crate::source::resample;
@@ -42,6 +42,34 @@ pub fn pitch_shift_region(
     num_frames: usize,
     semitones: f32,
 ) -> Result<Vec<Vec<f32>>> {
+    stretch_and_shift_region(vocoder, channels, start_frame, num_frames, 1.0, semitones)
+}
+
+/// Stretches planar channels by `factor` and shifts them by `semitones` in one vocoder pass
+/// (better than a stretch followed by a pitch shift, which runs the vocoder twice). Output
+/// length is `round(len * factor)`. `factor` times the shift's frequency ratio must lie in
+/// [`super::MIN_STRETCH_FACTOR`]..=[`super::MAX_STRETCH_FACTOR`]. Not realtime-safe: allocates.
+pub fn stretch_and_shift(
+    vocoder: &mut PhaseVocoder,
+    channels: &[Vec<f32>],
+    factor: f64,
+    semitones: f32,
+) -> Result<Vec<Vec<f32>>> {
+    let len = channels.iter().map(Vec::len).min().unwrap_or(0);
+    stretch_and_shift_region(vocoder, channels, 0, len, factor, semitones)
+}
+
+/// [`stretch_and_shift`] of the excerpt `start_frame .. start_frame + num_frames`, reading the
+/// source around it as context; returns `round(num_frames * factor)` frames per channel. The
+/// excerpt must lie inside the source. Not realtime-safe: allocates.
+pub fn stretch_and_shift_region(
+    vocoder: &mut PhaseVocoder,
+    channels: &[Vec<f32>],
+    start_frame: usize,
+    num_frames: usize,
+    factor: f64,
+    semitones: f32,
+) -> Result<Vec<Vec<f32>>> {
     if !semitones.is_finite() || semitones.abs() > MAX_PITCH_SHIFT_SEMITONES {
         return Err(Error::InvalidSetting {
             key: "pitch shift semitones".to_owned(),
@@ -60,12 +88,16 @@ pub fn pitch_shift_region(
             expected: format!("an excerpt inside the source's {source_len} frames"),
         });
     }
-    if semitones == 0.0 || num_frames == 0 {
+    if semitones == 0.0 && factor == 1.0 {
         return Ok(channels
             .iter()
             .map(|c| c[start_frame..end_frame].to_vec())
             .collect());
     }
+    if semitones == 0.0 || num_frames == 0 {
+        return vocoder.stretch_region(channels, start_frame, num_frames, factor);
+    }
+    let len_out = (num_frames as f64 * factor).round() as usize;
     // Reading audio stretched by `ratio` as if recorded at `ratio` x 44.1 kHz and converting it
     // to 44.1 kHz scales every frequency by `ratio` (only the ratio of the rates matters, so
     // audio at any rate works). The rate is a whole number of hertz, so the stretch uses the
@@ -79,18 +111,18 @@ pub fn pitch_shift_region(
         &slices,
         start_frame as i64 - margin as i64,
         num_frames + 2 * margin,
-        ratio,
+        factor * ratio,
     )?;
     let resampled = resample(&stretched, from_hz, ENGINE_SAMPLE_RATE_HZ);
+    let margin_out = (margin as f64 * factor).round() as usize;
     Ok(resampled
         .into_iter()
         .map(|mut ch| {
             // The resampled length is within a frame of the margins plus the excerpt; a frame
             // missing at the very end is padded with the last sample.
             let last = ch.last().copied().unwrap_or(0.0);
-            ch.resize(num_frames + 2 * margin, last);
-            ch.drain(..margin);
-            ch.truncate(num_frames);
+            ch.resize(margin_out + len_out, last);
+            ch.drain(..margin_out);
             ch
         })
         .collect())
