@@ -183,3 +183,81 @@ fn a_recipe_from_a_newer_version_fails_clearly() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("future.toml") && stderr.contains("newer afterglow"), "{stderr}");
 }
+
+fn render_with_config(config: &str, extra: &[&str]) -> (tempfile::TempDir, Output) {
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(out.path().join("afterglow.toml"), config).unwrap();
+    let archive = bundled_archive().join("02 tape loop in A.wav");
+    let mut args = vec!["render", archive.to_str().unwrap(), "--out", "pack"];
+    args.extend_from_slice(extra);
+    let o = afterglow(&args, out.path());
+    (out, o)
+}
+
+#[test]
+fn target_key_transposes_tonal_material_by_the_smallest_interval() {
+    // The tape loop is in A minor; C major is its relative major: no shift. D minor is 5 up (or 7 down): +5.
+    for (target, shift) in [("C major", 0), ("D minor", 5), ("E minor", -5)] {
+        let config = format!("[musicality]\ntarget_key = \"{target}\"\nkey_confidence_threshold = 0.3\n");
+        let (dir, o) = render_with_config(&config, &["--only", "drones,clouds"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let pack = dir.path().join("pack");
+        let rows = manifest(&pack);
+        let t = column(&pack, "transposed_semitones");
+        assert!(!rows.is_empty());
+        assert!(rows.iter().all(|r| r[t] == *shift.to_string()), "{target}: {:?}", rows.iter().map(|r| r[t].to_string()).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn an_unsure_key_is_left_alone_and_flagged() {
+    let (dir, o) = render_with_config("[musicality]\ntarget_key = \"D minor\"\nkey_confidence_threshold = 1.0\n", &["--only", "clouds"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pack = dir.path().join("pack");
+    let (t, notes) = (column(&pack, "transposed_semitones"), column(&pack, "notes"));
+    let rows = manifest(&pack);
+    assert!(!rows.is_empty());
+    for r in rows {
+        assert_eq!(&r[t], "");
+        assert!(r[notes].contains("not transposed"), "{}", &r[notes]);
+    }
+}
+
+#[test]
+fn snap_to_grid_makes_loops_and_clouds_whole_bars() {
+    let (dir, o) = render_with_config(
+        "[musicality]\nsnap_to_grid = true\nreference_bpm = \"120\"\nbar_lengths = [1, 2, 4]\n",
+        &["--only", "pads,clouds"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pack = dir.path().join("pack");
+    let (file, kind) = (column(&pack, "filename"), column(&pack, "type"));
+    let rows = manifest(&pack);
+    assert!(rows.iter().any(|r| &r[kind] == "pad") && rows.iter().any(|r| &r[kind] == "cloud"));
+    for r in rows {
+        let frames = hound::WavReader::open(pack.join(&r[file])).unwrap().duration();
+        // One bar at 120 BPM in 4/4 is 2 s = 88 200 frames; the seam search may move a loop end by
+        // at most its search span (25 ms).
+        let bars = f64::from(frames) / 88_200.0;
+        let tolerance = if &r[kind] == "pad" { 0.025 / 2.0 } else { 1e-9 };
+        assert!((bars - bars.round()).abs() <= tolerance && bars.round() >= 1.0, "{}: {bars} bars", &r[file]);
+    }
+}
+
+#[test]
+fn tr8s_profile_writes_short_16_bit_names_within_budget() {
+    let out = tempfile::tempdir().unwrap();
+    let o = afterglow(&["render", bundled_archive().to_str().unwrap(), "--out", "pack", "--profile", "tr8s"], out.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pack = out.path().join("pack");
+    let (file, saved, dur) = (column(&pack, "filename"), column(&pack, "saved"), column(&pack, "duration_sec"));
+    let rows = manifest(&pack);
+    let kept: Vec<_> = rows.iter().filter(|r| &r[saved] == "true").collect();
+    let seconds: f64 = kept.iter().map(|r| r[dur].parse::<f64>().unwrap()).sum();
+    assert!(kept.len() <= 400 && seconds <= 600.0, "{} files, {seconds} s", kept.len());
+    for r in kept {
+        let name = Path::new(&r[file]).file_stem().unwrap().to_str().unwrap().to_string();
+        assert!(name.len() <= 8 && name.is_ascii(), "{name}");
+        assert_eq!(hound::WavReader::open(pack.join(&r[file])).unwrap().spec().bits_per_sample, 16);
+    }
+}
