@@ -11,6 +11,7 @@ pub struct PadInbox {
 }
 
 impl PadInbox {
+    /// Wrap the audio thread's queue ends. Realtime-safe: moves only.
     pub fn new(ends: AudioEnds) -> Self {
         Self { ends }
     }
