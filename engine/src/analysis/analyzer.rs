@@ -113,6 +113,7 @@ impl Analyzer {
             flatness: Vec::with_capacity(num_frames),
             flux: Vec::with_capacity(num_frames),
             chroma: Vec::with_capacity(num_frames),
+            bass_chroma: Vec::with_capacity(num_frames),
         };
         let bin_hz = sample_rate_hz as f32 / fft_size as f32;
         for i in 0..num_frames {
@@ -128,7 +129,7 @@ impl Analyzer {
         }
 
         let tuning_semitones = self.peaks.tuning_semitones();
-        self.peaks.fold_into(tuning_semitones, &mut features.chroma);
+        self.peaks.fold_into(tuning_semitones, &mut features.chroma, &mut features.bass_chroma);
         let frame_rate_hz = sample_rate_hz as f32 / hop_size as f32;
         let onsets = pick_onsets(&features.flux, frame_rate_hz);
         Analysis {

@@ -11,6 +11,9 @@
 pub const CHROMA_MIN_HZ: f32 = 55.0;
 /// Highest peak frequency used for chroma, Hz: above it, partials are mostly upper harmonics.
 pub const CHROMA_MAX_HZ: f32 = 5_000.0;
+/// Highest peak frequency counted in the bass chroma, Hz (about F#3): bass lines and the low
+/// fundamentals that carry chord roots and the tonic.
+pub const BASS_CHROMA_MAX_HZ: f32 = 180.0;
 /// Peaks weaker than this fraction of the frame's strongest peak are ignored (-40 dB: below the
 /// Hann window's first sidelobe of a neighbour, so leakage does not count as a note).
 const RELATIVE_FLOOR: f32 = 0.01;
@@ -102,24 +105,36 @@ impl ChromaPeaks {
         (im.atan2(re) / std::f64::consts::TAU) as f32
     }
 
-    /// Appends one chroma vector per stored frame to `out`, pitches shifted by `-tuning_semitones`,
-    /// each normalised to sum 1 (all zero for a frame without peaks).
-    pub(crate) fn fold_into(&self, tuning_semitones: f32, out: &mut Vec<[f32; 12]>) {
+    /// Appends one chroma vector per stored frame to `out`, and one bass chroma (peaks below
+    /// `BASS_CHROMA_MAX_HZ` only) to `bass_out`, pitches shifted by `-tuning_semitones`, each
+    /// normalised to sum 1 (all zero for a frame without such peaks).
+    pub(crate) fn fold_into(&self, tuning_semitones: f32, out: &mut Vec<[f32; 12]>, bass_out: &mut Vec<[f32; 12]>) {
+        let bass_max_pitch = 69.0 + 12.0 * (BASS_CHROMA_MAX_HZ / 440.0).log2();
         let mut start = 0;
         for &end in &self.frame_ends {
             let mut chroma = [0.0f32; 12];
+            let mut bass = [0.0f32; 12];
             for (&p, &m) in self.pitches[start..end].iter().zip(&self.magnitudes[start..end]) {
                 let pitch_class = ((p - tuning_semitones).round() as i32).rem_euclid(12) as usize;
                 chroma[pitch_class] += m;
+                if p < bass_max_pitch {
+                    bass[pitch_class] += m;
+                }
             }
-            let total: f32 = chroma.iter().sum();
-            if total > 0.0 {
-                chroma.iter_mut().for_each(|c| *c /= total);
-            }
-            out.push(chroma);
+            out.push(normalised(chroma));
+            bass_out.push(normalised(bass));
             start = end;
         }
     }
+}
+
+/// `chroma` scaled to sum 1 (unchanged when all zero).
+fn normalised(mut chroma: [f32; 12]) -> [f32; 12] {
+    let total: f32 = chroma.iter().sum();
+    if total > 0.0 {
+        chroma.iter_mut().for_each(|c| *c /= total);
+    }
+    chroma
 }
 
 #[cfg(test)]
@@ -153,17 +168,19 @@ mod tests {
         peaks.push_frame(&hann_line(freq_hz, 1025, bin_hz));
         let tuning = peaks.tuning_semitones();
         assert!((tuning - 0.2).abs() < 0.05, "tuning {tuning}");
-        let mut chroma = Vec::new();
-        peaks.fold_into(tuning, &mut chroma);
+        let (mut chroma, mut bass) = (Vec::new(), Vec::new());
+        peaks.fold_into(tuning, &mut chroma, &mut bass);
         assert_eq!(chroma[0][4], 1.0);
+        assert_eq!(bass[0], [0.0; 12], "E5 is not bass");
     }
 
     #[test]
     fn silent_frame_has_zero_chroma() {
         let mut peaks = ChromaPeaks::new(2048, 44_100);
         peaks.push_frame(&[0.0; 1025]);
-        let mut chroma = Vec::new();
-        peaks.fold_into(peaks.tuning_semitones(), &mut chroma);
+        let (mut chroma, mut bass) = (Vec::new(), Vec::new());
+        peaks.fold_into(peaks.tuning_semitones(), &mut chroma, &mut bass);
         assert_eq!(chroma, vec![[0.0; 12]]);
+        assert_eq!(bass, vec![[0.0; 12]]);
     }
 }

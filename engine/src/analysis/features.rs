@@ -84,6 +84,9 @@ pub struct FrameFeatures {
     /// `CHROMA_MIN_HZ` and `CHROMA_MAX_HZ`, after removing the source's tuning offset; normalised to sum 1
     /// (all zero for frames without tonal peaks, such as silence).
     pub chroma: Vec<[f32; 12]>,
+    /// Bass chroma: as `chroma`, from the peaks below `BASS_CHROMA_MAX_HZ` only (bass lines and low
+    /// roots), normalised to sum 1 (all zero without bass peaks).
+    pub bass_chroma: Vec<[f32; 12]>,
 }
 
 /// Everything one analysis pass knows about a source.

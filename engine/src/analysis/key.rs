@@ -21,12 +21,22 @@ const ALBRECHT_SHANAHAN: [[f32; 12]; 2] = [
     [0.238, 0.006, 0.111, 0.006, 0.137, 0.094, 0.016, 0.214, 0.009, 0.080, 0.008, 0.081],
     [0.220, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052],
 ];
+/// Bass profiles: how often each pitch class is the bass note (mostly a chord root) in a key, tonic
+/// first. Hand-set from common-practice and pop harmony: tonic most, then dominant and subdominant,
+/// then the other diatonic roots (in minor: VI, III, VII).
+const BASS_ROOTS: [[f32; 12]; 2] = [
+    [1.0, 0.0, 0.25, 0.0, 0.1, 0.5, 0.0, 0.6, 0.0, 0.35, 0.0, 0.05],
+    [1.0, 0.0, 0.1, 0.35, 0.0, 0.45, 0.0, 0.5, 0.4, 0.0, 0.35, 0.05],
+];
 /// Harmonics each profile note is spread over (1 = fundamental only).
 const NUM_HARMONICS: usize = 4;
 /// Amplitude of harmonic `h` relative to harmonic `h - 1` in the spread profiles.
 const HARMONIC_DECAY: f32 = 0.6;
 /// Flatness at and above which a frame counts as noise, not tone (white noise measures about 0.56).
 const NOISE_FLATNESS: f32 = 0.3;
+/// Weight of the bass chroma's correlation next to the full chroma's: the bass dwells on roots and
+/// the tonic, which tells a minor key from its relative major when both use the same chords.
+const BASS_WEIGHT: f32 = 1.0;
 /// Correlation gap between the best and the runner-up key that counts as unambiguous.
 const CONFIDENT_MARGIN: f32 = 0.1;
 
@@ -41,8 +51,10 @@ pub struct KeyEstimate {
 
 /// Estimates the key of an analysed source.
 pub fn estimate_key(analysis: &Analysis) -> KeyEstimate {
-    let (chroma, tonal_fraction) = weighted_chroma(analysis);
-    let scores = key_scores(&chroma);
+    let (chroma, bass, tonal_fraction) = weighted_chroma(analysis);
+    let full_scores = key_scores(&chroma);
+    let bass_scores = bass_scores(&bass);
+    let scores: [f32; 24] = std::array::from_fn(|k| (full_scores[k] + BASS_WEIGHT * bass_scores[k]) / (1.0 + BASS_WEIGHT));
     let mut order: Vec<usize> = (0..24).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
     let (best, second) = (order[0], order[1]);
@@ -54,17 +66,18 @@ pub fn estimate_key(analysis: &Analysis) -> KeyEstimate {
     KeyEstimate { key, confidence: if confidence.is_finite() { confidence } else { 0.0 } }
 }
 
-/// The chroma averaged over frames weighted by level, tonality and steadiness, and the tonal share of
-/// the source's energy (0..1).
+/// The chroma and the bass chroma averaged over frames weighted by level, tonality and steadiness,
+/// and the tonal share of the source's energy (0..1).
 ///
 /// A frame's weight is its RMS (linear) times its tonality `1 - flatness / NOISE_FLATNESS` (clamped to
 /// 0..1) squared, divided by `1 + flux / median flux` so sustained frames count more than attacks.
-pub fn weighted_chroma(analysis: &Analysis) -> ([f32; 12], f32) {
+pub fn weighted_chroma(analysis: &Analysis) -> ([f32; 12], [f32; 12], f32) {
     let f = &analysis.features;
     let mut sorted_flux: Vec<f32> = f.flux.iter().copied().filter(|x| x.is_finite()).collect();
     sorted_flux.sort_by(f32::total_cmp);
     let median_flux = sorted_flux.get(sorted_flux.len() / 2).copied().unwrap_or(0.0).max(1e-3);
     let mut chroma = [0.0f32; 12];
+    let mut bass = [0.0f32; 12];
     let (mut tonal_energy, mut energy) = (0.0f32, 0.0f32);
     for i in 0..analysis.num_frames() {
         let level = 10f32.powf(f.rms_db[i] / 20.0);
@@ -78,11 +91,14 @@ pub fn weighted_chroma(analysis: &Analysis) -> ([f32; 12], f32) {
         for (c, &x) in chroma.iter_mut().zip(&f.chroma[i]) {
             *c += weight * x;
         }
+        for (c, &x) in bass.iter_mut().zip(&f.bass_chroma[i]) {
+            *c += weight * x;
+        }
         tonal_energy += level * tonality;
         energy += level;
     }
     let tonal_fraction = if energy > 0.0 { tonal_energy / energy } else { 0.0 };
-    (chroma, tonal_fraction)
+    (chroma, bass, tonal_fraction)
 }
 
 /// Pearson correlation of `chroma` with every key's profile, averaged over the profile sets: indices
@@ -100,6 +116,15 @@ pub fn key_scores(chroma: &[f32; 12]) -> [f32; 24] {
         }
     }
     scores
+}
+
+/// Pearson correlation of the bass chroma with every key's bass profile, indexed as [`key_scores`].
+pub fn bass_scores(bass: &[f32; 12]) -> [f32; 24] {
+    std::array::from_fn(|k| {
+        let profile = &BASS_ROOTS[k / 12];
+        let rotated: [f32; 12] = std::array::from_fn(|pc| profile[(pc + 12 - k % 12) % 12]);
+        pearson(bass, &rotated)
+    })
 }
 
 /// `profile` as heard through harmonic tones: each note also adds `HARMONIC_DECAY^(h-1)` of its weight

@@ -13,8 +13,8 @@ pub const ONSET_MEAN_PRE_SEC: f32 = 0.10;
 /// Span of the moving mean after the frame, seconds.
 pub const ONSET_MEAN_POST_SEC: f32 = 0.07;
 /// Margin above the moving mean, in flux units (mean per-band increase of `ln(1 + 1000 m)`).
-/// Stationary noise fluctuates by a few hundredths; a drum hit or a picked note scores 0.5 and more.
-pub const ONSET_DELTA: f32 = 0.12;
+/// Stationary noise and beating drones peak near 0.2; a drum hit or a picked note scores 0.5 and more.
+pub const ONSET_DELTA: f32 = 0.2;
 /// Smallest spacing of two onsets, seconds.
 pub const ONSET_MIN_SPACING_SEC: f32 = 0.03;
 

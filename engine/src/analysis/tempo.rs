@@ -1,10 +1,16 @@
-//! Tempo estimation from the onset-strength (flux) curve: autocorrelation with a comb over the beat
-//! period's multiples finds the pulse (Ellis, "Beat tracking by dynamic programming", 2007, uses the
-//! same autocorrelation); the metrical level is then chosen by accent contrast, after Klapuri, Eronen &
-//! Astola ("Analysis of the meter of acoustic musical signals", 2006): the beat is the level whose
-//! half-period points are clearly weaker than its pulses (so the eighth-note hats lose) while at the
-//! next level up the half-period points are as strong as the pulses (a backbeat snare answers the
-//! kick), with a log-Gaussian preference around `PRIOR_CENTRE_BPM` to settle close calls.
+//! Tempo estimation from the onset-strength (flux) curve, in two stages.
+//!
+//! 1. Pulse: the autocorrelation of the detrended onset curve, read through a comb at the first
+//!    `NUM_COMB_TEETH` multiples of each candidate period and weighted by a log-Gaussian prior around
+//!    `PRIOR_CENTRE_BPM` (Ellis, "Beat tracking by dynamic programming", 2007, uses the same
+//!    autocorrelation and prior). This finds the pulse train but not reliably its metrical level.
+//! 2. Level: among the pulse's octaves, the beat is the level with the most accent contrast: its
+//!    pulses recur (autocorrelation at whole periods) while its half-period points do not (at
+//!    half-odd periods), measured on the cubed onset curve so that loud events (kick, snare) outweigh
+//!    soft ones (hats). Half tempo loses because the backbeat falls on its half-period points; double
+//!    tempo loses because the off-beat hats are quiet. After the metrical-level scoring of Klapuri,
+//!    Eronen & Astola ("Analysis of the meter of acoustic musical signals", 2006), simplified.
+//!
 //! Beatless material (pads, drones, noise) has no periodic onsets and gets no tempo.
 
 use super::Analysis;
@@ -18,17 +24,22 @@ pub const MAX_BPM: f32 = 220.0;
 const PRIOR_CENTRE_BPM: f32 = 120.0;
 /// Width of the tempo prior, octaves (one standard deviation).
 const PRIOR_WIDTH_OCTAVES: f32 = 1.0;
-/// Weight of the prior's log against the contrast evidence when choosing the metrical level.
-const PRIOR_WEIGHT: f32 = 1.0;
-/// Multiples of the period summed by the comb.
+/// Weight of the prior's log next to the contrast when choosing the metrical level.
+const LEVEL_PRIOR_WEIGHT: f32 = 0.4;
+/// Exponent applied to the onset curve for the level choice (emphasises the loudest onsets).
+const ACCENT_EXPONENT: i32 = 3;
+/// Multiples of the period read by the comb.
 const NUM_COMB_TEETH: usize = 4;
 /// Comb strength (mean normalised autocorrelation at the period's multiples) below which the
-/// material counts as beatless.
-const MIN_PULSE_STRENGTH: f32 = 0.2;
+/// material counts as beatless. Rendered grooves measure 0.64 and more; pads, drones and noise 0.1
+/// and less.
+const MIN_PULSE_STRENGTH: f32 = 0.3;
 /// Fewest onsets a source needs before a tempo is reported.
 const MIN_ONSETS: usize = 4;
 /// Length of the moving mean removed from the onset curve, seconds.
 const DETREND_SEC: f32 = 1.0;
+/// Step of the tempo grid, natural-log units (0.2 %).
+const GRID_STEP: f32 = 0.002;
 
 /// A tempo estimate with its confidence.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -44,57 +55,63 @@ pub fn estimate_tempo(analysis: &Analysis) -> TempoEstimate {
     let none = TempoEstimate { bpm: None, confidence: 0.0 };
     let fps = analysis.frame_rate_hz();
     let envelope = onset_envelope(&analysis.features.flux, fps);
-    let max_lag = (NUM_COMB_TEETH as f32 * 2.0 * 60.0 / MIN_BPM * fps).ceil() as usize;
-    let acf = autocorrelation(&envelope, max_lag.min(envelope.len().saturating_sub(1)));
-    if acf.len() < 2 || analysis.onsets.len() < MIN_ONSETS {
+    let max_lag = (NUM_COMB_TEETH as f32 * 60.0 / MIN_BPM * fps).ceil() as usize + 2;
+    let acf = autocorrelation(&envelope, max_lag);
+    if acf.len() < 4 || analysis.onsets.len() < MIN_ONSETS {
         return none;
     }
-    let lag_of = |bpm: f32| 60.0 * fps / bpm;
-    let comb = |bpm: f32| -> f32 {
-        let period = lag_of(bpm);
-        let teeth: Vec<f32> = (1..=NUM_COMB_TEETH)
-            .map(|k| k as f32 * period)
-            .take_while(|&lag| lag < (acf.len() - 1) as f32)
-            .map(|lag| peak_near(&acf, lag))
-            .collect();
-        if teeth.is_empty() { 0.0 } else { teeth.iter().sum::<f32>() / teeth.len() as f32 }
-    };
+    let period_of = |bpm: f32| 60.0 * fps / bpm;
 
-    // 1. The strongest pulse on a fine log grid, gently weighted by the prior.
-    let num_steps = ((MAX_BPM / MIN_BPM).ln() / 0.002).ceil() as usize;
-    let grid = (0..=num_steps).map(|i| MIN_BPM * (0.002 * i as f32).exp());
-    let Some((pulse_bpm, pulse_strength)) = grid
-        .map(|bpm| (bpm, comb(bpm)))
-        .max_by(|a, b| (a.1 * prior(a.0)).total_cmp(&(b.1 * prior(b.0))))
+    // 1. The strongest pulse on a fine log grid, weighted by the prior.
+    let num_steps = ((MAX_BPM / MIN_BPM).ln() / GRID_STEP).ceil() as usize;
+    let Some((pulse_bpm, _)) = (0..=num_steps)
+        .map(|i| MIN_BPM * (GRID_STEP * i as f32).exp())
+        .map(|bpm| (bpm, comb(&acf, period_of(bpm)) * prior(bpm)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
     else {
         return none;
     };
+    let pulse_strength = comb(&acf, period_of(pulse_bpm));
     if !(pulse_strength >= MIN_PULSE_STRENGTH) {
         return TempoEstimate { bpm: None, confidence: pulse_strength.clamp(0.0, 1.0) };
     }
 
-    // 2. The metrical level: among the pulse's octaves, the one whose half-period points are weak
-    //    (contrast) while the level above has strong half-period points.
-    let half_ratio = |bpm: f32| -> f32 {
-        let period = lag_of(bpm);
-        if period >= (acf.len() - 1) as f32 {
-            return 1.0;
-        }
-        (peak_near(&acf, period * 0.5).max(1e-3) / peak_near(&acf, period).max(1e-3)).min(1.5)
-    };
+    // 2. The metrical level with the clearest accents, among the pulse's octaves.
+    let accents: Vec<f32> = envelope.iter().map(|e| e.powi(ACCENT_EXPONENT)).collect();
+    let accent_acf = autocorrelation(&accents, max_lag);
     let mut best: Option<(f32, f32)> = None;
-    for octave in -2i32..=2 {
+    for octave in -3i32..=3 {
         let bpm = pulse_bpm * 2f32.powi(octave);
         if !(MIN_BPM..=MAX_BPM).contains(&bpm) {
             continue;
         }
-        let score = half_ratio(bpm * 0.5).ln() - half_ratio(bpm).ln() + PRIOR_WEIGHT * prior(bpm).ln();
+        let score = contrast(&accent_acf, period_of(bpm)) + LEVEL_PRIOR_WEIGHT * prior(bpm).ln();
         if best.is_none_or(|(_, s)| score > s) {
             best = Some((bpm, score));
         }
     }
     let bpm = best.map_or(pulse_bpm, |(bpm, _)| bpm);
-    TempoEstimate { bpm: Some(bpm), confidence: comb(bpm).clamp(0.0, 1.0) }
+    TempoEstimate { bpm: Some(bpm), confidence: comb(&acf, period_of(bpm)).clamp(0.0, 1.0) }
+}
+
+/// Mean autocorrelation at the first `NUM_COMB_TEETH` multiples of `period` (frames) that fit.
+fn comb(acf: &[f32], period: f32) -> f32 {
+    let teeth = (1..=NUM_COMB_TEETH).map(|k| k as f32 * period).take_while(|&lag| lag + 1.0 < acf.len() as f32);
+    let (sum, count) = teeth.fold((0.0, 0usize), |(s, n), lag| (s + peak_near(acf, lag), n + 1));
+    if count == 0 { 0.0 } else { sum / count as f32 }
+}
+
+/// Accent contrast of a pulse with `period` frames: mean autocorrelation at its whole periods minus
+/// the mean at its half-odd periods (0.5, 1.5, ...).
+fn contrast(acf: &[f32], period: f32) -> f32 {
+    let ks = (1..=NUM_COMB_TEETH).take_while(|&k| k as f32 * period + 1.0 < acf.len() as f32);
+    let (mut on, mut off, mut count) = (0.0, 0.0, 0usize);
+    for k in ks {
+        on += peak_near(acf, k as f32 * period);
+        off += peak_near(acf, (k as f32 - 0.5) * period);
+        count += 1;
+    }
+    if count == 0 { f32::NEG_INFINITY } else { (on - off) / count as f32 }
 }
 
 /// Log-Gaussian tempo prior, 1 at `PRIOR_CENTRE_BPM`.
@@ -128,13 +145,15 @@ fn onset_envelope(flux: &[f32], fps: f32) -> Vec<f32> {
         .collect()
 }
 
-/// Unbiased autocorrelation of `x` at lags `0..=max_lag`, normalised to 1 at lag 0 (all zero for a
-/// silent curve).
+/// Unbiased autocorrelation of `x` minus its mean, at lags `0..=max_lag`, normalised to 1 at lag 0
+/// (all zero for a constant curve).
 fn autocorrelation(x: &[f32], max_lag: usize) -> Vec<f32> {
     let n = x.len();
+    let mean = x.iter().sum::<f32>() / n.max(1) as f32;
+    let centred: Vec<f32> = x.iter().map(|v| v - mean).collect();
     let mut acf: Vec<f32> = (0..=max_lag.min(n.saturating_sub(1)))
         .map(|lag| {
-            let sum: f32 = x[..n - lag].iter().zip(&x[lag..]).map(|(a, b)| a * b).sum();
+            let sum: f32 = centred[..n - lag].iter().zip(&centred[lag..]).map(|(a, b)| a * b).sum();
             sum / (n - lag) as f32
         })
         .collect();
@@ -176,7 +195,7 @@ mod tests {
         }
         let acf = autocorrelation(&x, 100);
         assert_eq!(acf[0], 1.0);
-        assert!(acf[40] > 0.9 && acf[80] > 0.9 && acf[20] == 0.0);
+        assert!(acf[40] > 0.9 && acf[80] > 0.9 && acf[20] < 0.0);
         assert!((peak_near(&acf, 39.5) - acf[40]).abs() < 1e-6);
     }
 
