@@ -124,7 +124,9 @@ impl Analyzer {
             let (centroid_hz, flatness) = self.centroid_and_flatness(bin_hz);
             features.centroid_hz.push(centroid_hz);
             features.flatness.push(flatness);
-            features.flux.push(self.bands.next_flux(&self.magnitudes));
+            // A window running past the end sees the cut as a broadband attack: its flux is 0.
+            let flux = self.bands.next_flux(&self.magnitudes);
+            features.flux.push(if segment.len() == fft_size || start == 0 { flux } else { 0.0 });
             self.peaks.push_frame(&self.magnitudes);
         }
 
@@ -188,8 +190,9 @@ impl Analyzer {
             weighted += (k + 1) as f32 * m;
             total += m;
         }
-        let lo = ((FLATNESS_MIN_HZ / bin_hz).round() as usize).max(1);
-        let hi = ((FLATNESS_MAX_HZ / bin_hz).round() as usize).min(self.magnitudes.len() - 1).max(lo);
+        let last_bin = self.magnitudes.len() - 1;
+        let lo = ((FLATNESS_MIN_HZ / bin_hz).round() as usize).clamp(1, last_bin);
+        let hi = ((FLATNESS_MAX_HZ / bin_hz).round() as usize).min(last_bin).max(lo);
         let (mut power_sum, mut log_power_sum) = (0.0f32, 0.0f32);
         for &m in &self.magnitudes[lo..=hi] {
             let power = m * m;

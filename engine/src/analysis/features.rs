@@ -76,9 +76,12 @@ pub struct FrameFeatures {
     pub clip_ratio: Vec<f32>,
     /// Spectral centroid, Hz.
     pub centroid_hz: Vec<f32>,
-    /// Spectral flatness (geometric / arithmetic mean of the power spectrum), 0..1.
+    /// Spectral flatness (geometric / arithmetic mean of the power spectrum between `FLATNESS_MIN_HZ`
+    /// and `FLATNESS_MAX_HZ`), 0..1: about 0.56 for white noise, near 0 for a sine, 0 for silence.
     pub flatness: Vec<f32>,
-    /// Positive spectral flux of log-magnitudes against the previous frame (onset strength), >= 0.
+    /// Positive spectral flux of log-magnitudes against the previous frame (onset strength), >= 0:
+    /// mean over sixth-octave bands of the rise of `ln(1 + 1000 m)`. Frame 0 is measured against
+    /// silence; frames whose window runs past the end of the signal read 0.
     pub flux: Vec<f32>,
     /// Chroma: spectral-peak magnitude per pitch class (C = 0 .. B = 11) from peaks between
     /// `CHROMA_MIN_HZ` and `CHROMA_MAX_HZ`, after removing the source's tuning offset; normalised to sum 1
