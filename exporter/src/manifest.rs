@@ -60,6 +60,9 @@ pub struct ManifestRow {
     pub seed: u64,
     /// The recipe that renders this file again (`afterglow recipe render`), relative to the output folder.
     pub recipe: String,
+    /// Fingerprint of the settings the file was made with; a rerun with the same settings and an
+    /// unchanged source reuses the file.
+    pub fingerprint: String,
 }
 
 /// Writes `rows` to `dir/manifest.csv` atomically.

@@ -261,3 +261,85 @@ fn tr8s_profile_writes_short_16_bit_names_within_budget() {
         assert_eq!(hound::WavReader::open(pack.join(&r[file])).unwrap().spec().bits_per_sample, 16);
     }
 }
+
+fn modified_times(dir: &Path) -> Vec<(PathBuf, std::time::SystemTime)> {
+    wavs_under(dir).into_iter().map(|p| {
+        let t = std::fs::metadata(&p).unwrap().modified().unwrap();
+        (p, t)
+    }).collect()
+}
+
+#[test]
+fn a_rerun_reuses_unchanged_sources_and_renders_changed_ones() {
+    let archive = tempfile::tempdir().unwrap();
+    for name in ["02 tape loop in A.wav", "04 room tone.wav"] {
+        std::fs::copy(bundled_archive().join(name), archive.path().join(name)).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let run = || afterglow(&["render", archive.path().to_str().unwrap(), "--out", "pack"], out.path());
+    assert!(run().status.success());
+    let pack = out.path().join("pack");
+    let first = modified_times(&pack);
+    let manifest_first = std::fs::read(pack.join("manifest.csv")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let o = run();
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("2 source(s) unchanged"), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(modified_times(&pack), first, "an unchanged source was rendered again");
+    assert_eq!(std::fs::read(pack.join("manifest.csv")).unwrap(), manifest_first);
+
+    // Change one source: only its files are made again.
+    let tape = archive.path().join("02 tape loop in A.wav");
+    let mut bytes = std::fs::read(&tape).unwrap();
+    let last = bytes.len() - 2;
+    bytes[last] ^= 0x40;
+    std::fs::write(&tape, bytes).unwrap();
+    let o = run();
+    assert!(o.status.success());
+    let now = modified_times(&pack);
+    for ((path, before), (_, after)) in first.iter().zip(&now) {
+        let changed = before != after;
+        let is_tape = path.to_string_lossy().contains("02_tape_loop_in_a");
+        assert_eq!(changed, is_tape, "{}", path.display());
+    }
+}
+
+#[test]
+fn an_interrupted_render_leaves_complete_files_and_a_rerun_finishes_it() {
+    let out = tempfile::tempdir().unwrap();
+    let archive = bundled_archive();
+    for delay_ms in [150u64, 400, 900] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_afterglow"))
+            .args(["render", archive.to_str().unwrap(), "--out", "pack", "--jobs", "1"])
+            .current_dir(out.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let pack = out.path().join("pack");
+        // Whatever is on disk outside the staging folder is a complete, readable WAV.
+        for wav in wavs_under(&pack).iter().filter(|p| !p.to_string_lossy().contains(".afterglow-partial")) {
+            let mut reader = hound::WavReader::open(wav).unwrap();
+            let n = reader.samples::<i32>().filter(|s| s.is_ok()).count();
+            assert_eq!(n as u32, reader.duration() * u32::from(reader.spec().channels), "{}", wav.display());
+        }
+        // Whatever the manifest lists is there.
+        if pack.join("manifest.csv").exists() {
+            let (file, saved) = (column(&pack, "filename"), column(&pack, "saved"));
+            for r in manifest(&pack).iter().filter(|r| &r[saved] == "true") {
+                assert!(pack.join(&r[file]).is_file(), "{} listed but missing", &r[file]);
+            }
+        }
+    }
+    let o = afterglow(&["render", archive.to_str().unwrap(), "--out", "pack"], out.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pack = out.path().join("pack");
+    let (file, saved) = (column(&pack, "filename"), column(&pack, "saved"));
+    let mut listed: Vec<PathBuf> = manifest(&pack).iter().filter(|r| &r[saved] == "true").map(|r| pack.join(&r[file])).collect();
+    listed.sort();
+    assert_eq!(wavs_under(&pack), listed);
+    assert!(!pack.join(".afterglow-partial").exists());
+}

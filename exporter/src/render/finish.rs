@@ -14,7 +14,10 @@ use std::path::Path;
 /// What the writer needs to know beyond the texture.
 pub struct FinishSettings<'a> {
     pub config: &'a Config,
-    pub out_dir: &'a Path,
+    /// Where files are written (a run's staging folder; moved into place per source).
+    pub write_dir: &'a Path,
+    /// Fingerprint of the run's settings, recorded in every row.
+    pub fingerprint: &'a str,
     pub bits: u16,
     pub dry_run: bool,
 }
@@ -29,7 +32,7 @@ pub struct SourceInfo<'a> {
     pub bpm_confidence: Option<f32>,
 }
 
-/// Levels, measures and grades `texture`, then writes it to `out_dir/rel_path` unless it is an F
+/// Levels, measures and grades `texture`, then writes it to `write_dir/rel_path` unless it is an F
 /// that `auto_delete_grade_f` drops (or this is a dry run). Returns its manifest row.
 pub fn finish(
     mut texture: Texture,
@@ -54,7 +57,7 @@ pub fn finish(
         let len = texture.channels[0].len() as u32;
         let loop_points = texture.is_loop.then(|| (0, len.saturating_sub(1)));
         let format = WavFormat { bits: settings.bits, dither_seed: texture.seed };
-        let path = settings.out_dir.join(rel_path);
+        let path = settings.write_dir.join(rel_path);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create folder", dir.display()))?;
         }
@@ -92,6 +95,7 @@ pub fn finish(
         saved: saved && !settings.dry_run,
         notes: notes.join("; "),
         seed: texture.seed,
+        fingerprint: settings.fingerprint.to_string(),
         recipe: if texture.recipe.is_some() && saved {
             rel_path.strip_suffix(".wav").map(|stem| format!("{stem}.recipe.toml")).unwrap_or_default()
         } else {

@@ -10,6 +10,7 @@ mod drones;
 pub mod finish;
 mod hiss;
 mod pads;
+mod resume;
 mod source_job;
 mod summary;
 pub mod texture;
@@ -59,6 +60,9 @@ pub enum Profile {
     Default,
     Tr8s,
 }
+
+/// The `source` of hiss made from synthetic noise.
+const SYNTHETIC: &str = "synthetic";
 
 /// The bundled archive, used when neither ARCHIVE nor the config's folders give any input.
 fn bundled_archive() -> PathBuf {
@@ -140,20 +144,39 @@ pub fn render_pack(config: &Config, request: &RenderRequest) -> Result<PackRepor
         anyhow::bail!("no audio files found in {where_} (supported: {})", engine::source::SUPPORTED_EXTENSIONS.join(", "));
     }
     let out_dir = &request.out_dir;
+    let staging = out_dir.join(resume::STAGING_DIR);
     if !request.dry_run {
         std::fs::create_dir_all(out_dir).with_context(|| format!("{}: cannot create output folder", out_dir.display()))?;
+        if staging.exists() {
+            // Left by an interrupted run: nothing in it is listed anywhere.
+            std::fs::remove_dir_all(&staging).with_context(|| format!("{}: cannot clear", staging.display()))?;
+        }
     }
     let seed = config.reproducibility.random_seed;
     let bits = if request.profile == Profile::Tr8s { 16 } else { config.global.output_bit_depth };
     let jobs = source_jobs(&found.files, request.kinds, request.profile, seed);
-    let settings = FinishSettings { config, out_dir, bits, dry_run: request.dry_run };
+    let config_text = toml::to_string(config).context("cannot serialise the config")?;
+    let fingerprint = resume::settings_fingerprint(&[&config_text, &format!("{:?} {:?} {bits}", request.kinds, request.profile)]);
+    let (previous, previous_note) =
+        if request.dry_run { (resume::PreviousPack::default(), None) } else { resume::PreviousPack::load(out_dir) };
+    let settings = FinishSettings { config, write_dir: &staging, fingerprint: &fingerprint, bits, dry_run: request.dry_run };
+    let names: Vec<String> = jobs.iter().map(|j| j.file.path.display().to_string()).collect();
+    let in_run: std::collections::HashSet<String> = names.iter().cloned().chain([SYNTHETIC.to_string()]).collect();
+    let mut earlier: Vec<_> = names.iter().map(|n| previous.rows_of(n)).collect();
+    earlier.push(previous.rows_of(SYNTHETIC));
+    let keeper = resume::ManifestKeeper::new(out_dir, earlier, previous.rows_not_in(&in_run, out_dir));
 
     let progress = summary::Progress::new(jobs.len(), request.show_progress);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(request.jobs).build().context("cannot start worker threads")?;
     let outcomes: Vec<SourceOutcome> = pool.install(|| {
         jobs.par_iter()
             .map(|job| {
-                let outcome = render_source(job, &settings);
+                let mut outcome = render_source(job, &settings, &previous, out_dir);
+                if !request.dry_run && !outcome.reused && outcome.error.is_none() {
+                    if let Err(err) = keeper.commit_source(job.source_index, &outcome.rows, &staging) {
+                        outcome.error = Some(format!("{err:#}"));
+                    }
+                }
                 progress.source_done(&job.file.path, &outcome);
                 outcome
             })
@@ -162,18 +185,29 @@ pub fn render_pack(config: &Config, request: &RenderRequest) -> Result<PackRepor
     progress.finish();
 
     let mut report = PackReport { notes: found.notes, ..PackReport::default() };
+    report.notes.extend(previous_note);
+    let reused = outcomes.iter().filter(|o| o.reused).count();
+    if reused > 0 {
+        report.notes.push(format!("{reused} source(s) unchanged since the last run: their files were kept"));
+    }
     report.rows = outcomes.iter().flat_map(|o| o.rows.iter().cloned()).collect();
     report.notes.extend(outcomes.iter().flat_map(|o| o.notes.iter().cloned()));
     let any_noise = outcomes.iter().any(|o| o.had_noise);
     if request.kinds.hiss && !any_noise && config.hiss.synthetic_fallback {
         let rows = synthetic_hiss(config, seed, request.profile, &settings, &mut report.notes);
+        if !request.dry_run {
+            keeper.commit_source(jobs.len(), &rows, &staging)?;
+        }
         report.rows.extend(rows);
     }
+    report.rows.extend(previous.rows_not_in(&in_run, out_dir));
     if request.profile == Profile::Tr8s {
         report.notes.extend(budget::apply_tr8s_budget(&mut report.rows, out_dir, request.dry_run));
     }
     if !request.dry_run {
         write_manifest(out_dir, &report.rows)?;
+        // Empty folders only: every file in it was moved into place.
+        let _ = std::fs::remove_dir_all(&staging);
     }
     report.failures = jobs
         .iter()
@@ -210,6 +244,6 @@ fn synthetic_hiss(
 ) -> Vec<ManifestRow> {
     notes.push("no noisy material in the archive: hiss made from synthetic noise".into());
     let textures = hiss::make_synthetic_hiss(config, seed, config.global.sample_rate, true, true);
-    let info = SourceInfo { path: "synthetic", hash: "", key: String::new(), key_confidence: None, bpm: None, bpm_confidence: None };
-    source_job::write_all(textures, "synthetic", 99, profile, &info, settings, notes)
+    let info = SourceInfo { path: SYNTHETIC, hash: "", key: String::new(), key_confidence: None, bpm: None, bpm_confidence: None };
+    source_job::write_all(textures, SYNTHETIC, 99, profile, &info, settings, notes)
 }

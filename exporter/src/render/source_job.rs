@@ -8,6 +8,8 @@ use super::{clouds, drones, hiss, pads, Kinds, Profile};
 use crate::discover::{Role, SourceFile};
 use crate::manifest::ManifestRow;
 use crate::naming::{short_name, UniqueNames};
+use super::resume::PreviousPack;
+use std::path::Path;
 use engine::analysis::{analyze, key, tempo, AnalysisConfig};
 use engine::source::{load, LoadOptions};
 
@@ -33,12 +35,24 @@ pub struct SourceOutcome {
     pub notes: Vec<String>,
     /// Whether the source had noisy material for hiss.
     pub had_noise: bool,
+    /// Whether the rows were reused from an earlier run (nothing rendered).
+    pub reused: bool,
 }
 
-/// Renders one source. Never panics on bad input: a source that fails becomes `error`.
-pub fn render_source(job: &SourceJob, settings: &FinishSettings) -> SourceOutcome {
+/// Renders one source, or reuses an earlier run's outputs when they are current. Never panics on
+/// bad input: a source that fails becomes `error`.
+pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &PreviousPack, out_dir: &Path) -> SourceOutcome {
     let mut outcome = SourceOutcome::default();
     let path = &job.file.path;
+    if let Ok(hash) = engine::source::hash_file(path) {
+        let name = path.display().to_string();
+        if let Some(rows) = previous.reusable(&name, &hash, settings.fingerprint, &job.slug, out_dir) {
+            outcome.had_noise = rows.iter().any(|r| r.kind == "hiss" || r.kind == "flicker");
+            outcome.rows = rows;
+            outcome.reused = true;
+            return outcome;
+        }
+    }
     let source = match load(path, &LoadOptions::default()) {
         Ok(s) => s,
         Err(err) => {
