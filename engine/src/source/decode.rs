@@ -28,6 +28,9 @@ pub const MAX_NON_FINITE_RATIO: f64 = 0.01;
 /// Undecodable packets tolerated (replaced by silence, with a warning) before a file counts
 /// as corrupt.
 const MAX_BAD_PACKETS: usize = 8;
+/// Frames a lossy stream may fall short of its header's count (plus 1 %) before it counts as
+/// truncated: two MP3 frames' worth.
+const LOSSY_SHORTFALL_FRAMES: u64 = 2 * 1152;
 /// Longest undecodable packet replaced by silence, frames; a longer claimed gap is corruption.
 const MAX_GAP_FRAMES: u64 = 1 << 16;
 
@@ -173,7 +176,11 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
     if num_bad_packets > 0 {
         provenance.warnings.push(format!("replaced {num_bad_packets} damaged packets by silence"));
     }
-    if let Some(claimed) = source.claimed_frames.filter(|&claimed| num_frames < claimed) {
+    // PCM and FLAC headers count frames exactly; a lossy stream's count (an MP3 Xing frame)
+    // may be off by encoder padding, so it may fall short by a packet or two and 1 %.
+    let exact_length = matches!(provenance.container.as_str(), "wav" | "aiff" | "flac");
+    let shortfall_allowed = |claimed: u64| if exact_length { 0 } else { claimed / 100 + LOSSY_SHORTFALL_FRAMES };
+    if let Some(claimed) = source.claimed_frames.filter(|&claimed| num_frames + shortfall_allowed(claimed) < claimed) {
         return Err(corrupt(path, format!("truncated: header promises {claimed} frames, only {num_frames} present")));
     }
     provenance.original_duration_sec = num_frames as f64 / f64::from(rate_hz);
