@@ -319,6 +319,21 @@ mod tests {
         assert_eq!(params.archive_path(), "");
     }
 
+    /// Parameter ids are saved in every project: this list may grow, never change.
+    #[test]
+    fn parameter_ids_are_pinned() {
+        let params = AfterglowParams::default();
+        let ids: Vec<String> = params.param_map().into_iter().map(|(id, _, _)| id).collect();
+        let expected = [
+            "position", "position_spray", "grain_size", "size_spray", "density", "pitch",
+            "pitch_spray", "stereo_spread", "window", "reverse", "freeze", "cloud_level",
+            "cloud_lowpass", "hiss_level", "hiss_tone", "tremolo_rate", "tremolo_depth", "flicker",
+            "attack", "release", "hold", "source", "seed", "output_gain",
+        ];
+        assert_eq!(ids, expected);
+        assert!(params.serialize_fields().contains_key("archive_path"));
+    }
+
     #[test]
     fn value_strings_read_back() {
         let params = AfterglowParams::default();

@@ -115,3 +115,106 @@ pub fn render_block<S>(
         start = end;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use engine::texture::{Pad, builtin_pad};
+    use nice_plug::midi::{Channel, Key, VoiceID};
+
+    use super::*;
+
+    const SAMPLE_RATE_HZ: f32 = 48_000.0;
+
+    fn note_on(timing: u32, note: u8) -> NoteEvent<()> {
+        NoteEvent::NoteOn {
+            timing,
+            voice_id: VoiceID::Wildcard,
+            channel: Channel::Number(0),
+            key: Key::Number(note),
+            velocity: 0.9,
+        }
+    }
+
+    fn note_off(timing: u32, note: u8) -> NoteEvent<()> {
+        NoteEvent::NoteOff {
+            timing,
+            voice_id: VoiceID::Wildcard,
+            channel: Channel::Number(0),
+            key: Key::Number(note),
+            velocity: 0.0,
+        }
+    }
+
+    fn sustain(timing: u32, down: bool) -> NoteEvent<()> {
+        NoteEvent::MidiCC { timing, channel: 0, cc: CC_SUSTAIN, value: if down { 1.0 } else { 0.0 } }
+    }
+
+    fn setup() -> (TextureEngine, PadBank, TextureParams) {
+        let mut engine = TextureEngine::new();
+        engine.prepare(engine::texture::ProcessSpec {
+            sample_rate_hz: SAMPLE_RATE_HZ,
+            max_block_frames: MAX_SUB_BLOCK_FRAMES,
+        });
+        engine.reset(1);
+        let mut bank = PadBank::new();
+        let pad: Pad = builtin_pad(44_100.0);
+        bank.insert(0, pad);
+        let params = TextureParams { attack_ms: 1.0, release_ms: 20.0, ..TextureParams::default() };
+        (engine, bank, params)
+    }
+
+    /// Render `num_frames` with `events`, returning the left channel.
+    fn render(
+        engine: &mut TextureEngine,
+        notes: &mut HeldNotes,
+        bank: &PadBank,
+        params: &TextureParams,
+        num_frames: usize,
+        events: &[NoteEvent<()>],
+    ) -> Vec<f32> {
+        let mut left = vec![0.0; num_frames];
+        let mut right = vec![0.0; num_frames];
+        let mut queue = events.iter().copied();
+        render_block(engine, notes, bank, params, &mut left, &mut right, || queue.next());
+        left
+    }
+
+    fn energy(x: &[f32]) -> f32 {
+        x.iter().map(|v| v * v).sum()
+    }
+
+    #[test]
+    fn a_note_starts_at_its_own_sample_not_at_the_block_start() {
+        let (mut engine, bank, params) = setup();
+        let mut notes = HeldNotes::default();
+        let out = render(&mut engine, &mut notes, &bank, &params, 4096, &[note_on(1000, 60)]);
+        assert_eq!(energy(&out[..1000]), 0.0, "sound before the note");
+        assert!(energy(&out[2000..]) > 1e-3, "no sound after the note");
+    }
+
+    #[test]
+    fn sustain_holds_released_notes_until_the_pedal_lifts() {
+        let (mut engine, bank, params) = setup();
+        let mut notes = HeldNotes::default();
+        let events = [sustain(0, true), note_on(0, 60), note_off(4800, 60)];
+        let held = render(&mut engine, &mut notes, &bank, &params, 24_000, &events);
+        assert!(energy(&held[19_200..]) > 1e-3, "pedal did not hold the note");
+        let lifted = render(&mut engine, &mut notes, &bank, &params, 48_000, &[sustain(0, false)]);
+        assert!(energy(&lifted[..4800]) > 0.0);
+        assert_eq!(energy(&lifted[24_000..]), 0.0, "note still sounds after the pedal lifted");
+    }
+
+    #[test]
+    fn held_notes_play_again_after_a_reseed() {
+        let (mut engine, bank, params) = setup();
+        let mut notes = HeldNotes::default();
+        render(&mut engine, &mut notes, &bank, &params, 4800, &[note_on(0, 60), note_on(0, 64), note_off(10, 64)]);
+        engine.reset(2);
+        notes.replay(&mut engine);
+        let out = render(&mut engine, &mut notes, &bank, &params, 9600, &[]);
+        assert!(energy(&out[4800..]) > 1e-3, "the held note did not come back");
+        // Only key 60 is still down: releasing it silences the instrument.
+        let after = render(&mut engine, &mut notes, &bank, &params, 48_000, &[note_off(0, 60)]);
+        assert_eq!(energy(&after[24_000..]), 0.0);
+    }
+}
