@@ -15,11 +15,15 @@ use clack_host::events::event_types::{NoteOffEvent, NoteOnEvent, ParamValueEvent
 use clack_host::events::Match;
 use clack_host::prelude::*;
 
-/// The plugin library cargo built for this test run. Cargo builds the package's cdylib into the
-/// same `deps/` folder as the test executable (with this run's features, e.g.
-/// `assert_process_allocs`); the copy one folder up is only refreshed by `cargo build`, so it may
-/// be stale and is not used.
+/// The plugin library to test: `AFTERGLOW_CLAP_PATH` when set (e.g. the bundled
+/// `target/bundled/Afterglow.clap`), else the one cargo built for this test run. Cargo builds the
+/// package's cdylib into the same `deps/` folder as the test executable (with this run's features,
+/// e.g. `assert_process_allocs`); the copy one folder up is only refreshed by `cargo build`, so it
+/// may be stale and is not used.
 pub fn plugin_library_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("AFTERGLOW_CLAP_PATH") {
+        return PathBuf::from(path);
+    }
     let exe = std::env::current_exe().expect("test executable path");
     let deps = exe.parent().expect("test executable folder");
     let path = deps.join(format!(
