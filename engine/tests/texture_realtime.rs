@@ -79,8 +79,8 @@ fn random_automation_never_allocates_and_stays_finite() {
                 }
                 let note = 30 + (uniform(&mut rng) * 70.0) as u8;
                 match (uniform(&mut rng) * 12.0) as u32 {
-                    0 | 1 | 2 => engine.note_on(note, uniform(&mut rng)),
-                    3 | 4 => engine.note_off(note),
+                    0..=2 => engine.note_on(note, uniform(&mut rng)),
+                    3..=4 => engine.note_off(note),
                     5 => engine.set_sustain(uniform(&mut rng) < 0.5),
                     6 if roll < 0.01 => engine.all_notes_off(),
                     7 if roll < 0.01 => engine.reset(rng.next_u64()),

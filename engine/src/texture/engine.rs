@@ -8,6 +8,8 @@
 //! same bit for bit whatever block sizes `process` is called with. Note events therefore take effect at
 //! the next tick (at most 0.73 ms late at 44.1 kHz).
 
+mod schedule;
+
 use super::controls::{ControlSmoothers, ControlValues};
 use super::pad::PadBank;
 use super::params::TextureParams;
@@ -38,16 +40,8 @@ const HOLD_VOICE: usize = MAX_VOICES;
 const ORPHAN_BUS: usize = MAX_VOICES + 1;
 const NUM_BUSES: usize = MAX_VOICES + 2;
 const INV_TICK: f32 = 1.0 / CONTROL_PERIOD_FRAMES as f32;
-/// The root assumed for pads without one (middle C).
-const DEFAULT_ROOT_NOTE: f32 = 60.0;
 /// Fade given to the grains of a stolen voice.
 const STEAL_FADE_MS: f32 = 10.0;
-/// Attempts to find a start the quality map accepts before a grain is skipped.
-const START_ATTEMPTS: usize = 4;
-/// Jitter of the grain interval, fraction of the mean interval.
-const DENSITY_JITTER: f32 = 0.2;
-/// Grains spawned per voice per tick at most (500 grains/s needs about 0.4).
-const MAX_SPAWNS_PER_TICK: usize = 16;
 /// Overlap below which the loudness normaliser stops boosting (at most +6 dB for sparse clouds).
 const MIN_NORM_OVERLAP: f32 = 0.25;
 const LOWPASS_Q: f32 = std::f32::consts::FRAC_1_SQRT_2;
@@ -393,83 +387,6 @@ impl TextureEngine {
             self.drift_samples += CONTROL_PERIOD_FRAMES as f64;
         }
         self.schedule_grains(bank);
-    }
-
-    /// Starts the grains each sounding voice is due during this tick.
-    fn schedule_grains(&mut self, bank: &PadBank) {
-        let interval = f64::from(self.sample_rate_hz / self.values.density_hz.max(0.01));
-        for vi in 0..self.voices.len() {
-            if self.voices[vi].is_idle() {
-                continue;
-            }
-            let mut spawned = 0;
-            while self.voices[vi].grain_countdown_samples < CONTROL_PERIOD_FRAMES as f64 && spawned < MAX_SPAWNS_PER_TICK {
-                let delay = self.voices[vi].grain_countdown_samples.max(0.0) as u32;
-                self.spawn_grain(vi, delay, bank);
-                spawned += 1;
-                let jitter = 1.0 + DENSITY_JITTER * self.rng_schedule.bipolar();
-                self.voices[vi].grain_countdown_samples += (interval * f64::from(jitter)).max(1.0);
-            }
-            let countdown = &mut self.voices[vi].grain_countdown_samples;
-            *countdown = (*countdown - CONTROL_PERIOD_FRAMES as f64).max(0.0);
-        }
-    }
-
-    /// Starts one grain for voice `vi`, `delay` samples into the tick. Skipped silently when there is
-    /// no playable pad, no acceptable start, or no free grain.
-    fn spawn_grain(&mut self, vi: usize, delay: u32, bank: &PadBank) {
-        let v = self.values;
-        let sr = self.sample_rate_hz;
-        let rng = &mut self.rng_grain;
-        let slot = match self.latched.source_slot {
-            Some(s) => usize::from(s),
-            None => match bank.nth_playable(rng.index(bank.num_playable())) {
-                Some(s) => s,
-                None => return,
-            },
-        };
-        let Some(pad) = bank.get(slot).filter(|p| p.num_frames() > 0) else { return };
-        let pad_frames = pad.num_frames();
-
-        let size_ms = v.grain_size_ms * (1.0 + v.size_spray * rng.bipolar());
-        let len_samples = (size_ms.max(2.0) * 0.001 * sr).max(16.0) as u32;
-        let root = pad.root_note().unwrap_or(DEFAULT_ROOT_NOTE);
-        let note_offset = self.voices[vi].note.map_or(0.0, |n| f32::from(n) - root);
-        let semitones = (note_offset + v.pitch_semitones + v.pitch_spray_semitones * rng.bipolar()).clamp(-48.0, 48.0);
-        let ratio = f64::from((semitones / 12.0).exp2()) * f64::from(pad.sample_rate_hz() / sr);
-        let step = ratio.min(pad_frames as f64 * 0.5);
-        let reverse = rng.chance(v.reverse_probability);
-        let mix = Grain::pan_mix(v.stereo_spread * rng.bipolar());
-        let span = step * f64::from(len_samples);
-
-        let drift = self.drift_samples * f64::from(pad.sample_rate_hz() / sr) / pad_frames as f64;
-        let mut start = None;
-        for _ in 0..START_ATTEMPTS {
-            let u = f64::from(v.position) + drift + f64::from(0.5 * v.position_spray * rng.bipolar());
-            let frame = u.rem_euclid(1.0) * pad_frames as f64;
-            let middle = (frame + 0.5 * span).rem_euclid(pad_frames as f64);
-            if pad.is_good_frame(frame as usize) && pad.is_good_frame(middle as usize) {
-                start = Some(frame);
-                break;
-            }
-        }
-        let Some(start) = start else { return };
-        let (pos, step) = if reverse { ((start + span).rem_euclid(pad_frames as f64), -step) } else { (start, step) };
-        self.pool.spawn(Grain {
-            bus: vi as u16,
-            slot: slot as u16,
-            pad_id: pad.id(),
-            pad_frames,
-            pos_fixed: Grain::to_fixed(pos).min(((pad_frames as u64) << 32) - 1),
-            step_fixed: if step < 0.0 { -(Grain::to_fixed(-step) as i64) } else { Grain::to_fixed(step) as i64 },
-            delay_samples: delay,
-            age_samples: 0,
-            len_samples,
-            window: self.latched.window,
-            mix,
-            amp: 1.0,
-            amp_step: 0.0,
-        });
     }
 
     /// Renders samples `k0..k0 + left.len()` of the current tick.
