@@ -98,12 +98,18 @@ pub fn make_loop_with(
 ) -> Result<Loop> {
     config.validate()?;
     let mut plan = plan_loop(channels, region, config, sample_rate_hz)?;
-    let mono = crate::source::mix_to_mono(channels);
-    plan.start = choose_start(meter, &mono, &plan);
-    let len = choose_loop_length(meter, &mono, &plan);
-    let head = plan.start..plan.start + plan.crossfade;
+    // Mix to mono only the stretch the searches can reach, and plan in its coordinates.
+    let span_start = plan.start.saturating_sub(plan.start_search);
+    let span_end = (plan.start + plan.start_search).min(plan.latest_start) + plan.span_len;
+    let span: Vec<Vec<f32>> = channels.iter().map(|c| c[span_start..span_end].to_vec()).collect();
+    let mono = crate::source::mix_to_mono(&span);
+    let mut local = LoopPlan { start: plan.start - span_start, latest_start: plan.latest_start - span_start, ..plan };
+    local.start = choose_start(meter, &mono, &local);
+    let len = choose_loop_length(meter, &mono, &local);
+    let r = correlation(&mono[local.start..][..plan.crossfade], &mono[local.start + len..][..plan.crossfade]);
+    let r = r.clamp(0.0, 1.0);
+    plan.start = local.start + span_start;
     let tail = plan.start + len..plan.start + len + plan.crossfade;
-    let r = correlation(&mono[head], &mono[tail.clone()]).clamp(0.0, 1.0);
 
     let out: Vec<Vec<f32>> = channels
         .iter()
@@ -127,6 +133,8 @@ struct LoopPlan {
     match_len: usize,
     /// Latest start that leaves room for the search and the cross-fade.
     latest_start: usize,
+    /// Source samples a loop reads from its start: target length, search and cross-fade.
+    span_len: usize,
     /// How far the start may move either way to put the wrap somewhere calm.
     start_search: usize,
 }
@@ -170,7 +178,7 @@ fn plan_loop(channels: &[Vec<f32>], region: &Region, config: &LoopConfig, sample
     }
     let latest_start = num_samples - needed(search);
     let start_search = ms(config.start_search_ms);
-    Ok(LoopPlan { start, target_len, search, crossfade, match_len, latest_start, start_search })
+    Ok(LoopPlan { start, target_len, search, crossfade, match_len, latest_start, span_len: needed(search), start_search })
 }
 
 /// The loop start within `start_search` of the planned one (every 256 samples) where the
