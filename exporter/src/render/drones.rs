@@ -5,7 +5,7 @@ use super::context::SourceContext;
 use super::texture::{Kind, Texture};
 use engine::mining::{make_loop, Region};
 use engine::transform::{
-    apply_swell, filter_variant, pitch_shift_channels, reverse, Edges, FadeShape, FilterVariant, PhaseVocoder,
+    apply_swell, filter_variant, reverse, stretch_and_shift_region, Edges, FadeShape, FilterVariant, PhaseVocoder,
     StretchConfig, SwellEnvelope,
 };
 
@@ -38,18 +38,18 @@ pub fn make_drones_and_swells(
     let mut out = Vec::new();
     let (mut drone_index, mut swell_index) = (0, 0);
     for (region_index, region) in regions.iter().take(d.max_drones_per_source).enumerate() {
-        let excerpt = excerpt_with_tail(ctx, region);
+        let excerpt_len = excerpt_len_with_tail(ctx, region);
         for &factor in &d.time_stretch_factors {
-            let stretched = match vocoder.stretch(&excerpt, f64::from(factor)) {
-                Ok(s) => s,
-                Err(err) => {
-                    notes.push(format!("drone {region_index} x{factor}: {err}"));
-                    continue;
-                }
-            };
             for &semitones in &d.pitch_shift_semitones {
                 let total = semitones + transpose as f32;
-                let shifted = match pitch_shift_channels(&mut vocoder, &stretched, total) {
+                let shifted = match stretch_and_shift_region(
+                    &mut vocoder,
+                    &ctx.source.channels,
+                    region.start_sample,
+                    excerpt_len,
+                    f64::from(factor),
+                    total,
+                ) {
                     Ok(s) => s,
                     Err(err) => {
                         notes.push(format!("drone {region_index} x{factor} {semitones:+}st: {err}"));
@@ -129,11 +129,10 @@ pub fn make_drones_and_swells(
     out
 }
 
-/// The region plus up to [`TAIL_MARGIN_SEC`] of what follows it.
-fn excerpt_with_tail(ctx: &SourceContext, region: &Region) -> Vec<Vec<f32>> {
+/// Length of the region plus up to [`TAIL_MARGIN_SEC`] of what follows it, samples.
+fn excerpt_len_with_tail(ctx: &SourceContext, region: &Region) -> usize {
     let tail = (TAIL_MARGIN_SEC * f64::from(ctx.sample_rate_hz())) as usize;
-    let end = (region.end_sample() + tail).min(ctx.source.num_frames());
-    ctx.source.channels.iter().map(|c| c[region.start_sample..end].to_vec()).collect()
+    (region.end_sample() + tail).min(ctx.source.num_frames()) - region.start_sample
 }
 
 /// The configured swell, shortened proportionally when rise + decay do not fit in `len` samples.

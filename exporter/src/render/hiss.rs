@@ -98,7 +98,8 @@ fn hiss_loop(config: &Config, channels: &[Vec<f32>], region: &Region, sr: u32, s
     let total = channels[0].len();
     let start = region.start_sample.saturating_sub(margin);
     let end = total.min(region.start_sample + want.max(region.len_samples) + margin * 4);
-    let filtered = stereo_band(h, channels, start, end, sr, seed);
+    let mut filtered = stereo_band(h, channels, start, end, sr, seed);
+    flatten_dynamics(&mut filtered, sr);
     let loop_config = config.pad_miner.loop_config();
     // The loop reads its cross-fade material after its end: keep that inside the excerpt.
     let room = (end - region.start_sample).checked_sub(loop_config.tail_samples(sr))?;
@@ -125,6 +126,7 @@ fn flicker(h: &HissSection, channels: &[Vec<f32>], region: &Region, sr: u32, see
     let start = region.start_sample + (rng.uniform() * room as f32) as usize;
     let end = (start + len).min(channels[0].len());
     let mut out = stereo_band(h, channels, start, end, sr, seed);
+    flatten_dynamics(&mut out, sr);
     let n = out[0].len().max(1);
     let flutter_hz = 8.0 + rng.uniform() * 12.0;
     for ch in &mut out {
@@ -137,6 +139,42 @@ fn flicker(h: &HissSection, channels: &[Vec<f32>], region: &Region, sr: u32, see
         }
     }
     (out, start)
+}
+
+/// Level follower time constant for [`flatten_dynamics`], seconds.
+const FLATTEN_TIME_SEC: f32 = 0.005;
+/// Most gain [`flatten_dynamics`] gives the quietest moments, relative to the loudest, dB.
+const FLATTEN_MAX_GAIN_DB: f32 = 30.0;
+
+/// Evens out the level of noisy material (hats and cymbals in a drum loop are peaks over a quiet
+/// floor): divides by a zero-phase RMS envelope (one-pole, forward and backward, shared by the
+/// channels), with the gain limited to [`FLATTEN_MAX_GAIN_DB`]. What is left is the material's
+/// colour as a steady bed: air, not a rhythm.
+fn flatten_dynamics(channels: &mut [Vec<f32>], sr: u32) {
+    let n = channels.iter().map(Vec::len).min().unwrap_or(0);
+    if n == 0 {
+        return;
+    }
+    let a = (-1.0 / (FLATTEN_TIME_SEC * sr as f32)).exp();
+    let mut power: Vec<f32> = (0..n).map(|i| channels.iter().map(|c| c[i] * c[i]).sum::<f32>() / channels.len() as f32).collect();
+    for pass in 0..2 {
+        let mut state = power[if pass == 0 { 0 } else { n - 1 }];
+        let mut step = |p: &mut f32| {
+            state = a * state + (1.0 - a) * *p;
+            *p = state;
+        };
+        if pass == 0 { power.iter_mut().for_each(&mut step) } else { power.iter_mut().rev().for_each(&mut step) }
+    }
+    let loudest = power.iter().fold(0.0f32, |m, &p| m.max(p)).sqrt();
+    if loudest <= 0.0 {
+        return;
+    }
+    let floor = loudest * 10f32.powf(-FLATTEN_MAX_GAIN_DB / 20.0);
+    for ch in channels.iter_mut() {
+        for (x, p) in ch.iter_mut().zip(&power) {
+            *x *= loudest / p.sqrt().max(floor);
+        }
+    }
 }
 
 /// Band-filters `start..end` of the source into two channels. A mono source gets a decorrelated
