@@ -28,9 +28,10 @@ const CHUNK_FRAMES: usize = 1024;
 /// then interpolates between them (cubic).
 const INTERPOLATED_OVERSAMPLING: usize = 256;
 /// Largest table (phases per input frame) built to hold every phase a rational ratio needs.
-/// For `from/to = p/q` in lowest terms, output frames fall on multiples of `1/q` input frames:
-/// with `q` phases (147 for 48 -> 44.1 kHz, 441 for 8 -> 44.1 kHz) each output frame is one exact
-/// windowed-sinc dot product, about four times faster than cubic interpolation between phases.
+/// For `from/to = F/Q` in lowest terms, output frames fall on multiples of `1/Q` input frames:
+/// with `Q` phases (147 for 48 -> 44.1 kHz, 441 for 8 -> 44.1 kHz) each output frame is one exact
+/// windowed-sinc dot product (measured 2.8 times faster than cubic interpolation between 256
+/// phases, 184x against 65x real time for 48 kHz stereo).
 const MAX_EXACT_PHASES: u32 = 1024;
 
 /// Lowest and highest rates [`resample`] accepts, Hz.
