@@ -167,8 +167,12 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
         if num_frames > max_frames {
             return Err(unusable(path, format!("longer than the {} s limit", options.max_duration_sec)));
         }
-        source.fold.fold(&planes, &mut folded);
-        resampler.push(&folded, block_frames, &mut out);
+        if source.fold.is_downmix() {
+            source.fold.fold(&planes, &mut folded);
+            resampler.push(&folded, block_frames, &mut out);
+        } else {
+            resampler.push(&planes, block_frames, &mut out);
+        }
     }
     resampler.finish(&mut out);
 
