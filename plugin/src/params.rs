@@ -8,8 +8,10 @@ use std::sync::{Arc, RwLock};
 use engine::texture::{TextureParams, WindowShape};
 use nice_plug::prelude::*;
 
-/// Number of pad-bank slots the `source` parameter can address (1..=this; 0 means all).
+/// Number of pad-bank slots the `source` parameter can address (1..=this; 0 means all). Fixed at
+/// 64 because it is the parameter's saved range; the bank must keep at least this many slots.
 pub const NUM_SOURCE_SLOTS: i32 = 64;
+const _: () = assert!(crate::mining::NUM_BANK_SLOTS >= NUM_SOURCE_SLOTS as usize);
 
 /// Window shape choices as the host sees them. Variant ids are stable like parameter ids.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]

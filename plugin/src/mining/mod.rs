@@ -19,8 +19,8 @@ pub use status::{MiningSnapshot, MiningStatus};
 
 use crate::params::AfterglowParams;
 
-/// Pads the bank can hold; also the number of slots the miner fills.
-pub const NUM_BANK_SLOTS: usize = 64;
+/// Pads the bank can hold (the engine's bank size); also the number of slots the miner fills.
+pub const NUM_BANK_SLOTS: usize = engine::texture::MAX_PADS;
 
 /// Longest pad the miner cuts, seconds. With 64 slots this bounds pad memory to about
 /// 64 x 8 s x 2 channels x 4 bytes x 44.1 kHz = 180 MB, whatever the archive's size.
