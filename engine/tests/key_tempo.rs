@@ -27,7 +27,7 @@ fn key_score(truth: Key, estimate: Key) -> f32 {
 #[test]
 fn key_score_over_all_24_keys() {
     let config = AnalysisConfig::default();
-    let (mut total, mut count) = (0.0f32, 0usize);
+    let (mut total, mut count, mut confidence_sum) = (0.0f32, 0usize, 0.0f32);
     let mut misses = Vec::new();
     for key in Key::all() {
         let progressions = if key.mode == Mode::Major { Progression::MAJOR } else { Progression::MINOR };
@@ -48,11 +48,14 @@ fn key_score_over_all_24_keys() {
                 misses.push(format!("{key} {progression:?} -> {} ({:.2})", estimate.key, estimate.confidence));
             }
             total += score;
+            confidence_sum += estimate.confidence;
             count += 1;
         }
     }
     let mean = total / count as f32;
-    println!("weighted key score {mean:.3} over {count} songs; misses: {misses:#?}");
+    let mean_confidence = confidence_sum / count as f32;
+    println!("weighted key score {mean:.3} over {count} songs, mean confidence {mean_confidence:.2}; misses: {misses:#?}");
+    assert!(mean_confidence > 0.4, "mean confidence {mean_confidence:.2}");
     assert!(mean >= 0.95, "weighted key score {mean:.3}");
 }
 
@@ -108,6 +111,21 @@ fn beatless_material_has_no_tempo() {
         println!("{name}: {estimate:?}");
         assert_eq!(estimate.bpm, None, "{name}: {estimate:?}");
     }
+}
+
+#[test]
+fn atonal_material_has_no_key_confidence() {
+    let config = AnalysisConfig::default();
+    let n = 8 * SR as usize;
+    for (name, audio) in [("noise", fixtures::white_noise(0.3, n, 5)), ("silence", fixtures::silence(n))] {
+        let estimate = estimate_key(&analyze(&audio, SR, &config));
+        println!("{name}: {estimate:?}");
+        assert!(estimate.confidence < 0.1, "{name}: {estimate:?}");
+    }
+    let pad = fixtures::chord_pad(&[57.0, 60.0, 64.0, 69.0], 0.7, n, SR, 9);
+    let estimate = estimate_key(&analyze(&pad, SR, &config));
+    println!("A minor pad: {estimate:?}");
+    assert!(estimate.confidence > 0.3, "{estimate:?}");
 }
 
 #[test]

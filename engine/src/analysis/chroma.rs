@@ -14,9 +14,9 @@ pub const CHROMA_MAX_HZ: f32 = 5_000.0;
 /// Highest peak frequency counted in the bass chroma, Hz (about F#3): bass lines and the low
 /// fundamentals that carry chord roots and the tonic.
 pub const BASS_CHROMA_MAX_HZ: f32 = 180.0;
-/// Peaks weaker than this fraction of the frame's strongest peak are ignored (-40 dB: below the
-/// Hann window's first sidelobe of a neighbour, so leakage does not count as a note).
-const RELATIVE_FLOOR: f32 = 0.01;
+/// Peaks weaker than this fraction of the frame's strongest peak are ignored (-30 dB: above the Hann
+/// window's first sidelobe at -31.5 dB, so the strongest partial's leakage does not count as a note).
+const RELATIVE_FLOOR: f32 = 0.0316;
 /// Peaks below this normalised magnitude are ignored (-80 dBFS).
 const ABSOLUTE_FLOOR: f32 = 1e-4;
 
@@ -106,8 +106,9 @@ impl ChromaPeaks {
     }
 
     /// Appends one chroma vector per stored frame to `out`, and one bass chroma (peaks below
-    /// `BASS_CHROMA_MAX_HZ` only) to `bass_out`, pitches shifted by `-tuning_semitones`, each
-    /// normalised to sum 1 (all zero for a frame without such peaks).
+    /// `BASS_CHROMA_MAX_HZ` only) to `bass_out`, pitches shifted by `-tuning_semitones`, both divided
+    /// by the frame's chroma total (so the chroma sums to 1 and the bass chroma to the bass share;
+    /// all zero for a frame without peaks).
     pub(crate) fn fold_into(&self, tuning_semitones: f32, out: &mut Vec<[f32; 12]>, bass_out: &mut Vec<[f32; 12]>) {
         let bass_max_pitch = 69.0 + 12.0 * (BASS_CHROMA_MAX_HZ / 440.0).log2();
         let mut start = 0;
@@ -121,20 +122,15 @@ impl ChromaPeaks {
                     bass[pitch_class] += m;
                 }
             }
-            out.push(normalised(chroma));
-            bass_out.push(normalised(bass));
+            // Both are scaled by the frame's total, so the bass chroma says how much of the frame is
+            // bass: a frame whose only low "peaks" are leakage contributes next to nothing.
+            let total: f32 = chroma.iter().sum();
+            let scale = if total > 0.0 { 1.0 / total } else { 0.0 };
+            out.push(chroma.map(|c| c * scale));
+            bass_out.push(bass.map(|c| c * scale));
             start = end;
         }
     }
-}
-
-/// `chroma` scaled to sum 1 (unchanged when all zero).
-fn normalised(mut chroma: [f32; 12]) -> [f32; 12] {
-    let total: f32 = chroma.iter().sum();
-    if total > 0.0 {
-        chroma.iter_mut().for_each(|c| *c /= total);
-    }
-    chroma
 }
 
 #[cfg(test)]

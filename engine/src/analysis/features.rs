@@ -87,8 +87,8 @@ pub struct FrameFeatures {
     /// `CHROMA_MIN_HZ` and `CHROMA_MAX_HZ`, after removing the source's tuning offset; normalised to sum 1
     /// (all zero for frames without tonal peaks, such as silence).
     pub chroma: Vec<[f32; 12]>,
-    /// Bass chroma: as `chroma`, from the peaks below `BASS_CHROMA_MAX_HZ` only (bass lines and low
-    /// roots), normalised to sum 1 (all zero without bass peaks).
+    /// Bass chroma: the part of `chroma` that comes from peaks below `BASS_CHROMA_MAX_HZ` (bass lines
+    /// and low roots), on the same scale, so it sums to the frame's bass share, 0..1.
     pub bass_chroma: Vec<[f32; 12]>,
 }
 

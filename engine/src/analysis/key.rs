@@ -37,6 +37,8 @@ const NOISE_FLATNESS: f32 = 0.3;
 /// Weight of the bass chroma's correlation next to the full chroma's: the bass dwells on roots and
 /// the tonic, which tells a minor key from its relative major when both use the same chords.
 const BASS_WEIGHT: f32 = 1.0;
+/// Share of a frame's chroma from bass peaks at which its bass counts fully.
+const FULL_BASS_SHARE: f32 = 0.1;
 /// Correlation gap between the best and the runner-up key that counts as unambiguous.
 const CONFIDENT_MARGIN: f32 = 0.1;
 
@@ -51,10 +53,12 @@ pub struct KeyEstimate {
 
 /// Estimates the key of an analysed source.
 pub fn estimate_key(analysis: &Analysis) -> KeyEstimate {
-    let (chroma, bass, tonal_fraction) = weighted_chroma(analysis);
+    let WeightedChroma { chroma, bass, bass_presence, tonal_fraction } = weighted_chroma(analysis);
     let full_scores = key_scores(&chroma);
     let bass_scores = bass_scores(&bass);
-    let scores: [f32; 24] = std::array::from_fn(|k| (full_scores[k] + BASS_WEIGHT * bass_scores[k]) / (1.0 + BASS_WEIGHT));
+    let bass_weight = BASS_WEIGHT * bass_presence;
+    let scores: [f32; 24] =
+        std::array::from_fn(|k| (full_scores[k] + bass_weight * bass_scores[k]) / (1.0 + bass_weight));
     let mut order: Vec<usize> = (0..24).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
     let (best, second) = (order[0], order[1]);
@@ -66,39 +70,63 @@ pub fn estimate_key(analysis: &Analysis) -> KeyEstimate {
     KeyEstimate { key, confidence: if confidence.is_finite() { confidence } else { 0.0 } }
 }
 
-/// The chroma and the bass chroma averaged over frames weighted by level, tonality and steadiness,
-/// and the tonal share of the source's energy (0..1).
+/// The chroma evidence of a whole source.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeightedChroma {
+    /// Chroma averaged over frames (weights below), arbitrary scale.
+    pub chroma: [f32; 12],
+    /// Shape of the bass chroma (each frame's bass chroma scaled to sum 1) averaged over frames, each
+    /// frame's weight also scaled by its bass presence; arbitrary scale.
+    pub bass: [f32; 12],
+    /// 0..1: mean over frames of `bass share / FULL_BASS_SHARE` (clamped): how much there is a bass.
+    pub bass_presence: f32,
+    /// 0..1: the tonal share of the source's energy.
+    pub tonal_fraction: f32,
+}
+
+/// Averages the chroma over frames weighted by level, tonality and steadiness.
 ///
 /// A frame's weight is its RMS (linear) times its tonality `1 - flatness / NOISE_FLATNESS` (clamped to
 /// 0..1) squared, divided by `1 + flux / median flux` so sustained frames count more than attacks.
-pub fn weighted_chroma(analysis: &Analysis) -> ([f32; 12], [f32; 12], f32) {
+/// The bass chroma counts by shape (so a held tonic in the bass counts for its duration, not its
+/// decaying level), but only as much as the frame has a bass, so leakage cannot pose as one.
+pub fn weighted_chroma(analysis: &Analysis) -> WeightedChroma {
     let f = &analysis.features;
     let mut sorted_flux: Vec<f32> = f.flux.iter().copied().filter(|x| x.is_finite()).collect();
     sorted_flux.sort_by(f32::total_cmp);
     let median_flux = sorted_flux.get(sorted_flux.len() / 2).copied().unwrap_or(0.0).max(1e-3);
     let mut chroma = [0.0f32; 12];
     let mut bass = [0.0f32; 12];
-    let (mut tonal_energy, mut energy) = (0.0f32, 0.0f32);
+    let (mut tonal_energy, mut energy, mut presence_sum, mut weight_sum) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
     for i in 0..analysis.num_frames() {
         let level = 10f32.powf(f.rms_db[i] / 20.0);
+        energy += level;
         let tonality = (1.0 - f.flatness[i] / NOISE_FLATNESS).clamp(0.0, 1.0);
         let steadiness = 1.0 / (1.0 + f.flux[i] / median_flux);
         let weight = level * tonality * tonality * steadiness;
         if !weight.is_finite() || f.chroma[i].iter().all(|&c| c == 0.0) {
-            energy += level;
             continue;
         }
         for (c, &x) in chroma.iter_mut().zip(&f.chroma[i]) {
             *c += weight * x;
         }
-        for (c, &x) in bass.iter_mut().zip(&f.bass_chroma[i]) {
-            *c += weight * x;
+        let bass_share: f32 = f.bass_chroma[i].iter().sum();
+        let presence = (bass_share / FULL_BASS_SHARE).clamp(0.0, 1.0);
+        if bass_share > 0.0 {
+            for (c, &x) in bass.iter_mut().zip(&f.bass_chroma[i]) {
+                *c += weight * presence * x / bass_share;
+            }
         }
+        presence_sum += weight * presence;
+        weight_sum += weight;
         tonal_energy += level * tonality;
-        energy += level;
     }
-    let tonal_fraction = if energy > 0.0 { tonal_energy / energy } else { 0.0 };
-    (chroma, bass, tonal_fraction)
+    WeightedChroma {
+        chroma,
+        bass,
+        bass_presence: if weight_sum > 0.0 { presence_sum / weight_sum } else { 0.0 },
+        tonal_fraction: if energy > 0.0 { tonal_energy / energy } else { 0.0 },
+    }
 }
 
 /// Pearson correlation of `chroma` with every key's profile, averaged over the profile sets: indices
