@@ -59,7 +59,8 @@ pub struct PhaseVocoder {
     spectra: Vec<Vec<Complex<f32>>>,
     mid: Vec<Complex<f32>>,
     prev_mid: Vec<Complex<f32>>,
-    magnitude: Vec<f32>,
+    /// Power summed over channels per bin (peak picking needs only its order, not its root).
+    power: Vec<f32>,
     /// Phase rotation (synthesis minus analysis phase) per bin, radians, this and last frame.
     rotation: Vec<f64>,
     prev_rotation: Vec<f64>,
@@ -114,7 +115,7 @@ impl PhaseVocoder {
             spectra: Vec::new(),
             mid: vec![Complex::default(); bins],
             prev_mid: vec![Complex::default(); bins],
-            magnitude: vec![0.0; bins],
+            power: vec![0.0; bins],
             rotation: vec![0.0; bins],
             prev_rotation: vec![0.0; bins],
             unit_rotation: vec![Complex::new(1.0, 0.0); bins],
@@ -228,11 +229,9 @@ impl PhaseVocoder {
             }
             // Count only the part of the frame that read real input: near the source's ends the
             // frame holds zeros there, and the overlapping frames that did read audio carry it.
-            let frame_start = analysis_centre - half as i64;
-            for (i, (acc, w)) in norm[span].iter_mut().zip(&self.window).enumerate() {
-                if (0..source_len as i64).contains(&(frame_start + i as i64)) {
-                    *acc += w * w;
-                }
+            let (lo, hi) = self.valid_span(analysis_centre, source_len);
+            for (acc, w) in norm[span][lo..hi].iter_mut().zip(&self.window[lo..hi]) {
+                *acc += w * w;
             }
             std::mem::swap(&mut self.mid, &mut self.prev_mid);
             std::mem::swap(&mut self.rotation, &mut self.prev_rotation);
@@ -255,15 +254,18 @@ impl PhaseVocoder {
 
     /// Windows the input frame centred at `centre` (zeros outside the input) into `spectra[ch]`.
     fn analyse(&mut self, input: &[f32], centre: i64, ch: usize) -> Result<()> {
+        let (lo, hi) = self.valid_span(centre, input.len());
         let start = centre - (self.config.fft_size / 2) as i64;
-        for (i, (f, w)) in self.frame.iter_mut().zip(&self.window).enumerate() {
-            let pos = start + i as i64;
-            let x = if pos >= 0 {
-                input.get(pos as usize).copied().unwrap_or(0.0)
-            } else {
-                0.0
-            };
-            *f = if x.is_finite() { x * w } else { 0.0 };
+        self.frame.fill(0.0);
+        if lo < hi {
+            let src = &input[(start + lo as i64) as usize..(start + hi as i64) as usize];
+            for ((f, w), &x) in self.frame[lo..hi]
+                .iter_mut()
+                .zip(&self.window[lo..hi])
+                .zip(src)
+            {
+                *f = if x.is_finite() { x * w } else { 0.0 };
+            }
         }
         self.forward
             .process_with_scratch(
@@ -274,31 +276,37 @@ impl PhaseVocoder {
             .map_err(fft_error)
     }
 
-    /// Sums the channel spectra into the mid spectrum and their magnitudes into `magnitude`.
+    /// The indices `lo..hi` of the frame centred at `centre` that fall inside an input of
+    /// `input_len` samples (empty when none do).
+    fn valid_span(&self, centre: i64, input_len: usize) -> (usize, usize) {
+        let n = self.config.fft_size as i64;
+        let start = centre - n / 2;
+        let lo = (-start).clamp(0, n);
+        let hi = (input_len as i64 - start).clamp(lo, n);
+        (lo as usize, hi as usize)
+    }
+
+    /// Sums the channel spectra into the mid spectrum and their powers into `power`.
     fn sum_mid(&mut self) {
         self.mid.fill(Complex::default());
-        self.magnitude.fill(0.0);
+        self.power.fill(0.0);
         for spectrum in &self.spectra {
-            for ((m, mag), x) in self
-                .mid
-                .iter_mut()
-                .zip(self.magnitude.iter_mut())
-                .zip(spectrum)
-            {
+            for ((m, mag), x) in self.mid.iter_mut().zip(self.power.iter_mut()).zip(spectrum) {
                 *m += x;
-                *mag += x.norm();
+                *mag += x.norm_sqr();
             }
         }
     }
 
-    /// Finds the peaks of `magnitude` and sets `rotation` and `unit_rotation` for every bin from
+    /// Finds the peaks of `power` and sets `rotation` and `unit_rotation` for every bin from
     /// its region's peak.
     fn lock_phases(&mut self, analysis_hop: i64) {
         let n = self.config.fft_size as f64;
         let hop_s = self.config.synthesis_hop_samples as f64;
-        let mag = &self.magnitude;
+        let mag = &self.power;
         let bins = mag.len();
-        let floor = mag.iter().fold(0.0f32, |m, &v| m.max(v)) * 1e-6;
+        // Peaks more than 120 dB below the loudest bin are numerical noise.
+        let floor = mag.iter().fold(0.0f32, |m, &v| m.max(v)) * 1e-12;
         self.peaks.clear();
         for k in 1..bins - 1 {
             let v = mag[k];
@@ -336,7 +344,8 @@ impl PhaseVocoder {
                 wrap_phase(self.prev_rotation[p] + TAU * p as f64 * hop_s / n)
             };
             self.rotation[region_start..=region_end].fill(rotation);
-            let unit = Complex::new(rotation.cos() as f32, rotation.sin() as f32);
+            let (sin, cos) = rotation.sin_cos();
+            let unit = Complex::new(cos as f32, sin as f32);
             self.unit_rotation[region_start..=region_end].fill(unit);
             region_start = region_end + 1;
         }
