@@ -22,7 +22,7 @@ fn region(start_sample: usize, len_samples: usize) -> Region {
 /// Harmonic tone with strong vibrato and tremolo (a bowed or sung sustain).
 fn vibrato_tone(f0_hz: f64, vib_depth: f64, vib_hz: f64, num_frames: usize) -> Vec<f32> {
     let sr = f64::from(SR);
-    let mut phase = vec![0.0f64; 10];
+    let mut phase = [0.0f64; 10];
     let out: Vec<f64> = (0..num_frames)
         .map(|n| {
             let t = n as f64 / sr;
@@ -175,7 +175,7 @@ fn loops_meet_the_seam_targets_on_pad_like_music() {
     for (name, channels) in corpus() {
         for (k, (start_sec, len_sec)) in [(0.6, 2.0), (1.7, 3.3), (2.9, 4.0)].into_iter().enumerate() {
             let r = region((start_sec * SR as f64) as usize, (len_sec * SR as f64) as usize);
-            let lp = make_loop_with(&mut meter, &channels, &r, &config, SR).unwrap();
+            let lp = make_loop_with(&mut meter, channels, &r, &config, SR).unwrap();
             assert_eq!(lp.channels.len(), channels.len());
             assert!(lp.channels.iter().all(|c| c.len() == lp.len_samples), "{name}: loop length exact");
             assert!(lp.len_samples.abs_diff(r.len_samples) <= search_samples);
@@ -271,13 +271,42 @@ fn loop_at_the_end_of_the_source_starts_earlier() {
 #[test]
 fn bad_input_is_an_error_not_a_panic() {
     let x = vec![0.1f32; 10_000];
-    let bad_region = make_loop(&[x.clone()], &region(5_000, 8_000), &LoopConfig::default(), SR);
+    let bad_region = make_loop(std::slice::from_ref(&x), &region(5_000, 8_000), &LoopConfig::default(), SR);
     assert!(matches!(bad_region, Err(Error::InvalidSetting { ref key, .. }) if key == "region"), "{bad_region:?}");
     let ragged = make_loop(&[x.clone(), vec![0.0; 10]], &region(0, 1_000), &LoopConfig::default(), SR);
     assert!(matches!(ragged, Err(Error::InvalidSetting { ref key, .. }) if key == "channels"));
-    let no_room = make_loop(&[x.clone()], &region(0, 9_990), &LoopConfig::default(), SR);
+    let no_room = make_loop(std::slice::from_ref(&x), &region(0, 9_990), &LoopConfig::default(), SR);
     assert!(no_room.is_err());
     let bad_config = LoopConfig { crossfade_ms: -1.0, ..LoopConfig::default() };
     let err = make_loop(&[x], &region(0, 1_000), &bad_config, SR).unwrap_err();
     assert!(err.to_string().contains("crossfade_ms") && err.to_string().contains("-1"), "{err}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Any region and any settings give either an exact loop or an error, never a panic.
+    #[test]
+    fn make_loop_never_panics(
+        num_samples in 0usize..30_000,
+        stereo in proptest::bool::ANY,
+        start in 0usize..30_000,
+        len in 0usize..30_000,
+        crossfade_ms in -10.0f32..300.0,
+        seam_search_ms in -1.0f32..100.0,
+        seam_match_ms in 0.0f32..100.0,
+        start_search_ms in 0.0f32..400.0,
+        seed in 0u64..1000,
+    ) {
+        let channels: Vec<Vec<f32>> =
+            (0..1 + usize::from(stereo)).map(|c| fixtures::white_noise(0.3, num_samples, seed + c as u64)).collect();
+        let config = LoopConfig { crossfade_ms, seam_search_ms, seam_match_ms, start_search_ms };
+        if let Ok(lp) = make_loop(&channels, &region(start, len), &config, SR) {
+            proptest::prop_assert!(config.validate().is_ok());
+            proptest::prop_assert_eq!(lp.channels.len(), channels.len());
+            proptest::prop_assert!(lp.channels.iter().all(|c| c.len() == lp.len_samples));
+            proptest::prop_assert!(lp.source_start_sample + lp.len_samples <= num_samples);
+            proptest::prop_assert!(lp.seam.flux_ratio.is_finite() && lp.seam.wrap_step.is_finite());
+        }
+    }
 }

@@ -126,7 +126,7 @@ fn pads_stay_inside_one_chord_of_a_progression() {
     for r in &pads {
         assert!(!crosses_change(r.start_sample, r.end_sample()), "pad {:?} straddles a chord change", secs(r));
         // The loop made from it, with the material it fades into its head, stays inside too.
-        let lp = make_loop(&[x.clone()], r, &loop_config, SR).unwrap();
+        let lp = make_loop(std::slice::from_ref(&x), r, &loop_config, SR).unwrap();
         let fade_samples = (loop_config.crossfade_ms * SR as f32 / 1000.0) as usize;
         let used_end = lp.source_start_sample + lp.len_samples + fade_samples;
         println!("pad {:?}: loop uses {:.2}..{:.2} s", secs(r), lp.source_start_sample as f32 / SR as f32, used_end as f32 / SR as f32);

@@ -47,12 +47,6 @@ impl LoopConfig {
         check_range("start_search_ms", self.start_search_ms, 0.0, 2000.0)
     }
 
-    /// Source samples a loop of `len_samples` reads past its start: the loop, the search, and
-    /// the cross-fade material after the loop end.
-    pub fn span_samples(&self, len_samples: usize, sample_rate_hz: u32) -> usize {
-        len_samples + self.tail_samples(sample_rate_hz)
-    }
-
     /// Source samples needed after a region's end for the search and the cross-fade.
     pub fn tail_samples(&self, sample_rate_hz: u32) -> usize {
         let ms = |v: f32| (v * sample_rate_hz as f32 / 1000.0).round() as usize;
