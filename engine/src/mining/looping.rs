@@ -6,6 +6,12 @@
 //! The fade keeps power constant for partially correlated signals by scaling the sin/cos gains
 //! by 1 / sqrt(1 + 2 r sin cos), r the correlation of the two faded segments (equal-power for
 //! r = 0, equal-gain for r = 1).
+//!
+//! Two measured choices come first, because a perfectly continuous wrap still shows as a seam
+//! when it falls on a swell or a note change: the start moves (within `start_search_ms`) to
+//! where the source's spectral flux across the future wrap is least, and among the highest
+//! correlation peaks the seam whose built wrap frame has the least flux (and an in-range
+//! sample step) wins. Both are measured with the same spectra as `curate::seam`.
 
 use super::setting::{check_range, invalid};
 use super::Region;
