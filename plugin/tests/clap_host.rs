@@ -255,3 +255,28 @@ fn mining_a_temporary_archive_yields_pads() {
     assert!(loudness > 1e-3, "slot 2 never sounded: rms {loudness}");
     assert_eq!(archive_path_in_state(&host.save_state()), archive.path().display().to_string());
 }
+
+#[test]
+fn automation_lands_on_its_own_sample_inside_a_large_block() {
+    let mut host = TestHost::new();
+    let hold_id = host.param_id("Hold");
+    let gain_id = host.param_id("Output Gain");
+    host.activate(48_000.0, 4096);
+    // The gain drops to zero at frame 24_000, inside the host block that starts at 20_480.
+    let events = [
+        (0, HostEvent::Param { id: hold_id, value: 1.0 }),
+        (24_000, HostEvent::Param { id: gain_id, value: 0.0 }),
+    ];
+    let out = host.render(48_000, 4096, &events);
+    let window_rms = |range: std::ops::Range<usize>| {
+        let n = range.len() as f64;
+        (out[0][range].iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / n).sqrt()
+    };
+    let steady = window_rms(19_000..20_000);
+    let just_before = window_rms(23_000..24_000);
+    let after = out[0][24_000 + 9_600..].iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    assert!(steady > 1e-3, "no sound while holding: {steady}");
+    // Applied at the block's start instead, the 20 ms gain smoothing would have silenced this.
+    assert!(just_before > 0.3 * steady, "gain change came early: {just_before} vs {steady}");
+    assert!(f64::from(after) < 1e-3 * steady, "still sounding 200 ms after the gain went to zero: {after}");
+}
