@@ -4,9 +4,9 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use engine::analysis::{estimate_key, estimate_tempo, AnalysisConfig, Analyzer};
-use fixtures::music::{chord_progression, drum_groove, GrooveSpec, GrooveStyle, Progression, SongSpec};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use engine::analysis::{AnalysisConfig, Analyzer, estimate_key, estimate_tempo};
+use fixtures::music::{GrooveSpec, GrooveStyle, Progression, SongSpec, chord_progression, drum_groove};
 
 const SECONDS: usize = 60;
 const SR: u32 = 44_100;
@@ -22,7 +22,14 @@ fn music() -> Vec<f32> {
         tuning_cents: 0.0,
         seed: 1,
     };
-    let groove = GrooveSpec { style: GrooveStyle::Funk, bpm: 100.0, num_bars: 25, swing: 0.1, with_bass: false, seed: 2 };
+    let groove = GrooveSpec {
+        style: GrooveStyle::Funk,
+        bpm: 100.0,
+        num_bars: 25,
+        swing: 0.1,
+        with_bass: false,
+        seed: 2,
+    };
     let mut x = chord_progression(&song, 0.6, SR);
     x.resize(len, 0.0);
     for (o, d) in x.iter_mut().zip(drum_groove(&groove, 0.4, SR)) {
@@ -38,7 +45,9 @@ fn analysis(c: &mut Criterion) {
     let mut group = c.benchmark_group("analysis_60s");
     group.throughput(Throughput::Elements(SECONDS as u64));
     group.sample_size(10);
-    group.bench_function("one_pass", |b| b.iter(|| black_box(analyzer.analyze(black_box(&x), SR))));
+    group.bench_function("one_pass", |b| {
+        b.iter(|| black_box(analyzer.analyze(black_box(&x), SR)))
+    });
     group.bench_function("key_and_tempo", |b| {
         b.iter(|| black_box((estimate_key(black_box(&analysed)), estimate_tempo(black_box(&analysed)))))
     });

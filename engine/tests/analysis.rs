@@ -1,6 +1,6 @@
 //! The one-pass analysis on signals whose features are known in closed form.
 
-use engine::analysis::{analyze, Analysis, AnalysisConfig, Analyzer};
+use engine::analysis::{Analysis, AnalysisConfig, Analyzer, analyze};
 
 const SR: u32 = 44_100;
 
@@ -21,7 +21,13 @@ fn frame_count_and_every_feature_has_one_entry_per_frame() {
     let a = analysed(&fixtures::white_noise(0.1, 10_000, 1));
     assert_eq!(a.num_frames(), 10_000usize.div_ceil(512));
     let f = &a.features;
-    for len in [f.peak.len(), f.crest.len(), f.dc.len(), f.clip_ratio.len(), f.centroid_hz.len()] {
+    for len in [
+        f.peak.len(),
+        f.crest.len(),
+        f.dc.len(),
+        f.clip_ratio.len(),
+        f.centroid_hz.len(),
+    ] {
         assert_eq!(len, a.num_frames());
     }
     for len in [f.flatness.len(), f.flux.len(), f.chroma.len(), f.bass_chroma.len()] {
@@ -36,7 +42,10 @@ fn centroid_of_a_sine_is_its_frequency() {
         let a = analysed(&fixtures::sine(freq_hz, 0.5, SR as usize, SR));
         let centroid_hz = median_inner(&a, &a.features.centroid_hz);
         println!("{freq_hz} Hz sine: centroid {centroid_hz:.1} Hz");
-        assert!((f64::from(centroid_hz) / freq_hz - 1.0).abs() < 0.02, "{freq_hz} Hz: {centroid_hz}");
+        assert!(
+            (f64::from(centroid_hz) / freq_hz - 1.0).abs() < 0.02,
+            "{freq_hz} Hz: {centroid_hz}"
+        );
     }
 }
 
@@ -65,7 +74,10 @@ fn onset_count_of_a_click_train_is_exact() {
         for (k, &frame) in a.onsets.iter().enumerate() {
             let click = first + k * period;
             let start = a.frame_to_sample(frame);
-            assert!((start..start + a.config.fft_size).contains(&click), "click {click} frame {frame}");
+            assert!(
+                (start..start + a.config.fft_size).contains(&click),
+                "click {click} frame {frame}"
+            );
         }
     }
 }
@@ -76,7 +88,11 @@ fn steady_signals_have_no_onsets() {
     let sine = analysed(&fixtures::sine(330.0, 0.5, 5 * SR as usize, SR));
     println!("onsets: noise {:?}, sine {:?}", noise.onsets, sine.onsets);
     // The sine starts at sample 0, which is an onset against the silence before the file.
-    assert!(noise.onsets.iter().all(|&f| f == 0) && noise.onsets.len() <= 1, "{:?}", noise.onsets);
+    assert!(
+        noise.onsets.iter().all(|&f| f == 0) && noise.onsets.len() <= 1,
+        "{:?}",
+        noise.onsets
+    );
     assert!(sine.onsets.iter().all(|&f| f == 0), "{:?}", sine.onsets);
 }
 
@@ -119,8 +135,16 @@ fn tuning_offset_is_measured_and_removed() {
         let freq_hz = 440.0 * 2f64.powf(cents / 1200.0);
         let a = analysed(&fixtures::sine(freq_hz, 0.5, SR as usize, SR));
         println!("{cents} cents: measured {:.1}", a.tuning_cents);
-        assert!((f64::from(a.tuning_cents) - cents).abs() < 3.0, "{cents}: {}", a.tuning_cents);
-        assert!(a.features.chroma[10][9] > 0.95, "A stays A: {:?}", a.features.chroma[10]);
+        assert!(
+            (f64::from(a.tuning_cents) - cents).abs() < 3.0,
+            "{cents}: {}",
+            a.tuning_cents
+        );
+        assert!(
+            a.features.chroma[10][9] > 0.95,
+            "A stays A: {:?}",
+            a.features.chroma[10]
+        );
     }
 }
 
@@ -142,7 +166,9 @@ fn levels_of_known_signals() {
     assert!((a.features.crest[3] - 1.0).abs() < 1e-5);
 
     // A full-scale square wave clips everywhere; half of a half-clipped one.
-    let square: Vec<f32> = (0..10_000).map(|i| if (i / 50) % 2 == 0 { 1.0 } else { -1.0 }).collect();
+    let square: Vec<f32> = (0..10_000)
+        .map(|i| if (i / 50) % 2 == 0 { 1.0 } else { -1.0 })
+        .collect();
     assert_eq!(analysed(&square).features.clip_ratio[3], 1.0);
     let half: Vec<f32> = (0..10_000).map(|i| if i % 2 == 0 { 1.0 } else { 0.5 }).collect();
     assert_eq!(analysed(&half).features.clip_ratio[3], 0.5);
@@ -152,7 +178,13 @@ fn levels_of_known_signals() {
     let f = &a.features;
     assert!(f.rms_db.iter().all(|&r| r == -120.0));
     assert!(f.crest.iter().all(|&c| c == 1.0));
-    assert!(f.centroid_hz.iter().chain(&f.flatness).chain(&f.flux).all(|&v| v == 0.0));
+    assert!(
+        f.centroid_hz
+            .iter()
+            .chain(&f.flatness)
+            .chain(&f.flux)
+            .all(|&v| v == 0.0)
+    );
     assert!(f.chroma.iter().all(|c| c.iter().all(|&v| v == 0.0)));
     assert!(a.onsets.is_empty());
 }
@@ -164,14 +196,26 @@ fn non_finite_samples_count_as_zero() {
     x[2000] = f32::INFINITY;
     let a = analysed(&x);
     let f = &a.features;
-    let all = [&f.rms_db, &f.peak, &f.crest, &f.dc, &f.clip_ratio, &f.centroid_hz, &f.flatness, &f.flux];
+    let all = [
+        &f.rms_db,
+        &f.peak,
+        &f.crest,
+        &f.dc,
+        &f.clip_ratio,
+        &f.centroid_hz,
+        &f.flatness,
+        &f.flux,
+    ];
     assert!(all.iter().all(|v| v.iter().all(|x| x.is_finite())));
     assert!(f.chroma.iter().flatten().all(|x| x.is_finite()));
 }
 
 #[test]
 fn a_reused_analyzer_matches_a_fresh_one_at_any_rate() {
-    let config = AnalysisConfig { fft_size: 1024, hop_size: 256 };
+    let config = AnalysisConfig {
+        fft_size: 1024,
+        hop_size: 256,
+    };
     let mut analyzer = Analyzer::new(config);
     let x = fixtures::chord_pad(&[60.0, 64.0, 67.0], 0.7, SR as usize, SR, 2);
     let y = fixtures::white_noise(0.2, 30_000, 5);
@@ -184,13 +228,29 @@ fn a_reused_analyzer_matches_a_fresh_one_at_any_rate() {
 
 #[test]
 fn invalid_settings_are_reported_and_sanitised() {
-    let bad = AnalysisConfig { fft_size: 1000, hop_size: 0 };
+    let bad = AnalysisConfig {
+        fft_size: 1000,
+        hop_size: 0,
+    };
     assert!(bad.validate().is_err());
-    assert!(AnalysisConfig { fft_size: 1024, hop_size: 2048 }.validate().is_err());
+    assert!(
+        AnalysisConfig {
+            fft_size: 1024,
+            hop_size: 2048
+        }
+        .validate()
+        .is_err()
+    );
     assert!(AnalysisConfig::default().validate().is_ok());
     let fixed = bad.sanitised();
     assert!(fixed.validate().is_ok());
-    assert_eq!(fixed, AnalysisConfig { fft_size: 1024, hop_size: 1 });
+    assert_eq!(
+        fixed,
+        AnalysisConfig {
+            fft_size: 1024,
+            hop_size: 1
+        }
+    );
     let a = analyze(&fixtures::sine(440.0, 0.5, 4096, SR), 0, &bad);
     assert_eq!(a.config, fixed);
 }

@@ -1,8 +1,8 @@
 //! Key and tempo accuracy on rendered music in known keys and tempi (fixtures::music), scored as
 //! QUALITY.md defines: weighted key score, tempo accuracy 1 (exact) and 2 (double/half accepted).
 
-use engine::analysis::{analyze, estimate_key, estimate_tempo, key::transpose_semitones, AnalysisConfig, Key, Mode};
-use fixtures::music::{chord_progression, drum_groove, GrooveSpec, GrooveStyle, Progression, SongSpec};
+use engine::analysis::{AnalysisConfig, Key, Mode, analyze, estimate_key, estimate_tempo, key::transpose_semitones};
+use fixtures::music::{GrooveSpec, GrooveStyle, Progression, SongSpec, chord_progression, drum_groove};
 
 const SR: u32 = 44_100;
 
@@ -30,7 +30,11 @@ fn key_score_over_all_24_keys() {
     let (mut total, mut count, mut confidence_sum) = (0.0f32, 0usize, 0.0f32);
     let mut misses = Vec::new();
     for key in Key::all() {
-        let progressions = if key.mode == Mode::Major { Progression::MAJOR } else { Progression::MINOR };
+        let progressions = if key.mode == Mode::Major {
+            Progression::MAJOR
+        } else {
+            Progression::MINOR
+        };
         for (i, progression) in progressions.into_iter().enumerate() {
             let seed = u64::from(key.tonic) * 31 + i as u64 + if key.mode == Mode::Minor { 1000 } else { 0 };
             let spec = SongSpec {
@@ -45,7 +49,10 @@ fn key_score_over_all_24_keys() {
             let estimate = estimate_key(&analyze(&audio, SR, &config));
             let score = key_score(key, estimate.key);
             if score < 1.0 {
-                misses.push(format!("{key} {progression:?} -> {} ({:.2})", estimate.key, estimate.confidence));
+                misses.push(format!(
+                    "{key} {progression:?} -> {} ({:.2})",
+                    estimate.key, estimate.confidence
+                ));
             }
             total += score;
             confidence_sum += estimate.confidence;
@@ -54,7 +61,9 @@ fn key_score_over_all_24_keys() {
     }
     let mean = total / count as f32;
     let mean_confidence = confidence_sum / count as f32;
-    println!("weighted key score {mean:.3} over {count} songs, mean confidence {mean_confidence:.2}; misses: {misses:#?}");
+    println!(
+        "weighted key score {mean:.3} over {count} songs, mean confidence {mean_confidence:.2}; misses: {misses:#?}"
+    );
     assert!(mean_confidence > 0.4, "mean confidence {mean_confidence:.2}");
     assert!(mean >= 0.95, "weighted key score {mean:.3}");
 }
@@ -73,18 +82,25 @@ fn tempo_accuracy_over_grooves_70_to_180_bpm() {
                 bpm,
                 num_bars: (12.0 * bpm / 240.0).ceil() as usize,
                 swing: [0.0, 0.1, 0.25][seed as usize % 3],
-                with_bass: seed % 2 == 0,
+                with_bass: seed.is_multiple_of(2),
                 seed,
             };
             let audio = drum_groove(&spec, 0.9, SR);
             let estimate = estimate_tempo(&analyze(&audio, SR, &config));
-            let within = |target: f64| estimate.bpm.is_some_and(|b| (f64::from(b) / target - 1.0).abs() <= 0.04);
+            let within = |target: f64| {
+                estimate
+                    .bpm
+                    .is_some_and(|b| (f64::from(b) / target - 1.0).abs() <= 0.04)
+            };
             let is_exact = within(bpm);
             let is_octave = is_exact || [2.0, 3.0, 0.5, 1.0 / 3.0].iter().any(|m| within(bpm * m));
             exact += usize::from(is_exact);
             octave_ok += usize::from(is_octave);
             if !is_exact {
-                misses.push(format!("{style:?} {bpm:.1} swing {} -> {:?} ({:.2})", spec.swing, estimate.bpm, estimate.confidence));
+                misses.push(format!(
+                    "{style:?} {bpm:.1} swing {} -> {:?} ({:.2})",
+                    spec.swing, estimate.bpm, estimate.confidence
+                ));
             }
             count += 1;
         }
@@ -117,7 +133,10 @@ fn beatless_material_has_no_tempo() {
 fn atonal_material_has_no_key_confidence() {
     let config = AnalysisConfig::default();
     let n = 8 * SR as usize;
-    for (name, audio) in [("noise", fixtures::white_noise(0.3, n, 5)), ("silence", fixtures::silence(n))] {
+    for (name, audio) in [
+        ("noise", fixtures::white_noise(0.3, n, 5)),
+        ("silence", fixtures::silence(n)),
+    ] {
         let estimate = estimate_key(&analyze(&audio, SR, &config));
         println!("{name}: {estimate:?}");
         assert!(estimate.confidence < 0.1, "{name}: {estimate:?}");

@@ -126,12 +126,17 @@ impl Analyzer {
             features.flatness.push(flatness);
             // A window running past the end sees the cut as a broadband attack: its flux is 0.
             let flux = self.bands.next_flux(&self.magnitudes);
-            features.flux.push(if segment.len() == fft_size || start == 0 { flux } else { 0.0 });
+            features.flux.push(if segment.len() == fft_size || start == 0 {
+                flux
+            } else {
+                0.0
+            });
             self.peaks.push_frame(&self.magnitudes);
         }
 
         let tuning_semitones = self.peaks.tuning_semitones();
-        self.peaks.fold_into(tuning_semitones, &mut features.chroma, &mut features.bass_chroma);
+        self.peaks
+            .fold_into(tuning_semitones, &mut features.chroma, &mut features.bass_chroma);
         let frame_rate_hz = sample_rate_hz as f32 / hop_size as f32;
         let onsets = pick_onsets(&features.flux, frame_rate_hz);
         Analysis {

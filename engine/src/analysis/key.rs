@@ -6,20 +6,28 @@
 
 mod name;
 
-pub use name::{transpose_semitones, Key, Mode};
+pub use name::{Key, Mode, transpose_semitones};
 
 use super::Analysis;
 use serde::{Deserialize, Serialize};
 
 /// Temperley's Kostka-Payne profiles (tonic first).
 const TEMPERLEY: [[f32; 12]; 2] = [
-    [0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400],
-    [0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330],
+    [
+        0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400,
+    ],
+    [
+        0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330,
+    ],
 ];
 /// Albrecht & Shanahan's profiles (tonic first).
 const ALBRECHT_SHANAHAN: [[f32; 12]; 2] = [
-    [0.238, 0.006, 0.111, 0.006, 0.137, 0.094, 0.016, 0.214, 0.009, 0.080, 0.008, 0.081],
-    [0.220, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052],
+    [
+        0.238, 0.006, 0.111, 0.006, 0.137, 0.094, 0.016, 0.214, 0.009, 0.080, 0.008, 0.081,
+    ],
+    [
+        0.220, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052,
+    ],
 ];
 /// Bass profiles: how often each pitch class is the bass note (mostly a chord root) in a key, tonic
 /// first. Hand-set from common-practice and pop harmony: tonic most, then dominant and subdominant,
@@ -53,7 +61,12 @@ pub struct KeyEstimate {
 
 /// Estimates the key of an analysed source.
 pub fn estimate_key(analysis: &Analysis) -> KeyEstimate {
-    let WeightedChroma { chroma, bass, bass_presence, tonal_fraction } = weighted_chroma(analysis);
+    let WeightedChroma {
+        chroma,
+        bass,
+        bass_presence,
+        tonal_fraction,
+    } = weighted_chroma(analysis);
     let full_scores = key_scores(&chroma);
     let bass_scores = bass_scores(&bass);
     let bass_weight = BASS_WEIGHT * bass_presence;
@@ -67,7 +80,10 @@ pub fn estimate_key(analysis: &Analysis) -> KeyEstimate {
     let fit = scores[best].clamp(0.0, 1.0);
     let clarity = ((scores[best] - scores[second]) / CONFIDENT_MARGIN).clamp(0.0, 1.0);
     let confidence = (fit * (0.5 + 0.5 * clarity) * tonal_fraction).clamp(0.0, 1.0);
-    KeyEstimate { key, confidence: if confidence.is_finite() { confidence } else { 0.0 } }
+    KeyEstimate {
+        key,
+        confidence: if confidence.is_finite() { confidence } else { 0.0 },
+    }
 }
 
 /// The chroma evidence of a whole source.
@@ -124,7 +140,11 @@ pub fn weighted_chroma(analysis: &Analysis) -> WeightedChroma {
     WeightedChroma {
         chroma,
         bass,
-        bass_presence: if weight_sum > 0.0 { presence_sum / weight_sum } else { 0.0 },
+        bass_presence: if weight_sum > 0.0 {
+            presence_sum / weight_sum
+        } else {
+            0.0
+        },
         tonal_fraction: if energy > 0.0 { tonal_energy / energy } else { 0.0 },
     }
 }
@@ -181,7 +201,11 @@ fn pearson(x: &[f32; 12], y: &[f32; 12]) -> f32 {
         sxx += dx * dx;
         syy += dy * dy;
     }
-    if sxx <= 0.0 || syy <= 0.0 { 0.0 } else { sxy / (sxx * syy).sqrt() }
+    if sxx <= 0.0 || syy <= 0.0 {
+        0.0
+    } else {
+        sxy / (sxx * syy).sqrt()
+    }
 }
 
 #[cfg(test)]

@@ -52,7 +52,10 @@ pub struct TempoEstimate {
 
 /// Estimates the tempo of an analysed source.
 pub fn estimate_tempo(analysis: &Analysis) -> TempoEstimate {
-    let none = TempoEstimate { bpm: None, confidence: 0.0 };
+    let none = TempoEstimate {
+        bpm: None,
+        confidence: 0.0,
+    };
     let fps = analysis.frame_rate_hz();
     let envelope = onset_envelope(&analysis.features.flux, fps);
     let max_lag = (NUM_COMB_TEETH as f32 * 60.0 / MIN_BPM * fps).ceil() as usize + 2;
@@ -72,8 +75,11 @@ pub fn estimate_tempo(analysis: &Analysis) -> TempoEstimate {
         return none;
     };
     let pulse_strength = comb(&acf, period_of(pulse_bpm));
-    if !(pulse_strength >= MIN_PULSE_STRENGTH) {
-        return TempoEstimate { bpm: None, confidence: pulse_strength.clamp(0.0, 1.0) };
+    if pulse_strength.is_nan() || pulse_strength < MIN_PULSE_STRENGTH {
+        return TempoEstimate {
+            bpm: None,
+            confidence: pulse_strength.clamp(0.0, 1.0),
+        };
     }
 
     // 2. The metrical level with the clearest accents, among the pulse's octaves.
@@ -91,12 +97,17 @@ pub fn estimate_tempo(analysis: &Analysis) -> TempoEstimate {
         }
     }
     let bpm = best.map_or(pulse_bpm, |(bpm, _)| bpm);
-    TempoEstimate { bpm: Some(bpm), confidence: comb(&acf, period_of(bpm)).clamp(0.0, 1.0) }
+    TempoEstimate {
+        bpm: Some(bpm),
+        confidence: comb(&acf, period_of(bpm)).clamp(0.0, 1.0),
+    }
 }
 
 /// Mean autocorrelation at the first `NUM_COMB_TEETH` multiples of `period` (frames) that fit.
 fn comb(acf: &[f32], period: f32) -> f32 {
-    let teeth = (1..=NUM_COMB_TEETH).map(|k| k as f32 * period).take_while(|&lag| lag + 1.0 < acf.len() as f32);
+    let teeth = (1..=NUM_COMB_TEETH)
+        .map(|k| k as f32 * period)
+        .take_while(|&lag| lag + 1.0 < acf.len() as f32);
     let (sum, count) = teeth.fold((0.0, 0usize), |(s, n), lag| (s + peak_near(acf, lag), n + 1));
     if count == 0 { 0.0 } else { sum / count as f32 }
 }
@@ -111,7 +122,11 @@ fn contrast(acf: &[f32], period: f32) -> f32 {
         off += peak_near(acf, (k as f32 - 0.5) * period);
         count += 1;
     }
-    if count == 0 { f32::NEG_INFINITY } else { (on - off) / count as f32 }
+    if count == 0 {
+        f32::NEG_INFINITY
+    } else {
+        (on - off) / count as f32
+    }
 }
 
 /// Log-Gaussian tempo prior, 1 at `PRIOR_CENTRE_BPM`.
@@ -176,11 +191,13 @@ fn peak_near(acf: &[f32], lag: f32) -> f32 {
         let next = acf.get(i + 1).copied().unwrap_or(acf[i]);
         acf[i] + frac * (next - acf[i])
     };
-    let mut best = value(lag - 1.0).max(value(lag + 1.0));
-    for i in ((lag - 1.0).ceil().max(0.0) as usize)..=((lag + 1.0).floor() as usize).min(acf.len() - 1) {
-        best = best.max(acf[i]);
+    if acf.is_empty() {
+        return 0.0;
     }
-    best
+    let lo = ((lag - 1.0).ceil().max(0.0) as usize).min(acf.len() - 1);
+    let hi = ((lag + 1.0).floor().max(0.0) as usize).min(acf.len() - 1);
+    let edges = value(lag - 1.0).max(value(lag + 1.0));
+    acf[lo..=hi.max(lo)].iter().fold(edges, |m, &a| m.max(a))
 }
 
 #[cfg(test)]

@@ -26,12 +26,17 @@ const SHARP_NAMES: [&str; 12] = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#"
 impl Key {
     /// The key with tonic `tonic` (taken modulo 12) in `mode`.
     pub fn new(tonic: u8, mode: Mode) -> Self {
-        Self { tonic: tonic % 12, mode }
+        Self {
+            tonic: tonic % 12,
+            mode,
+        }
     }
 
     /// All 24 keys: C major .. B major, then C minor .. B minor.
     pub fn all() -> impl Iterator<Item = Key> {
-        [Mode::Major, Mode::Minor].into_iter().flat_map(|mode| (0..12).map(move |t| Key::new(t, mode)))
+        [Mode::Major, Mode::Minor]
+            .into_iter()
+            .flat_map(|mode| (0..12).map(move |t| Key::new(t, mode)))
     }
 
     /// Tonic of the relative major (the key itself when major): A minor -> C.
@@ -57,7 +62,11 @@ impl Key {
     /// `"Am"`, `"f#m"`, `"Bbmaj"`, `"C"` (major), `"Fsmin"` (the [`Key::short_name`] form), `"E flat
     /// minor"`. `None` for anything else.
     pub fn parse(text: &str) -> Option<Key> {
-        let s: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+        let s: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase();
         let mut chars = s.chars();
         let letter = chars.next()?;
         let natural: i32 = match letter {
@@ -72,7 +81,15 @@ impl Key {
         };
         let mut rest = chars.as_str();
         let mut accidental = 0;
-        for (prefix, shift) in [("sharp", 1), ("flat", -1), ("#", 1), ("♯", 1), ("♭", -1), ("s", 1), ("b", -1)] {
+        for (prefix, shift) in [
+            ("sharp", 1),
+            ("flat", -1),
+            ("#", 1),
+            ("♯", 1),
+            ("♭", -1),
+            ("s", 1),
+            ("b", -1),
+        ] {
             if let Some(stripped) = rest.strip_prefix(prefix) {
                 accidental = shift;
                 rest = stripped;
