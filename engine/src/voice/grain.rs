@@ -92,12 +92,15 @@ impl Grain {
         // Window phase in 32.32 fixed point: table index = age * WINDOW_TABLE_LEN / len, exact.
         let window_step = ((window::WINDOW_TABLE_LEN as u64) << 32) / u64::from(self.len_samples.max(1));
         let last_point = table.len().saturating_sub(2);
+        // Integer, so stepping it is exact: the same as `(age + 1/2) * window_step` on any block split.
+        let mut phase = u64::from(age) * window_step + (window_step >> 1);
         let out = out_left[wait..wait + count].iter_mut().zip(out_right[wait..wait + count].iter_mut());
         for (ol, or) in out {
-            let phase = u64::from(age) * window_step + (window_step >> 1);
             let wi = ((phase >> 32) as usize).min(last_point);
             let wf = ((phase as u32) >> 8) as f32 * (1.0 / 16_777_216.0);
-            let w = (table[wi] + (table[wi + 1] - table[wi]) * wf) * amp;
+            let wp = &table[wi..wi + 2];
+            let w = (wp[0] + (wp[1] - wp[0]) * wf) * amp;
+            phase += window_step;
             let i = (pos >> 32) as usize;
             let frac = ((pos as u32) >> 8) as f32 * (1.0 / 16_777_216.0);
             // `0 <= pos < pad_end` keeps `i + 4 <= pad_frames + 4 <= guarded_len` (checked above).
