@@ -141,11 +141,10 @@ impl PadMinerConfig {
 ///
 /// Every window (each target duration, every `window_hop_sec`) also covers the source material
 /// its loop will fade in after its end and the loop's start search either side, and must pass
-/// every gate; survivors are ranked by
-/// [`stability_score`] times how well the harmony after the end matches the head (the chroma
-/// cosine to the fourth power) and picked in turns across durations so that no two share more than
-/// `max_overlap_ratio` of the shorter. An invalid config (see [`PadMinerConfig::validate`])
-/// finds nothing. Not realtime-safe: allocates.
+/// every gate; survivors are ranked by [`stability_score`] times how well the harmony after the
+/// end matches the head (the chroma cosine to the fourth power) and picked in turns across
+/// durations so that no two share more than `max_overlap_ratio` of the shorter. An invalid
+/// config (see [`PadMinerConfig::validate`]) finds nothing. Not realtime-safe: allocates.
 pub fn find_pads(analysis: &Analysis, config: &PadMinerConfig) -> Vec<Region> {
     if config.validate().is_err() || analysis.num_frames() == 0 {
         return Vec::new();
@@ -173,7 +172,7 @@ pub fn find_pads(analysis: &Analysis, config: &PadMinerConfig) -> Vec<Region> {
                 .filter_map(|start| {
                     let around = start.saturating_sub(margin);
                     let stats = window_stats(analysis, around, start - around + len + tail + margin)?;
-                    // The loop fades the material after its end into its head: it must be the same harmony.
+                    // The loop fades the material after its end into its head: same harmony wanted.
                     let seam_match = chroma_match(analysis, start, start + len, tail + margin).powi(4);
                     passes_gates(&stats, config).then(|| Region {
                         start_sample: start,

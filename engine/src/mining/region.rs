@@ -9,9 +9,10 @@ pub struct Region {
     pub len_samples: usize,
     /// Ranking score of the miner that found it, 0..1 (higher is better).
     pub score: f32,
-    /// Mean level over the region (power average of frame RMS), dBFS.
+    /// Mean level (power average of frame RMS), dBFS. Like the fields below, measured over the
+    /// span the miner gated: for pads, the region plus the material its loop may use around it.
     pub rms_db: f32,
-    /// Onsets per second inside the region (and the material the loop crossfade will use).
+    /// Onsets per second.
     pub onset_rate_per_sec: f32,
     /// Mean spectral flatness, 0..1 (0 tonal, 1 white noise).
     pub flatness: f32,
