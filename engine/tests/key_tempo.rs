@@ -170,3 +170,35 @@ fn transposition_takes_the_mode_into_account() {
         }
     }
 }
+
+#[test]
+fn bundled_archive_reads_as_its_names_say() {
+    let config = AnalysisConfig::default();
+    for file in fixtures::archive::archive_files() {
+        let n = file.channels[0].len();
+        let mono: Vec<f32> =
+            (0..n).map(|i| file.channels.iter().map(|c| c[i]).sum::<f32>() / file.channels.len() as f32).collect();
+        let analysis = analyze(&mono, file.sample_rate_hz, &config);
+        let (key, tempo) = (estimate_key(&analysis), estimate_tempo(&analysis));
+        println!("{}: {} ({:.2}), {:?} ({:.2})", file.name, key.key, key.confidence, tempo.bpm, tempo.confidence);
+        let expected_key = match file.name {
+            n if n.contains("D minor") => Some(Key::new(2, Mode::Minor)),
+            n if n.contains("in A") => Some(Key::new(9, Mode::Minor)),
+            _ => None,
+        };
+        // The evening pad is i-VI-III-VII once round, each chord equally long: nothing but its first
+        // chord favours D minor over F major, so its relative key is accepted (score 0.3).
+        if let Some(expected) = expected_key {
+            assert!(key_score(expected, key.key) >= 0.3, "{}: {}", file.name, key.key);
+            assert_eq!(tempo.bpm, None, "{}", file.name);
+        }
+        if file.name.contains("96bpm") {
+            let bpm = tempo.bpm.expect("drums have a tempo");
+            assert!((bpm / 96.0 - 1.0).abs() < 0.04, "{bpm}");
+        }
+        if file.name.contains("room tone") {
+            assert_eq!(tempo.bpm, None);
+            assert!(key.confidence < 0.1, "{key:?}");
+        }
+    }
+}
