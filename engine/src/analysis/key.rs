@@ -3,6 +3,12 @@
 //! Kostka-Payne corpus) and Albrecht & Shanahan (Music Perception 31(1), 2013), each spread over the
 //! first harmonics of its notes as Gómez does for audio ("Tonal description of music audio signals",
 //! 2006), and a chroma averaged over sustained, tonal frames. Tuning is already removed by the pass.
+//!
+//! Next to it, the bass chroma (peaks below `BASS_CHROMA_MAX_HZ`) is correlated with hand-set
+//! chord-root profiles in the spirit of the bass chroma of Mauch & Dixon ("Simultaneous estimation of
+//! chords and musical context from audio", 2010): the bass dwells on the tonic, which is what tells
+//! A minor from C major when a progression uses the same chords. Its weight follows how much bass
+//! there is, so pads without a bass are judged by the full chroma alone.
 
 mod name;
 
@@ -59,7 +65,9 @@ pub struct KeyEstimate {
     pub confidence: f32,
 }
 
-/// Estimates the key of an analysed source.
+/// Estimates the key of an analysed source. The confidence is the best score (clamped to 0..1)
+/// times `0.5 + 0.5 * clarity` (clarity: the gap to the runner-up over `CONFIDENT_MARGIN`, at most 1)
+/// times the source's tonal share; atonal or silent sources get C major at confidence 0.
 pub fn estimate_key(analysis: &Analysis) -> KeyEstimate {
     let WeightedChroma {
         chroma,
