@@ -101,7 +101,8 @@ impl Default for TextureEngine {
 }
 
 impl TextureEngine {
-    /// An unprepared engine (plays silence until `prepare`). Allocates nothing big.
+    /// An unprepared engine (plays silence until `prepare`). Allocates nothing: every buffer is sized
+    /// in `prepare`.
     pub fn new() -> Self {
         let sample_rate_hz = 44_100.0;
         let tick_rate_hz = sample_rate_hz / CONTROL_PERIOD_FRAMES as f32;
