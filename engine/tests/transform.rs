@@ -454,3 +454,48 @@ fn stretch_and_shift_in_one_pass() {
     // The product of stretch and shift must stay in range: 8 x 2 is too much.
     assert!(stretch_and_shift(&mut pv, &x, 8.0, 12.0).is_err());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Any input, any valid factor and shift: the promised length, finite samples, no panic, even
+    /// with NaN and infinite samples in the input.
+    #[test]
+    fn transforms_never_panic_and_keep_their_lengths(
+        len in 0usize..6000,
+        num_channels in 1usize..3,
+        factor in 0.25f64..4.0,
+        semitones in -24.0f32..24.0,
+        poison in proptest::option::of((0usize..6000, proptest::bool::ANY)),
+        seed in 0u64..1000,
+    ) {
+        let mut channels: Vec<Vec<f32>> =
+            (0..num_channels).map(|c| fixtures::white_noise(0.8, len, seed + c as u64)).collect();
+        if let Some((at, inf)) = poison {
+            if at < len {
+                channels[0][at] = if inf { f32::INFINITY } else { f32::NAN };
+            }
+        }
+        let mut pv = PhaseVocoder::new(StretchConfig::default()).unwrap();
+        let all_finite = |y: &[Vec<f32>]| y.iter().flatten().all(|v| v.is_finite());
+        let y = pv.stretch(&channels, factor).unwrap();
+        proptest::prop_assert!(y.iter().all(|c| c.len() == (len as f64 * factor).round() as usize));
+        proptest::prop_assert!(all_finite(&y));
+        let y = pitch_shift_channels(&mut pv, &channels, semitones).unwrap();
+        proptest::prop_assert!(y.iter().all(|c| c.len() == len));
+        proptest::prop_assert!(all_finite(&y));
+        for variant in FilterVariant::ALL {
+            for edges in [Edges::Loop, Edges::OneShot] {
+                let y = filter_variant(&channels, variant, &FilterSettings::default(), edges, SR);
+                proptest::prop_assert!(y.iter().all(|c| c.len() == len));
+                proptest::prop_assert!(all_finite(&y));
+            }
+        }
+        let mut z = channels.clone();
+        apply_swell(&mut z, &SwellEnvelope::default(), SR);
+        remove_dc(&mut z);
+        normalize_peak(&mut z, -1.0);
+        proptest::prop_assert!(all_finite(&z));
+        proptest::prop_assert!(peak(&z) <= engine::transform::MAX_SAFE_PEAK);
+    }
+}

@@ -20,8 +20,8 @@ pub fn semitones_to_ratio(semitones: f32) -> f64 {
 const RESAMPLE_MARGIN_FRAMES: usize = 256;
 
 /// Shifts planar channels by `semitones` with `vocoder`, keeping every channel's length (that of
-/// the shortest input channel). A shift of 0 returns the input unchanged. Not realtime-safe:
-/// allocates.
+/// the shortest input channel). A shift of 0 returns the input unchanged; non-finite samples
+/// always come out as zero. Not realtime-safe: allocates.
 pub fn pitch_shift_channels(
     vocoder: &mut PhaseVocoder,
     channels: &[Vec<f32>],
@@ -91,7 +91,12 @@ pub fn stretch_and_shift_region(
     if semitones == 0.0 && factor == 1.0 {
         return Ok(channels
             .iter()
-            .map(|c| c[start_frame..end_frame].to_vec())
+            .map(|c| {
+                c[start_frame..end_frame]
+                    .iter()
+                    .map(|&x| if x.is_finite() { x } else { 0.0 })
+                    .collect()
+            })
             .collect());
     }
     if semitones == 0.0 || num_frames == 0 {
