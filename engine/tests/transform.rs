@@ -471,10 +471,10 @@ proptest::proptest! {
     ) {
         let mut channels: Vec<Vec<f32>> =
             (0..num_channels).map(|c| fixtures::white_noise(0.8, len, seed + c as u64)).collect();
-        if let Some((at, inf)) = poison {
-            if at < len {
-                channels[0][at] = if inf { f32::INFINITY } else { f32::NAN };
-            }
+        if let Some((at, inf)) = poison
+            && at < len
+        {
+            channels[0][at] = if inf { f32::INFINITY } else { f32::NAN };
         }
         let mut pv = PhaseVocoder::new(StretchConfig::default()).unwrap();
         let all_finite = |y: &[Vec<f32>]| y.iter().flatten().all(|v| v.is_finite());
