@@ -280,3 +280,15 @@ fn thresholds_validate() {
     };
     assert!(loud.validate().is_err());
 }
+
+#[test]
+fn long_files_measure_the_same() {
+    // 80 s: the centroid frames are spread evenly instead of back to back, with the same answer.
+    let long = fixtures::sine(1000.0, 0.5, 80 * SR as usize, SR);
+    let short = fixtures::sine(1000.0, 0.5, 2 * SR as usize, SR);
+    let (ml, ms) = (measure(&[long], SR), measure(&[short], SR));
+    println!("centroid long {:.2} Hz, short {:.2} Hz", ml.centroid_hz, ms.centroid_hz);
+    assert!((ml.centroid_hz / ms.centroid_hz - 1.0).abs() < 1e-3);
+    assert!((ml.est_pitch_hz.unwrap() / 1000.0 - 1.0).abs() < 0.005);
+    assert!((ml.rms_db - ms.rms_db).abs() < 0.01);
+}

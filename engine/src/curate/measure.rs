@@ -8,7 +8,6 @@
 //! exactly the centroid of its mono version (the original tool mistook channels for frames and
 //! wrote 8006 Hz for every stereo cloud).
 
-use crate::source::mix_to_mono;
 use crate::transform::{SILENCE_DB, amplitude_to_db};
 use realfft::num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
@@ -18,6 +17,9 @@ use std::sync::Arc;
 const CENTROID_FFT_SIZE: usize = 2048;
 /// Hop between centroid spectra, samples (Hann at 50 % overlap weights every sample alike).
 const CENTROID_HOP: usize = 1024;
+/// At most this many centroid frames per channel (about 48 s of back-to-back frames); longer
+/// files are sampled evenly, which bounds the time a long source takes to measure.
+const MAX_CENTROID_FRAMES: usize = 2048;
 /// YIN integration window, samples.
 const YIN_WINDOW: usize = 2048;
 /// YIN correlation FFT length: holds the window plus the longest lag without wrap-around.
@@ -175,7 +177,7 @@ impl Meter {
             clipped_samples,
             non_finite,
             centroid_hz: self.centroid_hz(channels, num_frames, sample_rate),
-            est_pitch_hz: self.pitch_hz(&mix_to_mono(channels), sample_rate),
+            est_pitch_hz: self.pitch_hz(channels, num_frames, sample_rate),
         }
     }
 
@@ -189,7 +191,9 @@ impl Meter {
         let mut total = vec![0.0f64; bins];
         let (starts, window_len): (Vec<usize>, usize) = if num_frames >= n {
             let last = num_frames - n;
-            let mut starts: Vec<usize> = (0..=last).step_by(CENTROID_HOP).collect();
+            // Long files (over about a minute): frames spread evenly instead of back to back.
+            let hop = CENTROID_HOP.max(last.div_ceil(MAX_CENTROID_FRAMES));
+            let mut starts: Vec<usize> = (0..=last).step_by(hop).collect();
             if starts.last() != Some(&last) {
                 starts.push(last);
             }
@@ -241,25 +245,39 @@ impl Meter {
             / weight) as f32
     }
 
-    /// Median YIN pitch over up to [`YIN_MAX_FRAMES`] frames of `mono`, if most are periodic.
-    fn pitch_hz(&mut self, mono: &[f32], sample_rate: f32) -> Option<f32> {
+    /// Median YIN pitch over up to [`YIN_MAX_FRAMES`] frames of the mono mix, if most are
+    /// periodic. Only the frames looked at are mixed, so a long source is never copied whole.
+    fn pitch_hz(
+        &mut self,
+        channels: &[Vec<f32>],
+        num_frames_in: usize,
+        sample_rate: f32,
+    ) -> Option<f32> {
         let max_lag =
             ((sample_rate / MIN_PITCH_HZ).ceil() as usize).min(YIN_FFT_SIZE - YIN_WINDOW - 1);
         let min_lag = ((sample_rate / MAX_PITCH_HZ).floor() as usize).max(2);
         let span = YIN_WINDOW + max_lag;
-        if mono.len() < span || min_lag + 2 >= max_lag {
+        if channels.is_empty() || num_frames_in < span || min_lag + 2 >= max_lag {
             return None;
         }
-        let num_frames = ((mono.len() - span) / YIN_WINDOW + 1).min(YIN_MAX_FRAMES);
+        let num_frames = ((num_frames_in - span) / YIN_WINDOW + 1).min(YIN_MAX_FRAMES);
         let stride = if num_frames > 1 {
-            (mono.len() - span) / (num_frames - 1)
+            (num_frames_in - span) / (num_frames - 1)
         } else {
             0
         };
         let mut pitches = Vec::with_capacity(num_frames);
+        let mut segment = vec![0.0f32; span];
+        let scale = 1.0 / channels.len() as f32;
         for f in 0..num_frames {
-            let segment = &mono[f * stride..f * stride + span];
-            if let Some(lag) = self.yin_lag(segment, min_lag, max_lag) {
+            let start = f * stride;
+            segment.fill(0.0);
+            for ch in channels {
+                for (m, &x) in segment.iter_mut().zip(&ch[start..start + span]) {
+                    *m += x * scale;
+                }
+            }
+            if let Some(lag) = self.yin_lag(&segment, min_lag, max_lag) {
                 pitches.push(sample_rate / lag);
             }
         }
