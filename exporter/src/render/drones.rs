@@ -3,6 +3,7 @@
 
 use super::context::SourceContext;
 use super::texture::{Kind, Texture};
+use rayon::prelude::*;
 use engine::mining::{make_loop, Region};
 use engine::transform::{
     apply_swell, filter_variant, reverse, stretch_and_shift_region, Edges, FadeShape, FilterVariant, PhaseVocoder,
@@ -13,6 +14,7 @@ use engine::transform::{
 const TAIL_MARGIN_SEC: f64 = 0.75;
 
 /// Drone loops (kind `Drone`) and swells (kind `Swell`) from the best `max_drones_per_source` regions.
+/// Every (region, stretch, shift) combination renders in parallel; indices follow the combination order.
 pub fn make_drones_and_swells(
     ctx: &SourceContext,
     regions: &[Region],
@@ -21,112 +23,101 @@ pub fn make_drones_and_swells(
     notes: &mut Vec<String>,
 ) -> Vec<Texture> {
     let d = &ctx.config.drone_maker;
-    let mut vocoder = match PhaseVocoder::new(StretchConfig::default()) {
-        Ok(v) => v,
-        Err(err) => {
-            notes.push(format!("drones: {err}"));
-            return Vec::new();
-        }
-    };
-    let variants: Vec<FilterVariant> = FilterVariant::ALL
-        .into_iter()
-        .filter(|v| d.filter_variants.iter().any(|name| name == v.name()))
+    let combos: Vec<(usize, &Region, f32, f32)> = regions
+        .iter()
+        .take(d.max_drones_per_source)
+        .enumerate()
+        .flat_map(|(i, region)| {
+            d.time_stretch_factors
+                .iter()
+                .flat_map(move |&factor| d.pitch_shift_semitones.iter().map(move |&semis| (i, region, factor, semis)))
+        })
         .collect();
-    let sr = ctx.sample_rate_hz();
-    let transpose = ctx.transpose_semitones.unwrap_or(0);
-    let loop_config = ctx.config.pad_miner.loop_config();
+    let rendered: Vec<Result<Vec<Texture>, String>> = combos
+        .par_iter()
+        .map(|&(i, region, factor, semitones)| combo_textures(ctx, region, factor, semitones, want_drones, want_swells)
+            .map_err(|err| format!("drone {i} x{factor} {semitones:+}st: {err}")))
+        .collect();
     let mut out = Vec::new();
     let (mut drone_index, mut swell_index) = (0, 0);
-    for (region_index, region) in regions.iter().take(d.max_drones_per_source).enumerate() {
-        let excerpt_len = excerpt_len_with_tail(ctx, region);
-        for &factor in &d.time_stretch_factors {
-            for &semitones in &d.pitch_shift_semitones {
-                let total = semitones + transpose as f32;
-                let shifted = match stretch_and_shift_region(
-                    &mut vocoder,
-                    &ctx.source.channels,
-                    region.start_sample,
-                    excerpt_len,
-                    f64::from(factor),
-                    total,
-                ) {
-                    Ok(s) => s,
-                    Err(err) => {
-                        notes.push(format!("drone {region_index} x{factor} {semitones:+}st: {err}"));
-                        continue;
-                    }
-                };
-                let wanted_len = (region.len_samples as f64 * f64::from(factor)).round() as usize;
-                let available = shifted[0].len().saturating_sub(loop_config.tail_samples(sr));
-                let len_sec = wanted_len as f64 / f64::from(sr);
-                let len = ctx.snap_len(len_sec, available).unwrap_or(wanted_len.min(available));
-                let tag = format!("x{}_p{:+}", trim_float(factor), trim_float(semitones));
-                let key = ctx.key_after(total.round() as i32);
-                let offset = Some(region.start_sec(sr));
-                let base = Texture {
-                    kind: Kind::Drone,
-                    index: 0,
-                    variant: String::new(),
-                    channels: Vec::new(),
-                    is_loop: true,
-                    source_offset_sec: offset,
-                    key,
-                    transposed_semitones: ctx.transpose_semitones,
-                    seed: 0,
-                    notes: ctx.transpose_note.iter().cloned().collect(),
-                    recipe: None,
-                };
-                if want_drones {
-                    let whole = Region { start_sample: 0, len_samples: len, ..*region };
-                    match make_loop(&shifted, &whole, &loop_config, sr) {
-                        Ok(lp) => {
-                            for variant in std::iter::once(None).chain(variants.iter().copied().map(Some)) {
-                                let (channels, name) = match variant {
-                                    None => (lp.channels.clone(), tag.clone()),
-                                    Some(v) => (
-                                        filter_variant(&lp.channels, v, &ctx.config.filters, Edges::Loop, sr),
-                                        format!("{tag}_{v}"),
-                                    ),
-                                };
-                                out.push(Texture {
-                                    index: drone_index,
-                                    variant: name,
-                                    channels,
-                                    seed: ctx.texture_seed(Kind::Drone, drone_index),
-                                    ..base.clone()
-                                });
-                                drone_index += 1;
-                            }
-                        }
-                        Err(err) => notes.push(format!("drone {region_index} {tag}: {err}")),
-                    }
-                }
-                if want_swells {
-                    let mut swell: Vec<Vec<f32>> = shifted.iter().map(|c| c[..len.min(c.len())].to_vec()).collect();
-                    apply_swell(&mut swell, &swell_envelope(ctx, len), sr);
-                    let mut reversed = swell.clone();
-                    reverse(&mut reversed);
-                    let mut shapes = vec![(swell, tag.clone())];
-                    if ctx.config.drone_maker.reversed_swells {
-                        shapes.push((reversed, format!("{tag}_rev")));
-                    }
-                    for (channels, name) in shapes {
-                        out.push(Texture {
-                            kind: Kind::Swell,
-                            index: swell_index,
-                            variant: name,
-                            channels,
-                            is_loop: false,
-                            seed: ctx.texture_seed(Kind::Swell, swell_index),
-                            ..base.clone()
-                        });
-                        swell_index += 1;
-                    }
+    for result in rendered {
+        match result {
+            Ok(textures) => {
+                for mut t in textures {
+                    let index = if t.kind == Kind::Drone { &mut drone_index } else { &mut swell_index };
+                    t.index = *index;
+                    t.seed = ctx.texture_seed(t.kind, *index);
+                    *index += 1;
+                    out.push(t);
                 }
             }
+            Err(note) => notes.push(note),
         }
     }
     out
+}
+
+/// The drone loop (plain and filtered) and swells of one region at one stretch and shift.
+fn combo_textures(
+    ctx: &SourceContext,
+    region: &Region,
+    factor: f32,
+    semitones: f32,
+    want_drones: bool,
+    want_swells: bool,
+) -> engine::Result<Vec<Texture>> {
+    let d = &ctx.config.drone_maker;
+    let sr = ctx.sample_rate_hz();
+    let loop_config = ctx.config.pad_miner.loop_config();
+    let total = semitones + ctx.transpose_semitones.unwrap_or(0) as f32;
+    let mut vocoder = PhaseVocoder::new(StretchConfig::default())?;
+    let excerpt_len = excerpt_len_with_tail(ctx, region);
+    let shifted =
+        stretch_and_shift_region(&mut vocoder, &ctx.source.channels, region.start_sample, excerpt_len, f64::from(factor), total)?;
+    let wanted_len = (region.len_samples as f64 * f64::from(factor)).round() as usize;
+    let available = shifted[0].len().saturating_sub(loop_config.tail_samples(sr));
+    let len_sec = wanted_len as f64 / f64::from(sr);
+    let len = ctx.snap_len(len_sec, available).unwrap_or(wanted_len.min(available));
+    let tag = format!("x{}_p{:+}", trim_float(factor), trim_float(semitones));
+    let base = Texture {
+        kind: Kind::Drone,
+        index: 0,
+        variant: String::new(),
+        channels: Vec::new(),
+        is_loop: true,
+        source_offset_sec: Some(region.start_sec(sr)),
+        key: ctx.key_after(total.round() as i32),
+        transposed_semitones: ctx.transpose_semitones,
+        seed: 0,
+        notes: ctx.transpose_note.iter().cloned().collect(),
+        recipe: None,
+    };
+    let mut out = Vec::new();
+    if want_drones {
+        let whole = Region { start_sample: 0, len_samples: len, ..*region };
+        let lp = make_loop(&shifted, &whole, &loop_config, sr)?;
+        let variants = FilterVariant::ALL.into_iter().filter(|v| d.filter_variants.iter().any(|name| name == v.name()));
+        for variant in std::iter::once(None).chain(variants.map(Some)) {
+            let (channels, name) = match variant {
+                None => (lp.channels.clone(), tag.clone()),
+                Some(v) => (filter_variant(&lp.channels, v, &ctx.config.filters, Edges::Loop, sr), format!("{tag}_{v}")),
+            };
+            out.push(Texture { variant: name, channels, ..base.clone() });
+        }
+    }
+    if want_swells {
+        let mut swell: Vec<Vec<f32>> = shifted.iter().map(|c| c[..len.min(c.len())].to_vec()).collect();
+        apply_swell(&mut swell, &swell_envelope(ctx, len), sr);
+        if d.reversed_swells {
+            let mut reversed = swell.clone();
+            reverse(&mut reversed);
+            out.push(Texture { kind: Kind::Swell, variant: tag.clone(), channels: swell, is_loop: false, ..base.clone() });
+            out.push(Texture { kind: Kind::Swell, variant: format!("{tag}_rev"), channels: reversed, is_loop: false, ..base });
+        } else {
+            out.push(Texture { kind: Kind::Swell, variant: tag, channels: swell, is_loop: false, ..base });
+        }
+    }
+    Ok(out)
 }
 
 /// Length of the region plus up to [`TAIL_MARGIN_SEC`] of what follows it, samples.

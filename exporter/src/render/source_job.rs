@@ -10,6 +10,7 @@ use crate::manifest::ManifestRow;
 use crate::naming::{short_name, UniqueNames};
 use super::resume::PreviousPack;
 use std::path::Path;
+use rayon::prelude::*;
 use engine::analysis::{analyze, key, tempo, AnalysisConfig};
 use engine::source::{load, LoadOptions};
 
@@ -85,25 +86,46 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
     let tonal = job.file.role != Role::Noisy;
     let noisy = job.file.role != Role::Tonal;
     let k = job.kinds;
-    let mut textures: Vec<Texture> = Vec::new();
-    let mut notes = Vec::new();
-    if tonal && (k.pads || k.drones || k.swells || k.clouds) {
-        let regions = pads::mine_regions(&ctx);
-        if k.pads {
-            textures.extend(pads::make_pads(&ctx, &regions, &mut notes));
-        }
-        if k.drones || k.swells {
-            textures.extend(drones::make_drones_and_swells(&ctx, &regions, k.drones, k.swells, &mut notes));
-        }
-        if k.clouds {
-            textures.extend(clouds::make_clouds(&ctx, &regions, &mut notes));
-        }
+    let regions = if tonal && (k.pads || k.drones || k.swells || k.clouds) { pads::mine_regions(&ctx) } else { Vec::new() };
+    // The kinds are independent of each other: made in parallel, collected in a fixed order.
+    let ((mut pad_part, drone_part), (cloud_part, hiss_part)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    let mut notes = Vec::new();
+                    let t = if k.pads { pads::make_pads(&ctx, &regions, &mut notes) } else { Vec::new() };
+                    (t, notes)
+                },
+                || {
+                    let mut notes = Vec::new();
+                    let t = if k.drones || k.swells {
+                        drones::make_drones_and_swells(&ctx, &regions, k.drones, k.swells, &mut notes)
+                    } else {
+                        Vec::new()
+                    };
+                    (t, notes)
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    let mut notes = Vec::new();
+                    let t = if k.clouds { clouds::make_clouds(&ctx, &regions, &mut notes) } else { Vec::new() };
+                    (t, notes)
+                },
+                || if noisy && k.hiss { hiss::make_hiss(&ctx, true, true) } else { Vec::new() },
+            )
+        },
+    );
+    outcome.had_noise = !hiss_part.is_empty();
+    let mut notes = std::mem::take(&mut pad_part.1);
+    let mut textures: Vec<Texture> = pad_part.0;
+    for (part, part_notes) in [drone_part, cloud_part] {
+        textures.extend(part);
+        notes.extend(part_notes);
     }
-    if noisy && k.hiss {
-        let hiss = hiss::make_hiss(&ctx, true, true);
-        outcome.had_noise = !hiss.is_empty();
-        textures.extend(hiss);
-    }
+    textures.extend(hiss_part);
     outcome.notes.extend(notes.into_iter().map(|n| format!("{}: {n}", path.display())));
 
     let info = SourceInfo {
@@ -129,17 +151,29 @@ pub fn write_all(
     notes: &mut Vec<String>,
 ) -> Vec<ManifestRow> {
     let mut names = UniqueNames::default();
-    let mut rows = Vec::with_capacity(textures.len());
-    for (n, texture) in textures.into_iter().enumerate() {
-        let base = match profile {
-            Profile::Tr8s => short_name(texture.kind.letter(), source_index, n),
-            Profile::Default => descriptive_name(slug, &texture),
-        };
-        let name = names.claim(&base);
-        let rel_path = format!("{slug}/{}/{name}.wav", texture.kind.folder());
-        match finish(texture, &rel_path, info, settings) {
+    let named: Vec<(Texture, String)> = textures
+        .into_iter()
+        .enumerate()
+        .map(|(n, texture)| {
+            let base = match profile {
+                Profile::Tr8s => short_name(texture.kind.letter(), source_index, n),
+                Profile::Default => descriptive_name(slug, &texture),
+            };
+            let name = names.claim(&base);
+            let rel_path = format!("{slug}/{}/{name}.wav", texture.kind.folder());
+            (texture, rel_path)
+        })
+        .collect();
+    // Finishing (measuring, grading, writing) is independent per file: in parallel, order kept.
+    let results: Vec<Result<ManifestRow, String>> = named
+        .into_par_iter()
+        .map(|(texture, rel_path)| finish(texture, &rel_path, info, settings).map_err(|err| format!("{rel_path}: {err:#}")))
+        .collect();
+    let mut rows = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
             Ok(row) => rows.push(row),
-            Err(err) => notes.push(format!("{rel_path}: {err:#}")),
+            Err(note) => notes.push(note),
         }
     }
     rows
