@@ -187,12 +187,15 @@ fn filter_zero_phase(x: &[f32], stages: &[BiquadCoefs], edges: Edges) -> Vec<f32
     for x in work.iter_mut().filter(|x| !x.is_finite()) {
         *x = 0.0;
     }
-    for &coefs in stages {
-        Biquad::new(coefs).process_in_place(&mut work);
-        let mut backward = Biquad::new(coefs);
-        for x in work.iter_mut().rev() {
-            *x = backward.process_sample(*x);
-        }
+    // The whole cascade per sample (the stages' recurrences overlap in the pipeline), forward
+    // over the buffer, then again backward.
+    let mut forward: Vec<Biquad> = stages.iter().map(|&c| Biquad::new(c)).collect();
+    for x in work.iter_mut() {
+        *x = forward.iter_mut().fold(*x, |v, f| f.process_sample(v));
+    }
+    let mut backward: Vec<Biquad> = stages.iter().map(|&c| Biquad::new(c)).collect();
+    for x in work.iter_mut().rev() {
+        *x = backward.iter_mut().fold(*x, |v, f| f.process_sample(v));
     }
     work.drain(..pad);
     work.truncate(len);
