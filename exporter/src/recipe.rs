@@ -43,17 +43,24 @@ pub fn render_recipe_file(recipe_path: &Path, out_dir: &Path) -> Result<PathBuf>
     let origin = recipe_path.display().to_string();
     let text = std::fs::read_to_string(recipe_path).with_context(|| format!("{origin}: cannot read"))?;
     let recipe = parse_recipe(&text, &origin)?;
-    let source_path = resolve_source(&recipe, recipe_path);
-    let source = load(&source_path, &LoadOptions::default())?;
-    let hash = &source.provenance.content_hash;
-    if !recipe.source.content_hash.is_empty() && &recipe.source.content_hash != hash {
-        anyhow::bail!(
-            "{origin}: source {} has changed since the recipe was made (hash {hash}, recipe says {})",
-            source_path.display(),
-            recipe.source.content_hash
-        );
-    }
-    let channels = render_recipe(&recipe, &source)?;
+    // The built-in texture needs no file: the engine makes it.
+    let (source_path, source) = if recipe.source.is_builtin() {
+        (PathBuf::from(&recipe.source.path), None)
+    } else {
+        let source_path = resolve_source(&recipe, recipe_path);
+        let source = load(&source_path, &LoadOptions::default())?;
+        let hash = &source.provenance.content_hash;
+        if !recipe.source.content_hash.is_empty() && &recipe.source.content_hash != hash {
+            anyhow::bail!(
+                "{origin}: source {} has changed since the recipe was made (hash {hash}, recipe says {})",
+                source_path.display(),
+                recipe.source.content_hash
+            );
+        }
+        (source_path, Some(source))
+    };
+    let hash = source.as_ref().map_or("", |s| s.provenance.content_hash.as_str());
+    let channels = render_recipe(&recipe, source.as_ref())?;
     let mut config = Config::default();
     config.global.target_peak_dbfs = recipe.output.normalize_peak_dbfs.unwrap_or(config.global.target_peak_dbfs);
     let stem = recipe_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

@@ -5,6 +5,7 @@
 //! never allocates, frees, locks or waits), the mining thread ([`mining`]) and the editor's GUI
 //! thread ([`editor`]). They meet only through `rtrb` queues, atomics and the parameter object.
 
+pub mod capture;
 pub mod editor;
 pub mod inbox;
 pub mod mining;
@@ -178,6 +179,7 @@ impl Plugin for Afterglow {
             },
         }
 
+        self.scope.publish_held(self.held_notes.velocities());
         let num_positions = self.engine.grain_positions(&mut self.positions_scratch);
         self.scope.publish(
             &self.positions_scratch[..num_positions],

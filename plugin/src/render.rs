@@ -74,6 +74,11 @@ impl HeldNotes {
         }
     }
 
+    /// Velocity of each key held down (0 when up), indexed by MIDI note. Realtime-safe.
+    pub fn velocities(&self) -> &[f32; 128] {
+        &self.velocity
+    }
+
     /// Forget every key and the pedal. Realtime-safe.
     pub fn clear(&mut self) {
         self.velocity = [0.0; 128];

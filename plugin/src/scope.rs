@@ -1,5 +1,6 @@
-//! Live view of the audio thread for the editor: grain positions and voice counts in atomics,
-//! written once per host buffer by the audio thread and read by the editor without locks.
+//! Live view of the audio thread for the editor: grain positions, voice counts and the keys held
+//! down, in atomics written once per host buffer by the audio thread and read by the editor
+//! without locks.
 
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
@@ -13,6 +14,8 @@ pub struct GrainScope {
     num_active_grains: AtomicUsize,
     /// Number of filled slots in the bank, as the audio thread sees it.
     num_pads: AtomicUsize,
+    /// Velocity bits of each MIDI key held down (0.0 when up), for "Capture recipe".
+    held_velocities: Box<[AtomicU32]>,
 }
 
 impl GrainScope {
@@ -23,7 +26,25 @@ impl GrainScope {
             num_positions: AtomicUsize::new(0),
             num_active_grains: AtomicUsize::new(0),
             num_pads: AtomicUsize::new(0),
+            held_velocities: (0..128).map(|_| AtomicU32::new(0)).collect(),
         }
+    }
+
+    /// Publish the velocity of every key (0 when up), indexed by MIDI note. Realtime-safe.
+    pub fn publish_held(&self, velocities: &[f32; 128]) {
+        for (slot, &velocity) in self.held_velocities.iter().zip(velocities) {
+            slot.store(velocity.to_bits(), Ordering::Relaxed);
+        }
+    }
+
+    /// The velocities last published by [`Self::publish_held`], indexed by MIDI note.
+    /// Realtime-safe.
+    pub fn held_velocities(&self) -> [f32; 128] {
+        let mut out = [0.0; 128];
+        for (value, bits) in out.iter_mut().zip(self.held_velocities.iter()) {
+            *value = f32::from_bits(bits.load(Ordering::Relaxed));
+        }
+        out
     }
 
     /// Publish the audio thread's view. Realtime-safe.
@@ -81,5 +102,9 @@ mod tests {
         scope.publish(&[], 0, 1);
         scope.read_positions(&mut out);
         assert!(out.is_empty());
+        let mut held = [0.0; 128];
+        held[60] = 0.75;
+        scope.publish_held(&held);
+        assert_eq!(scope.held_velocities(), held);
     }
 }

@@ -6,7 +6,7 @@
 //! seed = 42
 //! duration_sec = 8.0
 //!
-//! [source]
+//! [source]                          # path = "builtin:" plays the built-in texture (no region)
 //! path = "fixtures/archive/02 tape loop in A.wav"
 //! content_hash = "3f2a..."          # xxh3-64 of the file; a mismatch is an error
 //! start_sample = 44100              # region, in samples of the 44.1 kHz decoded source
@@ -59,14 +59,16 @@ pub enum RecipeKind {
 #[serde(deny_unknown_fields)]
 pub struct RecipeSource {
     /// Path of the source file (relative paths are relative to the recipe file's folder, then the
-    /// working folder).
+    /// working folder), or `"builtin:"` for the built-in texture (the region fields are then ignored).
     pub path: String,
     /// xxh3-64 of the source file's bytes, 16 hex digits; empty to skip the check.
     #[serde(default)]
     pub content_hash: String,
     /// First sample of the region in the decoded 44.1 kHz source.
+    #[serde(default)]
     pub start_sample: usize,
-    /// Length of the region, samples.
+    /// Length of the region, samples (at least 64 for a file source).
+    #[serde(default)]
     pub len_samples: usize,
     /// Cut the region as a seamless loop (seam search and cross-fade) rather than a plain excerpt.
     #[serde(default = "default_true")]
@@ -80,6 +82,24 @@ pub struct RecipeSource {
 }
 
 impl RecipeSource {
+    /// The source of a recipe that plays the built-in texture.
+    pub fn builtin() -> Self {
+        Self {
+            path: String::from(super::BUILTIN_SOURCE_PATH),
+            content_hash: String::new(),
+            start_sample: 0,
+            len_samples: 0,
+            as_loop: false,
+            root_note: None,
+            loop_settings: None,
+        }
+    }
+
+    /// Whether this source is the built-in texture rather than a file.
+    pub fn is_builtin(&self) -> bool {
+        self.path.trim() == super::BUILTIN_SOURCE_PATH
+    }
+
     /// The loop settings in force.
     pub fn loop_config(&self) -> LoopConfig {
         self.loop_settings.unwrap_or_else(|| crate::mining::PadMinerConfig::default().loop_config())
@@ -169,7 +189,7 @@ impl Recipe {
         if !(self.duration_sec.is_finite() && self.duration_sec > 0.0 && self.duration_sec <= MAX_RECIPE_SEC) {
             return bad("duration_sec", self.duration_sec.to_string(), "a number of seconds from 0 to 600");
         }
-        if self.source.len_samples < 64 {
+        if !self.source.is_builtin() && self.source.len_samples < 64 {
             return bad("source.len_samples", self.source.len_samples.to_string(), "at least 64 samples");
         }
         if ![16, 24].contains(&self.output.bits) {

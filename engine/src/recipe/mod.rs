@@ -5,10 +5,12 @@
 
 mod automation;
 mod format;
+mod pad;
 mod render;
 
 pub use automation::{set_param, PARAM_NAMES};
 pub use format::{
     check_version, NoteSpan, OutputSpec, ParamPoint, Recipe, RecipeKind, RecipeSource, MAX_RECIPE_SEC, RECIPE_VERSION,
 };
-pub use render::{pad_material, render_engine, render_recipe, RENDER_BLOCK_FRAMES};
+pub use pad::{pad_id, pad_material, recipe_pad, BUILTIN_SOURCE_PATH};
+pub use render::{render_engine, render_recipe, RENDER_BLOCK_FRAMES};

@@ -1,46 +1,16 @@
 //! Rendering a recipe offline through the very `TextureEngine` the plugin plays, in sub-blocks
 //! split at note and automation events, exactly as the plugin's audio callback splits host blocks.
 
-use super::format::{Recipe, RecipeSource};
 use super::automation::set_param;
-use crate::mining::{make_loop, LoopConfig, Region};
+use super::format::Recipe;
+use super::pad::recipe_pad;
 use crate::source::SourceBuffer;
-use crate::texture::{Pad, PadBank, ProcessSpec, TextureEngine};
+use crate::texture::{PadBank, ProcessSpec, TextureEngine};
 use crate::transform::{fade_in, fade_out, normalize_peak, remove_dc, FadeShape};
-use crate::{Error, Result};
+use crate::Result;
 
 /// Longest sub-block rendered with one parameter struct, frames (the plugin uses the same).
 pub const RENDER_BLOCK_FRAMES: usize = 64;
-
-/// The pad material a recipe (or the plugin's miner) plays: the region cut as a seamless loop, or
-/// as a plain excerpt when `as_loop` is off or the source has no room for the loop's cross-fade.
-/// Returns the channels and the first source sample they start at. Not realtime-safe: allocates.
-pub fn pad_material(source: &SourceBuffer, spec: &RecipeSource, loop_config: &LoopConfig) -> Result<(Vec<Vec<f32>>, usize)> {
-    let total = source.num_frames();
-    let start = spec.start_sample.min(total);
-    let len = spec.len_samples.min(total - start);
-    if len < 64 {
-        return Err(Error::Unusable {
-            path: source.provenance.path.clone(),
-            reason: format!("region {}+{} lies outside the {total}-sample source", spec.start_sample, spec.len_samples),
-        });
-    }
-    let region = Region {
-        start_sample: start,
-        len_samples: len,
-        score: 0.0,
-        rms_db: 0.0,
-        onset_rate_per_sec: 0.0,
-        flatness: 0.0,
-        centroid_hz: 0.0,
-    };
-    if spec.as_loop {
-        if let Ok(looped) = make_loop(&source.channels, &region, loop_config, source.sample_rate_hz) {
-            return Ok((looped.channels, looped.source_start_sample));
-        }
-    }
-    Ok((source.channels.iter().map(|c| c[start..start + len].to_vec()).collect(), start))
-}
 
 /// An event at a frame: a key going down or up, or an automation point.
 enum Event<'a> {
@@ -53,12 +23,12 @@ fn to_frame(sec: f64, sample_rate_hz: u32) -> usize {
     (sec * f64::from(sample_rate_hz)).round().max(0.0) as usize
 }
 
-/// Renders `recipe` from its decoded `source` into planar stereo (or mono when the output asks
-/// for one channel), then applies the output's fades and normalisation. The pad sits in slot 0.
-/// Not realtime-safe: allocates the output.
-pub fn render_recipe(recipe: &Recipe, source: &SourceBuffer) -> Result<Vec<Vec<f32>>> {
+/// Renders `recipe` from its decoded `source` (`None` for the built-in texture) into planar
+/// stereo (or mono when the output asks for one channel), then applies the output's fades and
+/// normalisation. The pad sits in slot 0. Not realtime-safe: allocates the output.
+pub fn render_recipe(recipe: &Recipe, source: Option<&SourceBuffer>) -> Result<Vec<Vec<f32>>> {
     let mut out = render_engine(recipe, source)?;
-    let sr = source.sample_rate_hz;
+    let sr = source.map_or(crate::ENGINE_SAMPLE_RATE_HZ, |s| s.sample_rate_hz);
     let o = &recipe.output;
     if o.channels == 1 {
         out = vec![crate::source::mix_to_mono(&out)];
@@ -75,13 +45,15 @@ pub fn render_recipe(recipe: &Recipe, source: &SourceBuffer) -> Result<Vec<Vec<f
 }
 
 /// The texture engine's raw stereo output for `recipe`: what the plugin plays for the same
-/// parameters, seed, pad and notes. Not realtime-safe: allocates the output.
-pub fn render_engine(recipe: &Recipe, source: &SourceBuffer) -> Result<Vec<Vec<f32>>> {
-    recipe.validate(&source.provenance.path.display().to_string())?;
-    let sr = source.sample_rate_hz;
-    let (material, _) = pad_material(source, &recipe.source, &recipe.source.loop_config())?;
+/// parameters, seed, pad and notes, with the host at the pad's rate (44.1 kHz). `source` is the
+/// decoded file the recipe names (`None` for the built-in texture). Not realtime-safe: allocates
+/// the output.
+pub fn render_engine(recipe: &Recipe, source: Option<&SourceBuffer>) -> Result<Vec<Vec<f32>>> {
+    let origin = source.map_or_else(|| recipe.source.path.clone(), |s| s.provenance.path.display().to_string());
+    recipe.validate(&origin)?;
+    let (pad, sr) = recipe_pad(recipe, source)?;
     let mut bank = PadBank::new();
-    bank.insert(0, Pad::new(recipe.seed, material, sr as f32, recipe.source.root_note));
+    bank.insert(0, pad);
 
     let mut events: Vec<(usize, u8, Event)> = Vec::new();
     for n in &recipe.notes {

@@ -58,7 +58,7 @@ pub fn make_clouds(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<Stri
         let region = &regions[index % regions.len()];
         let seed = ctx.texture_seed(Kind::Cloud, index);
         let recipe = cloud_recipe(ctx, region, seed);
-        let channels = match render_recipe(&recipe, ctx.source) {
+        let channels = match render_recipe(&recipe, Some(ctx.source)) {
             Ok(channels) => channels,
             Err(err) => {
                 notes.push(format!("cloud {index}: {err}"));

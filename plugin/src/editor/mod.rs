@@ -1,5 +1,6 @@
 //! The plugin's editor (nice-plug-egui): archive folder and mining progress, the list of mined
-//! pads, the current pad's waveform with live grain positions, and every parameter as a slider.
+//! pads, the current pad's waveform with live grain positions, every parameter as a slider, and
+//! "Capture recipe" (the current sound as a recipe file, see [`crate::capture`]).
 //!
 //! The archive folder is a text field: no folder dialog, because the dialog crates need system
 //! libraries (GTK or a D-Bus portal stack) that this plugin does not want to depend on.
@@ -19,6 +20,7 @@ use nice_plug::prelude::{Param, ParamSetter};
 use nice_plug_egui::widgets::ParamSlider;
 use nice_plug_egui::{EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp, RepaintNotifier};
 
+use crate::capture::{DEFAULT_CAPTURE_SEC, capture_recipe, recipes_folder, write_recipe};
 use crate::mining::{MiningShared, MiningSnapshot, PadInfo, catalogue_line};
 use crate::params::AfterglowParams;
 use crate::scope::GrainScope;
@@ -67,6 +69,11 @@ pub struct AfterglowEditor {
     /// Latest grain positions from the audio thread.
     grain_positions: Vec<f32>,
     repaint: RepaintNotifier,
+    /// File name and length of the next captured recipe.
+    capture_name: String,
+    capture_sec: f64,
+    /// What the last capture wrote, or why it failed.
+    capture_message: String,
 }
 
 impl NiceEguiApp for AfterglowEditor {
@@ -107,6 +114,9 @@ impl AfterglowEditor {
             snapshot: MiningSnapshot::default(),
             grain_positions: Vec::new(),
             repaint,
+            capture_name: String::from("capture"),
+            capture_sec: DEFAULT_CAPTURE_SEC,
+            capture_message: String::new(),
         }
     }
 
@@ -123,6 +133,7 @@ impl AfterglowEditor {
         ui.heading("Afterglow");
         self.archive_row(ui);
         self.progress_rows(ui);
+        self.capture_row(ui);
         ui.separator();
 
         let current = self.current_pad();
@@ -172,6 +183,35 @@ impl AfterglowEditor {
                 self.mining.request_mine();
             }
         });
+    }
+
+    /// Name and length fields and the "Capture recipe" button.
+    fn capture_row(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.label("Recipe name");
+            ui.add(egui::TextEdit::singleline(&mut self.capture_name).desired_width(160.0));
+            ui.add(egui::DragValue::new(&mut self.capture_sec).range(0.5..=600.0).speed(0.1).suffix(" s"));
+            if ui.button("Capture recipe").clicked() {
+                self.capture_message = self.capture();
+            }
+            ui.label(&self.capture_message);
+        });
+    }
+
+    /// Capture the current sound into `afterglow-recipes/<name>.toml`; returns the message shown.
+    /// Not realtime-safe: allocates and writes a file.
+    fn capture(&self) -> String {
+        let held = self.scope.held_velocities();
+        let capture = match capture_recipe(&self.params, &self.snapshot.pads, &held, self.capture_sec) {
+            Ok(capture) => capture,
+            Err(reason) => return reason,
+        };
+        let folder = recipes_folder(&self.params.archive_path());
+        match write_recipe(&capture.recipe, &folder, &self.capture_name) {
+            Ok(path) if capture.note.is_empty() => format!("Wrote {}", path.display()),
+            Ok(path) => format!("Wrote {} ({})", path.display(), capture.note),
+            Err(error) => format!("Cannot write the recipe to {}: {error}", folder.display()),
+        }
     }
 
     fn progress_rows(&self, ui: &mut Ui) {
@@ -322,6 +362,7 @@ mod tests {
                 key: String::from("A minor"),
                 brightness_hz: 900.0,
                 waveform: vec![(-0.5, 0.5); WAVEFORM_POINTS],
+                recipe_source: engine::recipe::RecipeSource::builtin(),
             });
         });
         let mut editor = AfterglowEditor::new(params, mining, scope, RepaintNotifier::new());

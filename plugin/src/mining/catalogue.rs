@@ -27,6 +27,9 @@ pub struct PadInfo {
     pub brightness_hz: f32,
     /// (min, max) of the mono mix per column, [`WAVEFORM_POINTS`] columns.
     pub waveform: Vec<(f32, f32)>,
+    /// How a recipe names this pad: file path, content hash, region, loop cut and root note
+    /// (`path = "builtin:"` for the built-in texture). Rendering it gives this very pad.
+    pub recipe_source: engine::recipe::RecipeSource,
 }
 
 /// (min, max) of the channels' mean over `points` equal columns. Not realtime-safe: allocates.

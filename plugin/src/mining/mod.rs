@@ -15,6 +15,8 @@ use std::thread::JoinHandle;
 use engine::texture::Pad;
 
 pub use catalogue::{PadInfo, WAVEFORM_POINTS, catalogue_line};
+pub use pads::{MinedPad, make_pad};
+pub use worker::pad_miner_config;
 pub use status::{MiningSnapshot, MiningStatus};
 
 use crate::params::AfterglowParams;

@@ -2,7 +2,8 @@
 //! key and root note, its identity, and the catalogue entry the editor shows.
 
 use engine::analysis::{AnalysisConfig, analyze, estimate_key};
-use engine::mining::{LoopConfig, Region, make_loop};
+use engine::mining::{LoopConfig, Region};
+use engine::recipe::{RecipeSource, pad_id, pad_material};
 use engine::source::{SourceBuffer, mix_to_mono};
 use engine::texture::Pad;
 
@@ -21,21 +22,6 @@ pub struct MinedPad {
     pub info: PadInfo,
 }
 
-/// A stable 64-bit identity for a region of a source: the source's content hash mixed with the
-/// region's start (splitmix64 finaliser), so the same file and region always give the same id.
-pub fn pad_id(content_hash: &str, start_sample: usize) -> u64 {
-    let hash = u64::from_str_radix(content_hash, 16).unwrap_or_else(|_| {
-        // Not hex (a caller-made provenance): fold the bytes instead.
-        content_hash
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
-    });
-    let mut z = hash ^ (start_sample as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 /// The root note and display name of the key of a pad's audio, or `(None, "")` when the material
 /// is not tonal enough for the estimate to mean anything.
 fn pad_key(channels: &[Vec<f32>], sample_rate_hz: u32) -> (Option<f32>, String) {
@@ -50,31 +36,32 @@ fn pad_key(channels: &[Vec<f32>], sample_rate_hz: u32) -> (Option<f32>, String) 
 }
 
 /// Cut `region` (shortened to [`MAX_PAD_SEC`]) out of `source` as a seamless loop for `slot`,
-/// with the key and root note estimated from the loop itself
-/// (a plain cut when the source is too short for the loop's cross-fade). Not realtime-safe:
-/// allocates.
+/// through [`engine::recipe::pad_material`] (the code path recipes render with), with the key and
+/// root note estimated from the loop itself (a plain cut when the source is too short for the
+/// loop's cross-fade). `None` when the region lies outside the source. Not realtime-safe: allocates.
 pub fn make_pad(
     source: &SourceBuffer,
     region: &Region,
     slot: u16,
     loop_config: &LoopConfig,
-) -> MinedPad {
+) -> Option<MinedPad> {
     let sample_rate_hz = source.sample_rate_hz as f32;
     // The seam search may lengthen the loop by up to its search span: leave room for it.
     let max_frames = ((MAX_PAD_SEC - 0.001 * loop_config.seam_search_ms.max(0.0)) * sample_rate_hz) as usize;
-    let start = region.start_sample.min(source.num_frames());
-    let len = region.len_samples.min(max_frames).min(source.num_frames() - start);
-    let region = Region { start_sample: start, len_samples: len, ..*region };
-    let (start, channels) = match make_loop(&source.channels, &region, loop_config, source.sample_rate_hz) {
-        Ok(looped) => (looped.source_start_sample, looped.channels),
-        Err(_) => (
-            start,
-            source.channels.iter().map(|channel| channel[start..start + len].to_vec()).collect(),
-        ),
+    let mut recipe_source = RecipeSource {
+        path: source.provenance.path.display().to_string(),
+        content_hash: source.provenance.content_hash.clone(),
+        start_sample: region.start_sample,
+        len_samples: region.len_samples.min(max_frames),
+        as_loop: true,
+        root_note: None,
+        loop_settings: Some(*loop_config),
     };
+    let (channels, start) = pad_material(source, &recipe_source, loop_config).ok()?;
     let num_frames = channels.first().map_or(0, Vec::len);
 
     let (root_note, key) = pad_key(&channels, source.sample_rate_hz);
+    recipe_source.root_note = root_note;
     let id = pad_id(&source.provenance.content_hash, start);
     let stem = source
         .provenance
@@ -94,9 +81,10 @@ pub fn make_pad(
         key,
         brightness_hz: region.centroid_hz,
         waveform: waveform_overview(&views, WAVEFORM_POINTS),
+        recipe_source,
     };
     let pad = Pad::new(id, channels, sample_rate_hz, root_note);
-    MinedPad { pad, info }
+    Some(MinedPad { pad, info })
 }
 
 /// The catalogue entry of the built-in texture in `slot`.
@@ -111,19 +99,6 @@ pub fn builtin_info(pad: &Pad, slot: u16) -> PadInfo {
         key: String::new(),
         brightness_hz: 0.0,
         waveform: waveform_overview(&[pad.channel(0), pad.channel(1)], WAVEFORM_POINTS),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pad_ids_are_stable_and_distinct() {
-        let a = pad_id("00ff00ff00ff00ff", 0);
-        assert_eq!(a, pad_id("00ff00ff00ff00ff", 0));
-        assert_ne!(a, pad_id("00ff00ff00ff00ff", 1));
-        assert_ne!(a, pad_id("00ff00ff00ff00fe", 0));
-        assert_ne!(pad_id("not hex", 0), pad_id("not hex!", 0));
+        recipe_source: RecipeSource::builtin(),
     }
 }

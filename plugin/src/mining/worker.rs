@@ -214,10 +214,11 @@ impl WorkerState {
         if slot == 0 && mono.len() > early_len {
             let analysis = analyze(&mono[..early_len], source.sample_rate_hz, &config);
             if let Some(region) = find_pads(&analysis, &miner_config).into_iter().next() {
-                let mined = make_pad(source, &region, 0, &loop_config);
-                self.send_pad(0, mined)?;
-                sent.push(region);
-                slot = 1;
+                if let Some(mined) = make_pad(source, &region, 0, &loop_config) {
+                    self.send_pad(0, mined)?;
+                    sent.push(region);
+                    slot = 1;
+                }
             }
             self.check()?;
         }
@@ -231,7 +232,9 @@ impl WorkerState {
             if sent.iter().any(|r| r.overlap_ratio(&region) > MAX_OVERLAP_RATIO) {
                 continue;
             }
-            let mined = make_pad(source, &region, slot as u16, &loop_config);
+            let Some(mined) = make_pad(source, &region, slot as u16, &loop_config) else {
+                continue;
+            };
             self.send_pad(slot as u16, mined)?;
             sent.push(region);
             slot += 1;
@@ -275,8 +278,9 @@ impl WorkerState {
 }
 
 /// The pad miner's settings for a live bank: longer pads than the exporter's defaults (the bank
-/// holds up to [`super::MAX_PAD_SEC`]) and more of them per file.
-fn pad_miner_config() -> PadMinerConfig {
+/// holds up to [`super::MAX_PAD_SEC`]) and more of them per file. A file shorter than
+/// [`EARLY_ANALYSIS_SEC`] yields its pads in the order `find_pads` gives with these settings.
+pub fn pad_miner_config() -> PadMinerConfig {
     PadMinerConfig {
         target_durations_sec: vec![4.0, super::MAX_PAD_SEC],
         max_candidates_per_file: PADS_PER_FILE,
