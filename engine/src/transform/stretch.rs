@@ -244,8 +244,8 @@ impl PhaseVocoder {
                 ch[offset..offset + len_out]
                     .iter()
                     .zip(&norm[offset..offset + len_out])
-                    // Every output sample gets the full overlap of frames, so the floor only
-                    // guards against float underflow, never shapes the signal.
+                    // Every output sample maps inside the source, so frames around it read real
+                    // input; the floor only guards against float underflow.
                     .map(|(x, w)| x * scale / w.max(1e-3))
                     .collect()
             })
