@@ -3,7 +3,7 @@
 use crate::cli::AnalyzeArgs;
 use crate::discover::{discover, Role};
 use crate::exit::ExitStatus;
-use engine::analysis::{analyze, key, tempo, AnalysisConfig};
+use engine::analysis::{key, tempo, AnalysisConfig, Analyzer};
 use engine::source::{load, LoadOptions};
 use serde::Serialize;
 use std::path::Path;
@@ -74,7 +74,7 @@ pub fn analyze_file(path: &Path) -> FileReport {
     };
     let p = &source.provenance;
     let levels = engine::curate::measure(&source.channels, source.sample_rate_hz);
-    let analysis = analyze(&source.mono(), source.sample_rate_hz, &AnalysisConfig::default());
+    let analysis = Analyzer::new(AnalysisConfig::default()).analyze_channels(&source.channels, source.sample_rate_hz);
     let key = key::estimate_key(&analysis);
     let tempo = tempo::estimate_tempo(&analysis);
     FileReport {

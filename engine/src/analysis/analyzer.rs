@@ -39,6 +39,8 @@ pub struct Analyzer {
     spectrum: Vec<Complex<f32>>,
     scratch: Vec<Complex<f32>>,
     magnitudes: Vec<f32>,
+    /// The current frame's input samples (before windowing), `fft_size` long.
+    segment: Vec<f32>,
     /// Sample rate the band and chroma layouts were made for, Hz.
     layout_rate_hz: u32,
     bands: BandFlux,
@@ -74,6 +76,7 @@ impl Analyzer {
             spectrum: fft.make_output_vec(),
             scratch: fft.make_scratch_vec(),
             magnitudes: vec![0.0; n / 2 + 1],
+            segment: Vec::with_capacity(n),
             bands: BandFlux::new(n, rate),
             peaks: ChromaPeaks::new(n, rate),
             layout_rate_hz: rate,
@@ -92,6 +95,30 @@ impl Analyzer {
     /// Analyses a mono signal at `sample_rate_hz` in one STFT pass. Non-finite samples count as zero;
     /// a zero sample rate counts as 1 Hz. Not realtime-safe: allocates.
     pub fn analyze(&mut self, mono: &[f32], sample_rate_hz: u32) -> Analysis {
+        self.analyze_with(mono.len(), sample_rate_hz, |start, out| out.copy_from_slice(&mono[start..start + out.len()]))
+    }
+
+    /// Analyses the mono mix (mean) of planar `channels`, mixing one frame at a time, so a long
+    /// stereo source never needs a whole mono copy. Gives the same result as [`Self::analyze`] of
+    /// [`crate::source::mix_to_mono`]. Not realtime-safe: allocates.
+    pub fn analyze_channels(&mut self, channels: &[Vec<f32>], sample_rate_hz: u32) -> Analysis {
+        let len = channels.iter().map(Vec::len).min().unwrap_or(0);
+        match channels {
+            [] => self.analyze(&[], sample_rate_hz),
+            [only] => self.analyze(only, sample_rate_hz),
+            _ => {
+                let scale = 1.0 / channels.len() as f32;
+                self.analyze_with(len, sample_rate_hz, |start, out| {
+                    for (i, o) in out.iter_mut().enumerate() {
+                        *o = channels.iter().map(|c| c[start + i]).sum::<f32>() * scale;
+                    }
+                })
+            }
+        }
+    }
+
+    /// The pass itself over `num_samples` samples that `fill(start, out)` provides frame by frame.
+    fn analyze_with(&mut self, num_samples: usize, sample_rate_hz: u32, mut fill: impl FnMut(usize, &mut [f32])) -> Analysis {
         let sample_rate_hz = sample_rate_hz.max(1);
         let AnalysisConfig { fft_size, hop_size } = self.config;
         if sample_rate_hz != self.layout_rate_hz {
@@ -102,7 +129,9 @@ impl Analyzer {
         self.bands.reset();
         self.peaks.clear();
 
-        let num_frames = mono.len().div_ceil(hop_size);
+        let num_frames = num_samples.div_ceil(hop_size);
+        let mut segment_buf = std::mem::take(&mut self.segment);
+        segment_buf.resize(fft_size, 0.0);
         let mut features = FrameFeatures {
             rms_db: Vec::with_capacity(num_frames),
             peak: Vec::with_capacity(num_frames),
@@ -118,7 +147,9 @@ impl Analyzer {
         let bin_hz = sample_rate_hz as f32 / fft_size as f32;
         for i in 0..num_frames {
             let start = i * hop_size;
-            let segment = &mono[start..(start + fft_size).min(mono.len())];
+            let segment = &mut segment_buf[..(start + fft_size).min(num_samples) - start];
+            fill(start, segment);
+            let segment = &*segment;
             self.push_levels(segment, &mut features);
             self.transform(segment);
             let (centroid_hz, flatness) = self.centroid_and_flatness(bin_hz);
@@ -134,6 +165,7 @@ impl Analyzer {
             self.peaks.push_frame(&self.magnitudes);
         }
 
+        self.segment = segment_buf;
         let tuning_semitones = self.peaks.tuning_semitones();
         self.peaks
             .fold_into(tuning_semitones, &mut features.chroma, &mut features.bass_chroma);
@@ -142,7 +174,7 @@ impl Analyzer {
         Analysis {
             config: self.config,
             sample_rate_hz,
-            num_samples: mono.len(),
+            num_samples,
             features,
             onsets,
             tuning_cents: 100.0 * tuning_semitones,
@@ -218,4 +250,20 @@ impl Analyzer {
 /// sources). Not realtime-safe: allocates.
 pub fn analyze(mono: &[f32], sample_rate_hz: u32, config: &AnalysisConfig) -> Analysis {
     Analyzer::new(*config).analyze(mono, sample_rate_hz)
+}
+
+#[cfg(test)]
+mod channel_tests {
+    use super::*;
+
+    #[test]
+    fn analysing_channels_equals_analysing_their_mix() {
+        let left: Vec<f32> = (0..20_000).map(|i| (i as f32 * 0.031).sin() * 0.5).collect();
+        let right: Vec<f32> = (0..20_000).map(|i| (i as f32 * 0.017).sin() * 0.3).collect();
+        let channels = vec![left, right];
+        let mut analyzer = Analyzer::new(AnalysisConfig::default());
+        let from_mix = analyzer.analyze(&crate::source::mix_to_mono(&channels), 44_100);
+        let from_channels = analyzer.analyze_channels(&channels, 44_100);
+        assert_eq!(from_mix, from_channels);
+    }
 }

@@ -11,7 +11,7 @@ use crate::naming::{short_name, UniqueNames};
 use super::resume::PreviousPack;
 use std::path::Path;
 use rayon::prelude::*;
-use engine::analysis::{analyze, key, tempo, AnalysisConfig};
+use engine::analysis::{key, tempo, AnalysisConfig, Analyzer};
 use engine::source::{load, LoadOptions};
 
 /// One source's share of the run.
@@ -62,7 +62,7 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
         }
     };
     outcome.notes.extend(source.provenance.warnings.iter().map(|w| format!("{}: {w}", path.display())));
-    let analysis = analyze(&source.mono(), source.sample_rate_hz, &AnalysisConfig::default());
+    let analysis = Analyzer::new(AnalysisConfig::default()).analyze_channels(&source.channels, source.sample_rate_hz);
     let key = key::estimate_key(&analysis);
     let tempo = tempo::estimate_tempo(&analysis);
     let config = settings.config;
