@@ -1,6 +1,7 @@
-//! One grain: a windowed, resampled (4-point cubic Hermite / Catmull-Rom), equal-power-panned read of
-//! a stereo pad, the basic particle of granular synthesis (Roads, "Microsound", 2001).
+//! One grain: a windowed, resampled (4-point cubic Hermite / Catmull-Rom, see `grain_run`),
+//! equal-power-panned read of a stereo pad, the basic particle of granular synthesis (Roads, "Microsound", 2001).
 
+use super::grain_run::{render_run, Run};
 use crate::rt::window;
 use crate::texture::WindowShape;
 use std::f32::consts::FRAC_PI_4;
@@ -78,75 +79,85 @@ impl Grain {
         if self.amp_step < 0.0 {
             count = count.min((self.amp / -self.amp_step).ceil().max(0.0) as usize);
         }
-        let pad_end = (self.pad_frames as u64) << 32;
+        let pad_end = ((self.pad_frames as u64) << 32) as i64;
+        let (pos, step) = (self.pos_fixed as i64, self.step_fixed);
         let guarded_len = left.len().min(right.len());
-        if (pad_end >> 32) as usize + 4 > guarded_len || table.len() < 2 {
-            // The pad is shorter than the grain was told: end the grain rather than read outside.
+        let readable = self.pad_frames.saturating_add(4) <= guarded_len && (0..pad_end).contains(&pos) && step.unsigned_abs() < pad_end as u64;
+        if !readable || table.len() < 2 {
+            // The pad is shorter than the grain was told (or the grain is corrupt): end the grain
+            // rather than read outside.
             self.age_samples = self.len_samples;
             return;
         }
-        let [mll, mlr, mrl, mrr] = self.mix;
-        let pad_end = pad_end as i64;
-        let (mut pos, step) = (self.pos_fixed as i64, self.step_fixed);
-        let (mut age, mut amp) = (self.age_samples, self.amp);
-        // Window phase in 32.32 fixed point: table index = age * WINDOW_TABLE_LEN / len, exact.
+        // Window phase in 32.32 fixed point: table index = age * WINDOW_TABLE_LEN / len, exact, so
+        // stepping it is the same as `(age + 1/2) * window_step` on any block split.
         let window_step = ((window::WINDOW_TABLE_LEN as u64) << 32) / u64::from(self.len_samples.max(1));
-        let last_point = table.len().saturating_sub(2);
-        // Integer, so stepping it is exact: the same as `(age + 1/2) * window_step` on any block split.
-        let mut phase = u64::from(age) * window_step + (window_step >> 1);
-        let out = out_left[wait..wait + count].iter_mut().zip(out_right[wait..wait + count].iter_mut());
-        for (ol, or) in out {
-            let wi = ((phase >> 32) as usize).min(last_point);
-            let wf = ((phase as u32) >> 8) as f32 * (1.0 / 16_777_216.0);
-            let wp = &table[wi..wi + 2];
-            let w = (wp[0] + (wp[1] - wp[0]) * wf) * amp;
-            phase += window_step;
-            let i = (pos >> 32) as usize;
-            let frac = ((pos as u32) >> 8) as f32 * (1.0 / 16_777_216.0);
-            // `0 <= pos < pad_end` keeps `i + 4 <= pad_frames + 4 <= guarded_len` (checked above).
-            let l = hermite(&left[i..i + 4], frac) * w;
-            let r = hermite(&right[i..i + 4], frac) * w;
-            *ol += mll * l + mlr * r;
-            *or += mrl * l + mrr * r;
-            age += 1;
-            amp += self.amp_step;
-            pos += step;
-            if pos >= pad_end {
-                pos -= pad_end;
+        let phase = u64::from(self.age_samples) * window_step + (window_step >> 1);
+        let mut run = Run { pos, step, phase, phase_step: window_step, mix: self.mix };
+        let (out_left, out_right) = (&mut out_left[wait..wait + count], &mut out_right[wait..wait + count]);
+        let ok = if self.amp_step != 0.0 {
+            self.render_fade(&mut run, pad_end, left, right, table, out_left, out_right)
+        } else {
+            run.mix = self.mix.map(|m| m * self.amp);
+            render_runs(&mut run, pad_end, left, right, table, out_left, out_right)
+        };
+        self.pos_fixed = run.pos as u64;
+        self.age_samples = if !ok || self.amp <= 0.0 { self.len_samples } else { self.age_samples + count as u32 };
+    }
+
+    /// A fading grain, one sample at a time (its amplitude changes every sample; fades last 10 ms).
+    #[allow(clippy::too_many_arguments)]
+    fn render_fade(&mut self, run: &mut Run, pad_end: i64, left: &[f32], right: &[f32], table: &[f32], out_left: &mut [f32], out_right: &mut [f32]) -> bool {
+        for (ol, or) in out_left.iter_mut().zip(out_right.iter_mut()) {
+            let this = Run { mix: self.mix.map(|m| m * self.amp), ..*run };
+            if !render_run(&this, left, right, table, std::slice::from_mut(ol), std::slice::from_mut(or)) {
+                return false;
             }
-            if pos < 0 {
-                pos += pad_end;
-            }
+            self.amp += self.amp_step;
+            run.pos = wrap(run.pos + run.step, pad_end);
+            run.phase += run.phase_step;
         }
-        let pos = pos as u64;
-        self.pos_fixed = pos;
-        self.age_samples = if amp <= 0.0 { self.len_samples } else { age };
-        self.amp = amp;
+        true
     }
 }
 
-/// 4-point, 3rd-order Hermite (Catmull-Rom) interpolation between `y[1]` and `y[2]` at `frac` in 0..1.
-#[inline]
-fn hermite(y: &[f32], frac: f32) -> f32 {
-    let (y0, y1, y2, y3) = (y[0], y[1], y[2], y[3]);
-    let c1 = 0.5 * (y2 - y0);
-    let c2 = y0 - 2.5 * y1 + 2.0 * y2 - 0.5 * y3;
-    let c3 = 0.5 * (y3 - y0) + 1.5 * (y1 - y2);
-    ((c3 * frac + c2) * frac + c1) * frac + y1
+/// `pos` moved back into 0..pad_end after a step shorter than the pad.
+fn wrap(pos: i64, pad_end: i64) -> i64 {
+    if pos >= pad_end {
+        pos - pad_end
+    } else if pos < 0 {
+        pos + pad_end
+    } else {
+        pos
+    }
+}
+
+/// Renders the outputs as runs that never cross the pad's loop point, advancing `run`. False when a
+/// read would leave the pad or the table.
+fn render_runs(run: &mut Run, pad_end: i64, left: &[f32], right: &[f32], table: &[f32], out_left: &mut [f32], out_right: &mut [f32]) -> bool {
+    let mut done = 0;
+    while done < out_left.len() {
+        // Samples whose reads stay inside 0..pad_end; the step after the last one wraps.
+        let to_edge = match run.step {
+            s if s > 0 => (pad_end - run.pos + s - 1) / s,
+            s if s < 0 => run.pos / -s + 1,
+            _ => i64::MAX,
+        };
+        let len = (to_edge.max(1) as usize).min(out_left.len() - done);
+        if !render_run(run, left, right, table, &mut out_left[done..done + len], &mut out_right[done..done + len]) {
+            return false;
+        }
+        run.pos = wrap(run.pos + run.step * len as i64, pad_end);
+        run.phase += run.phase_step * len as u64;
+        done += len;
+    }
+    true
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rt::window::WindowTables;
-
-    #[test]
-    fn hermite_hits_points_and_follows_a_parabola() {
-        let y = [1.0, 4.0, 9.0, 16.0]; // (x+1)^2 at x = 0..3
-        assert_eq!(hermite(&y, 0.0), 4.0);
-        assert!((hermite(&y, 1.0) - 9.0).abs() < 1e-5);
-        assert!((hermite(&y, 0.5) - 6.25).abs() < 1e-5);
-    }
 
     #[test]
     fn pan_law_is_equal_power_for_mono_and_transparent_at_centre() {

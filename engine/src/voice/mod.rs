@@ -2,6 +2,7 @@
 
 pub mod biquad;
 pub mod grain;
+mod grain_run;
 pub mod hiss;
 pub mod note;
 pub mod pool;
