@@ -3,6 +3,7 @@
 
 use super::context::SourceContext;
 use super::texture::{Kind, Texture};
+use crate::manifest::ManifestRow;
 use rayon::prelude::*;
 use engine::mining::{make_loop, Region};
 use engine::transform::{
@@ -13,15 +14,17 @@ use engine::transform::{
 /// Extra source material taken after a region, seconds: the loop seam search and crossfade read it.
 const TAIL_MARGIN_SEC: f64 = 0.75;
 
-/// Drone loops (kind `Drone`) and swells (kind `Swell`) from the best `max_drones_per_source` regions.
-/// Every (region, stretch, shift) combination renders in parallel; indices follow the combination order.
+/// Drone loops (kind `Drone`) and swells (kind `Swell`) from the best `max_drones_per_source` regions,
+/// handed to `write` as they are made. Every (region, stretch, shift) combination renders in
+/// parallel; indices follow the combination order (a failed combination leaves a gap). Returns the
+/// rows `write` gave, in order, and notes.
 pub fn make_drones_and_swells(
     ctx: &SourceContext,
     regions: &[Region],
     want_drones: bool,
     want_swells: bool,
-    notes: &mut Vec<String>,
-) -> Vec<Texture> {
+    write: &(dyn Fn(Vec<Texture>) -> (Vec<ManifestRow>, Vec<String>) + Sync),
+) -> (Vec<ManifestRow>, Vec<String>) {
     let d = &ctx.config.drone_maker;
     let combos: Vec<(usize, &Region, f32, f32)> = regions
         .iter()
@@ -33,28 +36,40 @@ pub fn make_drones_and_swells(
                 .flat_map(move |&factor| d.pitch_shift_semitones.iter().map(move |&semis| (i, region, factor, semis)))
         })
         .collect();
-    let rendered: Vec<Result<Vec<Texture>, String>> = combos
+    let num_variants = FilterVariant::ALL.iter().filter(|v| d.filter_variants.iter().any(|name| name == v.name())).count();
+    let drones_per_combo = if want_drones { 1 + num_variants } else { 0 };
+    let swells_per_combo = if want_swells { 1 + usize::from(d.reversed_swells) } else { 0 };
+    let parts: Vec<(Vec<ManifestRow>, Vec<String>)> = combos
         .par_iter()
-        .map(|&(i, region, factor, semitones)| combo_textures(ctx, region, factor, semitones, want_drones, want_swells)
-            .map_err(|err| format!("drone {i} x{factor} {semitones:+}st: {err}")))
-        .collect();
-    let mut out = Vec::new();
-    let (mut drone_index, mut swell_index) = (0, 0);
-    for result in rendered {
-        match result {
-            Ok(textures) => {
-                for mut t in textures {
-                    let index = if t.kind == Kind::Drone { &mut drone_index } else { &mut swell_index };
-                    t.index = *index;
-                    t.seed = ctx.texture_seed(t.kind, *index);
-                    *index += 1;
-                    out.push(t);
+        .enumerate()
+        .map(|(c, &(i, region, factor, semitones))| {
+            match combo_textures(ctx, region, factor, semitones, want_drones, want_swells) {
+                Ok(textures) => {
+                    let (mut next_drone, mut next_swell) = (c * drones_per_combo, c * swells_per_combo);
+                    let textures = textures
+                        .into_iter()
+                        .map(|mut t| {
+                            let next = if t.kind == Kind::Drone { &mut next_drone } else { &mut next_swell };
+                            t.index = *next;
+                            t.seed = ctx.texture_seed(t.kind, *next);
+                            *next += 1;
+                            t
+                        })
+                        .collect();
+                    write(textures)
                 }
+                Err(err) => (Vec::new(), vec![format!("drone {i} x{factor} {semitones:+}st: {err}")]),
             }
-            Err(note) => notes.push(note),
-        }
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    for (part_rows, part_notes) in parts {
+        rows.extend(part_rows);
+        notes.extend(part_notes);
     }
-    out
+    rows.sort_by_key(|r| (r.kind != "drone", r.filename.clone()));
+    (rows, notes)
 }
 
 /// The drone loop (plain and filtered) and swells of one region at one stretch and shift.

@@ -245,5 +245,9 @@ fn synthetic_hiss(
     notes.push("no noisy material in the archive: hiss made from synthetic noise".into());
     let textures = hiss::make_synthetic_hiss(config, seed, config.global.sample_rate, true, true);
     let info = SourceInfo { path: SYNTHETIC, hash: "", key: String::new(), key_confidence: None, bpm: None, bpm_confidence: None };
-    source_job::write_all(textures, SYNTHETIC, 99, profile, &info, settings, notes)
+    let names = std::sync::Mutex::new(crate::naming::UniqueNames::default());
+    let writer = source_job::PartWriter { slug: SYNTHETIC, source_index: 99, profile, info: &info, settings, names: &names };
+    let (rows, part_notes) = writer.write(textures, Vec::new());
+    notes.extend(part_notes);
+    rows
 }

@@ -10,6 +10,7 @@ use crate::manifest::ManifestRow;
 use crate::naming::{short_name, UniqueNames};
 use super::resume::PreviousPack;
 use std::path::Path;
+use std::sync::Mutex;
 use rayon::prelude::*;
 use engine::analysis::{key, tempo, AnalysisConfig, Analyzer};
 use engine::source::{load, LoadOptions};
@@ -87,23 +88,32 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
     let noisy = job.file.role != Role::Tonal;
     let k = job.kinds;
     let regions = if tonal && (k.pads || k.drones || k.swells || k.clouds) { pads::mine_regions(&ctx) } else { Vec::new() };
-    // The kinds are independent of each other: made in parallel, collected in a fixed order.
-    let ((mut pad_part, drone_part), (cloud_part, hiss_part)) = rayon::join(
+    let info = SourceInfo {
+        path: &path.display().to_string(),
+        hash: &source.provenance.content_hash,
+        key: ctx.source_key().map(|key| key.to_string()).unwrap_or_default(),
+        key_confidence: Some(ctx.key.confidence),
+        bpm: ctx.tempo.bpm,
+        bpm_confidence: Some(ctx.tempo.confidence),
+    };
+    let names = Mutex::new(UniqueNames::default());
+    let writer = PartWriter { slug: &job.slug, source_index: job.source_index, profile: job.profile, info: &info, settings, names: &names };
+    // The kinds are independent: made in parallel, each part finished and written as soon as it
+    // is made (so a source's textures are never all in memory at once), rows kept in a fixed order.
+    let ((pad_part, drone_part), (cloud_part, hiss_part)) = rayon::join(
         || {
             rayon::join(
                 || {
                     let mut notes = Vec::new();
                     let t = if k.pads { pads::make_pads(&ctx, &regions, &mut notes) } else { Vec::new() };
-                    (t, notes)
+                    writer.write(t, notes)
                 },
                 || {
-                    let mut notes = Vec::new();
-                    let t = if k.drones || k.swells {
-                        drones::make_drones_and_swells(&ctx, &regions, k.drones, k.swells, &mut notes)
+                    if k.drones || k.swells {
+                        drones::make_drones_and_swells(&ctx, &regions, k.drones, k.swells, &|t| writer.write(t, Vec::new()))
                     } else {
-                        Vec::new()
-                    };
-                    (t, notes)
+                        (Vec::new(), Vec::new())
+                    }
                 },
             )
         },
@@ -112,71 +122,64 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
                 || {
                     let mut notes = Vec::new();
                     let t = if k.clouds { clouds::make_clouds(&ctx, &regions, &mut notes) } else { Vec::new() };
-                    (t, notes)
+                    writer.write(t, notes)
                 },
-                || if noisy && k.hiss { hiss::make_hiss(&ctx, true, true) } else { Vec::new() },
+                || writer.write(if noisy && k.hiss { hiss::make_hiss(&ctx, true, true) } else { Vec::new() }, Vec::new()),
             )
         },
     );
-    outcome.had_noise = !hiss_part.is_empty();
-    let mut notes = std::mem::take(&mut pad_part.1);
-    let mut textures: Vec<Texture> = pad_part.0;
-    for (part, part_notes) in [drone_part, cloud_part] {
-        textures.extend(part);
-        notes.extend(part_notes);
+    outcome.had_noise = !hiss_part.0.is_empty();
+    for (rows, notes) in [pad_part, drone_part, cloud_part, hiss_part] {
+        outcome.rows.extend(rows);
+        outcome.notes.extend(notes.into_iter().map(|n| format!("{}: {n}", path.display())));
     }
-    textures.extend(hiss_part);
-    outcome.notes.extend(notes.into_iter().map(|n| format!("{}: {n}", path.display())));
-
-    let info = SourceInfo {
-        path: &path.display().to_string(),
-        hash: &source.provenance.content_hash,
-        key: ctx.source_key().map(|k| k.to_string()).unwrap_or_default(),
-        key_confidence: Some(ctx.key.confidence),
-        bpm: ctx.tempo.bpm,
-        bpm_confidence: Some(ctx.tempo.confidence),
-    };
-    outcome.rows = write_all(textures, &job.slug, job.source_index, job.profile, &info, settings, &mut outcome.notes);
     outcome
 }
 
-/// Names, finishes and writes textures; a texture that fails to write is noted, the rest go on.
-pub fn write_all(
-    textures: Vec<Texture>,
-    slug: &str,
-    source_index: usize,
-    profile: Profile,
-    info: &SourceInfo,
-    settings: &FinishSettings,
-    notes: &mut Vec<String>,
-) -> Vec<ManifestRow> {
-    let mut names = UniqueNames::default();
-    let named: Vec<(Texture, String)> = textures
-        .into_iter()
-        .enumerate()
-        .map(|(n, texture)| {
-            let base = match profile {
-                Profile::Tr8s => short_name(texture.kind.letter(), source_index, n),
-                Profile::Default => descriptive_name(slug, &texture),
-            };
-            let name = names.claim(&base);
-            let rel_path = format!("{slug}/{}/{name}.wav", texture.kind.folder());
-            (texture, rel_path)
-        })
-        .collect();
-    // Finishing (measuring, grading, writing) is independent per file: in parallel, order kept.
-    let results: Vec<Result<ManifestRow, String>> = named
-        .into_par_iter()
-        .map(|(texture, rel_path)| finish(texture, &rel_path, info, settings).map_err(|err| format!("{rel_path}: {err:#}")))
-        .collect();
-    let mut rows = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(row) => rows.push(row),
-            Err(note) => notes.push(note),
+/// Names, finishes and writes parts of one source's textures.
+pub struct PartWriter<'a> {
+    pub slug: &'a str,
+    pub source_index: usize,
+    pub profile: Profile,
+    pub info: &'a SourceInfo<'a>,
+    pub settings: &'a FinishSettings<'a>,
+    /// Names taken so far in this source.
+    pub names: &'a Mutex<UniqueNames>,
+}
+
+impl PartWriter<'_> {
+    /// Names, finishes and writes `textures` (in parallel, order kept); a texture that fails to
+    /// write becomes a note. Returns the rows and the notes (with `notes` first).
+    pub fn write(&self, textures: Vec<Texture>, mut notes: Vec<String>) -> (Vec<ManifestRow>, Vec<String>) {
+        let named: Vec<(Texture, String)> = {
+            // A poisoned lock only means another part panicked while naming; the set is still valid.
+            let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+            textures
+                .into_iter()
+                .map(|texture| {
+                    let base = match self.profile {
+                        Profile::Tr8s => short_name(texture.kind.letter(), self.source_index, texture.index),
+                        Profile::Default => descriptive_name(self.slug, &texture),
+                    };
+                    let name = names.claim(&base);
+                    let rel_path = format!("{}/{}/{name}.wav", self.slug, texture.kind.folder());
+                    (texture, rel_path)
+                })
+                .collect()
+        };
+        let results: Vec<Result<ManifestRow, String>> = named
+            .into_par_iter()
+            .map(|(texture, rel_path)| finish(texture, &rel_path, self.info, self.settings).map_err(|err| format!("{rel_path}: {err:#}")))
+            .collect();
+        let mut rows = Vec::with_capacity(results.len());
+        for result in results {
+            match result {
+                Ok(row) => rows.push(row),
+                Err(note) => notes.push(note),
+            }
         }
+        (rows, notes)
     }
-    rows
 }
 
 /// `<slug>_<kind><NN>_<variant>_<seconds>s[_<Key>]`, ASCII only.
