@@ -202,10 +202,10 @@ impl Recipe {
         if !(fade.is_finite() && (0.0..=10.0).contains(&fade)) {
             return bad("output.edge_fade_sec", fade.to_string(), "0..10 seconds");
         }
-        if let Some(peak) = self.output.normalize_peak_dbfs {
-            if !(peak.is_finite() && (-60.0..=0.0).contains(&peak)) {
-                return bad("output.normalize_peak_dbfs", peak.to_string(), "-60..0 dBFS");
-            }
+        if let Some(peak) = self.output.normalize_peak_dbfs
+            && !(peak.is_finite() && (-60.0..=0.0).contains(&peak))
+        {
+            return bad("output.normalize_peak_dbfs", peak.to_string(), "-60..0 dBFS");
         }
         for (i, n) in self.notes.iter().enumerate() {
             let ok = n.start_sec.is_finite()

@@ -48,10 +48,10 @@ pub fn pad_material(source: &SourceBuffer, spec: &RecipeSource, loop_config: &Lo
         flatness: 0.0,
         centroid_hz: 0.0,
     };
-    if spec.as_loop {
-        if let Ok(looped) = make_loop(&source.channels, &region, loop_config, source.sample_rate_hz) {
-            return Ok((looped.channels, looped.source_start_sample));
-        }
+    if spec.as_loop
+        && let Ok(looped) = make_loop(&source.channels, &region, loop_config, source.sample_rate_hz)
+    {
+        return Ok((looped.channels, looped.source_start_sample));
     }
     Ok((source.channels.iter().map(|c| c[start..start + len].to_vec()).collect(), start))
 }

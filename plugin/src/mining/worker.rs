@@ -213,12 +213,12 @@ impl WorkerState {
         let early_len = (EARLY_ANALYSIS_SEC * source.sample_rate_hz as f32) as usize;
         if slot == 0 && mono.len() > early_len {
             let analysis = analyze(&mono[..early_len], source.sample_rate_hz, &config);
-            if let Some(region) = find_pads(&analysis, &miner_config).into_iter().next() {
-                if let Some(mined) = make_pad(source, &region, 0, &loop_config) {
-                    self.send_pad(0, mined)?;
-                    sent.push(region);
-                    slot = 1;
-                }
+            if let Some(region) = find_pads(&analysis, &miner_config).into_iter().next()
+                && let Some(mined) = make_pad(source, &region, 0, &loop_config)
+            {
+                self.send_pad(0, mined)?;
+                sent.push(region);
+                slot = 1;
             }
             self.check()?;
         }
