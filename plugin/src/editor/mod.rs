@@ -384,5 +384,16 @@ mod tests {
 
         set_source(&editor.gui.as_ref().expect("context").param_setter(), &editor.params, 1);
         assert_eq!(counting.gestures.load(Ordering::Relaxed), 1);
+
+        // "Capture recipe" writes beside the archive folder.
+        let root = tempfile::tempdir().expect("temp dir");
+        let archive = root.path().join("archive");
+        std::fs::create_dir(&archive).expect("archive folder");
+        editor.params.set_archive_path(&archive.display().to_string());
+        editor.capture_name = String::from("evening");
+        let message = editor.capture();
+        let written = root.path().join(crate::capture::RECIPES_FOLDER).join("evening.toml");
+        assert!(message.starts_with("Wrote"), "{message}");
+        assert!(written.is_file(), "{message}");
     }
 }
