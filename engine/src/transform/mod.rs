@@ -9,6 +9,7 @@ mod stretch;
 pub use envelope::{apply_swell, fade_in, fade_out, reverse, FadeShape, SwellEnvelope};
 pub use filter::{filter_variant, Edges, FilterSettings, FilterVariant};
 pub use level::{
+    block_dc, DC_BLOCK_HZ,
     amplitude_to_db, db_to_amplitude, normalize_peak, peak, remove_dc, MAX_SAFE_PEAK, SILENCE_DB,
 };
 pub use pitch::{
