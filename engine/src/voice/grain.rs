@@ -137,13 +137,17 @@ fn wrap(pos: i64, pad_end: i64) -> i64 {
 fn render_runs(run: &mut Run, pad_end: i64, left: &[f32], right: &[f32], table: &[f32], out_left: &mut [f32], out_right: &mut [f32]) -> bool {
     let mut done = 0;
     while done < out_left.len() {
-        // Samples whose reads stay inside 0..pad_end; the step after the last one wraps.
+        // Samples whose reads stay inside 0..pad_end; the step after the last one wraps. Most runs
+        // end inside the pad, which one multiplication shows (no division needed).
+        let rest = out_left.len() - done;
+        let last = run.step.checked_mul(rest as i64 - 1).and_then(|d| run.pos.checked_add(d));
         let to_edge = match run.step {
+            _ if last.is_some_and(|p| (0..pad_end).contains(&p)) => i64::MAX,
             s if s > 0 => (pad_end - run.pos + s - 1) / s,
             s if s < 0 => run.pos / -s + 1,
             _ => i64::MAX,
         };
-        let len = (to_edge.max(1) as usize).min(out_left.len() - done);
+        let len = (to_edge.max(1) as usize).min(rest);
         if !render_run(run, left, right, table, &mut out_left[done..done + len], &mut out_right[done..done + len]) {
             return false;
         }
