@@ -12,8 +12,9 @@ const CHANNEL_COUNTS: [usize; 3] = [1, 2, 6];
 const MATRIX_SEC: f64 = 0.06;
 const FOLD_GAIN: f32 = std::f32::consts::FRAC_1_SQRT_2;
 
+/// Decoding fidelity is measured on the decoded samples themselves: no DC blocking.
 fn any_length() -> LoadOptions {
-    LoadOptions { min_duration_sec: 0.0, ..LoadOptions::default() }
+    LoadOptions { min_duration_sec: 0.0, block_dc: false, ..LoadOptions::default() }
 }
 
 /// Distinct content per channel: a sine at 200 * (k + 1) Hz, amplitude 0.3.
@@ -183,7 +184,7 @@ fn committed_vorbis_and_mp3_files_decode_to_their_tones() {
         ("sine_1k_22k05_mono.mp3", "mp3", 1, 22_050, &[1000.0], 0.08),
     ];
     for (name, container, num_channels, rate_hz, tones, duration_tolerance_sec) in cases {
-        let source = load(&media(name), &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let source = load(&media(name), &LoadOptions { block_dc: false, ..LoadOptions::default() }).unwrap_or_else(|e| panic!("{e}"));
         let p = &source.provenance;
         assert_eq!(p.container, container, "{name}");
         assert_eq!(p.original_sample_rate_hz, rate_hz, "{name}");
@@ -279,4 +280,18 @@ fn probe_reports_the_header_without_decoding() {
         assert_eq!(probed.original_channels, 2);
         assert!((probed.original_duration_sec - MATRIX_SEC).abs() < 1e-9, "{name}");
     }
+}
+
+#[test]
+fn default_loading_blocks_dc_and_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 44_100 * 3;
+    let tone: Vec<f32> = (0..n).map(|i| 0.3 * (i as f32 * std::f32::consts::TAU * 440.0 / 44_100.0).sin() + 0.25).collect();
+    let path = dir.path().join("offset.wav");
+    std::fs::write(&path, wav_bytes(&[tone], 44_100, SampleEncoding::Float32, false, None)).unwrap();
+    let raw = load(&path, &any_length()).unwrap();
+    let blocked = load(&path, &LoadOptions::default()).unwrap();
+    let mean = |x: &[f32]| x.iter().sum::<f32>() / x.len() as f32;
+    assert!((mean(&raw.channels[0]) - 0.25).abs() < 1e-3);
+    assert!(mean(&blocked.channels[0][44_100..88_200]).abs() < 1e-3);
 }

@@ -7,6 +7,9 @@ use engine::source::{load, probe, LoadOptions};
 use engine::Error;
 use fixtures::encode::{aiff_bytes, flac_bytes, wav_bytes, SampleEncoding};
 
+/// These tests check decoding itself: the samples as decoded, without DC blocking.
+const RAW: LoadOptions = LoadOptions { max_duration_sec: 3600.0, min_duration_sec: 0.25, block_dc: false };
+
 fn sine_channels(num_channels: usize, seconds: f64, rate_hz: u32) -> Vec<Vec<f32>> {
     let n = (seconds * f64::from(rate_hz)) as usize;
     vec![fixtures::sine(440.0, 0.5, n, rate_hz); num_channels]
@@ -43,10 +46,10 @@ fn chunk_offset(bytes: &[u8], id: &[u8; 4]) -> usize {
 fn missing_and_empty_files() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.wav");
-    assert!(matches!(load(&missing, &LoadOptions::default()), Err(Error::Io { .. })));
+    assert!(matches!(load(&missing, &RAW), Err(Error::Io { .. })));
     assert!(matches!(probe(&missing), Err(Error::Io { .. })));
     let empty = write(dir.path(), "empty.wav", &[]);
-    assert!(matches!(load_err(&empty, &LoadOptions::default()), Error::Empty { .. }));
+    assert!(matches!(load_err(&empty, &RAW), Error::Empty { .. }));
     assert!(matches!(probe(&empty), Err(Error::Empty { .. })));
 }
 
@@ -65,7 +68,7 @@ fn non_audio_bytes_with_audio_extensions() {
     for ext in ["wav", "aiff", "flac", "ogg", "mp3"] {
         for (kind, bytes) in [("text", text.as_bytes()), ("noise", &noise[..])] {
             let path = write(dir.path(), &format!("{kind}.{ext}"), bytes);
-            let err = load_err(&path, &LoadOptions::default());
+            let err = load_err(&path, &RAW);
             assert!(matches!(err, Error::Unsupported { .. } | Error::Corrupt { .. }), "{kind}.{ext}: {err:?}");
         }
     }
@@ -76,19 +79,19 @@ fn truncated_files_are_corrupt() {
     let dir = tempfile::tempdir().unwrap();
     let wav = pcm16_wav(1.0);
     let path = write(dir.path(), "truncated.wav", &wav[..wav.len() / 2 + 1]);
-    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Corrupt { .. }));
+    assert!(matches!(load_err(&path, &RAW), Error::Corrupt { .. }));
     let path = write(dir.path(), "header_only.wav", &wav[..44]);
-    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Corrupt { .. } | Error::Unusable { .. }));
+    assert!(matches!(load_err(&path, &RAW), Error::Corrupt { .. } | Error::Unusable { .. }));
     let path = write(dir.path(), "cut_in_header.wav", &wav[..30]);
-    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Corrupt { .. }));
+    assert!(matches!(load_err(&path, &RAW), Error::Corrupt { .. }));
 
     let flac = flac_bytes(&sine_channels(2, 1.0, 44_100), 44_100, 16);
     let path = write(dir.path(), "truncated.flac", &flac[..flac.len() / 2]);
-    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Corrupt { .. }));
+    assert!(matches!(load_err(&path, &RAW), Error::Corrupt { .. }));
 
     let aiff = aiff_bytes(&sine_channels(1, 1.0, 44_100), 44_100, SampleEncoding::Pcm16);
     let path = write(dir.path(), "truncated.aiff", &aiff[..aiff.len() * 2 / 3]);
-    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Corrupt { .. }));
+    assert!(matches!(load_err(&path, &RAW), Error::Corrupt { .. }));
 }
 
 #[test]
@@ -99,7 +102,7 @@ fn headers_lying_about_length_neither_allocate_nor_hang() {
         let data = chunk_offset(&wav, b"data");
         wav[data + 4..data + 8].copy_from_slice(&claimed.to_le_bytes());
         let path = write(dir.path(), name, &wav);
-        assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Corrupt { .. }));
+        assert!(matches!(load_err(&path, &RAW), Error::Corrupt { .. }));
     }
     // Both RIFF and data sizes at the maximum, as a recorder that never finished the file
     // leaves them: the header promises far more frames than the file holds.
@@ -108,21 +111,21 @@ fn headers_lying_about_length_neither_allocate_nor_hang() {
     wav[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
     wav[data + 4..data + 8].copy_from_slice(&(u32::MAX - 64).to_le_bytes());
     let path = write(dir.path(), "unfinished.wav", &wav);
-    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Corrupt { .. }));
+    assert!(matches!(load_err(&path, &RAW), Error::Corrupt { .. }));
     // An AIFF whose COMM chunk claims 2^32 - 1 frames: the SSND chunk's size decides, so only
     // the frames present are decoded (nothing is reserved from the claim).
     let mut aiff = aiff_bytes(&sine_channels(1, 0.5, 44_100), 44_100, SampleEncoding::Pcm16);
     let comm = chunk_offset(&aiff, b"COMM");
     aiff[comm + 10..comm + 14].copy_from_slice(&u32::MAX.to_be_bytes());
     let path = write(dir.path(), "lying.aiff", &aiff);
-    assert_eq!(load(&path, &LoadOptions::default()).unwrap().num_frames(), 22_050);
+    assert_eq!(load(&path, &RAW).unwrap().num_frames(), 22_050);
     // A FLAC whose STREAMINFO claims 2^36 - 1 frames (about 18 days at 44.1 kHz).
     let mut flac = flac_bytes(&sine_channels(1, 0.5, 44_100), 44_100, 16);
     // Total samples: the low 4 bits of byte 21 and bytes 22..26 (after "fLaC" and a 4-byte block header).
     flac[21] |= 0x0F;
     flac[22..26].copy_from_slice(&[0xFF; 4]);
     let path = write(dir.path(), "lying.flac", &flac);
-    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Corrupt { .. }));
+    assert!(matches!(load_err(&path, &RAW), Error::Corrupt { .. }));
 }
 
 #[test]
@@ -140,15 +143,15 @@ fn zero_or_out_of_range_rate_and_channels() {
         let mut bytes = wav.clone();
         bytes[offset..offset + patch.len()].copy_from_slice(patch);
         let path = write(dir.path(), name, &bytes);
-        let err = load_err(&path, &LoadOptions::default());
+        let err = load_err(&path, &RAW);
         assert!(matches!(err, Error::InvalidStream { .. }), "{name}: {err:?}");
     }
     let nine = wav_bytes(&sine_channels(9, 0.5, 44_100), 44_100, SampleEncoding::Pcm16, false, None);
     let path = write(dir.path(), "nine_channels.wav", &nine);
-    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::InvalidStream { .. }));
+    assert!(matches!(load_err(&path, &RAW), Error::InvalidStream { .. }));
     let aiff = aiff_bytes(&sine_channels(1, 0.5, 0), 0, SampleEncoding::Pcm16);
     let path = write(dir.path(), "zero_rate.aiff", &aiff);
-    let err = load_err(&path, &LoadOptions::default());
+    let err = load_err(&path, &RAW);
     assert!(matches!(err, Error::InvalidStream { .. }), "{err:?}");
 }
 
@@ -160,7 +163,7 @@ fn non_finite_samples_are_zeroed_with_a_warning_or_rejected() {
     channels[1][200] = f32::INFINITY;
     channels[1][300] = f32::NEG_INFINITY;
     let path = write(dir.path(), "few_nans.wav", &wav_bytes(&channels, 44_100, SampleEncoding::Float32, false, None));
-    let source = load(&path, &LoadOptions::default()).unwrap();
+    let source = load(&path, &RAW).unwrap();
     assert!(source.channels.iter().flatten().all(|x| x.is_finite()));
     assert_eq!(source.channels[0][100], 0.0);
     assert_eq!(source.channels[1][200], 0.0);
@@ -170,22 +173,22 @@ fn non_finite_samples_are_zeroed_with_a_warning_or_rejected() {
         *x = f32::NAN;
     }
     let path = write(dir.path(), "many_nans.wav", &wav_bytes(&channels, 44_100, SampleEncoding::Float64, false, None));
-    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Corrupt { .. }));
+    assert!(matches!(load_err(&path, &RAW), Error::Corrupt { .. }));
 }
 
 #[test]
 fn too_short_too_long_and_silent_sources_are_unusable() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "short.wav", &pcm16_wav(0.2));
-    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Unusable { .. }));
+    assert!(matches!(load_err(&path, &RAW), Error::Unusable { .. }));
     let path = write(dir.path(), "long.wav", &pcm16_wav(2.0));
-    let strict = LoadOptions { max_duration_sec: 1.0, min_duration_sec: 0.25 };
+    let strict = LoadOptions { max_duration_sec: 1.0, min_duration_sec: 0.25, ..RAW };
     assert!(matches!(load_err(&path, &strict), Error::Unusable { .. }));
     let silence = vec![fixtures::silence(44_100); 2];
     let path = write(dir.path(), "silence.wav", &wav_bytes(&silence, 44_100, SampleEncoding::Pcm24, false, None));
-    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Unusable { .. }));
+    assert!(matches!(load_err(&path, &RAW), Error::Unusable { .. }));
     let path = write(dir.path(), "silence.flac", &flac_bytes(&silence, 48_000, 16));
-    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Unusable { .. }));
+    assert!(matches!(load_err(&path, &RAW), Error::Unusable { .. }));
 }
 
 #[test]
@@ -193,14 +196,14 @@ fn invalid_options_are_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "fine.wav", &pcm16_wav(0.5));
     for options in [
-        LoadOptions { max_duration_sec: 0.0, min_duration_sec: 0.0 },
-        LoadOptions { max_duration_sec: f64::NAN, min_duration_sec: 0.0 },
-        LoadOptions { max_duration_sec: 10.0, min_duration_sec: 20.0 },
-        LoadOptions { max_duration_sec: 10.0, min_duration_sec: -1.0 },
+        LoadOptions { max_duration_sec: 0.0, min_duration_sec: 0.0, ..RAW },
+        LoadOptions { max_duration_sec: f64::NAN, min_duration_sec: 0.0, ..RAW },
+        LoadOptions { max_duration_sec: 10.0, min_duration_sec: 20.0, ..RAW },
+        LoadOptions { max_duration_sec: 10.0, min_duration_sec: -1.0, ..RAW },
     ] {
         assert!(matches!(load(&path, &options), Err(Error::InvalidSetting { .. })), "{options:?}");
     }
-    assert!(load(&path, &LoadOptions::default()).is_ok());
+    assert!(load(&path, &RAW).is_ok());
 }
 
 #[test]
@@ -214,7 +217,7 @@ fn damaged_packets_become_silence_and_too_many_make_the_file_corrupt() {
     let middle_of_fourth = 42 + 3 * 8_210 + 4_000;
     one_bad[middle_of_fourth..middle_of_fourth + 8].iter_mut().for_each(|b| *b ^= 0x5A);
     let path = write(dir.path(), "one_bad_frame.flac", &one_bad);
-    let source = load(&path, &LoadOptions::default()).unwrap();
+    let source = load(&path, &RAW).unwrap();
     assert_eq!(source.num_frames(), 44_100, "the lost frame keeps its duration");
     assert_eq!(source.provenance.warnings, vec!["replaced 1 damaged packets by silence".to_string()]);
     let frame = &source.channels[0][3 * 4_096..4 * 4_096];
@@ -227,5 +230,5 @@ fn damaged_packets_become_silence_and_too_many_make_the_file_corrupt() {
         many_bad[pos..pos + 8].iter_mut().for_each(|b| *b ^= 0x5A);
     }
     let path = write(dir.path(), "many_bad_frames.flac", &many_bad);
-    assert!(matches!(load_err(&path, &LoadOptions::default()), Error::Corrupt { .. }));
+    assert!(matches!(load_err(&path, &RAW), Error::Corrupt { .. }));
 }

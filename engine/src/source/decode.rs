@@ -42,11 +42,15 @@ pub struct LoadOptions {
     pub max_duration_sec: f64,
     /// Shortest accepted source, seconds (>= 0).
     pub min_duration_sec: f64,
+    /// Remove DC offset and sub-audio drift (a 5 Hz zero-phase high-pass, see
+    /// [`crate::transform::block_dc`]). On by default: an interface's offset is not music, and
+    /// every front end must read the same samples from the same file (recipe parity).
+    pub block_dc: bool,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        Self { max_duration_sec: 3600.0, min_duration_sec: 0.25 }
+        Self { max_duration_sec: 3600.0, min_duration_sec: 0.25, block_dc: true }
     }
 }
 
@@ -208,7 +212,11 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
             ));
         }
     }
-    Ok(SourceBuffer { channels: out.into_channels(), sample_rate_hz: ENGINE_SAMPLE_RATE_HZ, provenance: source.provenance })
+    let mut channels = out.into_channels();
+    if options.block_dc {
+        crate::transform::block_dc(&mut channels, ENGINE_SAMPLE_RATE_HZ);
+    }
+    Ok(SourceBuffer { channels, sample_rate_hz: ENGINE_SAMPLE_RATE_HZ, provenance: source.provenance })
 }
 
 /// Counts one lost packet (undecodable, or missing from the timestamps) of `gap_frames`;

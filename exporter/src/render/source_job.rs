@@ -55,7 +55,7 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
             return outcome;
         }
     }
-    let mut source = match load(path, &LoadOptions::default()) {
+    let source = match load(path, &LoadOptions::default()) {
         Ok(s) => s,
         Err(err) => {
             outcome.error = Some(err.to_string());
@@ -63,9 +63,6 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
         }
     };
     outcome.notes.extend(source.provenance.warnings.iter().map(|w| format!("{}: {w}", path.display())));
-    // A recording's DC offset or drift (a bad interface, a tape machine) is not part of the music:
-    // mining, loops and every texture work on the source without it.
-    engine::transform::block_dc(&mut source.channels, source.sample_rate_hz);
     let analysis = Analyzer::new(AnalysisConfig::default()).analyze_channels(&source.channels, source.sample_rate_hz);
     let key = key::estimate_key(&analysis);
     let tempo = tempo::estimate_tempo(&analysis);

@@ -27,8 +27,17 @@ pub(super) fn render(run: &Run, left: &[f32], right: &[f32], table: &[f32], out_
     let (one, half, c15, c25) = (_mm256_set1_ps(1.0), _mm256_set1_ps(-0.5), _mm256_set1_ps(1.5), _mm256_set1_ps(2.5));
     let (lp, rp, tp) = (left.as_ptr(), right.as_ptr(), table.as_ptr());
     for c in 0..chunks {
-        let p: [usize; 8] = std::array::from_fn(|k| ((pos + k as i64 * step) >> 32) as usize);
-        let w: [usize; 8] = std::array::from_fn(|k| ((phase + k as u64 * ph_step) >> 32) as usize);
+        // Lane indices by repeated addition: few registers, and it leaves pos/phase at the next chunk.
+        let p: [usize; 8] = std::array::from_fn(|_| {
+            let i = (pos >> 32) as usize;
+            pos += step;
+            i
+        });
+        let w: [usize; 8] = std::array::from_fn(|_| {
+            let i = (phase >> 32) as usize;
+            phase += ph_step;
+            i
+        });
         // SAFETY: the caller checked that the first and last positions and phases of the run read
         // inside `left`/`right` (4 points) and `table` (2 points); both move monotonically, so every
         // lane's reads are in range. The loads have no alignment requirement.
@@ -65,8 +74,6 @@ pub(super) fn render(run: &Run, left: &[f32], right: &[f32], table: &[f32], out_
             _mm256_storeu_ps(ol.as_mut_ptr(), sum_l);
             _mm256_storeu_ps(or.as_mut_ptr(), sum_r);
         }
-        pos += 8 * step;
-        phase += 8 * ph_step;
         pos_bits = _mm256_add_epi32(pos_bits, pos_bits_step);
         phase_bits = _mm256_add_epi32(phase_bits, phase_bits_step);
     }
