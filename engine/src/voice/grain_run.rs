@@ -93,6 +93,9 @@ fn simd_render(run: &Run, left: &[f32], right: &[f32], table: &[f32], out_left: 
         } else {
             0
         };
+        if out_left.len() - wide < 4 {
+            return wide;
+        }
         let rest = Run { pos: run.pos + run.step * wide as i64, phase: run.phase + run.phase_step * wide as u64, ..*run };
         // SAFETY: SSE2 is part of the x86_64 baseline; `render_run` checked the reads of the whole run.
         wide + unsafe { simd::render(&rest, left, right, table, &mut out_left[wide..], &mut out_right[wide..]) }
