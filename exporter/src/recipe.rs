@@ -82,7 +82,14 @@ pub fn render_recipe_file(recipe_path: &Path, out_dir: &Path) -> Result<PathBuf>
         notes: Vec::new(),
         recipe: None,
     };
-    let settings = FinishSettings { config: &config, write_dir: out_dir, fingerprint: "", bits: recipe.output.bits, dry_run: false };
+    let settings = FinishSettings {
+        config: &config,
+        write_dir: out_dir,
+        fingerprint: "",
+        bits: recipe.output.bits,
+        dry_run: false,
+        normalize: recipe.output.normalize_peak_dbfs.is_some(),
+    };
     let info = SourceInfo { path: &source_path.display().to_string(), hash, key: String::new(), key_confidence: None, bpm: None, bpm_confidence: None };
     finish(texture, &rel, &info, &settings)?;
     Ok(out_dir.join(rel))

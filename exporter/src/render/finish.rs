@@ -20,6 +20,9 @@ pub struct FinishSettings<'a> {
     pub fingerprint: &'a str,
     pub bits: u16,
     pub dry_run: bool,
+    /// Remove DC and peak-normalise to `global.target_peak_dbfs` (packs do; a recipe without a
+    /// `normalize_peak_dbfs` keeps the engine's own level).
+    pub normalize: bool,
 }
 
 /// Identity of the source for the manifest.
@@ -43,8 +46,10 @@ pub fn finish(
     let config = settings.config;
     let tonal = !matches!(texture.kind, Kind::Hiss | Kind::Flicker);
     let sr = config.global.sample_rate;
-    remove_dc(&mut texture.channels);
-    normalize_peak(&mut texture.channels, config.global.target_peak_dbfs);
+    if settings.normalize {
+        remove_dc(&mut texture.channels);
+        normalize_peak(&mut texture.channels, config.global.target_peak_dbfs);
+    }
     let m = measure(&texture.channels, sr);
     let seam = texture.is_loop.then(|| seam_metrics(&texture.channels));
     let (grade_value, reasons) = grade(&m, seam, &config.curation.thresholds);
