@@ -215,5 +215,5 @@ fn configs_parse_the_original_key_names_and_validate() {
         assert!(find_pads(&analysed(&fixtures::silence(SR as usize * 4)), &config).is_empty());
     }
     let err = HissMinerConfig { min_flatness: 1.5, ..Default::default() }.validate().unwrap_err();
-    assert_eq!(err.to_string(), "invalid setting `hiss.min_flatness` = 1.5: expected a number from 0 to 1");
+    assert_eq!(err.to_string(), "invalid setting `hiss_miner.min_flatness` = 1.5: expected a number from 0 to 1");
 }

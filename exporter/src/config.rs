@@ -201,7 +201,9 @@ fn engine_problem(checker: &mut Checker, section: &str, result: engine::Result<(
     match result {
         Ok(()) => {}
         Err(engine::Error::InvalidSetting { key, value, expected }) => {
-            checker.fail(&format!("{section}.{key}"), value, expected);
+            // Engine settings name their key with or without a section of their own: use ours.
+            let bare = key.rsplit_once('.').map_or(key.as_str(), |(_, k)| k);
+            checker.fail(&format!("{section}.{bare}"), value, expected);
         }
         Err(other) => checker.fail(section, "(section)", other.to_string()),
     }
@@ -250,6 +252,13 @@ mod tests {
         assert_eq!(err[0].key, "clouds.grain_length_min_ms");
         assert_eq!(err[0].value, "0");
         assert!(err[0].expected.contains("5 to 1000"));
+    }
+
+    #[test]
+    fn engine_section_problems_name_the_config_key() {
+        let err = Config::from_toml("[hiss_miner]\nmin_flatness = 2.0\n[pad_miner]\nmax_overlap_ratio = 3.0\n", "x").unwrap_err();
+        let keys: Vec<&str> = err.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["pad_miner.max_overlap_ratio", "hiss_miner.min_flatness"]);
     }
 
     #[test]

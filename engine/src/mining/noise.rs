@@ -1,7 +1,7 @@
 //! Noisy-region mining for hiss: windows whose spectrum is flat (noise, room tone) or bright
 //! (cymbals, hats, breath), gated on level and clipping, ranked by noisiness.
 
-use super::setting::{check_above, check_ordered, check_range, invalid};
+use super::setting::{check_ordered, check_range, WindowSettings};
 use super::windows::{select_round_robin, window_lengths_samples, window_starts, window_stats, WindowStats};
 use super::Region;
 use crate::analysis::Analysis;
@@ -55,33 +55,24 @@ impl Default for HissMinerConfig {
 }
 
 impl HissMinerConfig {
-    /// Checks every key, naming the first bad one (as `hiss.<key>`), its value and the allowed range.
+    /// Checks every key, naming the first bad one (as `hiss_miner.<key>`), its value and the allowed range.
     pub fn validate(&self) -> Result<()> {
-        let key = |k: &str| format!("hiss.{k}");
+        let key = |k: &str| format!("hiss_miner.{k}");
         check_range(&key("min_flatness"), self.min_flatness, 0.0, 1.0)?;
         check_range(&key("min_centroid_hz"), self.min_centroid_hz, 0.0, 22_050.0)?;
         check_range(&key("min_rms_db"), self.min_rms_db, -120.0, 0.0)?;
         check_range(&key("max_rms_db"), self.max_rms_db, -120.0, 0.0)?;
         check_ordered(&key("min_rms_db"), self.min_rms_db, &key("max_rms_db"), self.max_rms_db)?;
         check_range(&key("max_clip_ratio"), self.max_clip_ratio, 0.0, 1.0)?;
-        check_above(&key("min_duration_sec"), self.min_duration_sec, 0.0, 600.0)?;
-        check_above(&key("max_duration_sec"), self.max_duration_sec, 0.0, 600.0)?;
-        check_ordered(&key("min_duration_sec"), self.min_duration_sec, &key("max_duration_sec"), self.max_duration_sec)?;
-        if self.target_durations_sec.is_empty() {
-            return Err(invalid(&key("target_durations_sec"), "[]", "expected at least one duration".into()));
+        WindowSettings {
+            min_duration_sec: self.min_duration_sec,
+            max_duration_sec: self.max_duration_sec,
+            target_durations_sec: &self.target_durations_sec,
+            max_candidates_per_file: self.max_candidates_per_file,
+            window_hop_sec: self.window_hop_sec,
+            max_overlap_ratio: self.max_overlap_ratio,
         }
-        for &d in &self.target_durations_sec {
-            check_range(&key("target_durations_sec"), d, self.min_duration_sec, self.max_duration_sec)?;
-        }
-        if self.max_candidates_per_file > 1000 {
-            return Err(invalid(
-                &key("max_candidates_per_file"),
-                self.max_candidates_per_file,
-                "expected a count from 0 to 1000".into(),
-            ));
-        }
-        check_range(&key("window_hop_sec"), self.window_hop_sec, 0.01, 60.0)?;
-        check_range(&key("max_overlap_ratio"), self.max_overlap_ratio, 0.0, 1.0)
+        .validate(&key)
     }
 }
 

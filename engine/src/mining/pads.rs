@@ -3,7 +3,7 @@
 //! no two overlapping by more than a set fraction.
 
 use super::looping::LoopConfig;
-use super::setting::{check_above, check_ordered, check_range, invalid};
+use super::setting::{check_ordered, check_range, WindowSettings};
 use super::windows::{
     chroma_match, select_round_robin, window_lengths_samples, window_starts, window_stats, WindowStats,
 };
@@ -94,24 +94,15 @@ impl PadMinerConfig {
         check_range(&key("max_dc_offset"), self.max_dc_offset, 0.0, 1.0)?;
         check_range(&key("max_crest_factor"), self.max_crest_factor, 1.0, 100.0)?;
         check_range(&key("max_clip_ratio"), self.max_clip_ratio, 0.0, 1.0)?;
-        check_above(&key("min_duration_sec"), self.min_duration_sec, 0.0, 600.0)?;
-        check_above(&key("max_duration_sec"), self.max_duration_sec, 0.0, 600.0)?;
-        check_ordered(&key("min_duration_sec"), self.min_duration_sec, &key("max_duration_sec"), self.max_duration_sec)?;
-        if self.target_durations_sec.is_empty() {
-            return Err(invalid(&key("target_durations_sec"), "[]", "expected at least one duration".into()));
+        WindowSettings {
+            min_duration_sec: self.min_duration_sec,
+            max_duration_sec: self.max_duration_sec,
+            target_durations_sec: &self.target_durations_sec,
+            max_candidates_per_file: self.max_candidates_per_file,
+            window_hop_sec: self.window_hop_sec,
+            max_overlap_ratio: self.max_overlap_ratio,
         }
-        for &d in &self.target_durations_sec {
-            check_range(&key("target_durations_sec"), d, self.min_duration_sec, self.max_duration_sec)?;
-        }
-        if self.max_candidates_per_file > 1000 {
-            return Err(invalid(
-                &key("max_candidates_per_file"),
-                self.max_candidates_per_file,
-                "expected a count from 0 to 1000".into(),
-            ));
-        }
-        check_range(&key("window_hop_sec"), self.window_hop_sec, 0.01, 60.0)?;
-        check_range(&key("max_overlap_ratio"), self.max_overlap_ratio, 0.0, 1.0)?;
+        .validate(&key)?;
         self.loop_config().validate().map_err(|e| match e {
             crate::Error::InvalidSetting { key: k, value, expected } => crate::Error::InvalidSetting {
                 key: key(match k.as_str() {
