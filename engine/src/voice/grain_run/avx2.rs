@@ -13,10 +13,9 @@ pub(super) fn render(run: &Run, left: &[f32], right: &[f32], table: &[f32], out_
     let chunks = out_left.len().min(out_right.len()) / 8;
     let (step, ph_step) = (run.step, run.phase_step);
     let (mut pos, mut phase) = (run.pos, run.phase);
-    let lanes = |x: u64, s: u64| {
-        let at = |k: u64| x.wrapping_add(s.wrapping_mul(k)) as i32;
-        _mm256_setr_epi32(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7))
-    };
+    // Low 32 bits of `x + k s` in lane k (wrapping, as the fixed-point fraction does).
+    let iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    let lanes = |x: u64, s: u64| _mm256_add_epi32(_mm256_set1_epi32(x as i32), _mm256_mullo_epi32(_mm256_set1_epi32(s as i32), iota));
     let mut pos_bits = lanes(pos as u64, step as u64);
     let mut phase_bits = lanes(phase, ph_step);
     let pos_bits_step = _mm256_set1_epi32((step as u64).wrapping_mul(8) as i32);
