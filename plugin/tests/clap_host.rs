@@ -280,3 +280,40 @@ fn automation_lands_on_its_own_sample_inside_a_large_block() {
     assert!(just_before > 0.3 * steady, "gain change came early: {just_before} vs {steady}");
     assert!(f64::from(after) < 1e-3 * steady, "still sounding 200 ms after the gain went to zero: {after}");
 }
+
+#[test]
+fn garbage_or_future_state_never_breaks_the_plugin() {
+    let mut host = TestHost::new();
+    let params = host.params();
+    let good = host.save_state();
+    let text = String::from_utf8_lossy(&good).into_owned();
+    let mut rng = Pcg32::seed_from_u64(99);
+    let mut cases: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        b"\x00\x01\x02 not json at all".to_vec(),
+        good[..good.len() / 2].to_vec(),
+        br#"{"version":"99.0.0","params":{"nonexistent":1.0},"fields":{"archive_path":12}}"#.to_vec(),
+        text.replace("\"archive_path\"", "\"archive_path_v9\"").into_bytes(),
+        text.replace(':', ": \"x\", \"y\":").into_bytes(),
+    ];
+    for _ in 0..20 {
+        let mut bytes = good.clone();
+        for _ in 0..8 {
+            let at = below(&mut rng, bytes.len());
+            bytes[at] = rng.next_u32() as u8;
+        }
+        cases.push(bytes);
+    }
+    for bytes in &cases {
+        let _accepted = host.try_load_state(bytes);
+        for param in &params {
+            let value = host.param_value(param.id);
+            assert!(value.is_finite() && value >= param.min_value - 1e-9 && value <= param.max_value + 1e-9, "{}: {value}", param.id);
+        }
+    }
+    // Still plays.
+    host.activate(44_100.0, 512);
+    let out = host.render(44_100, 512, &chord_on(0));
+    assert!(all_finite_within(&out, SAMPLE_LIMIT));
+    assert!(rms(&out) > 1e-4, "silent after bad states");
+}

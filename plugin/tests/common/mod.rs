@@ -152,6 +152,13 @@ impl TestHost {
         state.load(&handle, &mut &bytes[..]).expect("load state");
     }
 
+    /// Offer the plugin arbitrary state bytes; returns whether it accepted them.
+    pub fn try_load_state(&mut self, bytes: &[u8]) -> bool {
+        let handle = self.instance.plugin_handle();
+        let state = handle.get_extension::<PluginState>().expect("state extension");
+        state.load(&handle, &mut &bytes[..]).is_ok()
+    }
+
     pub fn activate(&mut self, sample_rate_hz: f64, max_block_frames: u32) {
         assert!(self.processor.is_none(), "already active");
         let config = PluginAudioConfiguration {
