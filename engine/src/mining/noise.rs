@@ -99,15 +99,8 @@ pub fn find_noisy_regions(analysis: &Analysis, config: &HissMinerConfig) -> Vec<
                     let stats = window_stats(analysis, start, len)?;
                     let score = noisiness(&stats, config);
                     let level_ok = (config.min_rms_db..=config.max_rms_db).contains(&stats.rms_db);
-                    (level_ok && stats.clip_ratio <= config.max_clip_ratio && score >= 0.5).then_some(Region {
-                        start_sample: start,
-                        len_samples: len,
-                        score,
-                        rms_db: stats.rms_db,
-                        onset_rate_per_sec: stats.onset_rate_per_sec,
-                        flatness: stats.flatness,
-                        centroid_hz: stats.centroid_hz,
-                    })
+                    (level_ok && stats.clip_ratio <= config.max_clip_ratio && score >= 0.5)
+                        .then(|| Region::from_window(start, len, score, &stats))
                 })
                 .collect()
         })

@@ -165,14 +165,9 @@ pub fn find_pads(analysis: &Analysis, config: &PadMinerConfig) -> Vec<Region> {
                     let stats = window_stats(analysis, around, start - around + len + tail + margin)?;
                     // The loop fades the material after its end into its head: same harmony wanted.
                     let seam_match = chroma_match(analysis, start, start + len, tail + margin).powi(4);
-                    passes_gates(&stats, config).then(|| Region {
-                        start_sample: start,
-                        len_samples: len,
-                        score: seam_match * stability_score(&stats, flux_scale, config.spectral_flatness_threshold),
-                        rms_db: stats.rms_db,
-                        onset_rate_per_sec: stats.onset_rate_per_sec,
-                        flatness: stats.flatness,
-                        centroid_hz: stats.centroid_hz,
+                    passes_gates(&stats, config).then(|| {
+                        let stability = stability_score(&stats, flux_scale, config.spectral_flatness_threshold);
+                        Region::from_window(start, len, seam_match * stability, &stats)
                     })
                 })
                 .collect()

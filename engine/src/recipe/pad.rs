@@ -39,15 +39,7 @@ pub fn pad_material(source: &SourceBuffer, spec: &RecipeSource, loop_config: &Lo
             reason: format!("region {}+{} lies outside the {total}-sample source", spec.start_sample, spec.len_samples),
         });
     }
-    let region = Region {
-        start_sample: start,
-        len_samples: len,
-        score: 0.0,
-        rms_db: 0.0,
-        onset_rate_per_sec: 0.0,
-        flatness: 0.0,
-        centroid_hz: 0.0,
-    };
+    let region = Region::span(start, len);
     if spec.as_loop
         && let Ok(looped) = make_loop(&source.channels, &region, loop_config, source.sample_rate_hz)
     {

@@ -46,15 +46,7 @@ pub fn make_synthetic_hiss(config: &Config, seed: u64, sr: u32, want_loops: bool
     let len = ((f64::from(h.hiss_loop_sec) + 2.0) * f64::from(sr)) as usize;
     let mut rng = RngStream::new(seed, 0x5e);
     let noise: Vec<Vec<f32>> = (0..2).map(|_| (0..len).map(|_| 0.5 * rng.bipolar()).collect()).collect();
-    let region = Region {
-        start_sample: (0.5 * f64::from(sr)) as usize,
-        len_samples: (f64::from(h.hiss_loop_sec) * f64::from(sr)) as usize,
-        score: 1.0,
-        rms_db: -9.0,
-        onset_rate_per_sec: 0.0,
-        flatness: 1.0,
-        centroid_hz: 11_000.0,
-    };
+    let region = Region::span((0.5 * f64::from(sr)) as usize, (f64::from(h.hiss_loop_sec) * f64::from(sr)) as usize);
     let mut out = Vec::new();
     if want_loops {
         for index in 0..h.hiss_loops_per_source.max(1) {
