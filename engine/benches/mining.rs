@@ -16,15 +16,7 @@ const SR: u32 = 44_100;
 
 /// Twelve five-second chords, a little different in each channel.
 fn stereo_progression() -> Vec<Vec<f32>> {
-    const CHORDS: [&[f64]; 6] = [
-        &[50.0, 57.0, 62.0, 65.0, 69.0],
-        &[46.0, 58.0, 62.0, 65.0, 70.0],
-        &[41.0, 57.0, 60.0, 65.0, 69.0],
-        &[48.0, 55.0, 60.0, 64.0, 67.0],
-        &[45.0, 57.0, 60.0, 64.0, 69.0],
-        &[40.0, 56.0, 59.0, 64.0, 71.0],
-    ];
-    let chords: Vec<&[f64]> = CHORDS.iter().chain(CHORDS.iter()).copied().collect();
+    let chords: Vec<&[f64]> = fixtures::archive::PAD_CHORDS.iter().chain(fixtures::archive::PAD_CHORDS.iter()).copied().collect();
     let len = SECONDS as usize * SR as usize;
     (0..2u64)
         .map(|ch| {

@@ -12,14 +12,6 @@ const SR: u32 = 44_100;
 
 /// 30 s of sustained pad chords, then 30 s of a groove under a keys-bass-melody song; stereo.
 fn one_minute_of_music(seed: u64) -> Vec<Vec<f32>> {
-    const CHORDS: [&[f64]; 6] = [
-        &[50.0, 57.0, 62.0, 65.0, 69.0],
-        &[46.0, 58.0, 62.0, 65.0, 70.0],
-        &[41.0, 57.0, 60.0, 65.0, 69.0],
-        &[48.0, 55.0, 60.0, 64.0, 67.0],
-        &[45.0, 57.0, 60.0, 64.0, 69.0],
-        &[50.0, 57.0, 62.0, 65.0, 74.0],
-    ];
     let half = 30 * SR as usize;
     let song = SongSpec { tonic: 2, progression: Progression::AeolianMinor, bpm: 100.0, num_cycles: 3, tuning_cents: 0.0, seed: 5 + seed };
     let keys = chord_progression(&song, 0.5, SR);
@@ -27,7 +19,7 @@ fn one_minute_of_music(seed: u64) -> Vec<Vec<f32>> {
     let groove = drum_groove(&groove_spec, 0.5, SR);
     (0..2)
         .map(|ch| {
-            let mut x = fixtures::archive::progression(&CHORDS, 5.0, 0.6, SR, 100 + 2 * seed + ch);
+            let mut x = fixtures::archive::progression(&fixtures::archive::PAD_CHORDS, 5.0, 0.6, SR, 100 + 2 * seed + ch);
             x.truncate(half);
             x.extend((0..half).map(|i| keys.get(i).copied().unwrap_or(0.0) + groove.get(i).copied().unwrap_or(0.0)));
             x

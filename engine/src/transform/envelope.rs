@@ -68,10 +68,17 @@ pub fn fade_in(
     shape: FadeShape,
     sample_rate_hz: u32,
 ) {
-    let n = duration_samples(duration_sec, sample_rate_hz);
+    fade_edge(channels, duration_samples(duration_sec, sample_rate_hz), shape, false);
+}
+
+/// Multiplies the `n` samples at one edge of each channel by `shape(i / n)`, `i` counted from the
+/// edge (the start, or the end when `from_end`).
+fn fade_edge(channels: &mut [Vec<f32>], n: usize, shape: FadeShape, from_end: bool) {
     for ch in channels.iter_mut() {
         let len = n.min(ch.len());
-        for (i, x) in ch[..len].iter_mut().enumerate() {
+        let edge: Box<dyn Iterator<Item = &mut f32>> =
+            if from_end { Box::new(ch.iter_mut().rev().take(len)) } else { Box::new(ch[..len].iter_mut()) };
+        for (i, x) in edge.enumerate() {
             *x *= shape.gain(i as f32 / n as f32);
         }
     }
@@ -85,13 +92,7 @@ pub fn fade_out(
     shape: FadeShape,
     sample_rate_hz: u32,
 ) {
-    let n = duration_samples(duration_sec, sample_rate_hz);
-    for ch in channels.iter_mut() {
-        let len = n.min(ch.len());
-        for (i, x) in ch.iter_mut().rev().take(len).enumerate() {
-            *x *= shape.gain(i as f32 / n as f32);
-        }
-    }
+    fade_edge(channels, duration_samples(duration_sec, sample_rate_hz), shape, true);
 }
 
 /// Applies a swell: fade in over `rise_sec`, fade out over `decay_sec`. When the two together are
