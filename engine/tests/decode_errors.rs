@@ -167,7 +167,18 @@ fn non_finite_samples_are_zeroed_with_a_warning_or_rejected() {
     assert!(source.channels.iter().flatten().all(|x| x.is_finite()));
     assert_eq!(source.channels[0][100], 0.0);
     assert_eq!(source.channels[1][200], 0.0);
-    assert_eq!(source.provenance.warnings, vec!["zeroed 3 non-finite samples".to_string()]);
+    assert_eq!(source.provenance.warnings, vec!["zeroed 3 NaN, infinite or out-of-range samples".to_string()]);
+
+    // A float file may run hot, but a word beyond +60 dBFS is damage, not audio.
+    let mut hot = sine_channels(1, 1.0, 44_100);
+    hot[0].iter_mut().for_each(|x| *x *= 4.0);
+    hot[0][400] = 3.0e38;
+    let path = write(dir.path(), "hot_float.wav", &wav_bytes(&hot, 44_100, SampleEncoding::Float32, false, None));
+    let source = load(&path, &RAW).unwrap();
+    assert!(source.channels.iter().flatten().all(|x| x.is_finite()));
+    assert_eq!(source.channels[0][400], 0.0);
+    let peak = source.channels[0].iter().fold(0.0f32, |p, x| p.max(x.abs()));
+    assert!((1.99..=2.01).contains(&peak), "a hot but sane float file keeps its level: {peak}");
 
     for x in channels[0].iter_mut().step_by(50) {
         *x = f32::NAN;

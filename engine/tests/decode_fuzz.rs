@@ -67,3 +67,25 @@ fn mutated_files_return_errors_or_sources_never_panics() {
     println!("{num_ok} mutants loaded, {num_err} rejected");
     assert!(num_err > 0 && num_ok > 0);
 }
+
+/// Inputs the `decode` fuzz target once crashed on (`fixtures/fuzz/decode/`, see the README's
+/// "Fuzzing"), loaded the way the target loads them: each gives finite mono or stereo audio, or
+/// an error naming the file.
+#[test]
+fn kept_fuzz_crashers_load_or_fail_cleanly() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/fuzz/decode");
+    let mut num_files = 0;
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let path = entry.unwrap().path();
+        let options = LoadOptions { max_duration_sec: 30.0, min_duration_sec: 0.0, ..LoadOptions::default() };
+        match load(&path, &options) {
+            Ok(source) => {
+                assert!(source.channels.iter().flatten().all(|x| x.is_finite()), "{}", path.display());
+                assert!(matches!(source.num_channels(), 1 | 2), "{}", path.display());
+            }
+            Err(e) => assert!(e.to_string().contains(&*path.to_string_lossy()), "{e}"),
+        }
+        num_files += 1;
+    }
+    assert!(num_files > 0, "no kept crashers in {}", folder.display());
+}

@@ -21,7 +21,7 @@ pub struct Provenance {
     pub bits_per_sample: Option<u32>,
     /// Duration of the decoded audio at the file's own rate, seconds.
     pub original_duration_sec: f64,
-    /// Things the decoder repaired on the way (e.g. "zeroed 3 non-finite samples").
+    /// Things the decoder repaired on the way (e.g. "zeroed 3 NaN, infinite or out-of-range samples").
     pub warnings: Vec<String>,
 }
 

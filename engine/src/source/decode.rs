@@ -23,8 +23,12 @@ pub const MIN_SOURCE_RATE_HZ: u32 = 8_000;
 pub const MAX_SOURCE_RATE_HZ: u32 = 192_000;
 /// Most channels a source may have (they fold to stereo).
 pub const MAX_SOURCE_CHANNELS: usize = 8;
-/// Above this share of non-finite samples a file is rejected rather than repaired.
+/// Above this share of invalid samples (non-finite, or beyond [`MAX_SAMPLE_MAGNITUDE`]) a file
+/// is rejected rather than repaired.
 pub const MAX_NON_FINITE_RATIO: f64 = 0.01;
+/// Largest sample magnitude taken as audio (+60 dBFS). Float files may run hot, but a value
+/// beyond this is a damaged word, and left in it would overflow the resampler and filters.
+pub const MAX_SAMPLE_MAGNITUDE: f32 = 1000.0;
 /// Undecodable packets tolerated (replaced by silence, with a warning) before a file counts
 /// as corrupt.
 const MAX_BAD_PACKETS: usize = 8;
@@ -106,7 +110,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
     let mut planes: Vec<Vec<f32>> = Vec::new();
     let mut folded: Vec<Vec<f32>> = Vec::new();
     let mut num_frames: u64 = 0;
-    let mut num_non_finite: u64 = 0;
+    let mut num_invalid: u64 = 0;
     let mut num_bad_packets = 0usize;
     let mut peak_in = 0.0f32;
     let mut next_pts: Option<i64> = None;
@@ -159,11 +163,11 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
         for plane in &mut planes {
             plane.truncate(block_frames);
             for x in plane.iter_mut() {
-                if x.is_finite() {
+                if x.abs() <= MAX_SAMPLE_MAGNITUDE {
                     peak_in = peak_in.max(x.abs());
                 } else {
                     *x = 0.0;
-                    num_non_finite += 1;
+                    num_invalid += 1;
                 }
             }
         }
@@ -192,7 +196,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
         return Err(corrupt(path, format!("truncated: header promises {claimed} frames, only {num_frames} present")));
     }
     provenance.original_duration_sec = num_frames as f64 / f64::from(rate_hz);
-    check_non_finite(path, provenance, num_non_finite, num_frames * num_inputs as u64)?;
+    check_invalid_samples(path, provenance, num_invalid, num_frames * num_inputs as u64)?;
     if provenance.original_duration_sec < options.min_duration_sec {
         return Err(unusable(path, format!(
             "{:.3} s long, shorter than the {} s minimum",
@@ -355,20 +359,20 @@ fn container_name(symphonia_name: &'static str) -> &'static str {
     }
 }
 
-/// Zeroes were already written in place of non-finite samples; record it, or reject the file
+/// Zeroes were already written in place of invalid samples; record it, or reject the file
 /// when they are more than [`MAX_NON_FINITE_RATIO`] of it.
-fn check_non_finite(path: &Path, provenance: &mut Provenance, num_non_finite: u64, num_samples: u64) -> Result<()> {
-    if num_non_finite == 0 {
+fn check_invalid_samples(path: &Path, provenance: &mut Provenance, num_invalid: u64, num_samples: u64) -> Result<()> {
+    if num_invalid == 0 {
         return Ok(());
     }
-    let ratio = num_non_finite as f64 / num_samples.max(1) as f64;
+    let ratio = num_invalid as f64 / num_samples.max(1) as f64;
     if ratio > MAX_NON_FINITE_RATIO {
         return Err(corrupt(path, format!(
-            "{num_non_finite} of {num_samples} samples are NaN or infinite ({:.1} %)",
+            "{num_invalid} of {num_samples} samples are NaN, infinite or beyond +60 dBFS ({:.1} %)",
             100.0 * ratio
         )));
     }
-    provenance.warnings.push(format!("zeroed {num_non_finite} non-finite samples"));
+    provenance.warnings.push(format!("zeroed {num_invalid} NaN, infinite or out-of-range samples"));
     Ok(())
 }
 

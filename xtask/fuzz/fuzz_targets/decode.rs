@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     if std::fs::write(&path, bytes).is_err() {
         return;
     }
-    let options = engine::source::LoadOptions { max_duration_sec: 30.0, ..engine::source::LoadOptions::default() };
+    let options = engine::source::LoadOptions { max_duration_sec: 30.0, min_duration_sec: 0.0, ..engine::source::LoadOptions::default() };
     if let Ok(source) = engine::source::load(&path, &options) {
         assert!(source.channels.iter().flatten().all(|x| x.is_finite()));
         assert!(matches!(source.num_channels(), 1 | 2));
