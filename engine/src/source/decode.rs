@@ -98,11 +98,46 @@ struct OpenedSource {
 /// stereo (more channels fold, see [`super::fold`]), with provenance. Not realtime-safe:
 /// allocates; run it on a background thread.
 pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
+    decode(path, options, None).map(|opening| opening.source)
+}
+
+/// The first seconds of a file, decoded as [`load`] decodes the whole.
+pub struct Opening {
+    /// At least the asked-for seconds, or the whole file when it is shorter. The last few
+    /// milliseconds (the resampler's flush) and the last second or so (the DC blocker's
+    /// backward pass) may differ slightly from the same span of a whole-file [`load`]; earlier
+    /// samples match it.
+    pub source: SourceBuffer,
+    /// True when the file ended within the opening: `source` is then exactly what [`load`]
+    /// gives, with every check [`load`] makes.
+    pub is_whole_file: bool,
+}
+
+/// Decodes only the first `seconds` of `path` (a quick preview: a background miner can start
+/// on a long file's opening while the rest decodes). When the file is longer, decoding stops
+/// there and the checks that need the whole file (truncation, length limits) are not made;
+/// [`Provenance::original_duration_sec`] is then the header's duration where it gives one, else
+/// the decoded opening's. Not realtime-safe: allocates.
+pub fn load_opening(path: &Path, seconds: f64, options: &LoadOptions) -> Result<Opening> {
+    if !(seconds.is_finite() && seconds > 0.0) {
+        return Err(Error::InvalidSetting {
+            key: "opening seconds".to_string(),
+            value: seconds.to_string(),
+            expected: "a finite number of seconds > 0".to_string(),
+        });
+    }
+    decode(path, options, Some(seconds))
+}
+
+/// [`load`], or with `opening_sec` [`load_opening`].
+fn decode(path: &Path, options: &LoadOptions, opening_sec: Option<f64>) -> Result<Opening> {
     options.validate()?;
     let mut source = open(path)?;
     let rate_hz = source.provenance.original_sample_rate_hz;
     let num_inputs = source.fold.num_inputs();
     let max_frames = (options.max_duration_sec * f64::from(rate_hz)).ceil() as u64;
+    let opening_frames = opening_sec.map(|sec| (sec * f64::from(rate_hz)).ceil() as u64);
+    let mut stopped_early = false;
 
     let mut resampler = StreamResampler::new(source.fold.num_outputs(), rate_hz, ENGINE_SAMPLE_RATE_HZ)
         .map_err(|reason| invalid_stream(path, reason))?;
@@ -116,6 +151,10 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
     let mut next_pts: Option<i64> = None;
 
     loop {
+        if opening_frames.is_some_and(|opening| num_frames >= opening) {
+            stopped_early = true;
+            break;
+        }
         let packet = match source.reader.next_packet() {
             Ok(Some(packet)) => packet,
             Ok(None) => break,
@@ -192,19 +231,24 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
     // may be off by encoder padding, so it may fall short by a packet or two and 1 %.
     let exact_length = matches!(provenance.container.as_str(), "wav" | "aiff" | "flac");
     let shortfall_allowed = |claimed: u64| if exact_length { 0 } else { claimed / 100 + LOSSY_SHORTFALL_FRAMES };
-    if let Some(claimed) = source.claimed_frames.filter(|&claimed| num_frames + shortfall_allowed(claimed) < claimed) {
+    if let Some(claimed) = source
+        .claimed_frames
+        .filter(|&claimed| !stopped_early && num_frames + shortfall_allowed(claimed) < claimed)
+    {
         return Err(corrupt(path, format!("truncated: header promises {claimed} frames, only {num_frames} present")));
     }
-    provenance.original_duration_sec = num_frames as f64 / f64::from(rate_hz);
+    let whole_frames = if stopped_early { source.claimed_frames.unwrap_or(num_frames) } else { num_frames };
+    provenance.original_duration_sec = whole_frames as f64 / f64::from(rate_hz);
     check_invalid_samples(path, provenance, num_invalid, num_frames * num_inputs as u64)?;
-    if provenance.original_duration_sec < options.min_duration_sec {
+    if !stopped_early && provenance.original_duration_sec < options.min_duration_sec {
         return Err(unusable(path, format!(
             "{:.3} s long, shorter than the {} s minimum",
             provenance.original_duration_sec, options.min_duration_sec
         )));
     }
     if peak_in == 0.0 {
-        return Err(unusable(path, "pure digital silence".to_string()));
+        let what = if stopped_early { "pure digital silence in its opening" } else { "pure digital silence" };
+        return Err(unusable(path, what.to_string()));
     }
     if source.fold.is_downmix() {
         let peak = out.peak();
@@ -220,7 +264,8 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
     if options.block_dc {
         crate::transform::block_dc(&mut channels, ENGINE_SAMPLE_RATE_HZ);
     }
-    Ok(SourceBuffer { channels, sample_rate_hz: ENGINE_SAMPLE_RATE_HZ, provenance: source.provenance })
+    let source = SourceBuffer { channels, sample_rate_hz: ENGINE_SAMPLE_RATE_HZ, provenance: source.provenance };
+    Ok(Opening { source, is_whole_file: !stopped_early })
 }
 
 /// Counts one lost packet (undecodable, or missing from the timestamps) of `gap_frames`;

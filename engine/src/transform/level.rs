@@ -1,8 +1,6 @@
 //! Levels: DC removal, peak normalisation to a target in dBFS, and the safe ceiling that keeps
 //! every sample below full scale after 16- or 24-bit rounding and dither.
 
-use crate::voice::biquad::{Biquad, BiquadCoefs};
-
 /// The largest peak afterglow writes, linear: four 16-bit steps below full scale. A sample at
 /// this level stays below 32767 after rounding plus triangular dither of at most +-1 step, and
 /// far below the 24-bit maximum, so no written sample sits at or above full scale (-0.0005 dBFS).
@@ -53,25 +51,6 @@ pub fn remove_dc(channels: &mut [Vec<f32>]) -> f32 {
     largest
 }
 
-/// Corner of [`block_dc`], Hz: far below any musical content, fast enough to follow a drifting
-/// offset within a second.
-pub const DC_BLOCK_HZ: f32 = 5.0;
-
-/// Removes DC and sub-audio drift from a whole source: a zero-phase (forward and backward)
-/// 12 dB/octave high-pass at [`DC_BLOCK_HZ`], after the mean is subtracted so the filter does not
-/// ring in from a large step at the start. Non-finite samples are set to zero. Not realtime-safe.
-pub fn block_dc(channels: &mut [Vec<f32>], sample_rate_hz: u32) {
-    remove_dc(channels);
-    let coefs = BiquadCoefs::highpass(DC_BLOCK_HZ, std::f32::consts::FRAC_1_SQRT_2, sample_rate_hz as f32);
-    for ch in channels.iter_mut() {
-        Biquad::new(coefs).process_in_place(ch);
-        let mut backward = Biquad::new(coefs);
-        for x in ch.iter_mut().rev() {
-            *x = backward.process_sample(*x);
-        }
-    }
-}
-
 /// Scales all channels by one gain so the largest sample is `target_dbfs` (clamped to
 /// [`MAX_SAFE_PEAK`]), then clamps any sample float rounding pushed past that ceiling.
 /// Non-finite samples are set to zero first; silence stays silence. Returns the gain applied.
@@ -95,7 +74,7 @@ pub fn normalize_peak(channels: &mut [Vec<f32>], target_dbfs: f32) -> f32 {
     gain
 }
 
-fn zero_non_finite(ch: &mut [f32]) {
+pub(super) fn zero_non_finite(ch: &mut [f32]) {
     for x in ch.iter_mut().filter(|x| !x.is_finite()) {
         *x = 0.0;
     }
@@ -141,24 +120,5 @@ mod tests {
         for c in &ch {
             assert!(c.iter().sum::<f32>().abs() < 1e-6);
         }
-    }
-}
-
-#[cfg(test)]
-mod dc_block_tests {
-    use super::*;
-
-    #[test]
-    fn block_dc_removes_offset_and_drift_but_keeps_music() {
-        let sr = 44_100;
-        let tone: Vec<f32> = (0..sr as usize * 4).map(|i| 0.5 * (i as f32 * 2.0 * std::f32::consts::PI * 220.0 / sr as f32).sin()).collect();
-        let drift: Vec<f32> = (0..tone.len()).map(|i| 0.3 + 0.1 * (i as f32 / tone.len() as f32)).collect();
-        let mut x = vec![tone.iter().zip(&drift).map(|(a, b)| a + b).collect::<Vec<f32>>()];
-        block_dc(&mut x, sr);
-        let mid = &x[0][sr as usize..3 * sr as usize];
-        let mean = mid.iter().sum::<f32>() / mid.len() as f32;
-        assert!(mean.abs() < 1e-3, "mean {mean}");
-        let err = mid.iter().zip(&tone[sr as usize..3 * sr as usize]).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
-        assert!(err < 0.01, "220 Hz changed by {err}");
     }
 }

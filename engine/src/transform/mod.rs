@@ -1,5 +1,6 @@
 //! Offline transforms: phase-vocoder stretch, pitch shift, filters, envelopes, normalisation. Background thread.
 
+mod dc_block;
 mod envelope;
 mod filter;
 mod level;
@@ -8,8 +9,8 @@ mod stretch;
 
 pub use envelope::{apply_swell, fade_in, fade_out, reverse, FadeShape, SwellEnvelope};
 pub use filter::{filter_variant, Edges, FilterSettings, FilterVariant};
+pub use dc_block::{block_dc, DC_BLOCK_HZ};
 pub use level::{
-    block_dc, DC_BLOCK_HZ,
     amplitude_to_db, db_to_amplitude, normalize_peak, peak, remove_dc, MAX_SAFE_PEAK, SILENCE_DB,
 };
 pub use pitch::{
