@@ -17,17 +17,17 @@ const SAMPLE_RATE_HZ: u32 = 44_100;
 /// A steady chord: each MIDI note with three harmonics (1, 1/2, 1/3), a fade in and out, and a
 /// little seeded noise. Steady on purpose: `fixtures::chord_pad`'s vibrato multiplies the phase by
 /// time, so its pitch drifts by semitones within seconds and no key holds over a long file.
-fn steady_chord(notes: &[f64], seconds: usize, seed: u64) -> Vec<f32> {
-    let num_frames = seconds * SAMPLE_RATE_HZ as usize;
+fn steady_chord(notes: &[f64], seconds: usize, seed: u64, sample_rate_hz: u32) -> Vec<f32> {
+    let num_frames = seconds * sample_rate_hz as usize;
     let mut mix = fixtures::white_noise(0.002, num_frames, seed);
     for &note in notes {
         let f0 = fixtures::midi_to_hz(note);
         for harmonic in 1..=3 {
-            let partial = fixtures::sine(f0 * f64::from(harmonic), 0.12 / harmonic as f32, num_frames, SAMPLE_RATE_HZ);
+            let partial = fixtures::sine(f0 * f64::from(harmonic), 0.12 / harmonic as f32, num_frames, sample_rate_hz);
             mix.iter_mut().zip(&partial).for_each(|(m, p)| *m += p);
         }
     }
-    let fade = SAMPLE_RATE_HZ as usize / 2;
+    let fade = sample_rate_hz as usize / 2;
     for (n, x) in mix.iter_mut().enumerate() {
         *x *= (n.min(num_frames - n) as f32 / fade as f32).min(1.0);
     }
@@ -35,7 +35,7 @@ fn steady_chord(notes: &[f64], seconds: usize, seed: u64) -> Vec<f32> {
 }
 
 fn write_chord_wav(path: &Path, seconds: usize, notes: &[f64], seed: u64) {
-    let mono = steady_chord(notes, seconds, seed);
+    let mono = steady_chord(notes, seconds, seed, SAMPLE_RATE_HZ);
     let spec = hound::WavSpec {
         channels: 1,
         sample_rate: SAMPLE_RATE_HZ,
@@ -47,6 +47,15 @@ fn write_chord_wav(path: &Path, seconds: usize, notes: &[f64], seed: u64) {
         writer.write_sample((x.clamp(-1.0, 1.0) * 32_767.0) as i16).expect("write");
     }
     writer.finalize().expect("finalize wav");
+}
+
+/// The chord as a 24-bit stereo WAV at 48 kHz (each channel with its own noise), so the miner
+/// resamples, as it must for most recordings.
+fn write_chord_wav_48k_stereo(path: &Path, seconds: usize, notes: &[f64], seed: u64) {
+    let left = steady_chord(notes, seconds, seed, 48_000);
+    let right = steady_chord(notes, seconds, seed + 1, 48_000);
+    let bytes = fixtures::encode::wav_bytes(&[left, right], 48_000, fixtures::encode::SampleEncoding::Pcm24, false, None);
+    std::fs::write(path, bytes).expect("write wav");
 }
 
 /// A miner over a bank that starts with the built-in texture in slot 0, as the plugin sets it up.
@@ -92,8 +101,9 @@ impl Rig {
 #[test]
 fn pads_stream_in_first_one_before_the_file_is_done() {
     let archive = tempfile::tempdir().expect("temp dir");
-    // A two-minute first file in A minor, and a shorter second one in D minor.
-    write_chord_wav(&archive.path().join("01 long take.wav"), 120, &[57.0, 60.0, 64.0], 3);
+    // A 90-second first file in A minor at 48 kHz, and a shorter second one in D minor.
+    let first_file = archive.path().join("01 long take.wav");
+    write_chord_wav_48k_stereo(&first_file, 90, &[57.0, 60.0, 64.0], 3);
     write_chord_wav(&archive.path().join("02 short take.wav"), 20, &[50.0, 53.0, 57.0], 4);
 
     let mut rig = Rig::new();
@@ -106,7 +116,8 @@ fn pads_stream_in_first_one_before_the_file_is_done() {
     let files_done_at_first_pad = rig.shared.status.files_done.load(Ordering::Acquire);
     assert!(first, "no mined pad arrived");
     eprintln!("first pad after {first_pad_sec:.3} s (files finished then: {files_done_at_first_pad})");
-    assert_eq!(files_done_at_first_pad, 0, "the first pad should come from the early analysis");
+    assert_eq!(files_done_at_first_pad, 0, "the first pad should come from the file's opening");
+    let early_id = rig.bank.get(0).map(|p| p.id());
 
     assert!(rig.pump_until(Duration::from_secs(120), |r| r.idle()), "mining never finished");
     rig.inbox.apply(&mut rig.bank);
@@ -133,6 +144,18 @@ fn pads_stream_in_first_one_before_the_file_is_done() {
         assert!(info.name.contains("take @ "), "{}", info.name);
         eprintln!("{}", afterglow_plugin::mining::catalogue_line(info));
     }
+    // Slot 0 was cut from the first file's opening; once the whole file was decoded it holds
+    // exactly the cut a recipe of it renders from the whole file.
+    let first_info = snapshot.pads[0].as_ref().expect("slot 0 listed");
+    assert_eq!(Some(first_info.pad_id), early_id, "the early pad's region and loop hold for the whole file");
+    let whole = engine::source::load(&first_file, &engine::source::LoadOptions::default()).expect("load");
+    let loop_config = afterglow_plugin::mining::pad_miner_config().loop_config();
+    let (material, _) = engine::recipe::pad_material(&whole, &first_info.recipe_source, &loop_config).expect("cut");
+    let pad = rig.bank.get(0).expect("slot 0");
+    for (ch, samples) in material.iter().enumerate() {
+        assert!(samples.as_slice() == pad.channel(ch), "slot 0 channel {ch} differs from the whole-file cut");
+    }
+
     // The first file is an A minor triad: its pads should say so (or the relative C major) and
     // have a root on A or C.
     let first_file_pads: Vec<_> = listed.iter().filter(|i| i.name.starts_with("01")).collect();

@@ -1,8 +1,11 @@
 //! The mining thread's loop: watch the archive path, and for each mining session walk the folder,
 //! decode, analyse, mine pads and stream them to the audio thread as they are found.
 //!
-//! The first file's opening seconds are analysed and mined before the rest, so the first pad is
-//! playable about as soon as that file is decoded.
+//! The first file's opening seconds are decoded, analysed and mined before the rest of it is
+//! decoded, so the first pad is playable within a fraction of a second whatever the file's length
+//! or sample rate. Once the whole file is decoded that pad is cut again from it, and replaced in
+//! the bank should the two cuts differ at all (the opening's last bits can), so what stays in the
+//! bank is exactly what a recipe of it renders.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,8 +14,8 @@ use std::time::Duration;
 
 use engine::analysis::{AnalysisConfig, analyze};
 use engine::mining::{PadMinerConfig, Region, find_pads};
-use engine::source::{LoadOptions, SourceBuffer, load};
-use engine::texture::builtin_pad;
+use engine::source::{LoadOptions, SourceBuffer, load, load_opening};
+use engine::texture::{Pad, builtin_pad};
 
 use super::pads::{MinedPad, builtin_info, make_pad};
 use super::{MinerEnds, MinerToAudio, MiningShared, NUM_BANK_SLOTS};
@@ -22,7 +25,10 @@ use crate::params::AfterglowParams;
 const POLL_INTERVAL: Duration = Duration::from_millis(20);
 /// How long to wait before retrying a push into a full queue.
 const RETRY_INTERVAL: Duration = Duration::from_millis(5);
-/// Seconds of the first file analysed ahead of the rest, for a quick first pad.
+/// Seconds of the first file decoded ahead of the rest, for a quick first pad.
+const EARLY_DECODE_SEC: f64 = 22.0;
+/// Seconds of that opening searched for the first pad: the last two are left out, as the
+/// resampler's flush and the DC blocker's backward pass start there.
 const EARLY_ANALYSIS_SEC: f32 = 20.0;
 /// A region overlapping an already-sent one by more than this share is skipped.
 const MAX_OVERLAP_RATIO: f32 = 0.5;
@@ -33,6 +39,19 @@ const MAX_WALK_DEPTH: usize = 16;
 
 /// Why a session ended early.
 struct Interrupted;
+
+/// The first pad, cut from a file's opening before the whole file was decoded.
+struct EarlyPad {
+    region: Region,
+    pad_id: u64,
+    channels: [Vec<f32>; 2],
+}
+
+impl EarlyPad {
+    fn sounds_as(&self, pad: &Pad) -> bool {
+        self.pad_id == pad.id() && self.channels.iter().enumerate().all(|(ch, samples)| samples == pad.channel(ch))
+    }
+}
 
 /// Everything the mining thread owns.
 pub struct WorkerState {
@@ -125,16 +144,22 @@ impl WorkerState {
         }
     }
 
+    /// Send a newly mined pad into `slot` and count it.
     fn send_pad(&mut self, slot: u16, mined: MinedPad) -> Result<(), Interrupted> {
+        self.place_pad(slot, mined)?;
+        self.shared.status.pads_mined.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// Put `mined` into `slot` (replacing what is there) and list it for the editor.
+    fn place_pad(&mut self, slot: u16, mined: MinedPad) -> Result<(), Interrupted> {
         let MinedPad { pad, info } = mined;
         self.send(MinerToAudio::Insert { slot, pad })?;
         self.filled[usize::from(slot)] = true;
         if slot == 0 {
             self.builtin_in_slot0 = false;
         }
-        let status = &self.shared.status;
-        status.pads_mined.fetch_add(1, Ordering::AcqRel);
-        status.update(|s| {
+        self.shared.status.update(|s| {
             if s.pads.len() < NUM_BANK_SLOTS {
                 s.pads.resize(NUM_BANK_SLOTS, None);
             }
@@ -188,42 +213,82 @@ impl WorkerState {
                 s.current_file = shown;
                 s.message = format!("Mining file {} of {count}", index + 1);
             });
-            match load(file, &LoadOptions::default()) {
-                Ok(source) => next_slot = self.mine_source(&source, next_slot)?,
-                Err(error) => {
-                    let text = error.to_string();
-                    self.shared.status.update(|s| s.last_error = text);
-                }
-            }
+            next_slot = self.mine_file(file, next_slot)?;
             self.shared.status.files_done.fetch_add(1, Ordering::AcqRel);
         }
         self.finish_session(next_slot)
     }
 
-    /// Mine `source` into slots from `first_slot`; returns the next free slot.
-    fn mine_source(&mut self, source: &SourceBuffer, first_slot: usize) -> Result<usize, Interrupted> {
-        let mono = source.mono();
-        let config = AnalysisConfig::default();
+    /// Mine `file` into slots from `first_slot`; returns the next free slot. The session's first
+    /// pad comes from the file's opening, before the whole file is decoded.
+    fn mine_file(&mut self, file: &Path, first_slot: usize) -> Result<usize, Interrupted> {
+        let options = LoadOptions::default();
+        let mut early = None;
+        if first_slot == 0 {
+            match load_opening(file, EARLY_DECODE_SEC, &options) {
+                Ok(opening) if opening.is_whole_file => return self.mine_source(&opening.source, first_slot, None),
+                Ok(opening) => early = self.send_early_pad(&opening.source)?,
+                // The whole-file load below says what is wrong.
+                Err(_) => {}
+            }
+            self.check()?;
+        }
+        match load(file, &options) {
+            Ok(source) => self.mine_source(&source, first_slot, early),
+            Err(error) => {
+                let text = error.to_string();
+                self.shared.status.update(|s| s.last_error = text);
+                if early.is_some() {
+                    // The file failed as a whole: its early pad no longer counts, and its slot
+                    // goes to the next file's first pad (or back to the built-in texture).
+                    self.shared.status.pads_mined.fetch_sub(1, Ordering::AcqRel);
+                }
+                Ok(first_slot)
+            }
+        }
+    }
+
+    /// Mine the first [`EARLY_ANALYSIS_SEC`] of `opening` for one pad and send it into slot 0.
+    fn send_early_pad(&mut self, opening: &SourceBuffer) -> Result<Option<EarlyPad>, Interrupted> {
+        let mono = opening.mono();
+        let early_len = mono.len().min((EARLY_ANALYSIS_SEC * opening.sample_rate_hz as f32) as usize);
+        let analysis = analyze(&mono[..early_len], opening.sample_rate_hz, &AnalysisConfig::default());
+        let miner_config = pad_miner_config();
+        let Some(region) = find_pads(&analysis, &miner_config).into_iter().next() else {
+            return Ok(None);
+        };
+        let Some(mined) = make_pad(opening, &region, 0, &miner_config.loop_config()) else {
+            return Ok(None);
+        };
+        let early = EarlyPad {
+            region,
+            pad_id: mined.pad.id(),
+            channels: [mined.pad.channel(0).to_vec(), mined.pad.channel(1).to_vec()],
+        };
+        self.send_pad(0, mined)?;
+        Ok(Some(early))
+    }
+
+    /// Mine `source` into slots from `first_slot`; returns the next free slot. `early` is the pad
+    /// already sent into `first_slot` from the source's opening.
+    fn mine_source(&mut self, source: &SourceBuffer, first_slot: usize, early: Option<EarlyPad>) -> Result<usize, Interrupted> {
         let miner_config = pad_miner_config();
         let loop_config = miner_config.loop_config();
         let mut slot = first_slot;
         let mut sent: Vec<Region> = Vec::new();
 
-        // The session's first pad comes from the opening seconds, before the full analysis.
-        let early_len = (EARLY_ANALYSIS_SEC * source.sample_rate_hz as f32) as usize;
-        if slot == 0 && mono.len() > early_len {
-            let analysis = analyze(&mono[..early_len], source.sample_rate_hz, &config);
-            if let Some(region) = find_pads(&analysis, &miner_config).into_iter().next()
-                && let Some(mined) = make_pad(source, &region, 0, &loop_config)
+        if let Some(early) = early {
+            // Cut it again from the whole file: the bank keeps what a recipe of it renders.
+            if let Some(mined) = make_pad(source, &early.region, slot as u16, &loop_config)
+                && !early.sounds_as(&mined.pad)
             {
-                self.send_pad(0, mined)?;
-                sent.push(region);
-                slot = 1;
+                self.place_pad(slot as u16, mined)?;
             }
-            self.check()?;
+            sent.push(early.region);
+            slot += 1;
         }
 
-        let analysis = analyze(&mono, source.sample_rate_hz, &config);
+        let analysis = analyze(&source.mono(), source.sample_rate_hz, &AnalysisConfig::default());
         self.check()?;
         for region in find_pads(&analysis, &miner_config) {
             if slot >= NUM_BANK_SLOTS {
