@@ -161,6 +161,7 @@ impl TextureEngine {
             delay_samples: 0,
             age_samples: 0,
             len_samples: 0,
+            window_step: 0,
             window: WindowShape::Hann,
             mix: [0.0; 4],
             amp: 0.0,

@@ -28,6 +28,9 @@ pub struct Grain {
     pub age_samples: u32,
     /// Total length, output samples, > 0.
     pub len_samples: u32,
+    /// Window-table phase per output sample, 32.32 fixed point: [`Grain::window_step_for`] of
+    /// `len_samples`, worked out once when the grain is made rather than on every render.
+    pub window_step: u64,
     pub window: WindowShape,
     /// Output mix `[left<-L, left<-R, right<-L, right<-R]` (equal-power pan of the stereo grain).
     pub mix: [f32; 4],
@@ -43,6 +46,12 @@ impl Grain {
     /// `frames` (>= 0) in 32.32 fixed point. Realtime-safe.
     pub fn to_fixed(frames: f64) -> u64 {
         (frames.max(0.0) * FIXED_ONE) as u64
+    }
+
+    /// The window-table phase step of a grain `len_samples` long: table index =
+    /// age * WINDOW_TABLE_LEN / len, in 32.32 fixed point. Realtime-safe.
+    pub fn window_step_for(len_samples: u32) -> u64 {
+        ((window::WINDOW_TABLE_LEN as u64) << 32) / u64::from(len_samples.max(1))
     }
 
     /// The read position in frames. Realtime-safe.
@@ -89,9 +98,9 @@ impl Grain {
             self.age_samples = self.len_samples;
             return;
         }
-        // Window phase in 32.32 fixed point: table index = age * WINDOW_TABLE_LEN / len, exact, so
-        // stepping it is the same as `(age + 1/2) * window_step` on any block split.
-        let window_step = ((window::WINDOW_TABLE_LEN as u64) << 32) / u64::from(self.len_samples.max(1));
+        // Window phase in 32.32 fixed point, exact, so stepping it is the same as
+        // `(age + 1/2) * window_step` on any block split.
+        let window_step = self.window_step;
         let phase = u64::from(self.age_samples) * window_step + (window_step >> 1);
         let mut run = Run { pos, step, phase, phase_step: window_step, mix: self.mix };
         let (out_left, out_right) = (&mut out_left[wait..wait + count], &mut out_right[wait..wait + count]);
@@ -187,6 +196,7 @@ mod tests {
             delay_samples: 3,
             age_samples: 0,
             len_samples: 64,
+            window_step: Grain::window_step_for(64),
             window: WindowShape::Hann,
             mix: Grain::pan_mix(0.0),
             amp: 1.0,

@@ -94,6 +94,7 @@ mod tests {
             delay_samples: 0,
             age_samples: 0,
             len_samples: len,
+            window_step: Grain::window_step_for(len),
             window: WindowShape::Hann,
             mix: [1.0, 0.0, 0.0, 1.0],
             amp: 1.0,

@@ -86,6 +86,7 @@ impl TextureEngine {
             delay_samples: delay,
             age_samples: 0,
             len_samples,
+            window_step: Grain::window_step_for(len_samples),
             window: self.latched.window,
             mix,
             amp: 1.0,
