@@ -1,7 +1,8 @@
 //! The grain inner loop: one run of output samples whose pad reads never wrap, read with 4-point
 //! Catmull-Rom (cubic Hermite) interpolation in weight form, shaped by the linearly interpolated window
-//! table and mixed into the two outputs. Eight samples at a time with AVX2 where the processor has it,
-//! four with SSE2 on any x86_64, one at a time otherwise; all do the same IEEE single-precision
+//! table and mixed into the two outputs. Eight samples at a time with AVX2 where the processor has it
+//! (compiled a second time for AVX-512VL's larger register file where it has that too), four with
+//! SSE2 on any x86_64, one at a time otherwise; all do the same IEEE single-precision
 //! operations in the same order for every sample, so neither the machine nor where a run is split
 //! (block sizes) changes a bit.
 
@@ -87,7 +88,11 @@ pub(crate) fn render_run(run: &Run, left: &[f32], right: &[f32], table: &[f32], 
 fn simd_render(run: &Run, left: &[f32], right: &[f32], table: &[f32], out_left: &mut [f32], out_right: &mut [f32]) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
-        let wide = if std::arch::is_x86_feature_detected!("avx2") {
+        let wide = if std::arch::is_x86_feature_detected!("avx512vl") && std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2 and AVX-512VL (which implies AVX-512F), checked just
+            // above; `render_run` checked the reads.
+            unsafe { avx2::render_more_registers(run, left, right, table, out_left, out_right) }
+        } else if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor has AVX2 (checked just above); `render_run` checked the reads.
             unsafe { avx2::render(run, left, right, table, out_left, out_right) }
         } else {
@@ -229,7 +234,16 @@ mod tests {
                 assert_eq!((l[j].to_bits(), r[j].to_bits()), (el.to_bits(), er.to_bits()), "step {step} sample {j}");
             }
             assert!(l[..n].iter().any(|&x| x != 0.25));
-            // The SSE2 loop alone (the AVX2 one may have taken these samples above) agrees too.
+            // Each vector loop alone agrees too (`render_run` took the widest this processor has).
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                let (mut wl, mut wr) = (vec![0.25f32; 301], vec![-0.5f32; 301]);
+                // SAFETY: the processor has AVX2 (checked just above); the reads were checked above.
+                let done = unsafe { avx2::render(&run, &left, &right, table, &mut wl[..n], &mut wr[..n]) };
+                assert_eq!(done, n / 8 * 8);
+                assert!(wl[..done].iter().zip(&l).all(|(a, b)| a.to_bits() == b.to_bits()), "avx2, step {step}");
+                assert!(wr[..done].iter().zip(&r).all(|(a, b)| a.to_bits() == b.to_bits()), "avx2, step {step}");
+            }
             #[cfg(target_arch = "x86_64")]
             {
                 let (mut sl, mut sr) = (vec![0.25f32; 301], vec![-0.5f32; 301]);
