@@ -4,7 +4,7 @@
 //! name the bad key, value and range.
 
 use engine::analysis::{analyze, Analysis, AnalysisConfig};
-use engine::mining::{find_noisy_regions, find_pads, make_loop, HissMinerConfig, PadMinerConfig, Region};
+use engine::mining::{find_noisy_regions, find_pads, make_loop, why_no_pads, HissMinerConfig, PadMinerConfig, Region};
 use fixtures::music::{drum_groove, GrooveSpec, GrooveStyle};
 
 const SR: u32 = 44_100;
@@ -53,6 +53,8 @@ fn busy_drums_give_no_pads_and_the_onset_gate_fires() {
         let a = analysed(x);
         let pads = find_pads(&a, &PadMinerConfig::default());
         assert!(pads.is_empty(), "{name}: {:?}", pads.iter().map(secs).collect::<Vec<_>>());
+        let why = why_no_pads(&a, &PadMinerConfig::default());
+        assert!(why.contains("too busy"), "{name}: {why}");
         // Without the onset gate the same material would pass the other gates: the onset gate is
         // what rejects it (the original's never fired).
         let ungated = find_pads(&a, &relaxed);
@@ -145,9 +147,22 @@ fn level_dc_clip_and_tonality_gates_fire() {
     let clipped: Vec<f32> = pad.iter().map(|v| (v * 4.0).clamp(-1.0, 1.0)).collect();
     let noise = fixtures::white_noise(0.3, n, 4);
     let silence = fixtures::silence(n);
-    for (name, x) in [("quiet", quiet), ("dc", dc), ("clipped", clipped), ("noise", noise), ("silence", silence)] {
-        let pads = find_pads(&analysed(&x), &config);
+    let cases = [
+        ("quiet", quiet, "too quiet"),
+        ("dc", dc, "DC offset"),
+        ("clipped", clipped, "clipped"),
+        ("noise", noise, "noise rather than tone"),
+        ("silence", silence, "too quiet"),
+    ];
+    for (name, x, reason) in cases {
+        let a = analysed(&x);
+        let pads = find_pads(&a, &config);
         assert!(pads.is_empty(), "{name}: {:?}", pads.iter().map(secs).collect::<Vec<_>>());
+        // The explanation leads with the gate that turned the windows away.
+        let why = why_no_pads(&a, &config);
+        println!("{name}: {why}");
+        let first = why.split(", ").nth(1).unwrap_or_default();
+        assert!(first.contains(reason), "{name}: {why}");
     }
 }
 
@@ -161,6 +176,8 @@ fn short_source_gives_one_pad_as_long_as_it_allows() {
     assert!(len_sec >= config.min_duration_sec && len_sec < 1.5, "{len_sec}");
     let too_short = fixtures::chord_pad(&[53.0, 60.0, 65.0], 0.5, SR as usize / 2, SR, 5);
     assert!(find_pads(&analysed(&too_short), &config).is_empty());
+    let why = why_no_pads(&analysed(&too_short), &config);
+    assert!(why.contains("shorter than the shortest pad"), "{why}");
 }
 
 #[test]

@@ -27,18 +27,12 @@ pub use template::commented_default;
 pub const CONFIG_FILE_NAME: &str = "afterglow.toml";
 
 /// `[curation]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CurationSection {
     /// Do not save files graded F (they still get a manifest row, marked not saved).
     pub auto_delete_grade_f: bool,
     pub thresholds: GradeThresholds,
-}
-
-impl Default for CurationSection {
-    fn default() -> Self {
-        Self { auto_delete_grade_f: false, thresholds: GradeThresholds::default() }
-    }
 }
 
 /// Everything `afterglow render` can be told.

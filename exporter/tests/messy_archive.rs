@@ -106,6 +106,9 @@ fn a_messy_archive_renders_what_it_can_and_names_the_rest() {
         assert!(has(name), "{name} missing from the manifest");
     }
     assert!(!has("clipped.wav"), "clipped material made pads");
+    // ... and the run says why, naming the gate and its setting.
+    let said_why = format!("{stdout}{stderr}").lines().any(|l| l.contains("clipped.wav") && l.contains("pad_miner.max_clip_ratio"));
+    assert!(said_why, "no reason given for clipped.wav:\n{stdout}\n{stderr}");
     // Nothing new outside the output folder; every name inside is plain ASCII.
     let after: Vec<PathBuf> = all_files(root.path()).into_iter().filter(|p| !p.starts_with(&out)).collect();
     assert_eq!(after.len(), before.len());

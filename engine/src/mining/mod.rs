@@ -9,5 +9,5 @@ mod windows;
 
 pub use looping::{make_loop, Loop, LoopConfig};
 pub use noise::{find_noisy_regions, HissMinerConfig};
-pub use pads::{find_pads, PadMinerConfig};
+pub use pads::{find_pads, why_no_pads, PadMinerConfig};
 pub use region::Region;

@@ -72,7 +72,7 @@ impl HissMinerConfig {
             window_hop_sec: self.window_hop_sec,
             max_overlap_ratio: self.max_overlap_ratio,
         }
-        .validate(&key)
+        .validate(key)
     }
 }
 

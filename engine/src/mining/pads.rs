@@ -102,7 +102,7 @@ impl PadMinerConfig {
             window_hop_sec: self.window_hop_sec,
             max_overlap_ratio: self.max_overlap_ratio,
         }
-        .validate(&key)?;
+        .validate(key)?;
         self.loop_config().validate().map_err(|e| match e {
             crate::Error::InvalidSetting { key: k, value, expected } => crate::Error::InvalidSetting {
                 key: key(match k.as_str() {
@@ -176,13 +176,99 @@ pub fn find_pads(analysis: &Analysis, config: &PadMinerConfig) -> Vec<Region> {
     select_round_robin(per_length, config.max_candidates_per_file, config.max_overlap_ratio)
 }
 
+/// Why `find_pads` found nothing in `analysis`, in words a musician can act on: the gates that
+/// turned away most windows, with the share of windows each rejected and the setting behind it,
+/// e.g. "no sustained region: of 212 windows, 100 % too busy (more than 1 onsets/s,
+/// pad_miner.max_onset_rate_per_sec)". Meant for when `find_pads` returned no region.
+pub fn why_no_pads(analysis: &Analysis, config: &PadMinerConfig) -> String {
+    if let Err(e) = config.validate() {
+        return format!("no pads: {e}");
+    }
+    let sr = analysis.sample_rate_hz;
+    let loop_config = config.loop_config();
+    let tail = loop_config.tail_samples(sr);
+    let margin = (loop_config.start_search_ms * sr as f32 / 1000.0).round() as usize;
+    let usable = analysis.num_samples.saturating_sub(tail);
+    let lengths = window_lengths_samples(&config.target_durations_sec, config.min_duration_sec, config.max_duration_sec, usable, sr);
+    let hop = ((config.window_hop_sec * sr as f32).round() as usize).max(1);
+    let mut rejected = [0usize; Gate::ALL.len()];
+    let mut num_windows = 0usize;
+    for &len in &lengths {
+        for start in window_starts(analysis.num_samples, len + tail, hop) {
+            let around = start.saturating_sub(margin);
+            let Some(stats) = window_stats(analysis, around, start - around + len + tail + margin) else {
+                continue;
+            };
+            num_windows += 1;
+            for gate in failed_gates(&stats, config) {
+                rejected[gate as usize] += 1;
+            }
+        }
+    }
+    if num_windows == 0 {
+        return format!(
+            "no sustained region: shorter than the shortest pad ({} s, pad_miner.min_duration_sec) plus its loop cross-fade",
+            config.min_duration_sec
+        );
+    }
+    let mut reasons: Vec<(usize, Gate)> = Gate::ALL.iter().map(|&g| (rejected[g as usize], g)).filter(|&(n, _)| n > 0).collect();
+    reasons.sort_by_key(|&(n, _)| std::cmp::Reverse(n));
+    let shown: Vec<String> = reasons
+        .iter()
+        .take(3)
+        .map(|&(n, gate)| format!("{:.0} % {}", 100.0 * n as f64 / num_windows as f64, gate.describe(config)))
+        .collect();
+    let windows = if num_windows == 1 { "window" } else { "windows" };
+    format!("no sustained region: of {num_windows} {windows}, {}", shown.join(", "))
+}
+
+/// The tests a window must pass to become a pad, causes before symptoms (clipping and an offset
+/// also read as busy or percussive), so an explanation names the cause first on a tie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    Quiet,
+    Clipped,
+    Offset,
+    Loud,
+    Noisy,
+    Percussive,
+    Busy,
+}
+
+impl Gate {
+    const ALL: [Gate; 7] = [Gate::Quiet, Gate::Clipped, Gate::Offset, Gate::Loud, Gate::Noisy, Gate::Percussive, Gate::Busy];
+
+    /// What failing this gate means, with its limit and setting.
+    fn describe(self, c: &PadMinerConfig) -> String {
+        match self {
+            Gate::Quiet => format!("too quiet (below {} dBFS RMS, pad_miner.min_rms_db)", c.min_rms_db),
+            Gate::Loud => format!("too loud (above {} dBFS RMS, pad_miner.max_rms_db)", c.max_rms_db),
+            Gate::Busy => format!("too busy (more than {} onsets/s, pad_miner.max_onset_rate_per_sec)", c.max_onset_rate_per_sec),
+            Gate::Noisy => format!("noise rather than tone (flatness above {}, pad_miner.spectral_flatness_threshold)", c.spectral_flatness_threshold),
+            Gate::Offset => format!("DC offset above {} (pad_miner.max_dc_offset)", c.max_dc_offset),
+            Gate::Percussive => format!("too percussive (crest factor above {}, pad_miner.max_crest_factor)", c.max_crest_factor),
+            Gate::Clipped => format!("clipped (more than {} % of samples at full scale, pad_miner.max_clip_ratio)", 100.0 * c.max_clip_ratio),
+        }
+    }
+}
+
+/// The gates `s` fails.
+fn failed_gates(s: &WindowStats, c: &PadMinerConfig) -> impl Iterator<Item = Gate> {
+    // Written as "not within", so a NaN measurement fails its gate.
+    let failed = [
+        !(c.min_rms_db..).contains(&s.rms_db),
+        !(..=c.max_clip_ratio).contains(&s.clip_ratio),
+        !(..=c.max_dc_offset).contains(&s.dc_abs),
+        !(..=c.max_rms_db).contains(&s.rms_db),
+        !(..=c.spectral_flatness_threshold).contains(&s.flatness),
+        !(..=c.max_crest_factor).contains(&s.crest),
+        !(..=c.max_onset_rate_per_sec).contains(&s.onset_rate_per_sec),
+    ];
+    Gate::ALL.into_iter().zip(failed).filter_map(|(gate, failed)| failed.then_some(gate))
+}
+
 fn passes_gates(s: &WindowStats, c: &PadMinerConfig) -> bool {
-    (c.min_rms_db..=c.max_rms_db).contains(&s.rms_db)
-        && s.onset_rate_per_sec <= c.max_onset_rate_per_sec
-        && s.flatness <= c.spectral_flatness_threshold
-        && s.dc_abs <= c.max_dc_offset
-        && s.crest <= c.max_crest_factor
-        && s.clip_ratio <= c.max_clip_ratio
+    failed_gates(s, c).next().is_none()
 }
 
 /// Stability in 0..1: the product of a level term (frame-level spread, 3 dB halves it), a flux

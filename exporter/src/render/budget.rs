@@ -26,10 +26,10 @@ pub fn apply_tr8s_budget(rows: &mut [ManifestRow], out_dir: &Path, dry_run: bool
         }
         dropped += 1;
         dropped_sec += row.duration_sec;
-        if !dry_run {
-            if let Err(err) = std::fs::remove_file(out_dir.join(&row.filename)) {
-                notes.push(format!("{}: cannot remove file over the TR-8S budget: {err}", row.filename));
-            }
+        if !dry_run
+            && let Err(err) = std::fs::remove_file(out_dir.join(&row.filename))
+        {
+            notes.push(format!("{}: cannot remove file over the TR-8S budget: {err}", row.filename));
         }
         row.saved = false;
         let note = "left out: over the TR-8S budget (600 s, 400 files)";

@@ -172,10 +172,12 @@ pub fn render_pack(config: &Config, request: &RenderRequest) -> Result<PackRepor
         jobs.par_iter()
             .map(|job| {
                 let mut outcome = render_source(job, &settings, &previous, out_dir);
-                if !request.dry_run && !outcome.reused && outcome.error.is_none() {
-                    if let Err(err) = keeper.commit_source(job.source_index, &outcome.rows, &staging) {
-                        outcome.error = Some(format!("{err:#}"));
-                    }
+                if !request.dry_run
+                    && !outcome.reused
+                    && outcome.error.is_none()
+                    && let Err(err) = keeper.commit_source(job.source_index, &outcome.rows, &staging)
+                {
+                    outcome.error = Some(format!("{err:#}"));
                 }
                 progress.source_done(&job.file.path, &outcome);
                 outcome

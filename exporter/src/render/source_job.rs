@@ -13,6 +13,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use rayon::prelude::*;
 use engine::analysis::{key, tempo, AnalysisConfig, Analyzer};
+use engine::mining::why_no_pads;
 use engine::source::{load, LoadOptions};
 
 /// One source's share of the run.
@@ -87,7 +88,12 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
     let tonal = job.file.role != Role::Noisy;
     let noisy = job.file.role != Role::Tonal;
     let k = job.kinds;
-    let regions = if tonal && (k.pads || k.drones || k.swells || k.clouds) { pads::mine_regions(&ctx) } else { Vec::new() };
+    let wants_regions = tonal && (k.pads || k.drones || k.swells || k.clouds);
+    let regions = if wants_regions { pads::mine_regions(&ctx) } else { Vec::new() };
+    if wants_regions && regions.is_empty() {
+        // Say why no pad, drone, swell or cloud came from it, and which setting to look at.
+        outcome.notes.push(format!("{}: {}", path.display(), why_no_pads(&analysis, &config.pad_miner)));
+    }
     let info = SourceInfo {
         path: &path.display().to_string(),
         hash: &source.provenance.content_hash,
