@@ -211,3 +211,26 @@ fn a_new_folder_replaces_the_bank_and_empties_leftover_slots() {
     assert_eq!(rig.bank.num_filled(), small_count);
     assert_eq!(rig.shared.status.snapshot().pads.iter().flatten().count(), small_count);
 }
+
+#[test]
+fn a_folder_without_pads_says_why_and_keeps_the_built_in_texture() {
+    let archive = tempfile::tempdir().expect("temp dir");
+    let noise = fixtures::white_noise(0.3, 10 * SAMPLE_RATE_HZ as usize, 5);
+    let spec = hound::WavSpec { channels: 1, sample_rate: SAMPLE_RATE_HZ, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let mut writer = hound::WavWriter::create(archive.path().join("room noise.wav"), spec).expect("create wav");
+    for &x in &noise {
+        writer.write_sample((x * 32_767.0) as i16).expect("write");
+    }
+    writer.finalize().expect("finalize wav");
+
+    let mut rig = Rig::new();
+    rig.params.set_archive_path(&archive.path().display().to_string());
+    rig.shared.request_mine();
+    assert!(rig.pump_until(Duration::from_secs(60), |r| {
+        r.idle() && r.shared.status.files_done.load(Ordering::Acquire) == 1
+    }));
+    rig.inbox.apply(&mut rig.bank);
+    assert_eq!(rig.bank.get(0).map(|p| p.id()), Some(BUILTIN_PAD_ID));
+    let message = rig.shared.status.snapshot().message;
+    assert!(message.contains("room noise.wav") && message.contains("noise rather than tone"), "{message}");
+}

@@ -13,7 +13,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use engine::analysis::{AnalysisConfig, analyze};
-use engine::mining::{PadMinerConfig, Region, find_pads};
+use engine::mining::{PadMinerConfig, Region, find_pads, why_no_pads};
 use engine::source::{LoadOptions, SourceBuffer, load, load_opening};
 use engine::texture::{Pad, builtin_pad};
 
@@ -65,6 +65,8 @@ pub struct WorkerState {
     /// The path and request number of the running session.
     session_path: String,
     session_request: u64,
+    /// Why the session's last file without pads gave none (`engine::mining::why_no_pads`).
+    no_pads_reason: String,
 }
 
 impl WorkerState {
@@ -88,6 +90,7 @@ impl WorkerState {
             builtin_in_slot0: filled[0],
             session_path: String::new(),
             session_request: 0,
+            no_pads_reason: String::new(),
         }
     }
 
@@ -175,6 +178,7 @@ impl WorkerState {
         status.files_done.store(0, Ordering::Release);
         status.files_total.store(0, Ordering::Release);
         status.pads_mined.store(0, Ordering::Release);
+        self.no_pads_reason.clear();
         let shown_path = root.display().to_string();
         status.update(|s| {
             s.archive_path = shown_path;
@@ -290,7 +294,12 @@ impl WorkerState {
 
         let analysis = analyze(&source.mono(), source.sample_rate_hz, &AnalysisConfig::default());
         self.check()?;
-        for region in find_pads(&analysis, &miner_config) {
+        let regions = find_pads(&analysis, &miner_config);
+        if regions.is_empty() && sent.is_empty() {
+            let name = source.provenance.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            self.no_pads_reason = format!("{name}: {}", why_no_pads(&analysis, &miner_config));
+        }
+        for region in regions {
             if slot >= NUM_BANK_SLOTS {
                 break;
             }
@@ -334,6 +343,8 @@ impl WorkerState {
             s.current_file.clear();
             if !errors_only {
                 s.message = format!("Done: {pads} pads");
+            } else if s.last_error.is_empty() && !self.no_pads_reason.is_empty() {
+                s.message = format!("No pads found ({}); playing the built-in texture", self.no_pads_reason);
             } else if s.last_error.is_empty() {
                 s.message = String::from("No pads found (playing the built-in texture)");
             }
