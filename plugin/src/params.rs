@@ -1,8 +1,9 @@
 //! The plugin's host parameters: stable ids, names, units, musical ranges and value strings, plus
-//! the persisted archive path, and their mapping into the engine's [`TextureParams`].
+//! the persisted archive path and bank size, and their mapping into the engine's [`TextureParams`].
 //!
 //! Parameter ids are part of every saved project and recipe: never rename one once released.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, RwLock};
 
 use engine::texture::{TextureParams, WindowShape};
@@ -44,6 +45,9 @@ pub struct AfterglowParams {
     /// Folder of recordings to mine. Persisted in the plugin state; the mining thread watches it.
     #[persist = "archive_path"]
     pub archive_path: Arc<RwLock<String>>,
+    /// Most pads the miner keeps (see [`Self::bank_size`]). Persisted; not automatable.
+    #[persist = "bank_size"]
+    pub bank_size: Arc<AtomicU32>,
 
     #[id = "position"]
     pub position: FloatParam,
@@ -154,6 +158,7 @@ impl Default for AfterglowParams {
         let d = TextureParams::default();
         Self {
             archive_path: Arc::new(RwLock::new(String::new())),
+            bank_size: Arc::new(AtomicU32::new(crate::mining::NUM_BANK_SLOTS as u32)),
             position: fraction_param("Position", d.position),
             position_spray: fraction_param("Position Spray", d.position_spray),
             grain_size_ms: time_ms_param("Grain Size", d.grain_size_ms, 5.0, 1000.0),
@@ -258,6 +263,19 @@ impl AfterglowParams {
             Ok(current) => *current == path,
             Err(poisoned) => *poisoned.into_inner() == path,
         }
+    }
+
+    /// Most pads the miner keeps: [`crate::mining::MIN_BANK_SIZE`]..=[`crate::mining::NUM_BANK_SLOTS`]
+    /// (a saved value outside that range is clamped into it). Each pad is at most
+    /// [`crate::mining::MAX_PAD_SEC`] long, so this bounds the bank's memory. Realtime-safe.
+    pub fn bank_size(&self) -> usize {
+        (self.bank_size.load(Ordering::Acquire) as usize).clamp(crate::mining::MIN_BANK_SIZE, crate::mining::NUM_BANK_SLOTS)
+    }
+
+    /// Set the bank size (clamped as [`Self::bank_size`] reads it). Realtime-safe.
+    pub fn set_bank_size(&self, pads: usize) {
+        let pads = pads.clamp(crate::mining::MIN_BANK_SIZE, crate::mining::NUM_BANK_SLOTS);
+        self.bank_size.store(pads as u32, Ordering::Release);
     }
 
     /// Set the archive folder. Not realtime-safe: takes a lock and allocates.

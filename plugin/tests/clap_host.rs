@@ -134,6 +134,8 @@ fn state_round_trip_restores_parameters_and_archive_path() {
     let folder = tempfile::tempdir().expect("temp dir");
     let path = folder.path().join("no such archive").display().to_string();
     let saved = state_with_archive_path(&first.save_state(), &path);
+    // The bank size is saved with the project too: 12 pads instead of the default 64.
+    let saved = String::from_utf8(saved).expect("JSON state").replace(r#""bank_size":"64""#, r#""bank_size":"12""#).into_bytes();
     first.load_state(&saved);
     let expected: Vec<(u32, f64)> = params.iter().map(|p| (p.id, first.param_value(p.id))).collect();
 
@@ -144,6 +146,8 @@ fn state_round_trip_restores_parameters_and_archive_path() {
         assert!((restored - value).abs() < 1e-6, "parameter {id}: {restored} != {value}");
     }
     assert_eq!(archive_path_in_state(&second.save_state()), path);
+    let resaved = String::from_utf8(second.save_state()).expect("JSON state");
+    assert!(resaved.contains(r#""bank_size":"12""#), "{resaved}");
 }
 
 #[test]

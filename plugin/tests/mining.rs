@@ -234,3 +234,24 @@ fn a_folder_without_pads_says_why_and_keeps_the_built_in_texture() {
     let message = rig.shared.status.snapshot().message;
     assert!(message.contains("room noise.wav") && message.contains("noise rather than tone"), "{message}");
 }
+
+#[test]
+fn the_bank_size_setting_bounds_the_pads_kept() {
+    let archive = tempfile::tempdir().expect("temp dir");
+    for i in 0..2 {
+        write_chord_wav(&archive.path().join(format!("take {i}.wav")), 20, &[55.0 + i as f64, 62.0, 67.0], i);
+    }
+    let mut rig = Rig::new();
+    rig.params.set_bank_size(1);
+    assert_eq!(rig.params.bank_size(), afterglow_plugin::mining::MIN_BANK_SIZE, "clamped up to the smallest bank");
+    rig.params.set_bank_size(1000);
+    assert_eq!(rig.params.bank_size(), NUM_BANK_SLOTS, "clamped down to the slots there are");
+    rig.params.set_bank_size(5);
+    rig.params.set_archive_path(&archive.path().display().to_string());
+    rig.shared.request_mine();
+    assert!(rig.pump_until(Duration::from_secs(60), |r| r.idle() && r.shared.status.files_done.load(Ordering::Acquire) == 2));
+    rig.inbox.apply(&mut rig.bank);
+    assert_eq!(rig.shared.status.pads_mined.load(Ordering::Acquire), 5);
+    assert_eq!(rig.bank.num_filled(), 5);
+    assert_eq!(afterglow_plugin::mining::bank_memory_bytes(5), 5 * 352_800 * 2 * 4);
+}

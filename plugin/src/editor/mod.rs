@@ -182,6 +182,20 @@ impl AfterglowEditor {
                 self.params.set_archive_path(self.path_text.trim());
                 self.mining.request_mine();
             }
+            // The bank size bounds the pads' memory; a new size mines the folder again (once the
+            // drag ends, not at every step of it).
+            let mut pads = self.params.bank_size();
+            let megabytes = crate::mining::bank_memory_bytes(pads) as f64 / 1e6;
+            let range = crate::mining::MIN_BANK_SIZE..=crate::mining::NUM_BANK_SLOTS;
+            let response = ui
+                .add(egui::DragValue::new(&mut pads).range(range).prefix("Bank: ").suffix(" pads"))
+                .on_hover_text(format!("At most {megabytes:.0} MB of pads"));
+            if response.changed() {
+                self.params.set_bank_size(pads);
+            }
+            if response.drag_stopped() || (response.changed() && !response.dragged()) {
+                self.mining.request_mine();
+            }
         });
     }
 

@@ -67,6 +67,8 @@ pub struct WorkerState {
     session_request: u64,
     /// Why the session's last file without pads gave none (`engine::mining::why_no_pads`).
     no_pads_reason: String,
+    /// Slots this session may fill (the bank size setting when it started).
+    bank_size: usize,
 }
 
 impl WorkerState {
@@ -91,6 +93,7 @@ impl WorkerState {
             session_path: String::new(),
             session_request: 0,
             no_pads_reason: String::new(),
+            bank_size: NUM_BANK_SLOTS,
         }
     }
 
@@ -179,6 +182,7 @@ impl WorkerState {
         status.files_total.store(0, Ordering::Release);
         status.pads_mined.store(0, Ordering::Release);
         self.no_pads_reason.clear();
+        self.bank_size = self.params.bank_size();
         let shown_path = root.display().to_string();
         status.update(|s| {
             s.archive_path = shown_path;
@@ -208,7 +212,7 @@ impl WorkerState {
         let mut next_slot: usize = 0;
         for (index, file) in files.iter().enumerate() {
             self.check()?;
-            if next_slot >= NUM_BANK_SLOTS {
+            if next_slot >= self.bank_size {
                 break;
             }
             let shown = file.display().to_string();
@@ -300,7 +304,7 @@ impl WorkerState {
             self.no_pads_reason = format!("{name}: {}", why_no_pads(&analysis, &miner_config));
         }
         for region in regions {
-            if slot >= NUM_BANK_SLOTS {
+            if slot >= self.bank_size {
                 break;
             }
             if sent.iter().any(|r| r.overlap_ratio(&region) > MAX_OVERLAP_RATIO) {
