@@ -2,14 +2,16 @@
 //! pads, the current pad's waveform with live grain positions, every parameter as a slider, and
 //! "Capture recipe" (the current sound as a recipe file, see [`crate::capture`]).
 //!
-//! The archive folder is a text field: no folder dialog, because the dialog crates need system
-//! libraries (GTK or a D-Bus portal stack) that this plugin does not want to depend on.
-//! Everything the audio thread produces is read through atomics ([`GrainScope`]); mining state
+//! The archive folder is a text field plus a "Choose..." button for the system's folder dialog
+//! where there is one ([`folder_picker`]). Everything the audio thread produces is read through atomics ([`GrainScope`]); mining state
 //! through the miner's non-blocking snapshot ([`MiningStatus::try_copy_into`]).
 //!
 //! [`MiningStatus::try_copy_into`]: crate::mining::MiningStatus::try_copy_into
 
+mod folder_picker;
 mod waveform;
+
+use folder_picker::{FolderPicker, Picked};
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -74,6 +76,9 @@ pub struct AfterglowEditor {
     capture_sec: f64,
     /// What the last capture wrote, or why it failed.
     capture_message: String,
+    /// The folder dialog, and what to say about its last answer.
+    folder_picker: FolderPicker,
+    folder_message: String,
 }
 
 impl NiceEguiApp for AfterglowEditor {
@@ -117,6 +122,8 @@ impl AfterglowEditor {
             capture_name: String::from("capture"),
             capture_sec: DEFAULT_CAPTURE_SEC,
             capture_message: String::new(),
+            folder_picker: FolderPicker::default(),
+            folder_message: String::new(),
         }
     }
 
@@ -182,6 +189,26 @@ impl AfterglowEditor {
                 self.params.set_archive_path(self.path_text.trim());
                 self.mining.request_mine();
             }
+            let choose = ui.add_enabled(!self.folder_picker.is_open(), egui::Button::new("Choose..."));
+            if choose.clicked() {
+                self.folder_message.clear();
+                self.folder_picker.open(std::path::Path::new(self.path_text.trim()));
+            }
+            match self.folder_picker.poll() {
+                Some(Picked::Folder(folder)) => {
+                    self.path_text = folder.display().to_string();
+                    self.params.set_archive_path(&self.path_text);
+                    self.mining.request_mine();
+                }
+                Some(Picked::Unavailable) => {
+                    self.folder_message = String::from("No folder dialog on this system: type the path and press Mine");
+                }
+                Some(Picked::Cancelled) | None => {}
+            }
+            if self.folder_picker.is_open() {
+                // Keep drawing while the dialog is up, to see its answer.
+                ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+            }
             // The bank size bounds the pads' memory; a new size mines the folder again (once the
             // drag ends, not at every step of it).
             let mut pads = self.params.bank_size();
@@ -197,6 +224,9 @@ impl AfterglowEditor {
                 self.mining.request_mine();
             }
         });
+        if !self.folder_message.is_empty() {
+            ui.label(&self.folder_message);
+        }
     }
 
     /// Name and length fields and the "Capture recipe" button.
