@@ -3,9 +3,10 @@
 //!
 //! The first file's opening seconds are decoded, analysed and mined before the rest of it is
 //! decoded, so the first pad is playable within a fraction of a second whatever the file's length
-//! or sample rate. Once the whole file is decoded that pad is cut again from it, and replaced in
-//! the bank should the two cuts differ at all (the opening's last bits can), so what stays in the
-//! bank is exactly what a recipe of it renders.
+//! or sample rate. A file longer than [`MAX_MINED_SEC`] is mined in its first ten minutes only, so
+//! one long recording cannot take the memory of its whole decode. Both rely on
+//! `engine::source::load_opening` giving exactly the samples of a whole-file load up to a few
+//! seconds before the opening's end: pads cut there are what a recipe of them renders.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,8 +15,8 @@ use std::time::Duration;
 
 use engine::analysis::{AnalysisConfig, analyze};
 use engine::mining::{PadMinerConfig, Region, find_pads, why_no_pads};
-use engine::source::{LoadOptions, SourceBuffer, load, load_opening};
-use engine::texture::{Pad, builtin_pad};
+use engine::source::{LoadOptions, Opening, SourceBuffer, load_opening};
+use engine::texture::builtin_pad;
 
 use super::pads::{MinedPad, builtin_info, make_pad};
 use super::{MinerEnds, MinerToAudio, MiningShared, NUM_BANK_SLOTS};
@@ -25,11 +26,14 @@ use crate::params::AfterglowParams;
 const POLL_INTERVAL: Duration = Duration::from_millis(20);
 /// How long to wait before retrying a push into a full queue.
 const RETRY_INTERVAL: Duration = Duration::from_millis(5);
-/// Seconds of the first file decoded ahead of the rest, for a quick first pad.
-const EARLY_DECODE_SEC: f64 = 22.0;
-/// Seconds of that opening searched for the first pad: the last two are left out, as the
-/// resampler's flush and the DC blocker's backward pass start there.
+/// Seconds of the first file searched for its first pad, before the rest is decoded.
 const EARLY_ANALYSIS_SEC: f32 = 20.0;
+/// Longest stretch of one file that is mined, seconds.
+pub const MAX_MINED_SEC: f32 = 600.0;
+/// Seconds decoded beyond what is mined: a pad's loop reaches a little past its region, and the
+/// last two seconds of a partly decoded file are not yet exactly the whole file's (the DC
+/// blocker's backward blocks and the resampler's flush start at the end of what was decoded).
+const DECODE_MARGIN_SEC: f32 = 3.0;
 /// A region overlapping an already-sent one by more than this share is skipped.
 const MAX_OVERLAP_RATIO: f32 = 0.5;
 /// Most pads taken from one file, so a long first file does not fill the whole bank.
@@ -40,18 +44,7 @@ const MAX_WALK_DEPTH: usize = 16;
 /// Why a session ended early.
 struct Interrupted;
 
-/// The first pad, cut from a file's opening before the whole file was decoded.
-struct EarlyPad {
-    region: Region,
-    pad_id: u64,
-    channels: [Vec<f32>; 2],
-}
 
-impl EarlyPad {
-    fn sounds_as(&self, pad: &Pad) -> bool {
-        self.pad_id == pad.id() && self.channels.iter().enumerate().all(|(ch, samples)| samples == pad.channel(ch))
-    }
-}
 
 /// Everything the mining thread owns.
 pub struct WorkerState {
@@ -150,22 +143,17 @@ impl WorkerState {
         }
     }
 
-    /// Send a newly mined pad into `slot` and count it.
+    /// Send a newly mined pad into `slot`, count it and list it for the editor.
     fn send_pad(&mut self, slot: u16, mined: MinedPad) -> Result<(), Interrupted> {
-        self.place_pad(slot, mined)?;
-        self.shared.status.pads_mined.fetch_add(1, Ordering::AcqRel);
-        Ok(())
-    }
-
-    /// Put `mined` into `slot` (replacing what is there) and list it for the editor.
-    fn place_pad(&mut self, slot: u16, mined: MinedPad) -> Result<(), Interrupted> {
         let MinedPad { pad, info } = mined;
         self.send(MinerToAudio::Insert { slot, pad })?;
         self.filled[usize::from(slot)] = true;
         if slot == 0 {
             self.builtin_in_slot0 = false;
         }
-        self.shared.status.update(|s| {
+        let status = &self.shared.status;
+        status.pads_mined.fetch_add(1, Ordering::AcqRel);
+        status.update(|s| {
             if s.pads.len() < NUM_BANK_SLOTS {
                 s.pads.resize(NUM_BANK_SLOTS, None);
             }
@@ -228,21 +216,22 @@ impl WorkerState {
     }
 
     /// Mine `file` into slots from `first_slot`; returns the next free slot. The session's first
-    /// pad comes from the file's opening, before the whole file is decoded.
+    /// pad comes from the file's opening, before the rest is decoded.
     fn mine_file(&mut self, file: &Path, first_slot: usize) -> Result<usize, Interrupted> {
         let options = LoadOptions::default();
         let mut early = None;
         if first_slot == 0 {
-            match load_opening(file, EARLY_DECODE_SEC, &options) {
-                Ok(opening) if opening.is_whole_file => return self.mine_source(&opening.source, first_slot, None),
+            let early_decode = f64::from(EARLY_ANALYSIS_SEC + DECODE_MARGIN_SEC);
+            match load_opening(file, early_decode, &options) {
+                Ok(opening) if opening.is_whole_file => return self.mine_source(&opening, first_slot, None),
                 Ok(opening) => early = self.send_early_pad(&opening.source)?,
-                // The whole-file load below says what is wrong.
+                // The longer decode below says what is wrong.
                 Err(_) => {}
             }
             self.check()?;
         }
-        match load(file, &options) {
-            Ok(source) => self.mine_source(&source, first_slot, early),
+        match load_opening(file, f64::from(MAX_MINED_SEC + DECODE_MARGIN_SEC), &options) {
+            Ok(opening) => self.mine_source(&opening, first_slot, early),
             Err(error) => {
                 let text = error.to_string();
                 self.shared.status.update(|s| s.last_error = text);
@@ -256,8 +245,9 @@ impl WorkerState {
         }
     }
 
-    /// Mine the first [`EARLY_ANALYSIS_SEC`] of `opening` for one pad and send it into slot 0.
-    fn send_early_pad(&mut self, opening: &SourceBuffer) -> Result<Option<EarlyPad>, Interrupted> {
+    /// Mine the first [`EARLY_ANALYSIS_SEC`] of `opening` for one pad and send it into slot 0;
+    /// returns its region.
+    fn send_early_pad(&mut self, opening: &SourceBuffer) -> Result<Option<Region>, Interrupted> {
         let mono = opening.mono();
         let early_len = mono.len().min((EARLY_ANALYSIS_SEC * opening.sample_rate_hz as f32) as usize);
         let analysis = analyze(&mono[..early_len], opening.sample_rate_hz, &AnalysisConfig::default());
@@ -268,35 +258,29 @@ impl WorkerState {
         let Some(mined) = make_pad(opening, &region, 0, &miner_config.loop_config()) else {
             return Ok(None);
         };
-        let early = EarlyPad {
-            region,
-            pad_id: mined.pad.id(),
-            channels: [mined.pad.channel(0).to_vec(), mined.pad.channel(1).to_vec()],
-        };
         self.send_pad(0, mined)?;
-        Ok(Some(early))
+        Ok(Some(region))
     }
 
-    /// Mine `source` into slots from `first_slot`; returns the next free slot. `early` is the pad
-    /// already sent into `first_slot` from the source's opening.
-    fn mine_source(&mut self, source: &SourceBuffer, first_slot: usize, early: Option<EarlyPad>) -> Result<usize, Interrupted> {
+    /// Mine `opening` (its first [`MAX_MINED_SEC`] when it is not the whole file) into slots
+    /// from `first_slot`; returns the next free slot. `early` is the region of the pad already
+    /// sent into `first_slot` from the file's first seconds.
+    fn mine_source(&mut self, opening: &Opening, first_slot: usize, early: Option<Region>) -> Result<usize, Interrupted> {
+        let source = &opening.source;
         let miner_config = pad_miner_config();
         let loop_config = miner_config.loop_config();
         let mut slot = first_slot;
         let mut sent: Vec<Region> = Vec::new();
-
         if let Some(early) = early {
-            // Cut it again from the whole file: the bank keeps what a recipe of it renders.
-            if let Some(mined) = make_pad(source, &early.region, slot as u16, &loop_config)
-                && !early.sounds_as(&mined.pad)
-            {
-                self.place_pad(slot as u16, mined)?;
-            }
-            sent.push(early.region);
+            sent.push(early);
             slot += 1;
         }
 
-        let analysis = analyze(&source.mono(), source.sample_rate_hz, &AnalysisConfig::default());
+        let mut mono = source.mono();
+        if !opening.is_whole_file {
+            mono.truncate((MAX_MINED_SEC * source.sample_rate_hz as f32) as usize);
+        }
+        let analysis = analyze(&mono, source.sample_rate_hz, &AnalysisConfig::default());
         self.check()?;
         let regions = find_pads(&analysis, &miner_config);
         if regions.is_empty() && sent.is_empty() {
