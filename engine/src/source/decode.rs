@@ -25,7 +25,7 @@ pub const MAX_SOURCE_RATE_HZ: u32 = 192_000;
 pub const MAX_SOURCE_CHANNELS: usize = 8;
 /// Above this share of invalid samples (non-finite, or beyond [`MAX_SAMPLE_MAGNITUDE`]) a file
 /// is rejected rather than repaired.
-pub const MAX_NON_FINITE_RATIO: f64 = 0.01;
+pub const MAX_INVALID_SAMPLE_RATIO: f64 = 0.01;
 /// Largest sample magnitude taken as audio (+60 dBFS). Float files may run hot, but a value
 /// beyond this is a damaged word, and left in it would overflow the resampler and filters.
 pub const MAX_SAMPLE_MAGNITUDE: f32 = 1000.0;
@@ -103,10 +103,10 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<SourceBuffer> {
 
 /// The first seconds of a file, decoded as [`load`] decodes the whole.
 pub struct Opening {
-    /// At least the asked-for seconds, or the whole file when it is shorter. The last few
-    /// milliseconds (the resampler's flush) and the last second or so (the DC blocker's
-    /// backward pass) may differ slightly from the same span of a whole-file [`load`]; earlier
-    /// samples match it.
+    /// At least the asked-for seconds, or the whole file when it is shorter. Its last two
+    /// seconds (where the resampler's flush and the DC blocker's backward blocks start) may
+    /// differ slightly from the same span of a whole-file [`load`]; every earlier sample is the
+    /// same bit for bit.
     pub source: SourceBuffer,
     /// True when the file ended within the opening: `source` is then exactly what [`load`]
     /// gives, with every check [`load`] makes.
@@ -405,13 +405,13 @@ fn container_name(symphonia_name: &'static str) -> &'static str {
 }
 
 /// Zeroes were already written in place of invalid samples; record it, or reject the file
-/// when they are more than [`MAX_NON_FINITE_RATIO`] of it.
+/// when they are more than [`MAX_INVALID_SAMPLE_RATIO`] of it.
 fn check_invalid_samples(path: &Path, provenance: &mut Provenance, num_invalid: u64, num_samples: u64) -> Result<()> {
     if num_invalid == 0 {
         return Ok(());
     }
     let ratio = num_invalid as f64 / num_samples.max(1) as f64;
-    if ratio > MAX_NON_FINITE_RATIO {
+    if ratio > MAX_INVALID_SAMPLE_RATIO {
         return Err(corrupt(path, format!(
             "{num_invalid} of {num_samples} samples are NaN, infinite or beyond +60 dBFS ({:.1} %)",
             100.0 * ratio

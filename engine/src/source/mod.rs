@@ -14,7 +14,7 @@
 //!   size (`tests/decode_memory.rs` measures this).
 //! - NaN and infinite samples, and float words beyond +60 dBFS ([`MAX_SAMPLE_MAGNITUDE`]), are
 //!   replaced by zeros, with a provenance warning; a file where more than
-//!   [`MAX_NON_FINITE_RATIO`] (1 %) of the samples are so damaged is rejected as
+//!   [`MAX_INVALID_SAMPLE_RATIO`] (1 %) of the samples are so damaged is rejected as
 //!   [`crate::Error::Corrupt`].
 //! - [`load_opening`] decodes only a file's first seconds, for a quick first look at a long file.
 //! - Damage: a header that promises more frames than the file holds (truncation, a lying data
@@ -34,7 +34,7 @@ mod resample;
 
 pub use buffer::{mix_to_mono, Provenance, SourceBuffer};
 pub use decode::{
-    load, load_opening, probe, LoadOptions, Opening, MAX_NON_FINITE_RATIO, MAX_SAMPLE_MAGNITUDE, MAX_SOURCE_CHANNELS, MAX_SOURCE_RATE_HZ,
+    load, load_opening, probe, LoadOptions, Opening, MAX_INVALID_SAMPLE_RATIO, MAX_SAMPLE_MAGNITUDE, MAX_SOURCE_CHANNELS, MAX_SOURCE_RATE_HZ,
     MIN_SOURCE_RATE_HZ,
 };
 pub use hash::{content_hash, hash_file};
