@@ -140,40 +140,59 @@ pub fn find_pads(analysis: &Analysis, config: &PadMinerConfig) -> Vec<Region> {
     if config.validate().is_err() || analysis.num_frames() == 0 {
         return Vec::new();
     }
-    let sr = analysis.sample_rate_hz;
-    let loop_config = config.loop_config();
-    let tail = loop_config.tail_samples(sr);
-    // The loop may start this much earlier or later than the window (to put its wrap somewhere
-    // calm), so the gates and the ranking look that far around it too.
-    let margin = (loop_config.start_search_ms * sr as f32 / 1000.0).round() as usize;
-    let usable = analysis.num_samples.saturating_sub(tail);
-    let lengths = window_lengths_samples(
-        &config.target_durations_sec,
-        config.min_duration_sec,
-        config.max_duration_sec,
-        usable,
-        sr,
-    );
-    let hop = ((config.window_hop_sec * sr as f32).round() as usize).max(1);
+    let windows = Windows::plan(analysis, config);
     let flux_scale = file_flux_scale(analysis, config.min_rms_db);
-    let per_length = lengths
+    let per_length = windows
+        .lengths
         .iter()
         .map(|&len| {
-            window_starts(analysis.num_samples, len + tail, hop)
-                .filter_map(|start| {
-                    let around = start.saturating_sub(margin);
-                    let stats = window_stats(analysis, around, start - around + len + tail + margin)?;
+            windows
+                .of_length(analysis, len)
+                .filter(|(_, stats)| passes_gates(stats, config))
+                .map(|(start, stats)| {
                     // The loop fades the material after its end into its head: same harmony wanted.
-                    let seam_match = chroma_match(analysis, start, start + len, tail + margin).powi(4);
-                    passes_gates(&stats, config).then(|| {
-                        let stability = stability_score(&stats, flux_scale, config.spectral_flatness_threshold);
-                        Region::from_window(start, len, seam_match * stability, &stats)
-                    })
+                    let seam_match = chroma_match(analysis, start, start + len, windows.tail + windows.margin).powi(4);
+                    let stability = stability_score(&stats, flux_scale, config.spectral_flatness_threshold);
+                    Region::from_window(start, len, seam_match * stability, &stats)
                 })
                 .collect()
         })
         .collect();
     select_round_robin(per_length, config.max_candidates_per_file, config.max_overlap_ratio)
+}
+
+/// The windows [`find_pads`] weighs: every target length, every `window_hop_sec`.
+struct Windows {
+    /// Source material a loop fades in after its end, samples.
+    tail: usize,
+    /// How far the loop may start earlier or later than its window (to put its wrap somewhere
+    /// calm), samples: the gates and the ranking look that far around the window too.
+    margin: usize,
+    lengths: Vec<usize>,
+    hop: usize,
+}
+
+impl Windows {
+    fn plan(analysis: &Analysis, config: &PadMinerConfig) -> Self {
+        let sr = analysis.sample_rate_hz;
+        let loop_config = config.loop_config();
+        let tail = loop_config.tail_samples(sr);
+        let usable = analysis.num_samples.saturating_sub(tail);
+        Self {
+            tail,
+            margin: (loop_config.start_search_ms * sr as f32 / 1000.0).round() as usize,
+            lengths: window_lengths_samples(&config.target_durations_sec, config.min_duration_sec, config.max_duration_sec, usable, sr),
+            hop: ((config.window_hop_sec * sr as f32).round() as usize).max(1),
+        }
+    }
+
+    /// The start of every window `len` long, with the stats of it, its tail and its margins.
+    fn of_length<'a>(&'a self, analysis: &'a Analysis, len: usize) -> impl Iterator<Item = (usize, WindowStats)> + 'a {
+        window_starts(analysis.num_samples, len + self.tail, self.hop).filter_map(move |start| {
+            let around = start.saturating_sub(self.margin);
+            window_stats(analysis, around, start - around + len + self.tail + self.margin).map(|stats| (start, stats))
+        })
+    }
 }
 
 /// Why `find_pads` found nothing in `analysis`, in words a musician can act on: the gates that
@@ -184,21 +203,11 @@ pub fn why_no_pads(analysis: &Analysis, config: &PadMinerConfig) -> String {
     if let Err(e) = config.validate() {
         return format!("no pads: {e}");
     }
-    let sr = analysis.sample_rate_hz;
-    let loop_config = config.loop_config();
-    let tail = loop_config.tail_samples(sr);
-    let margin = (loop_config.start_search_ms * sr as f32 / 1000.0).round() as usize;
-    let usable = analysis.num_samples.saturating_sub(tail);
-    let lengths = window_lengths_samples(&config.target_durations_sec, config.min_duration_sec, config.max_duration_sec, usable, sr);
-    let hop = ((config.window_hop_sec * sr as f32).round() as usize).max(1);
+    let windows = Windows::plan(analysis, config);
     let mut rejected = [0usize; Gate::ALL.len()];
     let mut num_windows = 0usize;
-    for &len in &lengths {
-        for start in window_starts(analysis.num_samples, len + tail, hop) {
-            let around = start.saturating_sub(margin);
-            let Some(stats) = window_stats(analysis, around, start - around + len + tail + margin) else {
-                continue;
-            };
+    for &len in &windows.lengths {
+        for (_, stats) in windows.of_length(analysis, len) {
             num_windows += 1;
             for gate in failed_gates(&stats, config) {
                 rejected[gate as usize] += 1;

@@ -3,8 +3,9 @@
 //! "Capture recipe" (the current sound as a recipe file, see [`crate::capture`]).
 //!
 //! The archive folder is a text field plus a "Choose..." button for the system's folder dialog
-//! where there is one ([`folder_picker`]). Everything the audio thread produces is read through atomics ([`GrainScope`]); mining state
-//! through the miner's non-blocking snapshot ([`MiningStatus::try_copy_into`]).
+//! where there is one ([`folder_picker`]), and a bank size. Everything the audio thread produces
+//! is read through atomics ([`GrainScope`]); mining state through the miner's non-blocking
+//! snapshot ([`MiningStatus::try_copy_into`]).
 //!
 //! [`MiningStatus::try_copy_into`]: crate::mining::MiningStatus::try_copy_into
 
