@@ -375,42 +375,25 @@ fn stretched_ends_keep_their_level() {
     // A steady tone stays steady up to the first and last samples: no fade, no bump at the ends.
     let x = fixtures::sine(523.25, 0.5, SR as usize, SR);
     let mut pv = PhaseVocoder::new(StretchConfig::default()).unwrap();
+    // Level of the first and last 2048 samples against the middle, dB.
+    let edge_levels_db = |y: &[f32]| {
+        let rms = |s: &[f32]| (s.iter().map(|v| v * v).sum::<f32>() / s.len() as f32).sqrt();
+        let n = y.len();
+        let mid = rms(&y[n / 2 - 1024..n / 2 + 1024]);
+        let db = |a: f32| 20.0 * (a / mid).log10();
+        (db(rms(&y[..2048])), db(rms(&y[n - 2048..])))
+    };
     let mut ends = Vec::new();
     for factor in [0.5, 1.5, 2.0, 3.0] {
-        let y = pv.stretch_mono(&x, factor).unwrap();
-        let rms = |s: &[f32]| (s.iter().map(|v| v * v).sum::<f32>() / s.len() as f32).sqrt();
-        let n = y.len();
-        let (head, mid, tail) = (
-            rms(&y[..2048]),
-            rms(&y[n / 2 - 1024..n / 2 + 1024]),
-            rms(&y[n - 2048..]),
-        );
-        let db = |a: f32| 20.0 * (a / mid).log10();
-        println!(
-            "factor {factor}: head {:+.2} dB, tail {:+.2} dB against the middle",
-            db(head),
-            db(tail)
-        );
-        ends.push((db(head), db(tail)));
+        let (head, tail) = edge_levels_db(&pv.stretch_mono(&x, factor).unwrap());
+        println!("factor {factor}: head {head:+.2} dB, tail {tail:+.2} dB against the middle");
+        ends.push((head, tail));
     }
     for semitones in [-12.0, 7.0] {
-        let y = pitch_shift_channels(&mut pv, std::slice::from_ref(&x), semitones)
-            .unwrap()
-            .remove(0);
-        let n = y.len();
-        let rms = |s: &[f32]| (s.iter().map(|v| v * v).sum::<f32>() / s.len() as f32).sqrt();
-        let (head, mid, tail) = (
-            rms(&y[..2048]),
-            rms(&y[n / 2 - 1024..n / 2 + 1024]),
-            rms(&y[n - 2048..]),
-        );
-        let db = |a: f32| 20.0 * (a / mid).log10();
-        println!(
-            "pitch {semitones}: head {:+.2} dB, tail {:+.2} dB against the middle",
-            db(head),
-            db(tail)
-        );
-        ends.push((db(head), db(tail)));
+        let y = pitch_shift_channels(&mut pv, std::slice::from_ref(&x), semitones).unwrap().remove(0);
+        let (head, tail) = edge_levels_db(&y);
+        println!("pitch {semitones}: head {head:+.2} dB, tail {tail:+.2} dB against the middle");
+        ends.push((head, tail));
     }
     assert!(ends.iter().all(|(h, t)| h.abs() < 0.5 && t.abs() < 0.5));
 }
