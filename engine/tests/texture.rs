@@ -157,11 +157,15 @@ fn loudness_is_stable_from_sparse_to_dense_clouds() {
     let pad = Pad::new(1, vec![signals::chord_pad(&[57.0, 60.0, 64.0], 0.5, 441_000, 44_100, 9)], SR, None);
     let pad_rms = rms(pad.channel(0));
     let bank = bank_with(pad);
+    // 6 dB of output headroom so the safety limiter stays out of it: this is about the normaliser.
+    let output_gain = 0.5;
     for window in [WindowShape::Hann, WindowShape::Tukey, WindowShape::Decay] {
         let level = |density_hz: f32| {
-            let p = TextureParams { density_hz, window, stereo_spread: 0.0, position_spray: 0.6, ..held() };
-            let (l, _) = render(&mut new_engine(11), &p, &bank, 30 * 44_100);
-            db(rms(&l[44_100..]))
+            let p = TextureParams { density_hz, window, stereo_spread: 0.0, position_spray: 0.6, output_gain, ..held() };
+            let mut e = new_engine(11);
+            let (l, _) = render(&mut e, &p, &bank, 30 * 44_100);
+            assert_eq!(e.num_limited_samples(), 0, "{window:?} at {density_hz} grains/s met the limiter");
+            db(rms(&l[44_100..])) - db(f64::from(output_gain))
         };
         let (sparse, dense) = (level(4.0), level(200.0));
         println!("{window:?}: density 4 -> {sparse:.2} dB, 200 -> {dense:.2} dB, pad {:.2} dB", db(pad_rms));
@@ -340,8 +344,10 @@ fn many_voices_sound_together_and_the_oldest_is_stolen() {
     let (l, _) = render_events(&mut new_engine(3), &p, &bank, 44_100, 512, &events);
     let tail = &l[22_050..];
     let before: Vec<f64> = notes.iter().map(|&n| goertzel(tail, hz(n))).collect();
+    // Sixteen full voices share one voice's loudness: each sounds at about 1/4 (-12 dB).
+    let sounding = 0.01 / (MAX_VOICES as f64).sqrt();
     for (n, level) in notes.iter().zip(&before).take(MAX_VOICES) {
-        assert!(*level > 0.01, "note {n}: {level}");
+        assert!(*level > sounding, "note {n}: {level}");
     }
     assert!(before[MAX_VOICES] < 0.1 * before[0], "{before:?}");
     // One more note steals the oldest (the first); the others keep sounding.
@@ -353,7 +359,7 @@ fn many_voices_sound_together_and_the_oldest_is_stolen() {
     println!("levels before the steal {before:.3?}\nlevels after {after:.3?}");
     assert!(after[0] < 0.1 * before[0], "{} {}", after[0], before[0]);
     for (n, level) in notes.iter().zip(&after).skip(1) {
-        assert!(*level > 0.01, "note {n}: {level}");
+        assert!(*level > sounding, "note {n}: {level}");
     }
     // Stealing fades the old grains: no click.
     let (global, local) = (step_ratio(&l[11_025..]), local_step_ratio(&l[11_025..]));

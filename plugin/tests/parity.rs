@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use afterglow_plugin::capture::capture_recipe;
-use afterglow_plugin::mining::{MiningSnapshot, MiningStatus, make_pad, pad_miner_config, publish_builtin};
+use afterglow_plugin::mining::{MiningSnapshot, MiningStatus, make_pad, publish_builtin};
 use afterglow_plugin::params::AfterglowParams;
 use common::{HostEvent, TestHost, rms, state_with_archive_path};
 use engine::analysis::{AnalysisConfig, analyze};
@@ -189,7 +189,7 @@ fn parity_mined_pad_from_a_temporary_archive() {
     // The pad the miner puts in slot 0 (the file's first region), cut by the lib's own code.
     let source = load(&wav, &LoadOptions::default()).expect("decode");
     let analysis = analyze(&source.mono(), source.sample_rate_hz, &AnalysisConfig::default());
-    let miner_config = pad_miner_config();
+    let miner_config = engine::mining::PadMinerConfig::default();
     let regions = find_pads(&analysis, &miner_config);
     assert!(regions.len() >= 2, "the test file should give at least two pads: {}", regions.len());
     let mined = make_pad(&source, &regions[0], 0, &miner_config.loop_config()).expect("pad");

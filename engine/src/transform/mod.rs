@@ -11,7 +11,8 @@ pub use envelope::{apply_swell, fade_in, fade_out, reverse, FadeShape, SwellEnve
 pub use filter::{filter_variant, Edges, FilterSettings, FilterVariant};
 pub use dc_block::{block_dc, DC_BLOCK_HZ};
 pub use level::{
-    amplitude_to_db, db_to_amplitude, normalize_peak, peak, remove_dc, MAX_SAFE_PEAK, SILENCE_DB,
+    amplitude_to_db, db_to_amplitude, match_pad_loudness, normalize_peak, peak, remove_dc, MAX_SAFE_PEAK,
+    PAD_MAX_BOOST_DB, PAD_MAX_PEAK_DBFS, PAD_TARGET_RMS_DBFS, SILENCE_DB,
 };
 pub use pitch::{
     pitch_shift, pitch_shift_channels, pitch_shift_region, semitones_to_ratio, stretch_and_shift,
