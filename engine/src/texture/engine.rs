@@ -426,6 +426,14 @@ impl TextureEngine {
         count
     }
 
+    /// Grains currently playing for the voice of `note` (not counting grains fading out). Realtime-safe.
+    pub fn num_grains_of_note(&self, note: u8) -> usize {
+        let Some(voice) = self.voices[..MAX_VOICES].iter().position(|v| v.note == Some(note) && !v.is_idle()) else {
+            return 0;
+        };
+        self.pool.active().filter(|g| usize::from(g.bus) == voice && g.is_alive() && g.amp_step >= 0.0).count()
+    }
+
     /// Grains currently playing. Realtime-safe.
     pub fn num_active_grains(&self) -> usize {
         self.pool.active().filter(|g| g.is_alive()).count()

@@ -18,9 +18,22 @@ const MAX_SPAWNS_PER_TICK: usize = 16;
 const SHARE_FADE_MS: f32 = 2.0;
 
 impl TextureEngine {
-    /// Starts the grains each sounding voice is due during this tick.
+    /// Starts the grains each sounding voice is due during this tick. While the pool is crowded
+    /// (three quarters full or more), a voice holding its fair share (pool size / sounding voices)
+    /// starts no more grains, and a voice below its share that finds the pool full takes the place
+    /// of the oldest grain of the voice furthest above its share (faded out over [`SHARE_FADE_MS`]):
+    /// a dense first note cannot starve the notes played after it.
     pub(super) fn schedule_grains(&mut self, bank: &PadBank) {
         let interval = f64::from(self.sample_rate_hz / self.values.density_hz.max(0.01));
+        let crowded = self.pool.num_active() * 4 >= self.pool.capacity() * 3;
+        let mut counts = [0u16; NUM_BUSES];
+        if crowded {
+            for g in self.pool.active().filter(|g| g.is_alive() && g.amp_step >= 0.0) {
+                counts[usize::from(g.bus).min(NUM_BUSES - 1)] += 1;
+            }
+        }
+        let sounding = self.voices.iter().filter(|v| !v.is_idle()).count().max(1);
+        let share = (self.pool.capacity() / sounding).min(usize::from(u16::MAX)) as u16;
         for vi in 0..self.voices.len() {
             if self.voices[vi].is_idle() {
                 continue;
@@ -29,9 +42,13 @@ impl TextureEngine {
             let mut made_room = false;
             while self.voices[vi].grain_countdown_samples < CONTROL_PERIOD_FRAMES as f64 && spawned < MAX_SPAWNS_PER_TICK {
                 let delay = self.voices[vi].grain_countdown_samples.max(0.0) as u32;
-                if !self.spawn_grain(vi, delay, bank) && !made_room {
-                    self.make_room_for(vi);
-                    made_room = true;
+                if !crowded || counts[vi] < share {
+                    if self.spawn_grain(vi, delay, bank) {
+                        counts[vi] = counts[vi].saturating_add(1);
+                    } else if !made_room {
+                        self.make_room(&mut counts, share);
+                        made_room = true;
+                    }
                 }
                 spawned += 1;
                 let jitter = 1.0 + DENSITY_JITTER * self.rng_schedule.bipolar();
@@ -42,18 +59,13 @@ impl TextureEngine {
         }
     }
 
-    /// The pool is full and voice `vi` could not start a grain: when another voice holds more grains
-    /// than `vi` (counting only grains not already fading), its oldest grain fades out over
-    /// [`SHARE_FADE_MS`], so within a few milliseconds every sounding voice holds a fair share of
-    /// the pool instead of the first dense note keeping it all. Realtime-safe.
-    fn make_room_for(&mut self, vi: usize) {
-        let mut counts = [0u16; NUM_BUSES];
-        for g in self.pool.active().filter(|g| g.is_alive() && g.amp_step >= 0.0) {
-            counts[usize::from(g.bus).min(NUM_BUSES - 1)] += 1;
-        }
-        let (richest, &most) = counts.iter().enumerate().max_by_key(|&(b, &c)| (c, std::cmp::Reverse(b))).unwrap_or((0, &0));
-        // One grain of difference is as fair as integer shares get.
-        if most <= counts[vi].saturating_add(1) {
+    /// Fades out (over [`SHARE_FADE_MS`]) the oldest grain of the voice furthest above `share`, if
+    /// any voice is above it. Realtime-safe.
+    fn make_room(&mut self, counts: &mut [u16; NUM_BUSES], share: u16) {
+        let Some((richest, &most)) = counts.iter().enumerate().max_by_key(|&(b, &c)| (c, std::cmp::Reverse(b))) else {
+            return;
+        };
+        if most <= share {
             return;
         }
         let fade_samples = (SHARE_FADE_MS * 0.001 * self.sample_rate_hz).max(1.0);
@@ -65,6 +77,9 @@ impl TextureEngine {
                 done = true;
             }
         });
+        if done {
+            counts[richest] -= 1;
+        }
     }
 
     /// Starts one grain for voice `vi`, `delay` samples into the tick. Skipped silently when there is
