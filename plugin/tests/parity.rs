@@ -112,6 +112,27 @@ fn parity_hold_mode_with_the_builtin_pad() {
 }
 
 #[test]
+fn parity_hiss_and_cloud_with_tremolo_and_flickers() {
+    let mut host = TestHost::new();
+    let params = AfterglowParams::default();
+    let mut events = settings(&mut host, &params, SOUND);
+    let hiss = [("Hiss Level", 0.7), ("Hiss Tone", 0.4), ("Tremolo Rate", 0.6), ("Flicker", 0.8), ("Hold", 1.0)];
+    events.extend(settings(&mut host, &params, &hiss));
+    host.activate(SAMPLE_RATE_HZ, 512);
+    let plugin = host.render(3 * 44_100, 512, &events);
+
+    let capture = capture_recipe(&params, &builtin_catalogue(), &[0.0; 128], 3.0).expect("capture");
+    assert!(capture.recipe.params.hiss_gain > 0.1 && capture.recipe.params.flicker_amount > 0.5);
+    let recipe = render_engine(&capture.recipe, None).expect("render recipe");
+    assert_identical(&plugin, &recipe);
+    // The hiss is in it: without it the recipe renders differently.
+    let mut dry = capture.recipe.clone();
+    dry.params.hiss_gain = 0.0;
+    let without = render_engine(&dry, None).expect("render recipe");
+    assert!(first_difference(&plugin, &without).is_some(), "the hiss made no difference");
+}
+
+#[test]
 fn parity_held_note_and_automation_mid_render() {
     let mut host = TestHost::new();
     let params = AfterglowParams::default();
