@@ -253,5 +253,6 @@ fn the_bank_size_setting_bounds_the_pads_kept() {
     rig.inbox.apply(&mut rig.bank);
     assert_eq!(rig.shared.status.pads_mined.load(Ordering::Acquire), 5);
     assert_eq!(rig.bank.num_filled(), 5);
-    assert_eq!(afterglow_plugin::mining::bank_memory_bytes(5), 5 * 352_800 * 2 * 4);
+    // 8 s at 44.1 kHz, stereo f32, plus octave copies of 1/2, 1/4 and 1/8 the frames.
+    assert_eq!(afterglow_plugin::mining::bank_memory_bytes(5), 5 * (352_800 + 176_400 + 88_200 + 44_100) * 2 * 4);
 }
