@@ -59,7 +59,7 @@ const FULL_BASS_SHARE: f32 = 0.1;
 /// Weight of the chord-function scores next to the profile correlation (weight 1).
 const FUNCTION_WEIGHT: f32 = 2.0;
 /// Temperature of the softmax over key scores that spreads confidence over the alternatives.
-const ALTERNATIVE_TEMPERATURE: f32 = 0.03;
+const ALTERNATIVE_TEMPERATURE: f32 = 0.08;
 /// Correlation gap between the best and the runner-up key that counts as unambiguous.
 const CONFIDENT_MARGIN: f32 = 0.1;
 

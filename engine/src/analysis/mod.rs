@@ -15,4 +15,4 @@ pub use key::{Key, KeyEstimate, Mode, estimate_key, rank_keys};
 pub use onsets::{
     ONSET_DELTA, ONSET_MAX_WINDOW_SEC, ONSET_MEAN_POST_SEC, ONSET_MEAN_PRE_SEC, ONSET_MIN_SPACING_SEC, pick_onsets,
 };
-pub use tempo::{TempoEstimate, estimate_tempo};
+pub use tempo::{TempoEstimate, estimate_tempo, rank_tempi};
