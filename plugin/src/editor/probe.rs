@@ -1,0 +1,78 @@
+//! The laid-out rectangle of every control, recorded each frame, so tests can check that nothing
+//! falls outside the window: the headless layout test reads it directly, and a real window
+//! writes it to the file named by `AFTERGLOW_EDITOR_LAYOUT` (for the screenshot test).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use egui::Rect;
+
+/// Environment variable naming the file a running editor writes its layout to.
+pub const LAYOUT_FILE_VAR: &str = "AFTERGLOW_EDITOR_LAYOUT";
+/// How often that file is rewritten.
+const DUMP_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Controls and their rectangles in the last frame.
+#[derive(Debug)]
+pub struct LayoutProbe {
+    widgets: Vec<(&'static str, Rect)>,
+    screen: Rect,
+    dump_path: Option<PathBuf>,
+    last_dump: Option<Instant>,
+}
+
+impl LayoutProbe {
+    /// A probe that also writes to `$AFTERGLOW_EDITOR_LAYOUT` when set.
+    pub fn from_env() -> Self {
+        Self {
+            widgets: Vec::with_capacity(64),
+            screen: Rect::NOTHING,
+            dump_path: std::env::var_os(LAYOUT_FILE_VAR).map(PathBuf::from),
+            last_dump: None,
+        }
+    }
+
+    /// Start a frame drawn into `screen`.
+    pub fn begin_frame(&mut self, screen: Rect) {
+        self.widgets.clear();
+        self.screen = screen;
+    }
+
+    /// Note that control `name` was laid out at `rect`.
+    pub fn record(&mut self, name: &'static str, rect: Rect) {
+        self.widgets.push((name, rect));
+    }
+
+    /// Every control of the last frame.
+    pub fn widgets(&self) -> &[(&'static str, Rect)] {
+        &self.widgets
+    }
+
+    /// Controls of the last frame not wholly inside its window (half a point of rounding allowed).
+    pub fn outside(&self) -> Vec<(&'static str, Rect)> {
+        let screen = self.screen.expand(0.5);
+        self.widgets.iter().filter(|(_, rect)| !screen.contains_rect(*rect)).copied().collect()
+    }
+
+    /// Finish the frame: write the layout file when one is asked for (at most every 250 ms).
+    /// Not realtime-safe: writes a file.
+    pub fn end_frame(&mut self) {
+        let Some(path) = &self.dump_path else { return };
+        if self.last_dump.is_some_and(|last| last.elapsed() < DUMP_INTERVAL) {
+            return;
+        }
+        self.last_dump = Some(Instant::now());
+        let mut text = format!("screen {} {} {} {}\n", self.screen.left(), self.screen.top(), self.screen.right(), self.screen.bottom());
+        for (name, rect) in &self.widgets {
+            text.push_str(&format!("{} {} {} {} {}\n", name.replace(' ', "_"), rect.left(), rect.top(), rect.right(), rect.bottom()));
+        }
+        // Write beside, then rename, so a reader never sees half a file. A failure only loses
+        // this test aid, never the editor.
+        let temporary = path.with_extension("partial");
+        let written = std::fs::File::create(&temporary).and_then(|mut file| file.write_all(text.as_bytes()));
+        if written.is_ok() {
+            let _ = std::fs::rename(&temporary, path);
+        }
+    }
+}
