@@ -184,6 +184,7 @@ impl AfterglowEditor {
         self.probe.record("Grain display", response.rect);
 
         let pads: Vec<&PadInfo> = self.snapshot.pads.iter().flatten().collect();
+        self.probe.set_counts(pads.len(), self.grains.len());
         self.browser.show(ui, regions.browser, &pads, &self.params, &setter, &mut self.probe);
 
         let recipe = groups::upper_row(ui, regions.rows[0], &self.params, &setter, &mut self.probe);

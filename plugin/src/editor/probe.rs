@@ -18,6 +18,9 @@ const DUMP_INTERVAL: Duration = Duration::from_millis(250);
 pub struct LayoutProbe {
     widgets: Vec<(&'static str, Rect)>,
     screen: Rect,
+    /// Pads listed and grains drawn in the last frame.
+    num_pads: usize,
+    num_grains: usize,
     dump_path: Option<PathBuf>,
     last_dump: Option<Instant>,
 }
@@ -28,6 +31,8 @@ impl LayoutProbe {
         Self {
             widgets: Vec::with_capacity(64),
             screen: Rect::NOTHING,
+            num_pads: 0,
+            num_grains: 0,
             dump_path: std::env::var_os(LAYOUT_FILE_VAR).map(PathBuf::from),
             last_dump: None,
         }
@@ -42,6 +47,11 @@ impl LayoutProbe {
     /// Note that control `name` was laid out at `rect`.
     pub fn record(&mut self, name: &'static str, rect: Rect) {
         self.widgets.push((name, rect));
+    }
+
+    /// Note how many pads were listed and grains drawn this frame.
+    pub fn set_counts(&mut self, num_pads: usize, num_grains: usize) {
+        (self.num_pads, self.num_grains) = (num_pads, num_grains);
     }
 
     /// Every control of the last frame.
@@ -64,6 +74,7 @@ impl LayoutProbe {
         }
         self.last_dump = Some(Instant::now());
         let mut text = format!("screen {} {} {} {}\n", self.screen.left(), self.screen.top(), self.screen.right(), self.screen.bottom());
+        text.push_str(&format!("pads {}\ngrains {}\n", self.num_pads, self.num_grains));
         for (name, rect) in &self.widgets {
             text.push_str(&format!("{} {} {} {} {}\n", name.replace(' ', "_"), rect.left(), rect.top(), rect.right(), rect.bottom()));
         }
