@@ -9,6 +9,9 @@
 //! when two shots 300 ms apart show the same grain display.
 //!
 //! Without Xvfb or tesseract it prints a notice and passes, unless `CI` is set: CI must run it.
+//!
+//! For a look at real material: `AFTERGLOW_SHOT_ARCHIVE=/folder/of/recordings` mines that folder
+//! instead of the fixtures, and `AFTERGLOW_SHOT_WAIT_MS` lets mining run longer before the shots.
 
 mod common;
 
@@ -286,13 +289,20 @@ fn editor_renders_text_fits_and_moves() {
         std::env::set_var("AFTERGLOW_EDITOR_LAYOUT", &layout_file);
     }
 
-    // The fixtures archive, copied so mining can never touch the repository.
-    let archive = tempfile::tempdir().expect("temp dir");
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/archive");
-    for entry in std::fs::read_dir(&fixtures).expect("fixtures archive") {
-        let entry = entry.expect("entry");
-        std::fs::copy(entry.path(), archive.path().join(entry.file_name())).expect("copy fixture");
-    }
+    // The fixtures archive, copied so mining can never touch the repository; or, for a look at
+    // real material, the folder named by AFTERGLOW_SHOT_ARCHIVE.
+    let copy = tempfile::tempdir().expect("temp dir");
+    let archive = match std::env::var_os("AFTERGLOW_SHOT_ARCHIVE") {
+        Some(folder) => PathBuf::from(folder),
+        None => {
+            let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/archive");
+            for entry in std::fs::read_dir(&fixtures).expect("fixtures archive") {
+                let entry = entry.expect("entry");
+                std::fs::copy(entry.path(), copy.path().join(entry.file_name())).expect("copy fixture");
+            }
+            copy.path().to_path_buf()
+        }
+    };
 
     let (conn, screen_number) = x11rb::connect(Some(&xvfb.display)).expect("connect to Xvfb");
     let screen = conn.setup().roots[screen_number].clone();
@@ -309,7 +319,7 @@ fn editor_renders_text_fits_and_moves() {
     let state: PluginState = instance.plugin_handle().get_extension().expect("state extension");
     let mut saved = Vec::new();
     state.save(&instance.plugin_handle(), &mut saved).expect("save state");
-    let restored = common::state_with_archive_path(&saved, &archive.path().display().to_string());
+    let restored = common::state_with_archive_path(&saved, &archive.display().to_string());
     state.load(&instance.plugin_handle(), &mut &restored[..]).expect("load state");
 
     // The audio thread: four notes held, paced to real time, until told to stop.
@@ -395,7 +405,7 @@ fn editor_renders_text_fits_and_moves() {
         }
     };
 
-    // Wait for the miner to list pads and for grains to sound (at most 60 s).
+    // Wait for the miner to list pads and for grains to sound (at most 120 s).
     let started = Instant::now();
     loop {
         pump(&mut instance, Duration::from_millis(250));
@@ -403,9 +413,11 @@ fn editor_renders_text_fits_and_moves() {
         if layout.num_pads >= 3 && layout.num_grains > 0 {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(60), "no pads or grains after 60 s: {layout:?}");
+        assert!(started.elapsed() < Duration::from_secs(120), "no pads or grains after 120 s: {layout:?}");
     }
-    pump(&mut instance, Duration::from_millis(1500));
+    // Let the display settle (longer with AFTERGLOW_SHOT_WAIT_MS, e.g. for a slow real archive).
+    let settle_ms = std::env::var("AFTERGLOW_SHOT_WAIT_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(1500);
+    pump(&mut instance, Duration::from_millis(settle_ms));
 
     let mut failures = Vec::new();
     let mut report = Vec::new();

@@ -97,7 +97,6 @@ impl AfterglowEditor {
         let fraction = if total > 0 { done as f32 / total as f32 } else { 0.0 };
         let text = if total == 0 && !busy { String::from("no folder mined yet") } else { format!("{done} of {total} files, {pads} pads") };
         let bar = egui::ProgressBar::new(fraction).desired_width(rect.width()).desired_height(rect.height()).text(text);
-        let bar = if busy { bar.animate(true) } else { bar };
         let response = ui.put(rect, bar);
         self.probe.record("Progress", response.rect);
     }

@@ -25,7 +25,7 @@ mod theme;
 mod waveform;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use egui::{Rect, Ui};
 use nice_plug::context::gui::GuiContext;
@@ -49,6 +49,8 @@ pub const MIN_SIZE: (f32, f32) = (layout::MIN_WIDTH, layout::MIN_HEIGHT);
 pub const MAX_SIZE: (f32, f32) = (2400.0, 1600.0);
 /// Redraws per second at most (the grain display moves at this rate).
 pub const REPAINT_HZ: f64 = 30.0;
+/// With "All pads", how long the shown pad may be silent before the display moves to a busier one.
+const SWITCH_PAD_AFTER: Duration = Duration::from_millis(1500);
 
 /// The editor's size state. Not realtime-safe: allocates.
 pub fn default_state() -> Arc<EguiEditorState> {
@@ -100,6 +102,9 @@ pub struct AfterglowEditor {
     browser: PadBrowser,
     meter: LevelMeter,
     probe: LayoutProbe,
+    /// With "All pads": the slot the grain display shows, and since when none of its grains sound.
+    shown_slot: u16,
+    shown_idle_since: Option<Instant>,
 }
 
 impl NiceEguiApp for AfterglowEditor {
@@ -149,6 +154,8 @@ impl AfterglowEditor {
             browser: PadBrowser::default(),
             meter: LevelMeter::default(),
             probe: LayoutProbe::from_env(),
+            shown_slot: 0,
+            shown_idle_since: None,
         }
     }
 
@@ -169,8 +176,9 @@ impl AfterglowEditor {
 
         self.header(ui, regions.header);
 
+        self.follow_grains();
         let (slot, pad) = self.displayed_pad();
-        let caption = self.caption(slot, pad);
+        let (caption, status) = self.caption(slot, pad);
         let empty = self.empty_message();
         let view = waveform::WaveformView {
             pad,
@@ -178,6 +186,7 @@ impl AfterglowEditor {
             grains: &self.grains,
             drift_sec: if self.params.freeze.value() { 0.0 } else { self.scope.drift_sec() },
             caption: &caption,
+            status: &status,
             empty_message: &empty,
         };
         let response = waveform::show(ui, regions.waveform, &view, &self.params, &setter);
@@ -198,37 +207,57 @@ impl AfterglowEditor {
     }
 
     /// The pad shown in the grain display: the selected source slot, or with "All pads" the
-    /// slot most grains are reading now.
+    /// slot chosen by [`Self::follow_grains`].
     fn displayed_pad(&self) -> (u16, Option<&PadInfo>) {
         let source = self.params.source.value();
-        let slot = if source > 0 {
-            (source - 1) as u16
-        } else {
-            let mut counts = [0u32; crate::mining::NUM_BANK_SLOTS];
-            for grain in &self.grains {
-                if let Some(count) = counts.get_mut(usize::from(grain.slot)) {
-                    *count += 1;
-                }
-            }
-            let busiest = counts.iter().enumerate().max_by_key(|&(slot, &count)| (count, std::cmp::Reverse(slot)));
-            match busiest {
-                Some((slot, &count)) if count > 0 => slot as u16,
-                _ => self.snapshot.pads.iter().flatten().next().map_or(0, |pad| pad.slot),
-            }
-        };
+        let slot = if source > 0 { (source - 1) as u16 } else { self.shown_slot };
         (slot, self.snapshot.pads.get(usize::from(slot)).and_then(Option::as_ref))
     }
 
-    /// One line over the grain display: which pad, its length and key, and what the grains do.
-    fn caption(&self, slot: u16, pad: Option<&PadInfo>) -> String {
+    /// With "All pads", keep showing one pad while its grains sound (no flicker between pads at
+    /// every frame), and move to the pad most grains read once it has been silent a while.
+    fn follow_grains(&mut self) {
+        let shown = usize::from(self.shown_slot);
+        let filled = self.snapshot.pads.get(shown).is_some_and(Option::is_some);
+        if filled && self.grains.iter().any(|g| g.slot == self.shown_slot) {
+            self.shown_idle_since = None;
+            return;
+        }
+        let now = Instant::now();
+        let idle_since = *self.shown_idle_since.get_or_insert(now);
+        if filled && now.duration_since(idle_since) < SWITCH_PAD_AFTER {
+            return;
+        }
+        let mut counts = [0u32; crate::mining::NUM_BANK_SLOTS];
+        for grain in &self.grains {
+            if let Some(count) = counts.get_mut(usize::from(grain.slot)) {
+                *count += 1;
+            }
+        }
+        let busiest = counts.iter().enumerate().max_by_key(|&(slot, &count)| (count, std::cmp::Reverse(slot)));
+        self.shown_slot = match busiest {
+            Some((slot, &count)) if count > 0 => slot as u16,
+            _ => self.snapshot.pads.iter().flatten().next().map_or(0, |pad| pad.slot),
+        };
+        self.shown_idle_since = None;
+    }
+
+    /// The caption over the grain display: which pad (with its length and key), and what the
+    /// grains are doing.
+    fn caption(&self, slot: u16, pad: Option<&PadInfo>) -> (String, String) {
         let here = self.grains.iter().filter(|g| g.slot == slot).count();
         let motion = if self.params.freeze.value() { "frozen" } else { "drifting" };
+        let status = if self.params.source.value() == 0 {
+            format!("{} grains, {here} on this pad, {motion}", self.grains.len())
+        } else {
+            format!("{here} grains, {motion}")
+        };
         let Some(pad) = pad else {
-            return format!("{} grains sounding", self.grains.len());
+            return (String::new(), status);
         };
         let key = if pad.key.is_empty() { String::new() } else { format!(", {}", pad.key) };
         let which = if self.params.source.value() == 0 { format!("All pads, showing pad {}", slot + 1) } else { format!("Pad {}", slot + 1) };
-        format!("{which}: {} ({:.1} s{key})   {here} grains, {motion}", pad.name, pad.length_sec)
+        (format!("{which}: {} ({:.1} s{key})", pad.name, pad.length_sec), status)
     }
 
     /// What the grain display says when the chosen slot has no pad.

@@ -197,10 +197,10 @@ impl PadBrowser {
 /// The columns' titles and horizontal extents inside `list`.
 fn column_edges(list: Rect) -> [(Column, &'static str, f32, f32); 5] {
     let right = list.right();
-    let bright = right - 64.0;
-    let key = bright - 78.0;
-    let length = key - 52.0;
-    let source = list.left() + 28.0;
+    let bright = right - 50.0;
+    let key = bright - 74.0;
+    let length = key - 50.0;
+    let source = list.left() + 26.0;
     [
         (Column::Slot, "#", list.left(), source),
         (Column::Source, "Source", source, length),

@@ -17,8 +17,8 @@ pub const TEXT: Color32 = Color32::from_rgb(236, 230, 220);
 pub const TEXT_DIM: Color32 = Color32::from_rgb(160, 152, 168);
 /// Values, arcs, the play head: the ember.
 pub const ACCENT: Color32 = Color32::from_rgb(242, 162, 82);
-/// The waveform itself.
-pub const WAVE: Color32 = Color32::from_rgb(150, 128, 170);
+/// The waveform itself (opaque: its columns must not blend where they meet).
+pub const WAVE: Color32 = Color32::from_rgb(98, 86, 116);
 /// Errors and clipping.
 pub const WARN: Color32 = Color32::from_rgb(255, 128, 104);
 /// Good news (a folder mined, a recipe written).

@@ -6,6 +6,7 @@
 //! Drag sideways to set Position and up or down to set Spray (one host gesture per drag);
 //! double-click resets both.
 
+use egui::text::{LayoutJob, TextFormat, TextWrapping};
 use egui::{Align2, Color32, Id, Rect, Response, Sense, Stroke, Ui, pos2, vec2};
 use nice_plug::prelude::{Param, ParamSetter};
 
@@ -27,8 +28,9 @@ pub struct WaveformView<'a> {
     pub grains: &'a [ScopeGrain],
     /// The play head's drift, seconds (see `GrainScope::drift_sec`).
     pub drift_sec: f64,
-    /// Caption above the waveform.
+    /// Caption above the waveform, left (which pad) and right (what its grains do).
     pub caption: &'a str,
+    pub status: &'a str,
     /// Said in the middle when there is no pad to draw.
     pub empty_message: &'a str,
 }
@@ -38,7 +40,12 @@ pub fn show(ui: &mut Ui, rect: Rect, view: &WaveformView, params: &AfterglowPara
     let response = ui.interact(rect, Id::unique("waveform"), Sense::click_and_drag());
     let painter = ui.painter_at(rect);
     painter.rect(rect, theme::RADIUS, theme::PANEL, Stroke::new(1.0, theme::EDGE), egui::StrokeKind::Inside);
-    painter.text(rect.left_top() + vec2(12.0, 8.0), Align2::LEFT_TOP, view.caption, theme::body_font(), theme::TEXT);
+    // The caption's right part (grain count, motion) always shows; its left part (which pad)
+    // is cut with an ellipsis when the display is narrow.
+    let status = painter.text(rect.right_top() + vec2(-12.0, 8.0), Align2::RIGHT_TOP, view.status, theme::body_font(), theme::TEXT_DIM);
+    let mut job = LayoutJob::single_section(view.caption.to_owned(), TextFormat { font_id: theme::body_font(), color: theme::TEXT, ..Default::default() });
+    job.wrap = TextWrapping { max_width: (status.left() - rect.left() - 28.0).max(10.0), max_rows: 1, break_anywhere: true, overflow_character: Some('…') };
+    painter.galley(rect.left_top() + vec2(12.0, 8.0), painter.layout_job(job), theme::TEXT);
 
     let plot = Rect::from_min_max(rect.min + vec2(10.0, 32.0), rect.max - vec2(10.0, 26.0));
     let Some(pad) = view.pad else {
@@ -57,20 +64,30 @@ pub fn show(ui: &mut Ui, rect: Rect, view: &WaveformView, params: &AfterglowPara
     let spray = params.position_spray.value();
     shade_wrapped(&painter, plot, centre - 0.5 * spray, centre + 0.5 * spray, x);
 
+    // Quiet pads are drawn as large as loud ones (up to 24 dB of display gain): the shape of
+    // the sound matters here, its level is on the meter.
+    let peak = pad.waveform.iter().fold(0.0f32, |peak, &(low, high)| peak.max(low.abs()).max(high.abs()));
+    let display_gain = 1.0 / peak.max(1.0 / 16.0);
     let mid_y = plot.center().y;
-    let half = plot.height() * 0.45;
+    let half = plot.height() * 0.45 * display_gain;
+    // One opaque bar per overview column, edge to edge (no overlaps, so no seams).
     let columns = pad.waveform.len().max(1);
     let column_width = plot.width() / columns as f32;
     for (column, &(low, high)) in pad.waveform.iter().enumerate() {
-        let cx = plot.left() + (column as f32 + 0.5) * column_width;
-        let top = mid_y - high.clamp(-1.0, 1.0) * half;
-        let bottom = (mid_y - low.clamp(-1.0, 1.0) * half).max(top + 1.0);
-        painter.line_segment([pos2(cx, top), pos2(cx, bottom)], Stroke::new(column_width.max(1.0), theme::WAVE.gamma_multiply(0.7)));
+        let left = plot.left() + column as f32 * column_width;
+        let top = mid_y - high.clamp(-peak, peak) * half;
+        let bottom = (mid_y - low.clamp(-peak, peak) * half).max(top + 1.0);
+        painter.rect_filled(Rect::from_min_max(pos2(left, top), pos2(left + column_width, bottom)), 0.0, theme::WAVE);
     }
     painter.hline(plot.x_range(), mid_y, Stroke::new(1.0, theme::EDGE));
 
+    // Grains of other pads (with "All pads") read at the same share of their own pads: drawn
+    // faintly, under this pad's own grains.
+    for grain in view.grains.iter().filter(|g| g.slot != view.slot && g.position.is_finite()) {
+        draw_grain(&painter, plot, grain, &x, 0.6);
+    }
     for grain in view.grains.iter().filter(|g| g.slot == view.slot && g.position.is_finite()) {
-        draw_grain(&painter, plot, grain, &x);
+        draw_grain(&painter, plot, grain, &x, 1.0);
     }
     painter.vline(x(centre), plot.y_range(), Stroke::new(1.5, theme::ACCENT));
 
@@ -79,23 +96,27 @@ pub fn show(ui: &mut Ui, rect: Rect, view: &WaveformView, params: &AfterglowPara
     response
 }
 
-/// One grain: a bar over what it reads, at the height of its pitch, and its read head.
-fn draw_grain(painter: &egui::Painter, plot: Rect, grain: &ScopeGrain, x: &impl Fn(f32) -> f32) {
+/// One grain: a bar over what it reads, at the height of its pitch, and its read head, at
+/// `opacity` (0..1).
+fn draw_grain(painter: &egui::Painter, plot: Rect, grain: &ScopeGrain, x: &impl Fn(f32) -> f32, opacity: f32) {
     let pitch = grain.pitch_semitones.clamp(-PITCH_RANGE_SEMITONES, PITCH_RANGE_SEMITONES);
     let y = plot.center().y - pitch / PITCH_RANGE_SEMITONES * plot.height() * 0.45;
     // Bright mid-life, faint at birth and death, like its window.
     let life = (grain.age.clamp(0.0, 1.0) * std::f32::consts::PI).sin();
-    let colour = theme::pitch_colour(pitch, 0.25 + 0.6 * life);
+    let colour = theme::pitch_colour(pitch, (0.25 + 0.6 * life) * opacity);
     let read = if grain.reverse { -grain.age } else { grain.age } * grain.span;
     let start = grain.position - read;
     let end = start + if grain.reverse { -grain.span } else { grain.span };
     let (low, high) = if start <= end { (start, end) } else { (end, start) };
-    let height = 3.0 + 3.0 * life;
+    let height = 5.0 + 7.0 * life;
     for (a, b) in wrapped(low, high) {
-        let bar = Rect::from_min_max(pos2(x(a), y - height * 0.5), pos2(x(b).max(x(a) + 2.0), y + height * 0.5));
-        painter.rect_filled(bar, 1.5, colour);
+        let bar = Rect::from_min_max(pos2(x(a), y - height * 0.5), pos2(x(b).max(x(a) + 3.0), y + height * 0.5));
+        // A soft halo, then the grain.
+        painter.rect_filled(bar.expand(3.0), 5.0, colour.gamma_multiply(0.25));
+        painter.rect_filled(bar, 3.0, colour);
     }
-    painter.circle_filled(pos2(x(grain.position.rem_euclid(1.0)), y), 2.0 + 1.5 * life, colour.gamma_multiply(1.3));
+    let head = pos2(x(grain.position.rem_euclid(1.0)), y);
+    painter.circle_filled(head, 2.5 + 2.0 * life, theme::pitch_colour(pitch, (0.6 + 0.4 * life) * opacity));
 }
 
 /// The parts of `low..high` (any real numbers, less than one apart) folded into 0..1.
