@@ -20,6 +20,7 @@ mod meter;
 mod pad_browser;
 pub mod probe;
 mod recipe;
+mod size;
 mod switches;
 mod theme;
 mod waveform;
@@ -41,6 +42,7 @@ use folder_picker::FolderPicker;
 use meter::LevelMeter;
 use pad_browser::PadBrowser;
 use probe::LayoutProbe;
+pub use size::EditorSize;
 
 /// Initial editor size, logical points.
 pub const DEFAULT_SIZE: (u32, u32) = (1000, 700);
@@ -64,8 +66,21 @@ pub fn create(
     mining: Arc<MiningShared>,
     scope: Arc<GrainScope>,
 ) -> Option<EguiEditor<AfterglowEditor>> {
+    create_with_saved_size(state, params, mining, scope, EditorSize::default())
+}
+
+/// Build the editor, remembering its size in `saved_size` (a persisted field of the plugin's
+/// state) and opening at that size when it holds one. Not realtime-safe: allocates.
+pub fn create_with_saved_size(
+    state: Arc<EguiEditorState>,
+    params: Arc<AfterglowParams>,
+    mining: Arc<MiningShared>,
+    scope: Arc<GrainScope>,
+    saved_size: EditorSize,
+) -> Option<EguiEditor<AfterglowEditor>> {
     let repaint = RepaintNotifier::new();
-    let app = AfterglowEditor::new(params, mining, scope, repaint.clone());
+    let mut app = AfterglowEditor::new(params, mining, scope, repaint.clone());
+    app.saved_size = saved_size;
     let resize = ResizeHint::resizable().with_min_max_logical_size(
         Some(LogicalSize::new(MIN_SIZE.0, MIN_SIZE.1)),
         Some(LogicalSize::new(MAX_SIZE.0, MAX_SIZE.1)),
@@ -105,6 +120,9 @@ pub struct AfterglowEditor {
     /// With "All pads": the slot the grain display shows, and since when none of its grains sound.
     shown_slot: u16,
     shown_idle_since: Option<Instant>,
+    /// The size saved with the project, and whether the window has yet to be set to it.
+    saved_size: EditorSize,
+    restore_pending: bool,
 }
 
 impl NiceEguiApp for AfterglowEditor {
@@ -115,6 +133,7 @@ impl NiceEguiApp for AfterglowEditor {
         _frame: &mut nice_plug_egui::Frame,
     ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
         theme::apply(&egui_ctx);
+        self.restore_pending = true;
         self.path_text = self.params.archive_path();
         self.gui = Some(nice_gui_ctx);
         Ok(())
@@ -122,6 +141,14 @@ impl NiceEguiApp for AfterglowEditor {
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut nice_plug_egui::Frame) {
         self.draw(ui);
+    }
+
+    fn resized(&mut self, new_size: nice_plug_egui::baseview::WindowSize) {
+        // Sizes reported before the saved size is restored are the default's, not the musician's.
+        if !self.restore_pending {
+            let logical = new_size.logical;
+            self.saved_size.set(logical.width.round() as u32, logical.height.round() as u32);
+        }
     }
 
     fn editor_closed(&mut self) {
@@ -156,6 +183,8 @@ impl AfterglowEditor {
             probe: LayoutProbe::from_env(),
             shown_slot: 0,
             shown_idle_since: None,
+            saved_size: EditorSize::default(),
+            restore_pending: false,
         }
     }
 
@@ -170,6 +199,11 @@ impl AfterglowEditor {
         };
         let setter = gui.param_setter();
         let screen = ui.max_rect();
+        if std::mem::take(&mut self.restore_pending)
+            && let Some((width, height)) = self.saved_size.restore_to((screen.width(), screen.height()))
+        {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::InnerSize(egui::vec2(width as f32, height as f32)));
+        }
         self.probe.begin_frame(screen);
         ui.painter().rect_filled(screen, 0.0, theme::BACKGROUND);
         let regions = layout::regions(screen);
