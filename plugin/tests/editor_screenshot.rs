@@ -236,6 +236,8 @@ struct Layout {
     screen: (f32, f32, f32, f32),
     num_pads: usize,
     num_grains: usize,
+    /// The editor's mean time to build a frame, milliseconds.
+    frame_ms: f64,
     widgets: Vec<(String, (f32, f32, f32, f32))>,
 }
 
@@ -251,6 +253,7 @@ fn read_layout(path: &Path) -> Option<Layout> {
             ["screen", rest @ ..] => layout.screen = rect(rest)?,
             ["pads", n] => layout.num_pads = n.parse().ok()?,
             ["grains", n] => layout.num_grains = n.parse().ok()?,
+            ["frame_ms", n] => layout.frame_ms = n.parse().ok()?,
             [name, rest @ ..] => layout.widgets.push((name.to_string(), rect(rest)?)),
             [] => {}
         }
@@ -450,12 +453,16 @@ fn editor_renders_text_fits_and_moves() {
                 failures.push(format!("{name}: {widget} at ({a}, {b})-({c}, {d}) lies outside the window"));
             }
         }
+        let keys = ["major", "minor"].iter().filter(|k| lower.contains(*k)).count();
+        if keys == 0 || !lower.contains("length") || !lower.contains("bright") {
+            failures.push(format!("{name}: OCR did not read the pad list's keys and columns"));
+        }
         if layout.widgets.len() < 35 {
             failures.push(format!("{name}: only {} controls laid out", layout.widgets.len()));
         }
         report.push(format!(
-            "{name}: {}x{}, {colours} colours, {} pads, {} grains; OCR groups all but {groups_missing:?}, controls {labels_found:?}",
-            shot.width, shot.height, layout.num_pads, layout.num_grains
+            "{name}: {}x{}, {colours} colours, {} pads, {} grains, {:.2} ms to build a frame; OCR groups all but {groups_missing:?}, controls {labels_found:?}",
+            shot.width, shot.height, layout.num_pads, layout.num_grains, layout.frame_ms
         ));
     };
 

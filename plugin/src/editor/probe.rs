@@ -21,6 +21,9 @@ pub struct LayoutProbe {
     /// Pads listed and grains drawn in the last frame.
     num_pads: usize,
     num_grains: usize,
+    /// When this frame began, and the mean cost of building a frame, milliseconds (moving average).
+    frame_start: Option<Instant>,
+    mean_frame_ms: f64,
     dump_path: Option<PathBuf>,
     last_dump: Option<Instant>,
 }
@@ -33,6 +36,8 @@ impl LayoutProbe {
             screen: Rect::NOTHING,
             num_pads: 0,
             num_grains: 0,
+            frame_start: None,
+            mean_frame_ms: 0.0,
             dump_path: std::env::var_os(LAYOUT_FILE_VAR).map(PathBuf::from),
             last_dump: None,
         }
@@ -42,6 +47,13 @@ impl LayoutProbe {
     pub fn begin_frame(&mut self, screen: Rect) {
         self.widgets.clear();
         self.screen = screen;
+        self.frame_start = Some(Instant::now());
+    }
+
+    /// Mean time to build a frame (the editor's own drawing code, not egui's tessellation or the
+    /// GPU), milliseconds.
+    pub fn mean_frame_ms(&self) -> f64 {
+        self.mean_frame_ms
     }
 
     /// Note that control `name` was laid out at `rect`.
@@ -68,13 +80,17 @@ impl LayoutProbe {
     /// Finish the frame: write the layout file when one is asked for (at most every 250 ms).
     /// Not realtime-safe: writes a file.
     pub fn end_frame(&mut self) {
+        if let Some(start) = self.frame_start.take() {
+            let ms = start.elapsed().as_secs_f64() * 1000.0;
+            self.mean_frame_ms = if self.mean_frame_ms == 0.0 { ms } else { 0.95 * self.mean_frame_ms + 0.05 * ms };
+        }
         let Some(path) = &self.dump_path else { return };
         if self.last_dump.is_some_and(|last| last.elapsed() < DUMP_INTERVAL) {
             return;
         }
         self.last_dump = Some(Instant::now());
         let mut text = format!("screen {} {} {} {}\n", self.screen.left(), self.screen.top(), self.screen.right(), self.screen.bottom());
-        text.push_str(&format!("pads {}\ngrains {}\n", self.num_pads, self.num_grains));
+        text.push_str(&format!("pads {}\ngrains {}\nframe_ms {:.3}\n", self.num_pads, self.num_grains, self.mean_frame_ms));
         for (name, rect) in &self.widgets {
             text.push_str(&format!("{} {} {} {} {}\n", name.replace(' ', "_"), rect.left(), rect.top(), rect.right(), rect.bottom()));
         }
