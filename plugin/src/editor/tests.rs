@@ -8,15 +8,16 @@ use std::time::Instant;
 
 use nice_plug::context::PluginApi;
 use nice_plug::context::gui::GuiContextInner;
-use nice_plug::prelude::{ParamPtr, PluginState};
+use nice_plug::prelude::{Param, ParamPtr, PluginState};
 
 use super::*;
 use crate::mining::WAVEFORM_POINTS;
 
-/// A host GUI context that counts parameter gestures.
+/// A host GUI context that counts parameter gestures and applies the values set, as a host does.
 #[derive(Default)]
 struct CountingContext {
     gestures: AtomicUsize,
+    ends: AtomicUsize,
 }
 
 impl GuiContextInner for CountingContext {
@@ -26,8 +27,13 @@ impl GuiContextInner for CountingContext {
     unsafe fn raw_begin_set_parameter(&self, _param: ParamPtr) {
         self.gestures.fetch_add(1, Ordering::Relaxed);
     }
-    unsafe fn raw_set_parameter_normalized(&self, _param: ParamPtr, _normalized: f32) {}
-    unsafe fn raw_end_set_parameter(&self, _param: ParamPtr) {}
+    unsafe fn raw_set_parameter_normalized(&self, param: ParamPtr, normalized: f32) {
+        // SAFETY: the pointer comes from the editor's live parameter object.
+        unsafe { param._internal_set_normalized_value(normalized) };
+    }
+    unsafe fn raw_end_set_parameter(&self, _param: ParamPtr) {
+        self.ends.fetch_add(1, Ordering::Relaxed);
+    }
     fn get_state(&self) -> PluginState {
         PluginState { version: String::new(), params: BTreeMap::new(), fields: BTreeMap::new() }
     }
@@ -99,6 +105,7 @@ fn draws_the_whole_editor_headless() {
 
     pad_browser::set_source(&editor.gui.as_ref().expect("context").param_setter(), &editor.params, 1);
     assert_eq!(counting.gestures.load(Ordering::Relaxed), 1);
+    assert_eq!(editor.params.source.value(), 1);
 
     // "Capture recipe" writes beside the archive folder.
     let root = tempfile::tempdir().expect("temp dir");
@@ -156,4 +163,105 @@ fn frame_cost_at_default_size() {
     let ms = start.elapsed().as_secs_f64() * 1000.0 / f64::from(frames);
     println!("editor frame at 1000x700 with 200 grains: {ms:.2} ms (build + tessellate)");
     assert!(ms < 100.0, "{ms} ms per frame");
+}
+
+/// A pointer gesture played into the editor, one frame per step, 1/30 s apart.
+struct Pointer {
+    ctx: egui::Context,
+    time: f64,
+}
+
+impl Pointer {
+    fn new() -> Self {
+        let ctx = egui::Context::default();
+        theme::apply(&ctx);
+        Self { ctx, time: 0.0 }
+    }
+
+    fn frame(&mut self, editor: &mut AfterglowEditor, mut events: Vec<egui::Event>, modifiers: egui::Modifiers) {
+        self.time += 1.0 / 30.0;
+        events.insert(0, egui::Event::ModifiersChanged(modifiers));
+        let input = egui::RawInput { screen_rect: Some(screen_rect(1000.0, 700.0)), time: Some(self.time), events, ..Default::default() };
+        let mut output = self.ctx.run_ui(input, |ui| editor.draw(ui));
+        output.textures_delta.clear();
+    }
+
+    fn button(pos: egui::Pos2, pressed: bool, modifiers: egui::Modifiers) -> egui::Event {
+        egui::Event::PointerButton { pos, button: egui::PointerButton::Primary, pressed, modifiers }
+    }
+
+    /// Press at `from`, move by `by` in `steps` frames, release.
+    fn drag(&mut self, editor: &mut AfterglowEditor, from: egui::Pos2, by: egui::Vec2, steps: usize, modifiers: egui::Modifiers) {
+        self.frame(editor, vec![egui::Event::PointerMoved(from)], modifiers);
+        self.frame(editor, vec![Self::button(from, true, modifiers)], modifiers);
+        for step in 1..=steps {
+            let at = from + by * (step as f32 / steps as f32);
+            self.frame(editor, vec![egui::Event::PointerMoved(at)], modifiers);
+        }
+        self.frame(editor, vec![Self::button(from + by, false, modifiers)], modifiers);
+        self.frame(editor, vec![], modifiers);
+    }
+
+    fn double_click(&mut self, editor: &mut AfterglowEditor, at: egui::Pos2) {
+        let none = egui::Modifiers::NONE;
+        self.frame(editor, vec![egui::Event::PointerMoved(at)], none);
+        for _ in 0..2 {
+            self.frame(editor, vec![Self::button(at, true, none)], none);
+            self.frame(editor, vec![Self::button(at, false, none)], none);
+        }
+        self.frame(editor, vec![], none);
+    }
+}
+
+fn centre_of(editor: &AfterglowEditor, name: &str) -> egui::Pos2 {
+    editor.probe().widgets().iter().find(|(n, _)| *n == name).map(|(_, r)| r.center()).unwrap_or_else(|| panic!("no {name}"))
+}
+
+/// A knob moves by its drag distance (200 points for the whole range), ten times finer with
+/// Shift, and a double-click resets it; each drag is one host gesture.
+#[test]
+fn knobs_drag_fine_adjust_and_reset() {
+    let (mut editor, counting) = editor();
+    let mut pointer = Pointer::new();
+    pointer.frame(&mut editor, vec![], egui::Modifiers::NONE);
+    let knob = centre_of(&editor, "Position Spray");
+    let start = editor.params.position_spray.unmodulated_normalized_value();
+
+    pointer.drag(&mut editor, knob, egui::vec2(0.0, -40.0), 8, egui::Modifiers::NONE);
+    let coarse = editor.params.position_spray.unmodulated_normalized_value() - start;
+    assert!((0.12..=0.21).contains(&coarse), "40 points up moved {coarse}");
+    assert_eq!(counting.gestures.load(Ordering::Relaxed), 1);
+    assert_eq!(counting.ends.load(Ordering::Relaxed), 1);
+
+    let before = editor.params.position_spray.unmodulated_normalized_value();
+    pointer.drag(&mut editor, knob, egui::vec2(0.0, -40.0), 8, egui::Modifiers::SHIFT);
+    let fine = editor.params.position_spray.unmodulated_normalized_value() - before;
+    assert!(fine > 0.0 && fine < coarse / 5.0, "fine drag moved {fine}, coarse {coarse}");
+
+    pointer.double_click(&mut editor, knob);
+    let value = editor.params.position_spray.unmodulated_normalized_value();
+    assert!((value - editor.params.position_spray.default_normalized_value()).abs() < 1e-6, "not reset: {value}");
+}
+
+/// Dragging sideways on the grain display sets Position where the pointer is (less the play
+/// head's drift), and up raises Spray.
+#[test]
+fn grain_display_drag_sets_position_and_spray() {
+    let (mut editor, _) = editor();
+    // Frozen: no drift, so the position is where the pointer is.
+    editor.gui.as_ref().expect("context").param_setter().set_parameter(&editor.params.freeze, true);
+    assert!(editor.params.freeze.value());
+    let mut pointer = Pointer::new();
+    pointer.frame(&mut editor, vec![], egui::Modifiers::NONE);
+    let display = editor.probe().widgets().iter().find(|(n, _)| *n == "Grain display").map(|(_, r)| *r).expect("grain display");
+    let spray = editor.params.position_spray.value();
+    // The waveform's plot is inset 10 points at each side.
+    let plot_left = display.left() + 10.0;
+    let plot_width = display.width() - 20.0;
+    let from = egui::pos2(plot_left + 0.5 * plot_width, display.center().y);
+    let to = egui::pos2(plot_left + 0.25 * plot_width, display.center().y - 30.0);
+    pointer.drag(&mut editor, from, to - from, 6, egui::Modifiers::NONE);
+    let position = editor.params.position.value();
+    assert!((position - 0.25).abs() < 0.02, "position {position}");
+    assert!(editor.params.position_spray.value() > spray + 0.02, "spray {} from {spray}", editor.params.position_spray.value());
 }
