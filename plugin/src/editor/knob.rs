@@ -2,7 +2,8 @@
 //! parameter's origin to its value, and a second, thin arc where the host modulates it.
 //!
 //! Drag up or right to raise, down or left to lower (200 points for the whole range); hold Shift
-//! to move ten times finer; double-click or Ctrl/Cmd-click resets to the default. Every change is
+//! to move ten times finer; double-click or Ctrl/Cmd-click resets to the default; click the value
+//! to type one (with or without its unit). Every change is
 //! one host gesture (begin, set, end), so hosts record automation as they should.
 
 use std::f32::consts::PI;
@@ -77,10 +78,65 @@ pub fn knob<P: Param>(ui: &mut Ui, cell: Rect, setter: &ParamSetter, param: &P, 
     let tip = centre + vec2(angle.cos(), angle.sin()) * (radius - 7.0);
     painter.line_segment([centre + (tip - centre) * 0.25, tip], Stroke::new(2.0, theme::TEXT));
 
-    let value_text = param.normalized_value_to_string(modulated, true);
-    let value_colour = if active { theme::ACCENT } else { theme::TEXT };
-    text(pos2(cell.center().x, knob_rect.bottom() + 4.0), Align2::CENTER_TOP, value_text.trim(), 12.5, value_colour, cell.width() - 2.0);
+    let value_rect = Rect::from_min_size(pos2(cell.left() + 2.0, knob_rect.bottom() + 3.0), vec2(cell.width() - 4.0, 18.0));
+    if !value_entry(ui, value_rect, setter, param, id) {
+        let value_text = param.normalized_value_to_string(modulated, true);
+        let value_colour = if active { theme::ACCENT } else { theme::TEXT };
+        let painter = ui.painter();
+        let mut size = 12.5;
+        loop {
+            let galley = painter.layout_no_wrap(value_text.trim().to_owned(), theme::value_font(size), value_colour);
+            if galley.size().x <= cell.width() - 2.0 || size <= 9.0 {
+                let rect = Align2::CENTER_TOP.anchor_size(pos2(cell.center().x, knob_rect.bottom() + 4.0), galley.size());
+                painter.galley(rect.min, galley, value_colour);
+                break;
+            }
+            size -= 0.5;
+        }
+    }
     response
+}
+
+/// The value under a knob as a text field: click the value to type one (Enter sets it as one
+/// host gesture, Escape or clicking elsewhere keeps the old one). Returns whether the field is
+/// showing (then the caller does not draw the value).
+fn value_entry<P: Param>(ui: &mut Ui, rect: Rect, setter: &ParamSetter, param: &P, id: Id) -> bool {
+    let text_id = id.with("typed");
+    let field_id = id.with("field");
+    let Some(mut typed) = ui.data(|d| d.get_temp::<String>(text_id)) else {
+        let click = ui.interact(rect, id.with("value"), Sense::click()).on_hover_text("Click to type a value");
+        if click.clicked() {
+            ui.data_mut(|d| d.insert_temp(text_id, String::new()));
+            ui.memory_mut(|m| m.request_focus(field_id));
+        }
+        return false;
+    };
+    // Empty, with the current value as a hint: typing replaces it.
+    let current = param.normalized_value_to_string(param.unmodulated_normalized_value(), false);
+    let field = ui.put(
+        rect,
+        egui::TextEdit::singleline(&mut typed)
+            .id(field_id)
+            .hint_text(current.trim())
+            .font(theme::value_font(12.5))
+            .align(Align2::CENTER_CENTER)
+            .margin(vec2(2.0, 1.0)),
+    );
+    let entered = ui.input(|i| i.key_pressed(egui::Key::Enter));
+    let cancelled = ui.input(|i| i.key_pressed(egui::Key::Escape));
+    if entered {
+        if let Some(normalized) = param.string_to_normalized_value(typed.trim()) {
+            setter.begin_set_parameter(param);
+            setter.set_parameter_normalized(param, normalized);
+            setter.end_set_parameter(param);
+        }
+        ui.data_mut(|d| d.remove::<String>(text_id));
+    } else if cancelled || (field.lost_focus() && !field.has_focus()) {
+        ui.data_mut(|d| d.remove::<String>(text_id));
+    } else {
+        ui.data_mut(|d| d.insert_temp(text_id, typed));
+    }
+    true
 }
 
 /// Relative drag (finer with Shift) and resets, each as one host gesture.

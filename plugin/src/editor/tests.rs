@@ -265,3 +265,27 @@ fn grain_display_drag_sets_position_and_spray() {
     assert!((position - 0.25).abs() < 0.02, "position {position}");
     assert!(editor.params.position_spray.value() > spray + 0.02, "spray {} from {spray}", editor.params.position_spray.value());
 }
+
+/// Clicking a knob's value opens a field; typing a value and Enter sets it as one gesture.
+#[test]
+fn typed_value_sets_the_parameter() {
+    let (mut editor, counting) = editor();
+    let mut pointer = Pointer::new();
+    let none = egui::Modifiers::NONE;
+    pointer.frame(&mut editor, vec![], none);
+    let knob = editor.probe().widgets().iter().find(|(n, _)| *n == "Position Spray").map(|(_, r)| *r).expect("knob");
+    // The value sits just under the knob.
+    let value = egui::pos2(knob.center().x, knob.bottom() + 8.0);
+    pointer.frame(&mut editor, vec![egui::Event::PointerMoved(value)], none);
+    pointer.frame(&mut editor, vec![Pointer::button(value, true, none)], none);
+    pointer.frame(&mut editor, vec![Pointer::button(value, false, none)], none);
+    pointer.frame(&mut editor, vec![], none);
+    let key = |key, pressed| egui::Event::Key { key, physical_key: None, pressed, repeat: false, modifiers: none };
+    // The field opens empty (the current value is its hint): type, press Enter.
+    pointer.frame(&mut editor, vec![egui::Event::Text(String::from("75"))], none);
+    pointer.frame(&mut editor, vec![key(egui::Key::Enter, true), key(egui::Key::Enter, false)], none);
+    pointer.frame(&mut editor, vec![], none);
+    let spray = editor.params.position_spray.value();
+    assert!((spray - 0.75).abs() < 1e-4, "typed 75 %, got {spray}");
+    assert_eq!(counting.ends.load(Ordering::Relaxed), 1);
+}
