@@ -124,7 +124,7 @@ fn wrapped(low: f32, high: f32) -> impl Iterator<Item = (f32, f32)> {
     let shift = low.floor();
     let (low, high) = (low - shift, (high - shift).min(low - shift + 1.0));
     let first = (low, high.min(1.0));
-    let second = (high > 1.0).then(|| (0.0, high - 1.0));
+    let second = (high > 1.0).then_some((0.0, high - 1.0));
     std::iter::once(first).chain(second)
 }
 
