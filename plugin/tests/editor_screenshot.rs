@@ -11,7 +11,8 @@
 //! Without Xvfb or tesseract it prints a notice and passes, unless `CI` is set: CI must run it.
 //!
 //! For a look at real material: `AFTERGLOW_SHOT_ARCHIVE=/folder/of/recordings` mines that folder
-//! instead of the fixtures, and `AFTERGLOW_SHOT_WAIT_MS` lets mining run longer before the shots.
+//! instead of the fixtures, `AFTERGLOW_SHOT_WAIT_MS` lets mining run longer before the shots, and
+//! `AFTERGLOW_SHOT_RESIZE=820x600` resizes to another size than 1280x840.
 
 mod common;
 
@@ -486,7 +487,12 @@ fn editor_renders_text_fits_and_moves() {
 
     // The host resizes the editor.
     assert!(gui.can_resize(&instance.plugin_handle()), "editor not resizable");
-    let wanted = GuiSize { width: RESIZED.0, height: RESIZED.1 };
+    // AFTERGLOW_SHOT_RESIZE=WxH picks another size for a look (e.g. the smallest, 820x600).
+    let resize_to = std::env::var("AFTERGLOW_SHOT_RESIZE")
+        .ok()
+        .and_then(|v| v.split_once('x').and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?))))
+        .unwrap_or(RESIZED);
+    let wanted = GuiSize { width: resize_to.0, height: resize_to.1 };
     let adjusted = gui.adjust_size(&instance.plugin_handle(), wanted).unwrap_or(wanted);
     conn.configure_window(window, &ConfigureWindowAux::new().width(adjusted.width).height(adjusted.height)).expect("resize parent");
     conn.flush().expect("flush");

@@ -48,8 +48,11 @@ pub fn stepper<P: Param>(ui: &mut Ui, cell: Rect, setter: &ParamSetter, param: &
     let fill = if response.hovered() { theme::HIGHLIGHT } else { theme::PANEL.gamma_multiply(1.4) };
     painter.rect(box_rect, theme::RADIUS, fill, Stroke::new(1.0, theme::EDGE), egui::StrokeKind::Inside);
     let value = param.normalized_value_to_string(param.unmodulated_normalized_value(), true);
-    painter.text(box_rect.center(), Align2::CENTER_CENTER, value.trim(), theme::label_font(), theme::ACCENT);
-    painter.text(box_rect.left_center() + vec2(6.0, 0.0), Align2::LEFT_CENTER, "<", theme::label_font(), theme::TEXT_DIM);
-    painter.text(box_rect.right_center() - vec2(6.0, 0.0), Align2::RIGHT_CENTER, ">", theme::label_font(), theme::TEXT_DIM);
+    let text = painter.text(box_rect.center(), Align2::CENTER_CENTER, value.trim(), theme::label_font(), theme::ACCENT);
+    // The arrows only where they clear the value.
+    if text.width() + 34.0 <= box_rect.width() {
+        painter.text(box_rect.left_center() + vec2(6.0, 0.0), Align2::LEFT_CENTER, "<", theme::label_font(), theme::TEXT_DIM);
+        painter.text(box_rect.right_center() - vec2(6.0, 0.0), Align2::RIGHT_CENTER, ">", theme::label_font(), theme::TEXT_DIM);
+    }
     response
 }
