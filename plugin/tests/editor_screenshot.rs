@@ -12,7 +12,9 @@
 //!
 //! For a look at real material: `AFTERGLOW_SHOT_ARCHIVE=/folder/of/recordings` mines that folder
 //! instead of the fixtures, `AFTERGLOW_SHOT_WAIT_MS` lets mining run longer before the shots, and
-//! `AFTERGLOW_SHOT_RESIZE=820x600` resizes to another size than 1280x840.
+//! `AFTERGLOW_SHOT_RESIZE=820x600` resizes to another size than 1280x840, and
+//! `AFTERGLOW_SHOT_PARAMS='{"source": {"i32": 12}}'` sets parameters (plain values by id, tagged
+//! with their type as the state saves them).
 
 mod common;
 
@@ -323,7 +325,18 @@ fn editor_renders_text_fits_and_moves() {
     let state: PluginState = instance.plugin_handle().get_extension().expect("state extension");
     let mut saved = Vec::new();
     state.save(&instance.plugin_handle(), &mut saved).expect("save state");
-    let restored = common::state_with_archive_path(&saved, &archive.display().to_string());
+    let mut restored = common::state_with_archive_path(&saved, &archive.display().to_string());
+    // AFTERGLOW_SHOT_PARAMS='{"source": {"i32": 12}, "density": {"f32": 80.0}}' sets parameters too.
+    if let Ok(extra) = std::env::var("AFTERGLOW_SHOT_PARAMS") {
+        let extra: serde_json::Value = serde_json::from_str(&extra).expect("AFTERGLOW_SHOT_PARAMS is a JSON object");
+        let mut json: serde_json::Value = serde_json::from_slice(&restored[8..]).expect("state is JSON");
+        for (id, value) in extra.as_object().expect("a JSON object") {
+            json["params"][id] = value.clone();
+        }
+        let body = serde_json::to_vec(&json).expect("state to JSON");
+        restored = (body.len() as u64).to_le_bytes().to_vec();
+        restored.extend_from_slice(&body);
+    }
     state.load(&instance.plugin_handle(), &mut &restored[..]).expect("load state");
 
     // The audio thread: four notes held, paced to real time, until told to stop.

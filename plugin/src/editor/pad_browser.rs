@@ -65,6 +65,10 @@ pub struct PadBrowser {
     /// Only pads in this key ("A minor"), or all.
     pub key: Option<String>,
     pub brightness: Brightness,
+    /// The source and number of pads last drawn: when either changes (the source from a knob,
+    /// the host or a recalled project; pads arriving from the miner), the list scrolls the
+    /// source's pad into view.
+    last_source: Option<(i32, usize)>,
     /// Scratch: the rows shown, as indices into the pad list.
     rows: Vec<usize>,
     keys: Vec<String>,
@@ -72,7 +76,7 @@ pub struct PadBrowser {
 
 impl Default for PadBrowser {
     fn default() -> Self {
-        Self { sort: Column::Slot, ascending: true, key: None, brightness: Brightness::Any, rows: Vec::new(), keys: Vec::new() }
+        Self { sort: Column::Slot, ascending: true, key: None, brightness: Brightness::Any, last_source: None, rows: Vec::new(), keys: Vec::new() }
     }
 }
 
@@ -164,6 +168,8 @@ impl PadBrowser {
         let body = Rect::from_min_max(pos2(list.left(), head.bottom() + 2.0), list.max);
         let mut child = ui.new_child(UiBuilder::new().max_rect(body).layout(egui::Layout::top_down(egui::Align::Min)));
         let source = params.source.value();
+        let reveal = self.last_source != Some((source, pads.len()));
+        self.last_source = Some((source, pads.len()));
         let rows: Vec<usize> = self.visible_rows(pads).to_vec();
         egui::ScrollArea::vertical().id_salt("pad_rows").auto_shrink([false, false]).show(&mut child, |ui| {
             ui.spacing_mut().item_spacing.y = 0.0;
@@ -185,6 +191,9 @@ impl PadBrowser {
                 let pad = pads[index];
                 let number = i32::from(pad.slot) + 1;
                 let response = row(ui, body.width(), source == number, |painter, r| draw_pad_row(painter, r, pad));
+                if reveal && source == number {
+                    response.scroll_to_me(Some(egui::Align::Center));
+                }
                 let response = response.on_hover_text(pad_tooltip(pad));
                 if response.clicked() {
                     set_source(setter, params, number);

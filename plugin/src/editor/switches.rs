@@ -50,7 +50,7 @@ pub fn stepper<P: Param>(ui: &mut Ui, cell: Rect, setter: &ParamSetter, param: &
     let value = param.normalized_value_to_string(param.unmodulated_normalized_value(), true);
     let text = painter.text(box_rect.center(), Align2::CENTER_CENTER, value.trim(), theme::label_font(), theme::ACCENT);
     // The arrows only where they clear the value.
-    if text.width() + 34.0 <= box_rect.width() {
+    if text.width() + 26.0 <= box_rect.width() {
         painter.text(box_rect.left_center() + vec2(6.0, 0.0), Align2::LEFT_CENTER, "<", theme::label_font(), theme::TEXT_DIM);
         painter.text(box_rect.right_center() - vec2(6.0, 0.0), Align2::RIGHT_CENTER, ">", theme::label_font(), theme::TEXT_DIM);
     }
