@@ -241,6 +241,8 @@ struct Layout {
     num_grains: usize,
     /// The editor's mean time to build a frame, milliseconds.
     frame_ms: f64,
+    /// Frames the editor drew over the last second.
+    frames_per_sec: f64,
     widgets: Vec<(String, (f32, f32, f32, f32))>,
 }
 
@@ -257,6 +259,7 @@ fn read_layout(path: &Path) -> Option<Layout> {
             ["pads", n] => layout.num_pads = n.parse().ok()?,
             ["grains", n] => layout.num_grains = n.parse().ok()?,
             ["frame_ms", n] => layout.frame_ms = n.parse().ok()?,
+            ["frames_per_sec", n] => layout.frames_per_sec = n.parse().ok()?,
             [name, rest @ ..] => layout.widgets.push((name.to_string(), rect(rest)?)),
             [] => {}
         }
@@ -471,12 +474,16 @@ fn editor_renders_text_fits_and_moves() {
         if keys == 0 || !lower.contains("length") || !lower.contains("bright") {
             failures.push(format!("{name}: OCR did not read the pad list's keys and columns"));
         }
+        // The redraw rate is capped at about 30 a second (a little over, from input and resizes).
+        if layout.frames_per_sec > 40.0 {
+            failures.push(format!("{name}: the editor drew {:.1} frames a second, over its cap", layout.frames_per_sec));
+        }
         if layout.widgets.len() < 35 {
             failures.push(format!("{name}: only {} controls laid out", layout.widgets.len()));
         }
         report.push(format!(
-            "{name}: {}x{}, {colours} colours, {} pads, {} grains, {:.2} ms to build a frame; OCR groups all but {groups_missing:?}, controls {labels_found:?}",
-            shot.width, shot.height, layout.num_pads, layout.num_grains, layout.frame_ms
+            "{name}: {}x{}, {colours} colours, {} pads, {} grains, {:.2} ms to build a frame, {:.1} frames/s; OCR groups all but {groups_missing:?}, controls {labels_found:?}",
+            shot.width, shot.height, layout.num_pads, layout.num_grains, layout.frame_ms, layout.frames_per_sec
         ));
     };
 

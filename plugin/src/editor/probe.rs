@@ -24,6 +24,10 @@ pub struct LayoutProbe {
     /// When this frame began, and the mean cost of building a frame, milliseconds (moving average).
     frame_start: Option<Instant>,
     mean_frame_ms: f64,
+    /// Frames counted since `rate_since`, and the rate over the last whole second.
+    frames_counted: u32,
+    rate_since: Option<Instant>,
+    frames_per_sec: f64,
     dump_path: Option<PathBuf>,
     last_dump: Option<Instant>,
 }
@@ -38,6 +42,9 @@ impl LayoutProbe {
             num_grains: 0,
             frame_start: None,
             mean_frame_ms: 0.0,
+            frames_counted: 0,
+            rate_since: None,
+            frames_per_sec: 0.0,
             dump_path: std::env::var_os(LAYOUT_FILE_VAR).map(PathBuf::from),
             last_dump: None,
         }
@@ -83,6 +90,13 @@ impl LayoutProbe {
         if let Some(start) = self.frame_start.take() {
             let ms = start.elapsed().as_secs_f64() * 1000.0;
             self.mean_frame_ms = if self.mean_frame_ms == 0.0 { ms } else { 0.95 * self.mean_frame_ms + 0.05 * ms };
+            self.frames_counted += 1;
+            let since = *self.rate_since.get_or_insert(start);
+            let elapsed = start.duration_since(since).as_secs_f64();
+            if elapsed >= 1.0 {
+                self.frames_per_sec = f64::from(self.frames_counted - 1) / elapsed;
+                (self.frames_counted, self.rate_since) = (1, Some(start));
+            }
         }
         let Some(path) = &self.dump_path else { return };
         if self.last_dump.is_some_and(|last| last.elapsed() < DUMP_INTERVAL) {
@@ -90,7 +104,10 @@ impl LayoutProbe {
         }
         self.last_dump = Some(Instant::now());
         let mut text = format!("screen {} {} {} {}\n", self.screen.left(), self.screen.top(), self.screen.right(), self.screen.bottom());
-        text.push_str(&format!("pads {}\ngrains {}\nframe_ms {:.3}\n", self.num_pads, self.num_grains, self.mean_frame_ms));
+        text.push_str(&format!(
+            "pads {}\ngrains {}\nframe_ms {:.3}\nframes_per_sec {:.1}\n",
+            self.num_pads, self.num_grains, self.mean_frame_ms, self.frames_per_sec
+        ));
         for (name, rect) in &self.widgets {
             text.push_str(&format!("{} {} {} {} {}\n", name.replace(' ', "_"), rect.left(), rect.top(), rect.right(), rect.bottom()));
         }
