@@ -153,6 +153,7 @@ impl NiceEguiApp for AfterglowEditor {
 
     fn editor_closed(&mut self) {
         self.gui = None;
+        self.restore_pending = true;
     }
 }
 
@@ -184,7 +185,9 @@ impl AfterglowEditor {
             shown_slot: 0,
             shown_idle_since: None,
             saved_size: EditorSize::default(),
-            restore_pending: false,
+            // Until the first frame has asked for the saved size, sizes reported are not the
+            // musician's (the window may report its default before `build`).
+            restore_pending: true,
         }
     }
 
