@@ -125,6 +125,9 @@ fn editor_renders_text_fits_and_moves() {
     conn.create_window(0, window, screen.root, 0, 0, size.width as u16, size.height as u16, 0, WindowClass::INPUT_OUTPUT, 0, &aux)
         .expect("create window");
     conn.map_window(window).expect("map");
+    // The pointer out of the way (bottom right of the screen), so no tooltip covers the editor.
+    conn.warp_pointer(x11rb::NONE, screen.root, 0, 0, 0, 0, (screen.width_in_pixels - 1) as i16, (screen.height_in_pixels - 1) as i16)
+        .expect("move pointer");
     conn.flush().expect("flush");
     // SAFETY: `window` is a live X11 window on the display the plugin connects to.
     unsafe { gui.set_parent(&instance.plugin_handle(), ClapWindow::from_x11_handle(window as _)) }.expect("set parent");

@@ -96,16 +96,31 @@ impl Shot {
         differ as f64 / total.max(1) as f64
     }
 
-    /// For OCR: grey, inverted (dark text on light), scaled up 3x.
-    fn for_ocr(&self) -> Shot {
+    /// For OCR: grey (`brightest`: each pixel's brightest channel, so coloured titles keep their
+    /// contrast; else luminance), inverted to dark text on light, scaled up 3x with bilinear
+    /// interpolation (tesseract reads glyphs about 30 pixels tall best).
+    fn for_ocr(&self, brightest: bool) -> Shot {
+        let grey: Vec<f32> = self
+            .rgb
+            .chunks_exact(3)
+            .map(|p| {
+                let value = if brightest { f32::from(p[0].max(p[1]).max(p[2])) } else { 0.3 * f32::from(p[0]) + 0.6 * f32::from(p[1]) + 0.1 * f32::from(p[2]) };
+                255.0 - value
+            })
+            .collect();
         let scale = 3;
         let (width, height) = (self.width * scale, self.height * scale);
+        let at = |x: u32, y: u32| grey[(y.min(self.height - 1) * self.width + x.min(self.width - 1)) as usize];
         let mut rgb = Vec::with_capacity((width * height * 3) as usize);
         for y in 0..height {
+            let sy = ((y as f32 + 0.5) / scale as f32 - 0.5).max(0.0);
+            let (y0, fy) = (sy.floor() as u32, sy.fract());
             for x in 0..width {
-                let i = (((y / scale) * self.width + x / scale) * 3) as usize;
-                let grey = (u32::from(self.rgb[i]) * 3 + u32::from(self.rgb[i + 1]) * 6 + u32::from(self.rgb[i + 2])) / 10;
-                let value = 255 - grey.min(255) as u8;
+                let sx = ((x as f32 + 0.5) / scale as f32 - 0.5).max(0.0);
+                let (x0, fx) = (sx.floor() as u32, sx.fract());
+                let top = at(x0, y0) * (1.0 - fx) + at(x0 + 1, y0) * fx;
+                let bottom = at(x0, y0 + 1) * (1.0 - fx) + at(x0 + 1, y0 + 1) * fx;
+                let value = (top * (1.0 - fy) + bottom * fy).round().clamp(0.0, 255.0) as u8;
                 rgb.extend_from_slice(&[value, value, value]);
             }
         }
@@ -135,10 +150,16 @@ pub fn grab(conn: &impl Connection, screen: &Screen, window: Window) -> Shot {
     Shot { width: u32::from(width), height: u32::from(height), rgb }
 }
 
-/// Words tesseract reads in `shot` (saved beside `path` for inspection).
+/// Words tesseract reads in `shot`, from two greyscale renderings of it (luminance, and the
+/// brightest channel), both saved beside `path` for inspection.
 pub fn ocr(shot: &Shot, path: &Path) -> String {
-    let prepared = path.with_extension("ocr.png");
-    shot.for_ocr().save(&prepared);
-    let output = Command::new("tesseract").arg(&prepared).arg("stdout").args(["--psm", "11"]).output().expect("run tesseract");
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    let mut text = String::new();
+    for (brightest, suffix) in [(false, "ocr.png"), (true, "ocr-bright.png")] {
+        let prepared = path.with_extension(suffix);
+        shot.for_ocr(brightest).save(&prepared);
+        let output = Command::new("tesseract").arg(&prepared).arg("stdout").args(["--psm", "11"]).output().expect("run tesseract");
+        text.push_str(&String::from_utf8_lossy(&output.stdout));
+        text.push('\n');
+    }
+    text
 }
