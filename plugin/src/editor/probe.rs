@@ -10,6 +10,8 @@ use egui::Rect;
 
 /// Environment variable naming the file a running editor writes its layout to.
 pub const LAYOUT_FILE_VAR: &str = "AFTERGLOW_EDITOR_LAYOUT";
+/// Frames the build cost is the median of.
+const RECENT_FRAMES: usize = 64;
 /// How often that file is rewritten.
 const DUMP_INTERVAL: Duration = Duration::from_millis(250);
 
@@ -21,9 +23,10 @@ pub struct LayoutProbe {
     /// Pads listed and grains drawn in the last frame.
     num_pads: usize,
     num_grains: usize,
-    /// When this frame began, and the mean cost of building a frame, milliseconds (moving average).
+    /// When this frame began, and what the last frames cost to build, milliseconds (a ring).
     frame_start: Option<Instant>,
-    mean_frame_ms: f64,
+    recent_frame_ms: [f64; RECENT_FRAMES],
+    num_frames: usize,
     /// Frames counted since `rate_since`, and the rate over the last whole second.
     frames_counted: u32,
     rate_since: Option<Instant>,
@@ -41,7 +44,8 @@ impl LayoutProbe {
             num_pads: 0,
             num_grains: 0,
             frame_start: None,
-            mean_frame_ms: 0.0,
+            recent_frame_ms: [0.0; RECENT_FRAMES],
+            num_frames: 0,
             frames_counted: 0,
             rate_since: None,
             frames_per_sec: 0.0,
@@ -57,10 +61,14 @@ impl LayoutProbe {
         self.frame_start = Some(Instant::now());
     }
 
-    /// Mean time to build a frame (the editor's own drawing code, not egui's tessellation or the
-    /// GPU), milliseconds.
-    pub fn mean_frame_ms(&self) -> f64 {
-        self.mean_frame_ms
+    /// Median time to build one of the last 64 frames (the editor's own drawing code, not egui's
+    /// tessellation or the GPU), milliseconds; 0 before any frame.
+    pub fn median_frame_ms(&self) -> f64 {
+        let count = self.num_frames.min(RECENT_FRAMES);
+        let mut recent = self.recent_frame_ms;
+        let recent = &mut recent[..count];
+        recent.sort_by(f64::total_cmp);
+        recent.get(count / 2).copied().unwrap_or(0.0)
     }
 
     /// Note that control `name` was laid out at `rect`.
@@ -88,8 +96,8 @@ impl LayoutProbe {
     /// Not realtime-safe: writes a file.
     pub fn end_frame(&mut self) {
         if let Some(start) = self.frame_start.take() {
-            let ms = start.elapsed().as_secs_f64() * 1000.0;
-            self.mean_frame_ms = if self.mean_frame_ms == 0.0 { ms } else { 0.95 * self.mean_frame_ms + 0.05 * ms };
+            self.recent_frame_ms[self.num_frames % RECENT_FRAMES] = start.elapsed().as_secs_f64() * 1000.0;
+            self.num_frames += 1;
             self.frames_counted += 1;
             let since = *self.rate_since.get_or_insert(start);
             let elapsed = start.duration_since(since).as_secs_f64();
@@ -106,7 +114,10 @@ impl LayoutProbe {
         let mut text = format!("screen {} {} {} {}\n", self.screen.left(), self.screen.top(), self.screen.right(), self.screen.bottom());
         text.push_str(&format!(
             "pads {}\ngrains {}\nframe_ms {:.3}\nframes_per_sec {:.1}\n",
-            self.num_pads, self.num_grains, self.mean_frame_ms, self.frames_per_sec
+            self.num_pads,
+            self.num_grains,
+            self.median_frame_ms(),
+            self.frames_per_sec
         ));
         for (name, rect) in &self.widgets {
             text.push_str(&format!("{} {} {} {} {}\n", name.replace(' ', "_"), rect.left(), rect.top(), rect.right(), rect.bottom()));

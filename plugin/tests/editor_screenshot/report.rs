@@ -9,7 +9,7 @@ pub struct Layout {
     pub screen: (f32, f32, f32, f32),
     pub num_pads: usize,
     pub num_grains: usize,
-    /// The editor's mean time to build a frame, milliseconds.
+    /// The editor's median time to build a frame, milliseconds.
     pub frame_ms: f64,
     /// Frames the editor drew over the last second.
     pub frames_per_sec: f64,
