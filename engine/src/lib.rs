@@ -11,6 +11,8 @@ pub mod error;
 pub use error::{Error, Result};
 
 pub mod analysis;
+pub mod cancel;
+pub use cancel::CancelFlag;
 pub mod curate;
 pub mod mining;
 pub mod recipe;

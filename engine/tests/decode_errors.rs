@@ -8,7 +8,7 @@ use engine::Error;
 use fixtures::encode::{aiff_bytes, flac_bytes, wav_bytes, SampleEncoding};
 
 /// These tests check decoding itself: the samples as decoded, without DC blocking.
-const RAW: LoadOptions = LoadOptions { max_duration_sec: 3600.0, min_duration_sec: 0.25, block_dc: false };
+const RAW: LoadOptions = LoadOptions { max_duration_sec: 3600.0, min_duration_sec: 0.25, block_dc: false, cancel: None };
 
 fn sine_channels(num_channels: usize, seconds: f64, rate_hz: u32) -> Vec<Vec<f32>> {
     let n = (seconds * f64::from(rate_hz)) as usize;

@@ -9,7 +9,7 @@ use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
 /// These tests check decoding itself: the samples as decoded, without DC blocking.
-const RAW: LoadOptions = LoadOptions { max_duration_sec: 3600.0, min_duration_sec: 0.25, block_dc: false };
+const RAW: LoadOptions = LoadOptions { max_duration_sec: 3600.0, min_duration_sec: 0.25, block_dc: false, cancel: None };
 
 /// Mutated copies tried per file.
 const NUM_MUTANTS: usize = 60;

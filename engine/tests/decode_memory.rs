@@ -9,7 +9,7 @@ use engine::source::{load, LoadOptions};
 use fixtures::encode::{flac_bytes, wav_bytes, SampleEncoding};
 
 /// These tests check decoding itself: the samples as decoded, without DC blocking.
-const RAW: LoadOptions = LoadOptions { max_duration_sec: 3600.0, min_duration_sec: 0.25, block_dc: false };
+const RAW: LoadOptions = LoadOptions { max_duration_sec: 3600.0, min_duration_sec: 0.25, block_dc: false, cancel: None };
 
 /// The system allocator, counting live bytes and their peak.
 struct Counting;

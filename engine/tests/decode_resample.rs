@@ -6,7 +6,7 @@ use engine::source::{load, resample, LoadOptions};
 use fixtures::encode::{wav_bytes, SampleEncoding};
 
 /// These tests check decoding itself: the samples as decoded, without DC blocking.
-const RAW: LoadOptions = LoadOptions { max_duration_sec: 3600.0, min_duration_sec: 0.25, block_dc: false };
+const RAW: LoadOptions = LoadOptions { max_duration_sec: 3600.0, min_duration_sec: 0.25, block_dc: false, cancel: None };
 
 const RATES_HZ: [u32; 7] = [8_000, 11_025, 22_050, 44_100, 48_000, 96_000, 192_000];
 

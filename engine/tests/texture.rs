@@ -2,79 +2,21 @@
 //! clicks, stereo width, pitch, notes, voices and the sustain pedal.
 
 use ::engine::texture::{
-    builtin_pad, Pad, PadBank, ProcessSpec, TextureEngine, TextureParams, WindowShape, MAX_VOICES,
+    builtin_pad, Pad, PadBank, TextureEngine, TextureParams, WindowShape, MAX_VOICES,
 };
 use fixtures::signals;
 
-const SR: f32 = 44_100.0;
+mod common;
 
-fn new_engine(seed: u64) -> TextureEngine {
-    let mut e = TextureEngine::new();
-    e.prepare(ProcessSpec { sample_rate_hz: SR, max_block_frames: 4096 });
-    e.reset(seed);
-    e
-}
+use common::*;
 
-fn bank_with(pad: Pad) -> PadBank {
-    let mut bank = PadBank::new();
-    bank.insert(0, pad);
-    bank
-}
 
-fn mono_pad(x: Vec<f32>, root: f32) -> Pad {
-    Pad::new(1, vec![x], SR, Some(root))
-}
 
-/// A note event at an absolute frame.
-#[derive(Clone, Copy)]
-enum Ev {
-    On(u8, f32),
-    Off(u8),
-    Sustain(bool),
-}
 
-/// Renders `num_frames` in blocks of at most `block`, split at event frames (events sorted by frame).
-fn render_events(
-    e: &mut TextureEngine,
-    p: &TextureParams,
-    bank: &PadBank,
-    num_frames: usize,
-    block: usize,
-    events: &[(usize, Ev)],
-) -> (Vec<f32>, Vec<f32>) {
-    let (mut l, mut r) = (vec![0.0; num_frames], vec![0.0; num_frames]);
-    let mut next_ev = 0;
-    let mut start = 0;
-    while start < num_frames {
-        while next_ev < events.len() && events[next_ev].0 <= start {
-            match events[next_ev].1 {
-                Ev::On(n, v) => e.note_on(n, v),
-                Ev::Off(n) => e.note_off(n),
-                Ev::Sustain(d) => e.set_sustain(d),
-            }
-            next_ev += 1;
-        }
-        let mut end = (start + block).min(num_frames);
-        if let Some(&(f, _)) = events.get(next_ev) {
-            end = end.min(f.max(start + 1));
-        }
-        e.process(p, bank, &mut l[start..end], &mut r[start..end]);
-        start = end;
-    }
-    (l, r)
-}
 
-fn render(e: &mut TextureEngine, p: &TextureParams, bank: &PadBank, num_frames: usize) -> (Vec<f32>, Vec<f32>) {
-    render_events(e, p, bank, num_frames, 512, &[])
-}
 
-fn rms(x: &[f32]) -> f64 {
-    (x.iter().map(|&v| f64::from(v) * f64::from(v)).sum::<f64>() / x.len().max(1) as f64).sqrt()
-}
 
-fn db(x: f64) -> f64 {
-    20.0 * x.max(1e-12).log10()
-}
+
 
 /// Magnitude of `x` at `freq_hz` (Hann-windowed Goertzel), normalised so a unit sine gives about 0.25.
 fn goertzel(x: &[f32], freq_hz: f64) -> f64 {
@@ -95,9 +37,6 @@ fn correlation(a: &[f32], b: &[f32]) -> f64 {
     dot / (rms(a) * rms(b) * a.len() as f64)
 }
 
-fn held() -> TextureParams {
-    TextureParams { hold: true, attack_ms: 5.0, ..TextureParams::default() }
-}
 
 /// Everything moving at once: reverse grains, pitch spray, hiss with tremolo and flickers.
 fn busy() -> TextureParams {
@@ -157,11 +96,15 @@ fn loudness_is_stable_from_sparse_to_dense_clouds() {
     let pad = Pad::new(1, vec![signals::chord_pad(&[57.0, 60.0, 64.0], 0.5, 441_000, 44_100, 9)], SR, None);
     let pad_rms = rms(pad.channel(0));
     let bank = bank_with(pad);
+    // 6 dB of output headroom so the safety limiter stays out of it: this is about the normaliser.
+    let output_gain = 0.5;
     for window in [WindowShape::Hann, WindowShape::Tukey, WindowShape::Decay] {
         let level = |density_hz: f32| {
-            let p = TextureParams { density_hz, window, stereo_spread: 0.0, position_spray: 0.6, ..held() };
-            let (l, _) = render(&mut new_engine(11), &p, &bank, 30 * 44_100);
-            db(rms(&l[44_100..]))
+            let p = TextureParams { density_hz, window, stereo_spread: 0.0, position_spray: 0.6, output_gain, ..held() };
+            let mut e = new_engine(11);
+            let (l, _) = render(&mut e, &p, &bank, 30 * 44_100);
+            assert_eq!(e.num_limited_samples(), 0, "{window:?} at {density_hz} grains/s met the limiter");
+            db(rms(&l[44_100..])) - db(f64::from(output_gain))
         };
         let (sparse, dense) = (level(4.0), level(200.0));
         println!("{window:?}: density 4 -> {sparse:.2} dB, 200 -> {dense:.2} dB, pad {:.2} dB", db(pad_rms));
@@ -170,29 +113,7 @@ fn loudness_is_stable_from_sparse_to_dense_clouds() {
     }
 }
 
-/// Largest sample step divided by the 99th percentile of steps.
-fn step_ratio(x: &[f32]) -> f64 {
-    let mut steps: Vec<f32> = x.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
-    steps.sort_by(f32::total_cmp);
-    f64::from(steps[steps.len() - 1]) / f64::from(steps[steps.len() * 99 / 100]).max(1e-12)
-}
 
-/// Largest ratio of a sample step to the RMS of the steps within 10 ms around it: a click is a local
-/// outlier even in a sparse cloud, where the 99th percentile of the whole render sits low.
-fn local_step_ratio(x: &[f32]) -> f64 {
-    const HALF: usize = 441;
-    let steps: Vec<f64> = x.windows(2).map(|w| f64::from(w[1] - w[0])).collect();
-    let mut prefix = vec![0.0f64; steps.len() + 1];
-    for (i, s) in steps.iter().enumerate() {
-        prefix[i + 1] = prefix[i] + s * s;
-    }
-    (HALF..steps.len().saturating_sub(HALF))
-        .map(|i| {
-            let local = ((prefix[i + HALF] - prefix[i - HALF]) / (2 * HALF) as f64).sqrt();
-            if local > 1e-6 { steps[i].abs() / local } else { 0.0 }
-        })
-        .fold(0.0, f64::max)
-}
 
 #[test]
 fn clouds_have_no_clicks() {
@@ -291,9 +212,6 @@ fn pitch_shifts_by_resampling() {
     assert!((note / 880.0 - 1.0).abs() < 0.01, "{note}");
 }
 
-fn note_params() -> TextureParams {
-    TextureParams { attack_ms: 10.0, release_ms: 200.0, hiss_gain: 0.5, ..TextureParams::default() }
-}
 
 #[test]
 fn notes_gate_the_cloud_and_the_hiss() {
@@ -340,8 +258,10 @@ fn many_voices_sound_together_and_the_oldest_is_stolen() {
     let (l, _) = render_events(&mut new_engine(3), &p, &bank, 44_100, 512, &events);
     let tail = &l[22_050..];
     let before: Vec<f64> = notes.iter().map(|&n| goertzel(tail, hz(n))).collect();
+    // Sixteen full voices share one voice's loudness: each sounds at about 1/4 (-12 dB).
+    let sounding = 0.01 / (MAX_VOICES as f64).sqrt();
     for (n, level) in notes.iter().zip(&before).take(MAX_VOICES) {
-        assert!(*level > 0.01, "note {n}: {level}");
+        assert!(*level > sounding, "note {n}: {level}");
     }
     assert!(before[MAX_VOICES] < 0.1 * before[0], "{before:?}");
     // One more note steals the oldest (the first); the others keep sounding.
@@ -353,7 +273,7 @@ fn many_voices_sound_together_and_the_oldest_is_stolen() {
     println!("levels before the steal {before:.3?}\nlevels after {after:.3?}");
     assert!(after[0] < 0.1 * before[0], "{} {}", after[0], before[0]);
     for (n, level) in notes.iter().zip(&after).skip(1) {
-        assert!(*level > 0.01, "note {n}: {level}");
+        assert!(*level > sounding, "note {n}: {level}");
     }
     // Stealing fades the old grains: no click.
     let (global, local) = (step_ratio(&l[11_025..]), local_step_ratio(&l[11_025..]));

@@ -23,6 +23,9 @@ use crate::mining::{Miner, MinerEnds, MiningShared};
 use crate::params::AfterglowParams;
 use crate::scope::GrainScope;
 
+/// Longest wait at activation for the pads saved with a project to be rebuilt.
+const RECALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The plugin instance.
 pub struct Afterglow {
     params: Arc<AfterglowParams>,
@@ -35,9 +38,9 @@ pub struct Afterglow {
     /// The miner's queue ends until the first activation starts the mining thread.
     miner_ends: Option<MinerEnds>,
     miner: Option<Miner>,
-    /// The seed the engine was last reset with.
+    /// The seed the engine was last given.
     current_seed: u64,
-    /// Keys and pedal held, to restart them when a new seed resets the engine.
+    /// Keys and pedal held (for the editor's recipe capture).
     held_notes: render::HeldNotes,
 }
 
@@ -131,7 +134,13 @@ impl Plugin for Afterglow {
             sample_rate_hz: buffer_config.sample_rate,
             max_block_frames: render::MAX_SUB_BLOCK_FRAMES,
         });
+        self.inbox.set_sample_rate(buffer_config.sample_rate);
         self.ensure_sources();
+        // A project that saved its bank plays those very pads from its first sample: wait for the
+        // mining thread to rebuild them (their messages then wait in the queue for `process`).
+        if !self.params.bank.wait_settled(RECALL_TIMEOUT) {
+            nice_warn!("the saved pads took longer than {RECALL_TIMEOUT:?} to rebuild; playing on");
+        }
         true
     }
 
@@ -147,18 +156,19 @@ impl Plugin for Afterglow {
         _aux: &mut AuxiliaryBuffers,
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
+        self.inbox.collect_retired(&mut self.bank, buffer.samples());
         self.inbox.apply(&mut self.bank);
 
-        // A new seed restarts the engine's random streams from that seed, so the same seed
-        // always gives the same texture; the keys still held start again on the fresh engine.
+        // A new seed gives the engine new random streams without cutting what sounds.
         let seed = self.params.seed_value();
         if seed != self.current_seed {
             self.current_seed = seed;
-            self.engine.reset(seed);
-            self.held_notes.replay(&mut self.engine);
+            self.engine.reseed(seed);
         }
 
         let params = self.params.texture_params();
+        let transport = context.transport();
+        let song_position = if transport.playing { transport.pos_samples() } else { None };
         let channels = buffer.as_slice();
         match channels {
             [left, right, ..] => render::render_block(
@@ -166,6 +176,7 @@ impl Plugin for Afterglow {
                 &mut self.held_notes,
                 &self.bank,
                 &params,
+                song_position,
                 left,
                 right,
                 || context.next_event(),

@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, RwLock};
 
 use engine::texture::{TextureParams, WindowShape};
+
+use crate::mining::recall::BankRecall;
 use nice_plug::prelude::*;
 
 /// Number of pad-bank slots the `source` parameter can address (1..=this; 0 means all). Fixed at
@@ -48,6 +50,10 @@ pub struct AfterglowParams {
     /// Most pads the miner keeps (see [`Self::bank_size`]). Persisted; not automatable.
     #[persist = "bank_size"]
     pub bank_size: Arc<AtomicU32>,
+    /// The bank's pads by identity, saved with the project and rebuilt exactly when it is loaded
+    /// (see [`crate::mining::recall`]).
+    #[persist = "bank"]
+    pub bank: BankRecall,
 
     #[id = "position"]
     pub position: FloatParam,
@@ -159,6 +165,7 @@ impl Default for AfterglowParams {
         Self {
             archive_path: Arc::new(RwLock::new(String::new())),
             bank_size: Arc::new(AtomicU32::new(crate::mining::NUM_BANK_SLOTS as u32)),
+            bank: BankRecall::default(),
             position: fraction_param("Position", d.position),
             position_spray: fraction_param("Position Spray", d.position_spray),
             grain_size_ms: time_ms_param("Grain Size", d.grain_size_ms, 5.0, 1000.0),
@@ -351,7 +358,8 @@ mod tests {
             "attack", "release", "hold", "source", "seed", "output_gain",
         ];
         assert_eq!(ids, expected);
-        assert!(params.serialize_fields().contains_key("archive_path"));
+        let fields = params.serialize_fields();
+        assert!(fields.contains_key("archive_path") && fields.contains_key("bank"));
     }
 
     #[test]

@@ -14,8 +14,8 @@ const CC_SUSTAIN: u8 = 64;
 const CC_ALL_SOUND_OFF: u8 = 120;
 const CC_ALL_NOTES_OFF: u8 = 123;
 
-/// The keys held down and the pedal, mirrored from the events the engine received, so notes can
-/// be started again after the engine is re-seeded.
+/// The keys held down and the pedal, mirrored from the events the engine received (for the
+/// editor's recipe capture).
 #[derive(Debug, Clone)]
 pub struct HeldNotes {
     /// Velocity of each held key, 0 when up.
@@ -42,10 +42,16 @@ impl HeldNotes {
                     engine.note_on(note, velocity);
                 }
             }
-            NoteEvent::NoteOff { key, .. } | NoteEvent::Choke { key, .. } => {
+            NoteEvent::NoteOff { key, .. } => {
                 if let Some(note) = key.number() {
                     self.velocity[usize::from(note & 0x7f)] = 0.0;
                     engine.note_off(note);
+                }
+            }
+            NoteEvent::Choke { key, .. } => {
+                if let Some(note) = key.number() {
+                    self.velocity[usize::from(note & 0x7f)] = 0.0;
+                    engine.choke_note(note);
                 }
             }
             NoteEvent::MidiCC { cc, value, .. } => match cc {
@@ -53,24 +59,18 @@ impl HeldNotes {
                     self.sustain = value >= 0.5;
                     engine.set_sustain(self.sustain);
                 }
-                CC_ALL_SOUND_OFF | CC_ALL_NOTES_OFF => {
+                // All sound off: silent within about 10 ms. All notes off: every note releases.
+                CC_ALL_SOUND_OFF => {
+                    self.clear();
+                    engine.all_sound_off();
+                }
+                CC_ALL_NOTES_OFF => {
                     self.clear();
                     engine.all_notes_off();
                 }
                 _ => {}
             },
             _ => {}
-        }
-    }
-
-    /// Start every held key again (and put the pedal back) on a freshly reset engine.
-    /// Sustained-but-released keys are not restored. Realtime-safe.
-    pub fn replay(&self, engine: &mut TextureEngine) {
-        engine.set_sustain(self.sustain);
-        for (note, &velocity) in self.velocity.iter().enumerate() {
-            if velocity > 0.0 {
-                engine.note_on(note as u8, velocity);
-            }
         }
     }
 
@@ -88,12 +88,16 @@ impl HeldNotes {
 
 /// Render `left`/`right` (one block, already split by nice-plug at parameter changes) in
 /// sub-blocks, applying each event from `next_event` at its own sample. Events with timings past
-/// the block are applied at its end. Realtime-safe.
+/// the block are applied at its end. `song_position` is the song position of the block's first
+/// sample when the host's transport is playing; the engine seeds a sound that starts from silence
+/// with it (see `TextureEngine::set_song_position`). Realtime-safe.
+#[allow(clippy::too_many_arguments)]
 pub fn render_block<S>(
     engine: &mut TextureEngine,
     notes: &mut HeldNotes,
     bank: &PadBank,
     params: &TextureParams,
+    song_position: Option<i64>,
     left: &mut [f32],
     right: &mut [f32],
     mut next_event: impl FnMut() -> Option<NoteEvent<S>>,
@@ -102,6 +106,7 @@ pub fn render_block<S>(
     let mut pending = next_event();
     let mut start = 0;
     loop {
+        engine.set_song_position(song_position.map(|p| p + start as i64));
         while let Some(event) = pending.as_ref() {
             if event.timing() as usize > start && start < num_frames {
                 break;
@@ -180,7 +185,7 @@ mod tests {
         let mut left = vec![0.0; num_frames];
         let mut right = vec![0.0; num_frames];
         let mut queue = events.iter().copied();
-        render_block(engine, notes, bank, params, &mut left, &mut right, || queue.next());
+        render_block(engine, notes, bank, params, None, &mut left, &mut right, || queue.next());
         left
     }
 
@@ -210,16 +215,18 @@ mod tests {
     }
 
     #[test]
-    fn held_notes_play_again_after_a_reseed() {
-        let (mut engine, bank, params) = setup();
+    fn all_sound_off_silences_within_ten_milliseconds_and_all_notes_off_releases() {
+        let (mut engine, bank, mut params) = setup();
+        params.release_ms = 5000.0;
         let mut notes = HeldNotes::default();
-        render(&mut engine, &mut notes, &bank, &params, 4800, &[note_on(0, 60), note_on(0, 64), note_off(10, 64)]);
-        engine.reset(2);
-        notes.replay(&mut engine);
-        let out = render(&mut engine, &mut notes, &bank, &params, 9600, &[]);
-        assert!(energy(&out[4800..]) > 1e-3, "the held note did not come back");
-        // Only key 60 is still down: releasing it silences the instrument.
-        let after = render(&mut engine, &mut notes, &bank, &params, 48_000, &[note_off(0, 60)]);
-        assert_eq!(energy(&after[24_000..]), 0.0);
+        let cc = |cc: u8| NoteEvent::MidiCC { timing: 0, channel: 0, cc, value: 0.0 };
+        render(&mut engine, &mut notes, &bank, &params, 9600, &[note_on(0, 60)]);
+        let released = render(&mut engine, &mut notes, &bank, &params, 9600, &[cc(CC_ALL_NOTES_OFF)]);
+        assert!(energy(&released[4800..]) > 1e-3, "all notes off cut the 5 s release short");
+        render(&mut engine, &mut notes, &bank, &params, 9600, &[note_on(0, 60)]);
+        let off = render(&mut engine, &mut notes, &bank, &params, 9600, &[cc(CC_ALL_SOUND_OFF)]);
+        let ten_ms = (0.010 * SAMPLE_RATE_HZ) as usize + engine::texture::CONTROL_PERIOD_FRAMES;
+        let peak_after = off[ten_ms..].iter().fold(0.0f32, |m, x| m.max(x.abs()));
+        assert!(peak_after < 1e-3, "still sounding after all sound off: {peak_after}");
     }
 }

@@ -321,3 +321,19 @@ fn garbage_or_future_state_never_breaks_the_plugin() {
     assert!(all_finite_within(&out, SAMPLE_LIMIT));
     assert!(rms(&out) > 1e-4, "silent after bad states");
 }
+
+#[test]
+fn the_same_notes_after_different_silences_are_sample_identical() {
+    let mut host = TestHost::new();
+    host.activate(44_100.0, 512);
+    let at_once = host.render(88_200, 512, &chord_on(0));
+    assert!(rms(&at_once) > 1e-3);
+    for silence in [3 * 44_100, 1001] {
+        host.deactivate();
+        host.activate(44_100.0, 512);
+        let quiet = host.render(silence, 512, &[]);
+        assert!(rms(&quiet) == 0.0);
+        let later = host.render(88_200, 512, &chord_on(0));
+        assert!(later == at_once, "the notes after {silence} samples of silence sounded different");
+    }
+}

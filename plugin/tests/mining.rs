@@ -149,7 +149,7 @@ fn pads_stream_in_first_one_before_the_file_is_done() {
     let first_info = snapshot.pads[0].as_ref().expect("slot 0 listed");
     assert_eq!(Some(first_info.pad_id), early_id, "the early pad's region and loop hold for the whole file");
     let whole = engine::source::load(&first_file, &engine::source::LoadOptions::default()).expect("load");
-    let loop_config = afterglow_plugin::mining::pad_miner_config().loop_config();
+    let loop_config = engine::mining::PadMinerConfig::default().loop_config();
     let (material, _) = engine::recipe::pad_material(&whole, &first_info.recipe_source, &loop_config).expect("cut");
     let pad = rig.bank.get(0).expect("slot 0");
     for (ch, samples) in material.iter().enumerate() {

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use afterglow_plugin::capture::capture_recipe;
-use afterglow_plugin::mining::{MiningSnapshot, MiningStatus, make_pad, pad_miner_config, publish_builtin};
+use afterglow_plugin::mining::{MiningSnapshot, MiningStatus, make_pad, publish_builtin};
 use afterglow_plugin::params::AfterglowParams;
 use common::{HostEvent, TestHost, rms, state_with_archive_path};
 use engine::analysis::{AnalysisConfig, analyze};
@@ -112,6 +112,27 @@ fn parity_hold_mode_with_the_builtin_pad() {
 }
 
 #[test]
+fn parity_hiss_and_cloud_with_tremolo_and_flickers() {
+    let mut host = TestHost::new();
+    let params = AfterglowParams::default();
+    let mut events = settings(&mut host, &params, SOUND);
+    let hiss = [("Hiss Level", 0.7), ("Hiss Tone", 0.4), ("Tremolo Rate", 0.6), ("Flicker", 0.8), ("Hold", 1.0)];
+    events.extend(settings(&mut host, &params, &hiss));
+    host.activate(SAMPLE_RATE_HZ, 512);
+    let plugin = host.render(3 * 44_100, 512, &events);
+
+    let capture = capture_recipe(&params, &builtin_catalogue(), &[0.0; 128], 3.0).expect("capture");
+    assert!(capture.recipe.params.hiss_gain > 0.1 && capture.recipe.params.flicker_amount > 0.5);
+    let recipe = render_engine(&capture.recipe, None).expect("render recipe");
+    assert_identical(&plugin, &recipe);
+    // The hiss is in it: without it the recipe renders differently.
+    let mut dry = capture.recipe.clone();
+    dry.params.hiss_gain = 0.0;
+    let without = render_engine(&dry, None).expect("render recipe");
+    assert!(first_difference(&plugin, &without).is_some(), "the hiss made no difference");
+}
+
+#[test]
 fn parity_held_note_and_automation_mid_render() {
     let mut host = TestHost::new();
     let params = AfterglowParams::default();
@@ -189,7 +210,7 @@ fn parity_mined_pad_from_a_temporary_archive() {
     // The pad the miner puts in slot 0 (the file's first region), cut by the lib's own code.
     let source = load(&wav, &LoadOptions::default()).expect("decode");
     let analysis = analyze(&source.mono(), source.sample_rate_hz, &AnalysisConfig::default());
-    let miner_config = pad_miner_config();
+    let miner_config = engine::mining::PadMinerConfig::default();
     let regions = find_pads(&analysis, &miner_config);
     assert!(regions.len() >= 2, "the test file should give at least two pads: {}", regions.len());
     let mined = make_pad(&source, &regions[0], 0, &miner_config.loop_config()).expect("pad");

@@ -45,6 +45,8 @@ pub struct Analyzer {
     layout_rate_hz: u32,
     bands: BandFlux,
     peaks: ChromaPeaks,
+    /// Raised: the pass stops early (its result is cut short and should be thrown away).
+    cancel: Option<crate::CancelFlag>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -80,11 +82,19 @@ impl Analyzer {
             bands: BandFlux::new(n, rate),
             peaks: ChromaPeaks::new(n, rate),
             layout_rate_hz: rate,
+            cancel: None,
             config,
             fft,
             window,
             magnitude_scale,
         }
+    }
+
+    /// Stop each analysis early once `flag` is raised (checked every 64 frames); the result is then
+    /// cut short, so the caller checks the flag before using it.
+    pub fn with_cancel(mut self, flag: crate::CancelFlag) -> Self {
+        self.cancel = Some(flag);
+        self
     }
 
     /// The settings this analyser uses (after sanitising).
@@ -146,6 +156,9 @@ impl Analyzer {
         };
         let bin_hz = sample_rate_hz as f32 / fft_size as f32;
         for i in 0..num_frames {
+            if i % 64 == 0 && crate::cancel::is_cancelled(self.cancel.as_ref()) {
+                break;
+            }
             let start = i * hop_size;
             let segment = &mut segment_buf[..(start + fft_size).min(num_samples) - start];
             fill(start, segment);

@@ -27,9 +27,18 @@ pub fn pad_id(content_hash: &str, start_sample: usize) -> u64 {
 }
 
 /// The pad material a recipe (or the plugin's miner) plays: the region cut as a seamless loop, or
-/// as a plain excerpt when `as_loop` is off or the source has no room for the loop's cross-fade.
-/// Returns the channels and the first source sample they start at. Not realtime-safe: allocates.
+/// as a plain excerpt when `as_loop` is off or the source has no room for the loop's cross-fade,
+/// loudness-matched to [`crate::transform::PAD_TARGET_RMS_DBFS`] (so every pad plays at the same
+/// level, whatever the recording's). Returns the channels and the first source sample they start
+/// at. Not realtime-safe: allocates.
 pub fn pad_material(source: &SourceBuffer, spec: &RecipeSource, loop_config: &LoopConfig) -> Result<(Vec<Vec<f32>>, usize)> {
+    let (mut channels, start) = region_material(source, spec, loop_config)?;
+    crate::transform::match_pad_loudness(&mut channels);
+    Ok((channels, start))
+}
+
+/// [`pad_material`] before loudness matching.
+fn region_material(source: &SourceBuffer, spec: &RecipeSource, loop_config: &LoopConfig) -> Result<(Vec<Vec<f32>>, usize)> {
     let total = source.num_frames();
     let start = spec.start_sample.min(total);
     let len = spec.len_samples.min(total - start);

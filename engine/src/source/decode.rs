@@ -50,11 +50,14 @@ pub struct LoadOptions {
     /// [`crate::transform::block_dc`]). On by default: an interface's offset is not music, and
     /// every front end must read the same samples from the same file (recipe parity).
     pub block_dc: bool,
+    /// Stop decoding (with an error saying so) as soon as this flag is raised: a closing front
+    /// end never waits for a long file.
+    pub cancel: Option<crate::CancelFlag>,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        Self { max_duration_sec: 3600.0, min_duration_sec: 0.25, block_dc: true }
+        Self { max_duration_sec: 3600.0, min_duration_sec: 0.25, block_dc: true, cancel: None }
     }
 }
 
@@ -154,6 +157,9 @@ fn decode(path: &Path, options: &LoadOptions, opening_sec: Option<f64>) -> Resul
         if opening_frames.is_some_and(|opening| num_frames >= opening) {
             stopped_early = true;
             break;
+        }
+        if crate::cancel::is_cancelled(options.cancel.as_ref()) {
+            return Err(unusable(path, String::from("decoding was cancelled")));
         }
         let packet = match source.reader.next_packet() {
             Ok(Some(packet)) => packet,

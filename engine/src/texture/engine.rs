@@ -8,6 +8,15 @@
 //! same bit for bit whatever block sizes `process` is called with. Note events therefore take effect at
 //! the next tick (at most 1.45 ms late at 44.1 kHz, 0.67 ms at 96 kHz).
 //!
+//! Rest: once nothing has sounded for [`REST_AFTER_MS`] (every voice idle, no grain, no hiss), the
+//! engine is *at rest*: it stops ticking and nothing advances (no drift, no random draws, no
+//! tremolo phase). The next sound (a note, or Hold switched on) restarts it from a clean state with
+//! its control grid starting on that very sample and its random streams seeded from (seed, song
+//! position) when the front end gives a song position ([`TextureEngine::set_song_position`]), else
+//! from (seed, number of restarts since `reset`). So what a note sounds like never depends on how
+//! long silence ran before it, and a passage rendered twice, or played from the same song position,
+//! gives the same samples.
+//!
 //! Why 64 samples a tick: every grain is rendered once per tick, and at 32 samples the per-call
 //! set-up was a third of the cost of 512 grains (55 ms of work per second of audio against 43 ms at
 //! 64, `cargo bench -p afterglow-engine --bench texture`); parameter values still move every sample,
@@ -19,9 +28,10 @@ mod view;
 use super::controls::{ControlSmoothers, ControlValues};
 use super::pad::PadBank;
 use super::params::TextureParams;
-use crate::rt::{DenormalGuard, Ramp, RngStream, SmoothCurve, Smoother, WindowTables};
+use crate::rt::{stream_seed, DenormalGuard, Ramp, RngStream, SmoothCurve, Smoother, WindowTables};
 use crate::voice::grain::Grain;
 use crate::voice::hiss::{HissControls, HissVoice};
+use crate::voice::limiter::SafetyLimiter;
 use crate::voice::note::{choose_voice, NoteVoice};
 use crate::voice::pool::GrainPool;
 use crate::voice::{Biquad, BiquadCoefs};
@@ -48,6 +58,16 @@ const NUM_BUSES: usize = MAX_VOICES + 2;
 const INV_TICK: f32 = 1.0 / CONTROL_PERIOD_FRAMES as f32;
 /// Fade given to the grains of a stolen voice.
 const STEAL_FADE_MS: f32 = 10.0;
+/// Fade given to grains still reading a pad the bank replaced or removed (the bank keeps such a pad
+/// readable for longer than this, see `PadBank::insert_fading`).
+pub const RETIRE_FADE_MS: f32 = 5.0;
+/// Release of voices silenced by all sound off (MIDI CC 120) or a choke event: 60 dB down in this.
+const CHOKE_RELEASE_MS: f32 = 10.0;
+/// Silence after which the engine comes to rest (see the module docs), milliseconds.
+pub const REST_AFTER_MS: f32 = 100.0;
+/// Ids mixed into the seed when the engine wakes from rest.
+const WAKE_AT_POSITION: u64 = 0x736f_6e67;
+const WAKE_BY_COUNT: u64 = 0x636f_756e;
 /// Overlap below which the loudness normaliser stops boosting (at most +6 dB for sparse clouds).
 const MIN_NORM_OVERLAP: f32 = 0.25;
 const LOWPASS_Q: f32 = std::f32::consts::FRAC_1_SQRT_2;
@@ -89,6 +109,17 @@ pub struct TextureEngine {
     output_gain: Ramp,
     lowpass: [Biquad; 2],
     applied_lowpass_hz: f32,
+    /// 1 / sqrt(sum of the voices' squared gains), smoothed: more notes do not pile up loudness.
+    voice_norm: Smoother,
+    limiter: SafetyLimiter,
+    /// At rest: nothing sounds and nothing advances until the next note or Hold.
+    at_rest: bool,
+    /// Control ticks in a row with nothing sounding.
+    quiet_ticks: u32,
+    /// Song position of the next sample, when the front end knows it.
+    song_position: Option<i64>,
+    /// Wakes from rest since `reset` (seeds the random streams when there is no song position).
+    num_wakes: u64,
     /// How far the play head has drifted through the pads since `reset`, output samples.
     drift_samples: f64,
     /// Position inside the current tick, 0..CONTROL_PERIOD_FRAMES.
@@ -133,6 +164,12 @@ impl TextureEngine {
             output_gain: Ramp::default(),
             lowpass: [Biquad::default(); 2],
             applied_lowpass_hz: f32::NAN,
+            voice_norm: Smoother::new(SmoothCurve::Exponential, 50.0, tick_rate_hz),
+            limiter: SafetyLimiter::new(sample_rate_hz),
+            at_rest: true,
+            quiet_ticks: 0,
+            song_position: None,
+            num_wakes: 0,
             drift_samples: 0.0,
             tick_phase: 0,
             bus: [[[0.0; CONTROL_PERIOD_FRAMES]; 2]; NUM_BUSES],
@@ -151,6 +188,8 @@ impl TextureEngine {
         let tick_rate_hz = self.sample_rate_hz / CONTROL_PERIOD_FRAMES as f32;
         self.controls = ControlSmoothers::new(tick_rate_hz);
         self.norm = Smoother::new(SmoothCurve::Exponential, 50.0, tick_rate_hz);
+        self.voice_norm = Smoother::new(SmoothCurve::Exponential, 50.0, tick_rate_hz);
+        self.limiter = SafetyLimiter::new(self.sample_rate_hz);
         self.windows = WindowTables::new();
         let template = Grain {
             bus: 0,
@@ -173,19 +212,30 @@ impl TextureEngine {
         self.reset(self.seed);
     }
 
-    /// Clears grains, voices, filters and smoothers and re-seeds every random stream from `seed`.
-    /// Realtime-safe.
+    /// Clears grains, voices, pedal, filters and smoothers, forgets the song position and puts the
+    /// engine at rest with `seed` as its seed. Realtime-safe.
     pub fn reset(&mut self, seed: u64) {
         self.seed = seed;
+        self.sustain_down = false;
+        self.num_wakes = 0;
+        self.song_position = None;
+        self.limiter.reset();
+        self.restart(seed);
+    }
+
+    /// Everything but the seed, the pedal and the song position back to a clean state at rest,
+    /// with the random streams seeded from `streams_seed`. Realtime-safe.
+    fn restart(&mut self, streams_seed: u64) {
         self.pool.clear();
         self.voices = [NoteVoice::default(); MAX_VOICES + 1];
         self.next_order = 0;
-        self.sustain_down = false;
-        self.hiss = HissVoice::new(seed, STREAM_HISS);
-        self.rng_schedule = RngStream::new(seed, STREAM_SCHEDULE);
-        self.rng_grain = RngStream::new(seed, STREAM_GRAIN);
+        self.hiss = HissVoice::new(streams_seed, STREAM_HISS);
+        self.rng_schedule = RngStream::new(streams_seed, STREAM_SCHEDULE);
+        self.rng_grain = RngStream::new(streams_seed, STREAM_GRAIN);
         self.controls.reset();
         self.norm.reset();
+        self.voice_norm.reset();
+        self.limiter.rest();
         self.cloud_gain = Ramp::default();
         self.output_gain = Ramp::default();
         self.lowpass = [Biquad::default(); 2];
@@ -193,6 +243,48 @@ impl TextureEngine {
         self.drift_samples = 0.0;
         self.tick_phase = 0;
         self.num_listed_buses = 0;
+        self.at_rest = true;
+        self.quiet_ticks = 0;
+    }
+
+    /// Leaves rest: a clean restart whose control grid starts on the current sample and whose random
+    /// streams come from (seed, song position), or (seed, wakes so far) without one. Realtime-safe.
+    fn wake(&mut self) {
+        let streams_seed = match self.song_position {
+            Some(position) => stream_seed(self.seed, &[WAKE_AT_POSITION, position as u64]),
+            None => stream_seed(self.seed, &[WAKE_BY_COUNT, self.num_wakes]),
+        };
+        self.num_wakes += 1;
+        self.restart(streams_seed);
+        self.at_rest = false;
+    }
+
+    /// New random streams from `seed` without touching anything that sounds (grains, voices,
+    /// envelopes, filters, the hiss), so changing the seed never cuts the sound. Later wakes from
+    /// rest use it too. Realtime-safe.
+    pub fn reseed(&mut self, seed: u64) {
+        self.seed = seed;
+        self.rng_schedule = RngStream::new(seed, STREAM_SCHEDULE);
+        self.rng_grain = RngStream::new(seed, STREAM_GRAIN);
+        self.hiss.reseed(seed, STREAM_HISS);
+    }
+
+    /// The song position (samples since the song's start) of the next sample `process` renders, or
+    /// `None` when the host gives none (transport stopped). Only read when the engine wakes from rest.
+    /// Realtime-safe.
+    pub fn set_song_position(&mut self, position_samples: Option<i64>) {
+        self.song_position = position_samples;
+    }
+
+    /// True while nothing sounds and nothing advances (see the module docs). Realtime-safe.
+    pub fn is_at_rest(&self) -> bool {
+        self.at_rest
+    }
+
+    /// Samples the safety limiter turned down since `reset` (it should rarely act at default
+    /// settings). Realtime-safe.
+    pub fn num_limited_samples(&self) -> u64 {
+        self.limiter.num_limited_samples()
     }
 
     /// Adds `bus` to the mixing list unless it is there. Realtime-safe.
@@ -211,6 +303,9 @@ impl TextureEngine {
         if velocity == 0.0 {
             self.note_off(note);
             return;
+        }
+        if self.at_rest {
+            self.wake();
         }
         self.next_order += 1;
         let mut stole = false;
@@ -272,6 +367,22 @@ impl TextureEngine {
         self.voices[..MAX_VOICES].iter_mut().for_each(NoteVoice::release);
     }
 
+    /// All sound off: every voice, the hold voice included, fades to silence within
+    /// `CHOKE_RELEASE_MS` whatever the release setting, and the pedal lifts. While Hold stays on,
+    /// the hold voice starts again on the next tick. Realtime-safe.
+    pub fn all_sound_off(&mut self) {
+        self.sustain_down = false;
+        let release = CHOKE_RELEASE_MS * 0.001 * self.sample_rate_hz;
+        self.voices.iter_mut().for_each(|v| v.choke(release));
+    }
+
+    /// Chokes `note`: its voice fades to silence within `CHOKE_RELEASE_MS`, pedal or not.
+    /// Realtime-safe.
+    pub fn choke_note(&mut self, note: u8) {
+        let release = CHOKE_RELEASE_MS * 0.001 * self.sample_rate_hz;
+        self.voices[..MAX_VOICES].iter_mut().filter(|v| v.note == Some(note)).for_each(|v| v.choke(release));
+    }
+
     /// Renders clouds (+ hiss) from `bank` into `left`/`right` (processes the common length; any
     /// extra frames of the longer one are zeroed). Parameters are smoothed internally towards `params`.
     /// Silence before `prepare`. Realtime-safe.
@@ -285,10 +396,18 @@ impl TextureEngine {
             return;
         }
         let _denormals = DenormalGuard::new();
+        if self.at_rest && params.hold {
+            self.wake();
+        }
         let mut done = 0;
         while done < n {
             if self.tick_phase == 0 {
                 self.control_tick(params, bank);
+            }
+            if self.at_rest {
+                left[done..n].fill(0.0);
+                right[done..n].fill(0.0);
+                break;
             }
             let len = (CONTROL_PERIOD_FRAMES - self.tick_phase).min(n - done);
             self.render(bank, self.tick_phase, &mut left[done..done + len], &mut right[done..done + len]);
@@ -308,6 +427,14 @@ impl TextureEngine {
         count
     }
 
+    /// Grains currently playing for the voice of `note` (not counting grains fading out). Realtime-safe.
+    pub fn num_grains_of_note(&self, note: u8) -> usize {
+        let Some(voice) = self.voices[..MAX_VOICES].iter().position(|v| v.note == Some(note) && !v.is_idle()) else {
+            return 0;
+        };
+        self.pool.active().filter(|g| usize::from(g.bus) == voice && g.is_alive() && g.amp_step >= 0.0).count()
+    }
+
     /// Grains currently playing. Realtime-safe.
     pub fn num_active_grains(&self) -> usize {
         self.pool.active().filter(|g| g.is_alive()).count()
@@ -318,9 +445,19 @@ impl TextureEngine {
         self.sample_rate_hz
     }
 
-    /// Control work for the tick starting now.
+    /// Control work for the tick starting now; comes to rest instead when nothing has sounded for
+    /// [`REST_AFTER_MS`].
     fn control_tick(&mut self, params: &TextureParams, bank: &PadBank) {
         let sr = self.sample_rate_hz;
+        let quiet = !params.hold
+            && self.voices.iter().all(NoteVoice::is_idle)
+            && self.hiss.is_silent()
+            && !self.pool.active().any(|g| g.is_alive());
+        self.quiet_ticks = if quiet { self.quiet_ticks.saturating_add(1) } else { 0 };
+        if self.quiet_ticks as f32 * CONTROL_PERIOD_FRAMES as f32 >= REST_AFTER_MS * 0.001 * sr {
+            self.restart(self.seed);
+            return;
+        }
         let v = self.controls.tick(params);
         self.values = v;
         self.latched = Latched {
@@ -342,9 +479,11 @@ impl TextureEngine {
 
         let tick = CONTROL_PERIOD_FRAMES as f32;
         let mut gate = 0.0f32;
+        let mut voice_power = 0.0f32;
         for voice in &mut self.voices {
             voice.tick(tick, self.latched.attack_samples, self.latched.release_samples);
             gate = gate.max(voice.gain.to);
+            voice_power += voice.gain.to * voice.gain.to;
         }
 
         // Grains of voices that went idle are silent: end them, then recycle finished grains.
@@ -372,7 +511,10 @@ impl TextureEngine {
         let norm_target = 1.0 / (overlap.max(MIN_NORM_OVERLAP) * self.windows.mean_square(self.latched.window)).sqrt();
         self.norm.set_target(norm_target);
         let norm = self.norm.next_tick();
-        self.cloud_gain.advance(norm * v.cloud_gain);
+        // Voices add up like uncorrelated sources: hold their sum's loudness at one full voice's.
+        self.voice_norm.set_target(1.0 / voice_power.max(1.0).sqrt());
+        let voice_norm = self.voice_norm.next_tick();
+        self.cloud_gain.advance(norm * voice_norm * v.cloud_gain);
         self.output_gain.advance(v.output_gain);
 
         if v.lowpass_hz != self.applied_lowpass_hz {
@@ -407,15 +549,26 @@ impl TextureEngine {
             bl[k0..k1].fill(0.0);
             br[k0..k1].fill(0.0);
         }
+        let retire_fade_samples = (RETIRE_FADE_MS * 0.001 * self.sample_rate_hz).max(1.0);
         let Self { pool, bus, windows, .. } = self;
         pool.for_each_active(|g| {
-            match bank.get(usize::from(g.slot)).filter(|p| p.id() == g.pad_id && p.num_frames() == g.pad_frames) {
+            let fits = |p: &&crate::texture::Pad| p.id() == g.pad_id && p.num_frames() == g.pad_frames;
+            let pad = match bank.get(usize::from(g.slot)).filter(fits) {
+                Some(pad) => Some(pad),
+                // The pad was replaced or removed but is still retiring: the grain fades out.
+                None => bank.retiring(g.pad_id).filter(fits).inspect(|_| {
+                    if g.amp_step >= 0.0 {
+                        g.amp_step = -g.amp / retire_fade_samples;
+                    }
+                }),
+            };
+            match pad {
                 Some(pad) => {
                     let [bl, br] = &mut bus[usize::from(g.bus).min(NUM_BUSES - 1)];
                     let table = windows.table(g.window);
                     g.render(pad.guarded_channel(0), pad.guarded_channel(1), table, &mut bl[k0..k1], &mut br[k0..k1]);
                 }
-                // The pad was replaced or removed: the grain ends (its reader would be stale).
+                // The pad is gone: the grain ends (its reader would be stale).
                 None => g.age_samples = g.len_samples,
             }
         });
@@ -444,8 +597,7 @@ impl TextureEngine {
                 yr = 0.0;
             }
             let out = self.output_gain.at(k, INV_TICK);
-            *ol = (yl + self.hiss_buf[0][k]) * out;
-            *or = (yr + self.hiss_buf[1][k]) * out;
+            (*ol, *or) = self.limiter.process((yl + self.hiss_buf[0][k]) * out, (yr + self.hiss_buf[1][k]) * out);
         }
     }
 }

@@ -3,6 +3,8 @@
 
 /// Pad-bank slots.
 pub const MAX_PADS: usize = 64;
+/// Replaced pads the bank keeps readable while the grains reading them fade out.
+pub const MAX_RETIRING_PADS: usize = 16;
 
 /// Quality-map block length, milliseconds.
 const QUALITY_BLOCK_MS: f32 = 10.0;
@@ -133,9 +135,17 @@ impl Pad {
 }
 
 /// A fixed bank of `MAX_PADS` pad slots. Creating it allocates nothing per pad.
+///
+/// A pad replaced or removed with [`PadBank::insert_fading`] / [`PadBank::take_fading`] stays
+/// readable for a while as a *retiring* pad: grains already reading it fade out (the engine fades
+/// them over a few milliseconds) instead of stopping dead, and [`PadBank::collect_retired`] hands
+/// it back once its time is up, to be freed off the audio thread.
 #[derive(Debug)]
 pub struct PadBank {
     slots: [Option<Pad>; MAX_PADS],
+    retiring: [Option<Pad>; MAX_RETIRING_PADS],
+    /// Frames each retiring pad stays readable.
+    retire_frames_left: [usize; MAX_RETIRING_PADS],
 }
 
 impl Default for PadBank {
@@ -147,7 +157,69 @@ impl Default for PadBank {
 impl PadBank {
     /// An empty bank. Not realtime-safe in principle (builds a large value), allocates nothing.
     pub fn new() -> Self {
-        Self { slots: std::array::from_fn(|_| None) }
+        Self {
+            slots: std::array::from_fn(|_| None),
+            retiring: std::array::from_fn(|_| None),
+            retire_frames_left: [0; MAX_RETIRING_PADS],
+        }
+    }
+
+    /// Parks `pad` as retiring for `frames`; hands it back when every retiring place is taken.
+    fn retire(&mut self, pad: Pad, frames: usize) -> Option<Pad> {
+        match self.retiring.iter().position(Option::is_none) {
+            Some(i) => {
+                self.retiring[i] = Some(pad);
+                self.retire_frames_left[i] = frames;
+                None
+            }
+            None => Some(pad),
+        }
+    }
+
+    /// Puts `pad` in `slot`; the pad it replaces stays readable for `retire_frames` so its grains
+    /// can fade. Returns a pad the caller must free off the audio thread: `pad` itself when `slot`
+    /// is out of range, or the replaced pad when the retiring places are all taken (its grains
+    /// then stop at once, as with [`Self::insert`]). Realtime-safe: moves only.
+    pub fn insert_fading(&mut self, slot: usize, pad: Pad, retire_frames: usize) -> Option<Pad> {
+        let old = self.insert(slot, pad)?;
+        if slot >= MAX_PADS {
+            return Some(old);
+        }
+        self.retire(old, retire_frames)
+    }
+
+    /// Empties `slot`; its pad retires as in [`Self::insert_fading`]. Returns a pad the caller must
+    /// free when no retiring place is free. Realtime-safe.
+    pub fn take_fading(&mut self, slot: usize, retire_frames: usize) -> Option<Pad> {
+        let old = self.take(slot)?;
+        self.retire(old, retire_frames)
+    }
+
+    /// Counts `elapsed_frames` off every retiring pad and hands each whose time is up to `free`
+    /// (which sends it off the audio thread). When `free` hands a pad back (its queue is full),
+    /// the bank keeps it and tries again on the next call. Realtime-safe.
+    pub fn collect_retired(&mut self, elapsed_frames: usize, mut free: impl FnMut(Pad) -> Option<Pad>) {
+        for i in 0..MAX_RETIRING_PADS {
+            if self.retiring[i].is_none() {
+                continue;
+            }
+            self.retire_frames_left[i] = self.retire_frames_left[i].saturating_sub(elapsed_frames);
+            if self.retire_frames_left[i] == 0
+                && let Some(pad) = self.retiring[i].take()
+            {
+                self.retiring[i] = free(pad);
+            }
+        }
+    }
+
+    /// The retiring pad with `id`, if the bank still holds one. Realtime-safe.
+    pub(crate) fn retiring(&self, id: u64) -> Option<&Pad> {
+        self.retiring.iter().flatten().find(|p| p.id == id)
+    }
+
+    /// Number of retiring pads. Realtime-safe.
+    pub fn num_retiring(&self) -> usize {
+        self.retiring.iter().filter(|p| p.is_some()).count()
     }
 
     /// Puts `pad` in `slot` (ignored, and `pad` handed back, when `slot >= MAX_PADS`). Realtime-safe:
@@ -250,5 +322,29 @@ mod tests {
         assert_eq!(bank.nth_playable(0), Some(5));
         assert_eq!(bank.take(5).map(|p| p.id()), Some(2));
         assert!(bank.get(5).is_none());
+    }
+
+    #[test]
+    fn replaced_pads_stay_readable_until_their_time_is_up() {
+        let mut bank = PadBank::new();
+        bank.insert(3, Pad::new(1, vec![sine(100)], 44_100.0, None));
+        assert!(bank.insert_fading(3, Pad::new(2, vec![sine(100)], 44_100.0, None), 1000).is_none());
+        assert!(bank.take_fading(3, 500).is_none());
+        assert_eq!((bank.num_filled(), bank.num_retiring()), (0, 2));
+        assert!(bank.retiring(1).is_some() && bank.retiring(2).is_some());
+        let mut freed = Vec::new();
+        bank.collect_retired(600, |p| {
+            freed.push(p.id());
+            None
+        });
+        assert_eq!(freed, [2]);
+        // A full return queue: the pad is kept and offered again next time.
+        bank.collect_retired(600, Some);
+        assert_eq!(bank.num_retiring(), 1);
+        bank.collect_retired(0, |p| {
+            freed.push(p.id());
+            None
+        });
+        assert_eq!((freed.as_slice(), bank.num_retiring()), (&[2, 1][..], 0));
     }
 }

@@ -74,6 +74,47 @@ pub fn normalize_peak(channels: &mut [Vec<f32>], target_dbfs: f32) -> f32 {
     gain
 }
 
+/// Loudness every pad enters the bank at: RMS of the mid (L+R)/2 signal, dBFS. With the cloud's
+/// density and voice normalisation this puts one note at default settings near -20 dBFS RMS,
+/// leaving room for the peaks of a dense cloud.
+pub const PAD_TARGET_RMS_DBFS: f32 = -20.0;
+/// Highest peak a loudness-matched pad may have, dBFS: a spiky pad is matched less.
+pub const PAD_MAX_PEAK_DBFS: f32 = -1.0;
+/// Most a pad is raised, dB, so near-silent material is not blown up into noise.
+pub const PAD_MAX_BOOST_DB: f32 = 30.0;
+
+/// Scales all channels by one gain so the mid signal's RMS is [`PAD_TARGET_RMS_DBFS`], no more than
+/// [`PAD_MAX_BOOST_DB`] up and never so far that the peak passes [`PAD_MAX_PEAK_DBFS`]. Non-finite
+/// samples become zero; silence stays silence. Returns the gain applied. Not realtime-safe.
+pub fn match_pad_loudness(channels: &mut [Vec<f32>]) -> f32 {
+    for ch in channels.iter_mut() {
+        zero_non_finite(ch);
+    }
+    let frames = channels.iter().map(Vec::len).min().unwrap_or(0);
+    if frames == 0 {
+        return 1.0;
+    }
+    let scale = 1.0 / channels.len().min(2) as f64;
+    let power = (0..frames)
+        .map(|i| {
+            let mid: f64 = channels.iter().take(2).map(|c| f64::from(c[i])).sum::<f64>() * scale;
+            mid * mid
+        })
+        .sum::<f64>()
+        / frames as f64;
+    let (rms, largest) = (power.sqrt() as f32, peak(channels));
+    if rms <= 1e-9 || largest <= 0.0 {
+        return 1.0;
+    }
+    let gain = (db_to_amplitude(PAD_TARGET_RMS_DBFS) / rms)
+        .min(db_to_amplitude(PAD_MAX_BOOST_DB))
+        .min(db_to_amplitude(PAD_MAX_PEAK_DBFS) / largest);
+    for x in channels.iter_mut().flatten() {
+        *x *= gain;
+    }
+    gain
+}
+
 pub(super) fn zero_non_finite(ch: &mut [f32]) {
     for x in ch.iter_mut().filter(|x| !x.is_finite()) {
         *x = 0.0;
@@ -103,6 +144,24 @@ mod tests {
         assert!(peak(&ch) <= MAX_SAFE_PEAK && peak(&ch) > MAX_SAFE_PEAK - 1e-6);
         // Rounded to 16 bits, the loudest sample stays below full scale even with 1 LSB of dither.
         assert!((MAX_SAFE_PEAK * 32_768.0).round() + 1.0 < 32_767.0);
+    }
+
+    #[test]
+    fn pads_are_matched_to_the_target_loudness_within_their_peak_limit() {
+        let sine = |amp: f32| (0..44_100).map(|i| amp * (i as f32 * 0.0628).sin()).collect::<Vec<f32>>();
+        for amp in [0.01, 0.3, 0.9] {
+            let mut ch = vec![sine(amp), sine(amp)];
+            match_pad_loudness(&mut ch);
+            let rms = (ch[0].iter().map(|x| x * x).sum::<f32>() / ch[0].len() as f32).sqrt();
+            assert!((amplitude_to_db(rms) - PAD_TARGET_RMS_DBFS).abs() < 0.05, "{amp}: {}", amplitude_to_db(rms));
+        }
+        // A click on near-silence: the peak limit decides, not the RMS target.
+        let mut spiky = vec![vec![0.001; 1000]];
+        spiky[0][10] = 0.5;
+        match_pad_loudness(&mut spiky);
+        assert!((peak(&spiky) - db_to_amplitude(PAD_MAX_PEAK_DBFS)).abs() < 1e-5);
+        let mut silent = vec![vec![0.0; 10]];
+        assert_eq!(match_pad_loudness(&mut silent), 1.0);
     }
 
     #[test]

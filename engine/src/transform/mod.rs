@@ -3,6 +3,7 @@
 mod dc_block;
 mod envelope;
 mod filter;
+mod hiss;
 mod level;
 mod pitch;
 mod stretch;
@@ -10,8 +11,10 @@ mod stretch;
 pub use envelope::{apply_swell, fade_in, fade_out, reverse, FadeShape, SwellEnvelope};
 pub use filter::{filter_variant, Edges, FilterSettings, FilterVariant};
 pub use dc_block::{block_dc, DC_BLOCK_HZ};
+pub use hiss::{hiss_flicker, hiss_loop, synthetic_hiss_source, HissShape};
 pub use level::{
-    amplitude_to_db, db_to_amplitude, normalize_peak, peak, remove_dc, MAX_SAFE_PEAK, SILENCE_DB,
+    amplitude_to_db, db_to_amplitude, match_pad_loudness, normalize_peak, peak, remove_dc, MAX_SAFE_PEAK,
+    PAD_MAX_BOOST_DB, PAD_MAX_PEAK_DBFS, PAD_TARGET_RMS_DBFS, SILENCE_DB,
 };
 pub use pitch::{
     pitch_shift, pitch_shift_channels, pitch_shift_region, semitones_to_ratio, stretch_and_shift,

@@ -54,6 +54,13 @@ impl HissVoice {
         }
     }
 
+    /// New random streams from (`seed`, `stream_id`, `stream_id + 1`), keeping everything that
+    /// sounds (filters, tremolo, a running flicker), so a new seed never cuts the hiss. Realtime-safe.
+    pub fn reseed(&mut self, seed: u64, stream_id: u64) {
+        self.noise = RngStream::new(seed, stream_id);
+        self.flicker_rng = RngStream::new(seed, stream_id + 1);
+    }
+
     /// True when the voice neither sounds now nor will during the current tick. Realtime-safe.
     pub fn is_silent(&self) -> bool {
         self.gain.from == 0.0 && self.gain.to == 0.0

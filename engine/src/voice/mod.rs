@@ -4,6 +4,7 @@ pub mod biquad;
 pub mod grain;
 mod grain_run;
 pub mod hiss;
+pub mod limiter;
 pub mod note;
 pub mod pool;
 pub use biquad::{Biquad, BiquadCoefs};

@@ -35,6 +35,8 @@ pub struct NoteVoice {
     pub grain_countdown_samples: f64,
     /// Gain (envelope x velocity) across the current tick.
     pub gain: Ramp,
+    /// Release time while choked (all sound off, CLAP choke), samples; 0 when not choked.
+    pub choke_release_samples: f32,
 }
 
 impl NoteVoice {
@@ -50,6 +52,7 @@ impl NoteVoice {
         self.stage = VoiceStage::Attack;
         self.started_order = order;
         self.sustained = false;
+        self.choke_release_samples = 0.0;
     }
 
     /// Moves to release (no effect when idle). Realtime-safe.
@@ -57,6 +60,15 @@ impl NoteVoice {
         if self.stage != VoiceStage::Idle {
             self.stage = VoiceStage::Release;
             self.sustained = false;
+        }
+    }
+
+    /// Releases the voice over at most `release_samples` (60 dB down by then), whatever the release
+    /// setting: all sound off and choke. No effect when idle. Realtime-safe.
+    pub fn choke(&mut self, release_samples: f32) {
+        if self.stage != VoiceStage::Idle {
+            self.release();
+            self.choke_release_samples = release_samples.max(1.0);
         }
     }
 
@@ -90,6 +102,11 @@ impl NoteVoice {
             }
             VoiceStage::Sustain => self.env = 1.0,
             VoiceStage::Release => {
+                let release_samples = if self.choke_release_samples > 0.0 {
+                    release_samples.min(self.choke_release_samples)
+                } else {
+                    release_samples
+                };
                 self.env *= RELEASE_FLOOR.powf(tick_samples / release_samples.max(1.0));
                 if self.env < RELEASE_FLOOR {
                     self.env = 0.0;

@@ -5,18 +5,19 @@
 
 mod catalogue;
 mod pads;
+pub mod recall;
 mod status;
 mod worker;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
 use engine::texture::Pad;
 
 pub use catalogue::{PadInfo, WAVEFORM_POINTS, catalogue_line};
 pub use pads::{MinedPad, make_pad};
-pub use worker::pad_miner_config;
+pub use worker::{FOLDER_CONFIG_NAME, MAX_MINED_SEC, folder_miner_config, list_audio_files};
 pub use status::{MiningSnapshot, MiningStatus};
 
 use crate::params::AfterglowParams;
@@ -89,8 +90,9 @@ pub struct MiningShared {
     pub status: MiningStatus,
     /// Bumped by the editor's "Mine" button: mine the current path again even if unchanged.
     pub mine_requests: AtomicU64,
-    /// Set when the plugin is dropped: the thread finishes its current step and exits.
-    pub stop: AtomicBool,
+    /// Raised when the plugin is dropped: decoding and analysis stop at their next check and the
+    /// thread exits, so closing a project never waits for a file to finish.
+    pub stop: engine::CancelFlag,
 }
 
 impl MiningShared {
@@ -98,7 +100,7 @@ impl MiningShared {
         Self {
             status: MiningStatus::new(),
             mine_requests: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
+            stop: engine::CancelFlag::new(),
         }
     }
 
@@ -157,7 +159,7 @@ impl Miner {
 
 impl Drop for Miner {
     fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::Release);
+        self.shared.stop.cancel();
         if let Some(thread) = self.thread.take() {
             // A panic on the mining thread has already been reported by the panic hook; there is
             // nothing left to clean up here.

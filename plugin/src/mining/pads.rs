@@ -22,23 +22,32 @@ pub struct MinedPad {
     pub info: PadInfo,
 }
 
-/// The root note and display name of the key of a pad's audio, or `(None, "")` when the material
-/// is not tonal enough for the estimate to mean anything.
-fn pad_key(channels: &[Vec<f32>], sample_rate_hz: u32) -> (Option<f32>, String) {
-    let mono = mix_to_mono(channels);
-    let analysis = analyze(&mono, sample_rate_hz, &AnalysisConfig::default());
-    let estimate = estimate_key(&analysis);
-    if estimate.confidence < MIN_KEY_CONFIDENCE {
-        return (None, String::new());
-    }
-    let root = ROOT_OCTAVE_BASE_NOTE + f32::from(estimate.key.tonic % 12);
-    (Some(root), estimate.key.to_string())
+/// What the editor shows of a pad's sound, measured on the pad itself.
+struct PadTraits {
+    /// Root note (MIDI), `None` when the material is not tonal enough for a key to mean anything.
+    root_note: Option<f32>,
+    /// Key name, empty with no root.
+    key: String,
+    /// Mean spectral centroid, Hz.
+    brightness_hz: f32,
 }
 
-/// Cut `region` (shortened to [`MAX_PAD_SEC`]) out of `source` as a seamless loop for `slot`,
-/// through [`engine::recipe::pad_material`] (the code path recipes render with), with the key and
-/// root note estimated from the loop itself (a plain cut when the source is too short for the
-/// loop's cross-fade). `None` when the region lies outside the source. Not realtime-safe: allocates.
+fn pad_traits(channels: &[Vec<f32>], sample_rate_hz: u32) -> PadTraits {
+    let mono = mix_to_mono(channels);
+    let analysis = analyze(&mono, sample_rate_hz, &AnalysisConfig::default());
+    let centroids = &analysis.features.centroid_hz;
+    let brightness_hz = centroids.iter().sum::<f32>() / centroids.len().max(1) as f32;
+    let estimate = estimate_key(&analysis);
+    if estimate.confidence < MIN_KEY_CONFIDENCE {
+        return PadTraits { root_note: None, key: String::new(), brightness_hz };
+    }
+    let root = ROOT_OCTAVE_BASE_NOTE + f32::from(estimate.key.tonic % 12);
+    PadTraits { root_note: Some(root), key: estimate.key.to_string(), brightness_hz }
+}
+
+/// Cut `region` (shortened to [`MAX_PAD_SEC`]) out of `source` as a seamless loop for `slot`
+/// (a plain cut when the source is too short for the loop's cross-fade), through
+/// [`pad_from_source`]. `None` when the region lies outside the source. Not realtime-safe: allocates.
 pub fn make_pad(
     source: &SourceBuffer,
     region: &Region,
@@ -48,7 +57,7 @@ pub fn make_pad(
     let sample_rate_hz = source.sample_rate_hz as f32;
     // The seam search may lengthen the loop by up to its search span: leave room for it.
     let max_frames = ((MAX_PAD_SEC - 0.001 * loop_config.seam_search_ms.max(0.0)) * sample_rate_hz) as usize;
-    let mut recipe_source = RecipeSource {
+    let recipe_source = RecipeSource {
         path: source.provenance.path.display().to_string(),
         content_hash: source.provenance.content_hash.clone(),
         start_sample: region.start_sample,
@@ -57,11 +66,21 @@ pub fn make_pad(
         root_note: None,
         loop_settings: Some(*loop_config),
     };
-    let (channels, start) = pad_material(source, &recipe_source, loop_config).ok()?;
+    pad_from_source(source, recipe_source, slot)
+}
+
+/// The pad `recipe_source` describes, cut from `source` through [`engine::recipe::pad_material`]
+/// (loudness-matched), with its key, root note and brightness measured on the pad itself: the
+/// code path both mining and recalling a saved bank take, so a recalled pad is the mined one.
+/// `None` when the region lies outside the source. Not realtime-safe: allocates.
+pub fn pad_from_source(source: &SourceBuffer, mut recipe_source: RecipeSource, slot: u16) -> Option<MinedPad> {
+    let sample_rate_hz = source.sample_rate_hz as f32;
+    let loop_config = recipe_source.loop_config();
+    let (channels, start) = pad_material(source, &recipe_source, &loop_config).ok()?;
     let num_frames = channels.first().map_or(0, Vec::len);
 
-    let (root_note, key) = pad_key(&channels, source.sample_rate_hz);
-    recipe_source.root_note = root_note;
+    let traits = pad_traits(&channels, source.sample_rate_hz);
+    recipe_source.root_note = traits.root_note;
     let id = pad_id(&source.provenance.content_hash, start);
     let stem = source
         .provenance
@@ -78,12 +97,12 @@ pub fn make_pad(
         source_path: Some(source.provenance.path.clone()),
         start_sec,
         length_sec: num_frames as f32 / sample_rate_hz,
-        key,
-        brightness_hz: region.centroid_hz,
+        key: traits.key,
+        brightness_hz: traits.brightness_hz,
         waveform: waveform_overview(&views, WAVEFORM_POINTS),
         recipe_source,
     };
-    let pad = Pad::new(id, channels, sample_rate_hz, root_note);
+    let pad = Pad::new(id, channels, sample_rate_hz, traits.root_note);
     Some(MinedPad { pad, info })
 }
 

@@ -1,28 +1,32 @@
-//! The mining thread's loop: watch the archive path, and for each mining session walk the folder,
-//! decode, analyse, mine pads and stream them to the audio thread as they are found.
+//! The mining thread's loop: rebuild a bank loaded with a project ([`super::recall`]), or mine the
+//! archive folder when asked (the Mine button, a new folder, or a project that holds only a folder).
 //!
-//! The first file's opening seconds are decoded, analysed and mined before the rest of it is
-//! decoded, so the first pad is playable within a fraction of a second whatever the file's length
-//! or sample rate. A file longer than [`MAX_MINED_SEC`] is mined in its first ten minutes only, so
-//! one long recording cannot take the memory of its whole decode. Both rely on
-//! `engine::source::load_opening` giving exactly the samples of a whole-file load up to a few
-//! seconds before the opening's end: pads cut there are what a recipe of them renders.
+//! Mining is the exporter's: the same decode, the same analysis, [`engine::mining::find_pads`] with
+//! the same `[pad_miner]` settings (the defaults, or the folder's own `afterglow.toml`), and the
+//! loops cut by [`engine::recipe::pad_material`]. When the bank is full, a better pad (by the
+//! miner's ranking score) replaces the weakest kept one, so the bank ends up holding the best pads
+//! of the whole folder, not the first files'. Only [`MAX_PAD_SEC`] (the plugin's longest pad) and
+//! [`MAX_MINED_SEC`] (the longest stretch of one file it decodes) differ from the exporter.
+//!
+//! The first file's opening seconds are mined first, so a pad is playable within a fraction of a
+//! second; that early pad is provisional and gives way to the whole file's ranking.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use engine::analysis::{AnalysisConfig, analyze};
+use engine::analysis::{AnalysisConfig, Analyzer};
 use engine::mining::{PadMinerConfig, Region, find_pads, why_no_pads};
 use engine::source::{LoadOptions, Opening, SourceBuffer, load_opening};
 use engine::texture::builtin_pad;
 
 use super::pads::{MinedPad, builtin_info, make_pad};
+use super::recall::{SavedBank, SavedPad};
 use super::{MinerEnds, MinerToAudio, MiningShared, NUM_BANK_SLOTS};
 use crate::params::AfterglowParams;
 
-/// How often the idle thread looks at the archive path and frees returned pads.
+/// How often the idle thread looks for work and frees returned pads.
 const POLL_INTERVAL: Duration = Duration::from_millis(20);
 /// How long to wait before retrying a push into a full queue.
 const RETRY_INTERVAL: Duration = Duration::from_millis(5);
@@ -33,31 +37,43 @@ pub const MAX_MINED_SEC: f32 = 600.0;
 /// Seconds decoded beyond what is mined: a pad's loop reaches a little past its region, and the
 /// last two seconds of a partly decoded file are not yet exactly the whole file's (the DC
 /// blocker's backward blocks and the resampler's flush start at the end of what was decoded).
-const DECODE_MARGIN_SEC: f32 = 3.0;
-/// A region overlapping an already-sent one by more than this share is skipped.
-const MAX_OVERLAP_RATIO: f32 = 0.5;
-/// Most pads taken from one file, so a long first file does not fill the whole bank.
-const PADS_PER_FILE: usize = 8;
+pub(super) const DECODE_MARGIN_SEC: f32 = 3.0;
 /// Deepest folder nesting walked below the archive root.
 const MAX_WALK_DEPTH: usize = 16;
+/// The settings file read from the archive folder (the exporter's config file name).
+pub const FOLDER_CONFIG_NAME: &str = "afterglow.toml";
 
 /// Why a session ended early.
-struct Interrupted;
+pub(super) struct Interrupted;
 
-
+/// A pad the bank holds, as the mining thread knows it.
+#[derive(Clone)]
+pub(super) struct Kept {
+    pub slot: u16,
+    /// The miner's ranking score (higher is better).
+    pub score: f32,
+    /// Cut from a file's opening before the whole file was mined: gives way first, and goes
+    /// when the whole file's ranking does not choose it.
+    pub provisional: bool,
+    pub saved: SavedPad,
+}
 
 /// Everything the mining thread owns.
 pub struct WorkerState {
-    ends: MinerEnds,
-    params: Arc<AfterglowParams>,
-    shared: Arc<MiningShared>,
-    /// Which bank slots hold a pad, as far as this thread has sent.
-    filled: [bool; NUM_BANK_SLOTS],
+    pub(super) ends: MinerEnds,
+    pub(super) params: Arc<AfterglowParams>,
+    pub(super) shared: Arc<MiningShared>,
+    /// Which bank slots hold a pad (the built-in texture included), as far as this thread has sent.
+    pub(super) filled: [bool; NUM_BANK_SLOTS],
     /// Whether slot 0 holds the built-in texture.
-    builtin_in_slot0: bool,
+    pub(super) builtin_in_slot0: bool,
+    /// The pads of the current bank (mined this session, or recalled).
+    pub(super) kept: Vec<Kept>,
     /// The path and request number of the running session.
     session_path: String,
     session_request: u64,
+    /// The loaded-state generation the running work belongs to.
+    pub(super) session_generation: u64,
     /// Why the session's last file without pads gave none (`engine::mining::why_no_pads`).
     no_pads_reason: String,
     /// Slots this session may fill (the bank size setting when it started).
@@ -83,8 +99,10 @@ impl WorkerState {
             shared,
             filled,
             builtin_in_slot0: filled[0],
+            kept: Vec::new(),
             session_path: String::new(),
             session_request: 0,
+            session_generation: 0,
             no_pads_reason: String::new(),
             bank_size: NUM_BANK_SLOTS,
         }
@@ -94,23 +112,47 @@ impl WorkerState {
     pub fn run(&mut self) {
         let mut last_path = String::new();
         let mut last_request = self.shared.mine_requests.load(Ordering::Acquire);
-        while !self.shared.stop.load(Ordering::Acquire) {
+        let mut last_generation = 0;
+        while !self.shared.stop.is_cancelled() {
             self.free_spent();
+            let generation = self.params.bank.generation();
             let request = self.shared.mine_requests.load(Ordering::Acquire);
             let path_changed = !self.params.archive_path_is(&last_path);
+            if generation != last_generation {
+                // A project was loaded: rebuild its bank, or mine its folder when it saved no pads.
+                last_generation = generation;
+                last_path = self.params.archive_path();
+                last_request = request;
+                self.begin(&last_path, request, generation);
+                let saved = self.params.bank.saved();
+                let _ = if saved.pads.is_empty() { self.run_session() } else { self.rebuild(&saved) };
+                self.end();
+                self.params.bank.mark_done(generation);
+                continue;
+            }
             if path_changed || request != last_request {
                 last_path = self.params.archive_path();
                 last_request = request;
-                self.session_path.clone_from(&last_path);
-                self.session_request = request;
-                self.shared.status.busy.store(true, Ordering::Release);
+                self.begin(&last_path, request, generation);
                 // An interrupted session simply gives way to the next one.
                 let _ = self.run_session();
-                self.shared.status.busy.store(false, Ordering::Release);
+                self.end();
                 continue;
             }
             std::thread::sleep(POLL_INTERVAL);
         }
+    }
+
+    fn begin(&mut self, path: &str, request: u64, generation: u64) {
+        self.session_path.clear();
+        self.session_path.push_str(path);
+        self.session_request = request;
+        self.session_generation = generation;
+        self.shared.status.busy.store(true, Ordering::Release);
+    }
+
+    fn end(&mut self) {
+        self.shared.status.busy.store(false, Ordering::Release);
     }
 
     /// Free pads the audio thread sent back.
@@ -120,12 +162,19 @@ impl WorkerState {
         }
     }
 
-    /// True when the session should end: the plugin is closing, or the path or request changed.
-    fn check(&self) -> Result<(), Interrupted> {
-        let stale = self.shared.stop.load(Ordering::Acquire)
+    /// Err when the work should end: the plugin is closing, a project was loaded, or the path or
+    /// request changed.
+    pub(super) fn check(&self) -> Result<(), Interrupted> {
+        let stale = self.shared.stop.is_cancelled()
+            || self.params.bank.generation() != self.session_generation
             || self.shared.mine_requests.load(Ordering::Acquire) != self.session_request
             || !self.params.archive_path_is(&self.session_path);
         if stale { Err(Interrupted) } else { Ok(()) }
+    }
+
+    /// Load options whose decoding stops when the plugin closes.
+    pub(super) fn load_options(&self) -> LoadOptions {
+        LoadOptions { cancel: Some(self.shared.stop.clone()), ..LoadOptions::default() }
     }
 
     /// Push a message to the audio thread, waiting while the queue is full.
@@ -136,29 +185,82 @@ impl WorkerState {
                 Err(rtrb::PushError::Full(back)) => message = back,
             }
             self.free_spent();
-            if self.shared.stop.load(Ordering::Acquire) {
+            if self.shared.stop.is_cancelled() {
                 return Err(Interrupted);
             }
             std::thread::sleep(RETRY_INTERVAL);
         }
     }
 
-    /// Send a newly mined pad into `slot`, count it and list it for the editor.
-    fn send_pad(&mut self, slot: u16, mined: MinedPad) -> Result<(), Interrupted> {
-        let MinedPad { pad, info } = mined;
+    /// Send a pad into `slot`, count it and list it for the editor.
+    pub(super) fn send_pad(&mut self, slot: u16, mined: MinedPad) -> Result<(), Interrupted> {
+        let MinedPad { pad, mut info } = mined;
+        info.slot = slot;
         self.send(MinerToAudio::Insert { slot, pad })?;
         self.filled[usize::from(slot)] = true;
         if slot == 0 {
             self.builtin_in_slot0 = false;
         }
-        let status = &self.shared.status;
-        status.pads_mined.fetch_add(1, Ordering::AcqRel);
-        status.update(|s| {
+        self.shared.status.update(|s| {
             if s.pads.len() < NUM_BANK_SLOTS {
                 s.pads.resize(NUM_BANK_SLOTS, None);
             }
             s.pads[usize::from(slot)] = Some(info);
         });
+        Ok(())
+    }
+
+    /// Empty `slot` (when it holds anything).
+    fn clear_slot(&mut self, slot: usize) -> Result<(), Interrupted> {
+        if self.filled[slot] {
+            self.send(MinerToAudio::Remove { slot: slot as u16 })?;
+            self.filled[slot] = false;
+            if slot == 0 {
+                self.builtin_in_slot0 = false;
+            }
+            self.shared.status.update(|s| {
+                if let Some(entry) = s.pads.get_mut(slot) {
+                    *entry = None;
+                }
+            });
+        }
+        Ok(())
+    }
+
+    /// Offer a mined pad to the bank: it takes a free slot, else the place of a provisional pad,
+    /// else that of the weakest kept pad when it ranks higher; a pad the bank already holds only
+    /// has its score (and provisional mark) updated.
+    fn offer(&mut self, mined: MinedPad, score: f32, provisional: bool) -> Result<(), Interrupted> {
+        if let Some(kept) = self.kept.iter_mut().find(|k| k.saved.pad_id == mined.info.pad_id) {
+            kept.score = score;
+            kept.provisional &= provisional;
+            return Ok(());
+        }
+        let free = (0..self.bank_size as u16).find(|slot| self.kept.iter().all(|k| k.slot != *slot));
+        let slot = match free {
+            Some(slot) => slot,
+            None => {
+                let weakest = self
+                    .kept
+                    .iter()
+                    .enumerate()
+                    .min_by(|(_, a), (_, b)| {
+                        (!a.provisional, a.score).partial_cmp(&(!b.provisional, b.score)).unwrap_or(std::cmp::Ordering::Equal)
+                    })
+                    .map(|(i, k)| (i, k.slot, k.provisional, k.score));
+                match weakest {
+                    Some((index, slot, was_provisional, weakest_score)) if was_provisional || score > weakest_score => {
+                        self.kept.swap_remove(index);
+                        slot
+                    }
+                    _ => return Ok(()),
+                }
+            }
+        };
+        let saved = SavedPad { slot, pad_id: mined.info.pad_id, source: mined.info.recipe_source.clone() };
+        self.send_pad(slot, mined)?;
+        self.kept.push(Kept { slot, score, provisional, saved });
+        self.shared.status.pads_mined.store(self.kept.len() as u32, Ordering::Release);
         Ok(())
     }
 
@@ -170,6 +272,7 @@ impl WorkerState {
         status.files_total.store(0, Ordering::Release);
         status.pads_mined.store(0, Ordering::Release);
         self.no_pads_reason.clear();
+        self.kept.clear();
         self.bank_size = self.params.bank_size();
         let shown_path = root.display().to_string();
         status.update(|s| {
@@ -180,176 +283,173 @@ impl WorkerState {
         });
 
         if !root.is_dir() {
-            let message = format!(
-                "Archive folder not found: {} (playing the built-in texture)",
-                root.display()
-            );
+            let message = format!("Archive folder not found: {} (playing the built-in texture)", root.display());
             status.update(|s| {
                 s.last_error.clone_from(&message);
                 s.message = message;
             });
-            return self.finish_session(0);
+            return self.finish_session();
         }
+        let config = match folder_miner_config(&root) {
+            Ok(config) => config,
+            Err(problem) => {
+                status.update(|s| s.last_error = problem);
+                PadMinerConfig::default()
+            }
+        };
         let files = list_audio_files(&root);
         status.files_total.store(files.len() as u32, Ordering::Release);
         if files.is_empty() {
             status.update(|s| s.message = String::from("No audio files in this folder (playing the built-in texture)"));
-            return self.finish_session(0);
+            return self.finish_session();
         }
 
-        let mut next_slot: usize = 0;
         for (index, file) in files.iter().enumerate() {
             self.check()?;
-            if next_slot >= self.bank_size {
-                break;
-            }
             let shown = file.display().to_string();
             let count = files.len();
             self.shared.status.update(|s| {
                 s.current_file = shown;
                 s.message = format!("Mining file {} of {count}", index + 1);
             });
-            next_slot = self.mine_file(file, next_slot)?;
+            self.mine_file(file, &config)?;
             self.shared.status.files_done.fetch_add(1, Ordering::AcqRel);
         }
-        self.finish_session(next_slot)
+        self.finish_session()
     }
 
-    /// Mine `file` into slots from `first_slot`; returns the next free slot. The session's first
-    /// pad comes from the file's opening, before the rest is decoded.
-    fn mine_file(&mut self, file: &Path, first_slot: usize) -> Result<usize, Interrupted> {
-        let options = LoadOptions::default();
-        let mut early = None;
-        if first_slot == 0 {
+    /// Mine `file` and offer its pads to the bank. While the bank is still empty, a first pad from
+    /// the file's opening is offered before the rest is decoded.
+    fn mine_file(&mut self, file: &Path, config: &PadMinerConfig) -> Result<(), Interrupted> {
+        let options = self.load_options();
+        if self.kept.is_empty() {
             let early_decode = f64::from(EARLY_ANALYSIS_SEC + DECODE_MARGIN_SEC);
             match load_opening(file, early_decode, &options) {
-                Ok(opening) if opening.is_whole_file => return self.mine_source(&opening, first_slot, None),
-                Ok(opening) => early = self.send_early_pad(&opening.source)?,
+                Ok(opening) if opening.is_whole_file => return self.mine_source(&opening, config),
+                Ok(opening) => self.offer_early_pad(&opening.source, config)?,
                 // The longer decode below says what is wrong.
                 Err(_) => {}
             }
             self.check()?;
         }
-        match load_opening(file, f64::from(MAX_MINED_SEC + DECODE_MARGIN_SEC), &options) {
-            Ok(opening) => self.mine_source(&opening, first_slot, early),
+        let result = load_opening(file, f64::from(MAX_MINED_SEC + DECODE_MARGIN_SEC), &options);
+        self.check()?;
+        match result {
+            Ok(opening) => self.mine_source(&opening, config),
             Err(error) => {
                 let text = error.to_string();
                 self.shared.status.update(|s| s.last_error = text);
-                if early.is_some() {
-                    // The file failed as a whole: its early pad no longer counts, and its slot
-                    // goes to the next file's first pad (or back to the built-in texture).
-                    self.shared.status.pads_mined.fetch_sub(1, Ordering::AcqRel);
-                }
-                Ok(first_slot)
+                Ok(())
             }
         }
     }
 
-    /// Mine the first [`EARLY_ANALYSIS_SEC`] of `opening` for one pad and send it into slot 0;
-    /// returns its region.
-    fn send_early_pad(&mut self, opening: &SourceBuffer) -> Result<Option<Region>, Interrupted> {
+    /// Mine the first [`EARLY_ANALYSIS_SEC`] of `opening` for one provisional pad.
+    fn offer_early_pad(&mut self, opening: &SourceBuffer, config: &PadMinerConfig) -> Result<(), Interrupted> {
         let mono = opening.mono();
         let early_len = mono.len().min((EARLY_ANALYSIS_SEC * opening.sample_rate_hz as f32) as usize);
-        let analysis = analyze(&mono[..early_len], opening.sample_rate_hz, &AnalysisConfig::default());
-        let miner_config = pad_miner_config();
-        let Some(region) = find_pads(&analysis, &miner_config).into_iter().next() else {
-            return Ok(None);
+        let analysis = self.analyzer().analyze(&mono[..early_len], opening.sample_rate_hz);
+        self.check()?;
+        let Some(region) = find_pads(&analysis, config).into_iter().next() else {
+            return Ok(());
         };
-        let Some(mined) = make_pad(opening, &region, 0, &miner_config.loop_config()) else {
-            return Ok(None);
+        let Some(mined) = make_pad(opening, &region, 0, &config.loop_config()) else {
+            return Ok(());
         };
-        self.send_pad(0, mined)?;
-        Ok(Some(region))
+        self.offer(mined, region.score, true)
     }
 
-    /// Mine `opening` (its first [`MAX_MINED_SEC`] when it is not the whole file) into slots
-    /// from `first_slot`; returns the next free slot. `early` is the region of the pad already
-    /// sent into `first_slot` from the file's first seconds.
-    fn mine_source(&mut self, opening: &Opening, first_slot: usize, early: Option<Region>) -> Result<usize, Interrupted> {
-        let source = &opening.source;
-        let miner_config = pad_miner_config();
-        let loop_config = miner_config.loop_config();
-        let mut slot = first_slot;
-        let mut sent: Vec<Region> = Vec::new();
-        if let Some(early) = early {
-            sent.push(early);
-            slot += 1;
-        }
+    /// An analyser that stops when the plugin closes.
+    fn analyzer(&self) -> Analyzer {
+        Analyzer::new(AnalysisConfig::default()).with_cancel(self.shared.stop.clone())
+    }
 
+    /// Mine `opening` (its first [`MAX_MINED_SEC`] when it is not the whole file) and offer every
+    /// pad `find_pads` gives, best first. The file's provisional pad goes unless chosen again.
+    fn mine_source(&mut self, opening: &Opening, config: &PadMinerConfig) -> Result<(), Interrupted> {
+        let source = &opening.source;
         let mut mono = source.mono();
         if !opening.is_whole_file {
             mono.truncate((MAX_MINED_SEC * source.sample_rate_hz as f32) as usize);
         }
-        let analysis = analyze(&mono, source.sample_rate_hz, &AnalysisConfig::default());
+        let analysis = self.analyzer().analyze(&mono, source.sample_rate_hz);
         self.check()?;
-        let regions = find_pads(&analysis, &miner_config);
-        if regions.is_empty() && sent.is_empty() {
+        let regions: Vec<Region> = find_pads(&analysis, config);
+        if regions.is_empty() && self.kept.iter().all(|k| k.provisional) {
             let name = source.provenance.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            self.no_pads_reason = format!("{name}: {}", why_no_pads(&analysis, &miner_config));
+            self.no_pads_reason = format!("{name}: {}", why_no_pads(&analysis, config));
         }
+        let loop_config = config.loop_config();
         for region in regions {
-            if slot >= self.bank_size {
-                break;
+            if let Some(mined) = make_pad(source, &region, 0, &loop_config) {
+                self.offer(mined, region.score, false)?;
             }
-            if sent.iter().any(|r| r.overlap_ratio(&region) > MAX_OVERLAP_RATIO) {
-                continue;
-            }
-            let Some(mined) = make_pad(source, &region, slot as u16, &loop_config) else {
-                continue;
-            };
-            self.send_pad(slot as u16, mined)?;
-            sent.push(region);
-            slot += 1;
             self.check()?;
         }
-        Ok(slot)
+        let before = self.kept.len();
+        self.kept.retain(|k| !k.provisional);
+        if self.kept.len() != before {
+            self.shared.status.pads_mined.store(self.kept.len() as u32, Ordering::Release);
+        }
+        Ok(())
     }
 
-    /// Empty the slots this session did not fill; with no pad at all, bring back the built-in.
-    fn finish_session(&mut self, num_mined: usize) -> Result<(), Interrupted> {
-        for slot in num_mined.max(1)..NUM_BANK_SLOTS {
-            if self.filled[slot] {
-                self.send(MinerToAudio::Remove { slot: slot as u16 })?;
-                self.filled[slot] = false;
-                self.shared.status.update(|s| {
-                    if let Some(entry) = s.pads.get_mut(slot) {
-                        *entry = None;
-                    }
-                });
-            }
-        }
-        if num_mined == 0 && !self.builtin_in_slot0 {
-            let pad = builtin_pad(engine::ENGINE_SAMPLE_RATE_HZ as f32);
-            let info = builtin_info(&pad, 0);
-            self.send_pad(0, MinedPad { pad, info })?;
-            self.builtin_in_slot0 = true;
-            self.shared.status.pads_mined.store(0, Ordering::Release);
-        }
-        let pads = self.shared.status.pads_mined.load(Ordering::Acquire);
-        let errors_only = num_mined == 0;
+    /// Empty every slot the bank no longer keeps; with no pad at all, bring back the built-in
+    /// texture. Records the bank to be saved with the project, and says how it went.
+    pub(super) fn finish_session(&mut self) -> Result<(), Interrupted> {
+        self.settle_bank()?;
+        let mut pads: Vec<SavedPad> = self.kept.iter().map(|k| k.saved.clone()).collect();
+        pads.sort_by_key(|p| p.slot);
+        self.params.bank.record(SavedBank { pads });
+        let num_pads = self.kept.len();
+        self.shared.status.pads_mined.store(num_pads as u32, Ordering::Release);
+        let reason = self.no_pads_reason.clone();
         self.shared.status.update(|s| {
             s.current_file.clear();
-            if !errors_only {
-                s.message = format!("Done: {pads} pads");
-            } else if s.last_error.is_empty() && !self.no_pads_reason.is_empty() {
-                s.message = format!("No pads found ({}); playing the built-in texture", self.no_pads_reason);
+            if num_pads > 0 {
+                s.message = format!("Done: {num_pads} pads");
+            } else if s.last_error.is_empty() && !reason.is_empty() {
+                s.message = format!("No pads found ({reason}); playing the built-in texture");
             } else if s.last_error.is_empty() {
                 s.message = String::from("No pads found (playing the built-in texture)");
             }
         });
         Ok(())
     }
+
+    /// Slots not kept are emptied; an empty bank gets the built-in texture in slot 0.
+    pub(super) fn settle_bank(&mut self) -> Result<(), Interrupted> {
+        for slot in 0..NUM_BANK_SLOTS {
+            if !self.kept.iter().any(|k| usize::from(k.slot) == slot) && !(slot == 0 && self.builtin_in_slot0 && self.kept.is_empty()) {
+                self.clear_slot(slot)?;
+            }
+        }
+        if self.kept.is_empty() && !self.builtin_in_slot0 {
+            let pad = builtin_pad(engine::ENGINE_SAMPLE_RATE_HZ as f32);
+            let info = builtin_info(&pad, 0);
+            self.send_pad(0, MinedPad { pad, info })?;
+            self.builtin_in_slot0 = true;
+        }
+        Ok(())
+    }
 }
 
-/// The pad miner's settings for a live bank: longer pads than the exporter's defaults (the bank
-/// holds up to [`super::MAX_PAD_SEC`]) and more of them per file. A file shorter than
-/// [`EARLY_ANALYSIS_SEC`] yields its pads in the order `find_pads` gives with these settings.
-pub fn pad_miner_config() -> PadMinerConfig {
-    PadMinerConfig {
-        target_durations_sec: vec![4.0, super::MAX_PAD_SEC],
-        max_candidates_per_file: PADS_PER_FILE,
-        ..PadMinerConfig::default()
-    }
+/// The `[pad_miner]` settings for an archive folder: those of its `afterglow.toml` when it has one
+/// (the exporter's config file; other sections are the exporter's business), else the defaults.
+/// Err names the file and the problem (the caller then mines with the defaults).
+pub fn folder_miner_config(root: &Path) -> Result<PadMinerConfig, String> {
+    let path = root.join(FOLDER_CONFIG_NAME);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(PadMinerConfig::default());
+    };
+    let problem = |what: String| format!("{}: {what}; mining with the default settings", path.display());
+    let table: toml::Table = toml::from_str(&text).map_err(|e| problem(format!("not valid TOML ({})", e.message())))?;
+    let Some(section) = table.get("pad_miner") else {
+        return Ok(PadMinerConfig::default());
+    };
+    let config: PadMinerConfig = section.clone().try_into().map_err(|e: toml::de::Error| problem(e.message().to_string()))?;
+    config.validate().map_err(|e| problem(e.to_string()))?;
+    Ok(config)
 }
 
 /// Audio files under `root`, sorted by path, walking at most [`MAX_WALK_DEPTH`] levels and not
@@ -394,5 +494,16 @@ mod tests {
             .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
             .collect();
         assert_eq!(names, ["a/b/x.FLAC", "a/y.mp3", "z.wav"]);
+    }
+
+    #[test]
+    fn the_folder_config_sets_the_miner_and_a_bad_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(folder_miner_config(dir.path()), Ok(PadMinerConfig::default()));
+        std::fs::write(dir.path().join(FOLDER_CONFIG_NAME), "[global]\nseed = 3\n[pad_miner]\nmax_candidates_per_file = 5\n").unwrap();
+        assert_eq!(folder_miner_config(dir.path()).unwrap().max_candidates_per_file, 5);
+        std::fs::write(dir.path().join(FOLDER_CONFIG_NAME), "[pad_miner]\nmax_overlap_ratio = 3.0\n").unwrap();
+        let problem = folder_miner_config(dir.path()).unwrap_err();
+        assert!(problem.contains("afterglow.toml") && problem.contains("max_overlap_ratio"), "{problem}");
     }
 }

@@ -2,7 +2,7 @@
 //! jittered intervals) and how each grain is drawn (pad, length, pitch, pan, direction, and a start the
 //! pad's quality map accepts), all on the control grid.
 
-use super::{TextureEngine, CONTROL_PERIOD_FRAMES};
+use super::{TextureEngine, CONTROL_PERIOD_FRAMES, NUM_BUSES};
 use crate::texture::PadBank;
 use crate::voice::grain::Grain;
 
@@ -14,19 +14,42 @@ const START_ATTEMPTS: usize = 4;
 const DENSITY_JITTER: f32 = 0.2;
 /// Grains spawned per voice per tick at most (500 grains/s needs about 0.73 at 44.1 kHz, 4 at 8 kHz).
 const MAX_SPAWNS_PER_TICK: usize = 16;
+/// Fade of a grain taken from a voice that holds more than its share of a full pool.
+const SHARE_FADE_MS: f32 = 2.0;
 
 impl TextureEngine {
-    /// Starts the grains each sounding voice is due during this tick.
+    /// Starts the grains each sounding voice is due during this tick. While the pool is crowded
+    /// (three quarters full or more), a voice holding its fair share (pool size / sounding voices)
+    /// starts no more grains, and a voice below its share that finds the pool full takes the place
+    /// of the oldest grain of the voice furthest above its share (faded out over [`SHARE_FADE_MS`]):
+    /// a dense first note cannot starve the notes played after it.
     pub(super) fn schedule_grains(&mut self, bank: &PadBank) {
         let interval = f64::from(self.sample_rate_hz / self.values.density_hz.max(0.01));
+        let crowded = self.pool.num_active() * 4 >= self.pool.capacity() * 3;
+        let mut counts = [0u16; NUM_BUSES];
+        if crowded {
+            for g in self.pool.active().filter(|g| g.is_alive() && g.amp_step >= 0.0) {
+                counts[usize::from(g.bus).min(NUM_BUSES - 1)] += 1;
+            }
+        }
+        let sounding = self.voices.iter().filter(|v| !v.is_idle()).count().max(1);
+        let share = (self.pool.capacity() / sounding).min(usize::from(u16::MAX)) as u16;
         for vi in 0..self.voices.len() {
             if self.voices[vi].is_idle() {
                 continue;
             }
             let mut spawned = 0;
+            let mut made_room = false;
             while self.voices[vi].grain_countdown_samples < CONTROL_PERIOD_FRAMES as f64 && spawned < MAX_SPAWNS_PER_TICK {
                 let delay = self.voices[vi].grain_countdown_samples.max(0.0) as u32;
-                self.spawn_grain(vi, delay, bank);
+                if !crowded || counts[vi] < share {
+                    if self.spawn_grain(vi, delay, bank) {
+                        counts[vi] = counts[vi].saturating_add(1);
+                    } else if !made_room {
+                        self.make_room(&mut counts, share);
+                        made_room = true;
+                    }
+                }
                 spawned += 1;
                 let jitter = 1.0 + DENSITY_JITTER * self.rng_schedule.bipolar();
                 self.voices[vi].grain_countdown_samples += (interval * f64::from(jitter)).max(1.0);
@@ -36,9 +59,32 @@ impl TextureEngine {
         }
     }
 
+    /// Fades out (over [`SHARE_FADE_MS`]) the oldest grain of the voice furthest above `share`, if
+    /// any voice is above it. Realtime-safe.
+    fn make_room(&mut self, counts: &mut [u16; NUM_BUSES], share: u16) {
+        let Some((richest, &most)) = counts.iter().enumerate().max_by_key(|&(b, &c)| (c, std::cmp::Reverse(b))) else {
+            return;
+        };
+        if most <= share {
+            return;
+        }
+        let fade_samples = (SHARE_FADE_MS * 0.001 * self.sample_rate_hz).max(1.0);
+        let mut done = false;
+        // Grains are kept oldest first: the first match is the oldest.
+        self.pool.for_each_active(|g| {
+            if !done && usize::from(g.bus) == richest && g.is_alive() && g.amp_step >= 0.0 {
+                g.amp_step = -g.amp / fade_samples;
+                done = true;
+            }
+        });
+        if done {
+            counts[richest] -= 1;
+        }
+    }
+
     /// Starts one grain for voice `vi`, `delay` samples into the tick. Skipped silently when there is
-    /// no playable pad, no acceptable start, or no free grain.
-    fn spawn_grain(&mut self, vi: usize, delay: u32, bank: &PadBank) {
+    /// no playable pad or no acceptable start; returns false only when the pool had no free grain.
+    fn spawn_grain(&mut self, vi: usize, delay: u32, bank: &PadBank) -> bool {
         let v = self.values;
         let sr = self.sample_rate_hz;
         let rng = &mut self.rng_grain;
@@ -46,10 +92,10 @@ impl TextureEngine {
             Some(s) => usize::from(s),
             None => match bank.nth_playable(rng.index(bank.num_playable())) {
                 Some(s) => s,
-                None => return,
+                None => return true,
             },
         };
-        let Some(pad) = bank.get(slot).filter(|p| p.num_frames() > 0) else { return };
+        let Some(pad) = bank.get(slot).filter(|p| p.num_frames() > 0) else { return true };
         let pad_frames = pad.num_frames();
 
         let size_ms = v.grain_size_ms * (1.0 + v.size_spray * rng.bipolar());
@@ -74,7 +120,7 @@ impl TextureEngine {
                 break;
             }
         }
-        let Some(start) = start else { return };
+        let Some(start) = start else { return true };
         let (pos, step) = if reverse { ((start + span).rem_euclid(pad_frames as f64), -step) } else { (start, step) };
         self.pool.spawn(Grain {
             bus: vi as u16,
@@ -91,7 +137,7 @@ impl TextureEngine {
             mix,
             amp: 1.0,
             amp_step: 0.0,
-        });
+        })
     }
 
 }
