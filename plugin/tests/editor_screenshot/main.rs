@@ -56,8 +56,20 @@ fn target_dir() -> PathBuf {
     exe.ancestors().nth(3).expect("target folder").to_path_buf()
 }
 
+/// Environment variable that makes this test binary the plugin's host (the child process).
+const CHILD_VAR: &str = "AFTERGLOW_SHOT_CHILD";
+/// Longest the host may take (mining the archive included).
+const HOST_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The test: a private Xvfb, and this binary run again in a child process as the plugin's host.
+/// The host is a child so that nothing it leaves behind (the plugin's X11 connections, its
+/// library's unloading) can take the test down when the X server goes away; it writes its
+/// findings to a file and exits.
 #[test]
 fn editor_renders_text_fits_and_moves() {
+    if let Some(findings) = std::env::var_os(CHILD_VAR) {
+        host_the_editor(Path::new(&findings));
+    }
     let in_ci = std::env::var_os("CI").is_some();
     let missing: Vec<&str> = ["Xvfb", "tesseract"].into_iter().filter(|p| !have(p)).collect();
     if !missing.is_empty() {
@@ -69,15 +81,48 @@ fn editor_renders_text_fits_and_moves() {
     let xvfb = Xvfb::start().unwrap_or_else(|e| panic!("{e}"));
     let shots = target_dir().join("editor-shots");
     std::fs::create_dir_all(&shots).expect("shots folder");
-    let layout_file = shots.join("layout.txt");
+    let findings = shots.join("findings.txt");
+    let _ = std::fs::remove_file(&findings);
+    let mut host = std::process::Command::new(std::env::current_exe().expect("test executable"))
+        .args(["editor_renders_text_fits_and_moves", "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD_VAR, &findings)
+        .env("DISPLAY", &xvfb.display)
+        .env("LIBGL_ALWAYS_SOFTWARE", "1")
+        .env("AFTERGLOW_EDITOR_LAYOUT", shots.join("layout.txt"))
+        .spawn()
+        .expect("run the host");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = host.try_wait().expect("wait for the host") {
+            break status.to_string();
+        }
+        if started.elapsed() > HOST_TIMEOUT {
+            let _ = host.kill();
+            let _ = host.wait();
+            break format!("killed after {HOST_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    drop(xvfb);
+    let text = std::fs::read_to_string(&findings).unwrap_or_else(|_| panic!("the host wrote no findings (exit status {status})"));
+    println!("{text}");
+    let failures: Vec<&str> = text.lines().filter_map(|line| line.strip_prefix("FAIL ")).collect();
+    assert!(failures.is_empty(), "editor screenshot checks failed:\n{}", failures.join("\n"));
+    assert!(text.lines().any(|line| line == "DONE"), "the host stopped early (exit status {status}):\n{text}");
+}
+
+/// The child: host the plugin, open its editor, take and check the shots, write the findings
+/// (`FAIL ...` lines for failures, report lines, then `DONE`) to `findings`, and exit.
+fn host_the_editor(findings: &Path) -> ! {
+    let display = std::env::var("DISPLAY").expect("DISPLAY");
+    let shots = findings.parent().expect("shots folder").to_path_buf();
+    let layout_file = PathBuf::from(std::env::var_os("AFTERGLOW_EDITOR_LAYOUT").expect("layout file"));
     let _ = std::fs::remove_file(&layout_file);
-    // SAFETY: set before any thread of this test binary reads the environment (this file holds
-    // one test; the plugin and its libraries are loaded below).
-    unsafe {
-        std::env::set_var("DISPLAY", &xvfb.display);
-        std::env::set_var("LIBGL_ALWAYS_SOFTWARE", "1");
-        std::env::set_var("AFTERGLOW_EDITOR_LAYOUT", &layout_file);
-    }
+    // A panic (a failed `expect`) is a finding too.
+    let panic_file = findings.to_path_buf();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = std::fs::write(&panic_file, format!("FAIL the host panicked: {info}\n"));
+    }));
 
     // The fixtures archive, copied so mining can never touch the repository; or, for a look at
     // real material, the folder named by AFTERGLOW_SHOT_ARCHIVE.
@@ -94,7 +139,7 @@ fn editor_renders_text_fits_and_moves() {
         }
     };
 
-    let (conn, screen_number) = x11rb::connect(Some(&xvfb.display)).expect("connect to Xvfb");
+    let (conn, screen_number) = x11rb::connect(Some(&display)).expect("connect to Xvfb");
     let screen = conn.setup().roots[screen_number].clone();
 
     let path = common::plugin_library_path();
@@ -205,7 +250,8 @@ fn editor_renders_text_fits_and_moves() {
         failures.push(format!("after resizing the editor reports {reported:?}"));
     }
 
-    // Tear down in the order a host does.
+    // Tear down in the order a host does, then leave (the library stays loaded: unloading is
+    // the host's business, not this test's).
     let _ = gui.hide(&instance.plugin_handle());
     gui.destroy(&instance.plugin_handle());
     stop.store(true, SeqCst);
@@ -214,56 +260,62 @@ fn editor_renders_text_fits_and_moves() {
     let _ = conn.destroy_window(window);
     let _ = conn.flush();
 
-    println!("screenshots in {}", shots.display());
+    let mut text = format!("screenshots in {}\n", shots.display());
     for line in &report {
-        println!("{line}");
+        text.push_str(line);
+        text.push('\n');
     }
-    assert!(failures.is_empty(), "editor screenshot checks failed:\n{}", failures.join("\n"));
+    for failure in &failures {
+        text.push_str(&format!("FAIL {failure}\n"));
+    }
+    text.push_str("DONE\n");
+    std::fs::write(findings, text).expect("write findings");
+    std::process::exit(0);
 }
 
 /// The audio thread: four notes held (C3 G3 C4 E4), paced to real time, until `stop`; returns the
 /// stopped processor.
 fn hold_notes(processor: StoppedPluginAudioProcessor<Host>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<StoppedPluginAudioProcessor<Host>> {
     std::thread::spawn(move || {
-    let mut processor = processor.start_processing().expect("start processing");
-    let mut out = [vec![0f32; BLOCK_FRAMES], vec![0f32; BLOCK_FRAMES]];
-    let mut ports = AudioPorts::with_capacity(2, 1);
-    let mut output_events = EventBuffer::new();
-    let started = Instant::now();
-    let mut block = 0usize;
-    loop {
-        let stopping = stop.load(SeqCst);
-        let mut events = EventBuffer::new();
-        for (k, key) in [48u16, 55, 60, 64].into_iter().enumerate() {
-            let pckn = Pckn::new(0u16, 0u16, key, k as u32);
-            if block == 0 {
-                events.push(&NoteOnEvent::new(0, pckn, 0.8));
-            } else if stopping {
-                events.push(&NoteOffEvent::new(0, pckn, 0.0));
+        let mut processor = processor.start_processing().expect("start processing");
+        let mut out = [vec![0f32; BLOCK_FRAMES], vec![0f32; BLOCK_FRAMES]];
+        let mut ports = AudioPorts::with_capacity(2, 1);
+        let mut output_events = EventBuffer::new();
+        let started = Instant::now();
+        let mut block = 0usize;
+        loop {
+            let stopping = stop.load(SeqCst);
+            let mut events = EventBuffer::new();
+            for (k, key) in [48u16, 55, 60, 64].into_iter().enumerate() {
+                let pckn = Pckn::new(0u16, 0u16, key, k as u32);
+                if block == 0 {
+                    events.push(&NoteOnEvent::new(0, pckn, 0.8));
+                } else if stopping {
+                    events.push(&NoteOffEvent::new(0, pckn, 0.0));
+                }
             }
+            let mut outputs = ports.with_output_buffers([AudioPortBuffer {
+                latency: 0,
+                channels: AudioPortBufferType::f32_output_only(out.iter_mut().map(|c| c.as_mut_slice())),
+            }]);
+            processor
+                .process(
+                    &InputAudioBuffers::empty(),
+                    &mut outputs,
+                    &InputEvents::from_buffer(&events),
+                    &mut OutputEvents::from_buffer(&mut output_events),
+                    Some((block * BLOCK_FRAMES) as u64),
+                    None,
+                )
+                .expect("process");
+            output_events.clear();
+            block += 1;
+            if stopping {
+                return processor.stop_processing();
+            }
+            let due = started + Duration::from_secs_f64(block as f64 * BLOCK_FRAMES as f64 / SAMPLE_RATE_HZ);
+            std::thread::sleep(due.saturating_duration_since(Instant::now()));
         }
-        let mut outputs = ports.with_output_buffers([AudioPortBuffer {
-            latency: 0,
-            channels: AudioPortBufferType::f32_output_only(out.iter_mut().map(|c| c.as_mut_slice())),
-        }]);
-        processor
-            .process(
-                &InputAudioBuffers::empty(),
-                &mut outputs,
-                &InputEvents::from_buffer(&events),
-                &mut OutputEvents::from_buffer(&mut output_events),
-                Some((block * BLOCK_FRAMES) as u64),
-                None,
-            )
-            .expect("process");
-        output_events.clear();
-        block += 1;
-        if stopping {
-            return processor.stop_processing();
-        }
-        let due = started + Duration::from_secs_f64(block as f64 * BLOCK_FRAMES as f64 / SAMPLE_RATE_HZ);
-        std::thread::sleep(due.saturating_duration_since(Instant::now()));
-    }
     })
 }
 
