@@ -1,17 +1,18 @@
 //! The editor in a real window: a private headless X server (Xvfb, Mesa software GL), the built
-//! plugin loaded by an in-process CLAP host that embeds its editor in an X11 window of its own,
-//! the fixtures archive mined and four notes held. Screenshots at the default size and after a
+//! plugin loaded by a CLAP host (this test binary, run again as a child process) that embeds its
+//! editor in an X11 window of its own, the fixtures archive mined and four notes held. Screenshots at the default size and after a
 //! host resize go to `target/editor-shots/`.
 //!
 //! Fails when the window is blank, when OCR (tesseract) cannot read the group names and the
 //! controls' names (so text really renders), when any control the editor laid out lies outside
 //! the window (the editor writes its layout to the file named by `AFTERGLOW_EDITOR_LAYOUT`), or
-//! when two shots 300 ms apart show the same grain display.
+//! when two shots 300 ms apart show the same grain display, or when the editor redraws more often
+//! than its cap.
 //!
 //! Without Xvfb or tesseract it prints a notice and passes, unless `CI` is set: CI must run it.
 //!
 //! For a look at real material: `AFTERGLOW_SHOT_ARCHIVE=/folder/of/recordings` mines that folder
-//! instead of the fixtures, `AFTERGLOW_SHOT_WAIT_MS` lets mining run longer before the shots, and
+//! instead of the fixtures, `AFTERGLOW_SHOT_WAIT_MS` lets mining run longer before the shots,
 //! `AFTERGLOW_SHOT_RESIZE=820x600` resizes to another size than 1280x840, and
 //! `AFTERGLOW_SHOT_PARAMS='{"source": {"i32": 12}}'` sets parameters (plain values by id, tagged
 //! with their type as the state saves them).
