@@ -289,3 +289,28 @@ fn typed_value_sets_the_parameter() {
     assert!((spray - 0.75).abs() < 1e-4, "typed 75 %, got {spray}");
     assert_eq!(counting.ends.load(Ordering::Relaxed), 1);
 }
+
+/// What the grain display says when it has nothing to draw, in words a musician understands.
+#[test]
+fn empty_states_say_why() {
+    let params = Arc::new(AfterglowParams::default());
+    let mut editor = AfterglowEditor::new(params, Arc::new(MiningShared::new()), Arc::new(GrainScope::new()), RepaintNotifier::new());
+    assert!(editor.empty_message().contains("sound engine starts"), "{}", editor.empty_message());
+
+    let (mut editor_with_pads, _) = self::editor();
+    let setter_context = editor_with_pads.gui.clone().expect("context");
+    setter_context.param_setter().set_parameter(&editor_with_pads.params.source, 9);
+    let mut pointer = Pointer::new();
+    pointer.frame(&mut editor_with_pads, vec![], egui::Modifiers::NONE);
+    let message = editor_with_pads.empty_message();
+    assert!(message.contains("Pad 9 is empty") && message.contains("3 pads"), "{message}");
+    assert_eq!(editor_with_pads.displayed_pad().1, None);
+    let (_, status) = editor_with_pads.caption(8, None);
+    assert!(status.contains("0 grains"), "{status}");
+
+    editor.gui = None;
+    // Without a host context the editor draws nothing and does not panic.
+    let ctx = egui::Context::default();
+    let mut output = ctx.run_ui(egui::RawInput::default(), |ui| editor.draw(ui));
+    output.textures_delta.clear();
+}
