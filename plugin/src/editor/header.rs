@@ -42,7 +42,9 @@ impl AfterglowEditor {
         let range = crate::mining::MIN_BANK_SIZE..=crate::mining::NUM_BANK_SLOTS;
         let response = ui
             .add(egui::DragValue::new(&mut pads).range(range).prefix("Bank: ").suffix(" pads"))
-            .on_hover_text(format!("Most pads kept from the folder: at most {megabytes:.0} MB of memory"));
+            .on_hover_ui(|ui| {
+                ui.label(format!("Most pads kept from the folder: at most {megabytes:.0} MB of memory"));
+            });
         self.probe.record("Bank size", response.rect);
         if response.changed() {
             self.params.set_bank_size(pads);

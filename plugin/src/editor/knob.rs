@@ -41,7 +41,9 @@ pub fn knob<P: Param>(ui: &mut Ui, cell: Rect, setter: &ParamSetter, param: &P, 
     let knob_rect = Rect::from_center_size(centre, vec2(diameter, diameter));
     let response = ui
         .interact(knob_rect.expand(4.0), id, Sense::click_and_drag())
-        .on_hover_text(format!("{}\nDrag to change, Shift for fine steps, double-click to reset", param.name()));
+        .on_hover_ui(|ui| {
+            ui.label(format!("{}\nDrag to change, Shift for fine steps, double-click to reset", param.name()));
+        });
 
     handle_input(ui, &response, setter, param, id);
 

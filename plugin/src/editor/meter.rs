@@ -82,7 +82,9 @@ impl LevelMeter {
         painter.text(pos2(cell.center().x, cell.bottom() - 2.0), Align2::CENTER_BOTTOM, readout, theme::value_font(11.5), colour);
         let rect = bar.union(Rect::from_center_size(pos2(cell.center().x, cell.bottom() - 9.0), vec2(cell.width() - 4.0, 14.0)));
         ui.interact(bar, egui::Id::unique("level_meter"), egui::Sense::hover())
-            .on_hover_text(format!("Output peak {:.1} dBFS, RMS {:.1} dBFS (bar: RMS, line: peak)", self.peak_db, self.rms_db));
+            .on_hover_ui(|ui| {
+                ui.label(format!("Output peak {:.1} dBFS, RMS {:.1} dBFS (bar: RMS, line: peak)", self.peak_db, self.rms_db));
+            });
         rect
     }
 }

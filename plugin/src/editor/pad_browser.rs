@@ -194,7 +194,10 @@ impl PadBrowser {
                 if reveal && source == number {
                     response.scroll_to_me(Some(egui::Align::Center));
                 }
-                let response = response.on_hover_text(pad_tooltip(pad));
+                // The tooltip is only built when shown (no text per row per frame).
+                let response = response.on_hover_ui(|ui| {
+                    ui.label(pad_tooltip(pad));
+                });
                 if response.clicked() {
                     set_source(setter, params, number);
                 }

@@ -12,7 +12,9 @@ pub fn toggle(ui: &mut Ui, cell: Rect, setter: &ParamSetter, param: &BoolParam, 
     let button = Rect::from_center_size(pos2(cell.center().x, cell.top() + 16.0 + 22.0), vec2((cell.width() - 12.0).min(64.0), 30.0));
     let response = ui
         .interact(button, Id::unique(("toggle", param.name())), Sense::click())
-        .on_hover_text(format!("{}: click to switch {}", param.name(), if on { "off" } else { "on" }));
+        .on_hover_ui(|ui| {
+            ui.label(format!("{}: click to switch {}", param.name(), if on { "off" } else { "on" }));
+        });
     if response.clicked() {
         setter.begin_set_parameter(param);
         setter.set_parameter(param, !on);
@@ -34,7 +36,9 @@ pub fn stepper<P: Param>(ui: &mut Ui, cell: Rect, setter: &ParamSetter, param: &
     let box_rect = Rect::from_center_size(pos2(cell.center().x, cell.top() + 16.0 + 22.0), vec2(cell.width() - 8.0, 30.0));
     let response = ui
         .interact(box_rect, Id::unique(("stepper", param.name())), Sense::click())
-        .on_hover_text(format!("{}: click right for the next, left for the previous", param.name()));
+        .on_hover_ui(|ui| {
+            ui.label(format!("{}: click right for the next, left for the previous", param.name()));
+        });
     if response.clicked() {
         let current = (param.unmodulated_normalized_value() * steps as f32).round() as usize;
         let left = response.interact_pointer_pos().is_some_and(|p| p.x < box_rect.center().x);
