@@ -41,6 +41,12 @@ fn to_db(linear: f32) -> f32 {
 }
 
 impl LevelMeter {
+    /// Start afresh (when the window opens): forget what played while nobody was looking.
+    pub fn restart(&mut self, scope: &GrainScope) {
+        *self = Self::default();
+        scope.take_level(&mut self.totals);
+    }
+
     /// Take the level since the last frame and move the bar and the peak line.
     pub fn update(&mut self, scope: &GrainScope) {
         let now = Instant::now();

@@ -133,6 +133,7 @@ impl NiceEguiApp for AfterglowEditor {
         _frame: &mut nice_plug_egui::Frame,
     ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
         theme::apply(&egui_ctx);
+        self.meter.restart(&self.scope);
         self.restore_pending = true;
         self.path_text = self.params.archive_path();
         self.gui = Some(nice_gui_ctx);
