@@ -190,3 +190,19 @@ fn the_engine_rests_after_silence_and_wakes_on_a_note() {
     e.note_on(60, 1.0);
     assert!(!e.is_at_rest());
 }
+
+#[test]
+fn grains_pitched_two_octaves_up_do_not_alias() {
+    // One tone a pitch of +24 st carries past the Nyquist frequency (8 kHz -> 32 kHz: it should
+    // vanish, not fold back to 12.1 kHz), and one it keeps (3 kHz -> 12 kHz).
+    let level = |tone_hz: f64, pitch_semitones: f32| {
+        let bank = bank_with(mono_pad(signals::sine(tone_hz, 0.5, 4 * 44_100, 44_100), 60.0));
+        let p = TextureParams { pitch_semitones, stereo_spread: 0.0, reverse_probability: 0.0, ..held() };
+        let (l, _) = render(&mut new_engine(1), &p, &bank, 3 * 44_100);
+        db(rms(&l[44_100..]))
+    };
+    let (folded, kept, unpitched) = (level(8000.0, 24.0) - level(8000.0, 0.0), level(3000.0, 24.0), level(3000.0, 0.0));
+    println!("+24 st: an 8 kHz tone comes out {folded:.1} dB (relative to unpitched); a 3 kHz tone {:.1} dB", kept - unpitched);
+    assert!(folded < -60.0, "the 8 kHz tone aliased at {folded:.1} dB");
+    assert!((kept - unpitched).abs() < 3.0, "the 3 kHz tone lost {:.1} dB", unpitched - kept);
+}

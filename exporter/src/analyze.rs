@@ -40,8 +40,31 @@ pub struct FileReport {
     pub bpm: Option<Option<f32>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bpm_confidence: Option<f32>,
+    /// The runner-up keys (up to `NUM_ALTERNATIVES`), most likely first, with their confidences.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub key_alternatives: Vec<KeyAlternative>,
+    /// The other metrical levels of the beat (half, double tempo ...), most likely first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bpm_alternatives: Vec<BpmAlternative>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+}
+
+/// How many runner-up keys and tempi a report lists.
+pub const NUM_ALTERNATIVES: usize = 3;
+
+/// A runner-up key.
+#[derive(Debug, Serialize)]
+pub struct KeyAlternative {
+    pub key: String,
+    pub confidence: f32,
+}
+
+/// A runner-up tempo.
+#[derive(Debug, Serialize)]
+pub struct BpmAlternative {
+    pub bpm: f32,
+    pub confidence: f32,
 }
 
 impl FileReport {
@@ -61,6 +84,8 @@ impl FileReport {
             key_confidence: None,
             bpm: None,
             bpm_confidence: None,
+            key_alternatives: Vec::new(),
+            bpm_alternatives: Vec::new(),
             warnings: Vec::new(),
         }
     }
@@ -75,8 +100,27 @@ pub fn analyze_file(path: &Path) -> FileReport {
     let p = &source.provenance;
     let levels = engine::curate::measure(&source.channels, source.sample_rate_hz);
     let analysis = Analyzer::new(AnalysisConfig::default()).analyze_channels(&source.channels, source.sample_rate_hz);
-    let key = key::estimate_key(&analysis);
-    let tempo = tempo::estimate_tempo(&analysis);
+    let keys = key::rank_keys(&analysis);
+    let key = keys[0];
+    let tempi = tempo::rank_tempi(&analysis);
+    let tempo = match &tempi {
+        Ok(ranked) => ranked[0],
+        Err(confidence) => tempo::TempoEstimate { bpm: None, confidence: *confidence },
+    };
+    let key_alternatives = keys
+        .iter()
+        .skip(1)
+        .take(NUM_ALTERNATIVES)
+        .map(|k| KeyAlternative { key: k.key.to_string(), confidence: k.confidence })
+        .collect();
+    let bpm_alternatives = tempi
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .skip(1)
+        .take(NUM_ALTERNATIVES)
+        .filter_map(|t| t.bpm.map(|bpm| BpmAlternative { bpm, confidence: t.confidence }))
+        .collect();
     FileReport {
         path: path.display().to_string(),
         error: None,
@@ -92,6 +136,8 @@ pub fn analyze_file(path: &Path) -> FileReport {
         key_confidence: Some(key.confidence),
         bpm: Some(tempo.bpm),
         bpm_confidence: Some(tempo.confidence),
+        key_alternatives,
+        bpm_alternatives,
         warnings: p.warnings.clone(),
     }
 }

@@ -253,5 +253,27 @@ fn the_bank_size_setting_bounds_the_pads_kept() {
     rig.inbox.apply(&mut rig.bank);
     assert_eq!(rig.shared.status.pads_mined.load(Ordering::Acquire), 5);
     assert_eq!(rig.bank.num_filled(), 5);
-    assert_eq!(afterglow_plugin::mining::bank_memory_bytes(5), 5 * 352_800 * 2 * 4);
+    // 8 s at 44.1 kHz, stereo f32, plus octave copies of 1/2, 1/4 and 1/8 the frames.
+    assert_eq!(afterglow_plugin::mining::bank_memory_bytes(5), 5 * (352_800 + 176_400 + 88_200 + 44_100) * 2 * 4);
+}
+
+#[test]
+fn dropping_the_miner_stops_it_inside_a_long_decode() {
+    let archive = tempfile::tempdir().expect("temp dir");
+    // Three minutes at 48 kHz: decoding, resampling and analysing it takes far longer than the
+    // moment the drop comes.
+    write_chord_wav_48k_stereo(&archive.path().join("long take.wav"), 180, &[57.0, 60.0, 64.0], 5);
+    let mut rig = Rig::new();
+    rig.params.set_archive_path(&archive.path().display().to_string());
+    rig.shared.request_mine();
+    // Let it get into the file (past the quick opening pad).
+    assert!(rig.pump_until(Duration::from_secs(60), |r| r.bank.get(0).is_some_and(|p| p.id() != BUILTIN_PAD_ID)));
+    std::thread::sleep(Duration::from_millis(50));
+    let Rig { miner, .. } = rig;
+    let started = Instant::now();
+    drop(miner);
+    let took = started.elapsed();
+    eprintln!("dropping the miner mid-file took {:.1} ms", took.as_secs_f64() * 1000.0);
+    // Without the stop checks inside decoding and analysis this waits for the whole file (seconds).
+    assert!(took < Duration::from_millis(500), "the drop waited {took:?}");
 }

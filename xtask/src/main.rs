@@ -1,5 +1,45 @@
-//! Project chores: `cargo xtask bundle afterglow-plugin --release` builds the CLAP and VST3 bundles.
+//! Project chores: `cargo xtask bundle afterglow-plugin --release` builds the CLAP and VST3 bundles;
+//! `cargo xtask eval-set` renders the General-MIDI key and tempo evaluation set (cached).
+
+#[path = "../../fixtures/eval/gm_set.rs"]
+mod gm_set;
+
+use std::path::Path;
+use std::process::ExitCode;
 
 fn main() -> nice_plug_xtask::Result<()> {
+    // Our own subcommands first; everything else is nice-plug's (bundle).
+    if std::env::args().nth(1).as_deref() == Some("eval-set") {
+        std::process::exit(if eval_set() == ExitCode::SUCCESS { 0 } else { 1 });
+    }
     nice_plug_xtask::main()
+}
+
+/// Writes the evaluation set's MIDI files and renders the missing WAVs with fluidsynth.
+fn eval_set() -> ExitCode {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = gm_set::cache_dir(&root);
+    let Some(soundfont) = gm_set::find_soundfont() else {
+        eprintln!("error: no General MIDI SoundFont found (apt-get install fluid-soundfont-gm, or set AFTERGLOW_SOUNDFONT)");
+        return ExitCode::FAILURE;
+    };
+    if !gm_set::fluidsynth_available() {
+        eprintln!("error: fluidsynth not found (apt-get install fluidsynth)");
+        return ExitCode::FAILURE;
+    }
+    match gm_set::render_all(&dir, &soundfont) {
+        Ok(pieces) => {
+            for (piece, wav) in &pieces {
+                let bpm = piece.bpm.map_or("-".to_string(), |b| format!("{b}"));
+                println!("{}  key {}{} bpm {bpm}", wav.display(), piece.tonic, if piece.minor { "m" } else { "" });
+            }
+            println!("{} pieces in {}", pieces.len(), dir.display());
+            println!("score them with: cargo test -p afterglow-engine --test gm_eval -- --nocapture");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }

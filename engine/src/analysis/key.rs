@@ -10,7 +10,10 @@
 //! A minor from C major when a progression uses the same chords. Its weight follows how much bass
 //! there is, so pads without a bass are judged by the full chroma alone.
 
+mod function;
 mod name;
+
+pub use function::function_scores;
 
 pub use name::{Key, Mode, transpose_semitones};
 
@@ -53,6 +56,10 @@ const NOISE_FLATNESS: f32 = 0.3;
 const BASS_WEIGHT: f32 = 1.0;
 /// Share of a frame's chroma from bass peaks at which its bass counts fully.
 const FULL_BASS_SHARE: f32 = 0.1;
+/// Weight of the chord-function scores next to the profile correlation (weight 1).
+const FUNCTION_WEIGHT: f32 = 2.0;
+/// Temperature of the softmax over key scores that spreads confidence over the alternatives.
+const ALTERNATIVE_TEMPERATURE: f32 = 0.08;
 /// Correlation gap between the best and the runner-up key that counts as unambiguous.
 const CONFIDENT_MARGIN: f32 = 0.1;
 
@@ -65,10 +72,21 @@ pub struct KeyEstimate {
     pub confidence: f32,
 }
 
-/// Estimates the key of an analysed source. The confidence is the best score (clamped to 0..1)
-/// times `0.5 + 0.5 * clarity` (clarity: the gap to the runner-up over `CONFIDENT_MARGIN`, at most 1)
-/// times the source's tonal share; atonal or silent sources get C major at confidence 0.
+/// Estimates the key of an analysed source: the first of [`rank_keys`].
 pub fn estimate_key(analysis: &Analysis) -> KeyEstimate {
+    rank_keys(analysis)[0]
+}
+
+/// All 24 keys, most likely first, each with its confidence.
+///
+/// A key's score is the mean of the chroma's profile correlation, the bass's root-profile correlation
+/// (weighted by how much bass there is) and the chord sequence's functional fit ([`function_scores`],
+/// weight `FUNCTION_WEIGHT`). The best key's confidence is its score (clamped to 0..1) times
+/// `0.5 + 0.5 * clarity` (clarity: the gap to the runner-up over `CONFIDENT_MARGIN`, at most 1) times
+/// the source's tonal share; each other key's is its score times the tonal share times its share of a
+/// softmax over scores (temperature `ALTERNATIVE_TEMPERATURE`), so a close runner-up reads close to an
+/// unsure winner and a far one reads near 0. Atonal or silent sources put C major first at confidence 0.
+pub fn rank_keys(analysis: &Analysis) -> Vec<KeyEstimate> {
     let WeightedChroma {
         chroma,
         bass,
@@ -77,21 +95,38 @@ pub fn estimate_key(analysis: &Analysis) -> KeyEstimate {
     } = weighted_chroma(analysis);
     let full_scores = key_scores(&chroma);
     let bass_scores = bass_scores(&bass);
+    let function = function_scores(analysis);
     let bass_weight = BASS_WEIGHT * bass_presence;
-    let scores: [f32; 24] =
-        std::array::from_fn(|k| (full_scores[k] + bass_weight * bass_scores[k]) / (1.0 + bass_weight));
+    let scores: [f32; 24] = std::array::from_fn(|k| {
+        let s = (full_scores[k] + bass_weight * bass_scores[k] + FUNCTION_WEIGHT * function[k])
+            / (1.0 + bass_weight + FUNCTION_WEIGHT);
+        if s.is_finite() { s } else { 0.0 }
+    });
     let mut order: Vec<usize> = (0..24).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
     let (best, second) = (order[0], order[1]);
-    let mode = if best < 12 { Mode::Major } else { Mode::Minor };
-    let key = Key::new((best % 12) as u8, mode);
-    let fit = scores[best].clamp(0.0, 1.0);
+    let key_of = |k: usize| Key::new((k % 12) as u8, if k < 12 { Mode::Major } else { Mode::Minor });
     let clarity = ((scores[best] - scores[second]) / CONFIDENT_MARGIN).clamp(0.0, 1.0);
-    let confidence = (fit * (0.5 + 0.5 * clarity) * tonal_fraction).clamp(0.0, 1.0);
-    KeyEstimate {
-        key,
-        confidence: if confidence.is_finite() { confidence } else { 0.0 },
-    }
+    let top = scores[best].clamp(0.0, 1.0) * (0.5 + 0.5 * clarity) * tonal_fraction;
+    let weights: Vec<f32> = order
+        .iter()
+        .map(|&k| ((scores[k] - scores[best]) / ALTERNATIVE_TEMPERATURE).exp())
+        .collect();
+    let weight_sum: f32 = weights.iter().sum();
+    let finite = |c: f32| if c.is_finite() { c.clamp(0.0, 1.0) } else { 0.0 };
+    order
+        .iter()
+        .zip(&weights)
+        .enumerate()
+        .map(|(rank, (&k, &w))| KeyEstimate {
+            key: key_of(k),
+            confidence: if rank == 0 {
+                finite(top)
+            } else {
+                finite(scores[k].clamp(0.0, 1.0) * tonal_fraction * w / weight_sum).min(finite(top))
+            },
+        })
+        .collect()
 }
 
 /// The chroma evidence of a whole source.
@@ -164,7 +199,7 @@ pub fn key_scores(chroma: &[f32; 12]) -> [f32; 24] {
     let sets = [TEMPERLEY, ALBRECHT_SHANAHAN];
     for set in &sets {
         for (mode, profile) in set.iter().enumerate() {
-            let spread = spread_over_harmonics(profile);
+            let spread = profile;
             for tonic in 0..12 {
                 let rotated: [f32; 12] = std::array::from_fn(|pc| spread[(pc + 12 - tonic) % 12]);
                 scores[mode * 12 + tonic] += pearson(chroma, &rotated) / sets.len() as f32;

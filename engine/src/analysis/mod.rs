@@ -11,8 +11,8 @@ pub mod tempo;
 pub use analyzer::{Analyzer, CLIP_LEVEL, FLATNESS_MAX_HZ, FLATNESS_MIN_HZ, RMS_FLOOR_DB, analyze};
 pub use chroma::{BASS_CHROMA_MAX_HZ, CHROMA_MAX_HZ, CHROMA_MIN_HZ};
 pub use features::{Analysis, AnalysisConfig, FrameFeatures, MAX_FFT_SIZE, MIN_FFT_SIZE};
-pub use key::{Key, KeyEstimate, Mode, estimate_key};
+pub use key::{Key, KeyEstimate, Mode, estimate_key, rank_keys};
 pub use onsets::{
     ONSET_DELTA, ONSET_MAX_WINDOW_SEC, ONSET_MEAN_POST_SEC, ONSET_MEAN_PRE_SEC, ONSET_MIN_SPACING_SEC, pick_onsets,
 };
-pub use tempo::{TempoEstimate, estimate_tempo};
+pub use tempo::{TempoEstimate, estimate_tempo, rank_tempi};

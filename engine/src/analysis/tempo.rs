@@ -28,6 +28,8 @@ const PRIOR_WIDTH_OCTAVES: f32 = 1.0;
 const LEVEL_PRIOR_WEIGHT: f32 = 0.4;
 /// Exponent applied to the onset curve for the level choice (emphasises the loudest onsets).
 const ACCENT_EXPONENT: i32 = 3;
+/// Temperature of the softmax over metrical-level scores that shares the confidence among levels.
+const LEVEL_TEMPERATURE: f32 = 0.1;
 /// Multiples of the period read by the comb.
 const NUM_COMB_TEETH: usize = 4;
 /// Comb strength (mean normalised autocorrelation at the period's multiples) below which the
@@ -46,22 +48,34 @@ const GRID_STEP: f32 = 0.002;
 pub struct TempoEstimate {
     /// Beats per minute, `MIN_BPM..=MAX_BPM`; `None` for beatless material.
     pub bpm: Option<f32>,
-    /// 0..1: the pulse's strength (mean normalised autocorrelation at the beat period's multiples).
+    /// 0..1: the pulse's strength (mean normalised autocorrelation at the beat period's multiples),
+    /// times the level's share of belief among the metrical levels (lower when half or double tempo
+    /// scores nearly as well).
     pub confidence: f32,
 }
 
-/// Estimates the tempo of an analysed source.
+/// Estimates the tempo of an analysed source: the first of [`rank_tempi`], or no tempo (with the
+/// pulse strength as confidence) for beatless material.
 pub fn estimate_tempo(analysis: &Analysis) -> TempoEstimate {
-    let none = TempoEstimate {
-        bpm: None,
-        confidence: 0.0,
-    };
+    match rank_tempi(analysis) {
+        Ok(ranked) => ranked[0],
+        Err(confidence) => TempoEstimate { bpm: None, confidence },
+    }
+}
+
+/// The metrical levels of the source's pulse (its octaves within `MIN_BPM..=MAX_BPM`), most likely
+/// first, never empty; `Err(pulse strength)` for beatless material.
+///
+/// Each level's confidence is the pulse strength at its period times its share of a softmax over the
+/// level scores (temperature `LEVEL_TEMPERATURE`), so when two levels score alike (the metrical level
+/// is unsure) both read about half the pulse strength, and a clear winner keeps nearly all of it.
+pub fn rank_tempi(analysis: &Analysis) -> Result<Vec<TempoEstimate>, f32> {
     let fps = analysis.frame_rate_hz();
     let envelope = onset_envelope(&analysis.features.flux, fps);
     let max_lag = (NUM_COMB_TEETH as f32 * 60.0 / MIN_BPM * fps).ceil() as usize + 2;
     let acf = autocorrelation(&envelope, max_lag);
     if acf.len() < 4 || analysis.onsets.len() < MIN_ONSETS {
-        return none;
+        return Err(0.0);
     }
     let period_of = |bpm: f32| 60.0 * fps / bpm;
 
@@ -72,35 +86,43 @@ pub fn estimate_tempo(analysis: &Analysis) -> TempoEstimate {
         .map(|bpm| (bpm, comb(&acf, period_of(bpm)) * prior(bpm)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
     else {
-        return none;
+        return Err(0.0);
     };
     let pulse_strength = comb(&acf, period_of(pulse_bpm));
     if pulse_strength.is_nan() || pulse_strength < MIN_PULSE_STRENGTH {
-        return TempoEstimate {
-            bpm: None,
-            confidence: pulse_strength.clamp(0.0, 1.0),
-        };
+        return Err(if pulse_strength.is_finite() { pulse_strength.clamp(0.0, 1.0) } else { 0.0 });
     }
 
-    // 2. The metrical level with the clearest accents, among the pulse's octaves.
+    // 2. The metrical levels with the clearest accents, among the pulse's octaves.
     let accents: Vec<f32> = envelope.iter().map(|e| e.powi(ACCENT_EXPONENT)).collect();
     let accent_acf = autocorrelation(&accents, max_lag);
-    let mut best: Option<(f32, f32)> = None;
-    for octave in -3i32..=3 {
-        let bpm = pulse_bpm * 2f32.powi(octave);
-        if !(MIN_BPM..=MAX_BPM).contains(&bpm) {
-            continue;
-        }
-        let score = contrast(&accent_acf, period_of(bpm)) + LEVEL_PRIOR_WEIGHT * prior(bpm).ln();
-        if best.is_none_or(|(_, s)| score > s) {
-            best = Some((bpm, score));
-        }
+    let mut levels: Vec<(f32, f32)> = (-3i32..=3)
+        .map(|octave| pulse_bpm * 2f32.powi(octave))
+        .filter(|bpm| (MIN_BPM..=MAX_BPM).contains(bpm))
+        .map(|bpm| (bpm, contrast(&accent_acf, period_of(bpm)) + LEVEL_PRIOR_WEIGHT * prior(bpm).ln()))
+        .filter(|(_, score)| score.is_finite())
+        .collect();
+    if levels.is_empty() {
+        levels.push((pulse_bpm, 0.0));
     }
-    let bpm = best.map_or(pulse_bpm, |(bpm, _)| bpm);
-    TempoEstimate {
-        bpm: Some(bpm),
-        confidence: comb(&acf, period_of(bpm)).clamp(0.0, 1.0),
-    }
+    levels.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let best_score = levels[0].1;
+    let weights: Vec<f32> = levels
+        .iter()
+        .map(|&(_, score)| ((score - best_score) / LEVEL_TEMPERATURE).exp())
+        .collect();
+    let weight_sum: f32 = weights.iter().sum();
+    Ok(levels
+        .iter()
+        .zip(&weights)
+        .map(|(&(bpm, _), &w)| {
+            let confidence = comb(&acf, period_of(bpm)).clamp(0.0, 1.0) * w / weight_sum;
+            TempoEstimate {
+                bpm: Some(bpm),
+                confidence: if confidence.is_finite() { confidence } else { 0.0 },
+            }
+        })
+        .collect())
 }
 
 /// Mean autocorrelation at the first `NUM_COMB_TEETH` multiples of `period` (frames) that fit.

@@ -192,6 +192,7 @@ impl TextureEngine {
         self.limiter = SafetyLimiter::new(self.sample_rate_hz);
         self.windows = WindowTables::new();
         let template = Grain {
+            octave: 0,
             bus: 0,
             slot: 0,
             pad_id: 0,
@@ -552,7 +553,8 @@ impl TextureEngine {
         let retire_fade_samples = (RETIRE_FADE_MS * 0.001 * self.sample_rate_hz).max(1.0);
         let Self { pool, bus, windows, .. } = self;
         pool.for_each_active(|g| {
-            let fits = |p: &&crate::texture::Pad| p.id() == g.pad_id && p.num_frames() == g.pad_frames;
+            let octave = usize::from(g.octave);
+            let fits = |p: &&crate::texture::Pad| p.id() == g.pad_id && p.octave_frames(octave) == g.pad_frames;
             let pad = match bank.get(usize::from(g.slot)).filter(fits) {
                 Some(pad) => Some(pad),
                 // The pad was replaced or removed but is still retiring: the grain fades out.
@@ -566,7 +568,7 @@ impl TextureEngine {
                 Some(pad) => {
                     let [bl, br] = &mut bus[usize::from(g.bus).min(NUM_BUSES - 1)];
                     let table = windows.table(g.window);
-                    g.render(pad.guarded_channel(0), pad.guarded_channel(1), table, &mut bl[k0..k1], &mut br[k0..k1]);
+                    g.render(pad.guarded_octave(octave, 0), pad.guarded_octave(octave, 1), table, &mut bl[k0..k1], &mut br[k0..k1]);
                 }
                 // The pad is gone: the grain ends (its reader would be stale).
                 None => g.age_samples = g.len_samples,

@@ -4,6 +4,7 @@
 mod builtin;
 mod controls;
 mod engine;
+mod octaves;
 mod pad;
 mod params;
 

@@ -1,5 +1,8 @@
 //! `Pad`, an owned stereo buffer the grain engine reads, with its per-block grain quality map
-//! (RMS, DC, clipping and skew per ~10 ms block), and `PadBank`, the fixed-slot bank of pads.
+//! (RMS, DC, clipping and skew per ~10 ms block) and its octave-decimated copies for grains pitched
+//! up (see [`super::octaves`]), and `PadBank`, the fixed-slot bank of pads.
+
+use super::octaves::{halve_loop, MAX_OCTAVES};
 
 /// Pad-bank slots.
 pub const MAX_PADS: usize = 64;
@@ -27,6 +30,25 @@ pub struct Pad {
     /// One flag per quality block: true when grains should not start there.
     bad_blocks: Vec<bool>,
     num_good_blocks: usize,
+    /// The pad band-limited and decimated by 2, 4, 8 (guarded like `guarded`), for grains that read
+    /// faster than one frame per sample: each holds no content its own rate cannot carry.
+    octaves: Vec<[Vec<f32>; 2]>,
+    /// Frames of each octave copy.
+    octave_frames: Vec<usize>,
+}
+
+/// `src` as a guarded loop: `[x[n-1], x[0..n], x[0], x[1], x[2]]`, non-finite samples as 0 (empty
+/// for an empty `src`).
+fn guard(src: &[f32]) -> Vec<f32> {
+    let n = src.len();
+    let clean = |x: f32| if x.is_finite() { x } else { 0.0 };
+    let mut g = Vec::with_capacity(n + GUARD_BEFORE + GUARD_AFTER);
+    if n > 0 {
+        g.push(clean(src[n - 1]));
+        g.extend(src.iter().map(|&x| clean(x)));
+        g.extend((0..GUARD_AFTER).map(|i| clean(src[i % n])));
+    }
+    g
 }
 
 /// Statistics of one quality block, mono mix.
@@ -62,17 +84,7 @@ impl Pad {
         if num_frames < MIN_PAD_FRAMES {
             num_frames = 0;
         }
-        let guard = |src: &[f32]| -> Vec<f32> {
-            let clean = |x: f32| if x.is_finite() { x } else { 0.0 };
-            let mut g = Vec::with_capacity(num_frames + GUARD_BEFORE + GUARD_AFTER);
-            if num_frames > 0 {
-                g.push(clean(src[num_frames - 1]));
-                g.extend(src[..num_frames].iter().map(|&x| clean(x)));
-                g.extend((0..GUARD_AFTER).map(|i| clean(src[i % num_frames])));
-            }
-            g
-        };
-        let guarded = [guard(&left), guard(&right)];
+        let guarded = [guard(&left[..num_frames]), guard(&right[..num_frames])];
         let quality_block_frames = ((QUALITY_BLOCK_MS * 0.001 * sample_rate_hz) as usize).max(1);
         let mono: Vec<f32> = (0..num_frames)
             .map(|i| 0.5 * (guarded[0][i + GUARD_BEFORE] + guarded[1][i + GUARD_BEFORE]))
@@ -84,7 +96,50 @@ impl Pad {
         };
         let bad_blocks: Vec<bool> = mono.chunks(quality_block_frames).map(|b| block_is_bad(b, pad_rms)).collect();
         let num_good_blocks = bad_blocks.iter().filter(|&&b| !b).count();
-        Pad { id, guarded, num_frames, sample_rate_hz, root_note, quality_block_frames, bad_blocks, num_good_blocks }
+        let mut octaves: Vec<[Vec<f32>; 2]> = Vec::with_capacity(MAX_OCTAVES);
+        let mut octave_frames: Vec<usize> = Vec::with_capacity(MAX_OCTAVES);
+        while octaves.len() < MAX_OCTAVES {
+            let (source, frames) = match octaves.last() {
+                Some(octave) => (octave, octave_frames[octave_frames.len() - 1]),
+                None => (&guarded, num_frames),
+            };
+            if frames < 2 * MIN_PAD_FRAMES {
+                break;
+            }
+            let body = |ch: usize| &source[ch][GUARD_BEFORE..GUARD_BEFORE + frames];
+            let halves = [guard(&halve_loop(body(0))), guard(&halve_loop(body(1)))];
+            octave_frames.push(frames.div_ceil(2));
+            octaves.push(halves);
+        }
+        Pad { id, guarded, num_frames, sample_rate_hz, root_note, quality_block_frames, bad_blocks, num_good_blocks, octaves, octave_frames }
+    }
+
+    /// The octave copy a grain reading `step` frames per output sample should read: 0 (the pad
+    /// itself) up to one frame per sample, else the first copy decimated enough that it reads at
+    /// most one frame per sample (or the last copy there is). Realtime-safe.
+    pub(crate) fn octave_for_step(&self, step: f64) -> usize {
+        if step <= 1.0 + 1e-9 {
+            return 0;
+        }
+        (step.log2() - 1e-9).ceil().clamp(0.0, self.octaves.len() as f64) as usize
+    }
+
+    /// Frames of octave copy `octave` (0 is the pad itself). Realtime-safe.
+    pub(crate) fn octave_frames(&self, octave: usize) -> usize {
+        match octave {
+            0 => self.num_frames,
+            k => self.octave_frames.get(k - 1).copied().unwrap_or(0),
+        }
+    }
+
+    /// Channel `ch` of octave copy `octave` with guard frames: index `i + 1` holds frame `i`, and
+    /// frames -1 and n..n+2 wrap around the loop, so the four points around any frame in 0..n are
+    /// `guarded[i..i + 4]`. Realtime-safe.
+    pub(crate) fn guarded_octave(&self, octave: usize, ch: usize) -> &[f32] {
+        match octave {
+            0 => &self.guarded[ch.min(1)],
+            k => self.octaves.get(k - 1).map_or(&[][..], |o| &o[ch.min(1)]),
+        }
     }
 
     /// The caller's identifier. Realtime-safe.
@@ -111,12 +166,6 @@ impl Pad {
     pub fn channel(&self, ch: usize) -> &[f32] {
         let g = &self.guarded[ch.min(1)];
         g.get(GUARD_BEFORE..GUARD_BEFORE + self.num_frames).unwrap_or(&[])
-    }
-
-    /// Channel with guard frames: index `i + 1` holds frame `i`, and frames -1 and n..n+2 wrap around
-    /// the loop, so the four points around any frame in 0..n are `guarded[i..i + 4]`. Realtime-safe.
-    pub(crate) fn guarded_channel(&self, ch: usize) -> &[f32] {
-        &self.guarded[ch.min(1)]
     }
 
     /// False when the quality map advises against a grain covering `frame`; true when the pad has no
@@ -270,7 +319,7 @@ mod tests {
         let pad = Pad::new(3, vec![sine(1000)], 48_000.0, Some(60.0));
         assert_eq!((pad.id(), pad.num_frames(), pad.root_note()), (3, 1000, Some(60.0)));
         assert_eq!(pad.channel(0), pad.channel(1));
-        let g = pad.guarded_channel(0);
+        let g = pad.guarded_octave(0, 0);
         assert_eq!(g.len(), 1004);
         assert_eq!(g[0], pad.channel(0)[999]);
         assert_eq!(g[1001], pad.channel(0)[0]);

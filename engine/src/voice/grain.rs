@@ -14,7 +14,10 @@ pub struct Grain {
     /// Pad-bank slot the grain reads, and the id of the pad it started on (a replaced pad ends it).
     pub slot: u16,
     pub pad_id: u64,
-    /// Frames in the pad, > 0.
+    /// Which of the pad's octave copies the grain reads (0: the pad itself; k: decimated by 2^k).
+    /// Positions, steps and `pad_frames` are in that copy's frames.
+    pub octave: u8,
+    /// Frames in the copy read, > 0.
     pub pad_frames: usize,
     /// Read position in pad frames, 32.32 fixed point (exact, so the same on every block split), in
     /// 0..pad_frames.
@@ -77,7 +80,7 @@ impl Grain {
     }
 
     /// Adds the grain into `out_left`/`out_right` (same length). `left`/`right` are the pad's guarded
-    /// channels (`Pad::guarded_channel`: `pad_frames + 4` points), `table` the window table.
+    /// channels (`Pad::guarded_octave`: `pad_frames + 4` points), `table` the window table.
     /// Realtime-safe.
     pub fn render(&mut self, left: &[f32], right: &[f32], table: &[f32], out_left: &mut [f32], out_right: &mut [f32]) {
         let n = out_left.len().min(out_right.len());
@@ -187,6 +190,7 @@ mod tests {
         let tables = WindowTables::new();
         let pad: Vec<f32> = vec![1.0; 104]; // 100 frames of DC plus guards
         let mut g = Grain {
+            octave: 0,
             bus: 0,
             slot: 0,
             pad_id: 0,

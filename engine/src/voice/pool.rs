@@ -85,6 +85,7 @@ mod tests {
 
     fn grain(len: u32) -> Grain {
         Grain {
+            octave: 0,
             bus: 0,
             slot: 0,
             pad_id: 0,

@@ -26,16 +26,19 @@ use crate::params::AfterglowParams;
 pub const NUM_BANK_SLOTS: usize = engine::texture::MAX_PADS;
 
 /// Longest pad the miner cuts, seconds. With all 64 slots in use this bounds pad memory to about
-/// 64 x 8 s x 2 channels x 4 bytes x 44.1 kHz = 180 MB, whatever the archive's size; the bank
-/// size setting (`AfterglowParams::bank_size`) lowers it.
+/// 64 x 8 s x 2 channels x 4 bytes x 44.1 kHz x 1.875 (the pad and its octave copies for grains
+/// pitched up) = 339 MB, whatever the archive's size; the bank size setting
+/// (`AfterglowParams::bank_size`) lowers it.
 pub const MAX_PAD_SEC: f32 = 8.0;
 
 /// Smallest bank size the musician can choose.
 pub const MIN_BANK_SIZE: usize = 4;
 
-/// The most memory `pads` pads can take, bytes (stereo f32 at 44.1 kHz, [`MAX_PAD_SEC`] each).
+/// The most memory `pads` pads can take, bytes (stereo f32 at 44.1 kHz, [`MAX_PAD_SEC`] each, plus
+/// their octave copies: half, a quarter and an eighth as many frames again).
 pub fn bank_memory_bytes(pads: usize) -> usize {
-    pads * (MAX_PAD_SEC * engine::ENGINE_SAMPLE_RATE_HZ as f32) as usize * 2 * std::mem::size_of::<f32>()
+    let frames = (MAX_PAD_SEC * engine::ENGINE_SAMPLE_RATE_HZ as f32) as usize;
+    pads * (frames + frames / 2 + frames / 4 + frames / 8) * 2 * std::mem::size_of::<f32>()
 }
 
 /// Capacity of each queue. The audio thread only takes a pad when the return queue has room for

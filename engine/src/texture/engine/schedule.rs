@@ -122,12 +122,18 @@ impl TextureEngine {
         }
         let Some(start) = start else { return true };
         let (pos, step) = if reverse { ((start + span).rem_euclid(pad_frames as f64), -step) } else { (start, step) };
+        // Faster than a frame per sample: read the octave copy that carries nothing to alias.
+        let octave = pad.octave_for_step(step.abs());
+        let scale = 0.5f64.powi(octave as i32);
+        let frames = pad.octave_frames(octave);
+        let (pos, step) = ((pos * scale).rem_euclid(frames as f64), (step * scale).clamp(-(frames as f64) * 0.5, frames as f64 * 0.5));
         self.pool.spawn(Grain {
             bus: vi as u16,
             slot: slot as u16,
             pad_id: pad.id(),
-            pad_frames,
-            pos_fixed: Grain::to_fixed(pos).min(((pad_frames as u64) << 32) - 1),
+            octave: octave as u8,
+            pad_frames: frames,
+            pos_fixed: Grain::to_fixed(pos).min(((frames as u64) << 32) - 1),
             step_fixed: if step < 0.0 { -(Grain::to_fixed(-step) as i64) } else { Grain::to_fixed(step) as i64 },
             delay_samples: delay,
             age_samples: 0,
