@@ -14,7 +14,8 @@ pub struct GrainView {
     pub position: f32,
     /// Part of the pad the whole grain reads, 0..1 (length times playback rate over pad length).
     pub span: f32,
-    /// Playback pitch against the pad's own, semitones (note, pitch and spray together).
+    /// Playback pitch against the pad's own, semitones (note, pitch and spray together; an octave
+    /// copy's decimation counted back in).
     pub pitch_semitones: f32,
     /// Pan, -1 (left) .. 1 (right).
     pub pan: f32,
@@ -45,9 +46,10 @@ impl TextureEngine {
 /// The view of one grain. Realtime-safe.
 fn grain_view(grain: &Grain, bank: &PadBank, output_rate_hz: f64) -> GrainView {
     let pad_frames = grain.pad_frames.max(1) as f64;
+    // Frames of the copy read (octave k is the pad decimated by 2^k) per output sample.
     let step = grain.step_fixed.unsigned_abs() as f64 / FIXED_ONE;
     let pad_rate_hz = bank.get(usize::from(grain.slot)).map_or(output_rate_hz, |pad| f64::from(pad.sample_rate_hz()));
-    let ratio = step * output_rate_hz / pad_rate_hz.max(1.0);
+    let ratio = step * f64::from(1u32 << grain.octave.min(31)) * output_rate_hz / pad_rate_hz.max(1.0);
     let pitch_semitones = if ratio > 0.0 { 12.0 * ratio.log2() } else { 0.0 };
     // The mix is [left<-L, left<-R, right<-L, right<-R]; the balance of its two sides is the pan.
     let left = grain.mix[0] + grain.mix[1];
@@ -76,6 +78,7 @@ mod tests {
             bus: 0,
             slot: 0,
             pad_id: 9,
+            octave: 0,
             pad_frames: 48_000,
             pos_fixed: Grain::to_fixed(12_000.0),
             step_fixed: -(Grain::to_fixed(2.0) as i64),
@@ -95,5 +98,12 @@ mod tests {
         assert!(view.pan > 0.9, "{}", view.pan);
         assert!((view.age - 0.5).abs() < 1e-6);
         assert!(view.reverse);
+
+        // The same speed read from the copy decimated by 2: half the frames, half the step, so the
+        // same position and span, and the same pitch.
+        let copy = Grain { octave: 1, pad_frames: 24_000, pos_fixed: Grain::to_fixed(6_000.0), step_fixed: -(Grain::to_fixed(1.0) as i64), ..grain };
+        let view = grain_view(&copy, &bank, 48_000.0);
+        assert!((view.position - 0.25).abs() < 1e-6 && (view.span - 0.4).abs() < 1e-6);
+        assert!((view.pitch_semitones - 12.0).abs() < 1e-4, "{}", view.pitch_semitones);
     }
 }
