@@ -15,7 +15,7 @@ pub mod scope;
 
 use std::sync::Arc;
 
-use engine::texture::{PadBank, ProcessSpec, TextureEngine, MAX_GRAINS};
+use engine::texture::{PadBank, ProcessSpec, TextureEngine};
 use nice_plug::prelude::*;
 
 use crate::inbox::PadInbox;
@@ -38,8 +38,6 @@ pub struct Afterglow {
     /// The miner's queue ends until the first activation starts the mining thread.
     miner_ends: Option<MinerEnds>,
     miner: Option<Miner>,
-    /// Scratch for publishing grain positions, [`MAX_GRAINS`] long.
-    positions_scratch: Box<[f32]>,
     /// The seed the engine was last given.
     current_seed: u64,
     /// Keys and pedal held (for the editor's recipe capture).
@@ -59,7 +57,6 @@ impl Default for Afterglow {
             inbox: PadInbox::new(audio_ends),
             miner_ends: Some(miner_ends),
             miner: None,
-            positions_scratch: vec![0.0; MAX_GRAINS].into_boxed_slice(),
             current_seed: 0,
             held_notes: render::HeldNotes::default(),
         }
@@ -191,12 +188,8 @@ impl Plugin for Afterglow {
         }
 
         self.scope.publish_held(self.held_notes.velocities());
-        let num_positions = self.engine.grain_positions(&mut self.positions_scratch);
-        self.scope.publish(
-            &self.positions_scratch[..num_positions],
-            self.engine.num_active_grains(),
-            self.bank.num_filled(),
-        );
+        self.scope.publish_engine(&self.engine, &self.bank);
+        self.scope.publish_level(buffer.as_slice_immutable());
         ProcessStatus::KeepAlive
     }
 }

@@ -1,31 +1,78 @@
-//! Live view of the audio thread for the editor: grain positions, voice counts and the keys held
+//! Live view of the audio thread for the editor: every sounding grain (position, span, pitch, pan,
+//! age), the play head's drift, the output level (peak and RMS), voice counts and the keys held
 //! down, in atomics written once per host buffer by the audio thread and read by the editor
 //! without locks.
+//!
+//! One writer (the audio thread), any number of readers. A reader may see one grain from the
+//! previous buffer next to grains from this one; for a display that is harmless, and it keeps the
+//! audio thread free of locks and allocation.
 
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
-use engine::texture::MAX_GRAINS;
+use engine::texture::{MAX_GRAINS, PadBank, TextureEngine};
 
-/// Grain positions (0..1 of their pad) and counts, published by the audio thread.
+/// One sounding grain as the editor draws it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ScopeGrain {
+    /// Pad-bank slot the grain reads (0-based).
+    pub slot: u16,
+    /// Read position, 0..1 of the pad.
+    pub position: f32,
+    /// Part of the pad the whole grain reads, 0..1.
+    pub span: f32,
+    /// Pitch against the pad's own, semitones.
+    pub pitch_semitones: f32,
+    /// Pan, -1 (left) .. 1 (right).
+    pub pan: f32,
+    /// How far through its life the grain is, 0..1.
+    pub age: f32,
+    /// Plays backwards.
+    pub reverse: bool,
+}
+
+/// Atomic fields per grain: position, span, pitch, pan, age, slot and direction.
+const GRAIN_FIELDS: usize = 6;
+const REVERSE_BIT: u32 = 1 << 31;
+
+/// Grain views, level and counts, published by the audio thread.
 #[derive(Debug)]
 pub struct GrainScope {
-    positions: Box<[AtomicU32]>,
-    num_positions: AtomicUsize,
+    grains: Box<[[AtomicU32; GRAIN_FIELDS]]>,
+    num_grains: AtomicUsize,
     num_active_grains: AtomicUsize,
     /// Number of filled slots in the bank, as the audio thread sees it.
     num_pads: AtomicUsize,
+    /// Play-head drift, seconds (f64 bits), see [`TextureEngine::drift_sec`].
+    drift_sec_bits: AtomicU64,
+    /// Largest absolute output sample since the editor last took it (f32 bits; positive floats
+    /// order like their bits, so `fetch_max` works).
+    peak_bits: AtomicU32,
+    /// Running totals of squared output samples (f64 bits) and of frames, since creation.
+    sum_squares_bits: AtomicU64,
+    num_frames: AtomicU64,
     /// Velocity bits of each MIDI key held down (0.0 when up), for "Capture recipe".
     held_velocities: Box<[AtomicU32]>,
 }
 
+/// Output level totals as last read, for [`GrainScope::take_level`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LevelTotals {
+    sum_squares: f64,
+    num_frames: u64,
+}
+
 impl GrainScope {
-    /// Not realtime-safe: allocates room for [`MAX_GRAINS`] positions.
+    /// Not realtime-safe: allocates room for [`MAX_GRAINS`] grains.
     pub fn new() -> Self {
         Self {
-            positions: (0..MAX_GRAINS).map(|_| AtomicU32::new(0)).collect(),
-            num_positions: AtomicUsize::new(0),
+            grains: (0..MAX_GRAINS).map(|_| std::array::from_fn(|_| AtomicU32::new(0))).collect(),
+            num_grains: AtomicUsize::new(0),
             num_active_grains: AtomicUsize::new(0),
             num_pads: AtomicUsize::new(0),
+            drift_sec_bits: AtomicU64::new(0),
+            peak_bits: AtomicU32::new(0),
+            sum_squares_bits: AtomicU64::new(0),
+            num_frames: AtomicU64::new(0),
             held_velocities: (0..128).map(|_| AtomicU32::new(0)).collect(),
         }
     }
@@ -47,27 +94,91 @@ impl GrainScope {
         out
     }
 
-    /// Publish the audio thread's view. Realtime-safe.
-    pub fn publish(&self, positions: &[f32], num_active_grains: usize, num_pads: usize) {
-        let count = positions.len().min(self.positions.len());
-        for (slot, &position) in self.positions.iter().zip(&positions[..count]) {
-            slot.store(position.to_bits(), Ordering::Relaxed);
-        }
-        self.num_positions.store(count, Ordering::Release);
-        self.num_active_grains
-            .store(num_active_grains, Ordering::Relaxed);
-        self.num_pads.store(num_pads, Ordering::Relaxed);
+    /// Publish the engine's sounding grains, its drift and the bank's fill. Realtime-safe.
+    pub fn publish_engine(&self, engine: &TextureEngine, bank: &PadBank) {
+        let mut count = 0;
+        engine.visit_grains(bank, |view| {
+            if let Some(slot) = self.grains.get(count) {
+                store_grain(
+                    slot,
+                    &ScopeGrain {
+                        slot: view.slot,
+                        position: view.position,
+                        span: view.span,
+                        pitch_semitones: view.pitch_semitones,
+                        pan: view.pan,
+                        age: view.age,
+                        reverse: view.reverse,
+                    },
+                );
+                count += 1;
+            }
+        });
+        self.num_grains.store(count, Ordering::Release);
+        self.num_active_grains.store(count, Ordering::Relaxed);
+        self.num_pads.store(bank.num_filled(), Ordering::Relaxed);
+        self.drift_sec_bits.store(engine.drift_sec().to_bits(), Ordering::Relaxed);
     }
 
-    /// Copy the latest grain positions into `out` (cleared first). Not realtime-safe: may grow `out`.
-    pub fn read_positions(&self, out: &mut Vec<f32>) {
+    /// Publish grains directly (for tests and previews). Realtime-safe.
+    pub fn publish_grains(&self, grains: &[ScopeGrain], num_pads: usize, drift_sec: f64) {
+        let count = grains.len().min(self.grains.len());
+        for (slot, grain) in self.grains.iter().zip(&grains[..count]) {
+            store_grain(slot, grain);
+        }
+        self.num_grains.store(count, Ordering::Release);
+        self.num_active_grains.store(count, Ordering::Relaxed);
+        self.num_pads.store(num_pads, Ordering::Relaxed);
+        self.drift_sec_bits.store(drift_sec.to_bits(), Ordering::Relaxed);
+    }
+
+    /// Add one host buffer of output (any number of channels of equal length) to the level
+    /// totals. Only the audio thread calls this. Realtime-safe.
+    pub fn publish_level<C: AsRef<[f32]>>(&self, channels: &[C]) {
+        let mut peak = 0.0f32;
+        let mut sum_squares = 0.0f64;
+        let mut num_frames = 0;
+        for channel in channels {
+            let channel = channel.as_ref();
+            num_frames = num_frames.max(channel.len());
+            for &sample in channel {
+                if sample.is_finite() {
+                    peak = peak.max(sample.abs());
+                    sum_squares += f64::from(sample) * f64::from(sample);
+                }
+            }
+        }
+        // The mean over channels, so a mono signal in both channels reads like one channel.
+        let sum_squares = sum_squares / channels.len().max(1) as f64;
+        self.peak_bits.fetch_max(peak.to_bits(), Ordering::Relaxed);
+        // Single writer: load and store cannot lose an update.
+        let total = f64::from_bits(self.sum_squares_bits.load(Ordering::Relaxed)) + sum_squares;
+        self.sum_squares_bits.store(total.to_bits(), Ordering::Relaxed);
+        self.num_frames.fetch_add(num_frames as u64, Ordering::Release);
+    }
+
+    /// The output's peak (largest absolute sample, linear) and RMS (linear) since the last call
+    /// that passed the same `last`; updates `last`. Realtime-safe.
+    pub fn take_level(&self, last: &mut LevelTotals) -> (f32, f32) {
+        let peak = f32::from_bits(self.peak_bits.swap(0, Ordering::Relaxed));
+        let num_frames = self.num_frames.load(Ordering::Acquire);
+        let sum_squares = f64::from_bits(self.sum_squares_bits.load(Ordering::Relaxed));
+        let frames = num_frames.saturating_sub(last.num_frames);
+        let rms = if frames > 0 { ((sum_squares - last.sum_squares).max(0.0) / frames as f64).sqrt() } else { 0.0 };
+        *last = LevelTotals { sum_squares, num_frames };
+        (peak, rms as f32)
+    }
+
+    /// Copy the latest grains into `out` (cleared first). Not realtime-safe: may grow `out`.
+    pub fn read_grains(&self, out: &mut Vec<ScopeGrain>) {
         out.clear();
-        let count = self.num_positions.load(Ordering::Acquire);
-        out.extend(
-            self.positions[..count]
-                .iter()
-                .map(|bits| f32::from_bits(bits.load(Ordering::Relaxed))),
-        );
+        let count = self.num_grains.load(Ordering::Acquire).min(self.grains.len());
+        out.extend(self.grains[..count].iter().map(load_grain));
+    }
+
+    /// Play-head drift at the last publish, seconds. Realtime-safe.
+    pub fn drift_sec(&self) -> f64 {
+        f64::from_bits(self.drift_sec_bits.load(Ordering::Relaxed))
     }
 
     /// Grains sounding at the last publish. Realtime-safe.
@@ -87,6 +198,29 @@ impl Default for GrainScope {
     }
 }
 
+fn store_grain(slot: &[AtomicU32; GRAIN_FIELDS], grain: &ScopeGrain) {
+    let values = [grain.position, grain.span, grain.pitch_semitones, grain.pan, grain.age];
+    for (field, value) in slot.iter().zip(values) {
+        field.store(value.to_bits(), Ordering::Relaxed);
+    }
+    let flags = u32::from(grain.slot) | if grain.reverse { REVERSE_BIT } else { 0 };
+    slot[5].store(flags, Ordering::Relaxed);
+}
+
+fn load_grain(slot: &[AtomicU32; GRAIN_FIELDS]) -> ScopeGrain {
+    let value = |index: usize| f32::from_bits(slot[index].load(Ordering::Relaxed));
+    let flags = slot[5].load(Ordering::Relaxed);
+    ScopeGrain {
+        slot: (flags & 0xffff) as u16,
+        position: value(0),
+        span: value(1),
+        pitch_semitones: value(2),
+        pan: value(3),
+        age: value(4),
+        reverse: flags & REVERSE_BIT != 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,17 +228,35 @@ mod tests {
     #[test]
     fn publishes_and_reads_back() {
         let scope = GrainScope::new();
-        scope.publish(&[0.25, 0.5, 0.75], 3, 1);
+        let grain = |position| ScopeGrain { position, span: 0.1, pitch_semitones: -3.0, slot: 2, reverse: true, ..Default::default() };
+        scope.publish_grains(&[grain(0.25), grain(0.5), grain(0.75)], 1, 1.5);
         let mut out = Vec::new();
-        scope.read_positions(&mut out);
-        assert_eq!(out, vec![0.25, 0.5, 0.75]);
+        scope.read_grains(&mut out);
+        assert_eq!(out, vec![grain(0.25), grain(0.5), grain(0.75)]);
         assert_eq!(scope.num_active_grains(), 3);
-        scope.publish(&[], 0, 1);
-        scope.read_positions(&mut out);
+        assert_eq!(scope.drift_sec(), 1.5);
+        scope.publish_grains(&[], 1, 0.0);
+        scope.read_grains(&mut out);
         assert!(out.is_empty());
         let mut held = [0.0; 128];
         held[60] = 0.75;
         scope.publish_held(&held);
         assert_eq!(scope.held_velocities(), held);
+    }
+
+    #[test]
+    fn level_is_peak_and_rms_since_last_read() {
+        let scope = GrainScope::new();
+        let mut last = LevelTotals::default();
+        let left = [0.5f32, -0.5, 0.5, -0.5];
+        scope.publish_level(&[&left[..], &left[..]]);
+        let (peak, rms) = scope.take_level(&mut last);
+        assert_eq!(peak, 0.5);
+        assert!((rms - 0.5).abs() < 1e-6, "{rms}");
+        let quiet = [0.1f32; 4];
+        scope.publish_level(&[&quiet[..], &quiet[..]]);
+        let (peak, rms) = scope.take_level(&mut last);
+        assert!((peak - 0.1).abs() < 1e-7 && (rms - 0.1).abs() < 1e-6, "{peak} {rms}");
+        assert_eq!(scope.take_level(&mut last), (0.0, 0.0));
     }
 }

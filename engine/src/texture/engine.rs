@@ -23,6 +23,7 @@
 //! interpolated linearly across each tick.
 
 mod schedule;
+mod view;
 
 use super::controls::{ControlSmoothers, ControlValues};
 use super::pad::PadBank;

@@ -1,0 +1,390 @@
+//! The editor in a real window: a private headless X server (Xvfb, Mesa software GL), the built
+//! plugin loaded by a CLAP host (this test binary, run again as a child process) that embeds its
+//! editor in an X11 window of its own, the fixtures archive mined and four notes held. Screenshots at the default size and after a
+//! host resize go to `target/editor-shots/`.
+//!
+//! Fails when the window is blank, when OCR (tesseract) cannot read the group names and the
+//! controls' names (so text really renders), when any control the editor laid out lies outside
+//! the window (the editor writes its layout to the file named by `AFTERGLOW_EDITOR_LAYOUT`), or
+//! when two shots 300 ms apart show the same grain display, or when the editor redraws more often
+//! than its cap.
+//!
+//! Without Xvfb or tesseract it prints a notice and passes, unless `CI` is set: CI must run it.
+//!
+//! For a look at real material: `AFTERGLOW_SHOT_ARCHIVE=/folder/of/recordings` mines that folder
+//! instead of the fixtures, `AFTERGLOW_SHOT_WAIT_MS` lets mining run longer before the shots,
+//! `AFTERGLOW_SHOT_RESIZE=820x600` resizes to another size than 1280x840, and
+//! `AFTERGLOW_SHOT_PARAMS='{"source": {"i32": 12}}'` sets parameters (plain values by id, tagged
+//! with their type as the state saves them).
+
+#[path = "../common/mod.rs"]
+mod common;
+mod host;
+mod report;
+mod screen;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::time::{Duration, Instant};
+
+use clack_extensions::gui::{GuiApiType, GuiConfiguration, GuiSize, PluginGui, Window as ClapWindow};
+use clack_extensions::state::PluginState;
+use clack_host::events::event_types::{NoteOffEvent, NoteOnEvent};
+use clack_host::prelude::*;
+use x11rb::connection::Connection;
+use x11rb::protocol::xproto::{ConnectionExt as _, *};
+
+use host::{Host, Shared};
+use report::{Layout, read_layout};
+use screen::{Shot, Xvfb, grab, have, ocr};
+
+/// Size the editor is resized to for the second shot, logical points.
+const RESIZED: (u32, u32) = (1280, 840);
+const SAMPLE_RATE_HZ: f64 = 44_100.0;
+const BLOCK_FRAMES: usize = 512;
+/// Group titles that must be read back from every shot.
+const GROUPS: [&str; 8] = ["SOURCE", "GRAINS", "PITCH", "SPACE", "HISS", "ENVELOPE", "OUTPUT", "PADS"];
+/// Control labels, of which most must be read back.
+const LABELS: [&str; 14] = [
+    "Position", "Spray", "Freeze", "Density", "Window", "Reverse", "Pitch", "Spread", "Tone", "Tremolo", "Flicker", "Attack",
+    "Release", "Seed",
+];
+
+fn target_dir() -> PathBuf {
+    // The test runs from target/<profile>/deps/.
+    let exe = std::env::current_exe().expect("test executable");
+    exe.ancestors().nth(3).expect("target folder").to_path_buf()
+}
+
+/// Environment variable that makes this test binary the plugin's host (the child process).
+const CHILD_VAR: &str = "AFTERGLOW_SHOT_CHILD";
+/// Longest the host may take (mining the archive included).
+const HOST_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The test: a private Xvfb, and this binary run again in a child process as the plugin's host.
+/// The host is a child so that nothing it leaves behind (the plugin's X11 connections, its
+/// library's unloading) can take the test down when the X server goes away; it writes its
+/// findings to a file and exits.
+#[test]
+fn editor_renders_text_fits_and_moves() {
+    if let Some(findings) = std::env::var_os(CHILD_VAR) {
+        host_the_editor(Path::new(&findings));
+    }
+    let in_ci = std::env::var_os("CI").is_some();
+    let missing: Vec<&str> = ["Xvfb", "tesseract"].into_iter().filter(|p| !have(p)).collect();
+    if !missing.is_empty() {
+        let notice = format!("editor screenshot test skipped: {} not installed (apt-get install xvfb tesseract-ocr)", missing.join(" and "));
+        assert!(!in_ci, "{notice}; CI must run it");
+        println!("{notice}");
+        return;
+    }
+    let xvfb = Xvfb::start().unwrap_or_else(|e| panic!("{e}"));
+    let shots = target_dir().join("editor-shots");
+    std::fs::create_dir_all(&shots).expect("shots folder");
+    let findings = shots.join("findings.txt");
+    let _ = std::fs::remove_file(&findings);
+    let mut host = std::process::Command::new(std::env::current_exe().expect("test executable"))
+        .args(["editor_renders_text_fits_and_moves", "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD_VAR, &findings)
+        .env("DISPLAY", &xvfb.display)
+        .env("LIBGL_ALWAYS_SOFTWARE", "1")
+        .env("AFTERGLOW_EDITOR_LAYOUT", shots.join("layout.txt"))
+        .spawn()
+        .expect("run the host");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = host.try_wait().expect("wait for the host") {
+            break status.to_string();
+        }
+        if started.elapsed() > HOST_TIMEOUT {
+            let _ = host.kill();
+            let _ = host.wait();
+            break format!("killed after {HOST_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    drop(xvfb);
+    let text = std::fs::read_to_string(&findings).unwrap_or_else(|_| panic!("the host wrote no findings (exit status {status})"));
+    println!("{text}");
+    let failures: Vec<&str> = text.lines().filter_map(|line| line.strip_prefix("FAIL ")).collect();
+    assert!(failures.is_empty(), "editor screenshot checks failed:\n{}", failures.join("\n"));
+    assert!(text.lines().any(|line| line == "DONE"), "the host stopped early (exit status {status}):\n{text}");
+}
+
+/// The child: host the plugin, open its editor, take and check the shots, write the findings
+/// (`FAIL ...` lines for failures, report lines, then `DONE`) to `findings`, and exit.
+fn host_the_editor(findings: &Path) -> ! {
+    let display = std::env::var("DISPLAY").expect("DISPLAY");
+    let shots = findings.parent().expect("shots folder").to_path_buf();
+    let layout_file = PathBuf::from(std::env::var_os("AFTERGLOW_EDITOR_LAYOUT").expect("layout file"));
+    let _ = std::fs::remove_file(&layout_file);
+    // A panic (a failed `expect`) is a finding too.
+    let panic_file = findings.to_path_buf();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = std::fs::write(&panic_file, format!("FAIL the host panicked: {info}\n"));
+    }));
+
+    // The fixtures archive, copied so mining can never touch the repository; or, for a look at
+    // real material, the folder named by AFTERGLOW_SHOT_ARCHIVE.
+    let copy = tempfile::tempdir().expect("temp dir");
+    let archive = match std::env::var_os("AFTERGLOW_SHOT_ARCHIVE") {
+        Some(folder) => PathBuf::from(folder),
+        None => {
+            let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/archive");
+            for entry in std::fs::read_dir(&fixtures).expect("fixtures archive") {
+                let entry = entry.expect("entry");
+                std::fs::copy(entry.path(), copy.path().join(entry.file_name())).expect("copy fixture");
+            }
+            copy.path().to_path_buf()
+        }
+    };
+
+    let (conn, screen_number) = x11rb::connect(Some(&display)).expect("connect to Xvfb");
+    let screen = conn.setup().roots[screen_number].clone();
+
+    let path = common::plugin_library_path();
+    // SAFETY: the library is this package's own plugin, built by cargo for this test.
+    let entry = unsafe { PluginEntry::load(&path) }.expect("load plugin");
+    let factory = entry.get_plugin_factory().expect("factory");
+    let id = factory.plugin_descriptors().next().and_then(|d| d.id()).expect("plugin id").to_owned();
+    let host_info = HostInfo::new("afterglow editor test", "afterglow", "https://afterglow.invalid", "0.1").expect("host info");
+    let mut instance = PluginInstance::<Host>::new(|_| Shared::default(), |_| (), &entry, &id, &host_info).expect("instantiate");
+
+    // Point the plugin at the archive through its saved state, as a project recall would.
+    recall_archive(&mut instance, &archive);
+
+    let config = PluginAudioConfiguration { sample_rate: SAMPLE_RATE_HZ, min_frames_count: 1, max_frames_count: BLOCK_FRAMES as u32 };
+    let processor = instance.activate(|_, _| (), config).expect("activate");
+    let stop = Arc::new(AtomicBool::new(false));
+    let audio = hold_notes(processor, stop.clone());
+
+    // The editor, embedded in a window of ours.
+    let gui: PluginGui = instance.plugin_handle().get_extension().expect("gui extension");
+    let configuration = GuiConfiguration { api_type: GuiApiType::X11, is_floating: false };
+    assert!(gui.is_api_supported(&instance.plugin_handle(), configuration), "X11 editor not supported");
+    gui.create(&instance.plugin_handle(), configuration).expect("create editor");
+    let size = gui.get_size(&instance.plugin_handle()).expect("editor size");
+    assert_eq!((size.width, size.height), (1000, 700), "default editor size");
+    let window = conn.generate_id().expect("window id");
+    let aux = CreateWindowAux::new().background_pixel(screen.black_pixel).event_mask(EventMask::STRUCTURE_NOTIFY);
+    conn.create_window(0, window, screen.root, 0, 0, size.width as u16, size.height as u16, 0, WindowClass::INPUT_OUTPUT, 0, &aux)
+        .expect("create window");
+    conn.map_window(window).expect("map");
+    // The pointer out of the way (bottom right of the screen), so no tooltip covers the editor.
+    conn.warp_pointer(x11rb::NONE, screen.root, 0, 0, 0, 0, (screen.width_in_pixels - 1) as i16, (screen.height_in_pixels - 1) as i16)
+        .expect("move pointer");
+    conn.flush().expect("flush");
+    // SAFETY: `window` is a live X11 window on the display the plugin connects to.
+    unsafe { gui.set_parent(&instance.plugin_handle(), ClapWindow::from_x11_handle(window as _)) }.expect("set parent");
+    gui.show(&instance.plugin_handle()).expect("show");
+
+    let pump = |instance: &mut PluginInstance<Host>, duration: Duration| {
+        let deadline = Instant::now() + duration;
+        while Instant::now() < deadline {
+            while conn.poll_for_event().expect("x events").is_some() {}
+            if instance.access_shared_handler(|s| s.callback_requested.swap(false, SeqCst)) {
+                instance.call_on_main_thread_callback();
+            }
+            let request = instance.access_shared_handler(|s| s.resize_request.swap(0, SeqCst));
+            if request != 0 {
+                let size = GuiSize::unpack_from_u64(request);
+                conn.configure_window(window, &ConfigureWindowAux::new().width(size.width).height(size.height)).expect("resize");
+                conn.flush().expect("flush");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+
+    // Wait for the miner to list pads and for grains to sound (at most 120 s).
+    let started = Instant::now();
+    loop {
+        pump(&mut instance, Duration::from_millis(250));
+        let layout = read_layout(&layout_file).unwrap_or_default();
+        if layout.num_pads >= 3 && layout.num_grains > 0 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "no pads or grains after 120 s: {layout:?}");
+    }
+    // Let the display settle (longer with AFTERGLOW_SHOT_WAIT_MS, e.g. for a slow real archive).
+    let settle_ms = std::env::var("AFTERGLOW_SHOT_WAIT_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(1500);
+    pump(&mut instance, Duration::from_millis(settle_ms));
+
+    let mut failures = Vec::new();
+    let mut report = Vec::new();
+    // Default size: two shots 300 ms apart; the grain display must move.
+    let first = grab(&conn, &screen, window);
+    let layout = read_layout(&layout_file).expect("layout report");
+    pump(&mut instance, Duration::from_millis(300));
+    let second = grab(&conn, &screen, window);
+    check_shot(&shots, "default", &first, (1000, 700), &layout, &mut failures, &mut report);
+    second.save(&shots.join("default-later.png"));
+    match layout.widgets.iter().find(|(n, _)| n == "Grain_display") {
+        Some((_, (a, b, c, d))) => {
+            let moved = first.difference_in(&second, (*a as u32, *b as u32, *c as u32, *d as u32));
+            report.push(format!("grain display: {:.1} % of its pixels changed in 300 ms", moved * 100.0));
+            if moved < 0.002 {
+                failures.push(format!("the grain display did not move in 300 ms ({:.3} % changed)", moved * 100.0));
+            }
+        }
+        None => failures.push(String::from("no grain display in the layout report")),
+    }
+
+    // The host resizes the editor.
+    assert!(gui.can_resize(&instance.plugin_handle()), "editor not resizable");
+    // AFTERGLOW_SHOT_RESIZE=WxH picks another size for a look (e.g. the smallest, 820x600).
+    let resize_to = std::env::var("AFTERGLOW_SHOT_RESIZE")
+        .ok()
+        .and_then(|v| v.split_once('x').and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?))))
+        .unwrap_or(RESIZED);
+    let wanted = GuiSize { width: resize_to.0, height: resize_to.1 };
+    let adjusted = gui.adjust_size(&instance.plugin_handle(), wanted).unwrap_or(wanted);
+    conn.configure_window(window, &ConfigureWindowAux::new().width(adjusted.width).height(adjusted.height)).expect("resize parent");
+    conn.flush().expect("flush");
+    gui.set_size(&instance.plugin_handle(), adjusted).expect("set editor size");
+    pump(&mut instance, Duration::from_millis(1500));
+    let resized = grab(&conn, &screen, window);
+    let layout = read_layout(&layout_file).expect("layout report");
+    check_shot(&shots, "resized", &resized, (adjusted.width, adjusted.height), &layout, &mut failures, &mut report);
+    let reported = gui.get_size(&instance.plugin_handle());
+    if reported.map(|s| (s.width, s.height)) != Some((adjusted.width, adjusted.height)) {
+        failures.push(format!("after resizing the editor reports {reported:?}"));
+    }
+
+    // Tear down in the order a host does, then leave (the library stays loaded: unloading is
+    // the host's business, not this test's).
+    let _ = gui.hide(&instance.plugin_handle());
+    gui.destroy(&instance.plugin_handle());
+    stop.store(true, SeqCst);
+    let processor = audio.join().expect("audio thread");
+    instance.deactivate(processor);
+    let _ = conn.destroy_window(window);
+    let _ = conn.flush();
+
+    let mut text = format!("screenshots in {}\n", shots.display());
+    for line in &report {
+        text.push_str(line);
+        text.push('\n');
+    }
+    for failure in &failures {
+        text.push_str(&format!("FAIL {failure}\n"));
+    }
+    text.push_str("DONE\n");
+    std::fs::write(findings, text).expect("write findings");
+    std::process::exit(0);
+}
+
+/// The audio thread: four notes held (C3 G3 C4 E4), paced to real time, until `stop`; returns the
+/// stopped processor.
+fn hold_notes(processor: StoppedPluginAudioProcessor<Host>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<StoppedPluginAudioProcessor<Host>> {
+    std::thread::spawn(move || {
+        let mut processor = processor.start_processing().expect("start processing");
+        let mut out = [vec![0f32; BLOCK_FRAMES], vec![0f32; BLOCK_FRAMES]];
+        let mut ports = AudioPorts::with_capacity(2, 1);
+        let mut output_events = EventBuffer::new();
+        let started = Instant::now();
+        let mut block = 0usize;
+        loop {
+            let stopping = stop.load(SeqCst);
+            let mut events = EventBuffer::new();
+            for (k, key) in [48u16, 55, 60, 64].into_iter().enumerate() {
+                let pckn = Pckn::new(0u16, 0u16, key, k as u32);
+                if block == 0 {
+                    events.push(&NoteOnEvent::new(0, pckn, 0.8));
+                } else if stopping {
+                    events.push(&NoteOffEvent::new(0, pckn, 0.0));
+                }
+            }
+            let mut outputs = ports.with_output_buffers([AudioPortBuffer {
+                latency: 0,
+                channels: AudioPortBufferType::f32_output_only(out.iter_mut().map(|c| c.as_mut_slice())),
+            }]);
+            processor
+                .process(
+                    &InputAudioBuffers::empty(),
+                    &mut outputs,
+                    &InputEvents::from_buffer(&events),
+                    &mut OutputEvents::from_buffer(&mut output_events),
+                    Some((block * BLOCK_FRAMES) as u64),
+                    None,
+                )
+                .expect("process");
+            output_events.clear();
+            block += 1;
+            if stopping {
+                return processor.stop_processing();
+            }
+            let due = started + Duration::from_secs_f64(block as f64 * BLOCK_FRAMES as f64 / SAMPLE_RATE_HZ);
+            std::thread::sleep(due.saturating_duration_since(Instant::now()));
+        }
+    })
+}
+
+/// Load a state pointing the plugin at `archive` (and setting the parameters in
+/// `AFTERGLOW_SHOT_PARAMS`, e.g. `{"source": {"i32": 12}, "density": {"f32": 80.0}}`).
+fn recall_archive(instance: &mut PluginInstance<Host>, archive: &Path) {
+    let state: PluginState = instance.plugin_handle().get_extension().expect("state extension");
+    let mut saved = Vec::new();
+    state.save(&instance.plugin_handle(), &mut saved).expect("save state");
+    let mut restored = common::state_with_archive_path(&saved, &archive.display().to_string());
+    if let Ok(extra) = std::env::var("AFTERGLOW_SHOT_PARAMS") {
+        let extra: serde_json::Value = serde_json::from_str(&extra).expect("AFTERGLOW_SHOT_PARAMS is a JSON object");
+        let mut json: serde_json::Value = serde_json::from_slice(&restored[8..]).expect("state is JSON");
+        for (id, value) in extra.as_object().expect("a JSON object") {
+            json["params"][id] = value.clone();
+        }
+        let body = serde_json::to_vec(&json).expect("state to JSON");
+        restored = (body.len() as u64).to_le_bytes().to_vec();
+        restored.extend_from_slice(&body);
+    }
+    state.load(&instance.plugin_handle(), &mut &restored[..]).expect("load state");
+}
+
+/// Save `shot` as `<name>.png` and check it: the expected size, not blank, every group title and
+/// most control names and the pad list's columns read back by OCR, the editor laid out for this
+/// size with every control inside it, and the redraw rate under its cap.
+fn check_shot(shots: &Path, name: &str, shot: &Shot, expected: (u32, u32), layout: &Layout, failures: &mut Vec<String>, report: &mut Vec<String>) {
+    let path = shots.join(format!("{name}.png"));
+    shot.save(&path);
+    if (shot.width, shot.height) != expected {
+        failures.push(format!("{name}: window is {}x{}, expected {expected:?}", shot.width, shot.height));
+    }
+    let (colours, varied) = shot.variety();
+    if colours < 200 || varied < 0.2 {
+        failures.push(format!("{name}: looks blank ({colours} colours, {varied:.2} of pixels differ from the commonest)"));
+    }
+    let text = ocr(shot, &path);
+    let lower = text.to_lowercase();
+    let groups_missing: Vec<&str> = GROUPS.iter().copied().filter(|g| !lower.contains(&g.to_lowercase())).collect();
+    let labels_found: Vec<&str> = LABELS.iter().copied().filter(|l| lower.contains(&l.to_lowercase())).collect();
+    if !groups_missing.is_empty() {
+        failures.push(format!("{name}: OCR did not read the groups {groups_missing:?}"));
+    }
+    if labels_found.len() < 10 {
+        failures.push(format!("{name}: OCR read only {labels_found:?} of the control names"));
+    }
+    let (x0, y0, x1, y1) = layout.screen;
+    if (x1 - x0, y1 - y0) != (expected.0 as f32, expected.1 as f32) {
+        failures.push(format!("{name}: editor laid out for {}x{}", x1 - x0, y1 - y0));
+    }
+    for (widget, (a, b, c, d)) in &layout.widgets {
+        if *a < x0 - 0.5 || *b < y0 - 0.5 || *c > x1 + 0.5 || *d > y1 + 0.5 {
+            failures.push(format!("{name}: {widget} at ({a}, {b})-({c}, {d}) lies outside the window"));
+        }
+    }
+    let keys = ["major", "minor"].iter().filter(|k| lower.contains(*k)).count();
+    if keys == 0 || !lower.contains("length") || !lower.contains("bright") {
+        failures.push(format!("{name}: OCR did not read the pad list's keys and columns"));
+    }
+    // The redraw rate is capped at about 30 a second (a little over, from input and resizes).
+    if layout.frames_per_sec > 40.0 {
+        failures.push(format!("{name}: the editor drew {:.1} frames a second, over its cap", layout.frames_per_sec));
+    }
+    if layout.widgets.len() < 35 {
+        failures.push(format!("{name}: only {} controls laid out", layout.widgets.len()));
+    }
+    report.push(format!(
+        "{name}: {}x{}, {colours} colours, {} pads, {} grains, {:.2} ms to build a frame, {:.1} frames/s; OCR groups all but {groups_missing:?}, controls {labels_found:?}",
+        shot.width, shot.height, layout.num_pads, layout.num_grains, layout.frame_ms, layout.frames_per_sec
+    ));
+}
