@@ -116,11 +116,12 @@ impl Plugin for Afterglow {
     }
 
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
-        editor::create(
+        editor::create_with_saved_size(
             self.editor_state.clone(),
             self.params.clone(),
             self.mining.clone(),
             self.scope.clone(),
+            self.params.editor_size.clone(),
         )
     }
 

@@ -54,6 +54,9 @@ pub struct AfterglowParams {
     /// (see [`crate::mining::recall`]).
     #[persist = "bank"]
     pub bank: BankRecall,
+    /// The editor's size, so a reopened project opens it as the musician left it.
+    #[persist = "editor_size"]
+    pub editor_size: crate::editor::EditorSize,
 
     #[id = "position"]
     pub position: FloatParam,
@@ -166,6 +169,7 @@ impl Default for AfterglowParams {
             archive_path: Arc::new(RwLock::new(String::new())),
             bank_size: Arc::new(AtomicU32::new(crate::mining::NUM_BANK_SLOTS as u32)),
             bank: BankRecall::default(),
+            editor_size: crate::editor::EditorSize::default(),
             position: fraction_param("Position", d.position),
             position_spray: fraction_param("Position Spray", d.position_spray),
             grain_size_ms: time_ms_param("Grain Size", d.grain_size_ms, 5.0, 1000.0),

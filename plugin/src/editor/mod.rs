@@ -59,16 +59,6 @@ pub fn default_state() -> Arc<EguiEditorState> {
     EguiEditorState::from_size(LogicalSize::new(DEFAULT_SIZE.0, DEFAULT_SIZE.1), 1.0)
 }
 
-/// Build the editor. Not realtime-safe: allocates.
-pub fn create(
-    state: Arc<EguiEditorState>,
-    params: Arc<AfterglowParams>,
-    mining: Arc<MiningShared>,
-    scope: Arc<GrainScope>,
-) -> Option<EguiEditor<AfterglowEditor>> {
-    create_with_saved_size(state, params, mining, scope, EditorSize::default())
-}
-
 /// Build the editor, remembering its size in `saved_size` (a persisted field of the plugin's
 /// state) and opening at that size when it holds one. Not realtime-safe: allocates.
 pub fn create_with_saved_size(
