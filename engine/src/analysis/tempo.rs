@@ -30,6 +30,13 @@ const LEVEL_PRIOR_WEIGHT: f32 = 0.4;
 const ACCENT_EXPONENT: i32 = 3;
 /// Weight of the kick-snare alternation (see `Backbeat::alternation`) in the metrical-level score.
 const ALTERNATION_WEIGHT: f32 = 2.0;
+/// Kick-snare alternation above which a groove is clear enough for the half-time test.
+const HALF_TIME_MIN_ALTERNATION: f32 = 0.1;
+/// Largest snare recurrence after two beats that still reads as a half-time snare (rendered half-time
+/// grooves measure about 0.05 and less, backbeats 0.15 and more).
+const HALF_TIME_MAX_RECURRENCE: f32 = 0.1;
+/// How much more the snare must recur after four beats than after two for half time.
+const HALF_TIME_MIN_RECURRENCE_GAIN: f32 = 0.15;
 /// Temperature of the softmax over metrical-level scores that shares the confidence among levels.
 const LEVEL_TEMPERATURE: f32 = 0.1;
 /// Multiples of the period read by the comb.
@@ -115,6 +122,20 @@ pub fn rank_tempi(analysis: &Analysis) -> Result<Vec<TempoEstimate>, f32> {
         levels.push((pulse_bpm, 0.0));
     }
     levels.sort_by(|a, b| b.1.total_cmp(&a.1));
+    // Half-time feel: a clear kick-snare groove whose snare comes back every four beats, never every
+    // two, is felt at half the level (snare on 3). The half level takes the winner's place.
+    let (best_bpm, _) = levels[0];
+    if backbeat.alternation(period_of(best_bpm)) > HALF_TIME_MIN_ALTERNATION
+        && let Some(half) = levels.iter().position(|&(bpm, _)| (bpm * 2.0 / best_bpm - 1.0).abs() < 1e-3)
+    {
+        let (two, four) = backbeat.snare_recurrence(period_of(best_bpm), max_lag);
+        if two < HALF_TIME_MAX_RECURRENCE && four > two + HALF_TIME_MIN_RECURRENCE_GAIN {
+            let (first, second) = (levels[0].1, levels[half].1);
+            levels[0].1 = second;
+            levels[half].1 = first;
+            levels.sort_by(|a, b| b.1.total_cmp(&a.1));
+        }
+    }
     let best_score = levels[0].1;
     let weights: Vec<f32> = levels
         .iter()
@@ -165,6 +186,8 @@ fn contrast(acf: &[f32], period: f32) -> f32 {
 struct Backbeat {
     kick: Vec<f32>,
     snare: Vec<f32>,
+    /// Squared onset envelopes of the 150-500 Hz (snare body) and 500 Hz-3 kHz (snare crack) regions.
+    snare_accents: [Vec<f32>; 2],
 }
 
 impl Backbeat {
@@ -181,10 +204,30 @@ impl Backbeat {
             envelope.iter_mut().for_each(|e| *e *= scale);
             envelope
         };
+        let accents = |r: usize| -> Vec<f32> {
+            let flux: Vec<f32> = accent_flux.iter().map(|f| f[r]).collect();
+            onset_envelope(&flux, fps).iter().map(|e| e * e).collect()
+        };
         Self {
             kick: region(&[0]),
             snare: region(&[1, 2]),
+            snare_accents: [accents(1), accents(2)],
         }
+    }
+
+    /// How strongly the snare regions' accents recur after two and after four beats of `period`
+    /// frames: the larger of the two regions' autocorrelations at each lag. A backbeat recurs every
+    /// two beats; a half-time snare (on 3) only every four.
+    fn snare_recurrence(&self, period: f32, max_lag: usize) -> (f32, f32) {
+        let (mut two, mut four) = (f32::NEG_INFINITY, f32::NEG_INFINITY);
+        for accents in &self.snare_accents {
+            let acf = autocorrelation(accents, max_lag);
+            if acf.len() > (4.0 * period) as usize + 1 {
+                two = two.max(peak_near(&acf, 2.0 * period));
+                four = four.max(peak_near(&acf, 4.0 * period));
+            }
+        }
+        (two, four)
     }
 
     /// Normalised cross-correlation at integer `lag` frames (snare later), corrected for the overlap.
