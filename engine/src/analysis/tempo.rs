@@ -10,6 +10,11 @@
 //!    soft ones (hats). Half tempo loses because the backbeat falls on its half-period points; double
 //!    tempo loses because the off-beat hats are quiet. After the metrical-level scoring of Klapuri,
 //!    Eronen & Astola ("Analysis of the meter of acoustic musical signals", 2006), simplified.
+//!    Band accents from the same STFT pass add the backbeat: the level where the snare band
+//!    (150 Hz-3 kHz) answers the kick band (below 150 Hz) one beat away rather than two scores higher
+//!    (Gkiokas et al. and Goto's drum-pattern cues, reduced to one cross-correlation), and a groove
+//!    whose snare comes back every four beats, never every two, is read at half that level
+//!    (half time: snare on 3).
 //!
 //! Beatless material (pads, drones, noise) has no periodic onsets and gets no tempo.
 
