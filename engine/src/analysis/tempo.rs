@@ -12,7 +12,8 @@
 //!    Eronen & Astola ("Analysis of the meter of acoustic musical signals", 2006), simplified.
 //!    Band accents from the same STFT pass add the backbeat: the level where the snare band
 //!    (150 Hz-3 kHz) answers the kick band (below 150 Hz) one beat away rather than two scores higher
-//!    (Gkiokas et al. and Goto's drum-pattern cues, reduced to one cross-correlation), and a groove
+//!    (after the drum-pattern cue of Goto, "An audio-based real-time beat tracking system", 2001,
+//!    reduced to one cross-correlation), and a groove
 //!    whose snare comes back every four beats, never every two, is read at half that level
 //!    (half time: snare on 3).
 //!
