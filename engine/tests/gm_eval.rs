@@ -12,12 +12,12 @@ mod gm_set;
 use engine::analysis::{Analyzer, AnalysisConfig, Key, Mode, estimate_key, estimate_tempo};
 use std::path::Path;
 
-/// Floors just under today's figures (key 0.919, tempo acc1 0.607, acc2 1.0), so a regression fails.
-/// The targets are key 0.97 and acc1 0.90: the misses left are fifth and relative-key confusions on
-/// modal and circle-of-fifths pieces, and the metrical level of half-time, boom-bap and drum-and-bass
-/// grooves (octave errors; accuracy 2 holds).
+/// Floors just under today's figures (key 0.919, tempo acc1 0.929, acc2 1.0), so a regression fails.
+/// The key target is 0.97: the misses left are fifth and relative-key confusions on modal and
+/// circle-of-fifths pieces. The two tempo misses are octave errors (a 168 BPM swing and a 174 BPM
+/// four-on-the-floor read at half tempo, both at low confidence).
 const MIN_KEY_SCORE: f64 = 0.91;
-const MIN_TEMPO_ACC1: f64 = 0.60;
+const MIN_TEMPO_ACC1: f64 = 0.92;
 const MIN_TEMPO_ACC2: f64 = 1.0;
 
 fn read_mono(path: &Path) -> (Vec<f32>, u32) {
@@ -52,6 +52,7 @@ fn key_and_tempo_on_general_midi_renders() {
     let (mut key_total, mut key_count) = (0.0f64, 0usize);
     let (mut acc1, mut acc2, mut tempo_count) = (0usize, 0usize, 0usize);
     let (mut right_confidence, mut wrong_confidence) = (Vec::new(), Vec::new());
+    let (mut right_tempo_confidence, mut wrong_tempo_confidence) = (Vec::new(), Vec::new());
     for (piece, wav) in &pieces {
         let (mono, rate) = read_mono(wav);
         let analysis = analyzer.analyze(&mono, rate);
@@ -77,6 +78,7 @@ fn key_and_tempo_on_general_midi_renders() {
             let (one, two) = gm_set::tempo_hits(bpm, tempo.bpm.map(f64::from));
             acc1 += usize::from(one);
             acc2 += usize::from(two);
+            if one { &mut right_tempo_confidence } else { &mut wrong_tempo_confidence }.push(tempo.confidence);
             tempo_count += 1;
             line += &format!(
                 " | bpm {bpm:>5.1} -> {:>7} ({:.2}){}",
@@ -92,9 +94,11 @@ fn key_and_tempo_on_general_midi_renders() {
     let mean = |v: &[f32]| if v.is_empty() { f32::NAN } else { v.iter().sum::<f32>() / v.len() as f32 };
     println!(
         "GM set: key {key_score:.3} (MIREX weighted, {key_count} pieces; mean confidence right {:.2}, wrong {:.2}), \
-         tempo acc1 {acc1:.3} acc2 {acc2:.3} ({tempo_count} grooves)",
+         tempo acc1 {acc1:.3} acc2 {acc2:.3} ({tempo_count} grooves; mean confidence right {:.2}, wrong {:.2})",
         mean(&right_confidence),
-        mean(&wrong_confidence)
+        mean(&wrong_confidence),
+        mean(&right_tempo_confidence),
+        mean(&wrong_tempo_confidence)
     );
     assert!(key_score >= MIN_KEY_SCORE, "key score {key_score:.3}");
     assert!(acc1 >= MIN_TEMPO_ACC1, "tempo accuracy 1 {acc1:.3}");

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use realfft::num_complex::Complex;
 use realfft::{RealFftPlanner, RealToComplex};
 
-use super::bands::BandFlux;
+use super::bands::{BandFlux, NUM_ACCENT_REGIONS};
 use super::chroma::ChromaPeaks;
 use super::features::{Analysis, AnalysisConfig, FrameFeatures};
 use super::onsets::pick_onsets;
@@ -151,6 +151,7 @@ impl Analyzer {
             centroid_hz: Vec::with_capacity(num_frames),
             flatness: Vec::with_capacity(num_frames),
             flux: Vec::with_capacity(num_frames),
+            accent_flux: Vec::with_capacity(num_frames),
             chroma: Vec::with_capacity(num_frames),
             bass_chroma: Vec::with_capacity(num_frames),
         };
@@ -169,12 +170,10 @@ impl Analyzer {
             features.centroid_hz.push(centroid_hz);
             features.flatness.push(flatness);
             // A window running past the end sees the cut as a broadband attack: its flux is 0.
-            let flux = self.bands.next_flux(&self.magnitudes);
-            features.flux.push(if segment.len() == fft_size || start == 0 {
-                flux
-            } else {
-                0.0
-            });
+            let (flux, accent_flux) = self.bands.next_fluxes(&self.magnitudes);
+            let whole = segment.len() == fft_size || start == 0;
+            features.flux.push(if whole { flux } else { 0.0 });
+            features.accent_flux.push(if whole { accent_flux } else { [0.0; NUM_ACCENT_REGIONS] });
             self.peaks.push_frame(&self.magnitudes);
         }
 

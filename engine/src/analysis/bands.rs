@@ -16,12 +16,22 @@ const BANDS_PER_OCTAVE: f32 = 6.0;
 /// Compression gain: magnitudes are normalised so a full-scale sine reads 1, so 1000 puts the knee of
 /// `ln(1 + GAMMA * m)` near -60 dBFS.
 const GAMMA: f32 = 1000.0;
+/// Upper edges of the accent regions, Hz: kick (fundamentals and body), snare body and low mids,
+/// snare crack and upper mids; the last region runs to `FLUX_MAX_HZ` (hats, cymbals, noise).
+/// A band belongs to the region its centre falls in.
+pub const ACCENT_REGION_EDGES_HZ: [f32; NUM_ACCENT_REGIONS - 1] = [150.0, 500.0, 3000.0];
+/// Number of accent regions (see [`ACCENT_REGION_EDGES_HZ`]).
+pub const NUM_ACCENT_REGIONS: usize = 4;
 
 /// Log-spaced band layout for one FFT size and sample rate, with the previous frame's band levels.
 #[derive(Debug, Clone)]
 pub(crate) struct BandFlux {
     /// Bin ranges `[start, end)` of each band, ascending, non-empty, disjoint.
     ranges: Vec<(usize, usize)>,
+    /// Accent region of each band, `0..NUM_ACCENT_REGIONS`.
+    regions: Vec<usize>,
+    /// Number of bands in each accent region.
+    region_counts: [usize; NUM_ACCENT_REGIONS],
     /// Compressed band levels of the previous frame.
     prev: Vec<f32>,
     /// Compressed band levels of the current frame.
@@ -47,8 +57,21 @@ impl BandFlux {
             start = end;
         }
         let num_bands = ranges.len();
+        let regions: Vec<usize> = ranges
+            .iter()
+            .map(|&(start, end)| {
+                let centre_hz = (start as f32 * end as f32).sqrt() * bin_hz;
+                ACCENT_REGION_EDGES_HZ.iter().filter(|&&edge| centre_hz >= edge).count()
+            })
+            .collect();
+        let mut region_counts = [0; NUM_ACCENT_REGIONS];
+        for &r in &regions {
+            region_counts[r] += 1;
+        }
         Self {
             ranges,
+            regions,
+            region_counts,
             prev: vec![0.0; num_bands],
             current: vec![0.0; num_bands],
         }
@@ -62,19 +85,31 @@ impl BandFlux {
     /// Takes one frame's normalised magnitudes (`fft_size / 2 + 1` bins, a full-scale sine reads 1) and
     /// returns its flux against the previous frame: mean over bands of the positive increase of the
     /// compressed band level. Remembers this frame for the next call.
+    #[cfg(test)]
     pub(crate) fn next_flux(&mut self, magnitudes: &[f32]) -> f32 {
+        self.next_fluxes(magnitudes).0
+    }
+
+    /// [`Self::next_flux`] together with the same flux over each accent region's bands (0 for a region
+    /// without bands).
+    pub(crate) fn next_fluxes(&mut self, magnitudes: &[f32]) -> (f32, [f32; NUM_ACCENT_REGIONS]) {
         if self.ranges.is_empty() {
-            return 0.0;
+            return (0.0, [0.0; NUM_ACCENT_REGIONS]);
         }
-        let mut flux = 0.0f32;
-        for ((&(start, end), level), prev) in self.ranges.iter().zip(&mut self.current).zip(&self.prev) {
+        let mut region_flux = [0.0f32; NUM_ACCENT_REGIONS];
+        let bands = self.ranges.iter().zip(&self.regions).zip(&mut self.current).zip(&self.prev);
+        for (((&(start, end), &region), level), prev) in bands {
             let end = end.min(magnitudes.len());
             let sum: f32 = magnitudes.get(start..end).map_or(0.0, |m| m.iter().sum());
             *level = (GAMMA * sum).ln_1p();
-            flux += (*level - prev).max(0.0);
+            region_flux[region] += (*level - prev).max(0.0);
         }
         std::mem::swap(&mut self.prev, &mut self.current);
-        flux / self.ranges.len() as f32
+        let flux = region_flux.iter().sum::<f32>() / self.ranges.len() as f32;
+        for (f, &count) in region_flux.iter_mut().zip(&self.region_counts) {
+            *f = if count == 0 { 0.0 } else { *f / count as f32 };
+        }
+        (flux, region_flux)
     }
 
     /// Number of bands.

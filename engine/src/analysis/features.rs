@@ -1,5 +1,6 @@
 //! `Analysis`: the per-frame features of one STFT pass over a source, and what is derived from them.
 
+use super::bands::NUM_ACCENT_REGIONS;
 use crate::{Error, Result};
 
 /// Smallest FFT length the analysis accepts, samples.
@@ -83,6 +84,10 @@ pub struct FrameFeatures {
     /// mean over sixth-octave bands of the rise of `ln(1 + 1000 m)`. Frame 0 is measured against
     /// silence; frames whose window runs past the end of the signal read 0.
     pub flux: Vec<f32>,
+    /// The same flux over the bands of each accent region (`ACCENT_REGION_EDGES_HZ`: below 150 Hz,
+    /// 150-500 Hz, 500 Hz-3 kHz, above 3 kHz), so the tempo stage can tell kick, snare and hat
+    /// accents apart. Same units as `flux`.
+    pub accent_flux: Vec<[f32; NUM_ACCENT_REGIONS]>,
     /// Chroma: spectral-peak magnitude per pitch class (C = 0 .. B = 11) from peaks between
     /// `CHROMA_MIN_HZ` and `CHROMA_MAX_HZ`, after removing the source's tuning offset; normalised to sum 1
     /// (all zero for frames without tonal peaks, such as silence).
