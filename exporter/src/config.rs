@@ -56,10 +56,13 @@ pub struct Config {
 impl Config {
     /// Parses and validates TOML text. `origin` names the file in messages.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self, Vec<Problem>> {
-        let user: toml::Table = toml::from_str(text).map_err(|err| {
+        let mut user: toml::Table = toml::from_str(text).map_err(|err| {
             vec![Problem { key: origin.to_string(), value: "(file)".into(), expected: format!("not valid TOML: {err}") }]
         })?;
         let mut checker = Checker::default();
+        // Legacy names become current ones before the unknown-key check, which knows only the
+        // default (current) names; serde's aliases alone never get the chance to apply.
+        check::rename_legacy_keys(&mut user, LEGACY_KEYS, &mut checker);
         check::unknown_keys(&user, &known_keys(), "", &mut checker);
         if !checker.problems.is_empty() {
             return Err(checker.problems);
@@ -185,6 +188,16 @@ impl Config {
     }
 }
 
+/// Keys of the original tool (and older afterglow configs) still accepted: (section, legacy name,
+/// current name).
+pub const LEGACY_KEYS: &[(&str, &str, &str)] = &[
+    ("pad_miner", "crossfade_ms", "loop_crossfade_ms"),
+    ("pad_miner", "max_onset_rate_per_second", "max_onset_rate_per_sec"),
+    ("paths", "source_audio_dir", "source_audio"),
+    ("paths", "pad_sources_dir", "pad_sources"),
+    ("paths", "drums_dir", "drums"),
+];
+
 /// Every key a config may have, as the table of the default config.
 fn known_keys() -> toml::Table {
     // Serialising a plain struct of numbers, strings, lists and sub-structs cannot fail.
@@ -253,6 +266,26 @@ mod tests {
         let err = Config::from_toml("[hiss_miner]\nmin_flatness = 2.0\n[pad_miner]\nmax_overlap_ratio = 3.0\n", "x").unwrap_err();
         let keys: Vec<&str> = err.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["pad_miner.max_overlap_ratio", "hiss_miner.min_flatness"]);
+    }
+
+    #[test]
+    fn legacy_keys_of_the_original_are_accepted() {
+        let text = "[pad_miner]\ncrossfade_ms = 80.0\nmax_onset_rate_per_second = 1.5\n\
+                    [paths]\nsource_audio_dir = \"in\"\npad_sources_dir = \"pads\"\ndrums_dir = \"d\"\nexport_dir = \"out\"\n";
+        let config = Config::from_toml(text, "x.toml").unwrap();
+        assert_eq!(config.pad_miner.loop_crossfade_ms, 80.0);
+        assert_eq!(config.pad_miner.max_onset_rate_per_sec, 1.5);
+        assert_eq!(
+            [config.paths.source_audio.as_str(), &config.paths.pad_sources, &config.paths.drums, &config.paths.export_dir],
+            ["in", "pads", "d", "out"]
+        );
+    }
+
+    #[test]
+    fn a_legacy_key_next_to_its_current_name_is_an_error() {
+        let err = Config::from_toml("[pad_miner]\ncrossfade_ms = 80.0\nloop_crossfade_ms = 90.0\n", "x").unwrap_err();
+        assert_eq!(err[0].key, "pad_miner.crossfade_ms");
+        assert!(err[0].expected.contains("loop_crossfade_ms"), "{}", err[0]);
     }
 
     #[test]
