@@ -8,11 +8,24 @@ pub const SECTION_COMMENTS: &[(&str, &str)] = &[
     ("filters", "Tone variants of drone loops, zero phase; corners are -6 dB points. Each variant is renormalised afterwards."),
     ("clouds", "Rendered by the same grain engine the plugin plays live."),
     ("hiss_miner", "Where hiss comes from: bright, noise-like stretches (drums, cymbal tails, room tone)."),
+    ("oneshots", "Drum one-shots: hits sliced at their onsets, classed kick/snare/hat/perc/other by spectral shape, near-identical hits collapsed."),
     ("curation.thresholds", "Grades: A ready to use, B usable with a caveat, C needs care, D poor, F unusable (see the README). Grades expect the peak at global.target_peak_dbfs."),
 ];
 
 /// The comment after each key.
 pub const KEY_COMMENTS: &[(&str, &str)] = &[
+    ("oneshots.pre_roll_ms", "audio kept before the attack"),
+    ("oneshots.fade_in_ms", "fade at the start of each one-shot"),
+    ("oneshots.fade_out_ms", "fade at the end of each one-shot"),
+    ("oneshots.decay_floor_db", "a hit ends this far below its peak (or back at the level it rose from)"),
+    ("oneshots.min_length_ms", "shorter hits are dropped"),
+    ("oneshots.max_length_ms", "longer hits are cut (with a fade)"),
+    ("oneshots.min_peak_dbfs", "quieter hits are dropped"),
+    ("oneshots.min_attack_db", "rise over the 30 ms before the attack: a hit, not a swell"),
+    ("oneshots.max_dc_offset", "|mean| of the raw slice, linear"),
+    ("oneshots.max_clip_ratio", "share of samples at full scale"),
+    ("oneshots.max_per_class", "most one-shots per class per source"),
+    ("oneshots.min_distance", "hits closer in spectral shape count as one (0 keeps near-duplicates)"),
     ("global.sample_rate", "output rate, Hz (fixed: samplers such as the TR-8S read 44.1 kHz)"),
     ("global.output_bit_depth", "24, or 16 with TPDF dither (--profile tr8s forces 16)"),
     ("global.target_peak_dbfs", "every file is peak-normalised to this, -30..-0.1"),

@@ -77,6 +77,7 @@ pub fn make_clouds(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<Stri
             seed,
             notes: ctx.transpose_note.iter().cloned().collect(),
             recipe: Some(recipe),
+            region_id: ctx.region_id(region.start_sample, region.len_samples),
         });
     }
     out
