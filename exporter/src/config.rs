@@ -149,6 +149,7 @@ impl Config {
         c.one_of("clouds.window", &k.window, &["hann", "tukey", "decay", "triangle"]);
         c.range("clouds.cloud_duration_sec", k.cloud_duration_sec, 1.0, 120.0);
         c.count("clouds.clouds_per_source", k.clouds_per_source, 0, 16);
+        c.range("clouds.target_peak_dbfs", k.target_peak_dbfs, -30.0, -0.1);
 
         let h = &self.hiss;
         c.one_of("hiss.filter", &h.filter, &["bandpass", "highpass"]);
@@ -163,6 +164,8 @@ impl Config {
         c.range("hiss.flicker_min_ms", h.flicker_min_ms, 10.0, 5000.0);
         c.range("hiss.flicker_max_ms", h.flicker_max_ms, 10.0, 5000.0);
         c.ordered("hiss.flicker_min_ms", h.flicker_min_ms, "hiss.flicker_max_ms", h.flicker_max_ms);
+        c.range("hiss.target_peak_dbfs", h.target_peak_dbfs, -30.0, -0.1);
+        c.range("hiss.flicker_target_peak_dbfs", h.flicker_target_peak_dbfs, -30.0, -0.1);
 
         let m = &self.musicality;
         if !m.target_key.is_empty() && engine::analysis::key::Key::parse(&m.target_key).is_none() {

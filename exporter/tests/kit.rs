@@ -105,3 +105,33 @@ fn real_drums_give_classed_one_shots() {
     eprintln!("real drums: {} one-shots from {} sources in {classes:?}", shots.len(), sources.len());
     assert!(classes.len() >= 2 && sources.len() == 3, "{classes:?} from {sources:?}");
 }
+
+#[test]
+fn per_kind_peaks_and_channels_hold() {
+    let archive = bundled_archive();
+    let (dir, rows) = render(&[&archive], &["--only", "pads,clouds,hiss"]);
+    let peak_of = |kind: &str| -> Vec<f32> {
+        rows.iter().filter(|r| r["type"] == kind).map(|r| r["peak_dbfs"].parse().unwrap()).collect()
+    };
+    for (kind, target) in [("pad", -1.0f32), ("cloud", -3.0), ("hiss", -6.0), ("flicker", -3.0)] {
+        let peaks = peak_of(kind);
+        assert!(!peaks.is_empty(), "no {kind}");
+        assert!(peaks.iter().all(|p| (p - target).abs() < 0.2), "{kind} peaks {peaks:?}, target {target}");
+    }
+
+    let config = "[drone_maker]\nstereo = false\n[hiss]\nstereo = false\ntarget_peak_dbfs = -12.0\n";
+    std::fs::write(dir.path().join("mono.toml"), config).unwrap();
+    let o = afterglow(&["render", archive.to_str().unwrap(), "--out", "mono", "--only", "pads,hiss", "-c", "mono.toml"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for r in rows_of(&dir.path().join("mono")) {
+        let channels = hound::WavReader::open(dir.path().join("mono").join(&r["filename"])).unwrap().spec().channels;
+        assert_eq!(channels, 1, "{} should be mono", r["filename"]);
+        if r["type"] == "hiss" {
+            assert!((r["peak_dbfs"].parse::<f32>().unwrap() + 12.0).abs() < 0.2);
+        }
+    }
+}
+
+fn rows_of(pack: &Path) -> Vec<BTreeMap<String, String>> {
+    rows(pack)
+}

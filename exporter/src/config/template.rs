@@ -14,6 +14,11 @@ pub const SECTION_COMMENTS: &[(&str, &str)] = &[
 
 /// The comment after each key.
 pub const KEY_COMMENTS: &[(&str, &str)] = &[
+    ("drone_maker.stereo", "pads, drones and swells in stereo (false: folded to mono)"),
+    ("clouds.target_peak_dbfs", "peak of clouds, dBFS (the original's -3)"),
+    ("hiss.stereo", "hiss and flickers in stereo (false: folded to mono)"),
+    ("hiss.target_peak_dbfs", "peak of hiss loops, dBFS (the original's -6: air sits under pads)"),
+    ("hiss.flicker_target_peak_dbfs", "peak of flickers, dBFS"),
     ("oneshots.pre_roll_ms", "audio kept before the attack"),
     ("oneshots.fade_in_ms", "fade at the start of each one-shot"),
     ("oneshots.fade_out_ms", "fade at the end of each one-shot"),
