@@ -58,6 +58,7 @@ pub enum KindArg {
     Swells,
     Clouds,
     Hiss,
+    Oneshots,
 }
 
 /// Sampler profiles.

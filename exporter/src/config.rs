@@ -18,7 +18,7 @@ pub use sections::{
 };
 
 use engine::curate::{BrightnessThresholds, GradeThresholds};
-use engine::mining::{HissMinerConfig, PadMinerConfig};
+use engine::mining::{HissMinerConfig, OneShotConfig, PadMinerConfig};
 use engine::transform::FilterSettings;
 
 pub use template::commented_default;
@@ -48,6 +48,7 @@ pub struct Config {
     pub clouds: CloudSection,
     pub hiss: HissSection,
     pub hiss_miner: HissMinerConfig,
+    pub oneshots: OneShotConfig,
     pub curation: CurationSection,
     pub brightness_tags: BrightnessThresholds,
     pub musicality: MusicalitySection,
@@ -56,10 +57,13 @@ pub struct Config {
 impl Config {
     /// Parses and validates TOML text. `origin` names the file in messages.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self, Vec<Problem>> {
-        let user: toml::Table = toml::from_str(text).map_err(|err| {
+        let mut user: toml::Table = toml::from_str(text).map_err(|err| {
             vec![Problem { key: origin.to_string(), value: "(file)".into(), expected: format!("not valid TOML: {err}") }]
         })?;
         let mut checker = Checker::default();
+        // Legacy names become current ones before the unknown-key check, which knows only the
+        // default (current) names; serde's aliases alone never get the chance to apply.
+        check::rename_legacy_keys(&mut user, LEGACY_KEYS, &mut checker);
         check::unknown_keys(&user, &known_keys(), "", &mut checker);
         if !checker.problems.is_empty() {
             return Err(checker.problems);
@@ -145,6 +149,7 @@ impl Config {
         c.one_of("clouds.window", &k.window, &["hann", "tukey", "decay", "triangle"]);
         c.range("clouds.cloud_duration_sec", k.cloud_duration_sec, 1.0, 120.0);
         c.count("clouds.clouds_per_source", k.clouds_per_source, 0, 16);
+        c.range("clouds.target_peak_dbfs", k.target_peak_dbfs, -30.0, -0.1);
 
         let h = &self.hiss;
         c.one_of("hiss.filter", &h.filter, &["bandpass", "highpass"]);
@@ -159,6 +164,8 @@ impl Config {
         c.range("hiss.flicker_min_ms", h.flicker_min_ms, 10.0, 5000.0);
         c.range("hiss.flicker_max_ms", h.flicker_max_ms, 10.0, 5000.0);
         c.ordered("hiss.flicker_min_ms", h.flicker_min_ms, "hiss.flicker_max_ms", h.flicker_max_ms);
+        c.range("hiss.target_peak_dbfs", h.target_peak_dbfs, -30.0, -0.1);
+        c.range("hiss.flicker_target_peak_dbfs", h.flicker_target_peak_dbfs, -30.0, -0.1);
 
         let m = &self.musicality;
         if !m.target_key.is_empty() && engine::analysis::key::Key::parse(&m.target_key).is_none() {
@@ -178,12 +185,23 @@ impl Config {
 
         engine_problem(&mut c, "pad_miner", self.pad_miner.validate());
         engine_problem(&mut c, "hiss_miner", self.hiss_miner.validate());
+        engine_problem(&mut c, "oneshots", self.oneshots.validate());
         engine_problem(&mut c, "filters", self.filters.validate(self.global.sample_rate));
         engine_problem(&mut c, "curation.thresholds", self.curation.thresholds.validate());
         engine_problem(&mut c, "brightness_tags", self.brightness_tags.validate());
         c.problems
     }
 }
+
+/// Keys of the original tool (and older afterglow configs) still accepted: (section, legacy name,
+/// current name).
+pub const LEGACY_KEYS: &[(&str, &str, &str)] = &[
+    ("pad_miner", "crossfade_ms", "loop_crossfade_ms"),
+    ("pad_miner", "max_onset_rate_per_second", "max_onset_rate_per_sec"),
+    ("paths", "source_audio_dir", "source_audio"),
+    ("paths", "pad_sources_dir", "pad_sources"),
+    ("paths", "drums_dir", "drums"),
+];
 
 /// Every key a config may have, as the table of the default config.
 fn known_keys() -> toml::Table {
@@ -253,6 +271,26 @@ mod tests {
         let err = Config::from_toml("[hiss_miner]\nmin_flatness = 2.0\n[pad_miner]\nmax_overlap_ratio = 3.0\n", "x").unwrap_err();
         let keys: Vec<&str> = err.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["pad_miner.max_overlap_ratio", "hiss_miner.min_flatness"]);
+    }
+
+    #[test]
+    fn legacy_keys_of_the_original_are_accepted() {
+        let text = "[pad_miner]\ncrossfade_ms = 80.0\nmax_onset_rate_per_second = 1.5\n\
+                    [paths]\nsource_audio_dir = \"in\"\npad_sources_dir = \"pads\"\ndrums_dir = \"d\"\nexport_dir = \"out\"\n";
+        let config = Config::from_toml(text, "x.toml").unwrap();
+        assert_eq!(config.pad_miner.loop_crossfade_ms, 80.0);
+        assert_eq!(config.pad_miner.max_onset_rate_per_sec, 1.5);
+        assert_eq!(
+            [config.paths.source_audio.as_str(), &config.paths.pad_sources, &config.paths.drums, &config.paths.export_dir],
+            ["in", "pads", "d", "out"]
+        );
+    }
+
+    #[test]
+    fn a_legacy_key_next_to_its_current_name_is_an_error() {
+        let err = Config::from_toml("[pad_miner]\ncrossfade_ms = 80.0\nloop_crossfade_ms = 90.0\n", "x").unwrap_err();
+        assert_eq!(err[0].key, "pad_miner.crossfade_ms");
+        assert!(err[0].expected.contains("loop_crossfade_ms"), "{}", err[0]);
     }
 
     #[test]

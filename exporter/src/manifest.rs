@@ -63,6 +63,13 @@ pub struct ManifestRow {
     /// Fingerprint of the settings the file was made with; a rerun with the same settings and an
     /// unchanged source reuses the file.
     pub fingerprint: String,
+    /// The mined region the file derives from: a pad and its drones, swells and clouds share it
+    /// (`<source hash, 8 hex>-<start sample>-<length>`; "synthetic" for synthetic hiss).
+    #[serde(default)]
+    pub region_id: String,
+    /// MIDI note of the detected pitch (tonal files), also the `smpl` chunk's unity note.
+    #[serde(default)]
+    pub root_note: Option<u8>,
 }
 
 /// Writes `rows` to `dir/manifest.csv` atomically.

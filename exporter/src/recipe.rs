@@ -81,6 +81,7 @@ pub fn render_recipe_file(recipe_path: &Path, out_dir: &Path) -> Result<PathBuf>
         seed: recipe.seed,
         notes: Vec::new(),
         recipe: None,
+        region_id: String::new(),
     };
     let settings = FinishSettings {
         config: &config,

@@ -19,11 +19,14 @@ pub struct WavFormat {
     pub bits: u16,
     /// Seed of the TPDF dither noise (16-bit only): the same seed gives the same bytes.
     pub dither_seed: u64,
+    /// MIDI note at which a sampler plays the file at its own pitch (`smpl` unity note). A file with
+    /// a note but no loop still gets a `smpl` chunk (with no loops); without either, none.
+    pub unity_note: Option<u8>,
 }
 
 impl Default for WavFormat {
     fn default() -> Self {
-        Self { bits: 24, dither_seed: 0 }
+        Self { bits: 24, dither_seed: 0, unity_note: None }
     }
 }
 
@@ -68,8 +71,9 @@ pub fn write_wav(
             }
         }
         writer.finalize()?;
-        if let Some((start, end)) = loop_points {
-            append_chunk(file, &smpl::smpl_chunk(sample_rate_hz, start, end))?;
+        if loop_points.is_some() || format.unity_note.is_some() {
+            let note = format.unity_note.map_or(smpl::DEFAULT_UNITY_NOTE, u32::from);
+            append_chunk(file, &smpl::smpl_chunk(sample_rate_hz, note, loop_points))?;
         }
         Ok(())
     })
@@ -111,6 +115,12 @@ impl Quantiser {
 /// Appends a RIFF chunk (padded to even length) and patches the RIFF size at byte 4.
 fn append_chunk(file: &mut File, chunk: &[u8]) -> Result<()> {
     let mut len = file.seek(SeekFrom::End(0))?;
+    if len % 2 == 1 {
+        // RIFF chunks start on even offsets: an odd-sized `data` chunk (24-bit mono, odd frame
+        // count) needs its pad byte, or readers find the next chunk one byte early.
+        file.write_all(&[0])?;
+        len += 1;
+    }
     file.write_all(chunk)?;
     len += chunk.len() as u64;
     if chunk.len() % 2 == 1 {

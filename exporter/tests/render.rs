@@ -61,7 +61,8 @@ fn bundled_archive_renders_a_complete_pack() {
     assert_eq!(on_disk, listed_sorted);
     for r in &rows {
         let p: f32 = r[peak].parse().unwrap();
-        assert!(p < 0.0 && p > -1.5, "{} peak {p} dBFS", &r[file]);
+        // Per-kind targets: -1 (global), clouds -3, hiss -6, flickers -3 (tests/kit.rs checks each).
+        assert!(p < 0.0 && p > -6.5, "{} peak {p} dBFS", &r[file]);
         let reader = hound::WavReader::open(out.path().join(&r[file])).unwrap();
         assert_eq!(reader.spec().sample_rate, 44_100);
         assert_eq!(reader.spec().bits_per_sample, 24);

@@ -1,7 +1,10 @@
-//! Stable-region (pad) search, ranking, seam search and loops; noisy-region (hiss) search. Background thread.
+//! Stable-region (pad) search, ranking, seam search and loops; noisy-region (hiss) search; drum
+//! one-shots. Background thread.
 
+pub mod hit_class;
 pub mod looping;
 pub mod noise;
+pub mod oneshots;
 pub mod pads;
 mod region;
 mod setting;
@@ -9,5 +12,7 @@ mod windows;
 
 pub use looping::{make_loop, Loop, LoopConfig};
 pub use noise::{find_noisy_regions, HissMinerConfig};
+pub use hit_class::{HitClass, HitFeatures};
+pub use oneshots::{find_oneshots, slice_hits, OneShot, OneShotConfig};
 pub use pads::{find_pads, why_no_pads, PadMinerConfig};
 pub use region::Region;

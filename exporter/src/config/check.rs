@@ -109,6 +109,20 @@ pub fn unknown_keys(user: &toml::Table, known: &toml::Table, prefix: &str, check
     }
 }
 
+/// Renames each `(section, legacy, current)` key found in `user` to its current name. Setting both
+/// names is a problem (which one was meant is unclear).
+pub fn rename_legacy_keys(user: &mut toml::Table, legacy: &[(&str, &str, &str)], checker: &mut Checker) {
+    for &(section, old, new) in legacy {
+        let Some(toml::Value::Table(table)) = user.get_mut(section) else { continue };
+        let Some(value) = table.remove(old) else { continue };
+        if table.contains_key(new) {
+            checker.fail(&format!("{section}.{old}"), short(&value), format!("legacy name of `{section}.{new}`, which is also set: keep one"));
+        } else {
+            table.insert(new.to_string(), value);
+        }
+    }
+}
+
 fn short(value: &toml::Value) -> String {
     let text = value.to_string();
     if text.len() > 40 { format!("{}...", &text[..text.floor_char_boundary(40)]) } else { text }

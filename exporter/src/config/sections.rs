@@ -83,6 +83,8 @@ pub struct DroneSection {
     pub swell_release_sec: f32,
     /// Swell fade shape: "linear", "equal_power", "exponential" or "s_curve".
     pub swell_shape: String,
+    /// Write pads, drones and swells in stereo (true) or folded to mono.
+    pub stereo: bool,
 }
 
 impl Default for DroneSection {
@@ -97,6 +99,7 @@ impl Default for DroneSection {
             swell_attack_sec: 1.5,
             swell_release_sec: 2.5,
             swell_shape: "equal_power".into(),
+            stereo: true,
         }
     }
 }
@@ -131,6 +134,8 @@ pub struct CloudSection {
     pub clouds_per_source: usize,
     /// Write stereo clouds (true) or fold them to mono.
     pub stereo: bool,
+    /// Peak level of clouds, dBFS, -30..-0.1 (the original tool's -3).
+    pub target_peak_dbfs: f32,
 }
 
 impl Default for CloudSection {
@@ -149,6 +154,7 @@ impl Default for CloudSection {
             cloud_duration_sec: 8.0,
             clouds_per_source: 2,
             stereo: true,
+            target_peak_dbfs: -3.0,
         }
     }
 }
@@ -179,6 +185,12 @@ pub struct HissSection {
     pub flicker_max_ms: f32,
     /// Make hiss from synthetic noise when the archive has no noisy material.
     pub synthetic_fallback: bool,
+    /// Write hiss and flickers in stereo (true) or folded to mono.
+    pub stereo: bool,
+    /// Peak level of hiss loops, dBFS, -30..-0.1 (the original tool's -6: air sits under pads).
+    pub target_peak_dbfs: f32,
+    /// Peak level of flickers, dBFS, -30..-0.1.
+    pub flicker_target_peak_dbfs: f32,
 }
 
 impl Default for HissSection {
@@ -195,6 +207,9 @@ impl Default for HissSection {
             flicker_min_ms: 80.0,
             flicker_max_ms: 400.0,
             synthetic_fallback: true,
+            stereo: true,
+            target_peak_dbfs: -6.0,
+            flicker_target_peak_dbfs: -3.0,
         }
     }
 }

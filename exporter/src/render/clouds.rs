@@ -77,6 +77,7 @@ pub fn make_clouds(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<Stri
             seed,
             notes: ctx.transpose_note.iter().cloned().collect(),
             recipe: Some(recipe),
+            region_id: ctx.region_id(region.start_sample, region.len_samples),
         });
     }
     out
@@ -113,7 +114,7 @@ fn cloud_recipe(ctx: &SourceContext, region: &Region, seed: u64) -> Recipe {
             bits: ctx.config.global.output_bit_depth,
             channels: if c.stereo { 2 } else { 1 },
             edge_fade_sec: EDGE_FADE_SEC,
-            normalize_peak_dbfs: Some(ctx.config.global.target_peak_dbfs),
+            normalize_peak_dbfs: Some(ctx.config.clouds.target_peak_dbfs),
         },
     }
 }

@@ -39,6 +39,13 @@ impl SourceContext<'_> {
         stream_seed(self.seed, &[self.source_hash, kind.stream_id(), index as u64]) >> 1
     }
 
+    /// The manifest's `region_id` of `len_samples` from `start_sample` of this source: the first 8
+    /// hex digits of the source hash, the start and the length in samples.
+    pub fn region_id(&self, start_sample: usize, len_samples: usize) -> String {
+        let hash = &self.source.provenance.content_hash;
+        format!("{}-{start_sample}-{len_samples}", &hash[..hash.len().min(8)])
+    }
+
     /// The key of this source, when detected with at least [`MIN_KEY_CONFIDENCE`].
     pub fn source_key(&self) -> Option<Key> {
         (self.key.confidence >= MIN_KEY_CONFIDENCE).then_some(self.key.key)

@@ -106,6 +106,7 @@ fn combo_textures(
         seed: 0,
         notes: ctx.transpose_note.iter().cloned().collect(),
         recipe: None,
+        region_id: ctx.region_id(region.start_sample, region.len_samples),
     };
     let mut out = Vec::new();
     if want_drones {

@@ -44,15 +44,22 @@ pub fn finish(
     settings: &FinishSettings,
 ) -> Result<ManifestRow> {
     let config = settings.config;
-    let tonal = !matches!(texture.kind, Kind::Hiss | Kind::Flicker);
+    let tonal = !matches!(texture.kind, Kind::Hiss | Kind::Flicker | Kind::OneShot);
+    let pitched = !matches!(texture.kind, Kind::Hiss | Kind::Flicker);
     let sr = config.global.sample_rate;
+    if !kind_is_stereo(config, texture.kind) && texture.channels.len() > 1 {
+        fold_to_mono(&mut texture.channels);
+    }
+    let target_peak_dbfs = kind_peak_dbfs(config, texture.kind);
     if settings.normalize {
         remove_dc(&mut texture.channels);
-        normalize_peak(&mut texture.channels, config.global.target_peak_dbfs);
+        normalize_peak(&mut texture.channels, target_peak_dbfs);
     }
     let m = measure(&texture.channels, sr);
+    let root_note = m.est_pitch_hz.filter(|_| pitched).and_then(midi_note);
     let seam = texture.is_loop.then(|| seam_metrics(&texture.channels));
-    let (grade_value, reasons) = grade(&m, seam, &config.curation.thresholds);
+    let thresholds = engine::curate::GradeThresholds { target_peak_dbfs, ..config.curation.thresholds };
+    let (grade_value, reasons) = grade(&m, seam, &thresholds);
     let saved = !(grade_value == Grade::F && config.curation.auto_delete_grade_f);
     let mut notes = texture.notes.clone();
     if !saved {
@@ -61,7 +68,7 @@ pub fn finish(
     if saved && !settings.dry_run {
         let len = texture.channels[0].len() as u32;
         let loop_points = texture.is_loop.then(|| (0, len.saturating_sub(1)));
-        let format = WavFormat { bits: settings.bits, dither_seed: texture.seed };
+        let format = WavFormat { bits: settings.bits, dither_seed: texture.seed, unity_note: root_note };
         let path = settings.write_dir.join(rel_path);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create folder", dir.display()))?;
@@ -101,10 +108,45 @@ pub fn finish(
         notes: notes.join("; "),
         seed: texture.seed,
         fingerprint: settings.fingerprint.to_string(),
+        region_id: texture.region_id.clone(),
+        root_note,
         recipe: if texture.recipe.is_some() && saved {
             rel_path.strip_suffix(".wav").map(|stem| format!("{stem}.recipe.toml")).unwrap_or_default()
         } else {
             String::new()
         },
     })
+}
+
+/// The nearest MIDI note of `hz` (A4 = 440 Hz = 69), when it lies in 0..=127.
+pub fn midi_note(hz: f32) -> Option<u8> {
+    let note = (69.0 + 12.0 * (hz / 440.0).log2()).round();
+    (hz > 0.0 && (0.0..=127.0).contains(&note)).then_some(note as u8)
+}
+
+/// The peak a kind is normalised to: `[clouds]` and `[hiss]` set their own, the rest use the global target.
+pub fn kind_peak_dbfs(config: &Config, kind: Kind) -> f32 {
+    match kind {
+        Kind::Cloud => config.clouds.target_peak_dbfs,
+        Kind::Hiss => config.hiss.target_peak_dbfs,
+        Kind::Flicker => config.hiss.flicker_target_peak_dbfs,
+        _ => config.global.target_peak_dbfs,
+    }
+}
+
+/// Whether a kind is written in stereo (`drone_maker.stereo` for pads, drones and swells).
+fn kind_is_stereo(config: &Config, kind: Kind) -> bool {
+    match kind {
+        Kind::Pad | Kind::Drone | Kind::Swell => config.drone_maker.stereo,
+        Kind::Cloud => config.clouds.stereo,
+        Kind::Hiss | Kind::Flicker => config.hiss.stereo,
+        Kind::OneShot => true,
+    }
+}
+
+/// Replaces the channels by their mean.
+fn fold_to_mono(channels: &mut Vec<Vec<f32>>) {
+    let scale = 1.0 / channels.len() as f32;
+    let mono: Vec<f32> = (0..channels[0].len()).map(|i| channels.iter().map(|c| c[i]).sum::<f32>() * scale).collect();
+    *channels = vec![mono];
 }

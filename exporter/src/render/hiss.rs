@@ -21,7 +21,7 @@ pub fn make_hiss(ctx: &SourceContext, want_loops: bool, want_flickers: bool) -> 
             let region = &regions[index % regions.len()];
             let seed = ctx.texture_seed(Kind::Hiss, index);
             if let Some(channels) = hiss_loop(ctx.config, &ctx.source.channels, region, sr, seed) {
-                out.push(hiss_texture(Kind::Hiss, index, channels, Some(region.start_sec(sr)), seed));
+                out.push(hiss_texture(Kind::Hiss, index, channels, Some(region.start_sec(sr)), seed, ctx.region_id(region.start_sample, region.len_samples)));
             }
         }
     }
@@ -30,7 +30,7 @@ pub fn make_hiss(ctx: &SourceContext, want_loops: bool, want_flickers: bool) -> 
             let seed = ctx.texture_seed(Kind::Flicker, index);
             let region = &regions[index % regions.len()];
             let (channels, offset) = flicker(&ctx.config.hiss, &ctx.source.channels, region, sr, seed);
-            out.push(hiss_texture(Kind::Flicker, index, channels, Some(offset as f64 / f64::from(sr)), seed));
+            out.push(hiss_texture(Kind::Flicker, index, channels, Some(offset as f64 / f64::from(sr)), seed, ctx.region_id(region.start_sample, region.len_samples)));
         }
     }
     out
@@ -49,7 +49,7 @@ pub fn make_synthetic_hiss(config: &Config, seed: u64, sr: u32, want_loops: bool
         for index in 0..h.hiss_loops_per_source.max(1) {
             let s = engine::rt::rng::stream_seed(seed, &[Kind::Hiss.stream_id(), index as u64]);
             if let Some(channels) = hiss_loop(config, &noise, &region, sr, s) {
-                out.push(hiss_texture(Kind::Hiss, index, channels, None, s));
+                out.push(hiss_texture(Kind::Hiss, index, channels, None, s, super::SYNTHETIC.into()));
             }
         }
     }
@@ -57,13 +57,13 @@ pub fn make_synthetic_hiss(config: &Config, seed: u64, sr: u32, want_loops: bool
         for index in 0..h.flicker_count {
             let s = engine::rt::rng::stream_seed(seed, &[Kind::Flicker.stream_id(), index as u64]);
             let (channels, _) = flicker(h, &noise, &region, sr, s);
-            out.push(hiss_texture(Kind::Flicker, index, channels, None, s));
+            out.push(hiss_texture(Kind::Flicker, index, channels, None, s, super::SYNTHETIC.into()));
         }
     }
     out
 }
 
-fn hiss_texture(kind: Kind, index: usize, channels: Vec<Vec<f32>>, offset: Option<f64>, seed: u64) -> Texture {
+fn hiss_texture(kind: Kind, index: usize, channels: Vec<Vec<f32>>, offset: Option<f64>, seed: u64, region_id: String) -> Texture {
     Texture {
         kind,
         index,
@@ -76,6 +76,7 @@ fn hiss_texture(kind: Kind, index: usize, channels: Vec<Vec<f32>>, offset: Optio
         seed,
         notes: Vec::new(),
         recipe: None,
+        region_id,
     }
 }
 

@@ -9,6 +9,7 @@ mod context;
 mod drones;
 pub mod finish;
 mod hiss;
+mod oneshots;
 mod pads;
 mod resume;
 mod source_job;
@@ -36,11 +37,12 @@ pub struct Kinds {
     pub swells: bool,
     pub clouds: bool,
     pub hiss: bool,
+    pub oneshots: bool,
 }
 
 impl Kinds {
     /// Every kind.
-    pub const ALL: Kinds = Kinds { pads: true, drones: true, swells: true, clouds: true, hiss: true };
+    pub const ALL: Kinds = Kinds { pads: true, drones: true, swells: true, clouds: true, hiss: true, oneshots: true };
 
     fn from_args(only: &[KindArg]) -> Self {
         let all = only.is_empty();
@@ -50,6 +52,7 @@ impl Kinds {
             swells: all || only.contains(&KindArg::Swells),
             clouds: all || only.contains(&KindArg::Clouds),
             hiss: all || only.contains(&KindArg::Hiss),
+            oneshots: all || only.contains(&KindArg::Oneshots),
         }
     }
 }

@@ -24,6 +24,7 @@ pub fn make_pads(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<String
     let loop_config = ctx.config.pad_miner.loop_config();
     let mut out = Vec::new();
     for (index, region) in regions.iter().enumerate() {
+        let region_id = ctx.region_id(region.start_sample, region.len_samples);
         let region = snapped(ctx, region);
         match make_loop(&ctx.source.channels, &region, &loop_config, ctx.sample_rate_hz()) {
             Ok(lp) => out.push(Texture {
@@ -38,6 +39,7 @@ pub fn make_pads(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<String
                 seed: ctx.texture_seed(Kind::Pad, index),
                 notes: Vec::new(),
                 recipe: None,
+                region_id,
             }),
             Err(err) => notes.push(format!("pad {index}: {err}")),
         }

@@ -4,7 +4,7 @@
 use super::context::{plan_grid, plan_transposition, SourceContext};
 use super::finish::{finish, FinishSettings, SourceInfo};
 use super::texture::Texture;
-use super::{clouds, drones, hiss, pads, Kinds, Profile};
+use super::{clouds, drones, hiss, oneshots, pads, Kinds, Profile};
 use crate::discover::{Role, SourceFile};
 use crate::manifest::ManifestRow;
 use crate::naming::{short_name, UniqueNames};
@@ -130,11 +130,19 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
                     let t = if k.clouds { clouds::make_clouds(&ctx, &regions, &mut notes) } else { Vec::new() };
                     writer.write(t, notes)
                 },
-                || writer.write(if noisy && k.hiss { hiss::make_hiss(&ctx, true, true) } else { Vec::new() }, Vec::new()),
+                || {
+                    let (mut rows, mut notes) =
+                        writer.write(if noisy && k.hiss { hiss::make_hiss(&ctx, true, true) } else { Vec::new() }, Vec::new());
+                    let (shot_rows, shot_notes) =
+                        writer.write(if noisy && k.oneshots { oneshots::make_oneshots(&ctx) } else { Vec::new() }, Vec::new());
+                    rows.extend(shot_rows);
+                    notes.extend(shot_notes);
+                    (rows, notes)
+                },
             )
         },
     );
-    outcome.had_noise = !hiss_part.0.is_empty();
+    outcome.had_noise = hiss_part.0.iter().any(|r| r.kind == "hiss" || r.kind == "flicker");
     for (rows, notes) in [pad_part, drone_part, cloud_part, hiss_part] {
         outcome.rows.extend(rows);
         outcome.notes.extend(notes.into_iter().map(|n| format!("{}: {n}", path.display())));

@@ -9,6 +9,7 @@ pub enum Kind {
     Cloud,
     Hiss,
     Flicker,
+    OneShot,
 }
 
 impl Kind {
@@ -21,6 +22,7 @@ impl Kind {
             Self::Cloud => "cloud",
             Self::Hiss => "hiss",
             Self::Flicker => "flicker",
+            Self::OneShot => "oneshot",
         }
     }
 
@@ -31,6 +33,7 @@ impl Kind {
             Self::Swell => "swells",
             Self::Cloud => "clouds",
             Self::Hiss | Self::Flicker => "hiss",
+            Self::OneShot => "oneshots",
         }
     }
 
@@ -43,6 +46,7 @@ impl Kind {
             Self::Cloud => 'C',
             Self::Hiss => 'H',
             Self::Flicker => 'F',
+            Self::OneShot => 'K',
         }
     }
 
@@ -55,6 +59,7 @@ impl Kind {
             Self::Cloud => 4,
             Self::Hiss => 5,
             Self::Flicker => 6,
+            Self::OneShot => 7,
         }
     }
 }
@@ -83,4 +88,6 @@ pub struct Texture {
     pub notes: Vec<String>,
     /// The recipe that renders this texture again, written next to it.
     pub recipe: Option<engine::recipe::Recipe>,
+    /// The mined region this file derives from (shared by a pad and its drones, swells and clouds).
+    pub region_id: String,
 }

@@ -2,23 +2,27 @@
 //! "Multimedia Programming Interface and Data Specifications 1.0" and read by hardware and
 //! software samplers to loop a file.
 
-/// MIDI unity note written into the chunk (middle C: the file plays at its own pitch there).
-const UNITY_NOTE: u32 = 60;
+/// MIDI unity note of files without a detected pitch (middle C).
+pub const DEFAULT_UNITY_NOTE: u32 = 60;
 
-/// A complete `smpl` chunk (id, size, body) with one infinite forward loop over frames
+/// A complete `smpl` chunk (id, size, body) with `unity_note` (the MIDI note at which the file
+/// plays at its own pitch) and, when `loop_frames` is given, one infinite forward loop over frames
 /// `start..=end` (the end frame is played, per the specification).
-pub fn smpl_chunk(sample_rate_hz: u32, start_frame: u32, end_frame: u32) -> Vec<u8> {
+pub fn smpl_chunk(sample_rate_hz: u32, unity_note: u32, loop_frames: Option<(u32, u32)>) -> Vec<u8> {
     let sample_period_ns = (1_000_000_000u64 / u64::from(sample_rate_hz.max(1))) as u32;
-    let fields: [u32; 15] = [
+    let (start_frame, end_frame) = loop_frames.unwrap_or((0, 0));
+    let header: [u32; 9] = [
         0, // manufacturer
         0, // product
         sample_period_ns,
-        UNITY_NOTE,
+        unity_note,
         0, // pitch fraction
         0, // SMPTE format
         0, // SMPTE offset
-        1, // number of loops
+        u32::from(loop_frames.is_some()), // number of loops
         0, // sampler data bytes
+    ];
+    let one_loop: [u32; 6] = [
         0, // loop: cue point id
         0, // loop type: forward
         start_frame,
@@ -26,6 +30,8 @@ pub fn smpl_chunk(sample_rate_hz: u32, start_frame: u32, end_frame: u32) -> Vec<
         0, // fraction
         0, // play count: infinite
     ];
+    let loops: &[u32] = if loop_frames.is_some() { &one_loop } else { &[] };
+    let fields: Vec<u32> = header.iter().chain(loops).copied().collect();
     let mut chunk = Vec::with_capacity(8 + 4 * fields.len());
     chunk.extend_from_slice(b"smpl");
     chunk.extend_from_slice(&((4 * fields.len()) as u32).to_le_bytes());

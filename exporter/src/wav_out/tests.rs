@@ -60,7 +60,7 @@ fn out_of_range_and_non_finite_samples_are_clipped_or_zeroed() {
 #[test]
 fn sixteen_bit_tpdf_dither_is_seeded_bounded_and_unbiased() {
     let dir = tempfile::tempdir().unwrap();
-    let format = |seed| WavFormat { bits: 16, dither_seed: seed };
+    let format = |seed| WavFormat { bits: 16, dither_seed: seed, unity_note: None };
     // A constant a quarter of an LSB: plain rounding would give all zeros.
     let quarter_lsb = vec![0.25 / 32_767.0f32; 100_000];
     let path = dir.path().join("d.wav");
@@ -109,7 +109,7 @@ fn bad_requests_fail_without_leaving_files() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.wav");
     let mono = vec![sine(100)];
-    assert!(write_wav(&path, &mono, 44_100, WavFormat { bits: 20, dither_seed: 0 }, None).is_err());
+    assert!(write_wav(&path, &mono, 44_100, WavFormat { bits: 20, dither_seed: 0, unity_note: None }, None).is_err());
     assert!(write_wav(&path, &mono, 44_100, WavFormat::default(), Some((10, 100))).is_err());
     assert!(write_wav(&path, &mono, 44_100, WavFormat::default(), Some((50, 40))).is_err());
     assert!(write_wav(&path, &[sine(100), sine(99)], 44_100, WavFormat::default(), None).is_err());
@@ -135,4 +135,30 @@ fn replacement_is_atomic_and_temporaries_never_look_like_wavs() {
 
     write_atomically(&dir.path().join("afterglow.toml"), b"seed = 1\n").unwrap();
     assert_eq!(std::fs::read(dir.path().join("afterglow.toml")).unwrap(), b"seed = 1\n");
+}
+
+#[test]
+fn smpl_chunk_after_an_odd_sized_data_chunk_is_word_aligned() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("odd.wav");
+    // 24-bit mono, 4 411 frames: 13 233 bytes of data.
+    write_wav(&path, &[sine(4_411)], 44_100, WavFormat { unity_note: Some(57), ..WavFormat::default() }, Some((0, 4_410))).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let body = find_chunk(&bytes, b"smpl").expect("smpl chunk found by a RIFF walk");
+    assert_eq!(u32_at(body, 3), 57, "unity note");
+    assert_eq!(u32_at(body, 7), 1, "one loop");
+    let reader = hound::WavReader::open(&path).unwrap();
+    assert_eq!(reader.len(), 4_411);
+}
+
+#[test]
+fn a_pitched_one_shot_gets_a_smpl_chunk_without_loops() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shot.wav");
+    write_wav(&path, &[sine(1_000)], 44_100, WavFormat { unity_note: Some(45), ..WavFormat::default() }, None).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let body = find_chunk(&bytes, b"smpl").expect("smpl chunk");
+    assert_eq!((u32_at(body, 3), u32_at(body, 7), body.len()), (45, 0, 36));
+    write_wav(&path, &[sine(1_000)], 44_100, WavFormat::default(), None).unwrap();
+    assert!(find_chunk(&std::fs::read(&path).unwrap(), b"smpl").is_none());
 }

@@ -1,0 +1,29 @@
+//! Drum one-shots: the engine's hit slicer and classifier over one source, each kept hit a file
+//! under `oneshots/` with its class as the variant.
+
+use super::context::SourceContext;
+use super::texture::{Kind, Texture};
+use engine::mining::find_oneshots;
+
+/// The best few hits per class of one source, in class order.
+pub fn make_oneshots(ctx: &SourceContext) -> Vec<Texture> {
+    let sr = ctx.sample_rate_hz();
+    find_oneshots(&ctx.source.channels, ctx.analysis, &ctx.config.oneshots)
+        .into_iter()
+        .enumerate()
+        .map(|(index, shot)| Texture {
+            kind: Kind::OneShot,
+            index,
+            variant: shot.class.name().to_string(),
+            channels: shot.channels,
+            is_loop: false,
+            source_offset_sec: Some(shot.start_sample as f64 / f64::from(sr)),
+            key: None,
+            transposed_semitones: None,
+            seed: ctx.texture_seed(Kind::OneShot, index),
+            notes: if shot.natural_end { Vec::new() } else { vec!["cut before its decay ended".into()] },
+            recipe: None,
+            region_id: ctx.region_id(shot.start_sample, shot.len_samples),
+        })
+        .collect()
+}

@@ -1,0 +1,137 @@
+//! A kit, not a dump: one-shots, region ids, root notes in the `smpl` chunk, per-kind levels and
+//! channels, room tone, real hiss and the TR-8S curation, through the real `afterglow` binary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn afterglow(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_afterglow")).args(args).current_dir(cwd).output().expect("binary runs")
+}
+
+fn bundled_archive() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/archive")
+}
+
+/// Manifest rows as header -> value maps.
+fn rows(pack: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(pack.join("manifest.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader.records().map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
+}
+
+/// The `smpl` chunk's unity note and loop count, when the file has the chunk.
+fn smpl_of(path: &Path) -> Option<(u32, u32)> {
+    let bytes = std::fs::read(path).unwrap();
+    let mut at = 12;
+    while at + 8 <= bytes.len() {
+        let size = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().unwrap()) as usize;
+        if &bytes[at..at + 4] == b"smpl" {
+            let field = |i: usize| u32::from_le_bytes(bytes[at + 8 + 4 * i..at + 12 + 4 * i].try_into().unwrap());
+            return Some((field(3), field(7)));
+        }
+        at += 8 + size + (size & 1);
+    }
+    None
+}
+
+fn render(archive: &[&Path], extra: &[&str]) -> (tempfile::TempDir, Vec<BTreeMap<String, String>>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args: Vec<String> = vec!["render".into()];
+    args.extend(archive.iter().map(|p| p.display().to_string()));
+    args.extend(["--out".into(), "pack".into()]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = afterglow(&args, dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = rows(&dir.path().join("pack"));
+    (dir, rows)
+}
+
+#[test]
+fn bundled_archive_gives_classed_one_shots_region_ids_and_root_notes() {
+    let archive = bundled_archive();
+    let (dir, rows) = render(&[&archive], &[]);
+    let pack = dir.path().join("pack");
+    let shots: Vec<_> = rows.iter().filter(|r| r["type"] == "oneshot").collect();
+    assert!(!shots.is_empty(), "the drum bounce gives one-shots");
+    for shot in &shots {
+        assert!(shot["filename"].contains("/oneshots/"), "{}", shot["filename"]);
+        assert!(["kick", "snare", "hat", "perc", "other"].contains(&shot["variant"].as_str()));
+        assert!(shot["peak_dbfs"].parse::<f32>().unwrap() <= -0.9);
+    }
+    let classes: BTreeSet<_> = shots.iter().map(|r| r["variant"].as_str()).collect();
+    eprintln!("bundled archive one-shots: {} in {classes:?}", shots.len());
+    assert!(classes.len() >= 2, "{classes:?}");
+
+    // A pad and what is made from it share its region id.
+    let mut kinds_per_region: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for r in &rows {
+        assert!(!r["region_id"].is_empty(), "{} has no region_id", r["filename"]);
+        kinds_per_region.entry(r["region_id"].as_str()).or_default().insert(r["type"].as_str());
+    }
+    let full = kinds_per_region.values().filter(|k| ["pad", "drone", "swell", "cloud"].iter().all(|x| k.contains(x))).count();
+    assert!(full >= 1, "no region shared by a pad, its drones, swells and clouds: {kinds_per_region:?}");
+
+    // The smpl unity note is the root note wherever there is one.
+    let mut pitched = 0;
+    for r in rows.iter().filter(|r| r["saved"] == "true") {
+        let smpl = smpl_of(&pack.join(&r["filename"]));
+        match r["root_note"].parse::<u32>() {
+            Ok(note) => {
+                pitched += 1;
+                assert_eq!(smpl.map(|s| s.0), Some(note), "{}", r["filename"]);
+            }
+            Err(_) => assert!(smpl.is_none_or(|s| s.0 == 60), "{}", r["filename"]),
+        }
+        if r["type"] == "pad" {
+            assert_eq!(smpl.map(|s| s.1), Some(1), "pads loop");
+        }
+    }
+    assert!(pitched >= 5, "only {pitched} files with a root note");
+    // The A-minor tape loop's pads sit on an A or a note of its chord.
+    let tape_pad = rows.iter().find(|r| r["type"] == "pad" && r["source"].contains("tape loop")).expect("tape pad");
+    eprintln!("tape loop pad root note {} ({} Hz)", tape_pad["root_note"], tape_pad["est_pitch_hz"]);
+}
+
+#[test]
+fn real_drums_give_classed_one_shots() {
+    let Some(corpus) = fixtures::real_corpus::real_corpus(&fixtures::real_corpus::DRUM_FILES) else { return };
+    let drums = corpus.join("drums");
+    let (_dir, rows) = render(&[&drums], &["--only", "oneshots"]);
+    let shots: Vec<_> = rows.iter().filter(|r| r["type"] == "oneshot").collect();
+    let classes: BTreeSet<_> = shots.iter().map(|r| r["variant"].as_str()).collect();
+    let sources: BTreeSet<_> = shots.iter().map(|r| r["source"].as_str()).collect();
+    eprintln!("real drums: {} one-shots from {} sources in {classes:?}", shots.len(), sources.len());
+    assert!(classes.len() >= 2 && sources.len() == 3, "{classes:?} from {sources:?}");
+}
+
+#[test]
+fn per_kind_peaks_and_channels_hold() {
+    let archive = bundled_archive();
+    let (dir, rows) = render(&[&archive], &["--only", "pads,clouds,hiss"]);
+    let peak_of = |kind: &str| -> Vec<f32> {
+        rows.iter().filter(|r| r["type"] == kind).map(|r| r["peak_dbfs"].parse().unwrap()).collect()
+    };
+    for (kind, target) in [("pad", -1.0f32), ("cloud", -3.0), ("hiss", -6.0), ("flicker", -3.0)] {
+        let peaks = peak_of(kind);
+        assert!(!peaks.is_empty(), "no {kind}");
+        assert!(peaks.iter().all(|p| (p - target).abs() < 0.2), "{kind} peaks {peaks:?}, target {target}");
+    }
+
+    let config = "[drone_maker]\nstereo = false\n[hiss]\nstereo = false\ntarget_peak_dbfs = -12.0\n";
+    std::fs::write(dir.path().join("mono.toml"), config).unwrap();
+    let o = afterglow(&["render", archive.to_str().unwrap(), "--out", "mono", "--only", "pads,hiss", "-c", "mono.toml"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for r in rows_of(&dir.path().join("mono")) {
+        let channels = hound::WavReader::open(dir.path().join("mono").join(&r["filename"])).unwrap().spec().channels;
+        assert_eq!(channels, 1, "{} should be mono", r["filename"]);
+        if r["type"] == "hiss" {
+            assert!((r["peak_dbfs"].parse::<f32>().unwrap() + 12.0).abs() < 0.2);
+        }
+    }
+}
+
+fn rows_of(pack: &Path) -> Vec<BTreeMap<String, String>> {
+    rows(pack)
+}
