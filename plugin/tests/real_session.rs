@@ -22,16 +22,7 @@ const FILES: [&str; 3] = ["orchestral-the_deep_path-100s.flac", "orchestral-hero
 
 /// The corpus folder, or `None` (with a notice) where it was not built. Fails in CI.
 fn real_corpus() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("AFTERGLOW_REAL_CORPUS").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/real-corpus")),
-    ];
-    if let Some(found) = candidates.into_iter().flatten().find(|dir| FILES.iter().all(|f| dir.join(f).is_file())) {
-        return Some(found);
-    }
-    assert!(std::env::var_os("CI").is_none(), "CI must build the real-music corpus (AFTERGLOW_REAL_CORPUS)");
-    eprintln!("notice: real-music corpus not found (set AFTERGLOW_REAL_CORPUS); skipping the real-recording test");
-    None
+    fixtures::real_corpus::real_corpus(&FILES)
 }
 
 /// A fresh archive folder holding `files` copied from the corpus.
