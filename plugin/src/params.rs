@@ -6,6 +6,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, RwLock};
 
+use engine::texture::param_table::{self, Unit};
 use engine::texture::{TextureParams, WindowShape};
 
 use crate::mining::recall::BankRecall;
@@ -108,58 +109,35 @@ pub struct AfterglowParams {
     pub output_gain: FloatParam,
 }
 
-/// A 0..1 amount shown as a percentage.
-fn fraction_param(name: &str, default: f32) -> FloatParam {
-    FloatParam::new(name, default, FloatRange::Linear { min: 0.0, max: 1.0 })
-        .with_unit(" %")
-        .with_value_to_string(formatters::v2s_f32_percentage(0))
-        .with_string_to_value(formatters::s2v_f32_percentage())
-}
-
-/// A linear gain 0..`max_gain`, skewed so the middle of the control sits near -12 dB, shown in dB.
-fn gain_param(name: &str, default: f32, max_gain: f32) -> FloatParam {
-    FloatParam::new(
-        name,
-        default,
-        FloatRange::Skewed {
-            min: 0.0,
-            max: max_gain,
-            factor: FloatRange::skew_factor(-1.5),
-        },
-    )
-    .with_unit(" dB")
-    .with_value_to_string(formatters::v2s_f32_gain_to_db(1))
-    .with_string_to_value(formatters::s2v_f32_gain_to_db())
-}
-
-/// A time in milliseconds over a wide range, skewed towards short times.
-fn time_ms_param(name: &str, default: f32, min_ms: f32, max_ms: f32) -> FloatParam {
-    FloatParam::new(
-        name,
-        default,
-        FloatRange::Skewed {
-            min: min_ms,
-            max: max_ms,
-            factor: FloatRange::skew_factor(-2.0),
-        },
-    )
-    .with_unit(" ms")
-    .with_value_to_string(formatters::v2s_f32_rounded(0))
-}
-
-/// A frequency in Hz, skewed so each octave gets a similar share of the control.
-fn frequency_param(name: &str, default: f32, min_hz: f32, max_hz: f32) -> FloatParam {
-    FloatParam::new(
-        name,
-        default,
-        FloatRange::Skewed {
-            min: min_hz,
-            max: max_hz,
-            factor: FloatRange::skew_factor(-2.0),
-        },
-    )
-    .with_value_to_string(formatters::v2s_f32_hz_then_khz(1))
-    .with_string_to_value(formatters::s2v_f32_hz_then_khz())
+/// The host parameter of the parameter table's entry `id`: its name, range, skew, default and
+/// unit are the table's (`engine::texture::param_table`), so the host, the engine's clamps and
+/// recipes agree by construction.
+fn float_param(id: &str) -> FloatParam {
+    let spec = param_table::by_id(id);
+    let range = if spec.skew == 0.0 {
+        FloatRange::Linear { min: spec.min, max: spec.max }
+    } else {
+        FloatRange::Skewed { min: spec.min, max: spec.max, factor: FloatRange::skew_factor(spec.skew) }
+    };
+    let param = FloatParam::new(spec.name, spec.default, range);
+    match spec.unit {
+        Unit::Fraction => param
+            .with_unit(" %")
+            .with_value_to_string(formatters::v2s_f32_percentage(0))
+            .with_string_to_value(formatters::s2v_f32_percentage()),
+        Unit::Gain => param
+            .with_unit(" dB")
+            .with_value_to_string(formatters::v2s_f32_gain_to_db(1))
+            .with_string_to_value(formatters::s2v_f32_gain_to_db()),
+        Unit::Milliseconds => param.with_unit(" ms").with_value_to_string(formatters::v2s_f32_rounded(0)),
+        // Audio frequencies read as Hz then kHz; slow rates (the tremolo) in Hz with decimals.
+        Unit::Hertz if spec.max > 1000.0 => param
+            .with_value_to_string(formatters::v2s_f32_hz_then_khz(1))
+            .with_string_to_value(formatters::s2v_f32_hz_then_khz()),
+        Unit::Hertz => param.with_unit(" Hz").with_value_to_string(formatters::v2s_f32_rounded(2)),
+        Unit::GrainsPerSecond => param.with_unit(" grains/s").with_value_to_string(formatters::v2s_f32_rounded(1)),
+        Unit::Semitones => param.with_unit(" st").with_value_to_string(formatters::v2s_f32_rounded(2)),
+    }
 }
 
 impl Default for AfterglowParams {
@@ -170,66 +148,27 @@ impl Default for AfterglowParams {
             bank_size: Arc::new(AtomicU32::new(crate::mining::NUM_BANK_SLOTS as u32)),
             bank: BankRecall::default(),
             editor_size: crate::editor::EditorSize::default(),
-            position: fraction_param("Position", d.position),
-            position_spray: fraction_param("Position Spray", d.position_spray),
-            grain_size_ms: time_ms_param("Grain Size", d.grain_size_ms, 5.0, 1000.0),
-            size_spray: fraction_param("Size Spray", d.size_spray),
-            density_hz: FloatParam::new(
-                "Density",
-                d.density_hz,
-                FloatRange::Skewed {
-                    min: 0.5,
-                    max: 500.0,
-                    factor: FloatRange::skew_factor(-2.5),
-                },
-            )
-            .with_unit(" grains/s")
-            .with_value_to_string(formatters::v2s_f32_rounded(1)),
-            pitch_semitones: FloatParam::new(
-                "Pitch",
-                d.pitch_semitones,
-                FloatRange::Linear {
-                    min: -24.0,
-                    max: 24.0,
-                },
-            )
-            .with_unit(" st")
-            .with_step_size(0.01)
-            .with_value_to_string(formatters::v2s_f32_rounded(2)),
-            pitch_spray_semitones: FloatParam::new(
-                "Pitch Spray",
-                d.pitch_spray_semitones,
-                FloatRange::Skewed {
-                    min: 0.0,
-                    max: 24.0,
-                    factor: FloatRange::skew_factor(-1.5),
-                },
-            )
-            .with_unit(" st")
-            .with_value_to_string(formatters::v2s_f32_rounded(2)),
-            stereo_spread: fraction_param("Stereo Spread", d.stereo_spread),
+            position: float_param("position"),
+            position_spray: float_param("position_spray"),
+            grain_size_ms: float_param("grain_size"),
+            size_spray: float_param("size_spray"),
+            density_hz: float_param("density"),
+            // Fine steps on the pitch control: a hundredth of a semitone.
+            pitch_semitones: float_param("pitch").with_step_size(0.01),
+            pitch_spray_semitones: float_param("pitch_spray"),
+            stereo_spread: float_param("stereo_spread"),
             window: EnumParam::new("Window", WindowChoice::Hann),
-            reverse_probability: fraction_param("Reverse", d.reverse_probability),
+            reverse_probability: float_param("reverse"),
             freeze: BoolParam::new("Freeze", d.freeze),
-            cloud_gain: gain_param("Cloud Level", d.cloud_gain, 2.0),
-            lowpass_hz: frequency_param("Cloud Low-pass", d.lowpass_hz, 200.0, 20_000.0),
-            hiss_gain: gain_param("Hiss Level", d.hiss_gain, 2.0),
-            hiss_tone_hz: frequency_param("Hiss Tone", d.hiss_tone_hz, 1000.0, 16_000.0),
-            tremolo_rate_hz: FloatParam::new(
-                "Tremolo Rate",
-                d.tremolo_rate_hz,
-                FloatRange::Skewed {
-                    min: 0.05,
-                    max: 20.0,
-                    factor: FloatRange::skew_factor(-2.0),
-                },
-            )
-            .with_unit(" Hz")
-            .with_value_to_string(formatters::v2s_f32_rounded(2)),
-            tremolo_depth: fraction_param("Tremolo Depth", d.tremolo_depth),
-            flicker_amount: fraction_param("Flicker", d.flicker_amount),
-            attack_ms: time_ms_param("Attack", d.attack_ms, 1.0, 10_000.0),
-            release_ms: time_ms_param("Release", d.release_ms, 1.0, 20_000.0),
+            cloud_gain: float_param("cloud_level"),
+            lowpass_hz: float_param("cloud_lowpass"),
+            hiss_gain: float_param("hiss_level"),
+            hiss_tone_hz: float_param("hiss_tone"),
+            tremolo_rate_hz: float_param("tremolo_rate"),
+            tremolo_depth: float_param("tremolo_depth"),
+            flicker_amount: float_param("flicker"),
+            attack_ms: float_param("attack"),
+            release_ms: float_param("release"),
             hold: BoolParam::new("Hold", d.hold),
             source: IntParam::new(
                 "Source",
@@ -252,7 +191,7 @@ impl Default for AfterglowParams {
                 digits.parse().ok()
             })),
             seed: IntParam::new("Seed", 1, IntRange::Linear { min: 0, max: 9999 }),
-            output_gain: gain_param("Output Gain", d.output_gain, 4.0),
+            output_gain: float_param("output_gain"),
         }
     }
 }

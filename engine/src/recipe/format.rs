@@ -129,7 +129,7 @@ pub struct NoteSpan {
 #[serde(deny_unknown_fields)]
 pub struct ParamPoint {
     pub time_sec: f64,
-    /// A `TextureParams` field name (see [`super::PARAM_NAMES`]).
+    /// A `TextureParams` field name (see [`super::param_names`]).
     pub param: String,
     /// The value, in the field's own unit (booleans: 0 or 1; window: 0 hann, 1 tukey, 2 decay,
     /// 3 triangle; source_slot: -1 for all).
@@ -222,7 +222,7 @@ impl Recipe {
             if !(p.time_sec.is_finite() && p.time_sec >= 0.0 && p.value.is_finite()) {
                 return bad(&format!("automation[{i}]"), format!("{p:?}"), "a finite time >= 0 and a finite value");
             }
-            if !super::PARAM_NAMES.contains(&p.param.as_str()) {
+            if !super::is_param_name(&p.param) {
                 return bad(&format!("automation[{i}].param"), p.param.clone(), "a texture parameter name");
             }
         }

@@ -8,7 +8,7 @@ mod format;
 mod pad;
 mod render;
 
-pub use automation::{set_param, PARAM_NAMES};
+pub use automation::{is_param_name, param_names, set_param};
 pub use format::{
     check_version, NoteSpan, OutputSpec, ParamPoint, Recipe, RecipeKind, RecipeSource, MAX_RECIPE_SEC, RECIPE_VERSION,
 };

@@ -26,6 +26,7 @@ mod schedule;
 mod view;
 
 use super::controls::{ControlSmoothers, ControlValues};
+use super::param_table::{ParamSpec, CONTINUOUS, NUM_SMOOTHED};
 use super::pad::PadBank;
 use super::params::TextureParams;
 use crate::rt::{stream_seed, DenormalGuard, Ramp, RngStream, SmoothCurve, Smoother, WindowTables};
@@ -71,6 +72,10 @@ const WAKE_BY_COUNT: u64 = 0x636f_756e;
 /// Overlap below which the loudness normaliser stops boosting (at most +6 dB for sparse clouds).
 const MIN_NORM_OVERLAP: f32 = 0.25;
 const LOWPASS_Q: f32 = std::f32::consts::FRAC_1_SQRT_2;
+
+/// The envelope times' table entries (after the smoothed parameters).
+const ATTACK: ParamSpec = CONTINUOUS[NUM_SMOOTHED];
+const RELEASE: ParamSpec = CONTINUOUS[NUM_SMOOTHED + 1];
 
 const STREAM_SCHEDULE: u64 = 1;
 const STREAM_GRAIN: u64 = 2;
@@ -465,8 +470,8 @@ impl TextureEngine {
             window: params.window,
             freeze: params.freeze,
             source_slot: params.source_slot,
-            attack_samples: clean_ms(params.attack_ms, 1.0, 10_000.0, 200.0) * 0.001 * sr,
-            release_samples: clean_ms(params.release_ms, 1.0, 20_000.0, 1500.0) * 0.001 * sr,
+            attack_samples: ATTACK.clean(params.attack_ms) * 0.001 * sr,
+            release_samples: RELEASE.clean(params.release_ms) * 0.001 * sr,
         };
 
         // Hold voice follows the parameter.
@@ -602,9 +607,4 @@ impl TextureEngine {
             (*ol, *or) = self.limiter.process((yl + self.hiss_buf[0][k]) * out, (yr + self.hiss_buf[1][k]) * out);
         }
     }
-}
-
-/// A time parameter cleaned and clamped (milliseconds).
-fn clean_ms(x: f32, lo: f32, hi: f32, default: f32) -> f32 {
-    if x.is_finite() { x.clamp(lo, hi) } else { default }
 }

@@ -5,6 +5,7 @@ mod builtin;
 mod controls;
 mod engine;
 mod octaves;
+pub mod param_table;
 mod pad;
 mod params;
 

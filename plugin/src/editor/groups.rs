@@ -2,6 +2,7 @@
 //! Source, Grains, Pitch and Recipe above; Space, Hiss, Envelope and Output below.
 
 use egui::{Align2, Rect, Stroke, Ui, pos2};
+use engine::texture::param_table::Group;
 use nice_plug::prelude::ParamSetter;
 
 use super::knob::{Origin, knob};
@@ -13,9 +14,11 @@ use super::theme;
 use crate::params::AfterglowParams;
 
 /// The upper row: group titles and their cells.
-pub const UPPER_ROW: RowSpec = &[("SOURCE", 4), ("GRAINS", 5), ("PITCH", 2), ("RECIPE", 3)];
+/// Group titles come from the parameter table (`engine::texture::param_table`), which also says
+/// which group each parameter belongs to (`the_cards_hold_the_parameters_of_their_group` checks it).
+pub const UPPER_ROW: RowSpec = &[(Group::Source.title(), 4), (Group::Grains.title(), 5), (Group::Pitch.title(), 2), ("RECIPE", 3)];
 /// The lower row.
-pub const LOWER_ROW: RowSpec = &[("SPACE", 2), ("HISS", 5), ("ENVELOPE", 3), ("OUTPUT", 4)];
+pub const LOWER_ROW: RowSpec = &[(Group::Space.title(), 2), (Group::Hiss.title(), 5), (Group::Envelope.title(), 3), (Group::Output.title(), 4)];
 /// Cells in the fuller row: every cell has this share of a row's width.
 pub const MAX_CELLS: usize = 14;
 /// Title strip at the top of a card, points.
@@ -44,6 +47,9 @@ pub fn card(ui: &Ui, rect: Rect, title: &str, num_cells: usize) -> Card {
 /// Draw the upper row except the recipe card (drawn by its owner into the returned rect).
 pub fn upper_row(ui: &mut Ui, row: Rect, params: &AfterglowParams, setter: &ParamSetter, probe: &mut LayoutProbe) -> Rect {
     let groups = split_row(row, UPPER_ROW, MAX_CELLS);
+    for ((title, _), rect) in UPPER_ROW.iter().zip(&groups) {
+        probe.record_card(title, *rect);
+    }
     let p = params;
 
     let c = card(ui, groups[0], UPPER_ROW[0].0, UPPER_ROW[0].1);
@@ -69,6 +75,9 @@ pub fn upper_row(ui: &mut Ui, row: Rect, params: &AfterglowParams, setter: &Para
 /// Draw the lower row, the level meter included.
 pub fn lower_row(ui: &mut Ui, row: Rect, params: &AfterglowParams, setter: &ParamSetter, meter: &LevelMeter, probe: &mut LayoutProbe) {
     let groups = split_row(row, LOWER_ROW, MAX_CELLS);
+    for ((title, _), rect) in LOWER_ROW.iter().zip(&groups) {
+        probe.record_card(title, *rect);
+    }
     let p = params;
 
     let c = card(ui, groups[0], LOWER_ROW[0].0, LOWER_ROW[0].1);

@@ -19,6 +19,8 @@ const DUMP_INTERVAL: Duration = Duration::from_millis(250);
 #[derive(Debug)]
 pub struct LayoutProbe {
     widgets: Vec<(&'static str, Rect)>,
+    /// The group cards (title, rectangle) the controls sit in.
+    cards: Vec<(&'static str, Rect)>,
     screen: Rect,
     /// Pads listed and grains drawn in the last frame.
     num_pads: usize,
@@ -40,6 +42,7 @@ impl LayoutProbe {
     pub fn from_env() -> Self {
         Self {
             widgets: Vec::with_capacity(64),
+            cards: Vec::with_capacity(8),
             screen: Rect::NOTHING,
             num_pads: 0,
             num_grains: 0,
@@ -57,6 +60,7 @@ impl LayoutProbe {
     /// Start a frame drawn into `screen`.
     pub fn begin_frame(&mut self, screen: Rect) {
         self.widgets.clear();
+        self.cards.clear();
         self.screen = screen;
         self.frame_start = Some(Instant::now());
     }
@@ -74,6 +78,16 @@ impl LayoutProbe {
     /// Note that control `name` was laid out at `rect`.
     pub fn record(&mut self, name: &'static str, rect: Rect) {
         self.widgets.push((name, rect));
+    }
+
+    /// Note a group card drawn this frame.
+    pub fn record_card(&mut self, title: &'static str, rect: Rect) {
+        self.cards.push((title, rect));
+    }
+
+    /// The group cards of the last frame.
+    pub fn cards(&self) -> &[(&'static str, Rect)] {
+        &self.cards
     }
 
     /// Note how many pads were listed and grains drawn this frame.

@@ -319,3 +319,24 @@ fn empty_states_say_why() {
     let mut output = ctx.run_ui(egui::RawInput::default(), |ui| editor.draw(ui));
     output.textures_delta.clear();
 }
+
+/// The parameter table says which group each parameter belongs to; the editor's cards follow it.
+#[test]
+fn the_cards_hold_the_parameters_of_their_group() {
+    use engine::texture::param_table::CONTINUOUS;
+    let (mut editor, _) = editor();
+    let ctx = egui::Context::default();
+    theme::apply(&ctx);
+    run_frames(&mut editor, &ctx, 1000.0, 700.0, 2);
+    let widgets = editor.probe.widgets();
+    let cards = editor.probe.cards();
+    assert_eq!(cards.len(), 8, "{cards:?}");
+    let mut checked = 0;
+    for spec in &CONTINUOUS {
+        let Some((_, rect)) = widgets.iter().find(|(name, _)| *name == spec.name) else { continue };
+        let card = cards.iter().find(|(_, c)| c.contains(rect.center())).map(|(title, _)| *title);
+        assert_eq!(card, Some(spec.group.title()), "{} is drawn in the wrong card", spec.name);
+        checked += 1;
+    }
+    assert_eq!(checked, CONTINUOUS.len(), "every continuous parameter has a control");
+}
