@@ -135,3 +135,39 @@ fn per_kind_peaks_and_channels_hold() {
 fn rows_of(pack: &Path) -> Vec<BTreeMap<String, String>> {
     rows(pack)
 }
+
+#[test]
+fn tr8s_kit_from_the_real_corpus_keeps_every_kind_and_spreads_regions_and_sources() {
+    let Some(corpus) = fixtures::real_corpus::real_corpus(&fixtures::real_corpus::DRUM_FILES) else { return };
+    // The whole corpus, drums/ included, as a musician would point afterglow at an archive.
+    let (dir, rows) = render(&[&corpus], &["--profile", "tr8s"]);
+    let pack = dir.path().join("pack");
+    // The manifest keeps the rows left out of the kit (saved = false, with a note): together with
+    // the kept ones they are the full pack.
+    let offered: Vec<_> = rows.iter().filter(|r| r["saved"] == "true" || r["notes"].contains("TR-8S")).collect();
+    let kept: Vec<_> = rows.iter().filter(|r| r["saved"] == "true").collect();
+    let kinds_of = |rs: &[&BTreeMap<String, String>]| -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for r in rs {
+            *m.entry(r["type"].clone()).or_default() += 1;
+        }
+        m
+    };
+    let (full, kit) = (kinds_of(&offered), kinds_of(&kept));
+    let secs: f64 = kept.iter().map(|r| r["duration_sec"].parse::<f64>().unwrap()).sum();
+    eprintln!("real corpus: full pack {full:?}; TR-8S kit {kit:?}, {} files, {secs:.1} s", kept.len());
+    assert!(secs <= 600.0 + 1e-6 && kept.len() <= 400);
+    for kind in full.keys() {
+        assert!(kit.contains_key(kind), "the kit lost every {kind}: {kit:?} of {full:?}");
+    }
+    let mut per_region: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &kept {
+        *per_region.entry(r["region_id"].as_str()).or_default() += 1;
+        assert!(pack.join(&r["filename"]).is_file(), "{} kept but missing", r["filename"]);
+    }
+    assert!(per_region.values().all(|&n| n <= 3), "{per_region:?}");
+    let sources = |rs: &[&BTreeMap<String, String>]| rs.iter().map(|r| r["source"].clone()).collect::<BTreeSet<_>>().len();
+    let (kit_sources, all_sources) = (sources(&kept), sources(&offered));
+    eprintln!("sources: {kit_sources} of {all_sources}; regions {}", per_region.len());
+    assert!(kit_sources >= all_sources.min(kept.len()), "{kit_sources} of {all_sources} sources");
+}
