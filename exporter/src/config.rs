@@ -125,6 +125,10 @@ impl Config {
             c.one_of(&format!("drone_maker.filter_variants[{i}]"), v, &["warm", "airy", "dark"]);
         }
         c.count("drone_maker.max_drones_per_source", d.max_drones_per_source, 0, 16);
+        c.count("drone_maker.max_variants_per_pad", d.max_variants_per_pad, 0, 64);
+        if d.swell_duration_sec != 0.0 {
+            c.range("drone_maker.swell_duration_sec", d.swell_duration_sec, 1.0, 60.0);
+        }
         c.range("drone_maker.swell_attack_sec", d.swell_attack_sec, 0.05, 30.0);
         c.range("drone_maker.swell_release_sec", d.swell_release_sec, 0.05, 30.0);
         c.one_of("drone_maker.swell_shape", &d.swell_shape, &["linear", "equal_power", "exponential", "s_curve"]);

@@ -171,3 +171,53 @@ fn tr8s_kit_from_the_real_corpus_keeps_every_kind_and_spreads_regions_and_source
     eprintln!("sources: {kit_sources} of {all_sources}; regions {}", per_region.len());
     assert!(kit_sources >= all_sources.min(kept.len()), "{kit_sources} of {all_sources} sources");
 }
+
+#[test]
+fn variant_cap_fixed_swells_and_reversed_pads_follow_the_config() {
+    let archive = bundled_archive();
+    let only = ["--only", "pads,drones,swells,clouds"];
+    let (dir, plain) = render(&[&archive], &only);
+    let config = "[drone_maker]\nmax_variants_per_pad = 3\nswell_duration_sec = 5.0\nenable_reversal = true\n";
+    std::fs::write(dir.path().join("kit.toml"), config).unwrap();
+    let mut args = vec!["render", archive.to_str().unwrap(), "--out", "kit", "-c", "kit.toml"];
+    args.extend(only);
+    let o = afterglow(&args, dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let kit = rows(&dir.path().join("kit"));
+
+    let derived_per_region = |rs: &[BTreeMap<String, String>]| {
+        let mut m: BTreeMap<String, usize> = BTreeMap::new();
+        for r in rs.iter().filter(|r| ["drone", "swell", "cloud"].contains(&r["type"].as_str())) {
+            *m.entry(r["region_id"].clone()).or_default() += 1;
+        }
+        m
+    };
+    let (before, after) = (derived_per_region(&plain), derived_per_region(&kit));
+    eprintln!("variants per pad: uncapped {before:?}, capped {after:?}");
+    assert!(before.values().any(|&n| n > 3), "the uncapped pack should have more than 3 per pad");
+    assert!(after.values().all(|&n| n <= 3), "{after:?}");
+    assert!(kit.iter().any(|r| r["type"] == "drone") && kit.iter().any(|r| r["type"] == "swell"));
+
+    let swells: Vec<f64> = kit.iter().filter(|r| r["type"] == "swell").map(|r| r["duration_sec"].parse().unwrap()).collect();
+    assert!(!swells.is_empty() && swells.iter().all(|d| (d - 5.0).abs() < 0.01), "{swells:?}");
+
+    let pads: Vec<_> = kit.iter().filter(|r| r["type"] == "pad").collect();
+    let (loops, reversed): (Vec<&BTreeMap<String, String>>, Vec<_>) = pads.iter().copied().partition(|r| r["variant"] == "loop");
+    assert!(!loops.is_empty() && loops.len() == reversed.len(), "{} loops, {} reversed", loops.len(), reversed.len());
+    let samples = |r: &BTreeMap<String, String>| -> Vec<i32> {
+        let mut reader = hound::WavReader::open(dir.path().join("kit").join(&r["filename"])).unwrap();
+        reader.samples::<i32>().map(Result::unwrap).collect()
+    };
+    let first = loops[0];
+    let twin = reversed.iter().find(|r| r["region_id"] == first["region_id"]).expect("reversed twin");
+    let (a, b) = (samples(first), samples(twin));
+    assert_eq!(a.len(), b.len());
+    let channels = hound::WavReader::open(dir.path().join("kit").join(&first["filename"])).unwrap().spec().channels as usize;
+    let frames = a.len() / channels;
+    let worst = (0..frames)
+        .flat_map(|f| (0..channels).map(move |c| (f, c)))
+        .map(|(f, c)| (a[f * channels + c] - b[(frames - 1 - f) * channels + c]).abs())
+        .max()
+        .unwrap();
+    assert!(worst <= 2 << 8, "reversed pad differs from the loop played backwards by {worst}");
+}

@@ -116,7 +116,9 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
                 },
                 || {
                     if k.drones || k.swells {
-                        drones::make_drones_and_swells(&ctx, &regions, k.drones, k.swells, &|t| writer.write(t, Vec::new()))
+                        drones::make_drones_and_swells(&ctx, &regions, k.drones, k.swells, k.clouds, &|t| {
+                            writer.write(t, Vec::new())
+                        })
                     } else {
                         (Vec::new(), Vec::new())
                     }
