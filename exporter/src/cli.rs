@@ -26,6 +26,18 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Copy the best few files of every kind of a finished pack into a best-of folder.
+    Best {
+        /// The pack (a folder with manifest.csv).
+        #[arg(default_value = "export")]
+        pack: PathBuf,
+        /// Files per kind.
+        #[arg(long, default_value_t = 5)]
+        per_kind: usize,
+        /// Where to write the best-of (default: PACK/best).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// Work with recipes: the files that reproduce a texture exactly.
     #[command(subcommand)]
     Recipe(RecipeCommand),

@@ -2,6 +2,7 @@
 //! benchmarks and tests drive the same render pipeline directly.
 
 pub mod analyze;
+pub mod best;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -37,6 +38,7 @@ fn run(command: &Command) -> anyhow::Result<ExitStatus> {
         Command::Analyze(args) => analyze::run(args),
         Command::Init { path, force } => init(path, *force),
         Command::Validate { config } => validate(config),
+        Command::Best { pack, per_kind, out } => best::run(pack, *per_kind, out.as_deref()),
         Command::Recipe(cli::RecipeCommand::Render { recipes, out }) => recipe::run(recipes, out),
     }
 }

@@ -221,3 +221,29 @@ fn variant_cap_fixed_swells_and_reversed_pads_follow_the_config() {
         .unwrap();
     assert!(worst <= 2 << 8, "reversed pad differs from the loop played backwards by {worst}");
 }
+
+#[test]
+fn best_writes_the_best_few_of_every_kind_from_a_finished_pack() {
+    let archive = bundled_archive();
+    let (dir, pack_rows) = render(&[&archive], &[]);
+    let o = afterglow(&["best", "pack", "--per-kind", "2"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let best_dir = dir.path().join("pack/best");
+    let best = rows(&best_dir);
+    let saved: Vec<_> = pack_rows.iter().filter(|r| r["saved"] == "true").collect();
+    let kinds: BTreeSet<_> = saved.iter().map(|r| r["type"].as_str()).collect();
+    let best_kinds: BTreeSet<_> = best.iter().map(|r| r["type"].as_str()).collect();
+    assert_eq!(kinds, best_kinds);
+    for kind in &kinds {
+        let of_kind: Vec<_> = best.iter().filter(|r| r["type"] == *kind).collect();
+        let available = saved.iter().filter(|r| r["type"] == *kind).count();
+        assert_eq!(of_kind.len(), available.min(2), "{kind}");
+        let top = saved.iter().filter(|r| r["type"] == *kind).map(|r| r["grade"].clone()).min().unwrap();
+        assert_eq!(of_kind[0]["grade"], top, "{kind}: the best grade comes first");
+    }
+    for r in &best {
+        assert!(best_dir.join(&r["filename"]).is_file(), "{}", r["filename"]);
+        assert!(r["filename"].starts_with(&format!("{}", r["type"])), "{}", r["filename"]);
+    }
+    eprintln!("best of the bundled archive: {} files in {best_kinds:?}", best.len());
+}

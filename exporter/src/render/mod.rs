@@ -3,7 +3,7 @@
 //! Sources render in parallel (rayon); every output's random stream derives from (seed, source
 //! hash, kind, index), so the pack is byte-identical for any `--jobs`.
 
-mod budget;
+pub mod budget;
 mod clouds;
 mod context;
 mod drones;
