@@ -25,6 +25,10 @@ pub enum Command {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+        /// Write this preset's config instead of the defaults (ambient-pads, drum-machine-kit,
+        /// dark-drones, lofi-hiss).
+        #[arg(long)]
+        preset: Option<String>,
     },
     /// Copy the best few files of every kind of a finished pack into a best-of folder.
     Best {
@@ -102,6 +106,10 @@ pub struct RenderArgs {
     /// Sampler profile.
     #[arg(long, value_enum, default_value = "default")]
     pub profile: ProfileArg,
+    /// Start from a ready-made config (ambient-pads, drum-machine-kit, dark-drones, lofi-hiss);
+    /// the config file's keys are laid over it.
+    #[arg(long)]
+    pub preset: Option<String>,
     /// List what would be written, write nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -5,8 +5,9 @@
 //! allowed range named.
 
 mod check;
+pub mod presets;
 mod sections;
-mod template;
+pub mod template;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -88,6 +89,39 @@ impl Config {
         config.curation.thresholds.target_peak_dbfs = config.global.target_peak_dbfs;
         let problems = config.problems();
         if problems.is_empty() { Ok(config) } else { Err(problems) }
+    }
+
+    /// The config of preset `name` alone.
+    pub fn from_preset(name: &str) -> Result<Self> {
+        let overlay = presets::preset_overlay(name)?;
+        Self::from_toml(overlay, &format!("preset {name}")).map_err(|p| anyhow::anyhow!("preset {name}: {p:?}"))
+    }
+
+    /// Loads preset `preset` with the config at `path` (or ./afterglow.toml when it exists) laid
+    /// over it; without a preset, the same as [`Config::load`].
+    pub fn load_with_preset(path: Option<&Path>, preset: Option<&str>) -> Result<Self> {
+        let Some(name) = preset else { return Self::load(path) };
+        let overlay = presets::preset_overlay(name)?;
+        // The presets are tables of valid TOML (tested).
+        let mut merged: toml::Table = toml::from_str(overlay).expect("preset is valid TOML");
+        let user_path = path.map(Path::to_path_buf).unwrap_or_else(|| Path::new(CONFIG_FILE_NAME).to_path_buf());
+        let origin = if path.is_some() || user_path.exists() {
+            let text = std::fs::read_to_string(&user_path).with_context(|| format!("{}: cannot read config", user_path.display()))?;
+            let mut user: toml::Table =
+                toml::from_str(&text).with_context(|| format!("{}: not valid TOML", user_path.display()))?;
+            // Legacy names first, so a preset's current name and the user's legacy one do not clash.
+            let mut checker = Checker::default();
+            check::rename_legacy_keys(&mut user, LEGACY_KEYS, &mut checker);
+            presets::merge_tables(&mut merged, user);
+            format!("preset {name} + {}", user_path.display())
+        } else {
+            format!("preset {name}")
+        };
+        let text = toml::to_string(&merged).context("cannot serialise the merged config")?;
+        Self::from_toml(&text, &origin).map_err(|problems| {
+            let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+            anyhow::anyhow!("{origin}: invalid config:\n{}", lines.join("\n"))
+        })
     }
 
     /// Loads `path`; a missing file at the default name gives the defaults.

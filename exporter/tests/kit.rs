@@ -247,3 +247,36 @@ fn best_writes_the_best_few_of_every_kind_from_a_finished_pack() {
     }
     eprintln!("best of the bundled archive: {} files in {best_kinds:?}", best.len());
 }
+
+#[test]
+fn presets_render_and_init_and_a_config_is_laid_over_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["ambient-pads", "drum-machine-kit", "dark-drones", "lofi-hiss"] {
+        let file = format!("{name}.toml");
+        let o = afterglow(&["init", &file, "--preset", name], dir.path());
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        let o = afterglow(&["validate", "-c", &file], dir.path());
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        let text = std::fs::read_to_string(dir.path().join(&file)).unwrap();
+        assert!(text.contains(name) && text.contains("# "), "{name}: commented");
+    }
+    let dark = std::fs::read_to_string(dir.path().join("dark-drones.toml")).unwrap();
+    assert!(dark.contains("pitch_shift_semitones = [-12.0, -5.0]"), "{dark}");
+    let o = afterglow(&["init", "x.toml", "--preset", "loud"], dir.path());
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("lofi-hiss"));
+
+    let archive = bundled_archive();
+    let (_d, rows) = render(&[&archive], &["--only", "drones,swells", "--preset", "dark-drones"]);
+    assert!(rows.iter().all(|r| r["type"] == "drone"), "dark-drones makes no swells");
+    let variants: BTreeSet<_> = rows.iter().map(|r| r["variant"].clone()).collect();
+    assert!(!variants.is_empty() && variants.iter().all(|v| v.contains("_p-12") || v.contains("_p-5")), "{variants:?}");
+    assert!(variants.iter().any(|v| v.ends_with("_dark")) && !variants.iter().any(|v| v.ends_with("_airy")), "{variants:?}");
+
+    // A config file wins over the preset, key by key.
+    std::fs::write(dir.path().join("mine.toml"), "[drone_maker]\npitch_shift_semitones = [3.0]\n").unwrap();
+    let a = archive.to_str().unwrap();
+    let o = afterglow(&["render", a, "--out", "mine", "--only", "drones", "--preset", "dark-drones", "-c", "mine.toml"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let variants: BTreeSet<_> = rows_of(&dir.path().join("mine")).iter().map(|r| r["variant"].clone()).collect();
+    assert!(variants.iter().all(|v| v.contains("_p3")) && variants.iter().any(|v| v.ends_with("_dark")), "{variants:?}");
+}

@@ -148,9 +148,14 @@ const COMMENT_COLUMN: usize = 34;
 
 /// The default config as commented TOML.
 pub fn commented_default() -> String {
+    commented(&super::Config::default(), HEADER)
+}
+
+/// `config` as commented TOML under `header` (`afterglow init --preset NAME` shows a preset this way).
+pub fn commented(config: &super::Config, header: &str) -> String {
     // Serialising a plain struct of numbers, strings, lists and sub-structs cannot fail.
-    let plain = toml::to_string(&super::Config::default()).expect("default config serialises");
-    let mut out = String::from(HEADER);
+    let plain = toml::to_string(config).expect("config serialises");
+    let mut out = String::from(header);
     let mut section = String::new();
     for line in plain.lines().filter(|l| !l.trim().is_empty()) {
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {

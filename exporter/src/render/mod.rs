@@ -117,7 +117,7 @@ pub struct PackReport {
 /// Runs the command.
 pub fn run(args: &RenderArgs) -> Result<ExitStatus> {
     let started = Instant::now();
-    let mut config = Config::load(args.config.as_deref())?;
+    let mut config = Config::load_with_preset(args.config.as_deref(), args.preset.as_deref())?;
     if let Some(seed) = args.seed {
         config.reproducibility.random_seed = seed;
     }

@@ -115,8 +115,8 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
                     writer.write(t, notes)
                 },
                 || {
-                    if k.drones || k.swells {
-                        drones::make_drones_and_swells(&ctx, &regions, k.drones, k.swells, k.clouds, &|t| {
+                    if k.drones || (k.swells && config.drone_maker.make_swells) {
+                        drones::make_drones_and_swells(&ctx, &regions, k.drones, k.swells && config.drone_maker.make_swells, k.clouds, &|t| {
                             writer.write(t, Vec::new())
                         })
                     } else {
