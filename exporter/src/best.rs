@@ -69,7 +69,7 @@ pub fn run(pack: &Path, per_kind: usize, out: Option<&Path>) -> Result<ExitStatu
             continue;
         }
         let file_name = Path::new(&row.filename).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let folder = if row.kind == "hiss" { "hiss".to_string() } else { format!("{}s", row.kind) };
+        let folder = if ["hiss", "roomtone"].contains(&row.kind.as_str()) { row.kind.clone() } else { format!("{}s", row.kind) };
         let name = format!("{folder}/{}.wav", names.claim(&file_name));
         std::fs::create_dir_all(out.join(&folder)).with_context(|| format!("{}: cannot create", out.join(&folder).display()))?;
         std::fs::copy(&from, out.join(&name)).with_context(|| format!("{}: cannot copy", from.display()))?;

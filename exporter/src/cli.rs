@@ -75,6 +75,7 @@ pub enum KindArg {
     Clouds,
     Hiss,
     Oneshots,
+    Roomtone,
 }
 
 /// Sampler profiles.

@@ -19,7 +19,7 @@ pub use sections::{
 };
 
 use engine::curate::{BrightnessThresholds, GradeThresholds};
-use engine::mining::{HissMinerConfig, OneShotConfig, PadMinerConfig};
+use engine::mining::{HissMinerConfig, OneShotConfig, PadMinerConfig, RoomToneConfig};
 use engine::transform::FilterSettings;
 
 pub use template::commented_default;
@@ -50,6 +50,7 @@ pub struct Config {
     pub hiss: HissSection,
     pub hiss_miner: HissMinerConfig,
     pub oneshots: OneShotConfig,
+    pub roomtone: RoomToneConfig,
     pub curation: CurationSection,
     pub brightness_tags: BrightnessThresholds,
     pub musicality: MusicalitySection,
@@ -224,6 +225,7 @@ impl Config {
         engine_problem(&mut c, "pad_miner", self.pad_miner.validate());
         engine_problem(&mut c, "hiss_miner", self.hiss_miner.validate());
         engine_problem(&mut c, "oneshots", self.oneshots.validate());
+        engine_problem(&mut c, "roomtone", self.roomtone.validate());
         engine_problem(&mut c, "filters", self.filters.validate(self.global.sample_rate));
         engine_problem(&mut c, "curation.thresholds", self.curation.thresholds.validate());
         engine_problem(&mut c, "brightness_tags", self.brightness_tags.validate());

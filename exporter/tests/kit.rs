@@ -280,3 +280,57 @@ fn presets_render_and_init_and_a_config_is_laid_over_them() {
     let variants: BTreeSet<_> = rows_of(&dir.path().join("mine")).iter().map(|r| r["variant"].clone()).collect();
     assert!(variants.iter().all(|v| v.contains("_p3")) && variants.iter().any(|v| v.ends_with("_dark")), "{variants:?}");
 }
+
+/// Two loud takes with 5 s of quiet room noise (about -55 dBFS) and 1 s of digital silence between.
+fn write_takes_with_room_tone(path: &Path) {
+    let sr = 44_100usize;
+    let spec = hound::WavSpec { channels: 1, sample_rate: sr as u32, bits_per_sample: 32, sample_format: hound::SampleFormat::Float };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    let mut state = 7u32;
+    let mut lowpassed = 0.0f32;
+    let take = |w: &mut hound::WavWriter<_>| {
+        for i in 0..3 * sr {
+            let t = i as f32 / sr as f32;
+            let x = 0.3 * (2.0 * std::f32::consts::PI * 220.0 * t).sin() + 0.2 * (2.0 * std::f32::consts::PI * 330.0 * t).sin();
+            w.write_sample(x).unwrap();
+        }
+    };
+    take(&mut w);
+    for _ in 0..5 * sr {
+        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let white = (state >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0;
+        lowpassed += 0.2 * (white - lowpassed);
+        w.write_sample(0.006 * lowpassed).unwrap();
+    }
+    for _ in 0..sr {
+        w.write_sample(0.0).unwrap();
+    }
+    take(&mut w);
+    w.finalize().unwrap();
+}
+
+#[test]
+fn room_tone_between_takes_becomes_a_quiet_stretch_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    write_takes_with_room_tone(&dir.path().join("takes.wav"));
+    let o = afterglow(&["render", "takes.wav", "--out", "pack", "--only", "roomtone"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = rows(&dir.path().join("pack"));
+    let tones: Vec<_> = rows.iter().filter(|r| r["type"] == "roomtone").collect();
+    assert_eq!(tones.len(), 1, "{rows:?}");
+    let tone = tones[0];
+    let offset: f64 = tone["source_offset_sec"].parse().unwrap();
+    let secs: f64 = tone["duration_sec"].parse().unwrap();
+    eprintln!("room tone at {offset:.2} s, {secs:.2} s long, seam {}", tone["loop_seam"]);
+    assert!(offset >= 3.0 && offset + secs <= 8.05, "inside the quiet gap: {offset} + {secs}");
+    assert!(secs >= 3.0, "{secs}");
+    assert!(tone["filename"].contains("/roomtone/"), "{}", tone["filename"]);
+    assert!((tone["peak_dbfs"].parse::<f32>().unwrap() + 6.0).abs() < 0.2, "room tone sits at the hiss level");
+    assert_eq!(smpl_of(&dir.path().join("pack").join(&tone["filename"])).map(|s| s.1), Some(1), "a loop");
+
+    let archive = bundled_archive();
+    let (_d, bundled) = render(&[&archive], &["--only", "roomtone"]);
+    for r in &bundled {
+        eprintln!("bundled: {} {} s from {}", r["type"], r["duration_sec"], r["source"]);
+    }
+}

@@ -12,6 +12,7 @@ mod hiss;
 mod oneshots;
 mod pads;
 mod resume;
+mod roomtone;
 mod source_job;
 mod summary;
 pub mod texture;
@@ -38,11 +39,12 @@ pub struct Kinds {
     pub clouds: bool,
     pub hiss: bool,
     pub oneshots: bool,
+    pub roomtone: bool,
 }
 
 impl Kinds {
     /// Every kind.
-    pub const ALL: Kinds = Kinds { pads: true, drones: true, swells: true, clouds: true, hiss: true, oneshots: true };
+    pub const ALL: Kinds = Kinds { pads: true, drones: true, swells: true, clouds: true, hiss: true, oneshots: true, roomtone: true };
 
     fn from_args(only: &[KindArg]) -> Self {
         let all = only.is_empty();
@@ -53,6 +55,7 @@ impl Kinds {
             clouds: all || only.contains(&KindArg::Clouds),
             hiss: all || only.contains(&KindArg::Hiss),
             oneshots: all || only.contains(&KindArg::Oneshots),
+            roomtone: all || only.contains(&KindArg::Roomtone),
         }
     }
 }
