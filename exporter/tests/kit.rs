@@ -243,7 +243,7 @@ fn best_writes_the_best_few_of_every_kind_from_a_finished_pack() {
     }
     for r in &best {
         assert!(best_dir.join(&r["filename"]).is_file(), "{}", r["filename"]);
-        assert!(r["filename"].starts_with(&format!("{}", r["type"])), "{}", r["filename"]);
+        assert!(r["filename"].starts_with(r["type"].as_str()), "{}", r["filename"]);
     }
     eprintln!("best of the bundled archive: {} files in {best_kinds:?}", best.len());
 }
