@@ -38,7 +38,8 @@ fn kind_rank(kind: &str) -> (usize, &str) {
 ///
 /// Rounds go through the kinds in [`KIND_PRIORITY`] order (one-shots first), one file per kind per
 /// round, so every kind the pack has is represented before any kind gets a second file. Within a
-/// kind the next file is the one that adds the most diversity: no region past `max_per_region`,
+/// kind the next file is the one that adds the most diversity: no region past `max_per_region`
+/// (with the last slot kept for the region's pad while it is not chosen),
 /// then the source least used so far, then the region, then the key and brightness least used, and only then the
 /// better grade and the shorter file (so more fit). A file that no longer fits the seconds left is
 /// passed over; a kind whose files no longer fit drops out.
@@ -47,6 +48,10 @@ pub fn curate(rows: &[ManifestRow], candidates: &[usize], budget: KitBudget) -> 
     for &i in candidates {
         by_kind.entry(kind_rank(&rows[i].kind)).or_default().push(i);
     }
+    // Regions whose pad is a candidate not yet chosen: the pad keeps the last of the region's slots,
+    // so its drones, swells and clouds cannot crowd out the loop they are made from.
+    let mut pad_pending: std::collections::HashSet<&str> =
+        candidates.iter().filter(|&&i| rows[i].kind == "pad").map(|&i| rows[i].region_id.as_str()).collect();
     let mut per_region: HashMap<&str, usize> = HashMap::new();
     let mut per_source: HashMap<&str, usize> = HashMap::new();
     let mut per_key: HashMap<&str, usize> = HashMap::new();
@@ -66,7 +71,8 @@ pub fn curate(rows: &[ManifestRow], candidates: &[usize], budget: KitBudget) -> 
                 .filter(|&(_, &i)| rows[i].duration_sec <= left)
                 .filter(|&(_, &i)| {
                     let region = rows[i].region_id.as_str();
-                    region.is_empty() || per_region.get(region).copied().unwrap_or(0) < budget.max_per_region
+                    let reserved = usize::from(rows[i].kind != "pad" && pad_pending.contains(region));
+                    region.is_empty() || per_region.get(region).copied().unwrap_or(0) + reserved < budget.max_per_region
                 })
                 .min_by(|&(_, &a), &(_, &b)| {
                     let used = |i: usize| {
@@ -91,6 +97,9 @@ pub fn curate(rows: &[ManifestRow], candidates: &[usize], budget: KitBudget) -> 
             seconds += r.duration_sec;
             if !r.region_id.is_empty() {
                 *per_region.entry(&r.region_id).or_default() += 1;
+            }
+            if r.kind == "pad" {
+                pad_pending.remove(r.region_id.as_str());
             }
             *per_source.entry(&r.source).or_default() += 1;
             *per_key.entry(&r.key).or_default() += 1;
@@ -216,6 +225,24 @@ mod tests {
         }
         assert!(per_region.values().all(|&n| n <= MAX_FILES_PER_REGION));
         assert!(notes.iter().any(|n| n.contains("swell") && n.contains("kept")), "{notes:?}");
+    }
+
+    #[test]
+    fn a_pad_is_not_crowded_out_of_its_region_by_what_is_made_from_it() {
+        // Four regions of one source, each a pad and two each of the drones, swells and clouds made from it.
+        let mut rows = Vec::new();
+        for region in 0..4 {
+            let r = format!("r{region}");
+            rows.push(row(rows.len(), "pad", "B", 4.0, "s0", &r));
+            for kind in ["drone", "drone", "swell", "swell", "cloud", "cloud"] {
+                rows.push(row(rows.len(), kind, "A", 4.0, "s0", &r));
+            }
+        }
+        let budget = KitBudget { max_seconds: 600.0, max_files: 400, max_per_region: 3 };
+        let chosen = curate(&rows, &(0..rows.len()).collect::<Vec<_>>(), budget);
+        assert_eq!(chosen.len(), 12);
+        let pads = chosen.iter().filter(|&&i| rows[i].kind == "pad").count();
+        assert_eq!(pads, 4, "every pad keeps a slot of its region: {chosen:?}");
     }
 
     #[test]
