@@ -25,6 +25,22 @@ pub enum Command {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+        /// Write this preset's config instead of the defaults (ambient-pads, drum-machine-kit,
+        /// dark-drones, lofi-hiss).
+        #[arg(long)]
+        preset: Option<String>,
+    },
+    /// Copy the best few files of every kind of a finished pack into a best-of folder.
+    Best {
+        /// The pack (a folder with manifest.csv).
+        #[arg(default_value = "export")]
+        pack: PathBuf,
+        /// Files per kind.
+        #[arg(long, default_value_t = 5)]
+        per_kind: usize,
+        /// Where to write the best-of (default: PACK/best).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
     },
     /// Work with recipes: the files that reproduce a texture exactly.
     #[command(subcommand)]
@@ -59,6 +75,7 @@ pub enum KindArg {
     Clouds,
     Hiss,
     Oneshots,
+    Roomtone,
 }
 
 /// Sampler profiles.
@@ -90,6 +107,10 @@ pub struct RenderArgs {
     /// Sampler profile.
     #[arg(long, value_enum, default_value = "default")]
     pub profile: ProfileArg,
+    /// Start from a ready-made config (ambient-pads, drum-machine-kit, dark-drones, lofi-hiss);
+    /// the config file's keys are laid over it.
+    #[arg(long)]
+    pub preset: Option<String>,
     /// List what would be written, write nothing.
     #[arg(long)]
     pub dry_run: bool,

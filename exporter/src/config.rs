@@ -5,8 +5,9 @@
 //! allowed range named.
 
 mod check;
+pub mod presets;
 mod sections;
-mod template;
+pub mod template;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,7 @@ pub use sections::{
 };
 
 use engine::curate::{BrightnessThresholds, GradeThresholds};
-use engine::mining::{HissMinerConfig, OneShotConfig, PadMinerConfig};
+use engine::mining::{HissMinerConfig, OneShotConfig, PadMinerConfig, RoomToneConfig};
 use engine::transform::FilterSettings;
 
 pub use template::commented_default;
@@ -49,6 +50,7 @@ pub struct Config {
     pub hiss: HissSection,
     pub hiss_miner: HissMinerConfig,
     pub oneshots: OneShotConfig,
+    pub roomtone: RoomToneConfig,
     pub curation: CurationSection,
     pub brightness_tags: BrightnessThresholds,
     pub musicality: MusicalitySection,
@@ -90,6 +92,39 @@ impl Config {
         if problems.is_empty() { Ok(config) } else { Err(problems) }
     }
 
+    /// The config of preset `name` alone.
+    pub fn from_preset(name: &str) -> Result<Self> {
+        let overlay = presets::preset_overlay(name)?;
+        Self::from_toml(overlay, &format!("preset {name}")).map_err(|p| anyhow::anyhow!("preset {name}: {p:?}"))
+    }
+
+    /// Loads preset `preset` with the config at `path` (or ./afterglow.toml when it exists) laid
+    /// over it; without a preset, the same as [`Config::load`].
+    pub fn load_with_preset(path: Option<&Path>, preset: Option<&str>) -> Result<Self> {
+        let Some(name) = preset else { return Self::load(path) };
+        let overlay = presets::preset_overlay(name)?;
+        // The presets are tables of valid TOML (tested).
+        let mut merged: toml::Table = toml::from_str(overlay).expect("preset is valid TOML");
+        let user_path = path.map(Path::to_path_buf).unwrap_or_else(|| Path::new(CONFIG_FILE_NAME).to_path_buf());
+        let origin = if path.is_some() || user_path.exists() {
+            let text = std::fs::read_to_string(&user_path).with_context(|| format!("{}: cannot read config", user_path.display()))?;
+            let mut user: toml::Table =
+                toml::from_str(&text).with_context(|| format!("{}: not valid TOML", user_path.display()))?;
+            // Legacy names first, so a preset's current name and the user's legacy one do not clash.
+            let mut checker = Checker::default();
+            check::rename_legacy_keys(&mut user, LEGACY_KEYS, &mut checker);
+            presets::merge_tables(&mut merged, user);
+            format!("preset {name} + {}", user_path.display())
+        } else {
+            format!("preset {name}")
+        };
+        let text = toml::to_string(&merged).context("cannot serialise the merged config")?;
+        Self::from_toml(&text, &origin).map_err(|problems| {
+            let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+            anyhow::anyhow!("{origin}: invalid config:\n{}", lines.join("\n"))
+        })
+    }
+
     /// Loads `path`; a missing file at the default name gives the defaults.
     pub fn load(path: Option<&Path>) -> Result<Self> {
         let (path, explicit) = match path {
@@ -125,6 +160,10 @@ impl Config {
             c.one_of(&format!("drone_maker.filter_variants[{i}]"), v, &["warm", "airy", "dark"]);
         }
         c.count("drone_maker.max_drones_per_source", d.max_drones_per_source, 0, 16);
+        c.count("drone_maker.max_variants_per_pad", d.max_variants_per_pad, 0, 64);
+        if d.swell_duration_sec != 0.0 {
+            c.range("drone_maker.swell_duration_sec", d.swell_duration_sec, 1.0, 60.0);
+        }
         c.range("drone_maker.swell_attack_sec", d.swell_attack_sec, 0.05, 30.0);
         c.range("drone_maker.swell_release_sec", d.swell_release_sec, 0.05, 30.0);
         c.one_of("drone_maker.swell_shape", &d.swell_shape, &["linear", "equal_power", "exponential", "s_curve"]);
@@ -186,6 +225,7 @@ impl Config {
         engine_problem(&mut c, "pad_miner", self.pad_miner.validate());
         engine_problem(&mut c, "hiss_miner", self.hiss_miner.validate());
         engine_problem(&mut c, "oneshots", self.oneshots.validate());
+        engine_problem(&mut c, "roomtone", self.roomtone.validate());
         engine_problem(&mut c, "filters", self.filters.validate(self.global.sample_rate));
         engine_problem(&mut c, "curation.thresholds", self.curation.thresholds.validate());
         engine_problem(&mut c, "brightness_tags", self.brightness_tags.validate());

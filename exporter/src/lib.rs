@@ -2,6 +2,7 @@
 //! benchmarks and tests drive the same render pipeline directly.
 
 pub mod analyze;
+pub mod best;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -35,19 +36,28 @@ fn run(command: &Command) -> anyhow::Result<ExitStatus> {
     match command {
         Command::Render(args) => render::run(args),
         Command::Analyze(args) => analyze::run(args),
-        Command::Init { path, force } => init(path, *force),
+        Command::Init { path, force, preset } => init(path, *force, preset.as_deref()),
         Command::Validate { config } => validate(config),
+        Command::Best { pack, per_kind, out } => best::run(pack, *per_kind, out.as_deref()),
         Command::Recipe(cli::RecipeCommand::Render { recipes, out }) => recipe::run(recipes, out),
     }
 }
 
 /// Writes the commented default config.
-fn init(path: &Path, force: bool) -> anyhow::Result<ExitStatus> {
+fn init(path: &Path, force: bool, preset: Option<&str>) -> anyhow::Result<ExitStatus> {
     if path.exists() && !force {
         anyhow::bail!("{} already exists (use --force to overwrite)", path.display());
     }
-    wav_out::write_atomically(path, commented_default().as_bytes())?;
-    println!("wrote {} (the defaults, with comments)", path.display());
+    let Some(name) = preset else {
+        wav_out::write_atomically(path, commented_default().as_bytes())?;
+        println!("wrote {} (the defaults, with comments)", path.display());
+        return Ok(ExitStatus::Success);
+    };
+    let config = Config::from_preset(name)?;
+    let about = config::presets::PRESETS.iter().find(|(n, _, _)| *n == name).map_or("", |(_, about, _)| *about);
+    let header = format!("# afterglow.toml: preset `{name}`: {about}.\n# Every key is shown; the preset changed only some of them.\n");
+    wav_out::write_atomically(path, config::template::commented(&config, &header).as_bytes())?;
+    println!("wrote {} (preset {name}, with comments)", path.display());
     Ok(ExitStatus::Success)
 }
 

@@ -1,11 +1,12 @@
 //! Stable-region (pad) search, ranking, seam search and loops; noisy-region (hiss) search; drum
-//! one-shots. Background thread.
+//! one-shots; room tone. Background thread.
 
 pub mod hit_class;
 pub mod looping;
 pub mod noise;
 pub mod oneshots;
 pub mod pads;
+pub mod roomtone;
 mod region;
 mod setting;
 mod windows;
@@ -16,3 +17,4 @@ pub use hit_class::{HitClass, HitFeatures};
 pub use oneshots::{find_oneshots, slice_hits, OneShot, OneShotConfig};
 pub use pads::{find_pads, why_no_pads, PadMinerConfig};
 pub use region::Region;
+pub use roomtone::{find_room_tone, RoomToneConfig};

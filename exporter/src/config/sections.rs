@@ -85,6 +85,15 @@ pub struct DroneSection {
     pub swell_shape: String,
     /// Write pads, drones and swells in stereo (true) or folded to mono.
     pub stereo: bool,
+    /// Most drone, swell and cloud files made from one mined pad (region), 0 = no cap, 0..64.
+    /// The plain drone and swell of every stretch and shift come first, then filtered and reversed
+    /// variants; clouds of the region count toward the cap.
+    pub max_variants_per_pad: usize,
+    /// Fixed swell length, seconds, 0 = as long as the stretched pad, else 1..60. Longer than the
+    /// material, the swell is built on its seamless loop.
+    pub swell_duration_sec: f32,
+    /// Also write every pad loop reversed (variant `reversed`), as an extra pad.
+    pub enable_reversal: bool,
 }
 
 impl Default for DroneSection {
@@ -100,6 +109,9 @@ impl Default for DroneSection {
             swell_release_sec: 2.5,
             swell_shape: "equal_power".into(),
             stereo: true,
+            max_variants_per_pad: 0,
+            swell_duration_sec: 0.0,
+            enable_reversal: false,
         }
     }
 }

@@ -8,6 +8,7 @@ pub const SECTION_COMMENTS: &[(&str, &str)] = &[
     ("filters", "Tone variants of drone loops, zero phase; corners are -6 dB points. Each variant is renormalised afterwards."),
     ("clouds", "Rendered by the same grain engine the plugin plays live."),
     ("hiss_miner", "Where hiss comes from: bright, noise-like stretches (drums, cymbal tails, room tone)."),
+    ("roomtone", "Room tone: quiet, steady, non-silent stretches (between takes, before the count-in) made into loops."),
     ("oneshots", "Drum one-shots: hits sliced at their onsets, classed kick/snare/hat/perc/other by spectral shape, near-identical hits collapsed."),
     ("curation.thresholds", "Grades: A ready to use, B usable with a caveat, C needs care, D poor, F unusable (see the README). Grades expect the peak at global.target_peak_dbfs."),
 ];
@@ -65,6 +66,9 @@ pub const KEY_COMMENTS: &[(&str, &str)] = &[
     ("drone_maker.swell_attack_sec", "swell rise"),
     ("drone_maker.swell_release_sec", "swell decay"),
     ("drone_maker.swell_shape", "linear, equal_power, exponential or s_curve"),
+    ("drone_maker.max_variants_per_pad", "most drones + swells + clouds from one pad, 0 = no cap (plain ones first)"),
+    ("drone_maker.swell_duration_sec", "fixed swell length, 1..60 s; 0 = as long as the stretched pad"),
+    ("drone_maker.enable_reversal", "also write every pad loop reversed, as an extra pad"),
     ("filters.warm_lowpass_hz", "warm: low-pass corner, Hz"),
     ("filters.warm_low_shelf_hz", "warm: low-shelf corner, Hz"),
     ("filters.warm_low_shelf_db", "warm: low-shelf gain, dB"),
@@ -96,6 +100,13 @@ pub const KEY_COMMENTS: &[(&str, &str)] = &[
     ("hiss.flicker_min_ms", "shortest flicker, 10..5000"),
     ("hiss.flicker_max_ms", "longest flicker, at least the shortest"),
     ("hiss.synthetic_fallback", "seeded noise when the archive has no noisy material"),
+    ("roomtone.min_level_dbfs", "below this frame level it is silence, dBFS"),
+    ("roomtone.max_level_dbfs", "above this frame level it is music, dBFS"),
+    ("roomtone.below_loud_db", "at least this far below the loud passages, dB"),
+    ("roomtone.max_spread_db", "largest level spread inside a stretch, dB"),
+    ("roomtone.min_duration_sec", "shortest stretch"),
+    ("roomtone.max_duration_sec", "longest loop"),
+    ("roomtone.max_per_source", "most room-tone loops per source"),
     ("hiss_miner.min_flatness", "spectral flatness from which a window counts as noise (white noise ~0.56)"),
     ("hiss_miner.min_centroid_hz", "spectral centroid from which noise counts as bright"),
     ("hiss_miner.min_rms_db", "quietest window level, dBFS"),
@@ -145,9 +156,14 @@ const COMMENT_COLUMN: usize = 34;
 
 /// The default config as commented TOML.
 pub fn commented_default() -> String {
+    commented(&super::Config::default(), HEADER)
+}
+
+/// `config` as commented TOML under `header` (`afterglow init --preset NAME` shows a preset this way).
+pub fn commented(config: &super::Config, header: &str) -> String {
     // Serialising a plain struct of numbers, strings, lists and sub-structs cannot fail.
-    let plain = toml::to_string(&super::Config::default()).expect("default config serialises");
-    let mut out = String::from(HEADER);
+    let plain = toml::to_string(config).expect("config serialises");
+    let mut out = String::from(header);
     let mut section = String::new();
     for line in plain.lines().filter(|l| !l.trim().is_empty()) {
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {

@@ -1,44 +1,189 @@
 //! The Roland TR-8S budget: at most 600 s of sample audio and 400 files. When a pack is larger,
-//! the best-graded files are kept (then the shortest, so more of them fit) and the rest removed.
+//! a kit is curated from it by quality *and* diversity (see [`curate_tr8s`]); the rest is removed.
 
 use crate::manifest::ManifestRow;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// TR-8S user sample memory, seconds of 44.1 kHz audio.
 pub const TR8S_MAX_SECONDS: f64 = 600.0;
 /// TR-8S user sample slots.
 pub const TR8S_MAX_FILES: usize = 400;
+/// At most this many files of a kit come from one mined region (a pad and its drones, swells, clouds).
+pub const MAX_FILES_PER_REGION: usize = 3;
 
-/// Marks files beyond the budget as not saved, deletes them (unless `dry_run`), and returns notes.
+/// Kind order of a drum-machine kit: each curation round takes one file of each kind in this order.
+/// Kinds not listed (new ones) come after, alphabetically.
+const KIND_PRIORITY: [&str; 8] = ["oneshot", "pad", "cloud", "drone", "swell", "hiss", "roomtone", "flicker"];
+
+/// Limits of a curated kit.
+#[derive(Debug, Clone, Copy)]
+pub struct KitBudget {
+    pub max_seconds: f64,
+    pub max_files: usize,
+    pub max_per_region: usize,
+}
+
+impl KitBudget {
+    /// The Roland TR-8S.
+    pub const TR8S: KitBudget =
+        KitBudget { max_seconds: TR8S_MAX_SECONDS, max_files: TR8S_MAX_FILES, max_per_region: MAX_FILES_PER_REGION };
+}
+
+fn kind_rank(kind: &str) -> (usize, &str) {
+    (KIND_PRIORITY.iter().position(|k| *k == kind).unwrap_or(KIND_PRIORITY.len()), kind)
+}
+
+/// Picks the rows of a kit: indexes into `rows`, in the order chosen.
+///
+/// Rounds go through the kinds in [`KIND_PRIORITY`] order (one-shots first), one file per kind per
+/// round, so every kind the pack has is represented before any kind gets a second file. Within a
+/// kind the next file is the one that adds the most diversity: no region past `max_per_region`
+/// (with the last slot kept for the region's pad while it is not chosen),
+/// then the source least used so far, then the region, then the key and brightness least used, and only then the
+/// better grade and the shorter file (so more fit). A file that no longer fits the seconds left is
+/// passed over; a kind whose files no longer fit drops out.
+pub fn curate(rows: &[ManifestRow], candidates: &[usize], budget: KitBudget) -> Vec<usize> {
+    let mut by_kind: BTreeMap<(usize, &str), Vec<usize>> = BTreeMap::new();
+    for &i in candidates {
+        by_kind.entry(kind_rank(&rows[i].kind)).or_default().push(i);
+    }
+    // Regions whose pad is a candidate not yet chosen: the pad keeps the last of the region's slots,
+    // so its drones, swells and clouds cannot crowd out the loop they are made from.
+    let mut pad_pending: std::collections::HashSet<&str> =
+        candidates.iter().filter(|&&i| rows[i].kind == "pad").map(|&i| rows[i].region_id.as_str()).collect();
+    let mut per_region: HashMap<&str, usize> = HashMap::new();
+    let mut per_source: HashMap<&str, usize> = HashMap::new();
+    let mut per_key: HashMap<&str, usize> = HashMap::new();
+    let mut per_brightness: HashMap<&str, usize> = HashMap::new();
+    let mut chosen = Vec::new();
+    let mut seconds = 0.0;
+    loop {
+        let mut picked_any = false;
+        for pool in by_kind.values_mut() {
+            if chosen.len() >= budget.max_files {
+                return chosen;
+            }
+            let left = budget.max_seconds - seconds;
+            let best = pool
+                .iter()
+                .enumerate()
+                .filter(|&(_, &i)| rows[i].duration_sec <= left)
+                .filter(|&(_, &i)| {
+                    let region = rows[i].region_id.as_str();
+                    let reserved = usize::from(rows[i].kind != "pad" && pad_pending.contains(region));
+                    region.is_empty() || per_region.get(region).copied().unwrap_or(0) + reserved < budget.max_per_region
+                })
+                .min_by(|&(_, &a), &(_, &b)| {
+                    let used = |i: usize| {
+                        let r = &rows[i];
+                        let count = |m: &HashMap<&str, usize>, k: &str| m.get(k).copied().unwrap_or(0);
+                        (
+                            count(&per_source, &r.source),
+                            count(&per_region, &r.region_id),
+                            count(&per_key, &r.key) + count(&per_brightness, &r.brightness),
+                        )
+                    };
+                    used(a)
+                        .cmp(&used(b))
+                        .then(rows[a].grade.cmp(&rows[b].grade))
+                        .then(rows[a].duration_sec.total_cmp(&rows[b].duration_sec))
+                        .then(a.cmp(&b))
+                })
+                .map(|(at, _)| at);
+            let Some(at) = best else { continue };
+            let i = pool.swap_remove(at);
+            let r = &rows[i];
+            seconds += r.duration_sec;
+            if !r.region_id.is_empty() {
+                *per_region.entry(&r.region_id).or_default() += 1;
+            }
+            if r.kind == "pad" {
+                pad_pending.remove(r.region_id.as_str());
+            }
+            *per_source.entry(&r.source).or_default() += 1;
+            *per_key.entry(&r.key).or_default() += 1;
+            *per_brightness.entry(&r.brightness).or_default() += 1;
+            chosen.push(i);
+            picked_any = true;
+        }
+        if !picked_any {
+            return chosen;
+        }
+    }
+}
+
+/// Curates a TR-8S kit when the pack is over budget: marks the rest as not saved, deletes it
+/// (unless `dry_run`), and returns notes saying what was kept per kind and why.
 pub fn apply_tr8s_budget(rows: &mut [ManifestRow], out_dir: &Path, dry_run: bool) -> Vec<String> {
-    let mut order: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].saved || dry_run).collect();
-    order.sort_by(|&a, &b| {
-        rows[a].grade.cmp(&rows[b].grade).then(rows[a].duration_sec.total_cmp(&rows[b].duration_sec)).then(a.cmp(&b))
-    });
-    let (mut seconds, mut files, mut dropped, mut dropped_sec) = (0.0, 0, 0, 0.0);
+    let candidates: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].saved || dry_run).collect();
+    let total_sec: f64 = candidates.iter().map(|&i| rows[i].duration_sec).sum();
+    if candidates.len() <= TR8S_MAX_FILES && total_sec <= TR8S_MAX_SECONDS {
+        return Vec::new();
+    }
+    let chosen = curate(rows, &candidates, KitBudget::TR8S);
+    let mut keep = vec![false; rows.len()];
+    for &i in &chosen {
+        keep[i] = true;
+    }
     let mut notes = Vec::new();
-    for i in order {
-        let row = &mut rows[i];
-        if files < TR8S_MAX_FILES && seconds + row.duration_sec <= TR8S_MAX_SECONDS {
-            files += 1;
-            seconds += row.duration_sec;
+    // kind -> (kept, offered, kept seconds)
+    let mut per_kind: BTreeMap<(usize, String), (usize, usize, f64)> = BTreeMap::new();
+    for &i in &candidates {
+        let (rank, kind) = kind_rank(&rows[i].kind);
+        let entry = per_kind.entry((rank, kind.to_string())).or_default();
+        entry.1 += 1;
+        if keep[i] {
+            entry.0 += 1;
+            entry.2 += rows[i].duration_sec;
+        }
+    }
+    for &i in &candidates {
+        if keep[i] {
             continue;
         }
-        dropped += 1;
-        dropped_sec += row.duration_sec;
+        let row = &mut rows[i];
         if !dry_run
             && let Err(err) = std::fs::remove_file(out_dir.join(&row.filename))
         {
             notes.push(format!("{}: cannot remove file over the TR-8S budget: {err}", row.filename));
         }
         row.saved = false;
-        let note = "left out: over the TR-8S budget (600 s, 400 files)";
+        let note = "left out: not chosen for the TR-8S kit (600 s, 400 files)";
         row.notes = if row.notes.is_empty() { note.into() } else { format!("{}; {note}", row.notes) };
     }
-    if dropped > 0 {
-        notes.push(format!(
-            "TR-8S budget: kept {files} files ({seconds:.1} s); left out {dropped} files ({dropped_sec:.1} s), lowest grades first"
-        ));
+    let kept_sec: f64 = chosen.iter().map(|&i| rows[i].duration_sec).sum();
+    let distinct = |f: fn(&ManifestRow) -> &str| chosen.iter().map(|&i| f(&rows[i])).collect::<std::collections::BTreeSet<_>>().len();
+    notes.push(format!(
+        "TR-8S kit: kept {} of {} files ({kept_sec:.1} of {total_sec:.1} s) from {} sources, {} regions, {} keys: \
+         one file per kind per round (one-shots first, then pads, clouds, drones, swells, hiss), at most \
+         {MAX_FILES_PER_REGION} per region, least-used source, region, key and brightness first; grades break ties",
+        chosen.len(),
+        candidates.len(),
+        distinct(|r| &r.source),
+        distinct(|r| &r.region_id),
+        distinct(|r| &r.key),
+    ));
+    // Why the rest of a kind was left out: the region cap or the budget.
+    let mut per_region: HashMap<&str, usize> = HashMap::new();
+    for &i in &chosen {
+        *per_region.entry(rows[i].region_id.as_str()).or_default() += 1;
+    }
+    let budget_full = chosen.len() >= TR8S_MAX_FILES
+        || candidates.iter().any(|&i| {
+            !keep[i]
+                && per_region.get(rows[i].region_id.as_str()).copied().unwrap_or(0) < MAX_FILES_PER_REGION
+                && kept_sec + rows[i].duration_sec > TR8S_MAX_SECONDS
+        });
+    for ((_, kind), (kept, offered, secs)) in &per_kind {
+        let why = if kept == offered {
+            "all of them"
+        } else if budget_full {
+            "the 600 s / 400 files are shared with the other kinds"
+        } else {
+            "the rest comes from regions that already give 3 files"
+        };
+        notes.push(format!("TR-8S kit: {kind:<8} kept {kept:>3} of {offered:>4} ({secs:.1} s): {why}"));
     }
     notes
 }
@@ -47,21 +192,69 @@ pub fn apply_tr8s_budget(rows: &mut [ManifestRow], out_dir: &Path, dry_run: bool
 mod tests {
     use super::*;
 
+    fn row(i: usize, kind: &str, grade: &str, secs: f64, source: &str, region: &str) -> ManifestRow {
+        ManifestRow {
+            filename: format!("f{i}.wav"),
+            kind: kind.into(),
+            grade: grade.into(),
+            duration_sec: secs,
+            source: source.into(),
+            region_id: region.into(),
+            saved: true,
+            ..Default::default()
+        }
+    }
+
     #[test]
-    fn keeps_best_grades_within_budget() {
-        let mut rows: Vec<ManifestRow> = (0..10)
-            .map(|i| ManifestRow {
-                filename: format!("f{i}.wav"),
-                grade: if i % 2 == 0 { "A".into() } else { "C".into() },
-                duration_sec: 100.0,
-                saved: true,
-                ..Default::default()
-            })
-            .collect();
+    fn every_kind_survives_even_when_one_kind_has_all_the_best_grades() {
+        // 300 grade-A drones from one region each 5 s, 5 grade-C swells and 5 grade-B clouds.
+        let mut rows: Vec<ManifestRow> =
+            (0..300).map(|i| row(i, "drone", "A", 5.0, &format!("s{}", i % 3), &format!("r{}", i % 100))).collect();
+        rows.extend((0..5).map(|i| row(300 + i, "swell", "C", 8.0, "s0", &format!("w{i}"))));
+        rows.extend((0..5).map(|i| row(305 + i, "cloud", "B", 8.0, "s1", &format!("c{i}"))));
         let notes = apply_tr8s_budget(&mut rows, Path::new("/nonexistent"), true);
-        let kept: Vec<_> = rows.iter().filter(|r| r.saved).map(|r| r.grade.as_str()).collect();
-        assert_eq!(kept.len(), 6);
-        assert_eq!(kept.iter().filter(|g| **g == "A").count(), 5);
-        assert!(notes[0].contains("left out 4 files"));
+        let kept: Vec<_> = rows.iter().filter(|r| r.saved).collect();
+        for kind in ["drone", "swell", "cloud"] {
+            assert!(kept.iter().any(|r| r.kind == kind), "no {kind} kept: {notes:?}");
+        }
+        let secs: f64 = kept.iter().map(|r| r.duration_sec).sum();
+        assert!(secs <= TR8S_MAX_SECONDS);
+        let mut per_region: HashMap<&str, usize> = HashMap::new();
+        for r in &kept {
+            *per_region.entry(&r.region_id).or_default() += 1;
+        }
+        assert!(per_region.values().all(|&n| n <= MAX_FILES_PER_REGION));
+        assert!(notes.iter().any(|n| n.contains("swell") && n.contains("kept")), "{notes:?}");
+    }
+
+    #[test]
+    fn a_pad_is_not_crowded_out_of_its_region_by_what_is_made_from_it() {
+        // Four regions of one source, each a pad and two each of the drones, swells and clouds made from it.
+        let mut rows = Vec::new();
+        for region in 0..4 {
+            let r = format!("r{region}");
+            rows.push(row(rows.len(), "pad", "B", 4.0, "s0", &r));
+            for kind in ["drone", "drone", "swell", "swell", "cloud", "cloud"] {
+                rows.push(row(rows.len(), kind, "A", 4.0, "s0", &r));
+            }
+        }
+        let budget = KitBudget { max_seconds: 600.0, max_files: 400, max_per_region: 3 };
+        let chosen = curate(&rows, &(0..rows.len()).collect::<Vec<_>>(), budget);
+        assert_eq!(chosen.len(), 12);
+        let pads = chosen.iter().filter(|&&i| rows[i].kind == "pad").count();
+        assert_eq!(pads, 4, "every pad keeps a slot of its region: {chosen:?}");
+    }
+
+    #[test]
+    fn sources_are_taken_in_turn_and_grades_break_ties() {
+        let rows: Vec<ManifestRow> = (0..12)
+            .map(|i| row(i, "pad", if i % 2 == 0 { "A" } else { "B" }, 10.0, &format!("s{}", i % 4), &format!("r{i}")))
+            .collect();
+        let budget = KitBudget { max_seconds: 40.0, max_files: 10, max_per_region: 3 };
+        let chosen = curate(&rows, &(0..12).collect::<Vec<_>>(), budget);
+        let sources: std::collections::BTreeSet<_> = chosen.iter().map(|&i| rows[i].source.as_str()).collect();
+        assert_eq!(sources.len(), 4, "four files, four sources");
+        // s0 and s2 have grade A rows, s1 and s3 only B: the A rows of s0/s2 come first.
+        assert_eq!(rows[chosen[0]].grade, "A");
     }
 }

@@ -55,6 +55,9 @@ pub fn make_clouds(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<Stri
     let sr = ctx.sample_rate_hz();
     let mut out = Vec::new();
     for index in 0..c.clouds_per_source {
+        if index >= clouds_cap(ctx, regions.len()) {
+            break;
+        }
         let region = &regions[index % regions.len()];
         let seed = ctx.texture_seed(Kind::Cloud, index);
         let recipe = cloud_recipe(ctx, region, seed);
@@ -117,4 +120,19 @@ fn cloud_recipe(ctx: &SourceContext, region: &Region, seed: u64) -> Recipe {
             normalize_peak_dbfs: Some(ctx.config.clouds.target_peak_dbfs),
         },
     }
+}
+
+/// How many clouds a source makes: `clouds_per_source`, at most `max_variants_per_pad` per region.
+fn clouds_cap(ctx: &SourceContext, num_regions: usize) -> usize {
+    let cap = ctx.config.drone_maker.max_variants_per_pad;
+    let wanted = ctx.config.clouds.clouds_per_source;
+    if cap == 0 { wanted } else { wanted.min(cap * num_regions) }
+}
+
+/// How many clouds come from region `region_index` of `num_regions` (they cycle through the regions).
+pub fn clouds_of_region(ctx: &SourceContext, num_regions: usize, region_index: usize) -> usize {
+    if num_regions == 0 {
+        return 0;
+    }
+    (0..clouds_cap(ctx, num_regions)).filter(|i| i % num_regions == region_index).count()
 }

@@ -23,6 +23,7 @@ pub fn make_drones_and_swells(
     regions: &[Region],
     want_drones: bool,
     want_swells: bool,
+    want_clouds: bool,
     write: &(dyn Fn(Vec<Texture>) -> (Vec<ManifestRow>, Vec<String>) + Sync),
 ) -> (Vec<ManifestRow>, Vec<String>) {
     let d = &ctx.config.drone_maker;
@@ -39,21 +40,34 @@ pub fn make_drones_and_swells(
     let num_variants = FilterVariant::ALL.iter().filter(|v| d.filter_variants.iter().any(|name| name == v.name())).count();
     let drones_per_combo = if want_drones { 1 + num_variants } else { 0 };
     let swells_per_combo = if want_swells { 1 + usize::from(d.reversed_swells) } else { 0 };
+    let combos_per_region = d.time_stretch_factors.len() * d.pitch_shift_semitones.len();
+    let num_drone_regions = regions.len().min(d.max_drones_per_source);
+    let allowed =
+        allowed_variants(ctx, regions.len(), num_drone_regions, combos_per_region, drones_per_combo, swells_per_combo, want_clouds);
     let parts: Vec<(Vec<ManifestRow>, Vec<String>)> = combos
         .par_iter()
         .enumerate()
         .map(|(c, &(i, region, factor, semitones))| {
+            let keep = |kind: Kind, slot: usize| {
+                allowed.as_ref().is_none_or(|set| set.contains(&(i, c % combos_per_region.max(1), kind == Kind::Drone, slot)))
+            };
+            let any_kept = (0..drones_per_combo).any(|s| keep(Kind::Drone, s)) || (0..swells_per_combo).any(|s| keep(Kind::Swell, s));
+            if !any_kept {
+                return (Vec::new(), Vec::new());
+            }
             match combo_textures(ctx, region, factor, semitones, want_drones, want_swells) {
                 Ok(textures) => {
                     let (mut next_drone, mut next_swell) = (c * drones_per_combo, c * swells_per_combo);
                     let textures = textures
                         .into_iter()
-                        .map(|mut t| {
-                            let next = if t.kind == Kind::Drone { &mut next_drone } else { &mut next_swell };
+                        .filter_map(|mut t| {
+                            let (next, first) =
+                                if t.kind == Kind::Drone { (&mut next_drone, c * drones_per_combo) } else { (&mut next_swell, c * swells_per_combo) };
+                            let slot = *next - first;
                             t.index = *next;
                             t.seed = ctx.texture_seed(t.kind, *next);
                             *next += 1;
-                            t
+                            keep(t.kind, slot).then_some(t)
                         })
                         .collect();
                     write(textures)
@@ -70,6 +84,41 @@ pub fn make_drones_and_swells(
     }
     rows.sort_by_key(|r| (r.kind != "drone", r.filename.clone()));
     (rows, notes)
+}
+
+/// Under `max_variants_per_pad`, the (region, combination, is drone, slot) variants to write, or
+/// `None` without a cap. Slot 0 (the plain drone, the forward swell) of every stretch and shift
+/// comes first, a drone then a swell per combination, then slot 1 (first filter, reversed swell)
+/// and so on; the region's clouds take their share of the cap first.
+fn allowed_variants(
+    ctx: &SourceContext,
+    num_regions: usize,
+    num_drone_regions: usize,
+    combos_per_region: usize,
+    drones_per_combo: usize,
+    swells_per_combo: usize,
+    want_clouds: bool,
+) -> Option<std::collections::HashSet<(usize, usize, bool, usize)>> {
+    let cap = ctx.config.drone_maker.max_variants_per_pad;
+    if cap == 0 {
+        return None;
+    }
+    let mut set = std::collections::HashSet::new();
+    for region in 0..num_drone_regions {
+        let clouds = if want_clouds { super::clouds::clouds_of_region(ctx, num_regions, region) } else { 0 };
+        let mut left = cap.saturating_sub(clouds);
+        for slot in 0..drones_per_combo.max(swells_per_combo) {
+            for combo in 0..combos_per_region {
+                for (is_drone, per_combo) in [(true, drones_per_combo), (false, swells_per_combo)] {
+                    if slot < per_combo && left > 0 {
+                        set.insert((region, combo, is_drone, slot));
+                        left -= 1;
+                    }
+                }
+            }
+        }
+    }
+    Some(set)
 }
 
 /// The drone loop (plain and filtered) and swells of one region at one stretch and shift.
@@ -122,8 +171,19 @@ fn combo_textures(
         }
     }
     if want_swells {
-        let mut swell: Vec<Vec<f32>> = shifted.iter().map(|c| c[..len.min(c.len())].to_vec()).collect();
-        apply_swell(&mut swell, &swell_envelope(ctx, len), sr);
+        let fixed_len = (f64::from(d.swell_duration_sec) * f64::from(sr)).round() as usize;
+        let mut swell: Vec<Vec<f32>> = if fixed_len == 0 {
+            shifted.iter().map(|c| c[..len.min(c.len())].to_vec()).collect()
+        } else if fixed_len <= shifted[0].len() {
+            shifted.iter().map(|c| c[..fixed_len].to_vec()).collect()
+        } else {
+            // Longer than the material: tile its seamless loop, so the swell has no seam.
+            let whole = Region { start_sample: 0, len_samples: len, ..*region };
+            let lp = make_loop(&shifted, &whole, &loop_config, sr)?;
+            lp.channels.iter().map(|c| c.iter().copied().cycle().take(fixed_len).collect()).collect()
+        };
+        let swell_len = swell[0].len();
+        apply_swell(&mut swell, &swell_envelope(ctx, swell_len), sr);
         if d.reversed_swells {
             let mut reversed = swell.clone();
             reverse(&mut reversed);

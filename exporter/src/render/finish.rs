@@ -44,7 +44,7 @@ pub fn finish(
     settings: &FinishSettings,
 ) -> Result<ManifestRow> {
     let config = settings.config;
-    let tonal = !matches!(texture.kind, Kind::Hiss | Kind::Flicker | Kind::OneShot);
+    let tonal = !matches!(texture.kind, Kind::Hiss | Kind::Flicker | Kind::OneShot | Kind::RoomTone);
     let pitched = !matches!(texture.kind, Kind::Hiss | Kind::Flicker);
     let sr = config.global.sample_rate;
     if !kind_is_stereo(config, texture.kind) && texture.channels.len() > 1 {
@@ -128,7 +128,8 @@ pub fn midi_note(hz: f32) -> Option<u8> {
 pub fn kind_peak_dbfs(config: &Config, kind: Kind) -> f32 {
     match kind {
         Kind::Cloud => config.clouds.target_peak_dbfs,
-        Kind::Hiss => config.hiss.target_peak_dbfs,
+        // Room tone is air like hiss, and sits at hiss level.
+        Kind::Hiss | Kind::RoomTone => config.hiss.target_peak_dbfs,
         Kind::Flicker => config.hiss.flicker_target_peak_dbfs,
         _ => config.global.target_peak_dbfs,
     }
@@ -139,7 +140,7 @@ fn kind_is_stereo(config: &Config, kind: Kind) -> bool {
     match kind {
         Kind::Pad | Kind::Drone | Kind::Swell => config.drone_maker.stereo,
         Kind::Cloud => config.clouds.stereo,
-        Kind::Hiss | Kind::Flicker => config.hiss.stereo,
+        Kind::Hiss | Kind::Flicker | Kind::RoomTone => config.hiss.stereo,
         Kind::OneShot => true,
     }
 }

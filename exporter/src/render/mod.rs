@@ -3,7 +3,7 @@
 //! Sources render in parallel (rayon); every output's random stream derives from (seed, source
 //! hash, kind, index), so the pack is byte-identical for any `--jobs`.
 
-mod budget;
+pub mod budget;
 mod clouds;
 mod context;
 mod drones;
@@ -12,6 +12,7 @@ mod hiss;
 mod oneshots;
 mod pads;
 mod resume;
+mod roomtone;
 mod source_job;
 mod summary;
 pub mod texture;
@@ -38,11 +39,12 @@ pub struct Kinds {
     pub clouds: bool,
     pub hiss: bool,
     pub oneshots: bool,
+    pub roomtone: bool,
 }
 
 impl Kinds {
     /// Every kind.
-    pub const ALL: Kinds = Kinds { pads: true, drones: true, swells: true, clouds: true, hiss: true, oneshots: true };
+    pub const ALL: Kinds = Kinds { pads: true, drones: true, swells: true, clouds: true, hiss: true, oneshots: true, roomtone: true };
 
     fn from_args(only: &[KindArg]) -> Self {
         let all = only.is_empty();
@@ -53,6 +55,7 @@ impl Kinds {
             clouds: all || only.contains(&KindArg::Clouds),
             hiss: all || only.contains(&KindArg::Hiss),
             oneshots: all || only.contains(&KindArg::Oneshots),
+            roomtone: all || only.contains(&KindArg::Roomtone),
         }
     }
 }
@@ -117,7 +120,7 @@ pub struct PackReport {
 /// Runs the command.
 pub fn run(args: &RenderArgs) -> Result<ExitStatus> {
     let started = Instant::now();
-    let mut config = Config::load(args.config.as_deref())?;
+    let mut config = Config::load_with_preset(args.config.as_deref(), args.preset.as_deref())?;
     if let Some(seed) = args.seed {
         config.reproducibility.random_seed = seed;
     }

@@ -3,6 +3,7 @@
 use super::context::SourceContext;
 use super::texture::{Kind, Texture};
 use engine::mining::{find_pads, make_loop, Region};
+use engine::transform::reverse;
 
 /// The stable regions of a source, best first (shared by pads, drones and clouds).
 pub fn mine_regions(ctx: &SourceContext) -> Vec<Region> {
@@ -27,20 +28,39 @@ pub fn make_pads(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<String
         let region_id = ctx.region_id(region.start_sample, region.len_samples);
         let region = snapped(ctx, region);
         match make_loop(&ctx.source.channels, &region, &loop_config, ctx.sample_rate_hz()) {
-            Ok(lp) => out.push(Texture {
-                kind: Kind::Pad,
-                index,
-                variant: "loop".into(),
-                channels: lp.channels,
-                is_loop: true,
-                source_offset_sec: Some(region.start_sec(ctx.sample_rate_hz())),
-                key: ctx.source_key(),
-                transposed_semitones: None,
-                seed: ctx.texture_seed(Kind::Pad, index),
-                notes: Vec::new(),
-                recipe: None,
-                region_id,
-            }),
+            Ok(lp) => {
+                let pad = Texture {
+                    kind: Kind::Pad,
+                    index,
+                    variant: "loop".into(),
+                    channels: lp.channels,
+                    is_loop: true,
+                    source_offset_sec: Some(region.start_sec(ctx.sample_rate_hz())),
+                    key: ctx.source_key(),
+                    transposed_semitones: None,
+                    seed: ctx.texture_seed(Kind::Pad, index),
+                    notes: Vec::new(),
+                    recipe: None,
+                    region_id,
+                };
+                if ctx.config.drone_maker.enable_reversal {
+                    // A seamless loop played backwards is still seamless: its wrap is the same pair of samples.
+                    let mut channels = pad.channels.clone();
+                    reverse(&mut channels);
+                    let reversed_index = regions.len() + index;
+                    let reversed = Texture {
+                        index: reversed_index,
+                        variant: "reversed".into(),
+                        channels,
+                        seed: ctx.texture_seed(Kind::Pad, reversed_index),
+                        ..pad.clone()
+                    };
+                    out.push(pad);
+                    out.push(reversed);
+                } else {
+                    out.push(pad);
+                }
+            }
             Err(err) => notes.push(format!("pad {index}: {err}")),
         }
     }

@@ -4,7 +4,7 @@
 use super::context::{plan_grid, plan_transposition, SourceContext};
 use super::finish::{finish, FinishSettings, SourceInfo};
 use super::texture::Texture;
-use super::{clouds, drones, hiss, oneshots, pads, Kinds, Profile};
+use super::{clouds, drones, hiss, oneshots, pads, roomtone, Kinds, Profile};
 use crate::discover::{Role, SourceFile};
 use crate::manifest::ManifestRow;
 use crate::naming::{short_name, UniqueNames};
@@ -115,8 +115,10 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
                     writer.write(t, notes)
                 },
                 || {
-                    if k.drones || k.swells {
-                        drones::make_drones_and_swells(&ctx, &regions, k.drones, k.swells, &|t| writer.write(t, Vec::new()))
+                    if k.drones || (k.swells && config.drone_maker.make_swells) {
+                        drones::make_drones_and_swells(&ctx, &regions, k.drones, k.swells && config.drone_maker.make_swells, k.clouds, &|t| {
+                            writer.write(t, Vec::new())
+                        })
                     } else {
                         (Vec::new(), Vec::new())
                     }
@@ -137,6 +139,11 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
                         writer.write(if noisy && k.oneshots { oneshots::make_oneshots(&ctx) } else { Vec::new() }, Vec::new());
                     rows.extend(shot_rows);
                     notes.extend(shot_notes);
+                    let mut tone_notes = Vec::new();
+                    let tones = if k.roomtone { roomtone::make_room_tone(&ctx, &mut tone_notes) } else { Vec::new() };
+                    let (tone_rows, tone_notes) = writer.write(tones, tone_notes);
+                    rows.extend(tone_rows);
+                    notes.extend(tone_notes);
                     (rows, notes)
                 },
             )

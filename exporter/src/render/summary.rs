@@ -64,7 +64,8 @@ pub fn print_summary(report: &PackReport, out_dir: &Path, dry_run: bool, elapsed
     let (rows, notes, failures) = (&report.rows, &report.notes, &report.failures);
     let mut per_kind: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
     let mut grades: BTreeMap<&str, usize> = BTreeMap::new();
-    for row in rows {
+    // What is in the pack: in a dry run everything listed, else what was written.
+    for row in rows.iter().filter(|r| r.saved || dry_run) {
         let entry = per_kind.entry(row.kind.as_str()).or_default();
         entry.0 += 1;
         entry.1 += row.duration_sec;

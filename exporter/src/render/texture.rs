@@ -10,6 +10,7 @@ pub enum Kind {
     Hiss,
     Flicker,
     OneShot,
+    RoomTone,
 }
 
 impl Kind {
@@ -23,6 +24,7 @@ impl Kind {
             Self::Hiss => "hiss",
             Self::Flicker => "flicker",
             Self::OneShot => "oneshot",
+            Self::RoomTone => "roomtone",
         }
     }
 
@@ -34,6 +36,7 @@ impl Kind {
             Self::Cloud => "clouds",
             Self::Hiss | Self::Flicker => "hiss",
             Self::OneShot => "oneshots",
+            Self::RoomTone => "roomtone",
         }
     }
 
@@ -47,6 +50,7 @@ impl Kind {
             Self::Hiss => 'H',
             Self::Flicker => 'F',
             Self::OneShot => 'K',
+            Self::RoomTone => 'R',
         }
     }
 
@@ -60,6 +64,7 @@ impl Kind {
             Self::Hiss => 5,
             Self::Flicker => 6,
             Self::OneShot => 7,
+            Self::RoomTone => 8,
         }
     }
 }
