@@ -78,7 +78,7 @@ fn bank_fields(state: &[u8]) -> Option<Vec<(String, usize)>> {
 /// The pads the exporter renders from `folder` (its manifest's pad rows), as (file name, start).
 fn exporter_pads(folder: &Path) -> Vec<(String, usize)> {
     let out = tempfile::tempdir().expect("temp dir");
-    let kinds = Kinds { pads: true, drones: false, swells: false, clouds: false, hiss: false, oneshots: false };
+    let kinds = Kinds { pads: true, ..Kinds::NONE };
     let request = RenderRequest {
         roots: vec![(folder.to_path_buf(), Role::Any)],
         out_dir: out.path().to_path_buf(),

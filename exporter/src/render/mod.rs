@@ -45,6 +45,8 @@ pub struct Kinds {
 impl Kinds {
     /// Every kind.
     pub const ALL: Kinds = Kinds { pads: true, drones: true, swells: true, clouds: true, hiss: true, oneshots: true, roomtone: true };
+    /// No kind (start from this and switch on what is wanted).
+    pub const NONE: Kinds = Kinds { pads: false, drones: false, swells: false, clouds: false, hiss: false, oneshots: false, roomtone: false };
 
     fn from_args(only: &[KindArg]) -> Self {
         let all = only.is_empty();
