@@ -16,6 +16,7 @@ pub mod store;
 pub use error::{Error, Result};
 pub use location::{default_path, resolve_path, CATALOGUE_ENV};
 pub use mine::{mine_file, MineSettings, MinedFile, MinedRegion, RegionKind};
-pub use query::{Brightness, PadQuery, PadRow};
+pub use engine::curate::Brightness;
+pub use query::{PadQuery, PadRow};
 pub use scan::{scan, ScanReport};
 pub use store::{Catalogue, FileStamp};

@@ -4,22 +4,20 @@
 
 use crate::features::{region_features, region_frames, FeatureVector};
 use engine::analysis::{estimate_key, estimate_tempo, Analysis, AnalysisConfig, Analyzer};
+use engine::curate::{Brightness, BrightnessThresholds};
 use engine::mining::{find_noisy_regions, find_pads, HissMinerConfig, PadMinerConfig, Region};
 use engine::source::{load, LoadOptions};
 use std::path::Path;
 
 /// Key estimates below this confidence are not stored as a key (same as the exporter's).
 pub const MIN_KEY_CONFIDENCE: f32 = 0.15;
-/// Regions whose mean centroid is below this are "dark", Hz.
-pub const DARK_MAX_HZ: f32 = 800.0;
-/// Regions whose mean centroid is at or above this are "bright", Hz.
-pub const BRIGHT_MIN_HZ: f32 = 2000.0;
 
-/// The miner settings a scan uses (from the config's `[pad_miner]` and `[hiss_miner]`).
+/// The settings a scan uses (from the config's `[pad_miner]`, `[hiss_miner]` and `[brightness_tags]`).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct MineSettings {
     pub pad_miner: PadMinerConfig,
     pub hiss_miner: HissMinerConfig,
+    pub brightness_tags: BrightnessThresholds,
 }
 
 impl MineSettings {
@@ -58,7 +56,8 @@ pub struct MinedRegion {
     /// Key of the region's own material (short name, e.g. "Am"), when confident.
     pub key: Option<String>,
     pub key_confidence: f32,
-    /// "dark", "mid" or "bright", from the mean spectral centroid.
+    /// "dark", "mid" or "bright": the region's mean spectral centroid tagged with the
+    /// `[brightness_tags]` thresholds, as render tags its files.
     pub brightness: &'static str,
     pub features: FeatureVector,
 }
@@ -80,17 +79,6 @@ pub struct MinedFile {
     /// Sample rate the regions' sample positions are in (the engine's), Hz.
     pub analysis_rate_hz: u32,
     pub regions: Vec<MinedRegion>,
-}
-
-/// The brightness class of a mean spectral centroid.
-pub fn brightness_of(centroid_hz: f32) -> &'static str {
-    if centroid_hz < DARK_MAX_HZ {
-        "dark"
-    } else if centroid_hz < BRIGHT_MIN_HZ {
-        "mid"
-    } else {
-        "bright"
-    }
 }
 
 /// Decodes, analyses and mines `path`. A bad file is an error naming it, never a panic.
@@ -117,7 +105,7 @@ pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFil
                 region,
                 key,
                 key_confidence,
-                brightness: brightness_of(region.centroid_hz),
+                brightness: Brightness::from_centroid(region.centroid_hz, &settings.brightness_tags).name(),
                 features: region_features(&analysis, &region),
             });
         }

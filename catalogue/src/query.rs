@@ -4,26 +4,8 @@
 use crate::features::{distance, from_blob};
 use crate::store::Catalogue;
 use crate::{Error, Result};
+use engine::curate::Brightness;
 use rusqlite::types::Value;
-
-/// A brightness class, from the region's mean spectral centroid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Brightness {
-    Dark,
-    Mid,
-    Bright,
-}
-
-impl Brightness {
-    /// The name stored in the `brightness` column.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Dark => "dark",
-            Self::Mid => "mid",
-            Self::Bright => "bright",
-        }
-    }
-}
 
 /// What to list. Empty filters match everything.
 #[derive(Debug, Clone, Default)]
@@ -79,7 +61,7 @@ impl Catalogue {
         }
         if let Some(b) = query.brightness {
             sql.push_str(" AND r.brightness = ?");
-            args.push(Value::Text(b.as_str().into()));
+            args.push(Value::Text(b.name().into()));
         }
         if let Some(min_sec) = query.min_sec {
             sql.push_str(" AND r.duration_sec >= ?");

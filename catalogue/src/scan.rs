@@ -70,13 +70,15 @@ enum Work {
     Failed(String),
 }
 
-/// Scans `files` (found under `roots`) into `catalogue`. A bad file is counted and named, never an
-/// error; only a database failure stops the scan (everything committed before stays).
+/// Scans `files` (found under `roots`) into `catalogue`, mining on `num_jobs` threads (0: one per
+/// core). A bad file is counted and named, never an error; only a database failure stops the scan
+/// (everything committed before stays).
 pub fn scan(
     catalogue: &mut Catalogue,
     files: &[PathBuf],
     roots: &[PathBuf],
     settings: &MineSettings,
+    num_jobs: usize,
     on_progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<ScanReport> {
     let fingerprint = settings.fingerprint();
@@ -138,10 +140,17 @@ pub fn scan(
         let todo = &todo;
         let work = &work;
         s.spawn(move || {
-            todo.par_iter().for_each_with(tx, |tx, t| {
-                // The receiver only goes away when the writer stopped on a database error.
-                let _ = tx.send((t, work(t)));
-            });
+            let mine_all = || {
+                todo.par_iter().for_each_with(tx, |tx, t| {
+                    // The receiver only goes away when the writer stopped on a database error.
+                    let _ = tx.send((t, work(t)));
+                });
+            };
+            match rayon::ThreadPoolBuilder::new().num_threads(num_jobs).build() {
+                Ok(pool) => pool.install(mine_all),
+                // No threads to be had: mine on rayon's global pool.
+                Err(_) => mine_all(),
+            }
         });
         for (done, (t, result)) in rx.iter().enumerate() {
             let mut error = None;

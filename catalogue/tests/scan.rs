@@ -21,7 +21,7 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn run(cat: &mut Catalogue, dir: &Path) -> catalogue::ScanReport {
-    scan(cat, &files_in(dir), &[dir.to_path_buf()], &MineSettings::default(), &mut |_| {}).unwrap()
+    scan(cat, &files_in(dir), &[dir.to_path_buf()], &MineSettings::default(), 0, &mut |_| {}).unwrap()
 }
 
 #[test]

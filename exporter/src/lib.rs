@@ -8,8 +8,10 @@ pub mod discover;
 pub mod exit;
 pub mod manifest;
 pub mod naming;
+pub mod pads_query;
 pub mod recipe;
 pub mod render;
+pub mod scan;
 pub mod wav_out;
 
 use clap::Parser;
@@ -35,6 +37,8 @@ fn run(command: &Command) -> anyhow::Result<ExitStatus> {
     match command {
         Command::Render(args) => render::run(args),
         Command::Analyze(args) => analyze::run(args),
+        Command::Scan(args) => scan::run(args),
+        Command::Pads(args) => pads_query::run(args),
         Command::Init { path, force } => init(path, *force),
         Command::Validate { config } => validate(config),
         Command::Recipe(cli::RecipeCommand::Render { recipes, out }) => recipe::run(recipes, out),
