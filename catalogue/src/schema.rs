@@ -3,7 +3,7 @@
 //! Each entry of [`MIGRATIONS`] moves the schema one version up and runs in its own transaction, so
 //! an interrupted upgrade leaves the previous version intact. Never edit a shipped migration; add one.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 /// Migration `i` upgrades version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -72,11 +72,19 @@ pub fn prepare(conn: &mut Connection) -> rusqlite::Result<std::result::Result<i6
     if found > SCHEMA_VERSION {
         return Ok(Err(found));
     }
-    for (version, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", version as i64 + 1)?;
+    // Upgrades take the write lock first and read the version again under it, so two processes
+    // opening a fresh catalogue at once (plugin and scan) do not both run a migration.
+    let mut version = found;
+    while version < SCHEMA_VERSION {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        version = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if version >= SCHEMA_VERSION {
+            break;
+        }
+        tx.execute_batch(MIGRATIONS[version as usize])?;
+        tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;
+        version += 1;
     }
     Ok(Ok(found))
 }
