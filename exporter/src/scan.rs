@@ -29,7 +29,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
     let bar = if std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
-            // The template is a constant checked by the tests.
+            // A constant template in indicatif's syntax: parsing it cannot fail.
             .expect("valid progress template"),
     );
     let report = catalogue::scan(&mut cat, &files, &args.archive, &settings, args.jobs.unwrap_or(0), &mut |p| {
