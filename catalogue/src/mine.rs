@@ -145,7 +145,7 @@ fn sub_analysis(analysis: &Analysis, region: &Region) -> Analysis {
         bass_chroma: f.bass_chroma[frames.clone()].to_vec(),
     };
     Analysis {
-        config: analysis.config.clone(),
+        config: analysis.config,
         sample_rate_hz: analysis.sample_rate_hz,
         num_samples: frames.len() * analysis.config.hop_size,
         features,

@@ -49,12 +49,12 @@ fn killed_scan_leaves_a_usable_catalogue_and_the_next_scan_completes_it() {
     let started = Instant::now();
     let mut seen = 0;
     while started.elapsed() < Duration::from_secs(120) {
-        if db.exists() {
-            if let Ok(n) = Catalogue::open(&db).and_then(|c| c.num_files()) {
-                seen = n;
-                if n >= 2 {
-                    break;
-                }
+        if db.exists()
+            && let Ok(n) = Catalogue::open(&db).and_then(|c| c.num_files())
+        {
+            seen = n;
+            if n >= 2 {
+                break;
             }
         }
         assert!(child.try_wait().unwrap().is_none(), "scan finished before it could be killed");
@@ -67,7 +67,7 @@ fn killed_scan_leaves_a_usable_catalogue_and_the_next_scan_completes_it() {
     let cat = Catalogue::open(&db).unwrap();
     assert!(cat.is_sound().unwrap());
     let partial = cat.num_files().unwrap();
-    assert!(partial >= 2 && partial < NUM_FILES, "killed mid-scan: {partial} of {NUM_FILES} files");
+    assert!((2..NUM_FILES).contains(&partial), "killed mid-scan: {partial} of {NUM_FILES} files");
     drop(cat);
 
     let report = json(&afterglow(&["scan", dir_s, "--catalogue", db_s, "--json"]));
