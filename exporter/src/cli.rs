@@ -45,6 +45,10 @@ pub enum Command {
     /// Work with recipes: the files that reproduce a texture exactly.
     #[command(subcommand)]
     Recipe(RecipeCommand),
+    /// Analyse and mine an archive into the catalogue (only new or changed files).
+    Scan(ScanArgs),
+    /// List catalogued pads: filtered, ranked, or ordered by likeness to one pad.
+    Pads(PadsArgs),
     /// Check a config file and name every bad key and value.
     Validate {
         /// The config to check.
@@ -125,6 +129,59 @@ pub struct AnalyzeArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Print a JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Audio files or folders (walked recursively).
+    #[arg(required = true)]
+    pub archive: Vec<PathBuf>,
+    /// Catalogue file (default: $AFTERGLOW_CATALOGUE, else $XDG_DATA_HOME/afterglow/catalogue.sqlite).
+    #[arg(long)]
+    pub catalogue: Option<PathBuf>,
+    /// Config file whose [pad_miner], [hiss_miner] and [brightness_tags] are used (default:
+    /// ./afterglow.toml when it exists, else built-in defaults).
+    #[arg(long, short)]
+    pub config: Option<PathBuf>,
+    /// Files mined in parallel (default: all cores).
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Print one JSON object (files, scanned, unchanged, failed, regions, catalogue, ...).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Brightness classes `--brightness` can select.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BrightnessArg {
+    Dark,
+    Mid,
+    Bright,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PadsArgs {
+    /// Catalogue file (default: $AFTERGLOW_CATALOGUE, else $XDG_DATA_HOME/afterglow/catalogue.sqlite).
+    #[arg(long)]
+    pub catalogue: Option<PathBuf>,
+    /// Only pads in this key ("Am", "A minor", "F#").
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Only pads of this brightness.
+    #[arg(long, value_enum)]
+    pub brightness: Option<BrightnessArg>,
+    /// Only pads at least this long, seconds.
+    #[arg(long)]
+    pub min_sec: Option<f64>,
+    /// Order by timbre likeness to this pad id (the pad itself first).
+    #[arg(long)]
+    pub like: Option<String>,
+    /// Most pads listed (0: all).
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Print a JSON array.
     #[arg(long)]
     pub json: bool,
 }

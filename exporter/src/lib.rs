@@ -9,8 +9,10 @@ pub mod discover;
 pub mod exit;
 pub mod manifest;
 pub mod naming;
+pub mod pads_query;
 pub mod recipe;
 pub mod render;
+pub mod scan;
 pub mod wav_out;
 
 use clap::Parser;
@@ -36,6 +38,8 @@ fn run(command: &Command) -> anyhow::Result<ExitStatus> {
     match command {
         Command::Render(args) => render::run(args),
         Command::Analyze(args) => analyze::run(args),
+        Command::Scan(args) => scan::run(args),
+        Command::Pads(args) => pads_query::run(args),
         Command::Init { path, force, preset } => init(path, *force, preset.as_deref()),
         Command::Validate { config } => validate(config),
         Command::Best { pack, per_kind, out } => best::run(pack, *per_kind, out.as_deref()),

@@ -1,0 +1,22 @@
+//! The afterglow catalogue: one SQLite file that remembers every scanned file of an archive and the
+//! regions mined from it (pads, hiss), with a feature vector per region for "more like this".
+//!
+//! `scan` fills it, `pads` queries it; the plugin's browser is meant to read the same file. No
+//! audio-thread code lives here: everything allocates and may block on the database.
+
+mod error;
+pub mod features;
+pub mod location;
+pub mod mine;
+pub mod query;
+pub mod scan;
+mod schema;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use location::{default_path, resolve_path, CATALOGUE_ENV};
+pub use mine::{mine_file, MineSettings, MinedFile, MinedRegion, RegionKind};
+pub use engine::curate::Brightness;
+pub use query::{PadQuery, PadRow};
+pub use scan::{scan, ScanReport};
+pub use store::{Catalogue, FileStamp};

@@ -1,0 +1,155 @@
+//! Mining one file for the catalogue, on the same engine path as `afterglow render`: decode
+//! (`engine::source::load`), analyse (`Analyzer::analyze_channels`), key and tempo, pads
+//! (`find_pads` with the `[pad_miner]` settings) and hiss regions (`find_noisy_regions`).
+
+use crate::features::{region_features, region_frames, FeatureVector};
+use engine::analysis::{estimate_key, estimate_tempo, Analysis, AnalysisConfig, Analyzer};
+use engine::curate::{Brightness, BrightnessThresholds};
+use engine::mining::{find_noisy_regions, find_pads, HissMinerConfig, PadMinerConfig, Region};
+use engine::source::{load, LoadOptions};
+use std::path::Path;
+
+/// Key estimates below this confidence are not stored as a key (same as the exporter's).
+pub const MIN_KEY_CONFIDENCE: f32 = 0.15;
+
+/// The settings a scan uses (from the config's `[pad_miner]`, `[hiss_miner]` and `[brightness_tags]`).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct MineSettings {
+    pub pad_miner: PadMinerConfig,
+    pub hiss_miner: HissMinerConfig,
+    pub brightness_tags: BrightnessThresholds,
+}
+
+impl MineSettings {
+    /// A short hash of the settings: a file mined with other settings is mined again.
+    pub fn fingerprint(&self) -> String {
+        // Serialising plain config structs to JSON cannot fail.
+        let json = serde_json::to_string(self).expect("miner settings serialise");
+        engine::source::content_hash(json.as_bytes())
+    }
+}
+
+/// What a region is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionKind {
+    /// A stable tonal region (the source of pads, drones, swells and clouds).
+    Pad,
+    /// A steady noisy region (the source of hiss).
+    Hiss,
+}
+
+impl RegionKind {
+    /// The name stored in the `kind` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pad => "pad",
+            Self::Hiss => "hiss",
+        }
+    }
+}
+
+/// One mined region with what the catalogue stores about it.
+#[derive(Debug, Clone)]
+pub struct MinedRegion {
+    pub kind: RegionKind,
+    pub region: Region,
+    /// Key of the region's own material (short name, e.g. "Am"), when confident.
+    pub key: Option<String>,
+    pub key_confidence: f32,
+    /// "dark", "mid" or "bright": the region's mean spectral centroid tagged with the
+    /// `[brightness_tags]` thresholds, as render tags its files.
+    pub brightness: &'static str,
+    pub features: FeatureVector,
+}
+
+/// Everything a scan learns about one file.
+#[derive(Debug, Clone)]
+pub struct MinedFile {
+    pub content_hash: String,
+    pub container: String,
+    pub codec: String,
+    /// The file's own sample rate, Hz.
+    pub sample_rate_hz: u32,
+    pub num_channels: u16,
+    pub duration_sec: f64,
+    pub key: Option<String>,
+    pub key_confidence: f32,
+    pub bpm: Option<f32>,
+    pub bpm_confidence: f32,
+    /// Sample rate the regions' sample positions are in (the engine's), Hz.
+    pub analysis_rate_hz: u32,
+    pub regions: Vec<MinedRegion>,
+}
+
+/// Decodes, analyses and mines `path`. A bad file is an error naming it, never a panic.
+pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFile> {
+    let source = load(path, &LoadOptions::default())?;
+    let analysis = Analyzer::new(AnalysisConfig::default()).analyze_channels(&source.channels, source.sample_rate_hz);
+    let key = estimate_key(&analysis);
+    let tempo = estimate_tempo(&analysis);
+    let mut regions = Vec::new();
+    for (kind, found) in [
+        (RegionKind::Pad, find_pads(&analysis, &settings.pad_miner)),
+        (RegionKind::Hiss, find_noisy_regions(&analysis, &settings.hiss_miner)),
+    ] {
+        for region in found {
+            let (key, key_confidence) = match kind {
+                RegionKind::Pad => {
+                    let k = estimate_key(&sub_analysis(&analysis, &region));
+                    ((k.confidence >= MIN_KEY_CONFIDENCE).then(|| k.key.short_name()), k.confidence)
+                }
+                RegionKind::Hiss => (None, 0.0),
+            };
+            regions.push(MinedRegion {
+                kind,
+                region,
+                key,
+                key_confidence,
+                brightness: Brightness::from_centroid(region.centroid_hz, &settings.brightness_tags).name(),
+                features: region_features(&analysis, &region),
+            });
+        }
+    }
+    let p = &source.provenance;
+    Ok(MinedFile {
+        content_hash: p.content_hash.clone(),
+        container: p.container.clone(),
+        codec: p.codec.clone(),
+        sample_rate_hz: p.original_sample_rate_hz,
+        num_channels: p.original_channels,
+        duration_sec: p.original_duration_sec,
+        key: (key.confidence >= MIN_KEY_CONFIDENCE).then(|| key.key.short_name()),
+        key_confidence: key.confidence,
+        bpm: tempo.bpm,
+        bpm_confidence: tempo.confidence,
+        analysis_rate_hz: source.sample_rate_hz,
+        regions,
+    })
+}
+
+/// The analysis restricted to the frames of `region`, so its key is the region's own.
+fn sub_analysis(analysis: &Analysis, region: &Region) -> Analysis {
+    let frames = region_frames(analysis, region);
+    let f = &analysis.features;
+    let features = engine::analysis::FrameFeatures {
+        rms_db: f.rms_db[frames.clone()].to_vec(),
+        peak: f.peak[frames.clone()].to_vec(),
+        crest: f.crest[frames.clone()].to_vec(),
+        dc: f.dc[frames.clone()].to_vec(),
+        clip_ratio: f.clip_ratio[frames.clone()].to_vec(),
+        centroid_hz: f.centroid_hz[frames.clone()].to_vec(),
+        flatness: f.flatness[frames.clone()].to_vec(),
+        flux: f.flux[frames.clone()].to_vec(),
+        accent_flux: f.accent_flux[frames.clone()].to_vec(),
+        chroma: f.chroma[frames.clone()].to_vec(),
+        bass_chroma: f.bass_chroma[frames.clone()].to_vec(),
+    };
+    Analysis {
+        config: analysis.config,
+        sample_rate_hz: analysis.sample_rate_hz,
+        num_samples: frames.len() * analysis.config.hop_size,
+        features,
+        onsets: analysis.onsets.iter().filter(|&&o| frames.contains(&o)).map(|&o| o - frames.start).collect(),
+        tuning_cents: analysis.tuning_cents,
+    }
+}

@@ -1,0 +1,235 @@
+//! `Catalogue`: an open catalogue file. One writer (a scan) at a time, any number of readers; every
+//! file's rows are written in one transaction, so a killed scan leaves every finished file usable.
+
+use crate::features::to_blob;
+use crate::mine::{MinedFile, MineSettings};
+use crate::schema;
+use crate::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// What the catalogue remembers about a file to tell whether it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStamp {
+    pub id: i64,
+    pub content_hash: String,
+    pub size_bytes: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub mtime_ns: i64,
+    pub miner_fingerprint: String,
+}
+
+/// An open catalogue.
+#[derive(Debug)]
+pub struct Catalogue {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Catalogue {
+    /// Opens (creating it and its folder if needed) and migrates the catalogue at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+        }
+        let db = |source| Error::Database { path: path.to_path_buf(), source };
+        let mut conn = Connection::open(path).map_err(db)?;
+        match schema::prepare(&mut conn).map_err(db)? {
+            Ok(_) => Ok(Self { conn, path: path.to_path_buf() }),
+            Err(found) => Err(Error::TooNew { path: path.to_path_buf(), found, supported: schema::SCHEMA_VERSION }),
+        }
+    }
+
+    /// The file this catalogue lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The underlying connection, for queries.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn db_error(&self, source: rusqlite::Error) -> Error {
+        Error::Database { path: self.path.clone(), source }
+    }
+
+    /// Every catalogued file by path.
+    pub fn file_stamps(&self) -> Result<HashMap<String, FileStamp>> {
+        let run = || -> rusqlite::Result<HashMap<String, FileStamp>> {
+            let mut stmt =
+                self.conn.prepare("SELECT id, path, content_hash, size_bytes, mtime_ns, miner_fingerprint FROM files")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(1)?,
+                    FileStamp {
+                        id: r.get(0)?,
+                        content_hash: r.get(2)?,
+                        size_bytes: r.get::<_, i64>(3)? as u64,
+                        mtime_ns: r.get(4)?,
+                        miner_fingerprint: r.get(5)?,
+                    },
+                ))
+            })?;
+            rows.collect()
+        };
+        run().map_err(|e| self.db_error(e))
+    }
+
+    /// Stores a freshly mined file at `path` (replacing whatever was stored for that path), in one
+    /// transaction. Returns the number of regions stored.
+    pub fn put_file(
+        &mut self,
+        path: &str,
+        size_bytes: u64,
+        mtime_ns: i64,
+        settings: &MineSettings,
+        mined: &MinedFile,
+    ) -> Result<usize> {
+        let fingerprint = settings.fingerprint();
+        let loop_settings = serde_json::to_string(&settings.pad_miner.loop_config()).ok();
+        let run = |conn: &mut Connection| -> rusqlite::Result<usize> {
+            let tx = conn.transaction()?;
+            tx.execute("DELETE FROM files WHERE path = ?1", [path])?;
+            tx.execute(
+                "INSERT INTO files (path, content_hash, size_bytes, mtime_ns, miner_fingerprint, container, codec,
+                    sample_rate_hz, num_channels, duration_sec, key, key_confidence, bpm, bpm_confidence, scanned_at_sec)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                params![
+                    path,
+                    mined.content_hash,
+                    size_bytes as i64,
+                    mtime_ns,
+                    fingerprint,
+                    mined.container,
+                    mined.codec,
+                    mined.sample_rate_hz,
+                    mined.num_channels,
+                    mined.duration_sec,
+                    mined.key,
+                    mined.key_confidence,
+                    mined.bpm,
+                    mined.bpm_confidence,
+                    now_sec(),
+                ],
+            )?;
+            let file_id = tx.last_insert_rowid();
+            {
+                let mut insert = tx.prepare(
+                    "INSERT INTO regions (file_id, region_id, kind, start_sample, len_samples, sample_rate_hz, start_sec,
+                        duration_sec, loop_settings, score, rms_db, flatness, centroid_hz, onset_rate_per_sec, key,
+                        key_confidence, brightness, grade, features)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, NULL, ?18)",
+                )?;
+                let rate = mined.analysis_rate_hz;
+                for r in &mined.regions {
+                    let g = &r.region;
+                    let is_pad = r.kind == crate::RegionKind::Pad;
+                    insert.execute(params![
+                        file_id,
+                        region_id(&mined.content_hash, g.start_sample, g.len_samples),
+                        r.kind.as_str(),
+                        g.start_sample as i64,
+                        g.len_samples as i64,
+                        rate,
+                        g.start_sec(rate),
+                        g.duration_sec(rate),
+                        if is_pad { loop_settings.as_deref() } else { None },
+                        g.score,
+                        g.rms_db,
+                        g.flatness,
+                        g.centroid_hz,
+                        g.onset_rate_per_sec,
+                        r.key,
+                        r.key_confidence,
+                        r.brightness,
+                        to_blob(&r.features),
+                    ])?;
+                }
+            }
+            tx.commit()?;
+            Ok(mined.regions.len())
+        };
+        run(&mut self.conn).map_err(|e| self.db_error(e))
+    }
+
+    /// Stores `path` as another copy of the already catalogued file `from_id` (same content, same
+    /// settings): the file row and its regions are copied, nothing is decoded. One transaction.
+    /// Returns `None` when `from_id` is gone.
+    pub fn copy_file(&mut self, from_id: i64, path: &str, size_bytes: u64, mtime_ns: i64) -> Result<Option<usize>> {
+        let run = |conn: &mut Connection| -> rusqlite::Result<Option<usize>> {
+            let tx = conn.transaction()?;
+            let exists: Option<i64> = tx.query_row("SELECT id FROM files WHERE id = ?1", [from_id], |r| r.get(0)).optional()?;
+            if exists.is_none() {
+                return Ok(None);
+            }
+            tx.execute("DELETE FROM files WHERE path = ?1", [path])?;
+            tx.execute(
+                "INSERT INTO files (path, content_hash, size_bytes, mtime_ns, miner_fingerprint, container, codec,
+                    sample_rate_hz, num_channels, duration_sec, key, key_confidence, bpm, bpm_confidence, scanned_at_sec)
+                 SELECT ?2, content_hash, ?3, ?4, miner_fingerprint, container, codec, sample_rate_hz, num_channels,
+                    duration_sec, key, key_confidence, bpm, bpm_confidence, scanned_at_sec FROM files WHERE id = ?1",
+                params![from_id, path, size_bytes as i64, mtime_ns],
+            )?;
+            let new_id = tx.last_insert_rowid();
+            let n = tx.execute(
+                "INSERT INTO regions (file_id, region_id, kind, start_sample, len_samples, sample_rate_hz, start_sec,
+                    duration_sec, loop_settings, score, rms_db, flatness, centroid_hz, onset_rate_per_sec, key,
+                    key_confidence, brightness, grade, features)
+                 SELECT ?2, region_id, kind, start_sample, len_samples, sample_rate_hz, start_sec, duration_sec,
+                    loop_settings, score, rms_db, flatness, centroid_hz, onset_rate_per_sec, key, key_confidence,
+                    brightness, grade, features FROM regions WHERE file_id = ?1 ORDER BY id",
+                params![from_id, new_id],
+            )?;
+            tx.commit()?;
+            Ok(Some(n))
+        };
+        run(&mut self.conn).map_err(|e| self.db_error(e))
+    }
+
+    /// Records a new size and mtime for a file whose content did not change.
+    pub fn restamp(&mut self, id: i64, size_bytes: u64, mtime_ns: i64) -> Result<()> {
+        self.conn
+            .execute("UPDATE files SET size_bytes = ?2, mtime_ns = ?3 WHERE id = ?1", params![id, size_bytes as i64, mtime_ns])
+            .map(drop)
+            .map_err(|e| self.db_error(e))
+    }
+
+    /// Forgets a file and its regions.
+    pub fn remove_file(&mut self, id: i64) -> Result<()> {
+        self.conn.execute("DELETE FROM files WHERE id = ?1", [id]).map(drop).map_err(|e| self.db_error(e))
+    }
+
+    /// Number of files catalogued.
+    pub fn num_files(&self) -> Result<usize> {
+        self.count("SELECT COUNT(*) FROM files")
+    }
+
+    /// Number of regions catalogued (all kinds).
+    pub fn num_regions(&self) -> Result<usize> {
+        self.count("SELECT COUNT(*) FROM regions")
+    }
+
+    fn count(&self, sql: &str) -> Result<usize> {
+        self.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as usize).map_err(|e| self.db_error(e))
+    }
+
+    /// Checks the database file's integrity (`PRAGMA quick_check`); `true` when it is sound.
+    pub fn is_sound(&self) -> Result<bool> {
+        self.conn
+            .query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0))
+            .map(|s| s == "ok")
+            .map_err(|e| self.db_error(e))
+    }
+}
+
+/// The identity of a region, as in render manifests: `<first 8 hex digits of the content hash>-<start
+/// sample>-<length in samples>`.
+pub fn region_id(content_hash: &str, start_sample: usize, len_samples: usize) -> String {
+    format!("{}-{start_sample}-{len_samples}", &content_hash[..content_hash.len().min(8)])
+}
+
+fn now_sec() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
