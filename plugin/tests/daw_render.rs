@@ -109,9 +109,10 @@ fn run(mut command: Command, home: &Path, marker: &str) -> String {
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(text.contains(marker), "Ardour step failed ({}):\n{text}", out.status);
     if !out.status.success() {
-        // Known, open: now and then Ardour's process dies while closing the session, after the
-        // export finished and its file was written. The bounce is complete, so the comparison below
-        // still holds; the crash is reported here rather than failing the bounce test.
+        // Ardour 7.3's own: now and then its process aborts with heap corruption while closing the
+        // session after a Lua export (in `SimpleExport`'s teardown), with its bundled ACE Reasonable
+        // Synth in place of this plugin too (6 of 20 runs). The export had finished and its file is
+        // complete, so the comparison below still holds; the crash is reported, not failed on.
         eprintln!("warning: Ardour exited with {} after the step succeeded (crash while closing the session)", out.status);
     }
     text
