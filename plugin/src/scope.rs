@@ -11,24 +11,8 @@ use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use engine::texture::{MAX_GRAINS, PadBank, TextureEngine};
 
-/// One sounding grain as the editor draws it.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct ScopeGrain {
-    /// Pad-bank slot the grain reads (0-based).
-    pub slot: u16,
-    /// Read position, 0..1 of the pad.
-    pub position: f32,
-    /// Part of the pad the whole grain reads, 0..1.
-    pub span: f32,
-    /// Pitch against the pad's own, semitones.
-    pub pitch_semitones: f32,
-    /// Pan, -1 (left) .. 1 (right).
-    pub pan: f32,
-    /// How far through its life the grain is, 0..1.
-    pub age: f32,
-    /// Plays backwards.
-    pub reverse: bool,
-}
+/// One sounding grain as the editor draws it: the engine's own view of a grain.
+pub use engine::texture::GrainView as ScopeGrain;
 
 /// Atomic fields per grain: position, span, pitch, pan, age, slot and direction.
 const GRAIN_FIELDS: usize = 6;
@@ -99,18 +83,7 @@ impl GrainScope {
         let mut count = 0;
         engine.visit_grains(bank, |view| {
             if let Some(slot) = self.grains.get(count) {
-                store_grain(
-                    slot,
-                    &ScopeGrain {
-                        slot: view.slot,
-                        position: view.position,
-                        span: view.span,
-                        pitch_semitones: view.pitch_semitones,
-                        pan: view.pan,
-                        age: view.age,
-                        reverse: view.reverse,
-                    },
-                );
+                store_grain(slot, &view);
                 count += 1;
             }
         });

@@ -23,7 +23,7 @@
 //! interpolated linearly across each tick.
 
 mod schedule;
-mod view;
+pub(crate) mod view;
 
 use super::controls::{ControlSmoothers, ControlValues};
 use super::param_table::{ParamSpec, CONTINUOUS, NUM_SMOOTHED};
