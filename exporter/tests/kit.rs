@@ -154,7 +154,8 @@ fn tr8s_kit_from_the_real_corpus_keeps_every_kind_and_spreads_regions_and_source
         m
     };
     let (full, kit) = (kinds_of(&offered), kinds_of(&kept));
-    let secs: f64 = kept.iter().map(|r| r["duration_sec"].parse::<f64>().unwrap()).sum();
+    // The TR-8S budget counts seconds of mono audio: a stereo file counts twice.
+    let secs: f64 = kept.iter().map(|r| r["duration_sec"].parse::<f64>().unwrap() * r["channels"].parse::<f64>().unwrap()).sum();
     eprintln!("real corpus: full pack {full:?}; TR-8S kit {kit:?}, {} files, {secs:.1} s", kept.len());
     assert!(secs <= 600.0 + 1e-6 && kept.len() <= 400);
     for kind in full.keys() {
