@@ -2,7 +2,6 @@
 //! delay), and the duration is exact to one output sample, from every supported rate, both
 //! through `source::resample` and through `source::load`.
 
-use engine::curate::seam::seam_metrics;
 use engine::source::{load, resample, resample_loop, LoadOptions};
 use fixtures::encode::{wav_bytes, SampleEncoding};
 

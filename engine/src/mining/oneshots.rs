@@ -235,8 +235,8 @@ fn fade(channels: &mut [Vec<f32>], fade_in: usize, fade_out: usize) {
     let fade_in = fade_in.min(n / 3);
     let fade_out = fade_out.min(n / 3).max(1);
     for ch in channels {
-        for i in 0..fade_in {
-            ch[i] *= 0.5 - 0.5 * (std::f32::consts::PI * i as f32 / fade_in as f32).cos();
+        for (i, sample) in ch.iter_mut().take(fade_in).enumerate() {
+            *sample *= 0.5 - 0.5 * (std::f32::consts::PI * i as f32 / fade_in as f32).cos();
         }
         for i in 0..fade_out {
             ch[n - 1 - i] *= 0.5 - 0.5 * (std::f32::consts::PI * i as f32 / fade_out as f32).cos();
