@@ -146,8 +146,15 @@ pub fn slice_hits(channels: &[Vec<f32>], analysis: &Analysis, config: &OneShotCo
         })
         .collect();
     let high_hits = cut_hits(&high, &windows(&high_onsets), analysis.sample_rate_hz, config);
-    // Noise in the high band, not the attack of a high note (a violin's is a few lines there).
-    hits.extend(high_hits.into_iter().filter(|h| h.class == HitClass::Hat && h.features.high_flatness >= HAT_MIN_HIGH_FLATNESS));
+    // Noise in the high band, not the attack of a high note (a violin's is a few lines there), and
+    // not a hit the full band already holds (a hat heard there, or the click of a kick).
+    let near = (0.03 * analysis.sample_rate_hz as f32) as usize;
+    let full_band_starts: Vec<usize> = hits.iter().map(|h| h.start_sample).collect();
+    hits.extend(high_hits.into_iter().filter(|h| {
+        h.class == HitClass::Hat
+            && h.features.high_flatness >= HAT_MIN_HIGH_FLATNESS
+            && !full_band_starts.iter().any(|&s| s.abs_diff(h.start_sample) <= near)
+    }));
     hits.sort_by_key(|h| h.start_sample);
     hits
 }
