@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod exit;
+pub mod gallery;
 pub mod manifest;
 pub mod naming;
 pub mod pads_query;
@@ -43,6 +44,7 @@ fn run(command: &Command) -> anyhow::Result<ExitStatus> {
         Command::Init { path, force, preset } => init(path, *force, preset.as_deref()),
         Command::Validate { config } => validate(config),
         Command::Best { pack, per_kind, out } => best::run(pack, *per_kind, out.as_deref()),
+        Command::Gallery { pack } => gallery::run(pack),
         Command::Recipe(cli::RecipeCommand::Render { recipes, out }) => recipe::run(recipes, out),
     }
 }
