@@ -120,10 +120,7 @@ fn real_corpus_pack_has_a_gallery_that_loads_in_chromium() {
     std::fs::create_dir_all(&shots).unwrap();
     let report = browser.load(&pack.join(INDEX_FILE_NAME));
     println!("real corpus in Chromium: {report:?}");
-    assert_eq!(report.get("files"), Some(&saved.len()), "{report:?}");
-    assert_eq!(report.get("images-loaded"), Some(&saved.len()), "{report:?}");
-    assert_eq!(report.get("players"), Some(&saved.len()), "{report:?}");
-    assert_eq!(report.get("errors"), Some(&0), "{report:?}");
+    check_report(&report, saved.len());
     check_screenshot(&browser.screenshot(&pack.join(INDEX_FILE_NAME), &shots.join("real-corpus.png")));
 }
 
@@ -135,10 +132,7 @@ fn gallery_loads_in_headless_chromium_with_every_thumbnail_and_player() {
     let page = pack.join(INDEX_FILE_NAME);
     let report = browser.load(&page);
     println!("bundled pack in Chromium: {report:?}");
-    assert_eq!(report.get("files"), Some(&saved.len()), "{report:?}");
-    assert_eq!(report.get("images-loaded"), Some(&saved.len()), "{report:?}");
-    assert_eq!(report.get("players"), Some(&saved.len()), "{report:?}");
-    assert_eq!(report.get("errors"), Some(&0), "{report:?}");
+    check_report(&report, saved.len());
     let shots = target_dir().join("gallery-shots");
     std::fs::create_dir_all(&shots).unwrap();
     check_screenshot(&browser.screenshot(&page, &shots.join("bundled.png")));
@@ -150,7 +144,9 @@ fn gallery_loads_in_headless_chromium_with_every_thumbnail_and_player() {
     let shown: Vec<&BTreeMap<String, String>> = cards.iter().filter(|c| !c.contains_key("hidden")).collect();
     let drones = saved.iter().filter(|r| r.kind == "drone").count();
     assert!(drones > 1 && shown.len() == drones, "{} cards shown for {drones} drones", shown.len());
-    assert_eq!(body_report(&dom).get("shown"), Some(&drones));
+    let view = body_report(&dom);
+    assert_eq!(view.get("shown"), Some(&drones.to_string()), "{view:?}");
+    assert_eq!(view.get("sort").map(String::as_str), Some("duration desc"), "{view:?}");
     assert!(shown.iter().all(|c| c["data-kind"] == "drone"));
     let lengths: Vec<f64> = shown.iter().map(|c| c["data-duration"].parse().unwrap()).collect();
     assert!(lengths.windows(2).all(|w| w[0] >= w[1]), "not longest first: {lengths:?}");
@@ -161,8 +157,8 @@ fn gallery_loads_in_headless_chromium_with_every_thumbnail_and_player() {
     std::fs::rename(&thumbnail, thumbnail.with_extension("moved")).unwrap();
     let broken = browser.load(&page);
     println!("with {} moved away: {broken:?}", thumbnail.display());
-    assert_eq!(broken.get("images-loaded"), Some(&(saved.len() - 1)), "{broken:?}");
-    assert_eq!(broken.get("errors"), Some(&1), "{broken:?}");
+    assert_eq!(broken.get("images-loaded"), Some(&(saved.len() - 1).to_string()), "{broken:?}");
+    assert_eq!(broken.get("errors").map(String::as_str), Some("1"), "{broken:?}");
 }
 
 /// The screenshot is a real page, not a blank or an error page: many colours, most of them dark.
@@ -205,13 +201,19 @@ fn tag_attributes(html: &str, name: &str, from: usize) -> Option<(BTreeMap<Strin
     }
 }
 
-/// The numbers in the `data-*` attributes of `<body>` in a DOM dump.
-fn body_report(dom: &str) -> BTreeMap<String, usize> {
+/// The `data-*` attributes of `<body>` in a DOM dump, without the `data-`.
+fn body_report(dom: &str) -> BTreeMap<String, String> {
     let (attributes, _) = tag_attributes(dom, "body", 0).unwrap_or_else(|| panic!("no <body ...> in Chromium's dump:\n{dom}"));
-    attributes
-        .into_iter()
-        .filter_map(|(name, value)| Some((name.strip_prefix("data-")?.to_string(), value.parse().unwrap_or(usize::MAX))))
-        .collect()
+    attributes.into_iter().filter_map(|(name, value)| Some((name.strip_prefix("data-")?.to_string(), value))).collect()
+}
+
+/// Checks a page's load report: every file, image and player there, no error, sorted by name.
+fn check_report(report: &BTreeMap<String, String>, num_files: usize) {
+    let n = num_files.to_string();
+    for (key, expected) in [("files", &n), ("images-loaded", &n), ("players", &n), ("shown", &n), ("errors", &"0".to_string())] {
+        assert_eq!(report.get(key), Some(expected), "{key}: {report:?}");
+    }
+    assert_eq!(report.get("sort").map(String::as_str), Some("name asc"), "{report:?}");
 }
 
 /// Every card's attributes in a DOM dump, in page order.
@@ -293,7 +295,7 @@ impl Browser {
     }
 
     /// The `data-*` numbers the page's script sets on `<body>` once everything has loaded.
-    fn load(&self, page: &Path) -> BTreeMap<String, usize> {
+    fn load(&self, page: &Path) -> BTreeMap<String, String> {
         body_report(&self.run(page, "", &["--dump-dom"]))
     }
 

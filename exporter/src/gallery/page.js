@@ -39,6 +39,7 @@
       return sign * c || Number(a.dataset.index) - Number(b.dataset.index);
     });
     for (const card of sorted) grid.appendChild(card);
+    document.body.dataset.sort = sort.value + " " + direction.dataset.dir;
   }
 
   function setDirection(desc) {
@@ -48,11 +49,12 @@
 
   // The view lives in the address's fragment (#kind=pad&grade=A&key=...&q=...&sort=duration&dir=desc),
   // so a view can be bookmarked and the page opens in it.
-  const STATE = [["kind", kind], ["grade", grade], ["key", key], ["q", text], ["sort", sort]];
+  // [fragment key, control, value when absent]
+  const STATE = [["kind", kind, ""], ["grade", grade, ""], ["key", key, ""], ["q", text, ""], ["sort", sort, "name"]];
   function readHash() {
     const params = new URLSearchParams(location.hash.slice(1));
-    for (const [name, control] of STATE) {
-      const value = params.get(name) || "";
+    for (const [name, control, absent] of STATE) {
+      const value = params.get(name) || absent;
       if (control.value === value) continue;
       control.value = value;
       if (control.value !== value) control.selectedIndex = 0;
@@ -63,8 +65,8 @@
   }
   function writeHash() {
     const params = new URLSearchParams();
-    for (const [name, control] of STATE) {
-      if (control.value && !(name === "sort" && control.value === "name")) params.set(name, control.value);
+    for (const [name, control, absent] of STATE) {
+      if (control.value !== absent) params.set(name, control.value);
     }
     if (direction.dataset.dir === "desc") params.set("dir", "desc");
     const hash = "#" + params.toString();
