@@ -169,7 +169,8 @@ fn write_header(html: &mut String, page: &Page) {
     }
     let _ = write!(
         html,
-        "<header>\n<div class=\"title\"><p class=\"eyebrow\">afterglow texture pack</p><h1>{}</h1><p class=\"summary\">{}</p></div>\n<ul class=\"tally\">",
+        "<header>\n<div class=\"title\"><p class=\"eyebrow\">afterglow texture pack</p><h1>{}</h1>\
+         <p class=\"summary\">{}</p></div>\n<ul class=\"tally\">",
         escape_html(page.title),
         escape_html(&summary)
     );

@@ -82,7 +82,7 @@ impl Image {
         let mut encoder = png::Encoder::new(&mut bytes, self.width_px, self.height_px);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Best);
+        encoder.set_compression(png::Compression::Default);
         let mut writer = encoder.write_header().context("cannot start PNG")?;
         writer.write_image_data(&self.rgb).context("cannot encode PNG")?;
         writer.finish().context("cannot finish PNG")?;
@@ -324,7 +324,10 @@ mod tests {
                 let (lo, hi) = (row_edge_hz(row, RATE), row_edge_hz(row + 1, RATE));
                 // Within the row, or the next one (the Hann main lobe spans about two bins).
                 let tolerance = hi / lo;
-                assert!(freq_hz >= lo / tolerance && freq_hz <= hi * tolerance, "{freq_hz} Hz drawn at row {row} ({lo:.0}..{hi:.0} Hz), column {x}");
+                assert!(
+                    freq_hz >= lo / tolerance && freq_hz <= hi * tolerance,
+                    "{freq_hz} Hz drawn at row {row} ({lo:.0}..{hi:.0} Hz), column {x}"
+                );
             }
         }
     }
