@@ -12,7 +12,7 @@ pub use page::{escape_html, url_path};
 
 use crate::exit::ExitStatus;
 use crate::manifest::{read_manifest, ManifestRow, MANIFEST_FILE_NAME};
-use crate::wav_out::write_atomically;
+use crate::wav_out::{write_atomically, write_atomically_unsynced};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -97,7 +97,8 @@ fn draw_one(out_dir: &Path, row: &ManifestRow, painter: &mut Painter) -> Result<
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create folder", dir.display()))?;
     }
-    write_atomically(&path, &png)?;
+    // A thumbnail is made again by `afterglow gallery`: not worth a sync (which costs more than drawing it).
+    write_atomically_unsynced(&path, &png)?;
     Ok(relative)
 }
 
