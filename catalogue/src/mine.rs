@@ -130,20 +130,7 @@ pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFil
 /// The analysis restricted to the frames of `region`, so its key is the region's own.
 fn sub_analysis(analysis: &Analysis, region: &Region) -> Analysis {
     let frames = region_frames(analysis, region);
-    let f = &analysis.features;
-    let features = engine::analysis::FrameFeatures {
-        rms_db: f.rms_db[frames.clone()].to_vec(),
-        peak: f.peak[frames.clone()].to_vec(),
-        crest: f.crest[frames.clone()].to_vec(),
-        dc: f.dc[frames.clone()].to_vec(),
-        clip_ratio: f.clip_ratio[frames.clone()].to_vec(),
-        centroid_hz: f.centroid_hz[frames.clone()].to_vec(),
-        flatness: f.flatness[frames.clone()].to_vec(),
-        flux: f.flux[frames.clone()].to_vec(),
-        accent_flux: f.accent_flux[frames.clone()].to_vec(),
-        chroma: f.chroma[frames.clone()].to_vec(),
-        bass_chroma: f.bass_chroma[frames.clone()].to_vec(),
-    };
+    let features = analysis.features.frames(frames.clone());
     Analysis {
         config: analysis.config,
         sample_rate_hz: analysis.sample_rate_hz,

@@ -2,7 +2,7 @@
 //! delay), and the duration is exact to one output sample, from every supported rate, both
 //! through `source::resample` and through `source::load`.
 
-use engine::source::{load, resample, LoadOptions};
+use engine::source::{load, resample, resample_loop, LoadOptions};
 use fixtures::encode::{wav_bytes, SampleEncoding};
 
 /// These tests check decoding itself: the samples as decoded, without DC blocking.
@@ -119,4 +119,39 @@ fn downsampling_keeps_the_passband_and_rejects_aliases() {
     println!("48 kHz -> 44.1 kHz: 18 kHz at {passband_db:.2} dB, 26 kHz folds to {alias_db:.1} dB");
     assert!(passband_db.abs() < 0.1, "18 kHz at {passband_db} dB");
     assert!(alias_db < -90.0, "26 kHz aliases at {alias_db} dB");
+}
+
+/// A bright loop (partials up to 15 kHz, each a whole number of periods in the loop) stays seamless
+/// when a sampler profile converts it to 48 kHz: every output frame, the first and last ones too,
+/// matches the same partials sampled at 48 kHz (so the wrap is as clean as the inside), where a
+/// plain conversion (the filter seeing silence past both ends) breaks the seam.
+#[test]
+fn resampled_loops_stay_seamless() {
+    let partials = [(3_usize, 0.5_f64), (401, 0.2), (9_001, 0.1), (30_001, 0.05)];
+    // The partials at `frame` of a loop `len` frames long.
+    let tone = |frame: usize, len: usize| -> f32 {
+        partials
+            .iter()
+            .map(|&(cycles, amp)| amp * (std::f64::consts::TAU * (cycles * frame % len) as f64 / len as f64 + 0.3).sin())
+            .sum::<f64>() as f32
+    };
+    // Largest error against the ideal loop over the `edge` frames at each end, and inside.
+    let errors = |out: &[f32], edge: usize| -> (f32, f32) {
+        let m = out.len();
+        let err = |j: usize| (out[j] - tone(j, m)).abs();
+        let ends = (0..edge).chain(m - edge..m).map(err).fold(0.0, f32::max);
+        let inside = (m / 2 - edge..m / 2 + edge).map(err).fold(0.0, f32::max);
+        (ends, inside)
+    };
+    for num_frames in [88_200_usize, 88_201, 132_301] {
+        let loop_: Vec<f32> = (0..num_frames).map(|i| tone(i, num_frames)).collect();
+        let out = resample_loop(&[loop_.clone(), loop_.clone()], 44_100, 48_000);
+        let expected = (num_frames as f64 * 48_000.0 / 44_100.0).round() as usize;
+        assert_eq!((out.len(), out[0].len(), out[1].len()), (2, expected, expected));
+        let (ends, inside) = errors(&out[0], 512);
+        let (plain_ends, _) = errors(&resample(&[loop_], 44_100, 48_000)[0], 512);
+        println!("{num_frames} frames to 48 kHz: error at the wrap {ends:.1e} (inside {inside:.1e}); plain conversion {plain_ends:.1e}");
+        assert!(ends < 2e-3 && inside < 2e-3, "{num_frames}: {ends} at the ends, {inside} inside");
+        assert!(plain_ends > 5e-3, "the plain conversion should show the seam it breaks: {plain_ends}");
+    }
 }

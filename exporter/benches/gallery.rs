@@ -6,7 +6,8 @@
 use afterglow_exporter::config::Config;
 use afterglow_exporter::discover::Role;
 use afterglow_exporter::gallery::write_gallery;
-use afterglow_exporter::render::{render_pack, Kinds, Profile, RenderRequest};
+use afterglow_exporter::profiles::SamplerProfile;
+use afterglow_exporter::render::{render_pack, Kinds, RenderRequest};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::path::Path;
 
@@ -16,7 +17,8 @@ fn bench_gallery(c: &mut Criterion) {
         roots: vec![(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/archive"), Role::Any)],
         out_dir: out.path().to_path_buf(),
         kinds: Kinds::ALL,
-        profile: Profile::Default,
+        profile: SamplerProfile::default_pack(),
+        instruments: Vec::new(),
         dry_run: false,
         jobs: 0,
         show_progress: false,

@@ -4,7 +4,8 @@
 
 use afterglow_exporter::config::Config;
 use afterglow_exporter::discover::Role;
-use afterglow_exporter::render::{render_pack, Kinds, Profile, RenderRequest};
+use afterglow_exporter::profiles::SamplerProfile;
+use afterglow_exporter::render::{render_pack, Kinds, RenderRequest};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use fixtures::music::{chord_progression, drum_groove, GrooveSpec, GrooveStyle, Progression, SongSpec};
 
@@ -53,7 +54,8 @@ fn bench_pipeline(c: &mut Criterion) {
         roots: vec![(archive.path().to_path_buf(), Role::Any)],
         out_dir: out.path().to_path_buf(),
         kinds: Kinds::ALL,
-        profile: Profile::Default,
+        profile: SamplerProfile::default_pack(),
+        instruments: Vec::new(),
         dry_run: false,
         jobs: 0,
         show_progress: false,

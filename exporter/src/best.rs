@@ -29,7 +29,7 @@ pub fn choose_best(rows: &[ManifestRow], per_kind: usize) -> Vec<usize> {
         let Some(&nth) = pool.get(per_kind.saturating_sub(1)).or(pool.last()) else { continue };
         let cutoff = rows[nth].grade.clone();
         let top: Vec<usize> = pool.iter().copied().filter(|&i| rows[i].grade <= cutoff).collect();
-        let budget = KitBudget { max_seconds: f64::INFINITY, max_files: per_kind, max_per_region: 1 };
+        let budget = KitBudget { max_seconds: f64::INFINITY, max_files: per_kind, max_per_region: 1, max_file_seconds: f64::INFINITY };
         let mut picked = curate(rows, &top, budget);
         picked.sort_by(|&a, &b| rows[a].grade.cmp(&rows[b].grade).then(a.cmp(&b)));
         for &i in &pool {

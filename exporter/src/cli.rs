@@ -55,6 +55,12 @@ pub enum Command {
     Scan(ScanArgs),
     /// List catalogued pads: filtered, ranked, or ordered by likeness to one pad.
     Pads(PadsArgs),
+    /// List the sampler profiles with their limits and the manuals they come from.
+    Profiles {
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check a config file and name every bad key and value.
     Validate {
         /// The config to check.
@@ -88,13 +94,18 @@ pub enum KindArg {
     Roomtone,
 }
 
-/// Sampler profiles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProfileArg {
-    /// 44.1 kHz, the config's bit depth, descriptive names.
-    Default,
-    /// Roland TR-8S: 16-bit dithered, short ASCII names, at most 600 s and 400 files (best grades kept).
-    Tr8s,
+/// Playable instruments `--instrument` can write next to the pack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum InstrumentArg {
+    /// `afterglow.sfz` (sfizz, Sforzando, and every SFZ player).
+    Sfz,
+    /// `afterglow.dspreset` (DecentSampler).
+    Decentsampler,
+}
+
+/// The `--profile` values: the names of [`crate::profiles::PROFILES`].
+fn profile_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::profiles::PROFILES.iter().map(|p| clap::builder::PossibleValue::new(p.name).help(p.device)))
 }
 
 #[derive(Debug, clap::Args)]
@@ -114,9 +125,13 @@ pub struct RenderArgs {
     /// Render only these kinds (comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<KindArg>,
-    /// Sampler profile.
-    #[arg(long, value_enum, default_value = "default")]
-    pub profile: ProfileArg,
+    /// Sampler profile: rate, depth, channels, names, folders and budget of a device
+    /// (`afterglow profiles` lists them).
+    #[arg(long, default_value = "default", value_parser = profile_names())]
+    pub profile: String,
+    /// Also write playable instruments mapping pads and drones by their root note (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub instrument: Vec<InstrumentArg>,
     /// Start from a ready-made config (ambient-pads, drum-machine-kit, dark-drones, lofi-hiss);
     /// the config file's keys are laid over it.
     #[arg(long)]

@@ -197,6 +197,7 @@ impl Config {
         c.ordered("hiss.band_low_hz", h.band_low_hz, "hiss.band_high_hz", h.band_high_hz);
         c.range("hiss.tremolo_rate_hz", h.tremolo_rate_hz, 0.0, 20.0);
         c.range("hiss.tremolo_depth", h.tremolo_depth, 0.0, 1.0);
+        c.range("hiss.tone_gate_db", h.tone_gate_db, 0.0, 40.0);
         c.range("hiss.hiss_loop_sec", h.hiss_loop_sec, 0.5, 60.0);
         c.count("hiss.hiss_loops_per_source", h.hiss_loops_per_source, 0, 16);
         c.count("hiss.flicker_count", h.flicker_count, 0, 64);

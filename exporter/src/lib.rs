@@ -5,12 +5,14 @@ pub mod analyze;
 pub mod best;
 pub mod cli;
 pub mod config;
+pub mod instrument;
 pub mod discover;
 pub mod exit;
 pub mod gallery;
 pub mod manifest;
 pub mod naming;
 pub mod pads_query;
+pub mod profiles;
 pub mod recipe;
 pub mod render;
 pub mod scan;
@@ -43,6 +45,7 @@ fn run(command: &Command) -> anyhow::Result<ExitStatus> {
         Command::Pads(args) => pads_query::run(args),
         Command::Init { path, force, preset } => init(path, *force, preset.as_deref()),
         Command::Validate { config } => validate(config),
+        Command::Profiles { json } => profiles::run(*json),
         Command::Best { pack, per_kind, out } => best::run(pack, *per_kind, out.as_deref()),
         Command::Gallery { pack } => gallery::run(pack),
         Command::Recipe(cli::RecipeCommand::Render { recipes, out }) => recipe::run(recipes, out),

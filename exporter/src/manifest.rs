@@ -70,6 +70,12 @@ pub struct ManifestRow {
     /// MIDI note of the detected pitch (tonal files), also the `smpl` chunk's unity note.
     #[serde(default)]
     pub root_note: Option<u8>,
+    /// Channels of the written file (1 or 2).
+    #[serde(default)]
+    pub channels: Option<u16>,
+    /// Sample rate of the written file, Hz (44 100 unless a sampler profile converts it).
+    #[serde(default)]
+    pub sample_rate_hz: Option<u32>,
 }
 
 /// Writes `rows` to `dir/manifest.csv` atomically.

@@ -88,6 +88,7 @@ pub fn render_recipe_file(recipe_path: &Path, out_dir: &Path) -> Result<PathBuf>
         write_dir: out_dir,
         fingerprint: "",
         bits: recipe.output.bits,
+        profile: crate::profiles::SamplerProfile::default_pack(),
         dry_run: false,
         normalize: recipe.output.normalize_peak_dbfs.is_some(),
     };

@@ -2,7 +2,7 @@
 //! `smpl` loop chunk, and atomic replacement (temporary file in the destination folder, fsync,
 //! rename), so an interrupted run never leaves a half-written file under a `.wav` name.
 
-mod smpl;
+pub mod smpl;
 
 use anyhow::{bail, Context, Result};
 use rand_core::{Rng, SeedableRng};

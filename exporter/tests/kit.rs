@@ -103,7 +103,7 @@ fn real_drums_give_classed_one_shots() {
     let classes: BTreeSet<_> = shots.iter().map(|r| r["variant"].as_str()).collect();
     let sources: BTreeSet<_> = shots.iter().map(|r| r["source"].as_str()).collect();
     eprintln!("real drums: {} one-shots from {} sources in {classes:?}", shots.len(), sources.len());
-    assert!(classes.len() >= 2 && sources.len() == 3, "{classes:?} from {sources:?}");
+    assert!(classes.len() >= 3 && sources.len() == 3, "{classes:?} from {sources:?}");
 }
 
 #[test]
@@ -154,7 +154,8 @@ fn tr8s_kit_from_the_real_corpus_keeps_every_kind_and_spreads_regions_and_source
         m
     };
     let (full, kit) = (kinds_of(&offered), kinds_of(&kept));
-    let secs: f64 = kept.iter().map(|r| r["duration_sec"].parse::<f64>().unwrap()).sum();
+    // The TR-8S budget counts seconds of mono audio: a stereo file counts twice.
+    let secs: f64 = kept.iter().map(|r| r["duration_sec"].parse::<f64>().unwrap() * r["channels"].parse::<f64>().unwrap()).sum();
     eprintln!("real corpus: full pack {full:?}; TR-8S kit {kit:?}, {} files, {secs:.1} s", kept.len());
     assert!(secs <= 600.0 + 1e-6 && kept.len() <= 400);
     for kind in full.keys() {
@@ -337,4 +338,37 @@ fn room_tone_between_takes_becomes_a_quiet_stretch_loop() {
     for r in &bundled {
         eprintln!("bundled: {} {} s from {}", r["type"], r["duration_sec"], r["source"]);
     }
+}
+
+/// Mean air-band flatness and level of a written file, as the analysis measures them.
+fn air_of(path: &Path) -> (f32, f32) {
+    let source = engine::source::load(path, &engine::source::LoadOptions::default()).unwrap();
+    let analysis = engine::analysis::Analyzer::new(engine::analysis::AnalysisConfig::default()).analyze_channels(&source.channels, source.sample_rate_hz);
+    let f = &analysis.features;
+    let n = f.air_flatness.len() as f32;
+    (f.air_flatness.iter().sum::<f32>() / n, f.air_db.iter().sum::<f32>() / n)
+}
+
+#[test]
+fn real_drums_give_real_hiss_and_an_orchestra_alone_does_not() {
+    let Some(corpus) = fixtures::real_corpus::real_corpus(&fixtures::real_corpus::DRUM_FILES) else { return };
+    for drums in fixtures::real_corpus::DRUM_FILES {
+        let path = corpus.join(drums);
+        let (dir, rows) = render(&[&path], &["--only", "hiss"]);
+        let air: Vec<_> = rows.iter().filter(|r| r["type"] == "hiss" || r["type"] == "flicker").collect();
+        assert!(!air.is_empty(), "{drums}: no hiss");
+        for r in &air {
+            assert_eq!(r["source"], path.display().to_string(), "{drums}: {} is not from the drums", r["filename"]);
+        }
+        for r in air.iter().filter(|r| r["type"] == "hiss") {
+            let (flatness, level) = air_of(&dir.path().join("pack").join(&r["filename"]));
+            eprintln!("{drums}: hiss at {} s, air flatness {flatness:.3}, air level {level:.1} dB", r["source_offset_sec"]);
+            // Noise, not the orchestra's notes: real cymbals and room read 0.2-0.5 here, tones under 0.1.
+            assert!(flatness > 0.2, "{drums}: the hiss is tonal (air flatness {flatness})");
+        }
+    }
+    // Orchestral music with no drums has no air of its own: the hiss is the synthetic fallback.
+    let orchestra = corpus.join("orchestral-heroes_rite-050s.ogg");
+    let (_dir, rows) = render(&[&orchestra], &["--only", "hiss"]);
+    assert!(rows.iter().all(|r| r["source"] == "synthetic"), "an orchestra alone gave hiss: {:?}", rows.iter().map(|r| &r["source"]).collect::<Vec<_>>());
 }

@@ -258,7 +258,8 @@ fn tr8s_profile_writes_short_16_bit_names_within_budget() {
     assert!(kept.len() <= 400 && seconds <= 600.0, "{} files, {seconds} s", kept.len());
     for r in kept {
         let name = Path::new(&r[file]).file_stem().unwrap().to_str().unwrap().to_string();
-        assert!(name.len() <= 8 && name.is_ascii(), "{name}");
+        assert!(name.len() <= 16 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "{name}");
+        assert!(r[file].starts_with("ROLAND/TR-8S/SAMPLE/AGLOW_"), "{}", &r[file]);
         assert_eq!(hound::WavReader::open(pack.join(&r[file])).unwrap().spec().bits_per_sample, 16);
     }
 }

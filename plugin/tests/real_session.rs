@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use afterglow_exporter::config::Config;
 use afterglow_exporter::discover::Role;
-use afterglow_exporter::render::{Kinds, Profile, RenderRequest, render_pack};
+use afterglow_exporter::profiles::SamplerProfile;
+use afterglow_exporter::render::{Kinds, RenderRequest, render_pack};
 use common::{HostEvent, TestHost, rms, state_with_archive_path};
 
 const SAMPLE_RATE_HZ: f64 = 44_100.0;
@@ -83,7 +84,8 @@ fn exporter_pads(folder: &Path) -> Vec<(String, usize)> {
         roots: vec![(folder.to_path_buf(), Role::Any)],
         out_dir: out.path().to_path_buf(),
         kinds,
-        profile: Profile::Default,
+        profile: SamplerProfile::default_pack(),
+        instruments: Vec::new(),
         dry_run: false,
         jobs: 0,
         show_progress: false,

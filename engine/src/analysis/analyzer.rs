@@ -22,6 +22,12 @@ pub const FLATNESS_MIN_HZ: f32 = 100.0;
 /// was recorded or stored band-limited (low-rate files, MP3's 16 kHz cut) still measures as noise:
 /// over the full 44.1 kHz band its empty top would make it look tonal.
 pub const FLATNESS_MAX_HZ: f32 = 5000.0;
+/// Lowest frequency of the air band, Hz: above the fundamentals and most strong harmonics of
+/// instruments and voices.
+pub const AIR_MIN_HZ: f32 = 5000.0;
+/// Highest frequency of the air band, Hz: below the 16 kHz cut of lossy encoders, so an MP3 of a
+/// drum take still shows its air as noise.
+pub const AIR_MAX_HZ: f32 = 15_000.0;
 
 /// Runs analysis passes. Plans its FFT once and keeps every scratch buffer, so analysing many sources
 /// with one `Analyzer` allocates only the output.
@@ -126,6 +132,8 @@ impl Analyzer {
             clip_ratio: Vec::with_capacity(num_frames),
             centroid_hz: Vec::with_capacity(num_frames),
             flatness: Vec::with_capacity(num_frames),
+            air_db: Vec::with_capacity(num_frames),
+            air_flatness: Vec::with_capacity(num_frames),
             flux: Vec::with_capacity(num_frames),
             accent_flux: Vec::with_capacity(num_frames),
             chroma: Vec::with_capacity(num_frames),
@@ -145,6 +153,9 @@ impl Analyzer {
             let (centroid_hz, flatness) = self.centroid_and_flatness(bin_hz);
             features.centroid_hz.push(centroid_hz);
             features.flatness.push(flatness);
+            let (air_db, air_flatness) = self.band_level_and_flatness(bin_hz, AIR_MIN_HZ, AIR_MAX_HZ);
+            features.air_db.push(air_db);
+            features.air_flatness.push(air_flatness);
             // A window running past the end sees the cut as a broadband attack: its flux is 0.
             let (flux, accent_flux) = self.bands.next_fluxes(self.spectrum.magnitudes());
             let whole = segment.len() == fft_size || start == 0;
@@ -186,6 +197,30 @@ impl Analyzer {
         features.crest.push(if rms > 0.0 { peak / rms } else { 1.0 });
         features.dc.push((sum / len) as f32);
         features.clip_ratio.push((clipped as f64 / len) as f32);
+    }
+
+    /// Level (dB of a full-scale sine; floored at [`RMS_FLOOR_DB`]) and power-spectrum flatness
+    /// (0..1) of the current magnitudes between `lo_hz` and `hi_hz` (clamped below Nyquist).
+    /// An empty band gives the floor and flatness 0.
+    fn band_level_and_flatness(&self, bin_hz: f32, lo_hz: f32, hi_hz: f32) -> (f32, f32) {
+        let magnitudes = self.spectrum.magnitudes();
+        let last_bin = magnitudes.len() - 1;
+        let lo = ((lo_hz / bin_hz).round() as usize).clamp(1, last_bin);
+        let hi = ((hi_hz / bin_hz).round() as usize).min(last_bin).max(lo);
+        let (mut power_sum, mut log_power_sum) = (0.0f32, 0.0f32);
+        for &m in &magnitudes[lo..=hi] {
+            let power = m * m;
+            power_sum += power;
+            log_power_sum += power.max(POWER_FLOOR).ln();
+        }
+        if power_sum <= POWER_FLOOR {
+            return (RMS_FLOOR_DB, 0.0);
+        }
+        let count = (hi - lo + 1) as f32;
+        let flatness = ((log_power_sum / count).exp() / (power_sum / count)).clamp(0.0, 1.0);
+        // Magnitudes are scaled so a full-scale sine's peak bin is 1: the band's power sum is then
+        // in units of that sine's power (leakage into neighbour bins aside).
+        (10.0 * power_sum.log10().max(RMS_FLOOR_DB / 10.0), flatness)
     }
 
     /// Magnitude-weighted spectral centroid (Hz, over bins 1..Nyquist, DC excluded) and power-spectrum

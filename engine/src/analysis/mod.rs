@@ -9,7 +9,7 @@ mod onsets;
 mod spectrum;
 pub mod tempo;
 
-pub use analyzer::{Analyzer, CLIP_LEVEL, FLATNESS_MAX_HZ, FLATNESS_MIN_HZ, RMS_FLOOR_DB, analyze};
+pub use analyzer::{AIR_MAX_HZ, AIR_MIN_HZ, Analyzer, CLIP_LEVEL, FLATNESS_MAX_HZ, FLATNESS_MIN_HZ, RMS_FLOOR_DB, analyze};
 pub use bands::{ACCENT_REGION_EDGES_HZ, NUM_ACCENT_REGIONS};
 pub use chroma::{BASS_CHROMA_MAX_HZ, CHROMA_MAX_HZ, CHROMA_MIN_HZ};
 pub use features::{Analysis, AnalysisConfig, FrameFeatures, MAX_FFT_SIZE, MIN_FFT_SIZE};

@@ -62,6 +62,9 @@ pub struct HitFeatures {
     pub flatness: f32,
     /// Time from the peak until the level is 20 dB down, ms (the slice length when it never is).
     pub decay_ms: f32,
+    /// Spectral flatness of the high band alone (4-12 kHz), 0..1: a hat or a cymbal is noise there,
+    /// a violin's or a flute's attack is a few lines.
+    pub high_flatness: f32,
 }
 
 impl HitFeatures {
@@ -150,6 +153,7 @@ impl HitAnalyzer {
         let mut bands = [0.0f64; 4];
         let (mut total, mut weighted) = (0.0f64, 0.0f64);
         let (mut log_sum, mut lin_sum, mut flat_bins) = (0.0f64, 0.0f64, 0usize);
+        let (mut high_log_sum, mut high_lin_sum, mut high_bins) = (0.0f64, 0.0f64, 0usize);
         for (k, c) in self.spectrum.iter().enumerate().skip(1) {
             let f = k as f32 * bin_hz;
             let p = f64::from((c.norm_sqr() - self.bed[k]).max(0.0));
@@ -161,19 +165,25 @@ impl HitAnalyzer {
                 log_sum += (p + 1e-20).ln();
                 lin_sum += p;
                 flat_bins += 1;
+                if f >= MID_HZ {
+                    high_log_sum += (p + 1e-20).ln();
+                    high_lin_sum += p;
+                    high_bins += 1;
+                }
             }
         }
         let total = total.max(1e-20);
-        let flatness = if flat_bins > 0 && lin_sum > 1e-18 {
-            ((log_sum / flat_bins as f64).exp() / (lin_sum / flat_bins as f64)) as f32
-        } else {
-            0.0
+        let flatness_of = |log_sum: f64, lin_sum: f64, bins: usize| {
+            if bins > 0 && lin_sum > 1e-18 { ((log_sum / bins as f64).exp() / (lin_sum / bins as f64)) as f32 } else { 0.0 }
         };
+        let flatness = flatness_of(log_sum, lin_sum, flat_bins);
+        let high_flatness = flatness_of(high_log_sum, high_lin_sum, high_bins);
         HitFeatures {
             bands: bands.map(|b| (b / total) as f32),
             centroid_hz: (weighted / total) as f32,
             flatness,
             decay_ms: decay_ms(mono, peak_at, sample_rate_hz),
+            high_flatness,
         }
     }
 }

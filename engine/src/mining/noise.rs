@@ -1,5 +1,8 @@
 //! Noisy-region mining for hiss: windows whose spectrum is flat (noise, room tone) or bright
-//! (cymbals, hats, breath), gated on level and clipping, ranked by noisiness.
+//! (cymbals, hats, breath), or whose air band alone is noise (the cymbals, hats and room above an
+//! orchestra or a band: real drum recordings, where the full band is tonal), gated on level and
+//! clipping, ranked by noisiness. The hiss made from a region keeps only its `[hiss]` band, so the
+//! air is what is heard.
 
 use super::setting::{check_ordered, check_range, WindowSettings};
 use super::windows::{select_round_robin, window_lengths_samples, window_starts, window_stats, WindowStats};
@@ -16,6 +19,11 @@ pub struct HissMinerConfig {
     pub min_flatness: f32,
     /// Mean spectral centroid from which a window counts as bright noise, Hz (0..=22050).
     pub min_centroid_hz: f32,
+    /// Mean flatness within the air band (5-15 kHz) from which a window's air counts as noise, 0..=1
+    /// (real drum takes under an orchestra: 0.1-0.3; orchestral music alone: 0.03-0.05).
+    pub min_air_flatness: f32,
+    /// Quietest air-band level at which the air counts, dBFS (-120..=0).
+    pub min_air_db: f32,
     /// Quietest window level accepted, dBFS (-120..=0).
     pub min_rms_db: f32,
     /// Loudest window level accepted, dBFS (-120..=0).
@@ -41,6 +49,8 @@ impl Default for HissMinerConfig {
         Self {
             min_flatness: 0.08,
             min_centroid_hz: 3000.0,
+            min_air_flatness: 0.12,
+            min_air_db: -70.0,
             min_rms_db: -60.0,
             max_rms_db: 0.0,
             max_clip_ratio: 0.001,
@@ -60,6 +70,8 @@ impl HissMinerConfig {
         let key = |k: &str| format!("hiss_miner.{k}");
         check_range(&key("min_flatness"), self.min_flatness, 0.0, 1.0)?;
         check_range(&key("min_centroid_hz"), self.min_centroid_hz, 0.0, 22_050.0)?;
+        check_range(&key("min_air_flatness"), self.min_air_flatness, 0.0, 1.0)?;
+        check_range(&key("min_air_db"), self.min_air_db, -120.0, 0.0)?;
         check_range(&key("min_rms_db"), self.min_rms_db, -120.0, 0.0)?;
         check_range(&key("max_rms_db"), self.max_rms_db, -120.0, 0.0)?;
         check_ordered(&key("min_rms_db"), self.min_rms_db, &key("max_rms_db"), self.max_rms_db)?;
@@ -108,13 +120,15 @@ pub fn find_noisy_regions(analysis: &Analysis, config: &HissMinerConfig) -> Vec<
     select_round_robin(per_length, config.max_candidates_per_file, config.max_overlap_ratio)
 }
 
-/// Noisiness in 0..1: half the larger of flatness / min_flatness and centroid / min_centroid_hz
-/// (each capped at 2), times a level-steadiness term (6 dB of frame-level spread halves it).
-/// At least 0.5 (before the steadiness term) means the window passes one of the two thresholds.
+/// Noisiness in 0..1: half the largest of flatness / min_flatness, centroid / min_centroid_hz and
+/// (when the air band is at least `min_air_db`) air flatness / min_air_flatness, each capped at 2,
+/// times a level-steadiness term (6 dB of frame-level spread halves it). At least 0.5 (before the
+/// steadiness term) means the window passes one of the three thresholds.
 fn noisiness(s: &WindowStats, c: &HissMinerConfig) -> f32 {
     let flat = (s.flatness / c.min_flatness.max(1e-6)).min(2.0);
     let bright = (s.centroid_hz / c.min_centroid_hz.max(1.0)).min(2.0);
+    let air = if s.air_db >= c.min_air_db { (s.air_flatness / c.min_air_flatness.max(1e-6)).min(2.0) } else { 0.0 };
     let steady = 1.0 / (1.0 + s.rms_std_db / 6.0);
-    let noise = 0.5 * flat.max(bright);
+    let noise = 0.5 * flat.max(bright).max(air);
     if noise < 0.5 { noise } else { 0.5 + (noise - 0.5) * steady }
 }

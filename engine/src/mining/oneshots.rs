@@ -5,8 +5,17 @@
 
 use super::hit_class::{HitAnalyzer, HitClass, HitFeatures};
 use super::setting::{check_range, invalid};
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, NUM_ACCENT_REGIONS};
+use crate::voice::{Biquad, BiquadCoefs};
 use crate::Result;
+
+/// Lower edge of the band in which hats and cymbals are looked for and cut, Hz (the top accent
+/// region of the analysis starts at 3 kHz; a hat's energy sits above 4 kHz, a snare's body below).
+pub const HAT_BAND_HZ: f32 = 4000.0;
+
+/// Least high-band flatness of a hat cut from the high band (real hats and cymbals under an
+/// orchestra: 0.25-0.47; string and brass attacks there: under 0.01).
+pub const HAT_MIN_HIGH_FLATNESS: f32 = 0.1;
 
 /// The one-shot miner's settings (`[oneshots]`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -108,15 +117,53 @@ const BED_MARGIN: f32 = 1.41;
 /// Envelope block, samples at 44.1 kHz (about 3 ms): attack and decay are found on block RMS.
 const BLOCK: usize = 128;
 
-/// Every hit of `channels` at the analysis' onsets that passes the gates, classified, before
-/// de-duplication. Not realtime-safe: allocates.
+/// Every hit of `channels` that passes the gates, classified, before de-duplication: the hits at
+/// the analysis' onsets, and the hats and cymbals heard in the high band alone (see
+/// [`HAT_BAND_HZ`]). Not realtime-safe: allocates.
 pub fn slice_hits(channels: &[Vec<f32>], analysis: &Analysis, config: &OneShotConfig) -> Vec<OneShot> {
     let Some(first) = channels.first() else { return Vec::new() };
     if config.validate().is_err() || first.is_empty() {
         return Vec::new();
     }
+    let hop = analysis.config.hop_size;
+    let fft = analysis.config.fft_size;
+    // Attack windows: the attack of onset frame i lies in the later half of its window.
+    let windows = |frames: &[usize]| -> Vec<(usize, usize)> { frames.iter().map(|&f| (f * hop, f * hop + fft + hop)).collect() };
+    let mut hits = cut_hits(channels, &windows(&analysis.onsets), analysis.sample_rate_hz, config);
+    // In a full mix (drums under an orchestra) a hat or a cymbal barely moves the full-band level:
+    // it is found in the high band's own onsets and cut from the high band, where it is the sound.
+    let frame_rate_hz = analysis.sample_rate_hz as f32 / hop.max(1) as f32;
+    let high_flux: Vec<f32> = analysis.features.accent_flux.iter().map(|bands| bands[NUM_ACCENT_REGIONS - 1]).collect();
+    let high_onsets = crate::analysis::pick_onsets(&high_flux, frame_rate_hz);
+    let high: Vec<Vec<f32>> = channels
+        .iter()
+        .map(|c| {
+            let mut x = c.clone();
+            for _ in 0..2 {
+                Biquad::new(BiquadCoefs::highpass(HAT_BAND_HZ, 0.707, analysis.sample_rate_hz as f32)).process_in_place(&mut x);
+            }
+            x
+        })
+        .collect();
+    let high_hits = cut_hits(&high, &windows(&high_onsets), analysis.sample_rate_hz, config);
+    // Noise in the high band, not the attack of a high note (a violin's is a few lines there), and
+    // not a hit the full band already holds (a hat heard there, or the click of a kick).
+    let near = (0.03 * analysis.sample_rate_hz as f32) as usize;
+    let full_band_starts: Vec<usize> = hits.iter().map(|h| h.start_sample).collect();
+    hits.extend(high_hits.into_iter().filter(|h| {
+        h.class == HitClass::Hat
+            && h.features.high_flatness >= HAT_MIN_HIGH_FLATNESS
+            && !full_band_starts.iter().any(|&s| s.abs_diff(h.start_sample) <= near)
+    }));
+    hits.sort_by_key(|h| h.start_sample);
+    hits
+}
+
+/// The hits of `channels` whose attacks lie in `windows` (sample ranges), gated, sliced, faded
+/// and classified.
+fn cut_hits(channels: &[Vec<f32>], windows: &[(usize, usize)], sr: u32, config: &OneShotConfig) -> Vec<OneShot> {
+    let Some(first) = channels.first() else { return Vec::new() };
     let n = first.len();
-    let sr = analysis.sample_rate_hz;
     let ms = |v: f32| (v * sr as f32 / 1000.0) as usize;
     let inv = 1.0 / channels.len() as f32;
     let mono: Vec<f32> = (0..n).map(|i| channels.iter().map(|c| c[i]).sum::<f32>() * inv).collect();
@@ -129,10 +176,7 @@ pub fn slice_hits(channels: &[Vec<f32>], analysis: &Analysis, config: &OneShotCo
             (part.iter().map(|x| x * x).sum::<f32>() / part.len() as f32).sqrt()
         })
         .collect();
-    let hop = analysis.config.hop_size;
-    let fft = analysis.config.fft_size;
-    // Attack windows: the attack of onset frame i lies in the later half of its window.
-    let attacks: Vec<usize> = analysis.onsets.iter().filter_map(|&f| attack_sample(&env, f * hop, f * hop + fft + hop)).collect();
+    let attacks: Vec<usize> = windows.iter().filter_map(|&(from, to)| attack_sample(&env, from, to)).collect();
     let mut analyzer = HitAnalyzer::new();
     let mut out = Vec::new();
     for (k, &attack) in attacks.iter().enumerate() {
@@ -235,8 +279,8 @@ fn fade(channels: &mut [Vec<f32>], fade_in: usize, fade_out: usize) {
     let fade_in = fade_in.min(n / 3);
     let fade_out = fade_out.min(n / 3).max(1);
     for ch in channels {
-        for i in 0..fade_in {
-            ch[i] *= 0.5 - 0.5 * (std::f32::consts::PI * i as f32 / fade_in as f32).cos();
+        for (i, sample) in ch.iter_mut().take(fade_in).enumerate() {
+            *sample *= 0.5 - 0.5 * (std::f32::consts::PI * i as f32 / fade_in as f32).cos();
         }
         for i in 0..fade_out {
             ch[n - 1 - i] *= 0.5 - 0.5 * (std::f32::consts::PI * i as f32 / fade_out as f32).cos();

@@ -156,9 +156,7 @@ mod tests {
         for _ in 0..4 * sr as usize {
             x.push(0.003 * noise()); // about -55 dBFS RMS
         }
-        for _ in 0..sr as usize {
-            x.push(0.0); // digital silence: not room tone
-        }
+        x.extend(std::iter::repeat_n(0.0, sr as usize)); // digital silence: not room tone
         for i in 0..3 * sr as usize {
             x.push(0.5 * (i as f32 * 0.05).sin());
         }

@@ -18,6 +18,10 @@ pub(crate) struct WindowStats {
     pub flatness: f32,
     /// Mean spectral centroid, Hz.
     pub centroid_hz: f32,
+    /// Power-mean level of the air band (see `FrameFeatures::air_db`), dBFS.
+    pub air_db: f32,
+    /// Mean flatness within the air band, 0..1.
+    pub air_flatness: f32,
     /// |mean of the frame DC offsets|, linear.
     pub dc_abs: f32,
     /// Largest frame peak over the power-mean RMS, linear.
@@ -60,6 +64,8 @@ pub(crate) fn window_stats(analysis: &Analysis, start_sample: usize, len_samples
         onset_rate_per_sec: (onsets_hi - onsets_lo) as f32 / span_sec.max(1e-6),
         flatness: mean(&f.flatness),
         centroid_hz: mean(&f.centroid_hz),
+        air_db: 10.0 * (f.air_db[lo..hi].iter().map(|db| 10f32.powf(db / 10.0)).sum::<f32>() / n).max(1e-12).log10(),
+        air_flatness: mean(&f.air_flatness),
         dc_abs: mean(&f.dc).abs(),
         crest: if rms_lin > 1e-9 { peak / rms_lin } else { 1.0 },
         clip_ratio: mean(&f.clip_ratio),

@@ -38,7 +38,7 @@ pub use decode::{
     MIN_SOURCE_RATE_HZ,
 };
 pub use hash::{content_hash, hash_file};
-pub use resample::{resample, MAX_RESAMPLE_RATE_HZ, MIN_RESAMPLE_RATE_HZ};
+pub use resample::{resample, resample_loop, MAX_RESAMPLE_RATE_HZ, MIN_RESAMPLE_RATE_HZ};
 
 use std::path::Path;
 

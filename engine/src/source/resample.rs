@@ -219,3 +219,37 @@ pub fn resample(channels: &[Vec<f32>], from_hz: u32, to_hz: u32) -> Vec<Vec<f32>
     resampler.finish(&mut out);
     out.into_channels()
 }
+
+/// Resamples a seamless loop (planar, equal lengths) from `from_hz` to `to_hz` so that it stays
+/// seamless: the filter reads the loop's own continuation across both ends (the loop is tiled
+/// three times and the middle period kept), and the conversion ratio is exactly `m / n` for the
+/// `n` input frames and `m = round(n * to / from)` output frames, so the last output frame leads
+/// into the first one exactly as inside the loop. The pitch moves by `m / n` against `to / from`,
+/// under half a frame per loop (0.01 cent for a 2 s loop). Loops too long for an exact ratio
+/// (`n` or `m` over [`MAX_RESAMPLE_RATE_HZ`] after reduction) use `to / from`, leaving under half
+/// an output frame of timing step at the wrap. Not realtime-safe: allocates.
+pub fn resample_loop(channels: &[Vec<f32>], from_hz: u32, to_hz: u32) -> Vec<Vec<f32>> {
+    let n = channels.iter().map(Vec::len).min().unwrap_or(0);
+    if n == 0 || from_hz == to_hz {
+        return channels.to_vec();
+    }
+    let m = expected_output_frames(n as u64, from_hz, to_hz);
+    let exact = u32::try_from(n).ok().zip(u32::try_from(m).ok()).map(|(n, m)| {
+        let divisor = gcd(n, m);
+        (n / divisor, m / divisor)
+    });
+    let valid = MIN_RESAMPLE_RATE_HZ..=MAX_RESAMPLE_RATE_HZ;
+    let (from, to) = match exact {
+        Some((a, b)) if valid.contains(&a) && valid.contains(&b) => (a, b),
+        // Scale a small ratio up into the resampler's range (same ratio, same phases).
+        Some((a, b)) if a.max(b) <= MAX_RESAMPLE_RATE_HZ => {
+            let scale = MIN_RESAMPLE_RATE_HZ.div_ceil(a.min(b));
+            (a * scale, b * scale)
+        }
+        _ => (from_hz, to_hz),
+    };
+    let tiled: Vec<Vec<f32>> = channels.iter().map(|c| [&c[..n], &c[..n], &c[..n]].concat()).collect();
+    let out = resample(&tiled, from, to);
+    let start = expected_output_frames(n as u64, from, to);
+    out.into_iter().map(|c| c[start..start + m].to_vec()).collect()
+}

@@ -74,6 +74,7 @@ const FREQ: Option<(SmoothCurve, f32)> = Some((SmoothCurve::Logarithmic, 30.0));
 const PITCH: Option<(SmoothCurve, f32)> = Some((SmoothCurve::Linear, 30.0));
 const DENSITY: Option<(SmoothCurve, f32)> = Some((SmoothCurve::Logarithmic, 50.0));
 
+#[allow(clippy::too_many_arguments)] // one row of the table: every field of a parameter, by name at the call
 const fn spec(
     field: &'static str,
     id: &'static str,

@@ -27,6 +27,10 @@ pub struct HissShape {
     /// Tremolo over a loop, Hz (rounded to whole cycles per loop) and depth 0..1.
     pub tremolo_rate_hz: f32,
     pub tremolo_depth: f32,
+    /// Tonal lines more than this far above their neighbourhood's noise floor are pulled down to
+    /// it ([`crate::transform::gate_tones`]): the notes that reach the hiss band from the instruments
+    /// over a real drum take go, its air stays. 0 turns the gate off.
+    pub tone_gate_db: f32,
     /// Length of a hiss loop, seconds.
     pub loop_sec: f32,
     /// Flicker length range, milliseconds.
@@ -154,6 +158,7 @@ fn stereo_band(shape: &HissShape, channels: &[Vec<f32>], start: usize, end: usiz
             for coefs in stages {
                 Biquad::new(coefs).process_in_place(&mut x);
             }
+            super::gate_tones(&mut x, shape.tone_gate_db);
             x
         })
         .collect()
@@ -170,7 +175,7 @@ mod tests {
         let rms = |x: &[f32]| (x.iter().map(|v| v * v).sum::<f32>() / x.len() as f32).sqrt();
         assert!(rms(&source[0]) > 0.01 && rms(&source[1]) > 0.01);
         assert_ne!(source[0], source[1], "the two sides should be decorrelated noise");
-        let shape = HissShape { band_low_hz: 4000.0, band_high_hz: Some(14_000.0), tremolo_rate_hz: 0.5, tremolo_depth: 0.3, loop_sec: 4.0, flicker_min_ms: 40.0, flicker_max_ms: 200.0 };
+        let shape = HissShape { band_low_hz: 4000.0, band_high_hz: Some(14_000.0), tremolo_rate_hz: 0.5, tremolo_depth: 0.3, tone_gate_db: 6.0, loop_sec: 4.0, flicker_min_ms: 40.0, flicker_max_ms: 200.0 };
         let region = Region::span(sr as usize / 2, 4 * sr as usize);
         let lp = hiss_loop(&source, &region, sr, 7, &shape, &LoopConfig::default()).expect("a loop");
         let n = lp[0].len();

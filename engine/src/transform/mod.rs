@@ -7,6 +7,7 @@ mod hiss;
 mod level;
 mod pitch;
 mod stretch;
+mod tone_gate;
 
 pub use envelope::{apply_swell, fade_in, fade_out, reverse, FadeShape, SwellEnvelope};
 pub use filter::{filter_variant, Edges, FilterSettings, FilterVariant};
@@ -20,6 +21,7 @@ pub use pitch::{
     pitch_shift, pitch_shift_channels, pitch_shift_region, semitones_to_ratio, stretch_and_shift,
     stretch_and_shift_region, MAX_PITCH_SHIFT_SEMITONES,
 };
+pub use tone_gate::gate_tones;
 pub use stretch::{
     time_stretch, PhaseVocoder, StretchConfig, MAX_STRETCH_FACTOR, MIN_STRETCH_FACTOR,
 };

@@ -185,6 +185,9 @@ pub struct HissSection {
     pub tremolo_rate_hz: f32,
     /// Tremolo depth, 0..1.
     pub tremolo_depth: f32,
+    /// Spectral tone gate, dB over the local noise floor, 0..40 (0: off): the notes of instruments
+    /// that reach the hiss band of a real drum take are pulled down to the noise around them.
+    pub tone_gate_db: f32,
     /// Length of each hiss loop, seconds, 0.5..60.
     pub hiss_loop_sec: f32,
     /// Hiss loops per source, 0..16.
@@ -213,6 +216,7 @@ impl Default for HissSection {
             band_high_hz: 16_000.0,
             tremolo_rate_hz: 2.0,
             tremolo_depth: 0.4,
+            tone_gate_db: 6.0,
             hiss_loop_sec: 4.0,
             hiss_loops_per_source: 1,
             flicker_count: 3,

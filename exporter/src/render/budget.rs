@@ -1,14 +1,12 @@
-//! The Roland TR-8S budget: at most 600 s of sample audio and 400 files. When a pack is larger,
-//! a kit is curated from it by quality *and* diversity (see [`curate_tr8s`]); the rest is removed.
+//! A device's budget: when a pack is larger than the sampler holds (files, seconds of memory,
+//! seconds per file), a kit is curated from it by quality *and* diversity (see [`curate`]); the
+//! rest is removed.
 
 use crate::manifest::ManifestRow;
+use crate::profiles::SamplerProfile;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-/// TR-8S user sample memory, seconds of 44.1 kHz audio.
-pub const TR8S_MAX_SECONDS: f64 = 600.0;
-/// TR-8S user sample slots.
-pub const TR8S_MAX_FILES: usize = 400;
 /// At most this many files of a kit come from one mined region (a pad and its drones, swells, clouds).
 pub const MAX_FILES_PER_REGION: usize = 3;
 
@@ -19,15 +17,18 @@ const KIND_PRIORITY: [&str; 8] = ["oneshot", "pad", "cloud", "drone", "swell", "
 /// Limits of a curated kit.
 #[derive(Debug, Clone, Copy)]
 pub struct KitBudget {
+    /// Seconds of mono audio in all (a stereo file counts twice).
     pub max_seconds: f64,
     pub max_files: usize,
     pub max_per_region: usize,
+    /// Longest file, seconds.
+    pub max_file_seconds: f64,
 }
 
-impl KitBudget {
-    /// The Roland TR-8S.
-    pub const TR8S: KitBudget =
-        KitBudget { max_seconds: TR8S_MAX_SECONDS, max_files: TR8S_MAX_FILES, max_per_region: MAX_FILES_PER_REGION };
+/// What a row costs of a memory budget: its seconds, twice for stereo (rows written before the
+/// manifest had a `channels` column count once).
+pub fn mono_seconds(row: &ManifestRow) -> f64 {
+    row.duration_sec * f64::from(row.channels.unwrap_or(1).max(1))
 }
 
 fn kind_rank(kind: &str) -> (usize, &str) {
@@ -68,7 +69,7 @@ pub fn curate(rows: &[ManifestRow], candidates: &[usize], budget: KitBudget) -> 
             let best = pool
                 .iter()
                 .enumerate()
-                .filter(|&(_, &i)| rows[i].duration_sec <= left)
+                .filter(|&(_, &i)| mono_seconds(&rows[i]) <= left && rows[i].duration_sec <= budget.max_file_seconds)
                 .filter(|&(_, &i)| {
                     let region = rows[i].region_id.as_str();
                     let reserved = usize::from(rows[i].kind != "pad" && pad_pending.contains(region));
@@ -94,7 +95,7 @@ pub fn curate(rows: &[ManifestRow], candidates: &[usize], budget: KitBudget) -> 
             let Some(at) = best else { continue };
             let i = pool.swap_remove(at);
             let r = &rows[i];
-            seconds += r.duration_sec;
+            seconds += mono_seconds(r);
             if !r.region_id.is_empty() {
                 *per_region.entry(&r.region_id).or_default() += 1;
             }
@@ -113,15 +114,20 @@ pub fn curate(rows: &[ManifestRow], candidates: &[usize], budget: KitBudget) -> 
     }
 }
 
-/// Curates a TR-8S kit when the pack is over budget: marks the rest as not saved, deletes it
-/// (unless `dry_run`), and returns notes saying what was kept per kind and why.
-pub fn apply_tr8s_budget(rows: &mut [ManifestRow], out_dir: &Path, dry_run: bool) -> Vec<String> {
+/// Curates a kit for `profile`'s device when the pack is over its budget: marks the rest as not
+/// saved, deletes it and its side files (unless `dry_run`), and returns notes saying what was kept
+/// per kind and why. Profiles without a budget keep everything.
+pub fn apply_budget(rows: &mut [ManifestRow], out_dir: &Path, dry_run: bool, profile: &SamplerProfile) -> Vec<String> {
+    let Some(budget) = profile.kit_budget() else { return Vec::new() };
+    let device = profile.device;
     let candidates: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].saved || dry_run).collect();
-    let total_sec: f64 = candidates.iter().map(|&i| rows[i].duration_sec).sum();
-    if candidates.len() <= TR8S_MAX_FILES && total_sec <= TR8S_MAX_SECONDS {
+    let total_sec: f64 = candidates.iter().map(|&i| mono_seconds(&rows[i])).sum();
+    let longest = candidates.iter().map(|&i| rows[i].duration_sec).fold(0.0, f64::max);
+    if candidates.len() <= budget.max_files && total_sec <= budget.max_seconds && longest <= budget.max_file_seconds {
         return Vec::new();
     }
-    let chosen = curate(rows, &candidates, KitBudget::TR8S);
+    let limits = budget_words(&budget);
+    let chosen = curate(rows, &candidates, budget);
     let mut keep = vec![false; rows.len()];
     for &i in &chosen {
         keep[i] = true;
@@ -135,7 +141,7 @@ pub fn apply_tr8s_budget(rows: &mut [ManifestRow], out_dir: &Path, dry_run: bool
         entry.1 += 1;
         if keep[i] {
             entry.0 += 1;
-            entry.2 += rows[i].duration_sec;
+            entry.2 += mono_seconds(&rows[i]);
         }
     }
     for &i in &candidates {
@@ -143,19 +149,22 @@ pub fn apply_tr8s_budget(rows: &mut [ManifestRow], out_dir: &Path, dry_run: bool
             continue;
         }
         let row = &mut rows[i];
-        if !dry_run
-            && let Err(err) = std::fs::remove_file(out_dir.join(&row.filename))
-        {
-            notes.push(format!("{}: cannot remove file over the TR-8S budget: {err}", row.filename));
+        if !dry_run {
+            notes.extend(remove_with_side_files(out_dir, row, device));
         }
         row.saved = false;
-        let note = "left out: not chosen for the TR-8S kit (600 s, 400 files)";
-        row.notes = if row.notes.is_empty() { note.into() } else { format!("{}; {note}", row.notes) };
+        let note = if row.duration_sec > budget.max_file_seconds {
+            format!("left out: longer than the {device}'s {:.0} s per file", budget.max_file_seconds)
+        } else {
+            format!("left out: not chosen for the {device} kit ({limits})")
+        };
+        row.recipe.clear();
+        row.notes = if row.notes.is_empty() { note } else { format!("{}; {note}", row.notes) };
     }
-    let kept_sec: f64 = chosen.iter().map(|&i| rows[i].duration_sec).sum();
+    let kept_sec: f64 = chosen.iter().map(|&i| mono_seconds(&rows[i])).sum();
     let distinct = |f: fn(&ManifestRow) -> &str| chosen.iter().map(|&i| f(&rows[i])).collect::<std::collections::BTreeSet<_>>().len();
     notes.push(format!(
-        "TR-8S kit: kept {} of {} files ({kept_sec:.1} of {total_sec:.1} s) from {} sources, {} regions, {} keys: \
+        "{device} kit: kept {} of {} files ({kept_sec:.1} of {total_sec:.1} s mono) from {} sources, {} regions, {} keys: \
          one file per kind per round (one-shots first, then pads, clouds, drones, swells, hiss), at most \
          {MAX_FILES_PER_REGION} per region, least-used source, region, key and brightness first; grades break ties",
         chosen.len(),
@@ -169,23 +178,56 @@ pub fn apply_tr8s_budget(rows: &mut [ManifestRow], out_dir: &Path, dry_run: bool
     for &i in &chosen {
         *per_region.entry(rows[i].region_id.as_str()).or_default() += 1;
     }
-    let budget_full = chosen.len() >= TR8S_MAX_FILES
+    let budget_full = chosen.len() >= budget.max_files
         || candidates.iter().any(|&i| {
             !keep[i]
                 && per_region.get(rows[i].region_id.as_str()).copied().unwrap_or(0) < MAX_FILES_PER_REGION
-                && kept_sec + rows[i].duration_sec > TR8S_MAX_SECONDS
+                && kept_sec + mono_seconds(&rows[i]) > budget.max_seconds
         });
     for ((_, kind), (kept, offered, secs)) in &per_kind {
         let why = if kept == offered {
-            "all of them"
+            "all of them".to_string()
         } else if budget_full {
-            "the 600 s / 400 files are shared with the other kinds"
+            format!("the {limits} are shared with the other kinds")
         } else {
-            "the rest comes from regions that already give 3 files"
+            format!("the rest comes from regions that already give {MAX_FILES_PER_REGION} files, or is too long")
         };
-        notes.push(format!("TR-8S kit: {kind:<8} kept {kept:>3} of {offered:>4} ({secs:.1} s): {why}"));
+        notes.push(format!("{device} kit: {kind:<8} kept {kept:>3} of {offered:>4} ({secs:.1} s): {why}"));
     }
     notes
+}
+
+/// "400 files, 600 s mono, 180 s per file".
+fn budget_words(budget: &KitBudget) -> String {
+    let mut words = Vec::new();
+    if budget.max_files < usize::MAX {
+        words.push(format!("{} files", budget.max_files));
+    }
+    if budget.max_seconds.is_finite() {
+        words.push(format!("{:.0} s mono", budget.max_seconds));
+    }
+    if budget.max_file_seconds.is_finite() {
+        words.push(format!("{:.0} s per file", budget.max_file_seconds));
+    }
+    words.join(", ")
+}
+
+/// Removes a row's WAV and the files made with it (recipe, device attributes); problems become notes.
+fn remove_with_side_files(out_dir: &Path, row: &ManifestRow, device: &str) -> Vec<String> {
+    let wav = out_dir.join(&row.filename);
+    let mut paths = vec![wav.clone(), crate::profiles::octatrack::ot_path(&wav)];
+    if !row.recipe.is_empty() {
+        paths.push(out_dir.join(&row.recipe));
+    }
+    paths
+        .iter()
+        .enumerate()
+        .filter_map(|(n, path)| match std::fs::remove_file(path) {
+            Ok(()) => None,
+            Err(err) if n > 0 && err.kind() == std::io::ErrorKind::NotFound => None,
+            Err(err) => Some(format!("{}: cannot remove file over the {device} budget: {err}", path.display())),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -212,13 +254,14 @@ mod tests {
             (0..300).map(|i| row(i, "drone", "A", 5.0, &format!("s{}", i % 3), &format!("r{}", i % 100))).collect();
         rows.extend((0..5).map(|i| row(300 + i, "swell", "C", 8.0, "s0", &format!("w{i}"))));
         rows.extend((0..5).map(|i| row(305 + i, "cloud", "B", 8.0, "s1", &format!("c{i}"))));
-        let notes = apply_tr8s_budget(&mut rows, Path::new("/nonexistent"), true);
+        let tr8s = SamplerProfile::by_name("tr8s").unwrap();
+        let notes = apply_budget(&mut rows, Path::new("/nonexistent"), true, tr8s);
         let kept: Vec<_> = rows.iter().filter(|r| r.saved).collect();
         for kind in ["drone", "swell", "cloud"] {
             assert!(kept.iter().any(|r| r.kind == kind), "no {kind} kept: {notes:?}");
         }
         let secs: f64 = kept.iter().map(|r| r.duration_sec).sum();
-        assert!(secs <= TR8S_MAX_SECONDS);
+        assert!(secs <= 600.0);
         let mut per_region: HashMap<&str, usize> = HashMap::new();
         for r in &kept {
             *per_region.entry(&r.region_id).or_default() += 1;
@@ -238,7 +281,7 @@ mod tests {
                 rows.push(row(rows.len(), kind, "A", 4.0, "s0", &r));
             }
         }
-        let budget = KitBudget { max_seconds: 600.0, max_files: 400, max_per_region: 3 };
+        let budget = KitBudget { max_seconds: 600.0, max_files: 400, max_per_region: 3, max_file_seconds: f64::INFINITY };
         let chosen = curate(&rows, &(0..rows.len()).collect::<Vec<_>>(), budget);
         assert_eq!(chosen.len(), 12);
         let pads = chosen.iter().filter(|&&i| rows[i].kind == "pad").count();
@@ -250,7 +293,7 @@ mod tests {
         let rows: Vec<ManifestRow> = (0..12)
             .map(|i| row(i, "pad", if i % 2 == 0 { "A" } else { "B" }, 10.0, &format!("s{}", i % 4), &format!("r{i}")))
             .collect();
-        let budget = KitBudget { max_seconds: 40.0, max_files: 10, max_per_region: 3 };
+        let budget = KitBudget { max_seconds: 40.0, max_files: 10, max_per_region: 3, max_file_seconds: f64::INFINITY };
         let chosen = curate(&rows, &(0..12).collect::<Vec<_>>(), budget);
         let sources: std::collections::BTreeSet<_> = chosen.iter().map(|&i| rows[i].source.as_str()).collect();
         assert_eq!(sources.len(), 4, "four files, four sources");

@@ -4,6 +4,7 @@
 use super::texture::{Kind, Texture};
 use crate::config::Config;
 use crate::manifest::ManifestRow;
+use crate::profiles::{Channels, SamplerProfile, SideFiles};
 use crate::wav_out::{write_atomically, write_wav, WavFormat};
 use anyhow::{Context, Result};
 use engine::curate::seam::seam_metrics;
@@ -19,6 +20,8 @@ pub struct FinishSettings<'a> {
     /// Fingerprint of the run's settings, recorded in every row.
     pub fingerprint: &'a str,
     pub bits: u16,
+    /// The device the pack is for: output rate, channels and side files.
+    pub profile: &'static SamplerProfile,
     pub dry_run: bool,
     /// Remove DC and peak-normalise to `global.target_peak_dbfs` (packs do; a recipe without a
     /// `normalize_peak_dbfs` keeps the engine's own level).
@@ -47,7 +50,8 @@ pub fn finish(
     let tonal = !matches!(texture.kind, Kind::Hiss | Kind::Flicker | Kind::OneShot | Kind::RoomTone);
     let pitched = !matches!(texture.kind, Kind::Hiss | Kind::Flicker);
     let sr = config.global.sample_rate;
-    if !kind_is_stereo(config, texture.kind) && texture.channels.len() > 1 {
+    let mono = settings.profile.channels == Channels::Mono || !kind_is_stereo(config, texture.kind);
+    if mono && texture.channels.len() > 1 {
         fold_to_mono(&mut texture.channels);
     }
     let target_peak_dbfs = kind_peak_dbfs(config, texture.kind);
@@ -65,15 +69,32 @@ pub fn finish(
     if !saved {
         notes.push("grade F: not saved (curation.auto_delete_grade_f)".into());
     }
+    let out_rate = settings.profile.rate_hz(sr);
     if saved && !settings.dry_run {
-        let len = texture.channels[0].len() as u32;
+        // The device's rate; loops stay seamless (the conversion wraps around the loop).
+        let converted;
+        let channels = if out_rate == sr {
+            &texture.channels
+        } else {
+            converted = if texture.is_loop {
+                engine::source::resample_loop(&texture.channels, sr, out_rate)
+            } else {
+                engine::source::resample(&texture.channels, sr, out_rate)
+            };
+            &converted
+        };
+        let len = channels[0].len() as u32;
         let loop_points = texture.is_loop.then(|| (0, len.saturating_sub(1)));
         let format = WavFormat { bits: settings.bits, dither_seed: texture.seed, unity_note: root_note };
         let path = settings.write_dir.join(rel_path);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create folder", dir.display()))?;
         }
-        write_wav(&path, &texture.channels, sr, format, loop_points)?;
+        write_wav(&path, channels, out_rate, format, loop_points)?;
+        if settings.profile.side_files == SideFiles::OctatrackAttributes {
+            let ot = crate::profiles::octatrack::ot_file(len, out_rate, source.bpm, texture.is_loop);
+            write_atomically(&crate::profiles::octatrack::ot_path(&path), &ot)?;
+        }
         if let Some(recipe) = &texture.recipe {
             let text = crate::recipe::recipe_to_toml(recipe)?;
             write_atomically(&path.with_extension("recipe.toml"), text.as_bytes())?;
@@ -110,6 +131,8 @@ pub fn finish(
         fingerprint: settings.fingerprint.to_string(),
         region_id: texture.region_id.clone(),
         root_note,
+        channels: Some(texture.channels.len() as u16),
+        sample_rate_hz: Some(out_rate),
         recipe: if texture.recipe.is_some() && saved {
             rel_path.strip_suffix(".wav").map(|stem| format!("{stem}.recipe.toml")).unwrap_or_default()
         } else {

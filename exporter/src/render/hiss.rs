@@ -87,6 +87,7 @@ fn shape(h: &HissSection) -> HissShape {
         band_high_hz: (h.filter == "bandpass").then_some(h.band_high_hz),
         tremolo_rate_hz: h.tremolo_rate_hz,
         tremolo_depth: h.tremolo_depth,
+        tone_gate_db: h.tone_gate_db,
         loop_sec: h.hiss_loop_sec,
         flicker_min_ms: h.flicker_min_ms,
         flicker_max_ms: h.flicker_max_ms,

@@ -17,12 +17,13 @@ mod source_job;
 mod summary;
 pub mod texture;
 
-use crate::cli::{KindArg, ProfileArg, RenderArgs};
+use crate::cli::{InstrumentArg, KindArg, RenderArgs};
 use crate::config::Config;
 use crate::discover::{discover, Role, SourceFile};
 use crate::exit::ExitStatus;
 use crate::manifest::{write_manifest, ManifestRow};
 use crate::naming::{slugify, UniqueNames};
+use crate::profiles::SamplerProfile;
 use anyhow::{Context, Result};
 use finish::{FinishSettings, SourceInfo};
 use rayon::prelude::*;
@@ -62,13 +63,6 @@ impl Kinds {
     }
 }
 
-/// Naming and format profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Profile {
-    Default,
-    Tr8s,
-}
-
 /// The `source` of hiss made from synthetic noise.
 const SYNTHETIC: &str = "synthetic";
 
@@ -100,7 +94,10 @@ pub struct RenderRequest {
     pub roots: Vec<(PathBuf, Role)>,
     pub out_dir: PathBuf,
     pub kinds: Kinds,
-    pub profile: Profile,
+    /// The device the pack is for (`SamplerProfile::default_pack()` for none).
+    pub profile: &'static SamplerProfile,
+    /// Playable instruments written next to the pack.
+    pub instruments: Vec<InstrumentArg>,
     pub dry_run: bool,
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
@@ -130,10 +127,9 @@ pub fn run(args: &RenderArgs) -> Result<ExitStatus> {
         roots: archive_roots(args, &config),
         out_dir: args.out.clone().unwrap_or_else(|| PathBuf::from(&config.paths.export_dir)),
         kinds: Kinds::from_args(&args.only),
-        profile: match args.profile {
-            ProfileArg::Default => Profile::Default,
-            ProfileArg::Tr8s => Profile::Tr8s,
-        },
+        profile: SamplerProfile::by_name(&args.profile)
+            .with_context(|| format!("unknown profile {} (see `afterglow profiles`)", args.profile))?,
+        instruments: args.instrument.clone(),
         dry_run: args.dry_run,
         jobs: args.jobs.unwrap_or(0),
         show_progress: true,
@@ -161,13 +157,13 @@ pub fn render_pack(config: &Config, request: &RenderRequest) -> Result<PackRepor
         }
     }
     let seed = config.reproducibility.random_seed;
-    let bits = if request.profile == Profile::Tr8s { 16 } else { config.global.output_bit_depth };
+    let bits = request.profile.bits(config.global.output_bit_depth);
     let jobs = source_jobs(&found.files, request.kinds, request.profile, seed);
     let config_text = toml::to_string(config).context("cannot serialise the config")?;
-    let fingerprint = resume::settings_fingerprint(&[&config_text, &format!("{:?} {:?} {bits}", request.kinds, request.profile)]);
+    let fingerprint = resume::settings_fingerprint(&[&config_text, &format!("{:?} {:?} {bits}", request.kinds, request.profile.name)]);
     let (previous, previous_note) =
         if request.dry_run { (resume::PreviousPack::default(), None) } else { resume::PreviousPack::load(out_dir) };
-    let settings = FinishSettings { config, write_dir: &staging, fingerprint: &fingerprint, bits, dry_run: request.dry_run, normalize: true };
+    let settings = FinishSettings { config, write_dir: &staging, fingerprint: &fingerprint, bits, profile: request.profile, dry_run: request.dry_run, normalize: true };
     let names: Vec<String> = jobs.iter().map(|j| j.file.path.display().to_string()).collect();
     let in_run: std::collections::HashSet<String> = names.iter().cloned().chain([SYNTHETIC.to_string()]).collect();
     let mut earlier: Vec<_> = names.iter().map(|n| previous.rows_of(n)).collect();
@@ -211,11 +207,15 @@ pub fn render_pack(config: &Config, request: &RenderRequest) -> Result<PackRepor
         report.rows.extend(rows);
     }
     report.rows.extend(previous.rows_not_in(&in_run, out_dir));
-    if request.profile == Profile::Tr8s {
-        report.notes.extend(budget::apply_tr8s_budget(&mut report.rows, out_dir, request.dry_run));
-    }
+    report.notes.extend(budget::apply_budget(&mut report.rows, out_dir, request.dry_run, request.profile));
     if !request.dry_run {
         write_manifest(out_dir, &report.rows)?;
+        for &kind in &request.instruments {
+            match crate::instrument::write_instrument(out_dir, &report.rows, kind) {
+                Ok(note) => report.notes.push(note),
+                Err(err) => report.notes.push(format!("{err:#}")),
+            }
+        }
         // Empty folders only: every file in it was moved into place.
         let _ = std::fs::remove_dir_all(&staging);
         // The pack is complete without its gallery: a failure here is a note.
@@ -237,17 +237,14 @@ pub fn render_pack(config: &Config, request: &RenderRequest) -> Result<PackRepor
 }
 
 /// One job per source, with a unique folder name each.
-fn source_jobs(files: &[SourceFile], kinds: Kinds, profile: Profile, seed: u64) -> Vec<SourceJob<'_>> {
+fn source_jobs<'a>(files: &'a [SourceFile], kinds: Kinds, profile: &'static SamplerProfile, seed: u64) -> Vec<SourceJob<'a>> {
     let mut slugs = UniqueNames::default();
     files
         .iter()
         .enumerate()
         .map(|(source_index, file)| {
             let stem = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let base = match profile {
-                Profile::Tr8s => format!("S{:02}", source_index + 1),
-                Profile::Default => slugify(&stem, "source"),
-            };
+            let base = if profile.is_default() { slugify(&stem, "source") } else { format!("S{:02}", source_index + 1) };
             SourceJob { file, source_index, slug: slugs.claim(&base), kinds, profile, seed }
         })
         .collect()
@@ -257,7 +254,7 @@ fn source_jobs(files: &[SourceFile], kinds: Kinds, profile: Profile, seed: u64) 
 fn synthetic_hiss(
     config: &Config,
     seed: u64,
-    profile: Profile,
+    profile: &'static SamplerProfile,
     settings: &FinishSettings,
     notes: &mut Vec<String>,
 ) -> Vec<ManifestRow> {

@@ -37,6 +37,12 @@ fn row_files(row: &ManifestRow) -> Vec<String> {
     files
 }
 
+/// Files a device profile may write next to a row's WAV (an Octatrack `.ot`): moved and removed
+/// with it when they exist.
+fn optional_row_files(row: &ManifestRow) -> Vec<String> {
+    row.filename.strip_suffix(".wav").map(|stem| vec![format!("{stem}.ot")]).unwrap_or_default()
+}
+
 /// The manifest of an earlier run in the same output folder.
 #[derive(Debug, Default)]
 pub struct PreviousPack {
@@ -120,6 +126,13 @@ impl ManifestKeeper {
                 }
                 std::fs::rename(&from, &to).with_context(|| format!("{}: cannot move into place", to.display()))?;
             }
+            for file in optional_row_files(row) {
+                let from = staging.join(&file);
+                if from.is_file() {
+                    let to = self.out_dir.join(&file);
+                    std::fs::rename(&from, &to).with_context(|| format!("{}: cannot move into place", to.display()))?;
+                }
+            }
         }
         // A poisoned lock means another source's commit panicked; its data is still consistent
         // (every field is replaced whole), so carry on with it.
@@ -128,8 +141,9 @@ impl ManifestKeeper {
         let all: Vec<ManifestRow> = state.per_source.values().flatten().chain(&state.others).cloned().collect();
         write_manifest(&self.out_dir, &all)?;
         drop(state);
-        let kept: HashSet<String> = rows.iter().filter(|r| r.saved).flat_map(row_files).collect();
-        for stale in earlier.iter().filter(|r| r.saved).flat_map(row_files).filter(|f| !kept.contains(f)) {
+        let all_files = |r: &ManifestRow| row_files(r).into_iter().chain(optional_row_files(r));
+        let kept: HashSet<String> = rows.iter().filter(|r| r.saved).flat_map(all_files).collect();
+        for stale in earlier.iter().filter(|r| r.saved).flat_map(all_files).filter(|f| !kept.contains(f)) {
             // Best effort: a stale file that cannot be removed is harmless and not in the manifest.
             let _ = std::fs::remove_file(self.out_dir.join(stale));
         }

@@ -4,10 +4,12 @@
 use super::context::{plan_grid, plan_transposition, SourceContext};
 use super::finish::{finish, FinishSettings, SourceInfo};
 use super::texture::Texture;
-use super::{clouds, drones, hiss, oneshots, pads, roomtone, Kinds, Profile};
+use super::{clouds, drones, hiss, oneshots, pads, roomtone, Kinds};
+use crate::profiles::names::device_name;
+use crate::profiles::SamplerProfile;
 use crate::discover::{Role, SourceFile};
 use crate::manifest::ManifestRow;
-use crate::naming::{short_name, UniqueNames};
+use crate::naming::UniqueNames;
 use super::resume::PreviousPack;
 use std::path::Path;
 use std::sync::Mutex;
@@ -24,7 +26,7 @@ pub struct SourceJob<'a> {
     /// Folder name of this source inside the output folder (unique in the run).
     pub slug: String,
     pub kinds: Kinds,
-    pub profile: Profile,
+    pub profile: &'static SamplerProfile,
     pub seed: u64,
 }
 
@@ -161,7 +163,7 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
 pub struct PartWriter<'a> {
     pub slug: &'a str,
     pub source_index: usize,
-    pub profile: Profile,
+    pub profile: &'static SamplerProfile,
     pub info: &'a SourceInfo<'a>,
     pub settings: &'a FinishSettings<'a>,
     /// Names taken so far in this source.
@@ -178,12 +180,20 @@ impl PartWriter<'_> {
             textures
                 .into_iter()
                 .map(|texture| {
-                    let base = match self.profile {
-                        Profile::Tr8s => short_name(texture.kind.letter(), self.source_index, texture.index),
-                        Profile::Default => descriptive_name(self.slug, &texture),
+                    let base = if self.profile.is_default() {
+                        descriptive_name(self.slug, &texture)
+                    } else {
+                        let tag = if texture.kind == super::texture::Kind::OneShot {
+                            Some(texture.variant.clone())
+                        } else {
+                            texture.key.or_else(|| engine::analysis::key::Key::parse(&self.info.key)).map(|k| k.short_name())
+                        };
+                        let tonal = !matches!(texture.kind, super::texture::Kind::Hiss | super::texture::Kind::Flicker | super::texture::Kind::RoomTone);
+                        let tag = tag.filter(|_| tonal);
+                        device_name(self.profile.name_max_chars, texture.kind, self.source_index, texture.index, tag.as_deref())
                     };
                     let name = names.claim(&base);
-                    let rel_path = format!("{}/{}/{name}.wav", self.slug, texture.kind.folder());
+                    let rel_path = format!("{}/{name}.wav", self.profile.folder(self.slug, texture.kind));
                     (texture, rel_path)
                 })
                 .collect()

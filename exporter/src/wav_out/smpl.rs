@@ -40,3 +40,33 @@ pub fn smpl_chunk(sample_rate_hz: u32, unity_note: u32, loop_frames: Option<(u32
     }
     chunk
 }
+
+/// What a WAV's `smpl` chunk says: the unity note and the first loop (start, end frames, end
+/// inclusive), as a sampler reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SmplInfo {
+    pub unity_note: u32,
+    pub loop_frames: Option<(u32, u32)>,
+}
+
+/// Reads the `smpl` chunk of the RIFF/WAVE bytes `wav`, walking the chunk list; `None` when the
+/// file has none (or is not RIFF/WAVE).
+pub fn read_smpl(wav: &[u8]) -> Option<SmplInfo> {
+    if wav.len() < 12 || &wav[..4] != b"RIFF" || &wav[8..12] != b"WAVE" {
+        return None;
+    }
+    let field = |at: usize| wav.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let mut at = 12;
+    while at + 8 <= wav.len() {
+        let size = field(at + 4)? as usize;
+        if &wav[at..at + 4] == b"smpl" {
+            let body = at + 8;
+            let unity_note = field(body + 12)?;
+            let num_loops = field(body + 28)?;
+            let loop_frames = if num_loops > 0 { Some((field(body + 36 + 8)?, field(body + 36 + 12)?)) } else { None };
+            return Some(SmplInfo { unity_note, loop_frames });
+        }
+        at = at.checked_add(8 + size + (size & 1))?;
+    }
+    None
+}

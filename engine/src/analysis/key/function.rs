@@ -68,9 +68,9 @@ pub fn function_scores(analysis: &Analysis) -> [f32; 24] {
     let mut scores = [0.0f32; 24];
     let mut total = 0.0f32;
     let opening = (OPENING_SHARE * n as f32) as usize;
-    for i in 0..n {
-        let weight = frame_weight[i];
-        if !(weight > 0.0) || f.chroma[i].iter().all(|&c| c == 0.0) {
+    for (i, &weight) in frame_weight.iter().enumerate().take(n) {
+        // Not `weight <= 0.0`: a NaN weight is skipped too.
+        if weight.is_nan() || weight <= 0.0 || f.chroma[i].iter().all(|&c| c == 0.0) {
             continue;
         }
         let (lo, hi) = (i.saturating_sub(SMOOTH_FRAMES), (i + SMOOTH_FRAMES + 1).min(n));
