@@ -42,6 +42,12 @@ pub enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+    /// Make a finished pack's index.html (thumbnails, players, filters) again from its manifest.
+    Gallery {
+        /// The pack (a folder with manifest.csv).
+        #[arg(default_value = "export")]
+        pack: PathBuf,
+    },
     /// Work with recipes: the files that reproduce a texture exactly.
     #[command(subcommand)]
     Recipe(RecipeCommand),

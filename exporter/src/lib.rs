@@ -8,6 +8,7 @@ pub mod config;
 pub mod instrument;
 pub mod discover;
 pub mod exit;
+pub mod gallery;
 pub mod manifest;
 pub mod naming;
 pub mod pads_query;
@@ -46,6 +47,7 @@ fn run(command: &Command) -> anyhow::Result<ExitStatus> {
         Command::Validate { config } => validate(config),
         Command::Profiles { json } => profiles::run(*json),
         Command::Best { pack, per_kind, out } => best::run(pack, *per_kind, out.as_deref()),
+        Command::Gallery { pack } => gallery::run(pack),
         Command::Recipe(cli::RecipeCommand::Render { recipes, out }) => recipe::run(recipes, out),
     }
 }

@@ -62,7 +62,7 @@ pub fn write_wav(
         bits_per_sample: format.bits,
         sample_format: hound::SampleFormat::Int,
     };
-    replace_atomically(path, |file| {
+    replace_atomically(path, Durability::Synced, |file| {
         let mut writer = hound::WavWriter::new(BufWriter::new(&mut *file), spec)?;
         let mut quantiser = Quantiser::new(format);
         for i in 0..num_frames {
@@ -81,7 +81,21 @@ pub fn write_wav(
 
 /// Writes `bytes` to `path` atomically (same guarantees as [`write_wav`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    replace_atomically(path, |file| Ok(file.write_all(bytes)?))
+    replace_atomically(path, Durability::Synced, |file| Ok(file.write_all(bytes)?))
+}
+
+/// Writes `bytes` to `path` through a temporary sibling and a rename, like [`write_atomically`] but
+/// without syncing: a reader never sees a half-written file, but a crash may lose the new one. For
+/// files that are made again from others (thumbnails), where a sync would cost more than the file.
+pub fn write_atomically_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace_atomically(path, Durability::Unsynced, |file| Ok(file.write_all(bytes)?))
+}
+
+/// Whether [`replace_atomically`] syncs the file and its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    Synced,
+    Unsynced,
 }
 
 /// Float samples to integers: clipped, scaled by 2^(bits-1) - 1, rounded; at 16 bits with
@@ -143,9 +157,10 @@ fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}-{n}.part", std::process::id()))
 }
 
-/// Runs `write` on a new temporary file next to `path`, syncs it and renames it over `path`,
-/// then syncs the folder. On any failure the temporary file is removed and `path` is untouched.
-fn replace_atomically(path: &Path, write: impl FnOnce(&mut File) -> Result<()>) -> Result<()> {
+/// Runs `write` on a new temporary file next to `path`, syncs it (when `Synced`) and renames it over
+/// `path`, then syncs the folder (when `Synced`). On any failure the temporary file is removed and
+/// `path` is untouched.
+fn replace_atomically(path: &Path, durability: Durability, write: impl FnOnce(&mut File) -> Result<()>) -> Result<()> {
     let temp = temp_path(path);
     let result = (|| {
         let mut file = OpenOptions::new()
@@ -155,7 +170,9 @@ fn replace_atomically(path: &Path, write: impl FnOnce(&mut File) -> Result<()>) 
             .open(&temp)
             .with_context(|| format!("{}: cannot create", temp.display()))?;
         write(&mut file).with_context(|| format!("{}: cannot write", temp.display()))?;
-        file.sync_all().with_context(|| format!("{}: cannot sync", temp.display()))?;
+        if durability == Durability::Synced {
+            file.sync_all().with_context(|| format!("{}: cannot sync", temp.display()))?;
+        }
         drop(file);
         std::fs::rename(&temp, path).with_context(|| format!("{}: cannot rename into place", path.display()))
     })();
@@ -163,6 +180,9 @@ fn replace_atomically(path: &Path, write: impl FnOnce(&mut File) -> Result<()>) 
         // Best effort: the write already failed, and a leftover hidden `.part` file is harmless.
         let _ = std::fs::remove_file(&temp);
         return result;
+    }
+    if durability == Durability::Unsynced {
+        return Ok(());
     }
     // Make the rename itself durable; not every platform can open a folder, so this is best effort.
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()).and_then(|d| File::open(d).ok()) {

@@ -1,15 +1,12 @@
-//! `Analyzer`: the one STFT pass (Hann window, realfft planned once) that fills every per-frame
-//! feature, then picks onsets and folds chroma. Background thread; no later stage recomputes an STFT.
-
-use std::sync::Arc;
-
-use realfft::num_complex::Complex;
-use realfft::{RealFftPlanner, RealToComplex};
+//! `Analyzer`: the one STFT pass ([`MagnitudeSpectrum`]: Hann window, realfft planned once) that
+//! fills every per-frame feature, then picks onsets and folds chroma. Background thread; no later
+//! stage recomputes an STFT.
 
 use super::bands::{BandFlux, NUM_ACCENT_REGIONS};
 use super::chroma::ChromaPeaks;
 use super::features::{Analysis, AnalysisConfig, FrameFeatures};
 use super::onsets::pick_onsets;
+use super::spectrum::MagnitudeSpectrum;
 
 /// Samples at or above this magnitude count as clipped.
 pub const CLIP_LEVEL: f32 = 0.999;
@@ -36,15 +33,8 @@ pub const AIR_MAX_HZ: f32 = 15_000.0;
 /// with one `Analyzer` allocates only the output.
 pub struct Analyzer {
     config: AnalysisConfig,
-    fft: Arc<dyn RealToComplex<f32>>,
-    /// Hann window, `fft_size` long.
-    window: Vec<f32>,
-    /// Scales FFT magnitudes so a full-scale sine's peak bin reads 1: 2 / sum(window).
-    magnitude_scale: f32,
-    frame: Vec<f32>,
-    spectrum: Vec<Complex<f32>>,
-    scratch: Vec<Complex<f32>>,
-    magnitudes: Vec<f32>,
+    /// Hann-windowed, `fft_size`-point magnitude spectra (a full-scale sine's peak bin reads 1).
+    spectrum: MagnitudeSpectrum,
     /// The current frame's input samples (before windowing), `fft_size` long.
     segment: Vec<f32>,
     /// Sample rate the band and chroma layouts were made for, Hz.
@@ -70,29 +60,15 @@ impl Analyzer {
     pub fn new(config: AnalysisConfig) -> Self {
         let config = config.sanitised();
         let n = config.fft_size;
-        let fft = RealFftPlanner::<f32>::new().plan_fft_forward(n);
-        let window: Vec<f32> = (0..n)
-            .map(|i| {
-                let s = (std::f32::consts::PI * i as f32 / n as f32).sin();
-                s * s
-            })
-            .collect();
-        let magnitude_scale = 2.0 / window.iter().sum::<f32>();
         let rate = crate::ENGINE_SAMPLE_RATE_HZ;
         Self {
-            frame: fft.make_input_vec(),
-            spectrum: fft.make_output_vec(),
-            scratch: fft.make_scratch_vec(),
-            magnitudes: vec![0.0; n / 2 + 1],
+            spectrum: MagnitudeSpectrum::new(n),
             segment: Vec::with_capacity(n),
             bands: BandFlux::new(n, rate),
             peaks: ChromaPeaks::new(n, rate),
             layout_rate_hz: rate,
             cancel: None,
             config,
-            fft,
-            window,
-            magnitude_scale,
         }
     }
 
@@ -173,7 +149,7 @@ impl Analyzer {
             fill(start, segment);
             let segment = &*segment;
             self.push_levels(segment, &mut features);
-            self.transform(segment);
+            self.spectrum.transform(segment);
             let (centroid_hz, flatness) = self.centroid_and_flatness(bin_hz);
             features.centroid_hz.push(centroid_hz);
             features.flatness.push(flatness);
@@ -181,11 +157,11 @@ impl Analyzer {
             features.air_db.push(air_db);
             features.air_flatness.push(air_flatness);
             // A window running past the end sees the cut as a broadband attack: its flux is 0.
-            let (flux, accent_flux) = self.bands.next_fluxes(&self.magnitudes);
+            let (flux, accent_flux) = self.bands.next_fluxes(self.spectrum.magnitudes());
             let whole = segment.len() == fft_size || start == 0;
             features.flux.push(if whole { flux } else { 0.0 });
             features.accent_flux.push(if whole { accent_flux } else { [0.0; NUM_ACCENT_REGIONS] });
-            self.peaks.push_frame(&self.magnitudes);
+            self.peaks.push_frame(self.spectrum.magnitudes());
         }
 
         self.segment = segment_buf;
@@ -223,32 +199,16 @@ impl Analyzer {
         features.clip_ratio.push((clipped as f64 / len) as f32);
     }
 
-    /// Windows `segment` (zero-padded to `fft_size`), transforms it and fills `self.magnitudes`.
-    fn transform(&mut self, segment: &[f32]) {
-        let n = segment.len();
-        for ((f, &x), &w) in self.frame.iter_mut().zip(segment).zip(&self.window) {
-            *f = if x.is_finite() { x * w } else { 0.0 };
-        }
-        self.frame[n..].fill(0.0);
-        // The buffers come from this plan's make_*_vec, so their lengths always match.
-        let ok = self
-            .fft
-            .process_with_scratch(&mut self.frame, &mut self.spectrum, &mut self.scratch);
-        debug_assert!(ok.is_ok(), "FFT buffers sized by the plan");
-        for (m, c) in self.magnitudes.iter_mut().zip(&self.spectrum) {
-            *m = (c.re * c.re + c.im * c.im).sqrt() * self.magnitude_scale;
-        }
-    }
-
     /// Level (dB of a full-scale sine; floored at [`RMS_FLOOR_DB`]) and power-spectrum flatness
     /// (0..1) of the current magnitudes between `lo_hz` and `hi_hz` (clamped below Nyquist).
     /// An empty band gives the floor and flatness 0.
     fn band_level_and_flatness(&self, bin_hz: f32, lo_hz: f32, hi_hz: f32) -> (f32, f32) {
-        let last_bin = self.magnitudes.len() - 1;
+        let magnitudes = self.spectrum.magnitudes();
+        let last_bin = magnitudes.len() - 1;
         let lo = ((lo_hz / bin_hz).round() as usize).clamp(1, last_bin);
         let hi = ((hi_hz / bin_hz).round() as usize).min(last_bin).max(lo);
         let (mut power_sum, mut log_power_sum) = (0.0f32, 0.0f32);
-        for &m in &self.magnitudes[lo..=hi] {
+        for &m in &magnitudes[lo..=hi] {
             let power = m * m;
             power_sum += power;
             log_power_sum += power.max(POWER_FLOOR).ln();
@@ -267,17 +227,18 @@ impl Analyzer {
     /// flatness (0..1, over [`FLATNESS_MIN_HZ`]..[`FLATNESS_MAX_HZ`]) of the current magnitudes.
     /// Silence gives centroid 0 and flatness 0.
     fn centroid_and_flatness(&self, bin_hz: f32) -> (f32, f32) {
-        let bins = &self.magnitudes[1..];
+        let magnitudes = self.spectrum.magnitudes();
+        let bins = &magnitudes[1..];
         let (mut weighted, mut total) = (0.0f32, 0.0f32);
         for (k, &m) in bins.iter().enumerate() {
             weighted += (k + 1) as f32 * m;
             total += m;
         }
-        let last_bin = self.magnitudes.len() - 1;
+        let last_bin = magnitudes.len() - 1;
         let lo = ((FLATNESS_MIN_HZ / bin_hz).round() as usize).clamp(1, last_bin);
         let hi = ((FLATNESS_MAX_HZ / bin_hz).round() as usize).min(last_bin).max(lo);
         let (mut power_sum, mut log_power_sum) = (0.0f32, 0.0f32);
-        for &m in &self.magnitudes[lo..=hi] {
+        for &m in &magnitudes[lo..=hi] {
             let power = m * m;
             power_sum += power;
             log_power_sum += power.max(POWER_FLOOR).ln();

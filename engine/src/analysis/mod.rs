@@ -6,6 +6,7 @@ mod chroma;
 mod features;
 pub mod key;
 mod onsets;
+mod spectrum;
 pub mod tempo;
 
 pub use analyzer::{AIR_MAX_HZ, AIR_MIN_HZ, Analyzer, CLIP_LEVEL, FLATNESS_MAX_HZ, FLATNESS_MIN_HZ, RMS_FLOOR_DB, analyze};
@@ -16,4 +17,5 @@ pub use key::{Key, KeyEstimate, Mode, estimate_key, rank_keys};
 pub use onsets::{
     ONSET_DELTA, ONSET_MAX_WINDOW_SEC, ONSET_MEAN_POST_SEC, ONSET_MEAN_PRE_SEC, ONSET_MIN_SPACING_SEC, pick_onsets,
 };
+pub use spectrum::MagnitudeSpectrum;
 pub use tempo::{TempoEstimate, estimate_tempo, rank_tempi};

@@ -218,6 +218,15 @@ pub fn render_pack(config: &Config, request: &RenderRequest) -> Result<PackRepor
         }
         // Empty folders only: every file in it was moved into place.
         let _ = std::fs::remove_dir_all(&staging);
+        // The pack is complete without its gallery: a failure here is a note.
+        match pool.install(|| crate::gallery::write_gallery(out_dir, &report.rows)) {
+            Ok(gallery) => {
+                report.notes.extend(gallery.notes);
+                let page = out_dir.join(crate::gallery::INDEX_FILE_NAME);
+                report.notes.push(format!("gallery: open {} in a browser to look and listen", page.display()));
+            }
+            Err(err) => report.notes.push(format!("gallery not written: {err:#}")),
+        }
     }
     report.failures = jobs
         .iter()

@@ -135,6 +135,11 @@ fn replacement_is_atomic_and_temporaries_never_look_like_wavs() {
 
     write_atomically(&dir.path().join("afterglow.toml"), b"seed = 1\n").unwrap();
     assert_eq!(std::fs::read(dir.path().join("afterglow.toml")).unwrap(), b"seed = 1\n");
+    for bytes in [&b"first"[..], b"second"] {
+        write_atomically_unsynced(&dir.path().join("thumb.png"), bytes).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("thumb.png")).unwrap(), bytes);
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3, "no temporary file left");
 }
 
 #[test]
