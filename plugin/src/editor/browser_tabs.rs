@@ -15,6 +15,17 @@ pub enum BrowserView {
     Archive,
 }
 
+impl BrowserView {
+    /// The view named by `AFTERGLOW_EDITOR_BROWSER` ("archive" or "bank"), for screenshots of
+    /// either view; the Bank view otherwise.
+    pub fn from_env() -> Self {
+        match std::env::var("AFTERGLOW_EDITOR_BROWSER").as_deref() {
+            Ok("archive") => Self::Archive,
+            _ => Self::Bank,
+        }
+    }
+}
+
 /// Width of the tab strip, logical points.
 const TABS_WIDTH: f32 = 128.0;
 

@@ -178,7 +178,7 @@ impl AfterglowEditor {
             folder_picker: FolderPicker::default(),
             folder_message: String::new(),
             browser: PadBrowser::default(),
-            browser_view: BrowserView::default(),
+            browser_view: BrowserView::from_env(),
             archive_view: ArchiveView::default(),
             meter: LevelMeter::default(),
             probe: LayoutProbe::from_env(),

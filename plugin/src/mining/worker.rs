@@ -428,7 +428,8 @@ impl WorkerState {
     /// Slots not kept are emptied; an empty bank gets the built-in texture in slot 0.
     pub(super) fn settle_bank(&mut self) -> Result<(), Interrupted> {
         for slot in 0..NUM_BANK_SLOTS {
-            if !self.kept.iter().any(|k| usize::from(k.slot) == slot) && !(slot == 0 && self.builtin_in_slot0 && self.kept.is_empty()) {
+            let keeps_builtin = slot == 0 && self.builtin_in_slot0 && self.kept.is_empty();
+            if !(self.kept.iter().any(|k| usize::from(k.slot) == slot) || keeps_builtin) {
                 self.clear_slot(slot)?;
             }
         }
