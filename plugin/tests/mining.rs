@@ -65,19 +65,23 @@ struct Rig {
     bank: PadBank,
     inbox: PadInbox,
     miner: Miner,
+    /// The catalogue mining here writes to: the test's own, never the user's.
+    _catalogue: tempfile::TempDir,
 }
 
 impl Rig {
     fn new() -> Self {
         let params = Arc::new(AfterglowParams::default());
         let shared = Arc::new(MiningShared::new());
+        let catalogue = tempfile::tempdir().expect("temp dir");
+        shared.archive.set_catalogue_path(Some(catalogue.path().join("catalogue.sqlite")));
         let (miner_ends, audio_ends) = pad_queues();
         let mut bank = PadBank::new();
         let builtin = builtin_pad(SAMPLE_RATE_HZ as f32);
         publish_builtin(&shared.status, &builtin);
         bank.insert(0, builtin);
         let miner = Miner::spawn(miner_ends, params.clone(), shared.clone(), &[0]).expect("spawn miner");
-        Self { params, shared, bank, inbox: PadInbox::new(audio_ends), miner }
+        Self { params, shared, bank, inbox: PadInbox::new(audio_ends), miner, _catalogue: catalogue }
     }
 
     /// Play the audio thread until `done` holds or `timeout` passes; returns whether it held.

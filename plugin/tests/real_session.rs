@@ -41,7 +41,7 @@ fn mine(host: &mut TestHost, folder: &Path) {
     host.load_state(&state);
     let started = Instant::now();
     // The bank settles once the state's generation is rebuilt (mined, for a folder-only state).
-    while !bank_fields(&host.save_state()).is_some_and(|pads| !pads.is_empty()) || started.elapsed() < Duration::from_millis(200) {
+    while bank_fields(&host.save_state()).is_none_or(|pads| pads.is_empty()) || started.elapsed() < Duration::from_millis(200) {
         assert!(started.elapsed() < Duration::from_secs(300), "mining never finished");
         host.render(4410, 441, &[]);
         std::thread::sleep(Duration::from_millis(20));

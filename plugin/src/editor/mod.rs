@@ -11,6 +11,8 @@
 //!
 //! [`MiningStatus::try_copy_into`]: crate::mining::MiningStatus::try_copy_into
 
+mod archive_view;
+mod browser_tabs;
 mod folder_picker;
 mod groups;
 mod header;
@@ -38,6 +40,8 @@ use crate::capture::DEFAULT_CAPTURE_SEC;
 use crate::mining::{MiningShared, MiningSnapshot, PadInfo};
 use crate::params::AfterglowParams;
 use crate::scope::{GrainScope, ScopeGrain};
+use archive_view::ArchiveView;
+pub use browser_tabs::BrowserView;
 use folder_picker::FolderPicker;
 use meter::LevelMeter;
 use pad_browser::PadBrowser;
@@ -105,6 +109,9 @@ pub struct AfterglowEditor {
     folder_picker: FolderPicker,
     folder_message: String,
     browser: PadBrowser,
+    /// Which list the pad browser shows, and the Archive view's state.
+    browser_view: BrowserView,
+    archive_view: ArchiveView,
     meter: LevelMeter,
     probe: LayoutProbe,
     /// With "All pads": the slot the grain display shows, and since when none of its grains sound.
@@ -171,6 +178,8 @@ impl AfterglowEditor {
             folder_picker: FolderPicker::default(),
             folder_message: String::new(),
             browser: PadBrowser::default(),
+            browser_view: BrowserView::from_env(),
+            archive_view: ArchiveView::default(),
             meter: LevelMeter::default(),
             probe: LayoutProbe::from_env(),
             shown_slot: 0,
@@ -222,7 +231,15 @@ impl AfterglowEditor {
 
         let pads: Vec<&PadInfo> = self.snapshot.pads.iter().flatten().collect();
         self.probe.set_counts(pads.len(), self.grains.len());
-        self.browser.show(ui, regions.browser, &pads, &self.params, &setter, &mut self.probe);
+        match self.browser_view {
+            BrowserView::Bank => self.browser.show(ui, regions.browser, &pads, &self.params, &setter, &mut self.probe),
+            BrowserView::Archive => {
+                let source = self.params.source.value();
+                let replace_slot = (source > 0).then(|| (source - 1) as u16);
+                self.archive_view.show(ui, regions.browser, &self.mining.archive, &self.snapshot, replace_slot, &mut self.probe);
+            }
+        }
+        browser_tabs::show(ui, regions.browser, &mut self.browser_view, &mut self.probe);
 
         let recipe = groups::upper_row(ui, regions.rows[0], &self.params, &setter, &mut self.probe);
         self.recipe_card(ui, recipe);
@@ -299,6 +316,11 @@ impl AfterglowEditor {
         } else {
             String::from("No pads in the bank yet.")
         }
+    }
+
+    /// Show the Bank or the Archive list (for tests and screenshots).
+    pub fn set_browser_view(&mut self, view: BrowserView) {
+        self.browser_view = view;
     }
 
     /// The layout probe (for tests).

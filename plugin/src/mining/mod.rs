@@ -3,6 +3,9 @@
 //! owned buffer over an `rtrb` queue; replaced pads come back over a second queue and are freed here
 //! (the creek / rtrb pattern: owned, preallocated payloads travel, the audio thread never frees).
 
+pub mod archive_browser;
+mod archive_load;
+mod archive_record;
 mod catalogue;
 mod pads;
 pub mod recall;
@@ -15,7 +18,8 @@ use std::thread::JoinHandle;
 
 use engine::texture::Pad;
 
-pub use catalogue::{PadInfo, WAVEFORM_POINTS, catalogue_line};
+pub use archive_browser::{ArchiveQuery, ArchiveShared, ArchiveSnapshot, ArchiveState, LoadRequest, MAX_LISTED_PADS};
+pub use catalogue::{PadInfo, WAVEFORM_POINTS, catalogue_line, format_minutes_seconds};
 pub use pads::{MinedPad, make_pad};
 pub use worker::{FOLDER_CONFIG_NAME, MAX_MINED_SEC, folder_miner_config, list_audio_files};
 pub use status::{MiningSnapshot, MiningStatus};
@@ -96,6 +100,8 @@ pub struct MiningShared {
     /// Raised when the plugin is dropped: decoding and analysis stop at their next check and the
     /// thread exits, so closing a project never waits for a file to finish.
     pub stop: engine::CancelFlag,
+    /// The shared catalogue: the archive view's queries and answers, and pads to load from it.
+    pub archive: ArchiveShared,
 }
 
 impl MiningShared {
@@ -104,6 +110,7 @@ impl MiningShared {
             status: MiningStatus::new(),
             mine_requests: AtomicU64::new(0),
             stop: engine::CancelFlag::new(),
+            archive: ArchiveShared::default(),
         }
     }
 
@@ -133,10 +140,11 @@ pub fn publish_builtin(status: &MiningStatus, pad: &Pad) {
     });
 }
 
-/// The running mining thread; stops and joins it when dropped.
+/// The running mining thread and the catalogue reader's; stops and joins them when dropped.
 pub struct Miner {
     shared: Arc<MiningShared>,
     thread: Option<JoinHandle<()>>,
+    reader: Option<JoinHandle<()>>,
 }
 
 impl Miner {
@@ -153,9 +161,22 @@ impl Miner {
         let thread = std::thread::Builder::new()
             .name(String::from("afterglow-miner"))
             .spawn(move || state.run())?;
+        let reader_shared = shared.clone();
+        let reader = std::thread::Builder::new()
+            .name(String::from("afterglow-catalogue"))
+            .spawn(move || archive_browser::run_reader(reader_shared));
+        let reader = match reader {
+            Ok(reader) => reader,
+            Err(error) => {
+                shared.stop.cancel();
+                let _ = thread.join();
+                return Err(error);
+            }
+        };
         Ok(Self {
             shared,
             thread: Some(thread),
+            reader: Some(reader),
         })
     }
 }
@@ -163,10 +184,13 @@ impl Miner {
 impl Drop for Miner {
     fn drop(&mut self) {
         self.shared.stop.cancel();
+        // A panic on either thread has already been reported by the panic hook; there is nothing
+        // left to clean up here.
         if let Some(thread) = self.thread.take() {
-            // A panic on the mining thread has already been reported by the panic hook; there is
-            // nothing left to clean up here.
             let _ = thread.join();
+        }
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
         }
     }
 }

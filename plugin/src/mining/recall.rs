@@ -184,7 +184,7 @@ impl WorkerState {
                 return Err(RebuildError::Unusable(format!("{name} (its pad at {:.1} s could not be cut again)", saved.source.start_sample as f64 / sr)));
             };
             self.send_pad(saved.slot, mined).map_err(|_| RebuildError::Interrupted)?;
-            self.kept.push(Kept { slot: saved.slot, score: f32::INFINITY, provisional: false, saved: (*saved).clone() });
+            self.kept.push(Kept { slot: saved.slot, score: f32::INFINITY, provisional: false, saved: (*saved).clone(), loaded_at: 0 });
         }
         Ok(())
     }

@@ -21,6 +21,8 @@ pub struct MiningSnapshot {
     pub last_error: String,
     /// A one-line summary for the musician ("Mining 3 of 12 files", "Done: 40 pads", ...).
     pub message: String,
+    /// What became of the last session's pads in the shared catalogue (added, or why not).
+    pub catalogue_message: String,
     /// One entry per bank slot; `None` for an empty slot.
     pub pads: Vec<Option<PadInfo>>,
     /// Bumped on every publish, so the editor can tell a new snapshot from its copy.

@@ -56,6 +56,9 @@ pub(super) struct Kept {
     /// when the whole file's ranking does not choose it.
     pub provisional: bool,
     pub saved: SavedPad,
+    /// When it was loaded from the catalogue (the count of loads then); 0 for mined pads. The
+    /// oldest load gives way to a new one when the bank is full.
+    pub loaded_at: u64,
 }
 
 /// Everything the mining thread owns.
@@ -78,6 +81,8 @@ pub struct WorkerState {
     no_pads_reason: String,
     /// Slots this session may fill (the bank size setting when it started).
     bank_size: usize,
+    /// Pads loaded from the catalogue so far.
+    pub(super) loads_made: u64,
 }
 
 impl WorkerState {
@@ -105,6 +110,7 @@ impl WorkerState {
             session_generation: 0,
             no_pads_reason: String::new(),
             bank_size: NUM_BANK_SLOTS,
+            loads_made: 0,
         }
     }
 
@@ -139,6 +145,7 @@ impl WorkerState {
                 self.end();
                 continue;
             }
+            self.serve_loads();
             std::thread::sleep(POLL_INTERVAL);
         }
     }
@@ -259,7 +266,7 @@ impl WorkerState {
         };
         let saved = SavedPad { slot, pad_id: mined.info.pad_id, source: mined.info.recipe_source.clone() };
         self.send_pad(slot, mined)?;
-        self.kept.push(Kept { slot, score, provisional, saved });
+        self.kept.push(Kept { slot, score, provisional, saved, loaded_at: 0 });
         self.shared.status.pads_mined.store(self.kept.len() as u32, Ordering::Release);
         Ok(())
     }
@@ -315,7 +322,8 @@ impl WorkerState {
             self.mine_file(file, &config)?;
             self.shared.status.files_done.fetch_add(1, Ordering::AcqRel);
         }
-        self.finish_session()
+        self.finish_session()?;
+        self.record_in_catalogue(&root, &files, &config)
     }
 
     /// Mine `file` and offer its pads to the bank. While the bank is still empty, a first pad from
@@ -420,7 +428,8 @@ impl WorkerState {
     /// Slots not kept are emptied; an empty bank gets the built-in texture in slot 0.
     pub(super) fn settle_bank(&mut self) -> Result<(), Interrupted> {
         for slot in 0..NUM_BANK_SLOTS {
-            if !self.kept.iter().any(|k| usize::from(k.slot) == slot) && !(slot == 0 && self.builtin_in_slot0 && self.kept.is_empty()) {
+            let keeps_builtin = slot == 0 && self.builtin_in_slot0 && self.kept.is_empty();
+            if !(self.kept.iter().any(|k| usize::from(k.slot) == slot) || keeps_builtin) {
                 self.clear_slot(slot)?;
             }
         }

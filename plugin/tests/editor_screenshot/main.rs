@@ -15,7 +15,8 @@
 //! instead of the fixtures, `AFTERGLOW_SHOT_WAIT_MS` lets mining run longer before the shots,
 //! `AFTERGLOW_SHOT_RESIZE=820x600` resizes to another size than 1280x840, and
 //! `AFTERGLOW_SHOT_PARAMS='{"source": {"i32": 12}}'` sets parameters (plain values by id, tagged
-//! with their type as the state saves them).
+//! with their type as the state saves them). `AFTERGLOW_EDITOR_BROWSER=archive` opens the pad
+//! browser on its Archive view (the catalogue named by `AFTERGLOW_CATALOGUE`, else one of its own).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -84,8 +85,12 @@ fn editor_renders_text_fits_and_moves() {
     std::fs::create_dir_all(&shots).expect("shots folder");
     let findings = shots.join("findings.txt");
     let _ = std::fs::remove_file(&findings);
+    // Mining in the editor also writes to the shared catalogue: keep the test's out of the
+    // user's own (unless the caller chose one, e.g. to look at the Archive view).
+    let catalogue = std::env::var_os(catalogue::CATALOGUE_ENV).unwrap_or_else(|| shots.join("catalogue.sqlite").into_os_string());
     let mut host = std::process::Command::new(std::env::current_exe().expect("test executable"))
         .args(["editor_renders_text_fits_and_moves", "--exact", "--nocapture", "--test-threads=1"])
+        .env(catalogue::CATALOGUE_ENV, catalogue)
         .env(CHILD_VAR, &findings)
         .env("DISPLAY", &xvfb.display)
         .env("LIBGL_ALWAYS_SOFTWARE", "1")

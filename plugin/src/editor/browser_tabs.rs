@@ -1,0 +1,40 @@
+//! The pad browser's two views, chosen by tabs in its top-right corner: "Bank" (the pads the
+//! instrument holds and plays) and "Archive" (every pad of the shared catalogue, to load from).
+
+use egui::{Rect, Ui, UiBuilder, pos2};
+
+use super::probe::LayoutProbe;
+
+/// Which list the pad browser shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BrowserView {
+    /// The pads in the bank (the working set).
+    #[default]
+    Bank,
+    /// The catalogue's pads.
+    Archive,
+}
+
+impl BrowserView {
+    /// The view named by `AFTERGLOW_EDITOR_BROWSER` ("archive" or "bank"), for screenshots of
+    /// either view; the Bank view otherwise.
+    pub fn from_env() -> Self {
+        match std::env::var("AFTERGLOW_EDITOR_BROWSER").as_deref() {
+            Ok("archive") => Self::Archive,
+            _ => Self::Bank,
+        }
+    }
+}
+
+/// Width of the tab strip, logical points.
+const TABS_WIDTH: f32 = 128.0;
+
+/// Draw the tabs over the browser panel `rect` (after the panel itself) and switch `view`.
+pub fn show(ui: &mut Ui, rect: Rect, view: &mut BrowserView, probe: &mut LayoutProbe) {
+    let strip = Rect::from_min_max(pos2(rect.right() - TABS_WIDTH - 8.0, rect.top() + 4.0), pos2(rect.right() - 8.0, rect.top() + 26.0));
+    let mut child = ui.new_child(UiBuilder::new().max_rect(strip).layout(egui::Layout::right_to_left(egui::Align::Center)));
+    let archive = child.selectable_value(view, BrowserView::Archive, "Archive").on_hover_text("Every catalogued pad: filter, find more like one, load into the bank");
+    probe.record("Archive tab", archive.rect);
+    let bank = child.selectable_value(view, BrowserView::Bank, "Bank").on_hover_text("The pads the instrument holds and plays");
+    probe.record("Bank tab", bank.rect);
+}
