@@ -37,18 +37,21 @@ fn kind_rank(kind: &str) -> (usize, &str) {
 
 /// Picks the rows of a kit: indexes into `rows`, in the order chosen.
 ///
-/// Rounds go through the kinds in [`KIND_PRIORITY`] order (one-shots first), one file per kind per
-/// round, so every kind the pack has is represented before any kind gets a second file. Within a
+/// The budget is shared out by kind: the next file always comes from the kind that has used the
+/// fewest seconds so far (ties in [`KIND_PRIORITY`] order, one-shots first), so every kind the
+/// pack has is represented before any kind gets a second file, and short kinds (one-shots,
+/// flickers) are not crowded out by a few long clouds: a drum machine keeps its hits. Within a
 /// kind the next file is the one that adds the most diversity: no region past `max_per_region`
-/// (with the last slot kept for the region's pad while it is not chosen),
-/// then the source least used so far, then the region, then the key and brightness least used, and only then the
-/// better grade and the shorter file (so more fit). A file that no longer fits the seconds left is
-/// passed over; a kind whose files no longer fit drops out.
+/// (with the last slot kept for the region's pad while it is not chosen), then the source least
+/// used so far, then the region, then the key and brightness least used, and only then the better
+/// grade and the shorter file (so more fit). A file that no longer fits the seconds left is passed
+/// over; a kind whose files no longer fit drops out.
 pub fn curate(rows: &[ManifestRow], candidates: &[usize], budget: KitBudget) -> Vec<usize> {
     let mut by_kind: BTreeMap<(usize, &str), Vec<usize>> = BTreeMap::new();
     for &i in candidates {
         by_kind.entry(kind_rank(&rows[i].kind)).or_default().push(i);
     }
+    let mut kind_seconds: BTreeMap<(usize, &str), f64> = by_kind.keys().map(|&k| (k, 0.0)).collect();
     // Regions whose pad is a candidate not yet chosen: the pad keeps the last of the region's slots,
     // so its drones, swells and clouds cannot crowd out the loop they are made from.
     let mut pad_pending: std::collections::HashSet<&str> =
@@ -59,15 +62,11 @@ pub fn curate(rows: &[ManifestRow], candidates: &[usize], budget: KitBudget) -> 
     let mut per_brightness: HashMap<&str, usize> = HashMap::new();
     let mut chosen = Vec::new();
     let mut seconds = 0.0;
-    loop {
-        let mut picked_any = false;
-        for pool in by_kind.values_mut() {
-            if chosen.len() >= budget.max_files {
-                return chosen;
-            }
-            let left = budget.max_seconds - seconds;
-            let best = pool
-                .iter()
+    while chosen.len() < budget.max_files {
+        let left = budget.max_seconds - seconds;
+        // The best file of each kind that can still give one.
+        let best_of = |pool: &Vec<usize>| {
+            pool.iter()
                 .enumerate()
                 .filter(|&(_, &i)| mono_seconds(&rows[i]) <= left && rows[i].duration_sec <= budget.max_file_seconds)
                 .filter(|&(_, &i)| {
@@ -91,27 +90,30 @@ pub fn curate(rows: &[ManifestRow], candidates: &[usize], budget: KitBudget) -> 
                         .then(rows[a].duration_sec.total_cmp(&rows[b].duration_sec))
                         .then(a.cmp(&b))
                 })
-                .map(|(at, _)| at);
-            let Some(at) = best else { continue };
-            let i = pool.swap_remove(at);
-            let r = &rows[i];
-            seconds += mono_seconds(r);
-            if !r.region_id.is_empty() {
-                *per_region.entry(&r.region_id).or_default() += 1;
-            }
-            if r.kind == "pad" {
-                pad_pending.remove(r.region_id.as_str());
-            }
-            *per_source.entry(&r.source).or_default() += 1;
-            *per_key.entry(&r.key).or_default() += 1;
-            *per_brightness.entry(&r.brightness).or_default() += 1;
-            chosen.push(i);
-            picked_any = true;
+                .map(|(at, _)| at)
+        };
+        // The kind that has used the fewest seconds (BTreeMap order breaks ties by priority).
+        let next = by_kind
+            .iter()
+            .filter_map(|(&kind, pool)| best_of(pool).map(|at| (kind, at)))
+            .min_by(|a, b| kind_seconds[&a.0].total_cmp(&kind_seconds[&b.0]).then(a.0.cmp(&b.0)));
+        let Some((kind, at)) = next else { break };
+        let i = by_kind.get_mut(&kind).map(|pool| pool.swap_remove(at)).expect("the kind was just found");
+        let r = &rows[i];
+        seconds += mono_seconds(r);
+        *kind_seconds.get_mut(&kind).expect("every kind has a total") += mono_seconds(r);
+        if !r.region_id.is_empty() {
+            *per_region.entry(&r.region_id).or_default() += 1;
         }
-        if !picked_any {
-            return chosen;
+        if r.kind == "pad" {
+            pad_pending.remove(r.region_id.as_str());
         }
+        *per_source.entry(&r.source).or_default() += 1;
+        *per_key.entry(&r.key).or_default() += 1;
+        *per_brightness.entry(&r.brightness).or_default() += 1;
+        chosen.push(i);
     }
+    chosen
 }
 
 /// Curates a kit for `profile`'s device when the pack is over its budget: marks the rest as not
@@ -165,7 +167,7 @@ pub fn apply_budget(rows: &mut [ManifestRow], out_dir: &Path, dry_run: bool, pro
     let distinct = |f: fn(&ManifestRow) -> &str| chosen.iter().map(|&i| f(&rows[i])).collect::<std::collections::BTreeSet<_>>().len();
     notes.push(format!(
         "{device} kit: kept {} of {} files ({kept_sec:.1} of {total_sec:.1} s mono) from {} sources, {} regions, {} keys: \
-         one file per kind per round (one-shots first, then pads, clouds, drones, swells, hiss), at most \
+         the budget shared out by kind (the kind with the fewest seconds so far goes next, one-shots first), at most \
          {MAX_FILES_PER_REGION} per region, least-used source, region, key and brightness first; grades break ties",
         chosen.len(),
         candidates.len(),
