@@ -34,6 +34,7 @@ fn mined(i: usize, regions_per_file: usize) -> MinedFile {
         codec: "pcm_s16le".into(),
         sample_rate_hz: 44_100,
         num_channels: 2,
+        bits_per_sample: Some(16),
         duration_sec: 60.0,
         key: Some("Am".into()),
         key_confidence: 0.5,
@@ -41,6 +42,7 @@ fn mined(i: usize, regions_per_file: usize) -> MinedFile {
         bpm_confidence: 0.0,
         analysis_rate_hz: 44_100,
         regions,
+        landmarks: Vec::new(),
     }
 }
 
