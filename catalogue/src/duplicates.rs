@@ -3,7 +3,7 @@
 //! worth keeping first: lossless over lossy, then the higher sample rate, bit depth, stereo over
 //! mono, then the longest.
 //!
-//! The groups are computed on demand from the `landmarks` table (see [`crate::landmark_index`]),
+//! The groups are computed on demand from the stored fingerprints (see [`crate::landmark_index`]),
 //! so they always reflect the last scan; nothing about them is stored.
 
 use crate::landmark_index::LandmarkIndex;
@@ -81,8 +81,7 @@ impl Catalogue {
     /// Groups the catalogued files that are one recording. Reads every fingerprint once; see
     /// [`crate::landmark_index`] for why the search stays about linear in the archive.
     pub fn duplicates(&self) -> Result<Duplicates> {
-        let (copies, num_landmarks, ids, num_without_fingerprint) = self.fingerprinted_files().map_err(|e| self.db_error(e))?;
-        let rows = self.landmark_rows(&ids).map_err(|e| self.db_error(e))?;
+        let (copies, num_landmarks, rows, num_without_fingerprint) = self.fingerprints().map_err(|e| self.db_error(e))?;
         let index = LandmarkIndex::new(num_landmarks, rows);
         let pairs = index.matching_pairs();
 
@@ -120,48 +119,36 @@ impl Catalogue {
         Ok(Duplicates { groups, num_fingerprinted: copies.len(), num_without_fingerprint })
     }
 
-    /// Files with a current fingerprint: their details, landmark counts and ids (in one order),
-    /// and how many files have none.
+    /// Files with a current fingerprint: their details and landmark counts (in one order), all
+    /// their landmarks as (hash, index in that order, frame), and how many files have none.
     #[allow(clippy::type_complexity)]
-    fn fingerprinted_files(&self) -> rusqlite::Result<(Vec<Copy>, Vec<usize>, Vec<i64>, usize)> {
+    fn fingerprints(&self) -> rusqlite::Result<(Vec<Copy>, Vec<usize>, Vec<(u32, u32, u32)>, usize)> {
         let mut stmt = self.connection().prepare(
-            "SELECT id, path, container, codec, sample_rate_hz, bits_per_sample, num_channels, duration_sec, num_landmarks
-             FROM files WHERE fingerprint_version = ?1 ORDER BY id",
+            "SELECT f.path, f.container, f.codec, f.sample_rate_hz, f.bits_per_sample, f.num_channels, f.duration_sec,
+                fp.landmarks
+             FROM files f JOIN fingerprints fp ON fp.file_id = f.id WHERE f.fingerprint_version = ?1 ORDER BY f.id",
         )?;
-        let (mut copies, mut counts, mut ids) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut copies, mut counts, mut landmarks) = (Vec::new(), Vec::new(), Vec::new());
         let mut rows = stmt.query([FINGERPRINT_VERSION])?;
         while let Some(r) = rows.next()? {
-            ids.push(r.get::<_, i64>(0)?);
+            let index = copies.len() as u32;
+            let before = landmarks.len();
+            landmarks.extend(crate::landmarks::from_blob(r.get_ref(7)?.as_blob()?).map(|l| (l.hash, index, l.frame)));
+            counts.push(landmarks.len() - before);
             copies.push(Copy {
-                path: r.get(1)?,
-                container: r.get(2)?,
-                codec: r.get(3)?,
-                sample_rate_hz: r.get(4)?,
-                bits_per_sample: r.get(5)?,
-                num_channels: r.get(6)?,
-                duration_sec: r.get(7)?,
+                path: r.get(0)?,
+                container: r.get(1)?,
+                codec: r.get(2)?,
+                sample_rate_hz: r.get(3)?,
+                bits_per_sample: r.get(4)?,
+                num_channels: r.get(5)?,
+                duration_sec: r.get(6)?,
                 starts_at_sec: None,
             });
-            counts.push(r.get::<_, i64>(8)? as usize);
         }
         let total: i64 = self.connection().query_row("SELECT COUNT(*) FROM files", [], |r| r.get(0))?;
-        let without = total as usize - ids.len();
-        Ok((copies, counts, ids, without))
-    }
-
-    /// Every landmark of the files `ids` as (hash, index into `ids`, frame), read in the table's
-    /// own order (one sequential pass).
-    fn landmark_rows(&self, ids: &[i64]) -> rusqlite::Result<Vec<(u32, u32, u32)>> {
-        let index_of: std::collections::HashMap<i64, u32> = ids.iter().enumerate().map(|(i, &id)| (id, i as u32)).collect();
-        let mut stmt = self.connection().prepare("SELECT hash, file_id, frame FROM landmarks")?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            if let Some(&f) = index_of.get(&r.get::<_, i64>(1)?) {
-                out.push((r.get(0)?, f, r.get(2)?));
-            }
-        }
-        Ok(out)
+        let without = total as usize - copies.len();
+        Ok((copies, counts, landmarks, without))
     }
 }
 

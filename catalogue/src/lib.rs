@@ -10,6 +10,7 @@ pub mod duplicates;
 mod error;
 pub mod features;
 pub mod landmark_index;
+pub mod landmarks;
 pub mod location;
 pub mod mine;
 pub mod query;

@@ -184,15 +184,15 @@ impl Catalogue {
             tx.execute(
                 "INSERT INTO files (path, content_hash, size_bytes, mtime_ns, miner_fingerprint, container, codec,
                     sample_rate_hz, num_channels, duration_sec, key, key_confidence, bpm, bpm_confidence, scanned_at_sec,
-                    bits_per_sample, fingerprint_version, num_landmarks)
+                    bits_per_sample, fingerprint_version)
                  SELECT ?2, content_hash, ?3, ?4, miner_fingerprint, container, codec, sample_rate_hz, num_channels,
                     duration_sec, key, key_confidence, bpm, bpm_confidence, scanned_at_sec, bits_per_sample,
-                    fingerprint_version, num_landmarks FROM files WHERE id = ?1",
+                    fingerprint_version FROM files WHERE id = ?1",
                 params![from_id, path, size_bytes as i64, mtime_ns],
             )?;
             let new_id = tx.last_insert_rowid();
             tx.execute(
-                "INSERT INTO landmarks (hash, file_id, frame) SELECT hash, ?2, frame FROM landmarks WHERE file_id = ?1",
+                "INSERT INTO fingerprints (file_id, landmarks) SELECT ?2, landmarks FROM fingerprints WHERE file_id = ?1",
                 params![from_id, new_id],
             )?;
             let n = tx.execute(
@@ -215,7 +215,6 @@ impl Catalogue {
     pub fn put_fingerprint(&mut self, id: i64, size_bytes: u64, mtime_ns: i64, fingerprinted: &Fingerprinted) -> Result<()> {
         let run = |conn: &mut Connection| -> rusqlite::Result<()> {
             let tx = conn.transaction()?;
-            tx.execute("DELETE FROM landmarks WHERE file_id = ?1", [id])?;
             tx.execute(
                 "UPDATE files SET bits_per_sample = ?2, size_bytes = ?3, mtime_ns = ?4 WHERE id = ?1",
                 params![id, fingerprinted.bits_per_sample, size_bytes as i64, mtime_ns],
@@ -265,16 +264,11 @@ impl Catalogue {
 /// Stores `landmarks` as the fingerprint of `file_id` (inside the caller's transaction) and marks
 /// the file as fingerprinted with this build's [`FINGERPRINT_VERSION`].
 fn insert_landmarks(tx: &rusqlite::Transaction<'_>, file_id: i64, landmarks: &[Landmark]) -> rusqlite::Result<()> {
-    // A pair of peaks is unique per (hash, frame) by construction; OR IGNORE keeps a repeated one
-    // from failing the file.
-    let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO landmarks (hash, file_id, frame) VALUES (?1, ?2, ?3)")?;
-    for l in landmarks {
-        insert.execute(params![l.hash, file_id, l.frame])?;
-    }
     tx.execute(
-        "UPDATE files SET fingerprint_version = ?2, num_landmarks = ?3 WHERE id = ?1",
-        params![file_id, FINGERPRINT_VERSION, landmarks.len() as i64],
+        "INSERT OR REPLACE INTO fingerprints (file_id, landmarks) VALUES (?1, ?2)",
+        params![file_id, crate::landmarks::to_blob(landmarks)],
     )?;
+    tx.execute("UPDATE files SET fingerprint_version = ?2 WHERE id = ?1", params![file_id, FINGERPRINT_VERSION])?;
     Ok(())
 }
 

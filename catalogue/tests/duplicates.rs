@@ -56,7 +56,7 @@ fn copies_group_and_other_songs_do_not() {
     assert!((starts - 2.0).abs() < 0.05, "the copy starts 2 s in, found {starts}");
 
     // A catalogue from before fingerprints: the next scan adds them without mining.
-    cat.connection().execute_batch("DELETE FROM landmarks; UPDATE files SET fingerprint_version = NULL;").unwrap();
+    cat.connection().execute_batch("DELETE FROM fingerprints; UPDATE files SET fingerprint_version = NULL;").unwrap();
     let old = cat.duplicates().unwrap();
     assert_eq!((old.groups.len(), old.num_without_fingerprint), (0, 3));
     let again = scan(&mut cat, &files, &[dir.clone()], &MineSettings::default(), 0, &mut |_| {}).unwrap();
@@ -65,9 +65,9 @@ fn copies_group_and_other_songs_do_not() {
     let third = scan(&mut cat, &files, &[dir], &MineSettings::default(), 0, &mut |_| {}).unwrap();
     assert_eq!((third.scanned, third.fingerprinted, third.unchanged), (0, 0, 3), "{third:?}");
 
-    // Removing a file removes its landmarks with it.
+    // Removing a file removes its fingerprint with it.
     let id: i64 = cat.connection().query_row("SELECT id FROM files WHERE path LIKE '%song-b.wav'", [], |r| r.get(0)).unwrap();
     cat.remove_file(id).unwrap();
-    let left: i64 = cat.connection().query_row("SELECT COUNT(*) FROM landmarks WHERE file_id = ?1", [id], |r| r.get(0)).unwrap();
+    let left: i64 = cat.connection().query_row("SELECT COUNT(*) FROM fingerprints WHERE file_id = ?1", [id], |r| r.get(0)).unwrap();
     assert_eq!(left, 0);
 }

@@ -48,6 +48,9 @@ fn copies_match_at_their_offset() {
     check_copy("stereo, folded", &original, &fingerprint(&stereo, SR), 0.0);
 }
 
+/// Three progressions in A minor at 96 BPM, other melodies and timbres. Two of them share bars of
+/// identical chords (the same voicing, struck at the same beats), the most unrelated songs can
+/// share: they reach about 4 % of their landmarks at one offset, under the 6 % threshold.
 #[test]
 fn songs_in_one_key_and_tempo_do_not_match() {
     let songs: Vec<Vec<Landmark>> =
@@ -57,7 +60,6 @@ fn songs_in_one_key_and_tempo_do_not_match() {
         for b in &songs[i + 1..] {
             let m = match_landmarks(a, b);
             most = most.max(m.map_or(0, |m| m.votes));
-            eprintln!("{m:?}");
             assert!(!m.is_some_and(|m| m.is_same_recording(a.len(), b.len())), "{m:?}");
         }
     }

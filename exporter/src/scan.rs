@@ -51,11 +51,12 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         println!(
-            "{} files: {} scanned, {} unchanged, {} moved, {} removed, {} failed; {} regions in {}",
+            "{} files: {} scanned, {} unchanged, {} moved, {} fingerprinted, {} removed, {} failed; {} regions in {}",
             report.files,
             report.scanned,
             report.unchanged,
             report.moved,
+            report.fingerprinted,
             report.removed,
             report.failed,
             report.regions,

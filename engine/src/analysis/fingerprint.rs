@@ -77,18 +77,35 @@ struct Peak {
 /// The landmarks of planar `channels` at `sample_rate_hz` (their mono mix), ordered by frame.
 /// Empty for audio shorter than one frame or silent. Not realtime-safe: allocates.
 pub fn fingerprint(channels: &[Vec<f32>], sample_rate_hz: u32) -> Vec<Landmark> {
-    let mono = crate::source::mix_to_mono(channels);
-    let mut signal = if sample_rate_hz == FINGERPRINT_RATE_HZ {
-        mono
-    } else {
-        crate::source::resample(&[mono], sample_rate_hz, FINGERPRINT_RATE_HZ).pop().unwrap_or_default()
-    };
+    let mut signal = mono_at_fingerprint_rate(channels, sample_rate_hz);
     // At full scale, so the power floor sits at the same depth under the music whatever its level.
     let peak = signal.iter().filter(|x| x.is_finite()).fold(0.0f32, |p, x| p.max(x.abs()));
     if peak > 0.0 {
         signal.iter_mut().for_each(|x| *x /= peak);
     }
     pair_peaks(&pick_peaks(&signal))
+}
+
+/// The mono mix of `channels` at [`FINGERPRINT_RATE_HZ`], mixed and resampled a block at a time,
+/// so a long stereo file never needs a whole mono copy at its own rate (an hour at 44.1 kHz
+/// would be 635 MB). Empty when the rate cannot be converted.
+fn mono_at_fingerprint_rate(channels: &[Vec<f32>], sample_rate_hz: u32) -> Vec<f32> {
+    use crate::source::frames::PlanarFrames;
+    use crate::source::resample::StreamResampler;
+    const BLOCK_FRAMES: usize = 1 << 16;
+    let len = channels.iter().map(Vec::len).min().unwrap_or(0);
+    let Ok(mut resampler) = StreamResampler::new(1, sample_rate_hz, FINGERPRINT_RATE_HZ) else { return Vec::new() };
+    let mut out = PlanarFrames::new(1);
+    let mut block = vec![Vec::with_capacity(BLOCK_FRAMES.min(len))];
+    let scale = 1.0 / channels.len().max(1) as f32;
+    for start in (0..len).step_by(BLOCK_FRAMES) {
+        let end = (start + BLOCK_FRAMES).min(len);
+        block[0].clear();
+        block[0].extend((start..end).map(|i| channels.iter().map(|c| c[i]).sum::<f32>() * scale));
+        resampler.push(&block, end - start, &mut out);
+    }
+    resampler.finish(&mut out);
+    out.into_channels().pop().unwrap_or_default()
 }
 
 /// Log power spectra of `signal`, frame by frame (bins `MIN_BIN..=MAX_BIN`), computed on demand:
