@@ -41,7 +41,7 @@ fn copies_group_and_other_songs_do_not() {
     let dir = tmp.path().join("archive");
     let files = write_archive(&dir);
     let mut cat = Catalogue::open(&tmp.path().join("cat.sqlite")).unwrap();
-    let report = scan(&mut cat, &files, &[dir.clone()], &MineSettings::default(), 0, &mut |_| {}).unwrap();
+    let report = scan(&mut cat, &files, std::slice::from_ref(&dir), &MineSettings::default(), 0, &mut |_| {}).unwrap();
     assert_eq!((report.scanned, report.failed), (3, 0), "{report:?}");
 
     let found = cat.duplicates().unwrap();
@@ -59,7 +59,7 @@ fn copies_group_and_other_songs_do_not() {
     cat.connection().execute_batch("DELETE FROM fingerprints; UPDATE files SET fingerprint_version = NULL;").unwrap();
     let old = cat.duplicates().unwrap();
     assert_eq!((old.groups.len(), old.num_without_fingerprint), (0, 3));
-    let again = scan(&mut cat, &files, &[dir.clone()], &MineSettings::default(), 0, &mut |_| {}).unwrap();
+    let again = scan(&mut cat, &files, std::slice::from_ref(&dir), &MineSettings::default(), 0, &mut |_| {}).unwrap();
     assert_eq!((again.scanned, again.fingerprinted, again.unchanged), (0, 3, 0), "{again:?}");
     assert_eq!(cat.duplicates().unwrap().groups, found.groups);
     let third = scan(&mut cat, &files, &[dir], &MineSettings::default(), 0, &mut |_| {}).unwrap();
