@@ -55,7 +55,11 @@ fn group_json(group: &DuplicateGroup) -> GroupJson<'_> {
 
 /// "FLAC 24-bit 48 kHz stereo, 2:05.3".
 fn describe(c: &Copy) -> String {
-    let codec = if c.codec.starts_with("pcm") { c.container.to_uppercase() } else { c.codec.to_uppercase() };
+    let codec = match c.codec.as_str() {
+        pcm if pcm.starts_with("pcm") => c.container.to_uppercase(),
+        "vorbis" => "Vorbis".to_string(),
+        other => other.to_uppercase(),
+    };
     let bits = c.bits_per_sample.map(|b| format!(" {b}-bit")).unwrap_or_default();
     let channels = match c.num_channels {
         1 => "mono".to_string(),
