@@ -5,9 +5,11 @@
 //! the index in hash order counts, for every pair of files, the hashes they share (the files of one
 //! hash sit together, so this walks memory in order); only pairs with enough shared hashes to pass
 //! are then confirmed by voting on the time offset between their occurrences
-//! (`engine::analysis::vote_offsets`). The work is the number of hash hits, which grows with the
-//! archive about linearly while hashes are spread (real music gives about 1.5 million equally
-//! likely ones); the few hashes held by very many fingerprints would make it quadratic and tell
+//! (`engine::analysis::vote_offsets`). The work is reading and sorting the landmarks (linear) plus
+//! counting the hashes unrelated files share by chance, which grows with the square of the archive
+//! but slowly, as real music spreads its landmarks over about 1.5 million equally likely hashes
+//! (measured in the catalogue bench: 0.16 ms per file at 100 three-minute files, 0.36 ms at
+//! 3 000). The few hashes held by very many fingerprints would add most of that count and tell
 //! little, so they are left out.
 
 use engine::analysis::{vote_offsets, OffsetMatch};
@@ -15,8 +17,9 @@ use engine::analysis::{vote_offsets, OffsetMatch};
 /// Hashes with more occurrences than this in the whole catalogue are not searched: a hash that
 /// common carries almost no evidence, and its hits would grow with the square of the archive.
 pub const MAX_OCCURRENCES_PER_HASH: usize = 512;
-/// Most cells of the shared-hash count matrix held at once (u16 each: 64 MB). Larger archives
-/// are searched a block of files at a time, one pass over the index per block.
+/// Most cells of the shared-hash count matrix held at once (u16 each: 4 MB, so the counting stays
+/// in cache). Larger archives are searched a block of files at a time, one pass over the index
+/// per block.
 const MAX_COUNT_CELLS: usize = 2 << 20;
 
 /// Landmarks of many files, ready for the search.
