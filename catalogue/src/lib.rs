@@ -1,11 +1,16 @@
 //! The afterglow catalogue: one SQLite file that remembers every scanned file of an archive and the
-//! regions mined from it (pads, hiss), with a feature vector per region for "more like this".
+//! regions mined from it (pads, hiss), with a feature vector per region for "more like this" and an
+//! audio fingerprint per file that recognises copies of one recording.
 //!
-//! `scan` fills it, `pads` queries it; the plugin's browser is meant to read the same file. No
-//! audio-thread code lives here: everything allocates and may block on the database.
+//! `scan` fills it, `pads` queries it, `duplicates` groups copies; the plugin's browser is meant to
+//! read the same file. No audio-thread code lives here: everything allocates and may block on the
+//! database.
 
+pub mod duplicates;
 mod error;
 pub mod features;
+pub mod landmark_index;
+pub mod landmarks;
 pub mod location;
 pub mod mine;
 pub mod pad_source;
@@ -14,9 +19,10 @@ pub mod scan;
 mod schema;
 pub mod store;
 
+pub use duplicates::{Copy, DuplicateGroup, Duplicates};
 pub use error::{Error, Result};
 pub use location::{default_path, resolve_path, CATALOGUE_ENV};
-pub use mine::{mine_file, MineSettings, MinedFile, MinedRegion, RegionKind};
+pub use mine::{fingerprint_file, mine_file, Fingerprinted, MineSettings, MinedFile, MinedRegion, RegionKind};
 pub use engine::curate::Brightness;
 pub use pad_source::PadSource;
 pub use query::{PadQuery, PadRow};

@@ -1,9 +1,10 @@
 //! Mining one file for the catalogue, on the same engine path as `afterglow render`: decode
 //! (`engine::source::load`), analyse (`Analyzer::analyze_channels`), key and tempo, pads
-//! (`find_pads` with the `[pad_miner]` settings) and hiss regions (`find_noisy_regions`).
+//! (`find_pads` with the `[pad_miner]` settings) and hiss regions (`find_noisy_regions`), and the
+//! audio fingerprint that recognises copies of the recording (`engine::analysis::fingerprint`).
 
 use crate::features::{region_features, region_frames, FeatureVector};
-use engine::analysis::{estimate_key, estimate_tempo, Analysis, AnalysisConfig, Analyzer};
+use engine::analysis::{estimate_key, estimate_tempo, fingerprint, Analysis, AnalysisConfig, Analyzer, Landmark};
 use engine::curate::{Brightness, BrightnessThresholds};
 use engine::mining::{find_noisy_regions, find_pads, HissMinerConfig, PadMinerConfig, Region};
 use engine::source::{load, LoadOptions};
@@ -71,6 +72,8 @@ pub struct MinedFile {
     /// The file's own sample rate, Hz.
     pub sample_rate_hz: u32,
     pub num_channels: u16,
+    /// Bits per sample of the file, where the format has one (PCM, FLAC).
+    pub bits_per_sample: Option<u32>,
     pub duration_sec: f64,
     pub key: Option<String>,
     pub key_confidence: f32,
@@ -79,6 +82,25 @@ pub struct MinedFile {
     /// Sample rate the regions' sample positions are in (the engine's), Hz.
     pub analysis_rate_hz: u32,
     pub regions: Vec<MinedRegion>,
+    /// The audio fingerprint ([`engine::analysis::FINGERPRINT_VERSION`]).
+    pub landmarks: Vec<Landmark>,
+}
+
+/// What a file's fingerprint pass alone learns (for files catalogued before fingerprints, or
+/// with an older fingerprint version: their regions stay, only this is added).
+#[derive(Debug, Clone)]
+pub struct Fingerprinted {
+    pub bits_per_sample: Option<u32>,
+    pub landmarks: Vec<Landmark>,
+}
+
+/// Decodes `path` and computes its fingerprint only. A bad file is an error naming it.
+pub fn fingerprint_file(path: &Path) -> crate::Result<Fingerprinted> {
+    let source = load(path, &LoadOptions::default())?;
+    Ok(Fingerprinted {
+        bits_per_sample: source.provenance.bits_per_sample,
+        landmarks: fingerprint(&source.channels, source.sample_rate_hz),
+    })
 }
 
 /// Decodes, analyses and mines `path`. A bad file is an error naming it, never a panic.
@@ -117,6 +139,7 @@ pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFil
         codec: p.codec.clone(),
         sample_rate_hz: p.original_sample_rate_hz,
         num_channels: p.original_channels,
+        bits_per_sample: p.bits_per_sample,
         duration_sec: p.original_duration_sec,
         key: (key.confidence >= MIN_KEY_CONFIDENCE).then(|| key.key.short_name()),
         key_confidence: key.confidence,
@@ -124,6 +147,7 @@ pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFil
         bpm_confidence: tempo.confidence,
         analysis_rate_hz: source.sample_rate_hz,
         regions,
+        landmarks: fingerprint(&source.channels, source.sample_rate_hz),
     })
 }
 

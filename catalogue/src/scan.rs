@@ -3,9 +3,10 @@
 //! touched file) is reused without decoding; only new content is decoded and mined, in parallel
 //! (rayon). One thread writes, each file in its own transaction, so a scan killed at any point
 //! leaves a sound catalogue and the next scan carries on. Files under the scanned roots that are
-//! gone are dropped.
+//! gone are dropped. Files catalogued without this build's audio fingerprint get one (decoded, not
+//! mined again).
 
-use crate::mine::{mine_file, MineSettings, MinedFile};
+use crate::mine::{fingerprint_file, mine_file, Fingerprinted, MineSettings, MinedFile};
 use crate::store::{Catalogue, FileStamp};
 use crate::Result;
 use rayon::prelude::*;
@@ -23,6 +24,9 @@ pub struct ScanReport {
     pub unchanged: usize,
     /// New paths whose content was already catalogued (moved, renamed or copied files): reused.
     pub moved: usize,
+    /// Unchanged files that lacked this build's audio fingerprint (catalogued by an older
+    /// afterglow): decoded for the fingerprint only, their regions kept.
+    pub fingerprinted: usize,
     /// Files that could not be read or decoded (named in `failures`).
     pub failed: usize,
     /// Catalogued files under the roots that no longer exist, dropped.
@@ -64,6 +68,8 @@ struct Todo {
 enum Work {
     /// Same content as stored for this path: only the stamp changed.
     Restamp(i64),
+    /// Same content as stored for this path, but no current fingerprint: only that is new.
+    Fingerprint(i64, Box<Fingerprinted>),
     /// Same content as another catalogued file.
     Copy(i64),
     Mined(Box<MinedFile>),
@@ -85,7 +91,7 @@ pub fn scan(
     let stamps = catalogue.file_stamps()?;
     let by_hash: HashMap<&str, i64> = stamps
         .values()
-        .filter(|s| s.miner_fingerprint == fingerprint)
+        .filter(|s| s.miner_fingerprint == fingerprint && s.has_current_fingerprint())
         .map(|s| (s.content_hash.as_str(), s.id))
         .collect();
     let mut report = ScanReport { files: files.len(), catalogue: catalogue.path().display().to_string(), ..Default::default() };
@@ -109,7 +115,12 @@ pub fn scan(
         seen.insert(path.clone());
         let old = stamps.get(&path).cloned();
         match &old {
-            Some(s) if s.size_bytes == size_bytes && s.mtime_ns == mtime_ns && s.miner_fingerprint == fingerprint => {
+            Some(s)
+                if s.size_bytes == size_bytes
+                    && s.mtime_ns == mtime_ns
+                    && s.miner_fingerprint == fingerprint
+                    && s.has_current_fingerprint() =>
+            {
                 report.unchanged += 1;
             }
             _ => todo.push(Todo { path, size_bytes, mtime_ns, old }),
@@ -122,7 +133,13 @@ pub fn scan(
             Err(err) => return Work::Failed(err.to_string()),
         };
         if let Some(old) = t.old.as_ref().filter(|o| o.content_hash == hash && o.miner_fingerprint == fingerprint) {
-            return Work::Restamp(old.id);
+            if old.has_current_fingerprint() {
+                return Work::Restamp(old.id);
+            }
+            return match fingerprint_file(Path::new(&t.path)) {
+                Ok(f) => Work::Fingerprint(old.id, Box::new(f)),
+                Err(err) => Work::Failed(err.to_string()),
+            };
         }
         if let Some(&id) = by_hash.get(hash.as_str()) {
             return Work::Copy(id);
@@ -156,6 +173,9 @@ pub fn scan(
             let mut error = None;
             let applied = match result {
                 Work::Restamp(id) => catalogue.restamp(id, t.size_bytes, t.mtime_ns).map(|()| report.unchanged += 1),
+                Work::Fingerprint(id, f) => {
+                    catalogue.put_fingerprint(id, t.size_bytes, t.mtime_ns, &f).map(|()| report.fingerprinted += 1)
+                }
                 Work::Copy(id) => match catalogue.copy_file(id, &t.path, t.size_bytes, t.mtime_ns) {
                     Ok(Some(n)) => {
                         report.moved += 1;

@@ -2,7 +2,8 @@
 //! file's rows are written in one transaction, so a killed scan leaves every finished file usable.
 
 use crate::features::to_blob;
-use crate::mine::{MinedFile, MineSettings};
+use crate::mine::{Fingerprinted, MinedFile, MineSettings};
+use engine::analysis::{Landmark, FINGERPRINT_VERSION};
 use crate::schema;
 use crate::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -18,6 +19,15 @@ pub struct FileStamp {
     /// Modification time, nanoseconds since the Unix epoch.
     pub mtime_ns: i64,
     pub miner_fingerprint: String,
+    /// Version of the stored audio fingerprint (`None`: none yet).
+    pub fingerprint_version: Option<i64>,
+}
+
+impl FileStamp {
+    /// Whether the stored audio fingerprint is the one this build computes.
+    pub fn has_current_fingerprint(&self) -> bool {
+        self.fingerprint_version == Some(i64::from(FINGERPRINT_VERSION))
+    }
 }
 
 /// An open catalogue.
@@ -59,7 +69,9 @@ impl Catalogue {
     pub fn file_stamps(&self) -> Result<HashMap<String, FileStamp>> {
         let run = || -> rusqlite::Result<HashMap<String, FileStamp>> {
             let mut stmt =
-                self.conn.prepare("SELECT id, path, content_hash, size_bytes, mtime_ns, miner_fingerprint FROM files")?;
+                self.conn.prepare(
+                    "SELECT id, path, content_hash, size_bytes, mtime_ns, miner_fingerprint, fingerprint_version FROM files",
+                )?;
             let rows = stmt.query_map([], |r| {
                 Ok((
                     r.get::<_, String>(1)?,
@@ -69,6 +81,7 @@ impl Catalogue {
                         size_bytes: r.get::<_, i64>(3)? as u64,
                         mtime_ns: r.get(4)?,
                         miner_fingerprint: r.get(5)?,
+                        fingerprint_version: r.get(6)?,
                     },
                 ))
             })?;
@@ -94,8 +107,9 @@ impl Catalogue {
             tx.execute("DELETE FROM files WHERE path = ?1", [path])?;
             tx.execute(
                 "INSERT INTO files (path, content_hash, size_bytes, mtime_ns, miner_fingerprint, container, codec,
-                    sample_rate_hz, num_channels, duration_sec, key, key_confidence, bpm, bpm_confidence, scanned_at_sec)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                    sample_rate_hz, num_channels, duration_sec, key, key_confidence, bpm, bpm_confidence, scanned_at_sec,
+                    bits_per_sample)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 params![
                     path,
                     mined.content_hash,
@@ -112,9 +126,11 @@ impl Catalogue {
                     mined.bpm,
                     mined.bpm_confidence,
                     now_sec(),
+                    mined.bits_per_sample,
                 ],
             )?;
             let file_id = tx.last_insert_rowid();
+            insert_landmarks(&tx, file_id, &mined.landmarks)?;
             {
                 let mut insert = tx.prepare(
                     "INSERT INTO regions (file_id, region_id, kind, start_sample, len_samples, sample_rate_hz, start_sec,
@@ -167,12 +183,18 @@ impl Catalogue {
             tx.execute("DELETE FROM files WHERE path = ?1", [path])?;
             tx.execute(
                 "INSERT INTO files (path, content_hash, size_bytes, mtime_ns, miner_fingerprint, container, codec,
-                    sample_rate_hz, num_channels, duration_sec, key, key_confidence, bpm, bpm_confidence, scanned_at_sec)
+                    sample_rate_hz, num_channels, duration_sec, key, key_confidence, bpm, bpm_confidence, scanned_at_sec,
+                    bits_per_sample, fingerprint_version)
                  SELECT ?2, content_hash, ?3, ?4, miner_fingerprint, container, codec, sample_rate_hz, num_channels,
-                    duration_sec, key, key_confidence, bpm, bpm_confidence, scanned_at_sec FROM files WHERE id = ?1",
+                    duration_sec, key, key_confidence, bpm, bpm_confidence, scanned_at_sec, bits_per_sample,
+                    fingerprint_version FROM files WHERE id = ?1",
                 params![from_id, path, size_bytes as i64, mtime_ns],
             )?;
             let new_id = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT INTO fingerprints (file_id, landmarks) SELECT ?2, landmarks FROM fingerprints WHERE file_id = ?1",
+                params![from_id, new_id],
+            )?;
             let n = tx.execute(
                 "INSERT INTO regions (file_id, region_id, kind, start_sample, len_samples, sample_rate_hz, start_sec,
                     duration_sec, loop_settings, score, rms_db, flatness, centroid_hz, onset_rate_per_sec, key,
@@ -184,6 +206,21 @@ impl Catalogue {
             )?;
             tx.commit()?;
             Ok(Some(n))
+        };
+        run(&mut self.conn).map_err(|e| self.db_error(e))
+    }
+
+    /// Replaces the audio fingerprint of catalogued file `id` (regions untouched), in one
+    /// transaction, and records the file's bit depth with it.
+    pub fn put_fingerprint(&mut self, id: i64, size_bytes: u64, mtime_ns: i64, fingerprinted: &Fingerprinted) -> Result<()> {
+        let run = |conn: &mut Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction()?;
+            tx.execute(
+                "UPDATE files SET bits_per_sample = ?2, size_bytes = ?3, mtime_ns = ?4 WHERE id = ?1",
+                params![id, fingerprinted.bits_per_sample, size_bytes as i64, mtime_ns],
+            )?;
+            insert_landmarks(&tx, id, &fingerprinted.landmarks)?;
+            tx.commit()
         };
         run(&mut self.conn).map_err(|e| self.db_error(e))
     }
@@ -222,6 +259,17 @@ impl Catalogue {
             .map(|s| s == "ok")
             .map_err(|e| self.db_error(e))
     }
+}
+
+/// Stores `landmarks` as the fingerprint of `file_id` (inside the caller's transaction) and marks
+/// the file as fingerprinted with this build's [`FINGERPRINT_VERSION`].
+fn insert_landmarks(tx: &rusqlite::Transaction<'_>, file_id: i64, landmarks: &[Landmark]) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO fingerprints (file_id, landmarks) VALUES (?1, ?2)",
+        params![file_id, crate::landmarks::to_blob(landmarks)],
+    )?;
+    tx.execute("UPDATE files SET fingerprint_version = ?2 WHERE id = ?1", params![file_id, FINGERPRINT_VERSION])?;
+    Ok(())
 }
 
 /// The identity of a region, as in render manifests: `<first 8 hex digits of the content hash>-<start

@@ -55,6 +55,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// List catalogued pads: filtered, ranked, or ordered by likeness to one pad.
     Pads(PadsArgs),
+    /// List catalogued files that are copies of one recording, and the copy worth keeping.
+    Duplicates(DuplicatesArgs),
     /// List the sampler profiles with their limits and the manuals they come from.
     Profiles {
         /// Print a JSON array.
@@ -142,6 +144,12 @@ pub struct RenderArgs {
     /// Sources rendered in parallel (default: all cores).
     #[arg(long, short)]
     pub jobs: Option<usize>,
+    /// Render the pads the catalogue lists (filtered with the options below, as `afterglow pads`
+    /// does) instead of folders: each recording once, from its best copy.
+    #[arg(long, conflicts_with = "archive")]
+    pub from_catalogue: bool,
+    #[command(flatten)]
+    pub pads: PadFilterArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -182,8 +190,9 @@ pub enum BrightnessArg {
     Bright,
 }
 
-#[derive(Debug, clap::Args)]
-pub struct PadsArgs {
+/// Which catalogued pads: shared by `pads` and `render --from-catalogue`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct PadFilterArgs {
     /// Catalogue file (default: $AFTERGLOW_CATALOGUE, else $XDG_DATA_HOME/afterglow/catalogue.sqlite).
     #[arg(long)]
     pub catalogue: Option<PathBuf>,
@@ -196,13 +205,39 @@ pub struct PadsArgs {
     /// Only pads at least this long, seconds.
     #[arg(long)]
     pub min_sec: Option<f64>,
+    /// Only pads of this grade (grades are measured on rendered files; scanned pads have none yet).
+    #[arg(long)]
+    pub grade: Option<String>,
     /// Order by timbre likeness to this pad id (the pad itself first).
     #[arg(long)]
     pub like: Option<String>,
-    /// Most pads listed (0: all).
-    #[arg(long, default_value_t = 50)]
-    pub limit: usize,
+    /// Most pads (0: all; default: 50 for `pads`, all for `render --from-catalogue`).
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+impl PadFilterArgs {
+    /// Whether any filter (not just the catalogue's location) is given.
+    pub fn filters(&self) -> bool {
+        self.key.is_some() || self.brightness.is_some() || self.min_sec.is_some() || self.grade.is_some() || self.like.is_some() || self.limit.is_some()
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PadsArgs {
+    #[command(flatten)]
+    pub filter: PadFilterArgs,
     /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DuplicatesArgs {
+    /// Catalogue file (default: $AFTERGLOW_CATALOGUE, else $XDG_DATA_HOME/afterglow/catalogue.sqlite).
+    #[arg(long)]
+    pub catalogue: Option<PathBuf>,
+    /// Print a JSON array of groups: {"files": [path, ...], "kept": path}.
     #[arg(long)]
     pub json: bool,
 }

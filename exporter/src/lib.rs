@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod instrument;
 pub mod discover;
+pub mod duplicates;
 pub mod exit;
 pub mod gallery;
 pub mod manifest;
@@ -43,6 +44,7 @@ fn run(command: &Command) -> anyhow::Result<ExitStatus> {
         Command::Analyze(args) => analyze::run(args),
         Command::Scan(args) => scan::run(args),
         Command::Pads(args) => pads_query::run(args),
+        Command::Duplicates(args) => duplicates::run(args),
         Command::Init { path, force, preset } => init(path, *force, preset.as_deref()),
         Command::Validate { config } => validate(config),
         Command::Profiles { json } => profiles::run(*json),

@@ -1,30 +1,44 @@
-//! `afterglow pads`: lists catalogued pads, filtered and ranked, as a table or JSON.
+//! `afterglow pads`: lists catalogued pads, filtered and ranked, as a table or JSON. The filters
+//! are also what `render --from-catalogue` renders ([`pad_query`]).
 
-use crate::cli::{BrightnessArg, PadsArgs};
+use crate::cli::{BrightnessArg, PadFilterArgs, PadsArgs};
 use crate::exit::ExitStatus;
 use anyhow::Context;
 use catalogue::{Brightness, Catalogue, PadQuery};
+use std::path::Path;
 
-/// Runs the command.
-pub fn run(args: &PadsArgs) -> anyhow::Result<ExitStatus> {
-    let path = catalogue::resolve_path(args.catalogue.as_deref());
+/// Rows `pads` lists when `--limit` is not given.
+pub const DEFAULT_LIST_LIMIT: usize = 50;
+
+/// Opens the catalogue `--catalogue` (or the environment, or the default) names, which must exist.
+pub fn open_existing(explicit: Option<&Path>) -> anyhow::Result<Catalogue> {
+    let path = catalogue::resolve_path(explicit);
     if !path.exists() {
         anyhow::bail!("{}: no catalogue yet (run `afterglow scan ARCHIVE` first)", path.display());
     }
-    let cat = Catalogue::open(&path).context("cannot open the catalogue")?;
-    let query = PadQuery {
-        key: args.key.clone(),
-        brightness: args.brightness.map(|b| match b {
+    Catalogue::open(&path).context("cannot open the catalogue")
+}
+
+/// The query the filter options describe; `default_limit` when `--limit` is not given.
+pub fn pad_query(filter: &PadFilterArgs, default_limit: usize) -> PadQuery {
+    PadQuery {
+        key: filter.key.clone(),
+        brightness: filter.brightness.map(|b| match b {
             BrightnessArg::Dark => Brightness::Dark,
             BrightnessArg::Mid => Brightness::Mid,
             BrightnessArg::Bright => Brightness::Bright,
         }),
-        min_sec: args.min_sec,
-        grade: None,
-        like: args.like.clone(),
-        limit: args.limit,
-    };
-    let pads = cat.pads(&query)?;
+        min_sec: filter.min_sec,
+        grade: filter.grade.clone(),
+        like: filter.like.clone(),
+        limit: filter.limit.unwrap_or(default_limit),
+    }
+}
+
+/// Runs the command.
+pub fn run(args: &PadsArgs) -> anyhow::Result<ExitStatus> {
+    let cat = open_existing(args.filter.catalogue.as_deref())?;
+    let pads = cat.pads(&pad_query(&args.filter, DEFAULT_LIST_LIMIT))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&pads)?);
     } else {

@@ -10,14 +10,20 @@ use catalogue::{Catalogue, MineSettings};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
-/// Runs the command; the status says whether any file failed.
-pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
-    let config = Config::load(args.config.as_deref())?;
-    let settings = MineSettings {
+/// The miner settings a scan with `config` uses (its `[pad_miner]`, `[hiss_miner]` and
+/// `[brightness_tags]`).
+pub fn mine_settings(config: &Config) -> MineSettings {
+    MineSettings {
         pad_miner: config.pad_miner.clone(),
         hiss_miner: config.hiss_miner.clone(),
         brightness_tags: config.brightness_tags,
-    };
+    }
+}
+
+/// Runs the command; the status says whether any file failed.
+pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
+    let config = Config::load(args.config.as_deref())?;
+    let settings = mine_settings(&config);
     let path = catalogue::resolve_path(args.catalogue.as_deref());
     let mut cat = Catalogue::open(&path).with_context(|| "cannot open the catalogue (choose another with --catalogue)")?;
     let roots: Vec<_> = args.archive.iter().map(|p| (p.clone(), Role::Any)).collect();
@@ -45,11 +51,12 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitStatus> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         println!(
-            "{} files: {} scanned, {} unchanged, {} moved, {} removed, {} failed; {} regions in {}",
+            "{} files: {} scanned, {} unchanged, {} moved, {} fingerprinted, {} removed, {} failed; {} regions in {}",
             report.files,
             report.scanned,
             report.unchanged,
             report.moved,
+            report.fingerprinted,
             report.removed,
             report.failed,
             report.regions,

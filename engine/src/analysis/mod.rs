@@ -4,6 +4,8 @@ mod analyzer;
 mod bands;
 mod chroma;
 mod features;
+pub mod fingerprint;
+pub mod fingerprint_match;
 pub mod key;
 mod onsets;
 mod spectrum;
@@ -12,6 +14,8 @@ pub mod tempo;
 pub use analyzer::{AIR_MAX_HZ, AIR_MIN_HZ, Analyzer, CLIP_LEVEL, FLATNESS_MAX_HZ, FLATNESS_MIN_HZ, RMS_FLOOR_DB, analyze};
 pub use bands::{ACCENT_REGION_EDGES_HZ, NUM_ACCENT_REGIONS};
 pub use chroma::{BASS_CHROMA_MAX_HZ, CHROMA_MAX_HZ, CHROMA_MIN_HZ};
+pub use fingerprint::{fingerprint, Landmark, FINGERPRINT_VERSION};
+pub use fingerprint_match::{match_landmarks, vote_offsets, OffsetMatch};
 pub use features::{Analysis, AnalysisConfig, FrameFeatures, MAX_FFT_SIZE, MIN_FFT_SIZE};
 pub use key::{Key, KeyEstimate, Mode, estimate_key, rank_keys};
 pub use onsets::{

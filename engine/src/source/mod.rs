@@ -28,9 +28,9 @@
 mod buffer;
 mod decode;
 pub mod fold;
-mod frames;
+pub(crate) mod frames;
 mod hash;
-mod resample;
+pub(crate) mod resample;
 
 pub use buffer::{mix_to_mono, Provenance, SourceBuffer};
 pub use decode::{

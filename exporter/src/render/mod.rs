@@ -8,6 +8,7 @@ mod clouds;
 mod context;
 mod drones;
 pub mod finish;
+pub mod from_catalogue;
 mod hiss;
 mod oneshots;
 mod pads;
@@ -26,6 +27,7 @@ use crate::naming::{slugify, UniqueNames};
 use crate::profiles::SamplerProfile;
 use anyhow::{Context, Result};
 use finish::{FinishSettings, SourceInfo};
+use from_catalogue::CatalogueSelection;
 use rayon::prelude::*;
 use source_job::{render_source, SourceJob, SourceOutcome};
 use std::path::{Path, PathBuf};
@@ -123,8 +125,19 @@ pub fn run(args: &RenderArgs) -> Result<ExitStatus> {
     if let Some(seed) = args.seed {
         config.reproducibility.random_seed = seed;
     }
+    let selection = if args.from_catalogue {
+        Some(CatalogueSelection::query(&args.pads, &config)?)
+    } else if args.pads.filters() || args.pads.catalogue.is_some() {
+        anyhow::bail!("--catalogue, --key, --brightness, --min-sec, --grade, --like and --limit choose catalogued pads: add --from-catalogue");
+    } else {
+        None
+    };
+    let roots = match &selection {
+        Some(s) => s.files.iter().map(|f| (f.clone(), Role::Any)).collect(),
+        None => archive_roots(args, &config),
+    };
     let request = RenderRequest {
-        roots: archive_roots(args, &config),
+        roots,
         out_dir: args.out.clone().unwrap_or_else(|| PathBuf::from(&config.paths.export_dir)),
         kinds: Kinds::from_args(&args.only),
         profile: SamplerProfile::by_name(&args.profile)
@@ -134,7 +147,7 @@ pub fn run(args: &RenderArgs) -> Result<ExitStatus> {
         jobs: args.jobs.unwrap_or(0),
         show_progress: true,
     };
-    let report = render_pack(&config, &request)?;
+    let report = render_pack_from(&config, &request, selection.as_ref())?;
     summary::print_summary(&report, &request.out_dir, request.dry_run, started.elapsed());
     Ok(if report.failures.is_empty() { ExitStatus::Success } else { ExitStatus::SomeSkipped })
 }
@@ -142,6 +155,12 @@ pub fn run(args: &RenderArgs) -> Result<ExitStatus> {
 /// Renders a pack: discovers sources, renders them in parallel, applies the profile's budget and
 /// writes the manifest. Errors only when nothing can be done (no input, unwritable output).
 pub fn render_pack(config: &Config, request: &RenderRequest) -> Result<PackReport> {
+    render_pack_from(config, request, None)
+}
+
+/// [`render_pack`] of the pads a catalogue query chose (`request.roots` are its files): only those
+/// pads (and what is made from them), and the skipped copies of each recording noted.
+pub fn render_pack_from(config: &Config, request: &RenderRequest, selection: Option<&CatalogueSelection>) -> Result<PackReport> {
     let found = discover(&request.roots);
     if found.files.is_empty() {
         let where_ = request.roots.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>().join(", ");
@@ -158,9 +177,14 @@ pub fn render_pack(config: &Config, request: &RenderRequest) -> Result<PackRepor
     }
     let seed = config.reproducibility.random_seed;
     let bits = request.profile.bits(config.global.output_bit_depth);
-    let jobs = source_jobs(&found.files, request.kinds, request.profile, seed);
+    let mut jobs = source_jobs(&found.files, request.kinds, request.profile, seed);
+    for job in &mut jobs {
+        job.regions = selection.and_then(|s| s.regions_of(&job.file.path));
+    }
     let config_text = toml::to_string(config).context("cannot serialise the config")?;
-    let fingerprint = resume::settings_fingerprint(&[&config_text, &format!("{:?} {:?} {bits}", request.kinds, request.profile.name)]);
+    let chosen = selection.map(CatalogueSelection::digest).unwrap_or_default();
+    let fingerprint =
+        resume::settings_fingerprint(&[&config_text, &format!("{:?} {:?} {bits}", request.kinds, request.profile.name), &chosen]);
     let (previous, previous_note) =
         if request.dry_run { (resume::PreviousPack::default(), None) } else { resume::PreviousPack::load(out_dir) };
     let settings = FinishSettings { config, write_dir: &staging, fingerprint: &fingerprint, bits, profile: request.profile, dry_run: request.dry_run, normalize: true };
@@ -191,6 +215,7 @@ pub fn render_pack(config: &Config, request: &RenderRequest) -> Result<PackRepor
     progress.finish();
 
     let mut report = PackReport { notes: found.notes, ..PackReport::default() };
+    report.notes.extend(selection.iter().flat_map(|s| s.notes.iter().cloned()));
     report.notes.extend(previous_note);
     let reused = outcomes.iter().filter(|o| o.reused).count();
     if reused > 0 {
@@ -208,6 +233,9 @@ pub fn render_pack(config: &Config, request: &RenderRequest) -> Result<PackRepor
     }
     report.rows.extend(previous.rows_not_in(&in_run, out_dir));
     report.notes.extend(budget::apply_budget(&mut report.rows, out_dir, request.dry_run, request.profile));
+    if let Some(s) = selection {
+        s.annotate(&mut report.rows);
+    }
     if !request.dry_run {
         write_manifest(out_dir, &report.rows)?;
         for &kind in &request.instruments {
@@ -245,7 +273,7 @@ fn source_jobs<'a>(files: &'a [SourceFile], kinds: Kinds, profile: &'static Samp
         .map(|(source_index, file)| {
             let stem = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let base = if profile.is_default() { slugify(&stem, "source") } else { format!("S{:02}", source_index + 1) };
-            SourceJob { file, source_index, slug: slugs.claim(&base), kinds, profile, seed }
+            SourceJob { file, source_index, slug: slugs.claim(&base), kinds, profile, seed, regions: None }
         })
         .collect()
 }

@@ -28,6 +28,9 @@ pub struct SourceJob<'a> {
     pub kinds: Kinds,
     pub profile: &'static SamplerProfile,
     pub seed: u64,
+    /// Region ids of the only pads to make (and make drones, swells and clouds from); `None`:
+    /// every pad the miner finds (`render --from-catalogue` chooses).
+    pub regions: Option<&'a std::collections::HashSet<String>>,
 }
 
 /// What a source gave.
@@ -91,10 +94,13 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
     let noisy = job.file.role != Role::Tonal;
     let k = job.kinds;
     let wants_regions = tonal && (k.pads || k.drones || k.swells || k.clouds);
-    let regions = if wants_regions { pads::mine_regions(&ctx) } else { Vec::new() };
+    let mut regions = if wants_regions { pads::mine_regions(&ctx) } else { Vec::new() };
     if wants_regions && regions.is_empty() {
         // Say why no pad, drone, swell or cloud came from it, and which setting to look at.
         outcome.notes.push(format!("{}: {}", path.display(), why_no_pads(&analysis, &config.pad_miner)));
+    }
+    if let Some(chosen) = job.regions {
+        regions.retain(|r| chosen.contains(&ctx.region_id(r.start_sample, r.len_samples)));
     }
     let info = SourceInfo {
         path: &path.display().to_string(),
