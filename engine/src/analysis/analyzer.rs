@@ -203,6 +203,18 @@ impl Analyzer {
     /// (0..1) of the current magnitudes between `lo_hz` and `hi_hz` (clamped below Nyquist).
     /// An empty band gives the floor and flatness 0.
     fn band_level_and_flatness(&self, bin_hz: f32, lo_hz: f32, hi_hz: f32) -> (f32, f32) {
+        let (power_sum, flatness) = self.band_power_and_flatness(bin_hz, lo_hz, hi_hz);
+        if power_sum <= POWER_FLOOR {
+            return (RMS_FLOOR_DB, 0.0);
+        }
+        // Magnitudes are scaled so a full-scale sine's peak bin is 1: the band's power sum is then
+        // in units of that sine's power (leakage into neighbour bins aside).
+        (10.0 * power_sum.log10().max(RMS_FLOOR_DB / 10.0), flatness)
+    }
+
+    /// Summed power and power-spectrum flatness (geometric / arithmetic mean, 0..1; 0 for an empty
+    /// band) of the current magnitudes between `lo_hz` and `hi_hz` (clamped below Nyquist).
+    fn band_power_and_flatness(&self, bin_hz: f32, lo_hz: f32, hi_hz: f32) -> (f32, f32) {
         let magnitudes = self.spectrum.magnitudes();
         let last_bin = magnitudes.len() - 1;
         let lo = ((lo_hz / bin_hz).round() as usize).clamp(1, last_bin);
@@ -214,13 +226,10 @@ impl Analyzer {
             log_power_sum += power.max(POWER_FLOOR).ln();
         }
         if power_sum <= POWER_FLOOR {
-            return (RMS_FLOOR_DB, 0.0);
+            return (power_sum, 0.0);
         }
         let count = (hi - lo + 1) as f32;
-        let flatness = ((log_power_sum / count).exp() / (power_sum / count)).clamp(0.0, 1.0);
-        // Magnitudes are scaled so a full-scale sine's peak bin is 1: the band's power sum is then
-        // in units of that sine's power (leakage into neighbour bins aside).
-        (10.0 * power_sum.log10().max(RMS_FLOOR_DB / 10.0), flatness)
+        (power_sum, ((log_power_sum / count).exp() / (power_sum / count)).clamp(0.0, 1.0))
     }
 
     /// Magnitude-weighted spectral centroid (Hz, over bins 1..Nyquist, DC excluded) and power-spectrum
@@ -234,21 +243,10 @@ impl Analyzer {
             weighted += (k + 1) as f32 * m;
             total += m;
         }
-        let last_bin = magnitudes.len() - 1;
-        let lo = ((FLATNESS_MIN_HZ / bin_hz).round() as usize).clamp(1, last_bin);
-        let hi = ((FLATNESS_MAX_HZ / bin_hz).round() as usize).min(last_bin).max(lo);
-        let (mut power_sum, mut log_power_sum) = (0.0f32, 0.0f32);
-        for &m in &magnitudes[lo..=hi] {
-            let power = m * m;
-            power_sum += power;
-            log_power_sum += power.max(POWER_FLOOR).ln();
-        }
+        let (power_sum, flatness) = self.band_power_and_flatness(bin_hz, FLATNESS_MIN_HZ, FLATNESS_MAX_HZ);
         if total <= 0.0 || power_sum <= POWER_FLOOR {
             return (0.0, 0.0);
         }
-        let count = (hi - lo + 1) as f32;
-        let geometric_mean = (log_power_sum / count).exp();
-        let flatness = (geometric_mean / (power_sum / count)).clamp(0.0, 1.0);
         (weighted / total * bin_hz, flatness)
     }
 }
