@@ -4,59 +4,23 @@
 //! the fingerprint, and the fingerprint alone, per second of audio. Targets (issue 13): a query
 //! under 50 ms, the rescan under 1 s, the scan at least 150x real time on 2 cores.
 
-use catalogue::{scan, Brightness, Catalogue, MineSettings, MinedFile, MinedRegion, PadQuery, RegionKind};
+use catalogue::synthetic::synthetic_file;
+use catalogue::{scan, Brightness, Catalogue, MineSettings, MinedFile, PadQuery};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use engine::analysis::Landmark;
-use engine::mining::Region;
 use engine::rt::rng::RngStream;
 use std::path::PathBuf;
 
 const NUM_FILES: usize = 10_000;
 const REGIONS_PER_FILE: usize = 10;
-const KEYS: [&str; 6] = ["Am", "C", "Dm", "F", "G", "Em"];
-const BRIGHTNESS: [&str; 3] = ["dark", "mid", "bright"];
 
-fn mined(i: usize, regions_per_file: usize) -> MinedFile {
-    let regions = (0..regions_per_file)
-        .map(|j| {
-            let n = i * regions_per_file + j;
-            let mut region = Region::span(j * 200_000, 88_200 * (1 + n % 3));
-            region.score = ((n * 7919) % 1000) as f32 / 1000.0;
-            region.centroid_hz = 500.0 + (n % 40) as f32 * 100.0;
-            MinedRegion {
-                kind: RegionKind::Pad,
-                region,
-                key: Some(KEYS[n % KEYS.len()].to_string()),
-                key_confidence: 0.5,
-                brightness: BRIGHTNESS[n % 3],
-                features: std::array::from_fn(|k| ((n * 31 + k * 17) % 101) as f32 / 25.0),
-            }
-        })
-        .collect();
-    MinedFile {
-        content_hash: format!("{:016x}", i as u64 * 0x9E37_79B9_7F4A_7C15),
-        container: "wav".into(),
-        codec: "pcm_s16le".into(),
-        sample_rate_hz: 44_100,
-        num_channels: 2,
-        bits_per_sample: Some(16),
-        duration_sec: 60.0,
-        key: Some("Am".into()),
-        key_confidence: 0.5,
-        bpm: None,
-        bpm_confidence: 0.0,
-        analysis_rate_hz: 44_100,
-        regions,
-        landmarks: Vec::new(),
-    }
-}
 
 fn bench_queries(c: &mut Criterion) {
     let tmp = tempfile::tempdir().expect("temp dir");
     let mut cat = Catalogue::open(&tmp.path().join("big.sqlite")).expect("catalogue opens");
     let settings = MineSettings::default();
     for i in 0..NUM_FILES {
-        cat.put_file(&format!("/archive/take-{i:05}.wav"), 1000, 0, &settings, &mined(i, REGIONS_PER_FILE)).expect("insert");
+        cat.put_file(&format!("/archive/take-{i:05}.wav"), 1000, 0, &settings, &synthetic_file(i, REGIONS_PER_FILE)).expect("insert");
     }
     assert_eq!(cat.num_regions().expect("count"), NUM_FILES * REGIONS_PER_FILE);
     let like = cat.pads(&PadQuery { limit: 1, ..Default::default() }).expect("query")[0].id.clone();
@@ -94,7 +58,7 @@ fn bench_rescan(c: &mut Criterion) {
         let meta = std::fs::metadata(&path).expect("stat");
         let mtime_ns = meta.modified().expect("mtime").duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_nanos();
         let canonical = catalogue::scan::canonical(&path);
-        cat.put_file(&canonical, meta.len(), mtime_ns as i64, &settings, &mined(i, 3)).expect("insert");
+        cat.put_file(&canonical, meta.len(), mtime_ns as i64, &settings, &synthetic_file(i, 3)).expect("insert");
         files.push(path);
     }
     let roots = [dir.clone()];
@@ -150,7 +114,7 @@ fn duplicate_catalogue(num_files: usize) -> (tempfile::TempDir, Catalogue) {
         } else {
             synthetic_landmarks(&mut rng)
         };
-        let file = MinedFile { regions: Vec::new(), landmarks, ..mined(i, 0) };
+        let file = MinedFile { regions: Vec::new(), landmarks, ..synthetic_file(i, 0) };
         cat.put_file(&format!("/archive/take-{i:05}.wav"), 1000, 0, &settings, &file).expect("insert");
         previous = file.landmarks;
     }

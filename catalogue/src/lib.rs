@@ -18,6 +18,7 @@ pub mod query;
 pub mod scan;
 mod schema;
 pub mod store;
+pub mod synthetic;
 
 pub use duplicates::{Copy, DuplicateGroup, Duplicates};
 pub use error::{Error, Result};

@@ -8,47 +8,13 @@ use std::time::{Duration, Instant};
 
 use afterglow_plugin::mining::{ArchiveQuery, ArchiveState, Miner, MiningShared, pad_queues};
 use afterglow_plugin::params::AfterglowParams;
-use catalogue::{Brightness, Catalogue, MineSettings, MinedFile, MinedRegion, RegionKind};
+use catalogue::synthetic::synthetic_file;
+use catalogue::{Brightness, Catalogue, MineSettings};
 use criterion::{Criterion, criterion_group, criterion_main};
-use engine::mining::Region;
 
 const NUM_FILES: usize = 1_000;
 const PADS_PER_FILE: usize = 10;
-const KEYS: [&str; 6] = ["Amin", "Cmaj", "Dmin", "Fmaj", "Gmaj", "Emin"];
-const BRIGHTNESS: [&str; 3] = ["dark", "mid", "bright"];
 
-fn mined(i: usize) -> MinedFile {
-    let regions = (0..PADS_PER_FILE)
-        .map(|j| {
-            let n = i * PADS_PER_FILE + j;
-            let mut region = Region::span(j * 400_000, 88_200 * (1 + n % 3));
-            region.score = ((n * 7919) % 1000) as f32 / 1000.0;
-            region.centroid_hz = 500.0 + (n % 40) as f32 * 100.0;
-            MinedRegion {
-                kind: RegionKind::Pad,
-                region,
-                key: Some(KEYS[n % KEYS.len()].to_string()),
-                key_confidence: 0.5,
-                brightness: BRIGHTNESS[n % 3],
-                features: std::array::from_fn(|k| ((n * 31 + k * 17) % 101) as f32 / 25.0),
-            }
-        })
-        .collect();
-    MinedFile {
-        content_hash: format!("{:016x}", i as u64 * 0x9E37_79B9_7F4A_7C15),
-        container: "wav".into(),
-        codec: "pcm_s16le".into(),
-        sample_rate_hz: 44_100,
-        num_channels: 2,
-        duration_sec: 120.0,
-        key: Some("Amin".into()),
-        key_confidence: 0.5,
-        bpm: None,
-        bpm_confidence: 0.0,
-        analysis_rate_hz: 44_100,
-        regions,
-    }
-}
 
 /// A plugin's mining side (the miner idles: no folder) reading `path`.
 fn plugin_side(path: &std::path::Path) -> (Arc<MiningShared>, Miner) {
@@ -83,7 +49,7 @@ fn bench_browser(c: &mut Criterion) {
     let mut cat = Catalogue::open(&path).expect("catalogue opens");
     let settings = MineSettings::default();
     for i in 0..NUM_FILES {
-        cat.put_file(&format!("/archive/take-{i:04}.wav"), 1000, 0, &settings, &mined(i)).expect("insert");
+        cat.put_file(&format!("/archive/take-{i:04}.wav"), 1000, 0, &settings, &synthetic_file(i, PADS_PER_FILE)).expect("insert");
     }
     assert_eq!(cat.num_pads().expect("count"), NUM_FILES * PADS_PER_FILE);
     drop(cat);
