@@ -21,6 +21,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod host;
+mod lifecycle;
 mod report;
 mod screen;
 
@@ -63,6 +64,71 @@ const CHILD_VAR: &str = "AFTERGLOW_SHOT_CHILD";
 /// Longest the host may take (mining the archive included).
 const HOST_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// Environment variable that makes this test binary the host of the open/play/close cycles.
+const CYCLES_CHILD_VAR: &str = "AFTERGLOW_CYCLES_CHILD";
+/// Open/play/close cycles in one host process (`AFTERGLOW_CYCLES` sets another number).
+const DEFAULT_CYCLES: usize = 24;
+
+/// A private Xvfb, or `None` (with a notice) where Xvfb or another of `programs` is missing;
+/// under CI a missing program fails the test.
+fn xvfb_for(test: &str, programs: &[&str]) -> Option<Xvfb> {
+    let missing: Vec<&str> = programs.iter().copied().filter(|p| !have(p)).collect();
+    if !missing.is_empty() {
+        let notice = format!("{test} skipped: {} not installed (apt-get install xvfb tesseract-ocr)", missing.join(" and "));
+        assert!(std::env::var_os("CI").is_none(), "{notice}; CI must run it");
+        println!("{notice}");
+        return None;
+    }
+    Some(Xvfb::start().unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// Waits for `child` at most `timeout`; its exit status, or what was done to it.
+fn wait_for(child: &mut std::process::Child, timeout: Duration) -> (String, bool) {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for the host") {
+            return (status.to_string(), status.success());
+        }
+        if started.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return (format!("killed after {timeout:?}"), false);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Many open/play/close cycles of the plugin in one host process, with the editor open in each
+/// and the miner busy: the host must come through every one (no crash, no hang) and unload the
+/// library at the end.
+#[test]
+fn open_play_close_cycles_leave_the_host_running() {
+    let cycles = std::env::var("AFTERGLOW_CYCLES").ok().and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_CYCLES);
+    if let Some(findings) = std::env::var_os(CYCLES_CHILD_VAR) {
+        lifecycle::cycle_the_plugin(Path::new(&findings), cycles);
+    }
+    let Some(xvfb) = xvfb_for("editor open/play/close cycle test", &["Xvfb"]) else { return };
+    let folder = target_dir().join("editor-cycles");
+    std::fs::create_dir_all(&folder).expect("cycles folder");
+    let findings = folder.join("findings.txt");
+    let _ = std::fs::remove_file(&findings);
+    let mut host = std::process::Command::new(std::env::current_exe().expect("test executable"))
+        .args(["open_play_close_cycles_leave_the_host_running", "--exact", "--nocapture", "--test-threads=1"])
+        .env(catalogue::CATALOGUE_ENV, folder.join("catalogue.sqlite"))
+        .env(CYCLES_CHILD_VAR, &findings)
+        .env("DISPLAY", &xvfb.display)
+        .env("LIBGL_ALWAYS_SOFTWARE", "1")
+        .spawn()
+        .expect("run the host");
+    // A cycle takes about a second; ten is a hang.
+    let (status, success) = wait_for(&mut host, Duration::from_secs(30 + 10 * cycles as u64));
+    drop(xvfb);
+    let text = std::fs::read_to_string(&findings).unwrap_or_default();
+    let last = text.lines().last().unwrap_or("nothing");
+    println!("host exit status {status}; last step: {last}");
+    assert!(success && last == "DONE", "the host did not come through (exit status {status}); its steps:\n{text}");
+}
+
 /// The test: a private Xvfb, and this binary run again in a child process as the plugin's host.
 /// The host is a child so that nothing it leaves behind (the plugin's X11 connections, its
 /// library's unloading) can take the test down when the X server goes away; it writes its
@@ -72,15 +138,7 @@ fn editor_renders_text_fits_and_moves() {
     if let Some(findings) = std::env::var_os(CHILD_VAR) {
         host_the_editor(Path::new(&findings));
     }
-    let in_ci = std::env::var_os("CI").is_some();
-    let missing: Vec<&str> = ["Xvfb", "tesseract"].into_iter().filter(|p| !have(p)).collect();
-    if !missing.is_empty() {
-        let notice = format!("editor screenshot test skipped: {} not installed (apt-get install xvfb tesseract-ocr)", missing.join(" and "));
-        assert!(!in_ci, "{notice}; CI must run it");
-        println!("{notice}");
-        return;
-    }
-    let xvfb = Xvfb::start().unwrap_or_else(|e| panic!("{e}"));
+    let Some(xvfb) = xvfb_for("editor screenshot test", &["Xvfb", "tesseract"]) else { return };
     let shots = target_dir().join("editor-shots");
     std::fs::create_dir_all(&shots).expect("shots folder");
     let findings = shots.join("findings.txt");
@@ -97,18 +155,7 @@ fn editor_renders_text_fits_and_moves() {
         .env("AFTERGLOW_EDITOR_LAYOUT", shots.join("layout.txt"))
         .spawn()
         .expect("run the host");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = host.try_wait().expect("wait for the host") {
-            break status.to_string();
-        }
-        if started.elapsed() > HOST_TIMEOUT {
-            let _ = host.kill();
-            let _ = host.wait();
-            break format!("killed after {HOST_TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let (status, _) = wait_for(&mut host, HOST_TIMEOUT);
     drop(xvfb);
     let text = std::fs::read_to_string(&findings).unwrap_or_else(|_| panic!("the host wrote no findings (exit status {status})"));
     println!("{text}");
@@ -179,7 +226,8 @@ fn host_the_editor(findings: &Path) -> ! {
     // The pointer out of the way (bottom right of the screen), so no tooltip covers the editor.
     conn.warp_pointer(x11rb::NONE, screen.root, 0, 0, 0, 0, (screen.width_in_pixels - 1) as i16, (screen.height_in_pixels - 1) as i16)
         .expect("move pointer");
-    conn.flush().expect("flush");
+    // A round trip, so the server knows the window before the plugin's own connection names it.
+    conn.get_input_focus().expect("round trip").reply().expect("round trip");
     // SAFETY: `window` is a live X11 window on the display the plugin connects to.
     unsafe { gui.set_parent(&instance.plugin_handle(), ClapWindow::from_x11_handle(window as _)) }.expect("set parent");
     gui.show(&instance.plugin_handle()).expect("show");
