@@ -11,7 +11,7 @@ pub enum Role {
     Any,
     /// Hand-picked tonal material (`paths.pad_sources`): pads, drones, swells, clouds.
     Tonal,
-    /// Percussive or noisy material (`paths.drums`): hiss and flickers.
+    /// Percussive or noisy material (`paths.drums`): hiss, flickers, drum one-shots and room tone.
     Noisy,
 }
 

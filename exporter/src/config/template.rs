@@ -37,7 +37,7 @@ pub const KEY_COMMENTS: &[(&str, &str)] = &[
     ("global.target_peak_dbfs", "every file is peak-normalised to this, -30..-0.1"),
     ("paths.source_audio", "full tracks, stems, bounces: mined for everything"),
     ("paths.pad_sources", "hand-picked tonal material: pads, drones, swells, clouds"),
-    ("paths.drums", "percussive or noisy material: hiss and flickers"),
+    ("paths.drums", "percussive or noisy material: hiss, flickers, drum one-shots and room tone"),
     ("paths.export_dir", "output folder unless --out is given"),
     ("reproducibility.random_seed", "the same seed gives byte-identical packs (--seed overrides)"),
     ("pad_miner.min_rms_db", "quietest window level, dBFS"),
