@@ -1,6 +1,7 @@
 //! The mining thread with the audio side played by the test: pads stream into a bank through the
 //! real queues and inbox, the first one before the first file is fully analysed, with names,
-//! lengths, keys and waveforms for the editor; a missing folder keeps the built-in texture.
+//! lengths, keys and waveforms for the editor; a missing folder keeps the built-in texture; a
+//! reopened project skips, and names, the saved pads of files changed or deleted since.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -280,4 +281,40 @@ fn dropping_the_miner_stops_it_inside_a_long_decode() {
     eprintln!("dropping the miner mid-file took {:.1} ms", took.as_secs_f64() * 1000.0);
     // Without the stop checks inside decoding and analysis this waits for the whole file (seconds).
     assert!(took < Duration::from_millis(500), "the drop waited {took:?}");
+}
+
+#[test]
+fn a_reopened_project_skips_pads_of_a_changed_or_missing_file_and_names_it() {
+    use nice_plug::params::persist::PersistentField;
+    let archive = tempfile::tempdir().expect("temp dir");
+    for i in 0..3 {
+        write_chord_wav(&archive.path().join(format!("take {i}.wav")), 20, &[55.0 + i as f64, 62.0, 67.0], i);
+    }
+    let mut rig = Rig::new();
+    rig.params.set_archive_path(&archive.path().display().to_string());
+    rig.shared.request_mine();
+    assert!(rig.pump_until(Duration::from_secs(60), |r| r.idle() && r.shared.status.files_done.load(Ordering::Acquire) == 3));
+    let saved = rig.params.bank.saved();
+    let pads_of = |name: &str| saved.pads.iter().filter(|p| p.source.path.ends_with(name)).count();
+    let (kept, changed, gone) = (pads_of("take 0.wav"), pads_of("take 1.wav"), pads_of("take 2.wav"));
+    assert!(kept > 0 && changed > 0 && gone > 0, "every take gave pads: {kept}, {changed}, {gone}");
+    drop(rig);
+
+    // Between sessions one take is re-recorded and another deleted; the project is opened again.
+    write_chord_wav(&archive.path().join("take 1.wav"), 20, &[50.0, 57.0, 62.0], 9);
+    std::fs::remove_file(archive.path().join("take 2.wav")).expect("delete a take");
+    let mut reopened = Rig::new();
+    reopened.params.set_archive_path(&archive.path().display().to_string());
+    reopened.params.bank.set(saved.clone());
+    assert!(reopened.pump_until(Duration::from_secs(60), |r| r.params.bank.is_settled() && r.idle()));
+    reopened.inbox.apply(&mut reopened.bank);
+    let status = reopened.shared.status.snapshot();
+    assert!(status.message.contains("take 1.wav (changed since the project was saved)"), "{}", status.message);
+    assert!(status.message.contains("take 2.wav (not found: moved or deleted?)"), "{}", status.message);
+    assert!(status.message.contains(&format!("Loaded {kept} of the {}", saved.pads.len())), "{}", status.message);
+    // The untouched take's pads play in their saved slots; nothing else is loaded in their place.
+    for pad in saved.pads.iter().filter(|p| p.source.path.ends_with("take 0.wav")) {
+        assert_eq!(reopened.bank.get(usize::from(pad.slot)).map(|p| p.id()), Some(pad.pad_id), "slot {}", pad.slot);
+    }
+    assert_eq!(reopened.bank.num_filled(), kept);
 }
