@@ -25,6 +25,9 @@ pub struct KitBudget {
     pub max_file_seconds: f64,
 }
 
+/// The grade of files that are never worth a place in a kit.
+const UNUSABLE_GRADE: &str = "F";
+
 /// What a row costs of a memory budget: its seconds, twice for stereo (rows written before the
 /// manifest had a `channels` column count once).
 pub fn mono_seconds(row: &ManifestRow) -> f64 {
@@ -45,10 +48,11 @@ fn kind_rank(kind: &str) -> (usize, &str) {
 /// (with the last slot kept for the region's pad while it is not chosen), then the source least
 /// used so far, then the region, then the key and brightness least used, and only then the better
 /// grade and the shorter file (so more fit). A file that no longer fits the seconds left is passed
-/// over; a kind whose files no longer fit drops out.
+/// over; a kind whose files no longer fit drops out. Grade F files (unusable: silent, clipped,
+/// broken) are never chosen, whatever the diversity they would add.
 pub fn curate(rows: &[ManifestRow], candidates: &[usize], budget: KitBudget) -> Vec<usize> {
     let mut by_kind: BTreeMap<(usize, &str), Vec<usize>> = BTreeMap::new();
-    for &i in candidates {
+    for &i in candidates.iter().filter(|&&i| rows[i].grade != UNUSABLE_GRADE) {
         by_kind.entry(kind_rank(&rows[i].kind)).or_default().push(i);
     }
     let mut kind_seconds: BTreeMap<(usize, &str), f64> = by_kind.keys().map(|&k| (k, 0.0)).collect();
@@ -270,6 +274,18 @@ mod tests {
         }
         assert!(per_region.values().all(|&n| n <= MAX_FILES_PER_REGION));
         assert!(notes.iter().any(|n| n.contains("swell") && n.contains("kept")), "{notes:?}");
+    }
+
+    #[test]
+    fn unusable_files_are_never_chosen_even_where_they_add_diversity() {
+        // The only file of its source, key and kind is grade F; the rest are A from one source.
+        let mut rows: Vec<ManifestRow> = (0..6).map(|i| row(i, "pad", "A", 4.0, "s0", &format!("r{i}"))).collect();
+        rows.push(row(6, "pad", "F", 4.0, "s1", "r6"));
+        rows.push(row(7, "oneshot", "F", 0.5, "s2", ""));
+        let budget = KitBudget { max_seconds: 600.0, max_files: 400, max_per_region: 3, max_file_seconds: f64::INFINITY };
+        let chosen = curate(&rows, &(0..rows.len()).collect::<Vec<_>>(), budget);
+        assert_eq!(chosen.len(), 6);
+        assert!(chosen.iter().all(|&i| rows[i].grade == "A"), "{chosen:?}");
     }
 
     #[test]
