@@ -318,3 +318,42 @@ fn a_reopened_project_skips_pads_of_a_changed_or_missing_file_and_names_it() {
     }
     assert_eq!(reopened.bank.num_filled(), kept);
 }
+
+/// The chord of [`write_chord_wav`] under extra white noise of amplitude `noise`.
+fn write_noisy_chord_wav(path: &Path, seconds: usize, notes: &[f64], seed: u64, noise: f32) {
+    let mut mono = steady_chord(notes, seconds, seed, SAMPLE_RATE_HZ);
+    let hiss = fixtures::white_noise(noise, mono.len(), seed + 100);
+    mono.iter_mut().zip(&hiss).for_each(|(m, h)| *m += h);
+    let spec = hound::WavSpec { channels: 1, sample_rate: SAMPLE_RATE_HZ, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let mut writer = hound::WavWriter::create(path, spec).expect("create wav");
+    for &x in &mono {
+        writer.write_sample((x.clamp(-1.0, 1.0) * 32_767.0) as i16).expect("write");
+    }
+    writer.finalize().expect("finalize wav");
+}
+
+#[test]
+fn a_full_bank_keeps_the_best_pads_of_the_folder_not_the_first_found() {
+    // Two noisy takes sort first; the clean take, whose pads rank higher, comes last.
+    let archive = tempfile::tempdir().expect("temp dir");
+    for i in 0..2 {
+        write_noisy_chord_wav(&archive.path().join(format!("a noisy take {i}.wav")), 20, &[55.0 + i as f64, 62.0, 67.0], i, 0.05);
+    }
+    write_chord_wav(&archive.path().join("z clean take.wav"), 30, &[57.0, 64.0, 69.0], 7);
+    let mine = |bank_size: usize| {
+        let mut rig = Rig::new();
+        rig.params.set_bank_size(bank_size);
+        rig.params.set_archive_path(&archive.path().display().to_string());
+        rig.shared.request_mine();
+        assert!(rig.pump_until(Duration::from_secs(90), |r| r.idle() && r.shared.status.files_done.load(Ordering::Acquire) == 3));
+        rig.params.bank.saved().pads.iter().map(|p| p.source.path.clone()).collect::<Vec<String>>()
+    };
+    let everything = mine(NUM_BANK_SLOTS);
+    let from = |pads: &[String], name: &str| pads.iter().filter(|p| p.ends_with(name)).count();
+    let noisy = from(&everything, "a noisy take 0.wav") + from(&everything, "a noisy take 1.wav");
+    let clean = from(&everything, "z clean take.wav");
+    assert!(noisy >= 4 && clean >= 1, "a first-come bank of 4 would hold only noisy pads: {noisy} noisy, {clean} clean");
+    let best = mine(afterglow_plugin::mining::MIN_BANK_SIZE);
+    assert_eq!(best.len(), afterglow_plugin::mining::MIN_BANK_SIZE);
+    assert_eq!(from(&best, "z clean take.wav"), clean, "every clean pad displaces a noisy one; the bank kept {best:?}");
+}
