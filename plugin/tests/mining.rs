@@ -35,19 +35,18 @@ fn steady_chord(notes: &[f64], seconds: usize, seed: u64, sample_rate_hz: u32) -
     mix
 }
 
-fn write_chord_wav(path: &Path, seconds: usize, notes: &[f64], seed: u64) {
-    let mono = steady_chord(notes, seconds, seed, SAMPLE_RATE_HZ);
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: SAMPLE_RATE_HZ,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
+/// `mono` as a 16-bit mono WAV at `SAMPLE_RATE_HZ`.
+fn write_mono_wav(path: &Path, mono: &[f32]) {
+    let spec = hound::WavSpec { channels: 1, sample_rate: SAMPLE_RATE_HZ, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
     let mut writer = hound::WavWriter::create(path, spec).expect("create wav");
-    for &x in &mono {
+    for &x in mono {
         writer.write_sample((x.clamp(-1.0, 1.0) * 32_767.0) as i16).expect("write");
     }
     writer.finalize().expect("finalize wav");
+}
+
+fn write_chord_wav(path: &Path, seconds: usize, notes: &[f64], seed: u64) {
+    write_mono_wav(path, &steady_chord(notes, seconds, seed, SAMPLE_RATE_HZ));
 }
 
 /// The chord as a 24-bit stereo WAV at 48 kHz (each channel with its own noise), so the miner
@@ -220,13 +219,7 @@ fn a_new_folder_replaces_the_bank_and_empties_leftover_slots() {
 #[test]
 fn a_folder_without_pads_says_why_and_keeps_the_built_in_texture() {
     let archive = tempfile::tempdir().expect("temp dir");
-    let noise = fixtures::white_noise(0.3, 10 * SAMPLE_RATE_HZ as usize, 5);
-    let spec = hound::WavSpec { channels: 1, sample_rate: SAMPLE_RATE_HZ, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
-    let mut writer = hound::WavWriter::create(archive.path().join("room noise.wav"), spec).expect("create wav");
-    for &x in &noise {
-        writer.write_sample((x * 32_767.0) as i16).expect("write");
-    }
-    writer.finalize().expect("finalize wav");
+    write_mono_wav(&archive.path().join("room noise.wav"), &fixtures::white_noise(0.3, 10 * SAMPLE_RATE_HZ as usize, 5));
 
     let mut rig = Rig::new();
     rig.params.set_archive_path(&archive.path().display().to_string());
@@ -324,12 +317,7 @@ fn write_noisy_chord_wav(path: &Path, seconds: usize, notes: &[f64], seed: u64, 
     let mut mono = steady_chord(notes, seconds, seed, SAMPLE_RATE_HZ);
     let hiss = fixtures::white_noise(noise, mono.len(), seed + 100);
     mono.iter_mut().zip(&hiss).for_each(|(m, h)| *m += h);
-    let spec = hound::WavSpec { channels: 1, sample_rate: SAMPLE_RATE_HZ, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
-    let mut writer = hound::WavWriter::create(path, spec).expect("create wav");
-    for &x in &mono {
-        writer.write_sample((x.clamp(-1.0, 1.0) * 32_767.0) as i16).expect("write");
-    }
-    writer.finalize().expect("finalize wav");
+    write_mono_wav(path, &mono);
 }
 
 #[test]

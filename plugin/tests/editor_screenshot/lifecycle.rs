@@ -6,17 +6,15 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::atomic::Ordering::SeqCst;
 use std::time::{Duration, Instant};
 
-use clack_extensions::gui::{GuiApiType, GuiConfiguration, PluginGui, Window as ClapWindow};
 use clack_host::prelude::*;
 use x11rb::connection::Connection;
-use x11rb::protocol::xproto::{ConnectionExt as _, *};
+use x11rb::protocol::xproto::ConnectionExt as _;
 
 use crate::host::{Host, Shared};
-use crate::{BLOCK_FRAMES, SAMPLE_RATE_HZ, common, hold_notes, recall_archive};
+use crate::{recall_archive, session};
 
 /// Destroying the plugin while it mines must not freeze the host: far longer than stopping the
 /// miner takes (milliseconds), far shorter than waiting for it to finish a file (seconds).
@@ -37,43 +35,16 @@ pub fn cycle_the_plugin(findings: &Path, cycles: usize) -> ! {
         log.write_all(format!("{text}\n").as_bytes()).expect("write findings");
         log.sync_data().expect("sync findings");
     };
-    let copy = tempfile::tempdir().expect("temp dir");
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/archive");
-    for entry in std::fs::read_dir(&fixtures).expect("fixtures archive") {
-        let entry = entry.expect("entry");
-        std::fs::copy(entry.path(), copy.path().join(entry.file_name())).expect("copy fixture");
-    }
+    let copy = session::copy_fixtures_archive();
     let (conn, screen_number) = x11rb::connect(Some(&display)).expect("connect to Xvfb");
     let screen = conn.setup().roots[screen_number].clone();
-    let path = common::plugin_library_path();
-    // SAFETY: the library is this package's own plugin, built by cargo for this test.
-    let entry = unsafe { PluginEntry::load(&path) }.expect("load plugin");
-    let factory = entry.get_plugin_factory().expect("factory");
-    let id = factory.plugin_descriptors().next().and_then(|d| d.id()).expect("plugin id").to_owned();
-    let host_info = HostInfo::new("afterglow lifecycle test", "afterglow", "https://afterglow.invalid", "0.1").expect("host info");
+    let (entry, id, host_info) = session::load_plugin("afterglow lifecycle test");
     for cycle in 1..=cycles {
         let started = Instant::now();
         let mut instance = PluginInstance::<Host>::new(|_| Shared::default(), |_| (), &entry, &id, &host_info).expect("instantiate");
         recall_archive(&mut instance, copy.path());
-        let config = PluginAudioConfiguration { sample_rate: SAMPLE_RATE_HZ, min_frames_count: 1, max_frames_count: BLOCK_FRAMES as u32 };
-        let processor = instance.activate(|_, _| (), config).expect("activate");
-        let stop = Arc::new(AtomicBool::new(false));
-        let audio = hold_notes(processor, stop.clone());
-
-        let gui: PluginGui = instance.plugin_handle().get_extension().expect("gui extension");
-        let configuration = GuiConfiguration { api_type: GuiApiType::X11, is_floating: false };
-        gui.create(&instance.plugin_handle(), configuration).expect("create editor");
-        let size = gui.get_size(&instance.plugin_handle()).expect("editor size");
-        let window = conn.generate_id().expect("window id");
-        let aux = CreateWindowAux::new().background_pixel(screen.black_pixel).event_mask(EventMask::STRUCTURE_NOTIFY);
-        conn.create_window(0, window, screen.root, 0, 0, size.width as u16, size.height as u16, 0, WindowClass::INPUT_OUTPUT, 0, &aux)
-            .expect("create window");
-        conn.map_window(window).expect("map");
-        // A round trip, so the server knows the window before the plugin's own connection names it.
-        conn.get_input_focus().expect("round trip").reply().expect("round trip");
-        // SAFETY: `window` is a live X11 window on the display the plugin connects to.
-        unsafe { gui.set_parent(&instance.plugin_handle(), ClapWindow::from_x11_handle(window as _)) }.expect("set parent");
-        gui.show(&instance.plugin_handle()).expect("show");
+        let (stop, audio) = session::start_playing(&mut instance);
+        let (gui, window, _) = session::embed_editor(&conn, &screen, &mut instance);
         let deadline = Instant::now() + open_for(cycle);
         while Instant::now() < deadline {
             while conn.poll_for_event().expect("x events").is_some() {}

@@ -24,13 +24,14 @@ mod host;
 mod lifecycle;
 mod report;
 mod screen;
+mod session;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 
-use clack_extensions::gui::{GuiApiType, GuiConfiguration, GuiSize, PluginGui, Window as ClapWindow};
+use clack_extensions::gui::GuiSize;
 use clack_extensions::state::PluginState;
 use clack_host::events::event_types::{NoteOffEvent, NoteOnEvent};
 use clack_host::prelude::*;
@@ -179,58 +180,25 @@ fn host_the_editor(findings: &Path) -> ! {
 
     // The fixtures archive, copied so mining can never touch the repository; or, for a look at
     // real material, the folder named by AFTERGLOW_SHOT_ARCHIVE.
-    let copy = tempfile::tempdir().expect("temp dir");
-    let archive = match std::env::var_os("AFTERGLOW_SHOT_ARCHIVE") {
-        Some(folder) => PathBuf::from(folder),
-        None => {
-            let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/archive");
-            for entry in std::fs::read_dir(&fixtures).expect("fixtures archive") {
-                let entry = entry.expect("entry");
-                std::fs::copy(entry.path(), copy.path().join(entry.file_name())).expect("copy fixture");
-            }
-            copy.path().to_path_buf()
-        }
-    };
+    let copy = session::copy_fixtures_archive();
+    let archive = std::env::var_os("AFTERGLOW_SHOT_ARCHIVE").map_or_else(|| copy.path().to_path_buf(), PathBuf::from);
 
     let (conn, screen_number) = x11rb::connect(Some(&display)).expect("connect to Xvfb");
     let screen = conn.setup().roots[screen_number].clone();
-
-    let path = common::plugin_library_path();
-    // SAFETY: the library is this package's own plugin, built by cargo for this test.
-    let entry = unsafe { PluginEntry::load(&path) }.expect("load plugin");
-    let factory = entry.get_plugin_factory().expect("factory");
-    let id = factory.plugin_descriptors().next().and_then(|d| d.id()).expect("plugin id").to_owned();
-    let host_info = HostInfo::new("afterglow editor test", "afterglow", "https://afterglow.invalid", "0.1").expect("host info");
+    let (entry, id, host_info) = session::load_plugin("afterglow editor test");
     let mut instance = PluginInstance::<Host>::new(|_| Shared::default(), |_| (), &entry, &id, &host_info).expect("instantiate");
 
     // Point the plugin at the archive through its saved state, as a project recall would.
     recall_archive(&mut instance, &archive);
-
-    let config = PluginAudioConfiguration { sample_rate: SAMPLE_RATE_HZ, min_frames_count: 1, max_frames_count: BLOCK_FRAMES as u32 };
-    let processor = instance.activate(|_, _| (), config).expect("activate");
-    let stop = Arc::new(AtomicBool::new(false));
-    let audio = hold_notes(processor, stop.clone());
+    let (stop, audio) = session::start_playing(&mut instance);
 
     // The editor, embedded in a window of ours.
-    let gui: PluginGui = instance.plugin_handle().get_extension().expect("gui extension");
-    let configuration = GuiConfiguration { api_type: GuiApiType::X11, is_floating: false };
-    assert!(gui.is_api_supported(&instance.plugin_handle(), configuration), "X11 editor not supported");
-    gui.create(&instance.plugin_handle(), configuration).expect("create editor");
-    let size = gui.get_size(&instance.plugin_handle()).expect("editor size");
+    let (gui, window, size) = session::embed_editor(&conn, &screen, &mut instance);
     assert_eq!((size.width, size.height), (1000, 700), "default editor size");
-    let window = conn.generate_id().expect("window id");
-    let aux = CreateWindowAux::new().background_pixel(screen.black_pixel).event_mask(EventMask::STRUCTURE_NOTIFY);
-    conn.create_window(0, window, screen.root, 0, 0, size.width as u16, size.height as u16, 0, WindowClass::INPUT_OUTPUT, 0, &aux)
-        .expect("create window");
-    conn.map_window(window).expect("map");
     // The pointer out of the way (bottom right of the screen), so no tooltip covers the editor.
     conn.warp_pointer(x11rb::NONE, screen.root, 0, 0, 0, 0, (screen.width_in_pixels - 1) as i16, (screen.height_in_pixels - 1) as i16)
         .expect("move pointer");
-    // A round trip, so the server knows the window before the plugin's own connection names it.
-    conn.get_input_focus().expect("round trip").reply().expect("round trip");
-    // SAFETY: `window` is a live X11 window on the display the plugin connects to.
-    unsafe { gui.set_parent(&instance.plugin_handle(), ClapWindow::from_x11_handle(window as _)) }.expect("set parent");
-    gui.show(&instance.plugin_handle()).expect("show");
+    conn.flush().expect("flush");
 
     let pump = |instance: &mut PluginInstance<Host>, duration: Duration| {
         let deadline = Instant::now() + duration;
