@@ -4,25 +4,15 @@
 //! the number of files in the benchmark's name.
 
 use afterglow_exporter::config::Config;
-use afterglow_exporter::discover::Role;
 use afterglow_exporter::gallery::write_gallery;
-use afterglow_exporter::profiles::SamplerProfile;
-use afterglow_exporter::render::{render_pack, Kinds, RenderRequest};
+use afterglow_exporter::render::{render_pack, RenderRequest};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::path::Path;
 
 fn bench_gallery(c: &mut Criterion) {
     let out = tempfile::tempdir().expect("temp dir");
-    let request = RenderRequest {
-        roots: vec![(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/archive"), Role::Any)],
-        out_dir: out.path().to_path_buf(),
-        kinds: Kinds::ALL,
-        profile: SamplerProfile::default_pack(),
-        instruments: Vec::new(),
-        dry_run: false,
-        jobs: 0,
-        show_progress: false,
-    };
+    let archive = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/archive");
+    let request = RenderRequest::every_kind(vec![archive], out.path().to_path_buf());
     let rows = render_pack(&Config::default(), &request).expect("render").rows;
     let saved: Vec<_> = rows.iter().filter(|r| r.saved).collect();
     let frames: f64 = saved.iter().map(|r| r.duration_sec * f64::from(engine::ENGINE_SAMPLE_RATE_HZ)).sum();

@@ -3,9 +3,7 @@
 //! default pack. Throughput is in input frames per second: divide by 44 100 for "x real time".
 
 use afterglow_exporter::config::Config;
-use afterglow_exporter::discover::Role;
-use afterglow_exporter::profiles::SamplerProfile;
-use afterglow_exporter::render::{render_pack, Kinds, RenderRequest};
+use afterglow_exporter::render::{render_pack, RenderRequest};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use fixtures::music::{chord_progression, drum_groove, GrooveSpec, GrooveStyle, Progression, SongSpec};
 
@@ -50,16 +48,7 @@ fn bench_pipeline(c: &mut Criterion) {
     writer.finalize().expect("finalize");
     let out = tempfile::tempdir().expect("temp dir");
     let config = Config::default();
-    let request = RenderRequest {
-        roots: vec![(archive.path().to_path_buf(), Role::Any)],
-        out_dir: out.path().to_path_buf(),
-        kinds: Kinds::ALL,
-        profile: SamplerProfile::default_pack(),
-        instruments: Vec::new(),
-        dry_run: false,
-        jobs: 0,
-        show_progress: false,
-    };
+    let request = RenderRequest::every_kind(vec![archive.path().to_path_buf()], out.path().to_path_buf());
     let mut group = c.benchmark_group("pipeline");
     group.sample_size(10);
     group.throughput(Throughput::Elements(frames as u64));

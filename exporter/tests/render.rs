@@ -13,20 +13,7 @@ fn bundled_archive() -> PathBuf {
 }
 
 fn wavs_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "wav") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
+    fixtures::files::files_under(dir).into_iter().filter(|p| p.extension().is_some_and(|e| e == "wav")).collect()
 }
 
 fn manifest(dir: &Path) -> Vec<csv::StringRecord> {

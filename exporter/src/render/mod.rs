@@ -107,6 +107,23 @@ pub struct RenderRequest {
     pub show_progress: bool,
 }
 
+impl RenderRequest {
+    /// Every kind from `roots` (each mined for everything) into `out_dir`: the default pack, no
+    /// instruments, one worker per core, no progress report.
+    pub fn every_kind(roots: Vec<PathBuf>, out_dir: PathBuf) -> Self {
+        Self {
+            roots: roots.into_iter().map(|root| (root, Role::Any)).collect(),
+            out_dir,
+            kinds: Kinds::ALL,
+            profile: SamplerProfile::default_pack(),
+            instruments: Vec::new(),
+            dry_run: false,
+            jobs: 0,
+            show_progress: false,
+        }
+    }
+}
+
 /// What a render produced.
 #[derive(Debug, Default)]
 pub struct PackReport {
