@@ -12,13 +12,21 @@ mod gm_set;
 use engine::analysis::{Analyzer, AnalysisConfig, Key, Mode, estimate_key, estimate_tempo};
 use std::path::Path;
 
-/// Floors just under today's figures (key 0.919, tempo acc1 0.929, acc2 1.0), so a regression fails.
-/// The key target is 0.97: the misses left are fifth and relative-key confusions on modal and
-/// circle-of-fifths pieces. The two tempo misses are octave errors (a 168 BPM swing and a 174 BPM
+/// Floors just under today's figures on the evaluation set (key 0.971, tempo acc1 0.929, acc2 1.0), so
+/// a regression fails. The two key misses left are relative-key readings of a solo violin line in D
+/// mixolydian (as B minor) and of a G minor circle-of-fifths progression cut off before its dominant
+/// (as B-flat major). The two tempo misses are octave errors (a 168 BPM swing and a 174 BPM
 /// four-on-the-floor read at half tempo, both at low confidence).
-const MIN_KEY_SCORE: f64 = 0.91;
+const MIN_KEY_SCORE: f64 = 0.96;
 const MIN_TEMPO_ACC1: f64 = 0.92;
 const MIN_TEMPO_ACC2: f64 = 1.0;
+/// Floors on the held-out set (same textures and grooves, other keys, progressions, seeds and tempi;
+/// nothing was tuned on it), under its figures: key 0.883 (0.829 before the key chroma), tempo acc1
+/// 0.964. Its key misses are modal vamps (dorian, mixolydian), circle progressions cut off early and
+/// solo lines: pieces whose notes point to a neighbouring key and whose tonic is only the chord they
+/// start on.
+const MIN_HELD_OUT_KEY_SCORE: f64 = 0.87;
+const MIN_HELD_OUT_TEMPO_ACC1: f64 = 0.95;
 
 fn read_mono(path: &Path) -> (Vec<f32>, u32) {
     let mut reader = hound::WavReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -35,25 +43,21 @@ fn read_mono(path: &Path) -> (Vec<f32>, u32) {
     (mono, spec.sample_rate)
 }
 
-#[test]
-fn key_and_tempo_on_general_midi_renders() {
-    let soundfont = gm_set::find_soundfont();
-    let synth = gm_set::fluidsynth_available();
-    let (Some(soundfont), true) = (soundfont, synth) else {
-        let notice = "fluidsynth or a General MIDI SoundFont is missing \
-                      (apt-get install fluidsynth fluid-soundfont-gm): GM evaluation skipped";
-        assert!(std::env::var_os("CI").is_none(), "{notice}");
-        println!("notice: {notice}");
-        return;
-    };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let pieces = gm_set::render_all(&gm_set::cache_dir(&root), &soundfont).expect("render the evaluation set");
+/// What one set scored.
+struct SetScore {
+    key: f64,
+    acc1: f64,
+    acc2: f64,
+}
+
+/// Analyses and scores every piece of a rendered set, printing a line per piece and a summary.
+fn score_set(label: &str, pieces: &[(gm_set::Piece, std::path::PathBuf)]) -> SetScore {
     let mut analyzer = Analyzer::new(AnalysisConfig::default());
     let (mut key_total, mut key_count) = (0.0f64, 0usize);
     let (mut acc1, mut acc2, mut tempo_count) = (0usize, 0usize, 0usize);
     let (mut right_confidence, mut wrong_confidence) = (Vec::new(), Vec::new());
     let (mut right_tempo_confidence, mut wrong_tempo_confidence) = (Vec::new(), Vec::new());
-    for (piece, wav) in &pieces {
+    for (piece, wav) in pieces {
         let (mono, rate) = read_mono(wav);
         let analysis = analyzer.analyze(&mono, rate);
         let key = estimate_key(&analysis);
@@ -89,18 +93,42 @@ fn key_and_tempo_on_general_midi_renders() {
         }
         println!("{line}");
     }
-    let key_score = key_total / key_count as f64;
+    let key = key_total / key_count as f64;
     let (acc1, acc2) = (acc1 as f64 / tempo_count as f64, acc2 as f64 / tempo_count as f64);
     let mean = |v: &[f32]| if v.is_empty() { f32::NAN } else { v.iter().sum::<f32>() / v.len() as f32 };
     println!(
-        "GM set: key {key_score:.3} (MIREX weighted, {key_count} pieces; mean confidence right {:.2}, wrong {:.2}), \
-         tempo acc1 {acc1:.3} acc2 {acc2:.3} ({tempo_count} grooves; mean confidence right {:.2}, wrong {:.2})",
+        "{label}: key {key:.3} (MIREX weighted, {key_count} pieces; mean confidence right {:.2}, wrong {:.2}), \
+         tempo acc1 {acc1:.3} acc2 {acc2:.3} ({tempo_count} grooves; mean confidence right {:.2}, wrong {:.2})\n",
         mean(&right_confidence),
         mean(&wrong_confidence),
         mean(&right_tempo_confidence),
         mean(&wrong_tempo_confidence)
     );
-    assert!(key_score >= MIN_KEY_SCORE, "key score {key_score:.3}");
-    assert!(acc1 >= MIN_TEMPO_ACC1, "tempo accuracy 1 {acc1:.3}");
-    assert!(acc2 >= MIN_TEMPO_ACC2, "tempo accuracy 2 {acc2:.3}");
+    SetScore { key, acc1, acc2 }
+}
+
+#[test]
+fn key_and_tempo_on_general_midi_renders() {
+    let soundfont = gm_set::find_soundfont();
+    let synth = gm_set::fluidsynth_available();
+    let (Some(soundfont), true) = (soundfont, synth) else {
+        let notice = "fluidsynth or a General MIDI SoundFont is missing \
+                      (apt-get install fluidsynth fluid-soundfont-gm): GM evaluation skipped";
+        assert!(std::env::var_os("CI").is_none(), "{notice}");
+        println!("notice: {notice}");
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let pieces = gm_set::render_all(&gm_set::cache_dir(&root), &soundfont, gm_set::pieces())
+        .expect("render the evaluation set");
+    let held_out = gm_set::render_all(&gm_set::held_out_cache_dir(&root), &soundfont, gm_set::held_out_pieces())
+        .expect("render the held-out set");
+    let main = score_set("GM set", &pieces);
+    let other = score_set("GM held-out set", &held_out);
+    assert!(main.key >= MIN_KEY_SCORE, "key score {:.3}", main.key);
+    assert!(main.acc1 >= MIN_TEMPO_ACC1, "tempo accuracy 1 {:.3}", main.acc1);
+    assert!(main.acc2 >= MIN_TEMPO_ACC2, "tempo accuracy 2 {:.3}", main.acc2);
+    assert!(other.key >= MIN_HELD_OUT_KEY_SCORE, "held-out key score {:.3}", other.key);
+    assert!(other.acc1 >= MIN_HELD_OUT_TEMPO_ACC1, "held-out tempo accuracy 1 {:.3}", other.acc1);
+    assert!(other.acc2 >= MIN_TEMPO_ACC2, "held-out tempo accuracy 2 {:.3}", other.acc2);
 }

