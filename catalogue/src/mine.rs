@@ -4,7 +4,9 @@
 //! audio fingerprint that recognises copies of the recording (`engine::analysis::fingerprint`).
 
 use crate::features::{region_features, region_frames, FeatureVector};
-use engine::analysis::{estimate_key, estimate_tempo, fingerprint, Analysis, AnalysisConfig, Analyzer, Landmark};
+use engine::analysis::{
+    estimate_key, estimate_tempo, fingerprint, Analysis, AnalysisConfig, Analyzer, Landmark, ANALYSIS_VERSION,
+};
 use engine::curate::{Brightness, BrightnessThresholds};
 use engine::mining::{find_noisy_regions, find_pads, HissMinerConfig, PadMinerConfig, Region};
 use engine::source::{load, LoadOptions};
@@ -22,11 +24,16 @@ pub struct MineSettings {
 }
 
 impl MineSettings {
-    /// A short hash of the settings: a file mined with other settings is mined again.
+    /// A short hash of the settings and of the engine's [`ANALYSIS_VERSION`]: a file mined with other
+    /// settings, or by a build whose analysis reads keys, tempi or features differently, is mined again.
     pub fn fingerprint(&self) -> String {
+        self.fingerprint_for(ANALYSIS_VERSION)
+    }
+
+    fn fingerprint_for(&self, analysis_version: u32) -> String {
         // Serialising plain config structs to JSON cannot fail.
         let json = serde_json::to_string(self).expect("miner settings serialise");
-        engine::source::content_hash(json.as_bytes())
+        engine::source::content_hash(format!("{json}\nanalysis {analysis_version}").as_bytes())
     }
 }
 
@@ -162,5 +169,17 @@ fn sub_analysis(analysis: &Analysis, region: &Region) -> Analysis {
         features,
         onsets: analysis.onsets.iter().filter(|&&o| frames.contains(&o)).map(|&o| o - frames.start).collect(),
         tuning_cents: analysis.tuning_cents,
+    }
+}
+
+#[cfg(test)]
+mod fingerprint_tests {
+    use super::*;
+
+    #[test]
+    fn another_analysis_version_mines_again() {
+        let settings = MineSettings::default();
+        assert_eq!(settings.fingerprint(), settings.fingerprint_for(ANALYSIS_VERSION));
+        assert_ne!(settings.fingerprint_for(ANALYSIS_VERSION), settings.fingerprint_for(ANALYSIS_VERSION - 1));
     }
 }

@@ -1,5 +1,10 @@
 //! One STFT pass per source into per-frame features; onsets, chroma, key and tempo. Background thread.
 
+/// Version of what the analysis derives from audio (features, keys, tempi). Bumped when a change makes
+/// stored results stale, so stores of them (the catalogue) analyse their files again. 2: the key chroma
+/// and the key estimate built on it.
+pub const ANALYSIS_VERSION: u32 = 2;
+
 mod analyzer;
 mod bands;
 mod chroma;
