@@ -18,9 +18,11 @@ use std::sync::Mutex;
 /// Folder inside the output folder where sources render before their files are moved into place.
 pub const STAGING_DIR: &str = ".afterglow-partial";
 
-/// A fingerprint of everything besides the source that decides a pack's bytes.
+/// A fingerprint of everything besides the source that decides a pack's bytes: the build's version,
+/// the engine's [`engine::analysis::ANALYSIS_VERSION`] (keys and tempi decide transpositions and names)
+/// and `parts`.
 pub fn settings_fingerprint(parts: &[&str]) -> String {
-    let mut text = String::from(env!("CARGO_PKG_VERSION"));
+    let mut text = format!("{} analysis {}", env!("CARGO_PKG_VERSION"), engine::analysis::ANALYSIS_VERSION);
     for p in parts {
         text.push('\u{1f}');
         text.push_str(p);
