@@ -7,7 +7,8 @@
 //! land in their own pitch classes; tuning removed), each frame scaled to sum 1 so a loud chord does not
 //! outweigh the quiet ones around it, weighted by how tonal the frame is (frames of noise, drums and
 //! silence count little or not at all). Measured on the General-MIDI evaluation set, this chroma took
-//! the profile correlation alone from 0.87 to 0.90 and, with the chord functions, from 0.92 to 0.97.
+//! the profile correlation alone from 0.87 to 0.90 and, with the chord functions, from 0.92 to 0.97
+//! (0.83 to 0.88 on the held-out set, where modal vamps and solo lines remain hard).
 
 mod function;
 mod name;
@@ -28,9 +29,9 @@ const ALBRECHT_SHANAHAN: [[f32; 12]; 2] = [
         0.220, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052,
     ],
 ];
-/// Harmonics each profile note is spread over (1 = fundamental only).
+/// Harmonics each note of a chord template is spread over (1 = fundamental only).
 const NUM_HARMONICS: usize = 4;
-/// Amplitude of harmonic `h` relative to harmonic `h - 1` in the spread profiles.
+/// Amplitude of harmonic `h` relative to harmonic `h - 1` in the spread templates.
 const HARMONIC_DECAY: f32 = 0.6;
 /// Flatness at and above which a frame counts as noise, not tone (white noise measures about 0.56).
 const NOISE_FLATNESS: f32 = 0.3;
