@@ -2,10 +2,12 @@
 //! regions mined from it (pads, hiss), with a feature vector per region for "more like this" and an
 //! audio fingerprint per file that recognises copies of one recording.
 //!
-//! `scan` fills it, `pads` queries it, `duplicates` groups copies; the plugin's browser is meant to
-//! read the same file. No audio-thread code lives here: everything allocates and may block on the
-//! database.
+//! [`walk`](mod@walk) lists an archive's audio files by the one set of rules every front end
+//! uses, `scan` fills the catalogue with them, `pads` queries it, `duplicates` groups copies; the
+//! plugin's browser is meant to read the same file. No audio-thread code lives here: everything
+//! allocates and may block on the database.
 
+pub mod atomic_file;
 pub mod duplicates;
 mod error;
 pub mod features;
@@ -19,6 +21,7 @@ pub mod scan;
 mod schema;
 pub mod store;
 pub mod synthetic;
+pub mod walk;
 
 pub use duplicates::{Copy, DuplicateGroup, Duplicates};
 pub use error::{Error, Result};
@@ -29,3 +32,4 @@ pub use pad_source::PadSource;
 pub use query::{PadQuery, PadRow};
 pub use scan::{scan, ScanReport};
 pub use store::{Catalogue, FileStamp};
+pub use walk::{walk, SkipReason, Walk, WalkNote, Walker, MAX_WALK_DEPTH};

@@ -29,6 +29,9 @@ pub enum Error {
     /// The audio decoded, but there is nothing usable in it (silence, too short, ...).
     #[error("{path}: unusable audio: {reason}")]
     Unusable { path: PathBuf, reason: String },
+    /// A recipe file's text is not a recipe (not TOML, a misspelt or mistyped field).
+    #[error("{origin}: not a valid recipe: {reason}")]
+    NotARecipe { origin: String, reason: String },
     /// A setting is out of its allowed range.
     #[error("invalid setting `{key}` = {value}: {expected}")]
     InvalidSetting {

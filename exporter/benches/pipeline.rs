@@ -38,14 +38,7 @@ fn bench_pipeline(c: &mut Criterion) {
         channel.truncate(270 * SR as usize);
     }
     let frames = music[0].len();
-    let spec = hound::WavSpec { channels: 2, sample_rate: SR, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
-    let mut writer = hound::WavWriter::create(archive.path().join("song.wav"), spec).expect("wav");
-    for i in 0..frames {
-        for ch in &music {
-            writer.write_sample((ch[i].clamp(-1.0, 1.0) * 32_767.0) as i16).expect("sample");
-        }
-    }
-    writer.finalize().expect("finalize");
+    fixtures::wav::write_wav(&archive.path().join("song.wav"), &music, SR, fixtures::wav::WavFormat::PCM16);
     let out = tempfile::tempdir().expect("temp dir");
     let config = Config::default();
     let request = RenderRequest::every_kind(vec![archive.path().to_path_buf()], out.path().to_path_buf());

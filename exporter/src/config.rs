@@ -20,9 +20,10 @@ pub use sections::{
 
 use engine::curate::{BrightnessThresholds, GradeThresholds};
 use engine::mining::{HissMinerConfig, OneShotConfig, PadMinerConfig, RoomToneConfig};
+use engine::texture::param_table::{spec_of, ParamSpec};
+use engine::texture::WindowShape;
 use engine::transform::FilterSettings;
 
-pub use template::commented_default;
 
 /// The default config file name.
 pub const CONFIG_FILE_NAME: &str = "afterglow.toml";
@@ -70,6 +71,11 @@ impl Config {
         if !checker.problems.is_empty() {
             return Err(checker.problems);
         }
+        // Keys typed as engine enums: checked by name before the typed read, whose message would
+        // name only the file; a wrong one is reported with the other problems.
+        let window_names = check::serde_names(&WindowShape::ALL);
+        let window_names: Vec<&str> = window_names.iter().map(String::as_str).collect();
+        check::enum_value(&mut user, "clouds", "window", &window_names, &mut checker);
         let sets_grade_target = user
             .get("curation")
             .and_then(|c| c.get("thresholds"))
@@ -88,7 +94,8 @@ impl Config {
         })?;
         // Files are normalised to the global target, so that is the peak the grades expect.
         config.curation.thresholds.target_peak_dbfs = config.global.target_peak_dbfs;
-        let problems = config.problems();
+        let mut problems = checker.problems;
+        problems.extend(config.problems());
         if problems.is_empty() { Ok(config) } else { Err(problems) }
     }
 
@@ -169,23 +176,22 @@ impl Config {
         c.one_of("drone_maker.swell_shape", &d.swell_shape, &["linear", "equal_power", "exponential", "s_curve"]);
 
         let k = &self.clouds;
-        c.range("clouds.grain_length_min_ms", k.grain_length_min_ms, 5.0, 1000.0);
-        c.range("clouds.grain_length_max_ms", k.grain_length_max_ms, 5.0, 1000.0);
+        c.texture_range("clouds.grain_length_min_ms", k.grain_length_min_ms, &GRAIN_SIZE);
+        c.texture_range("clouds.grain_length_max_ms", k.grain_length_max_ms, &GRAIN_SIZE);
         c.ordered("clouds.grain_length_min_ms", k.grain_length_min_ms, "clouds.grain_length_max_ms", k.grain_length_max_ms);
-        c.range("clouds.grains_per_second", k.grains_per_second, 0.5, 500.0);
-        c.range("clouds.pitch_shift_min_semitones", k.pitch_shift_min_semitones, -24.0, 24.0);
-        c.range("clouds.pitch_shift_max_semitones", k.pitch_shift_max_semitones, -24.0, 24.0);
+        c.texture_range("clouds.grains_per_second", k.grains_per_second, &DENSITY);
+        c.texture_range("clouds.pitch_shift_min_semitones", k.pitch_shift_min_semitones, &PITCH);
+        c.texture_range("clouds.pitch_shift_max_semitones", k.pitch_shift_max_semitones, &PITCH);
         c.ordered(
             "clouds.pitch_shift_min_semitones",
             k.pitch_shift_min_semitones,
             "clouds.pitch_shift_max_semitones",
             k.pitch_shift_max_semitones,
         );
-        c.range("clouds.position_spray", k.position_spray, 0.0, 1.0);
-        c.range("clouds.reverse_probability", k.reverse_probability, 0.0, 1.0);
-        c.range("clouds.stereo_spread", k.stereo_spread, 0.0, 1.0);
-        c.range("clouds.lowpass_hz", k.lowpass_hz, 200.0, 20_000.0);
-        c.one_of("clouds.window", &k.window, &["hann", "tukey", "decay", "triangle"]);
+        c.texture_range("clouds.position_spray", k.position_spray, &POSITION_SPRAY);
+        c.texture_range("clouds.reverse_probability", k.reverse_probability, &REVERSE);
+        c.texture_range("clouds.stereo_spread", k.stereo_spread, &STEREO_SPREAD);
+        c.texture_range("clouds.lowpass_hz", k.lowpass_hz, &LOWPASS);
         c.range("clouds.cloud_duration_sec", k.cloud_duration_sec, 1.0, 120.0);
         c.count("clouds.clouds_per_source", k.clouds_per_source, 0, 16);
         c.range("clouds.target_peak_dbfs", k.target_peak_dbfs, -30.0, -0.1);
@@ -234,6 +240,16 @@ impl Config {
     }
 }
 
+// The engine parameters the `[clouds]` keys set, whose ranges the keys take (a field missing from
+// the engine's table fails the build).
+const GRAIN_SIZE: ParamSpec = spec_of("grain_size_ms");
+const DENSITY: ParamSpec = spec_of("density_hz");
+const PITCH: ParamSpec = spec_of("pitch_semitones");
+const POSITION_SPRAY: ParamSpec = spec_of("position_spray");
+const REVERSE: ParamSpec = spec_of("reverse_probability");
+const STEREO_SPREAD: ParamSpec = spec_of("stereo_spread");
+const LOWPASS: ParamSpec = spec_of("lowpass_hz");
+
 /// Keys of the original tool (and older afterglow configs) still accepted: (section, legacy name,
 /// current name).
 pub const LEGACY_KEYS: &[(&str, &str, &str)] = &[
@@ -268,7 +284,7 @@ mod tests {
 
     #[test]
     fn commented_default_parses_back_to_the_default() {
-        let text = commented_default();
+        let text = template::commented_default();
         assert_eq!(Config::from_toml(&text, "default").unwrap(), Config::default());
     }
 
@@ -305,6 +321,42 @@ mod tests {
         assert_eq!(err[0].key, "clouds.grain_length_min_ms");
         assert_eq!(err[0].value, "0");
         assert!(err[0].expected.contains("5 to 1000"));
+    }
+
+    #[test]
+    fn an_unknown_window_names_the_key_and_the_engines_shapes() {
+        let err = Config::from_toml("[clouds]\nwindow = \"hamming\"\nlowpass_hz = 5.0\n", "x.toml").unwrap_err();
+        let shown: Vec<String> = err.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "`clouds.window` = \"hamming\": expected one of \"hann\", \"tukey\", \"decay\", \"triangle\"",
+                "`clouds.lowpass_hz` = 5: expected a number from 200 to 20000",
+            ]
+        );
+        let err = Config::from_toml("[clouds]\nwindow = 3\n", "x.toml").unwrap_err();
+        assert_eq!(err[0].key, "clouds.window");
+        assert!(err[0].expected.contains("\"triangle\""), "{}", err[0]);
+        let config = Config::from_toml("[clouds]\nwindow = \"decay\"\n", "x.toml").unwrap();
+        assert_eq!(config.clouds.window, WindowShape::Decay);
+    }
+
+    #[test]
+    fn cloud_ranges_and_the_templates_words_are_the_engines() {
+        for (key, spec) in [
+            ("clouds.grain_length_min_ms", GRAIN_SIZE),
+            ("clouds.grains_per_second", DENSITY),
+            ("clouds.lowpass_hz", LOWPASS),
+            ("clouds.position_spray", POSITION_SPRAY),
+        ] {
+            let comment = template::KEY_COMMENTS.iter().find(|(k, _)| *k == key).map(|(_, c)| *c).unwrap_or_default();
+            assert!(comment.contains(&format!("{}..{}", spec.min, spec.max)), "{key}: {comment}");
+        }
+        let window = template::KEY_COMMENTS.iter().find(|(k, _)| *k == "clouds.window").map(|(_, c)| *c).unwrap_or_default();
+        for name in check::serde_names(&WindowShape::ALL) {
+            assert!(window.contains(&name), "{name} missing from the template's clouds.window comment");
+        }
+        assert_eq!(CloudSection::default().window, WindowShape::default());
     }
 
     #[test]

@@ -1,7 +1,9 @@
-//! Finding the audio files of an archive: recursive, deterministic, safe against symlink loops.
+//! Finding the audio files of an archive: the catalogue's archive walk
+//! ([`catalogue::walk`](mod@catalogue::walk) states the rules), with the role each root gives its
+//! files.
 
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use catalogue::walk::{WalkNote, Walker};
+use std::path::PathBuf;
 
 /// What a source is expected to give. Files named on the command line or found under
 /// `paths.source_audio` are mined for everything the material allows.
@@ -26,81 +28,48 @@ pub struct SourceFile {
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub files: Vec<SourceFile>,
-    /// Human-readable notes: skipped unsupported files, unreadable folders, symlink loops.
-    pub notes: Vec<String>,
+    /// Unsupported files, unreadable folders, symlink loops, folders too deep (each reads as a line).
+    pub notes: Vec<WalkNote>,
 }
 
-/// Walks `roots` (files or folders) recursively. Hidden files and folders (leading `.`) are skipped
-/// silently, unsupported files with a note, and each real folder is entered once, so symlink loops
-/// end. Files come back sorted by path and without duplicates.
+/// Walks `roots` (files or folders) by the [`catalogue::walk`](mod@catalogue::walk) rules. A file
+/// reachable from several roots is listed once, with the role of the first root that reaches it.
+/// Files come back sorted by path.
 pub fn discover(roots: &[(PathBuf, Role)]) -> Discovery {
-    let mut found = Discovery::default();
-    let mut visited_dirs = HashSet::new();
-    let mut seen_files = HashSet::new();
+    let mut walker = Walker::default();
+    let mut files = Vec::new();
     for (root, role) in roots {
-        match std::fs::metadata(root) {
-            Ok(meta) if meta.is_dir() => walk_dir(root, *role, &mut visited_dirs, &mut seen_files, &mut found),
-            Ok(_) => add_file(root, *role, &mut seen_files, &mut found, true),
-            Err(err) => found.notes.push(format!("{}: cannot read: {err}", root.display())),
-        }
+        files.extend(walker.walk_root(root).into_iter().map(|path| SourceFile { path, role: *role }));
     }
-    found.files.sort();
-    found
+    files.sort();
+    Discovery { files, notes: walker.into_notes() }
 }
 
-fn walk_dir(
-    dir: &Path,
-    role: Role,
-    visited: &mut HashSet<PathBuf>,
-    seen_files: &mut HashSet<PathBuf>,
-    found: &mut Discovery,
-) {
-    let real = match dir.canonicalize() {
-        Ok(real) => real,
-        Err(err) => {
-            found.notes.push(format!("{}: cannot read folder: {err}", dir.display()));
-            return;
-        }
-    };
-    if !visited.insert(real) {
-        found.notes.push(format!("{}: already visited (symlink loop or repeat), skipped", dir.display()));
-        return;
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(err) => {
-            found.notes.push(format!("{}: cannot read folder: {err}", dir.display()));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if is_hidden(&path) {
-            continue;
-        }
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk_dir(&path, role, visited, seen_files, found),
-            Ok(_) => add_file(&path, role, seen_files, found, false),
-            Err(err) => found.notes.push(format!("{}: cannot read: {err}", path.display())),
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn add_file(path: &Path, role: Role, seen: &mut HashSet<PathBuf>, found: &mut Discovery, named: bool) {
-    if !engine::source::is_supported(path) {
-        // A file named explicitly deserves a note; stray files inside folders (cover art, session
-        // files) are common enough that one note each is still useful but not an error.
-        let why = if named { "not a supported audio file" } else { "unsupported file type, skipped" };
-        found.notes.push(format!("{}: {why}", path.display()));
-        return;
+    #[test]
+    fn each_file_gets_the_role_of_the_first_root_that_reaches_it() {
+        let dir = tempfile::tempdir().unwrap();
+        for rel in ["pads/a.wav", "pads/b.wav", "drums/c.wav", "cover.jpg"] {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, b"").unwrap();
+        }
+        let roots = [
+            (dir.path().join("pads/b.wav"), Role::Noisy),
+            (dir.path().join("pads"), Role::Tonal),
+            (dir.path().to_path_buf(), Role::Any),
+        ];
+        let found = discover(&roots);
+        let got: Vec<(String, Role)> =
+            found.files.iter().map(|f| (f.path.strip_prefix(dir.path()).unwrap().display().to_string(), f.role)).collect();
+        let want = [("drums/c.wav", Role::Any), ("pads/a.wav", Role::Tonal), ("pads/b.wav", Role::Noisy)];
+        assert_eq!(got, want.map(|(p, r)| (p.to_string(), r)));
+        let notes: Vec<String> = found.notes.iter().map(ToString::to_string).collect();
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].ends_with("cover.jpg: not a supported audio file type, skipped"));
+        assert!(notes[1].ends_with("pads: folder already walked by another path, skipped"));
     }
-    let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    if seen.insert(key) {
-        found.files.push(SourceFile { path: path.to_path_buf(), role });
-    }
-}
-
-fn is_hidden(path: &Path) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
 }

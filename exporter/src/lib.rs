@@ -6,6 +6,7 @@ pub mod best;
 pub mod cli;
 pub mod config;
 pub mod instrument;
+pub mod kind;
 pub mod discover;
 pub mod duplicates;
 pub mod exit;
@@ -21,7 +22,8 @@ pub mod wav_out;
 
 use clap::Parser;
 use cli::{Cli, Command};
-use config::{commented_default, Config, CONFIG_FILE_NAME};
+use config::template::commented_default;
+use config::{Config, CONFIG_FILE_NAME};
 use exit::ExitStatus;
 use std::path::Path;
 

@@ -4,6 +4,7 @@
 //! that exist next to it.
 
 use anyhow::{Context, Result};
+use catalogue::atomic_file::Durability;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -81,18 +82,13 @@ pub struct ManifestRow {
 /// Writes `rows` to `dir/manifest.csv` atomically.
 pub fn write_manifest(dir: &Path, rows: &[ManifestRow]) -> Result<()> {
     let path = dir.join(MANIFEST_FILE_NAME);
-    let tmp = dir.join(format!(".{MANIFEST_FILE_NAME}.partial"));
-    {
-        let mut writer =
-            csv::Writer::from_path(&tmp).with_context(|| format!("{}: cannot create manifest", tmp.display()))?;
+    catalogue::atomic_file::write_atomically(&path, Durability::Synced, |file| {
+        let mut writer = csv::Writer::from_writer(file);
         for row in rows {
-            writer.serialize(row).with_context(|| format!("{}: cannot write manifest row", tmp.display()))?;
+            writer.serialize(row).with_context(|| format!("{}: cannot write manifest row", path.display()))?;
         }
-        let file = writer.into_inner().map_err(|e| anyhow::anyhow!("{}: cannot flush manifest: {e}", tmp.display()))?;
-        file.sync_all().with_context(|| format!("{}: cannot sync manifest", tmp.display()))?;
-    }
-    std::fs::rename(&tmp, &path).with_context(|| format!("{}: cannot move manifest into place", path.display()))?;
-    Ok(())
+        writer.flush().with_context(|| format!("{}: cannot write manifest", path.display()))
+    })
 }
 
 /// Reads a manifest written by [`write_manifest`].

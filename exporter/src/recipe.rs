@@ -3,31 +3,12 @@
 use crate::config::Config;
 use crate::exit::ExitStatus;
 use crate::render::finish::{finish, FinishSettings, SourceInfo};
-use crate::render::texture::{Kind, Texture};
+use crate::kind::Kind;
+use crate::render::texture::Texture;
 use anyhow::{Context, Result};
-use engine::recipe::{check_version, render_recipe, Recipe};
+use engine::recipe::{recipe_from_text, render_recipe, Recipe};
 use engine::source::{load, LoadOptions};
 use std::path::{Path, PathBuf};
-
-/// A recipe as TOML text.
-pub fn recipe_to_toml(recipe: &Recipe) -> Result<String> {
-    let body = toml::to_string(recipe).context("cannot write recipe")?;
-    Ok(format!("# afterglow recipe: render with `afterglow recipe render <this file> --out <folder>`\n{body}"))
-}
-
-/// Parses a recipe; the version is checked first so a newer recipe fails with that message.
-pub fn parse_recipe(text: &str, origin: &str) -> Result<Recipe> {
-    #[derive(serde::Deserialize)]
-    struct VersionOnly {
-        #[serde(default)]
-        version: u32,
-    }
-    let probe: VersionOnly = toml::from_str(text).with_context(|| format!("{origin}: not a valid recipe"))?;
-    check_version(probe.version, origin)?;
-    let recipe: Recipe = toml::from_str(text).with_context(|| format!("{origin}: not a valid recipe"))?;
-    recipe.validate(origin)?;
-    Ok(recipe)
-}
 
 /// The source file a recipe names: as written, else relative to the recipe's folder.
 fn resolve_source(recipe: &Recipe, recipe_path: &Path) -> PathBuf {
@@ -42,7 +23,7 @@ fn resolve_source(recipe: &Recipe, recipe_path: &Path) -> PathBuf {
 pub fn render_recipe_file(recipe_path: &Path, out_dir: &Path) -> Result<PathBuf> {
     let origin = recipe_path.display().to_string();
     let text = std::fs::read_to_string(recipe_path).with_context(|| format!("{origin}: cannot read"))?;
-    let recipe = parse_recipe(&text, &origin)?;
+    let recipe = recipe_from_text(&text, &origin)?;
     // The built-in texture needs no file: the engine makes it.
     let (source_path, source) = if recipe.source.is_builtin() {
         (PathBuf::from(&recipe.source.path), None)

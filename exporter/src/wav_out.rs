@@ -7,10 +7,10 @@ pub mod smpl;
 use anyhow::{bail, Context, Result};
 use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
-use std::fs::{File, OpenOptions};
+use catalogue::atomic_file::Durability;
+use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
 
 /// Sample format of a written file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,13 +91,6 @@ pub fn write_atomically_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
     replace_atomically(path, Durability::Unsynced, |file| Ok(file.write_all(bytes)?))
 }
 
-/// Whether [`replace_atomically`] syncs the file and its folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Durability {
-    Synced,
-    Unsynced,
-}
-
 /// Float samples to integers: clipped, scaled by 2^(bits-1) - 1, rounded; at 16 bits with
 /// triangular (TPDF) dither of +-1 LSB peak added before rounding.
 struct Quantiser {
@@ -147,48 +140,11 @@ fn append_chunk(file: &mut File, chunk: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Distinguishes temporary files of concurrent writers within one process.
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// The temporary sibling of `path`: hidden, and ending in `.part` rather than `.wav`.
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    path.with_file_name(format!(".{name}.{}-{n}.part", std::process::id()))
-}
-
-/// Runs `write` on a new temporary file next to `path`, syncs it (when `Synced`) and renames it over
-/// `path`, then syncs the folder (when `Synced`). On any failure the temporary file is removed and
-/// `path` is untouched.
+/// [`catalogue::atomic_file::write_atomically`] with the failing step named for the terminal.
 fn replace_atomically(path: &Path, durability: Durability, write: impl FnOnce(&mut File) -> Result<()>) -> Result<()> {
-    let temp = temp_path(path);
-    let result = (|| {
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-            .with_context(|| format!("{}: cannot create", temp.display()))?;
-        write(&mut file).with_context(|| format!("{}: cannot write", temp.display()))?;
-        if durability == Durability::Synced {
-            file.sync_all().with_context(|| format!("{}: cannot sync", temp.display()))?;
-        }
-        drop(file);
-        std::fs::rename(&temp, path).with_context(|| format!("{}: cannot rename into place", path.display()))
-    })();
-    if result.is_err() {
-        // Best effort: the write already failed, and a leftover hidden `.part` file is harmless.
-        let _ = std::fs::remove_file(&temp);
-        return result;
-    }
-    if durability == Durability::Unsynced {
-        return Ok(());
-    }
-    // Make the rename itself durable; not every platform can open a folder, so this is best effort.
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()).and_then(|d| File::open(d).ok()) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
+    catalogue::atomic_file::write_atomically(path, durability, |file| {
+        write(file).with_context(|| format!("{}: cannot write", path.display()))
+    })
 }
 
 #[cfg(test)]

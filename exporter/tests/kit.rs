@@ -289,29 +289,26 @@ fn presets_render_and_init_and_a_config_is_laid_over_them() {
 /// Two loud takes with 5 s of quiet room noise (about -55 dBFS) and 1 s of digital silence between.
 fn write_takes_with_room_tone(path: &Path) {
     let sr = 44_100usize;
-    let spec = hound::WavSpec { channels: 1, sample_rate: sr as u32, bits_per_sample: 32, sample_format: hound::SampleFormat::Float };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    let mut mono = Vec::with_capacity(12 * sr);
     let mut state = 7u32;
     let mut lowpassed = 0.0f32;
-    let take = |w: &mut hound::WavWriter<_>| {
+    let take = |mono: &mut Vec<f32>| {
         for i in 0..3 * sr {
             let t = i as f32 / sr as f32;
             let x = 0.3 * (2.0 * std::f32::consts::PI * 220.0 * t).sin() + 0.2 * (2.0 * std::f32::consts::PI * 330.0 * t).sin();
-            w.write_sample(x).unwrap();
+            mono.push(x);
         }
     };
-    take(&mut w);
+    take(&mut mono);
     for _ in 0..5 * sr {
         state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
         let white = (state >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0;
         lowpassed += 0.2 * (white - lowpassed);
-        w.write_sample(0.006 * lowpassed).unwrap();
+        mono.push(0.006 * lowpassed);
     }
-    for _ in 0..sr {
-        w.write_sample(0.0).unwrap();
-    }
-    take(&mut w);
-    w.finalize().unwrap();
+    mono.resize(mono.len() + sr, 0.0);
+    take(&mut mono);
+    fixtures::wav::write_wav(path, &[mono], sr as u32, fixtures::wav::WavFormat::FLOAT32);
 }
 
 #[test]

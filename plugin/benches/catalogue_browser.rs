@@ -6,7 +6,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use afterglow_plugin::mining::{ArchiveQuery, ArchiveState, Miner, MiningShared, pad_queues};
+use afterglow_plugin::mining::{ArchiveQuery, ArchiveState, Miner, MiningShared};
+use afterglow_plugin::queues::pad_queues;
 use afterglow_plugin::params::AfterglowParams;
 use catalogue::synthetic::synthetic_file;
 use catalogue::{Brightness, Catalogue, MineSettings};

@@ -7,8 +7,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use afterglow_plugin::inbox::PadInbox;
-use afterglow_plugin::mining::{Miner, MiningShared, pad_queues};
+use afterglow_plugin::audio::inbox::PadInbox;
+use afterglow_plugin::mining::{Miner, MiningShared};
+use afterglow_plugin::queues::pad_queues;
 use afterglow_plugin::params::AfterglowParams;
 use criterion::{Criterion, criterion_group, criterion_main};
 use engine::texture::{BUILTIN_PAD_ID, PadBank, builtin_pad};

@@ -9,7 +9,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use engine::recipe::{NoteSpan, OutputSpec, Recipe, RecipeKind, RECIPE_VERSION};
+use catalogue::atomic_file::{write_atomically, Durability};
+use engine::recipe::{recipe_to_text, NoteSpan, OutputSpec, Recipe, RecipeKind, RECIPE_VERSION};
 
 use crate::mining::PadInfo;
 use crate::params::AfterglowParams;
@@ -104,21 +105,14 @@ fn file_stem(name: &str) -> String {
     if stem.is_empty() { String::from("recipe") } else { stem }
 }
 
-/// Write `recipe` as TOML to `folder/<name>.toml` atomically (a temporary file renamed over the
-/// target), creating the folder. Returns the path written. Not realtime-safe: allocates and does I/O.
+/// Write `recipe` as a recipe file ([`engine::recipe::recipe_to_text`]) to `folder/<name>.toml`
+/// atomically, creating the folder. Returns the path written. Not realtime-safe: allocates and
+/// does I/O.
 pub fn write_recipe(recipe: &Recipe, folder: &Path, name: &str) -> std::io::Result<PathBuf> {
-    let body = toml::to_string(recipe).map_err(std::io::Error::other)?;
+    let text = recipe_to_text(recipe).map_err(std::io::Error::other)?;
     std::fs::create_dir_all(folder)?;
-    let stem = file_stem(name);
-    let path = folder.join(format!("{stem}.toml"));
-    let temp = folder.join(format!(".{stem}.toml.tmp"));
-    {
-        let mut file = std::fs::File::create(&temp)?;
-        writeln!(file, "# afterglow recipe: render with `afterglow recipe render <this file> --out <folder>`")?;
-        file.write_all(body.as_bytes())?;
-        file.sync_all()?;
-    }
-    std::fs::rename(&temp, &path)?;
+    let path = folder.join(format!("{}.toml", file_stem(name)));
+    write_atomically(&path, Durability::Synced, |file| file.write_all(text.as_bytes()))?;
     Ok(path)
 }
 
@@ -155,7 +149,7 @@ mod tests {
         let path = write_recipe(recipe, folder.path(), "my pad / take 2").expect("write");
         assert_eq!(path.file_name().and_then(|n| n.to_str()), Some("my-pad---take-2.toml"));
         let text = std::fs::read_to_string(&path).expect("read back");
-        let back: Recipe = toml::from_str(&text).expect("parse");
+        let back = engine::recipe::recipe_from_text(&text, "my-pad---take-2.toml").expect("parse");
         assert_eq!(&back, recipe);
         let leftovers = std::fs::read_dir(folder.path()).expect("list").count();
         assert_eq!(leftovers, 1, "temporary file left behind");

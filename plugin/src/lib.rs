@@ -1,27 +1,59 @@
 //! Afterglow as a CLAP/VST3 instrument: a granular cloud and hiss voice over pads mined from the
 //! musician's archive by a background thread, played by MIDI notes or held.
 //!
-//! Threads: the host's main thread (activation, state), the audio thread ([`Afterglow::process`]:
-//! never allocates, frees, locks or waits), the mining thread ([`mining`]) and the editor's GUI
-//! thread ([`editor`]). They meet only through `rtrb` queues, atomics and the parameter object.
+//! # Rooms
+//! - [`audio`]: the audio thread's code (block renderer, pad inbox, scope). Never allocates, frees,
+//!   locks or waits after activation.
+//! - [`mining`]: the two threads the plugin owns (the miner and the catalogue reader).
+//! - [`editor`]: the egui editor (GUI thread).
+//! - [`params`]: host parameters; imports neither the miner nor the editor. What is saved beside
+//!   them (bank by identity, editor size) is [`persist`]; the pad queues and bank limits are
+//!   [`queues`]; the snapshot type the background threads publish to the editor is [`published`].
+//! - [`capture`]: the current sound as a recipe file (run from the editor).
+//!
+//! # Threads
+//! | thread | owns | started by |
+//! |---|---|---|
+//! | host main | the plugin object: activation, state save/load, the editor's creation | the host |
+//! | audio | [`TextureEngine`], the [`PadBank`], the pad inbox, the held notes | the host |
+//! | GUI | the editor's state (copies of snapshots, text fields, the folder dialog's receiver) | the host, through the framework's window |
+//! | mining (`afterglow-miner`) | decoding, analysis, the pads it cuts until they are sent; spent pads, freed here | [`mining::Miner::spawn`] at first activation |
+//! | catalogue reader (`afterglow-catalogue`) | the open catalogue, the archive view's queries | [`mining::Miner::spawn`] |
+//! | folder dialog | one system folder chooser while it is open | the editor's Browse button |
+//!
+//! How each pair meets:
+//! | pair | through | blocking |
+//! |---|---|---|
+//! | mining -> audio | `rtrb` queue of owned pads ([`queues::MinerToAudio`]); spent pads back ([`queues::AudioToMiner`]) | never: a full queue waits for the next block |
+//! | audio -> GUI | [`audio::scope::GrainScope`] atomics, written only while an editor window holds a viewer | never |
+//! | host/GUI -> audio | host parameters (the framework's atomics and smoothers); seed and bank size atomics | never |
+//! | mining -> GUI | progress atomics and a [`published::Published`] snapshot (mutex; the GUI only `try_lock`s) | the GUI never waits |
+//! | GUI -> mining | archive path (`RwLock<String>`, never touched by audio), mine requests (atomic), load requests (mutex queue) | briefly, off the audio thread |
+//! | GUI <-> catalogue reader | pending query (mutex + condvar, newest replaces older), answers as a [`published::Published`] snapshot | the GUI never waits on an answer |
+//! | host main -> mining | a loaded bank ([`persist::BankRecall`]: `RwLock` + generation atomics); activation polls until it is rebuilt | activation waits (at most 60 s); audio never |
+//! | host main -> mining, reader | the stop flag (`engine::CancelFlag`, atomic), raised when the plugin is dropped; both threads are joined | the drop waits for their next check |
+//! | folder dialog -> GUI | a one-shot `mpsc` channel | the GUI polls |
 
+pub mod audio;
 pub mod capture;
 pub mod editor;
-pub mod inbox;
 pub mod mining;
 pub mod params;
-pub mod render;
-pub mod scope;
+pub mod persist;
+pub mod published;
+pub mod queues;
 
 use std::sync::Arc;
 
 use engine::texture::{PadBank, ProcessSpec, TextureEngine};
 use nice_plug::prelude::*;
 
-use crate::inbox::PadInbox;
-use crate::mining::{Miner, MinerEnds, MiningShared};
+use crate::audio::inbox::PadInbox;
+use crate::audio::render;
+use crate::audio::scope::GrainScope;
+use crate::mining::{Miner, MiningShared};
 use crate::params::AfterglowParams;
-use crate::scope::GrainScope;
+use crate::queues::MinerEnds;
 
 /// Longest wait at activation for the pads saved with a project to be rebuilt.
 const RECALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
@@ -46,7 +78,7 @@ pub struct Afterglow {
 
 impl Default for Afterglow {
     fn default() -> Self {
-        let (miner_ends, audio_ends) = mining::pad_queues();
+        let (miner_ends, audio_ends) = queues::pad_queues();
         Self {
             params: Arc::new(AfterglowParams::default()),
             mining: Arc::new(MiningShared::new()),
@@ -188,9 +220,7 @@ impl Plugin for Afterglow {
             },
         }
 
-        self.scope.publish_held(self.held_notes.velocities());
-        self.scope.publish_engine(&self.engine, &self.bank);
-        self.scope.publish_level(buffer.as_slice_immutable());
+        self.scope.publish_block(self.held_notes.velocities(), &self.engine, &self.bank, buffer.as_slice_immutable());
         ProcessStatus::KeepAlive
     }
 }

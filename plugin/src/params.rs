@@ -9,13 +9,15 @@ use std::sync::{Arc, RwLock};
 use engine::texture::param_table::{self, Unit};
 use engine::texture::{TextureParams, WindowShape};
 
-use crate::mining::recall::BankRecall;
 use nice_plug::prelude::*;
+
+use crate::persist::{BankRecall, EditorSize};
+use crate::queues::{MIN_BANK_SIZE, NUM_BANK_SLOTS};
 
 /// Number of pad-bank slots the `source` parameter can address (1..=this; 0 means all). Fixed at
 /// 64 because it is the parameter's saved range; the bank must keep at least this many slots.
 pub const NUM_SOURCE_SLOTS: i32 = 64;
-const _: () = assert!(crate::mining::NUM_BANK_SLOTS >= NUM_SOURCE_SLOTS as usize);
+const _: () = assert!(NUM_BANK_SLOTS >= NUM_SOURCE_SLOTS as usize);
 
 /// Window shape choices as the host sees them. Variant ids are stable like parameter ids.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,12 +54,12 @@ pub struct AfterglowParams {
     #[persist = "bank_size"]
     pub bank_size: Arc<AtomicU32>,
     /// The bank's pads by identity, saved with the project and rebuilt exactly when it is loaded
-    /// (see [`crate::mining::recall`]).
+    /// (see [`crate::persist`]; the mining thread rebuilds it).
     #[persist = "bank"]
     pub bank: BankRecall,
     /// The editor's size, so a reopened project opens it as the musician left it.
     #[persist = "editor_size"]
-    pub editor_size: crate::editor::EditorSize,
+    pub editor_size: EditorSize,
 
     #[id = "position"]
     pub position: FloatParam,
@@ -145,9 +147,9 @@ impl Default for AfterglowParams {
         let d = TextureParams::default();
         Self {
             archive_path: Arc::new(RwLock::new(String::new())),
-            bank_size: Arc::new(AtomicU32::new(crate::mining::NUM_BANK_SLOTS as u32)),
+            bank_size: Arc::new(AtomicU32::new(NUM_BANK_SLOTS as u32)),
             bank: BankRecall::default(),
-            editor_size: crate::editor::EditorSize::default(),
+            editor_size: EditorSize::default(),
             position: float_param("position"),
             position_spray: float_param("position_spray"),
             grain_size_ms: float_param("grain_size"),
@@ -215,16 +217,16 @@ impl AfterglowParams {
         }
     }
 
-    /// Most pads the miner keeps: [`crate::mining::MIN_BANK_SIZE`]..=[`crate::mining::NUM_BANK_SLOTS`]
+    /// Most pads the miner keeps: [`MIN_BANK_SIZE`]..=[`NUM_BANK_SLOTS`]
     /// (a saved value outside that range is clamped into it). Each pad is at most
-    /// [`crate::mining::MAX_PAD_SEC`] long, so this bounds the bank's memory. Realtime-safe.
+    /// [`crate::queues::MAX_PAD_SEC`] long, so this bounds the bank's memory. Realtime-safe.
     pub fn bank_size(&self) -> usize {
-        (self.bank_size.load(Ordering::Acquire) as usize).clamp(crate::mining::MIN_BANK_SIZE, crate::mining::NUM_BANK_SLOTS)
+        (self.bank_size.load(Ordering::Acquire) as usize).clamp(MIN_BANK_SIZE, NUM_BANK_SLOTS)
     }
 
     /// Set the bank size (clamped as [`Self::bank_size`] reads it). Realtime-safe.
     pub fn set_bank_size(&self, pads: usize) {
-        let pads = pads.clamp(crate::mining::MIN_BANK_SIZE, crate::mining::NUM_BANK_SLOTS);
+        let pads = pads.clamp(MIN_BANK_SIZE, NUM_BANK_SLOTS);
         self.bank_size.store(pads as u32, Ordering::Release);
     }
 

@@ -12,11 +12,11 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use afterglow_plugin::inbox::PadInbox;
+use afterglow_plugin::audio::inbox::PadInbox;
 use afterglow_plugin::mining::{
-    ArchiveQuery, ArchiveSnapshot, ArchiveState, LoadRequest, MAX_LISTED_PADS, MAX_PAD_SEC, Miner, MiningShared, pad_queues,
-    publish_builtin,
+    ArchiveQuery, ArchiveSnapshot, ArchiveState, LoadRequest, MAX_LISTED_PADS, Miner, MiningShared, publish_builtin,
 };
+use afterglow_plugin::queues::{MAX_PAD_SEC, pad_queues};
 use afterglow_plugin::params::AfterglowParams;
 use catalogue::{Catalogue, MineSettings, PadQuery};
 use engine::texture::{PadBank, ProcessSpec, TextureEngine, TextureParams, builtin_pad};
@@ -40,7 +40,7 @@ fn archive_of(corpus: &Path, files: &[&str]) -> tempfile::TempDir {
 /// Scan `folder` into a new catalogue with the catalogue crate, as `afterglow scan` does.
 fn scan_into(catalogue_path: &Path, folder: &Path) -> Catalogue {
     let mut cat = Catalogue::open(catalogue_path).expect("open catalogue");
-    let files = afterglow_plugin::mining::list_audio_files(folder);
+    let files = afterglow_plugin::mining::list_audio_files(folder).files;
     let report = catalogue::scan(&mut cat, &files, &[folder.to_path_buf()], &MineSettings::default(), 0, &mut |_| {}).expect("scan");
     assert_eq!(report.failed, 0, "{:?}", report.failures);
     cat

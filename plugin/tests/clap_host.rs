@@ -207,19 +207,7 @@ fn deactivate_and_reactivate_at_another_rate() {
 fn write_chord_wav(path: &std::path::Path, seconds: usize, notes: &[f64], seed: u64) {
     let sample_rate_hz = 44_100;
     let mono = fixtures::chord_pad(notes, 0.4, seconds * sample_rate_hz as usize, sample_rate_hz, seed);
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate: sample_rate_hz,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut writer = hound::WavWriter::create(path, spec).expect("create wav");
-    for &x in &mono {
-        let sample = (x.clamp(-1.0, 1.0) * 32_767.0) as i16;
-        writer.write_sample(sample).expect("write");
-        writer.write_sample(sample).expect("write");
-    }
-    writer.finalize().expect("finalize wav");
+    fixtures::wav::write_wav(path, &[&mono, &mono], sample_rate_hz, fixtures::wav::WavFormat::PCM16);
 }
 
 #[test]

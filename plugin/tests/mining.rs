@@ -8,8 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use afterglow_plugin::inbox::PadInbox;
-use afterglow_plugin::mining::{MAX_PAD_SEC, Miner, MiningShared, NUM_BANK_SLOTS, WAVEFORM_POINTS, pad_queues, publish_builtin};
+use afterglow_plugin::audio::inbox::PadInbox;
+use afterglow_plugin::mining::{Miner, MiningShared, WAVEFORM_POINTS, publish_builtin};
+use afterglow_plugin::queues::{MAX_PAD_SEC, NUM_BANK_SLOTS, pad_queues};
 use afterglow_plugin::params::AfterglowParams;
 use engine::texture::{BUILTIN_PAD_ID, PadBank, builtin_pad};
 
@@ -37,12 +38,7 @@ fn steady_chord(notes: &[f64], seconds: usize, seed: u64, sample_rate_hz: u32) -
 
 /// `mono` as a 16-bit mono WAV at `SAMPLE_RATE_HZ`.
 fn write_mono_wav(path: &Path, mono: &[f32]) {
-    let spec = hound::WavSpec { channels: 1, sample_rate: SAMPLE_RATE_HZ, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
-    let mut writer = hound::WavWriter::create(path, spec).expect("create wav");
-    for &x in mono {
-        writer.write_sample((x.clamp(-1.0, 1.0) * 32_767.0) as i16).expect("write");
-    }
-    writer.finalize().expect("finalize wav");
+    fixtures::wav::write_wav(path, &[mono], SAMPLE_RATE_HZ, fixtures::wav::WavFormat::PCM16);
 }
 
 fn write_chord_wav(path: &Path, seconds: usize, notes: &[f64], seed: u64) {
@@ -241,7 +237,7 @@ fn the_bank_size_setting_bounds_the_pads_kept() {
     }
     let mut rig = Rig::new();
     rig.params.set_bank_size(1);
-    assert_eq!(rig.params.bank_size(), afterglow_plugin::mining::MIN_BANK_SIZE, "clamped up to the smallest bank");
+    assert_eq!(rig.params.bank_size(), afterglow_plugin::queues::MIN_BANK_SIZE, "clamped up to the smallest bank");
     rig.params.set_bank_size(1000);
     assert_eq!(rig.params.bank_size(), NUM_BANK_SLOTS, "clamped down to the slots there are");
     rig.params.set_bank_size(5);
@@ -252,7 +248,7 @@ fn the_bank_size_setting_bounds_the_pads_kept() {
     assert_eq!(rig.shared.status.pads_mined.load(Ordering::Acquire), 5);
     assert_eq!(rig.bank.num_filled(), 5);
     // 8 s at 44.1 kHz, stereo f32, plus octave copies of 1/2, 1/4 and 1/8 the frames.
-    assert_eq!(afterglow_plugin::mining::bank_memory_bytes(5), 5 * (352_800 + 176_400 + 88_200 + 44_100) * 2 * 4);
+    assert_eq!(afterglow_plugin::queues::bank_memory_bytes(5), 5 * (352_800 + 176_400 + 88_200 + 44_100) * 2 * 4);
 }
 
 #[test]
@@ -341,7 +337,7 @@ fn a_full_bank_keeps_the_best_pads_of_the_folder_not_the_first_found() {
     let noisy = from(&everything, "a noisy take 0.wav") + from(&everything, "a noisy take 1.wav");
     let clean = from(&everything, "z clean take.wav");
     assert!(noisy >= 4 && clean >= 1, "a first-come bank of 4 would hold only noisy pads: {noisy} noisy, {clean} clean");
-    let best = mine(afterglow_plugin::mining::MIN_BANK_SIZE);
-    assert_eq!(best.len(), afterglow_plugin::mining::MIN_BANK_SIZE);
+    let best = mine(afterglow_plugin::queues::MIN_BANK_SIZE);
+    assert_eq!(best.len(), afterglow_plugin::queues::MIN_BANK_SIZE);
     assert_eq!(from(&best, "z clean take.wav"), clean, "every clean pad displaces a noisy one; the bank kept {best:?}");
 }

@@ -19,7 +19,7 @@ use afterglow_plugin::params::AfterglowParams;
 use common::{HostEvent, TestHost, rms, state_with_archive_path};
 use engine::analysis::{AnalysisConfig, analyze};
 use engine::mining::find_pads;
-use engine::recipe::{ParamPoint, Recipe, render_engine};
+use engine::recipe::{ParamPoint, Recipe, recipe_from_text, recipe_to_text, render_engine};
 use engine::source::{LoadOptions, load};
 use nice_plug::prelude::Params;
 
@@ -189,15 +189,9 @@ fn recipe_frames(recipe: &Recipe) -> usize {
 /// Write `seconds` of a chord pad as a 16-bit stereo WAV at 44.1 kHz.
 fn write_chord_wav(path: &std::path::Path, seconds: usize) {
     let mono = fixtures::chord_pad(&[57.0, 60.0, 64.0, 69.0], 0.4, seconds * 44_100, 44_100, 3);
-    let spec = hound::WavSpec { channels: 2, sample_rate: 44_100, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
-    let mut writer = hound::WavWriter::create(path, spec).expect("create wav");
-    for (i, &x) in mono.iter().enumerate() {
-        // A slightly different right channel, so the stereo pad is really stereo.
-        let right = x * (0.8 + 0.2 * ((i / 4410) % 2) as f32);
-        writer.write_sample((x.clamp(-1.0, 1.0) * 32_767.0) as i16).expect("write");
-        writer.write_sample((right.clamp(-1.0, 1.0) * 32_767.0) as i16).expect("write");
-    }
-    writer.finalize().expect("finalize wav");
+    // A slightly different right channel, so the stereo pad is really stereo.
+    let right: Vec<f32> = mono.iter().enumerate().map(|(i, &x)| x * (0.8 + 0.2 * ((i / 4410) % 2) as f32)).collect();
+    fixtures::wav::write_wav(path, &[&mono, &right], 44_100, fixtures::wav::WavFormat::PCM16);
 }
 
 #[test]
@@ -240,8 +234,8 @@ fn parity_mined_pad_from_a_temporary_archive() {
     assert_eq!(capture.recipe.source.path, wav.display().to_string());
     assert_eq!(capture.recipe.source.content_hash, source.provenance.content_hash);
     // Through TOML and back, as `afterglow recipe render` reads it.
-    let text = toml::to_string(&capture.recipe).expect("to toml");
-    let recipe: Recipe = toml::from_str(&text).expect("from toml");
+    let text = recipe_to_text(&capture.recipe).expect("to text");
+    let recipe: Recipe = recipe_from_text(&text, "captured.toml").expect("from text");
     assert_eq!(recipe, capture.recipe);
 
     let plugin = host.render(recipe_frames(&recipe), 512, &events);

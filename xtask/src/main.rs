@@ -1,9 +1,11 @@
 //! Project chores: `cargo xtask bundle afterglow-plugin --release` builds the CLAP and VST3 bundles;
 //! `cargo xtask eval-set` renders the General-MIDI key and tempo evaluation set and its held-out twin
-//! (cached).
+//! (cached); `cargo xtask check-imports` fails when a crate's files or folders import each other in a
+//! cycle.
 
 #[path = "../../fixtures/eval/gm_set.rs"]
 mod gm_set;
+mod imports;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -12,6 +14,9 @@ fn main() -> nice_plug_xtask::Result<()> {
     // Our own subcommands first; everything else is nice-plug's (bundle).
     if std::env::args().nth(1).as_deref() == Some("eval-set") {
         std::process::exit(if eval_set() == ExitCode::SUCCESS { 0 } else { 1 });
+    }
+    if std::env::args().nth(1).as_deref() == Some("check-imports") {
+        std::process::exit(imports::run());
     }
     nice_plug_xtask::main()
 }

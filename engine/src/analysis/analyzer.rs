@@ -8,11 +8,12 @@ use super::features::{Analysis, AnalysisConfig, FrameFeatures};
 use super::key_chroma::KeyChroma;
 use super::onsets::pick_onsets;
 use super::spectrum::MagnitudeSpectrum;
+use crate::rt::db::{amplitude_to_db, SILENCE_DB};
 
 /// Samples at or above this magnitude count as clipped.
 pub const CLIP_LEVEL: f32 = 0.999;
-/// Floor of `rms_db`, dBFS.
-pub const RMS_FLOOR_DB: f32 = -120.0;
+/// Floor of `rms_db`, dBFS: the level of silence.
+pub const RMS_FLOOR_DB: f32 = SILENCE_DB;
 /// Power below which a bin counts as empty for flatness (normalised units: a full-scale sine's peak
 /// bin is 1), about -200 dB.
 const POWER_FLOOR: f32 = 1e-20;
@@ -204,7 +205,7 @@ impl Analyzer {
         }
         let len = segment.len().max(1) as f64;
         let rms = (sum_sq / len).sqrt() as f32;
-        features.rms_db.push((20.0 * rms.log10()).max(RMS_FLOOR_DB));
+        features.rms_db.push(amplitude_to_db(rms));
         features.peak.push(peak);
         features.crest.push(if rms > 0.0 { peak / rms } else { 1.0 });
         features.dc.push((sum / len) as f32);

@@ -65,7 +65,7 @@ impl AnalysisConfig {
 /// frames are zero-padded).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrameFeatures {
-    /// RMS level of the frame's samples, dBFS (floored at -120).
+    /// RMS level of the frame's samples, dBFS (floored at [`SILENCE_DB`](crate::rt::db::SILENCE_DB), -120).
     pub rms_db: Vec<f32>,
     /// Largest absolute sample in the frame, linear.
     pub peak: Vec<f32>,

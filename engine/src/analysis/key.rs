@@ -10,14 +10,17 @@
 //! the profile correlation alone from 0.87 to 0.90 and, with the chord functions, from 0.92 to 0.97
 //! (0.83 to 0.88 on the held-out set, where modal vamps and solo lines remain hard).
 
+mod evidence;
 mod function;
 mod name;
 
+use evidence::{pearson, tonality};
 pub use function::function_scores;
 
 pub use name::{Key, Mode, transpose_semitones};
 
 use super::Analysis;
+use crate::rt::db::db_to_amplitude;
 use serde::{Deserialize, Serialize};
 
 /// Albrecht & Shanahan's profiles (tonic first).
@@ -29,12 +32,6 @@ const ALBRECHT_SHANAHAN: [[f32; 12]; 2] = [
         0.220, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052,
     ],
 ];
-/// Harmonics each note of a chord template is spread over (1 = fundamental only).
-const NUM_HARMONICS: usize = 4;
-/// Amplitude of harmonic `h` relative to harmonic `h - 1` in the spread templates.
-const HARMONIC_DECAY: f32 = 0.6;
-/// Flatness at and above which a frame counts as noise, not tone (white noise measures about 0.56).
-const NOISE_FLATNESS: f32 = 0.3;
 /// Weight of the chord-function scores next to the profile correlation (weight 1).
 const FUNCTION_WEIGHT: f32 = 1.0;
 /// Frames quieter than the loudest by more than this do not count, dB.
@@ -113,9 +110,9 @@ pub struct WeightedChroma {
 
 /// Averages the key chroma over frames weighted by tonality.
 ///
-/// A frame's weight is its tonality `1 - flatness / NOISE_FLATNESS` (clamped to 0..1) squared, and 0
-/// when it is more than `KEY_GATE_DB` below the loudest frame (so the fade of a tail or the hiss between
-/// takes does not count as much as the music). Frames are not weighted by level: each key chroma frame
+/// A frame's weight is its tonality (1 for a pure tone, 0 for noise) squared, and 0 when it is more
+/// than `KEY_GATE_DB` below the loudest frame (so the fade of a tail or the hiss between takes does
+/// not count as much as the music). Frames are not weighted by level: each key chroma frame
 /// sums to 1, so a quiet passage counts as much as a loud one.
 pub fn weighted_chroma(analysis: &Analysis) -> WeightedChroma {
     let f = &analysis.features;
@@ -124,8 +121,8 @@ pub fn weighted_chroma(analysis: &Analysis) -> WeightedChroma {
     let mut chroma = [0.0f32; 12];
     let (mut tonal_energy, mut energy) = (0.0f32, 0.0f32);
     for i in 0..analysis.num_frames() {
-        let level = 10f32.powf(f.rms_db[i] / 20.0);
-        let tonality = (1.0 - f.flatness[i] / NOISE_FLATNESS).clamp(0.0, 1.0);
+        let level = db_to_amplitude(f.rms_db[i]);
+        let tonality = tonality(f.flatness[i]);
         if !(level.is_finite() && tonality.is_finite()) {
             continue;
         }
@@ -155,41 +152,9 @@ pub fn key_scores(chroma: &[f32; 12]) -> [f32; 24] {
     })
 }
 
-/// `profile` as heard through harmonic tones: each note also adds `HARMONIC_DECAY^(h-1)` of its weight
-/// to the pitch class of its `h`-th harmonic, for `h` up to `NUM_HARMONICS`.
-fn spread_over_harmonics(profile: &[f32; 12]) -> [f32; 12] {
-    let mut out = [0.0f32; 12];
-    for (pc, &w) in profile.iter().enumerate() {
-        let mut gain = 1.0;
-        for h in 1..=NUM_HARMONICS {
-            let offset = (12.0 * (h as f32).log2()).round() as usize;
-            out[(pc + offset) % 12] += w * gain;
-            gain *= HARMONIC_DECAY;
-        }
-    }
-    out
-}
-
-/// Pearson correlation of two 12-vectors (0 when either is constant).
-fn pearson(x: &[f32; 12], y: &[f32; 12]) -> f32 {
-    let mean_x = x.iter().sum::<f32>() / 12.0;
-    let mean_y = y.iter().sum::<f32>() / 12.0;
-    let (mut sxy, mut sxx, mut syy) = (0.0f32, 0.0f32, 0.0f32);
-    for (a, b) in x.iter().zip(y) {
-        let (dx, dy) = (a - mean_x, b - mean_y);
-        sxy += dx * dy;
-        sxx += dx * dx;
-        syy += dy * dy;
-    }
-    if sxx <= 0.0 || syy <= 0.0 {
-        0.0
-    } else {
-        sxy / (sxx * syy).sqrt()
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::evidence::spread_over_harmonics;
     use super::*;
 
     #[test]

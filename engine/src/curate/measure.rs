@@ -8,7 +8,7 @@
 //! exactly the centroid of its mono version (the original tool mistook channels for frames and
 //! wrote 8006 Hz for every stereo cloud).
 
-use crate::transform::{SILENCE_DB, amplitude_to_db};
+use crate::rt::db::{amplitude_to_db, SILENCE_DB};
 use realfft::num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use std::sync::Arc;
@@ -46,11 +46,11 @@ pub struct Measurements {
     /// Duration, seconds.
     pub duration_sec: f64,
     /// RMS of all finite samples of all channels, dBFS (a full-scale sine is -3.01 dBFS), floored
-    /// at -120.
+    /// at [`SILENCE_DB`] (-120).
     pub rms_db: f32,
     /// Largest absolute finite sample, linear (1.0 = full scale).
     pub peak: f32,
-    /// `peak` in dBFS, floored at -120.
+    /// `peak` in dBFS, floored at [`SILENCE_DB`] (-120).
     pub peak_dbfs: f32,
     /// Peak / RMS, linear (a sine is 1.414, white noise about 1.7 to 4, a click train far more);
     /// 1 for silence.

@@ -8,6 +8,7 @@ use super::setting::{check_ordered, check_range, WindowSettings};
 use super::windows::{select_round_robin, window_lengths_samples, window_starts, window_stats, WindowStats};
 use super::Region;
 use crate::analysis::Analysis;
+use crate::rt::db::SILENCE_DB;
 use crate::Result;
 
 /// The hiss miner's settings (`[hiss]` section keys).
@@ -71,9 +72,9 @@ impl HissMinerConfig {
         check_range(&key("min_flatness"), self.min_flatness, 0.0, 1.0)?;
         check_range(&key("min_centroid_hz"), self.min_centroid_hz, 0.0, 22_050.0)?;
         check_range(&key("min_air_flatness"), self.min_air_flatness, 0.0, 1.0)?;
-        check_range(&key("min_air_db"), self.min_air_db, -120.0, 0.0)?;
-        check_range(&key("min_rms_db"), self.min_rms_db, -120.0, 0.0)?;
-        check_range(&key("max_rms_db"), self.max_rms_db, -120.0, 0.0)?;
+        check_range(&key("min_air_db"), self.min_air_db, SILENCE_DB, 0.0)?;
+        check_range(&key("min_rms_db"), self.min_rms_db, SILENCE_DB, 0.0)?;
+        check_range(&key("max_rms_db"), self.max_rms_db, SILENCE_DB, 0.0)?;
         check_ordered(&key("min_rms_db"), self.min_rms_db, &key("max_rms_db"), self.max_rms_db)?;
         check_range(&key("max_clip_ratio"), self.max_clip_ratio, 0.0, 1.0)?;
         WindowSettings {

@@ -6,6 +6,7 @@
 use super::hit_class::{HitAnalyzer, HitClass, HitFeatures};
 use super::setting::{check_range, invalid};
 use crate::analysis::{Analysis, NUM_ACCENT_REGIONS};
+use crate::rt::db::db_to_amplitude;
 use crate::voice::{Biquad, BiquadCoefs};
 use crate::Result;
 
@@ -198,7 +199,7 @@ fn cut_hits(channels: &[Vec<f32>], windows: &[(usize, usize)], sr: u32, config: 
         }
         // In a mix the hit decays into the bed it rose from: it ends at whichever comes first, the
         // decay floor or 3 dB above the level before the attack.
-        let floor = (peak_rms * 10f32.powf(config.decay_floor_db / 20.0)).max(before * BED_MARGIN);
+        let floor = (peak_rms * db_to_amplitude(config.decay_floor_db)).max(before * BED_MARGIN);
         let start = attack.saturating_sub(ms(config.pre_roll_ms));
         let limit = (start + ms(config.max_length_ms)).min(next.saturating_sub(ms(config.pre_roll_ms))).min(n);
         let mut end_block = pb;

@@ -9,6 +9,7 @@ use super::windows::{
 };
 use super::Region;
 use crate::analysis::Analysis;
+use crate::rt::db::SILENCE_DB;
 use crate::Result;
 
 /// The `[pad_miner]` settings (key names follow the original tool's `pad_miner` section).
@@ -86,8 +87,8 @@ impl PadMinerConfig {
     /// allowed range.
     pub fn validate(&self) -> Result<()> {
         let key = |k: &str| format!("pad_miner.{k}");
-        check_range(&key("min_rms_db"), self.min_rms_db, -120.0, 0.0)?;
-        check_range(&key("max_rms_db"), self.max_rms_db, -120.0, 0.0)?;
+        check_range(&key("min_rms_db"), self.min_rms_db, SILENCE_DB, 0.0)?;
+        check_range(&key("max_rms_db"), self.max_rms_db, SILENCE_DB, 0.0)?;
         check_ordered(&key("min_rms_db"), self.min_rms_db, &key("max_rms_db"), self.max_rms_db)?;
         check_range(&key("max_onset_rate_per_sec"), self.max_onset_rate_per_sec, 0.0, 50.0)?;
         check_range(&key("spectral_flatness_threshold"), self.spectral_flatness_threshold, 0.0, 1.0)?;

@@ -27,19 +27,6 @@ impl Region {
         Self { start_sample, len_samples, score: 0.0, rms_db: 0.0, onset_rate_per_sec: 0.0, flatness: 0.0, centroid_hz: 0.0 }
     }
 
-    /// A mined window with its ranking score and the statistics it was chosen on.
-    pub(crate) fn from_window(start_sample: usize, len_samples: usize, score: f32, stats: &super::windows::WindowStats) -> Self {
-        Self {
-            start_sample,
-            len_samples,
-            score,
-            rms_db: stats.rms_db,
-            onset_rate_per_sec: stats.onset_rate_per_sec,
-            flatness: stats.flatness,
-            centroid_hz: stats.centroid_hz,
-        }
-    }
-
     /// One past the last sample.
     pub fn end_sample(&self) -> usize {
         self.start_sample + self.len_samples

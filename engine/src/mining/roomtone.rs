@@ -5,6 +5,7 @@
 
 use super::setting::{check_range, invalid};
 use super::Region;
+use crate::rt::db::SILENCE_DB;
 use crate::Result;
 
 /// Level frame, seconds.
@@ -49,7 +50,7 @@ impl RoomToneConfig {
     /// Checks every key, naming the first bad one (as `roomtone.<key>`).
     pub fn validate(&self) -> Result<()> {
         let key = |k: &str| format!("roomtone.{k}");
-        check_range(&key("min_level_dbfs"), self.min_level_dbfs, -120.0, -20.0)?;
+        check_range(&key("min_level_dbfs"), self.min_level_dbfs, SILENCE_DB, -20.0)?;
         check_range(&key("max_level_dbfs"), self.max_level_dbfs, -90.0, -10.0)?;
         if self.min_level_dbfs >= self.max_level_dbfs {
             return Err(invalid(&key("max_level_dbfs"), self.max_level_dbfs, format!("expected above `min_level_dbfs` ({})", self.min_level_dbfs)));

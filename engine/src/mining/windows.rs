@@ -185,6 +185,21 @@ fn chroma_cosine(a: &[[f32; 12]], b: &[[f32; 12]]) -> f32 {
     (a.iter().zip(&b).map(|(x, y)| x * y).sum::<f32>() / (na * nb)).clamp(0.0, 1.0)
 }
 
+impl Region {
+    /// A mined window with its ranking score and the statistics it was chosen on.
+    pub(crate) fn from_window(start_sample: usize, len_samples: usize, score: f32, stats: &WindowStats) -> Self {
+        Self {
+            start_sample,
+            len_samples,
+            score,
+            rms_db: stats.rms_db,
+            onset_rate_per_sec: stats.onset_rate_per_sec,
+            flatness: stats.flatness,
+            centroid_hz: stats.centroid_hz,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

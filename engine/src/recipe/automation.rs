@@ -2,14 +2,10 @@
 
 use crate::texture::{param_table, TextureParams, WindowShape};
 
-/// The names of the parameters that are not continuous (the continuous ones come from
-/// [`crate::texture::param_table`]).
-const DISCRETE_PARAM_NAMES: [&str; 4] = ["window", "freeze", "hold", "source_slot"];
-
 /// Every name [`set_param`] accepts: the `TextureParams` field names, continuous ones (the parameter
-/// table's) first.
+/// table's) first, then the discrete ones.
 pub fn param_names() -> impl Iterator<Item = &'static str> {
-    param_table::CONTINUOUS.iter().map(|s| s.field).chain(DISCRETE_PARAM_NAMES)
+    param_table::CONTINUOUS.iter().map(|s| s.field).chain(param_table::DISCRETE_FIELDS.iter().copied())
 }
 
 /// Whether [`set_param`] accepts `name`.

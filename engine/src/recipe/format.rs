@@ -42,6 +42,9 @@ use crate::texture::TextureParams;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
+/// The `source.path` of a recipe that plays the built-in texture (no file, no region).
+pub const BUILTIN_SOURCE_PATH: &str = "builtin:";
+
 /// The version this build writes; it reads this one and every older one it knows.
 pub const RECIPE_VERSION: u32 = 1;
 
@@ -85,7 +88,7 @@ impl RecipeSource {
     /// The source of a recipe that plays the built-in texture.
     pub fn builtin() -> Self {
         Self {
-            path: String::from(super::BUILTIN_SOURCE_PATH),
+            path: String::from(BUILTIN_SOURCE_PATH),
             content_hash: String::new(),
             start_sample: 0,
             len_samples: 0,
@@ -97,7 +100,7 @@ impl RecipeSource {
 
     /// Whether this source is the built-in texture rather than a file.
     pub fn is_builtin(&self) -> bool {
-        self.path.trim() == super::BUILTIN_SOURCE_PATH
+        self.path.trim() == BUILTIN_SOURCE_PATH
     }
 
     /// The loop settings in force.

@@ -8,8 +8,6 @@ use crate::source::SourceBuffer;
 use crate::texture::{builtin_pad, Pad};
 use crate::{Error, Result, ENGINE_SAMPLE_RATE_HZ};
 
-/// The `source.path` of a recipe that plays the built-in texture (no file, no region).
-pub const BUILTIN_SOURCE_PATH: &str = "builtin:";
 
 /// A stable 64-bit identity for a region of a source: the source's content hash mixed with the
 /// region's start (splitmix64 finaliser), so the same file and region always give the same id.
@@ -58,7 +56,7 @@ fn region_material(source: &SourceBuffer, spec: &RecipeSource, loop_config: &Loo
 }
 
 /// The pad a recipe plays and the sample rate to render it at: the built-in texture (at the
-/// engine rate) when the source is [`BUILTIN_SOURCE_PATH`], else the region of `source` through
+/// engine rate) when the source is [`BUILTIN_SOURCE_PATH`](super::BUILTIN_SOURCE_PATH), else the region of `source` through
 /// [`pad_material`], with the id the plugin's miner gives it ([`pad_id`] of the source's content
 /// hash and the material's start). A file source without `source` is an error naming the recipe.
 /// Not realtime-safe: allocates.

@@ -1,5 +1,7 @@
-//! Real-time helpers: smoothers, RNG streams, window tables, denormal guard. Audio thread.
+//! Real-time helpers: smoothers, RNG streams, grain windows and their tables, dB conversions,
+//! denormal guard. Audio thread (and plain helpers the background folders share).
 
+pub mod db;
 pub mod denormal;
 pub mod rng;
 pub mod smoother;
@@ -8,4 +10,4 @@ pub mod window;
 pub use denormal::DenormalGuard;
 pub use rng::{stream_seed, RngStream};
 pub use smoother::{Ramp, SmoothCurve, Smoother};
-pub use window::WindowTables;
+pub use window::{WindowShape, WindowTables};

@@ -1,8 +1,28 @@
-//! Grain window tables: one table per `WindowShape`, computed once in `prepare` (grains read them with
-//! linear interpolation); plus each shape's mean square, used by the cloud's loudness normalisation.
+//! Grain windows: the `WindowShape`s a grain can have, and one table per shape, computed once in
+//! `prepare` (grains read them with linear interpolation); plus each shape's mean square, used by the
+//! cloud's loudness normalisation.
 
-use crate::texture::WindowShape;
+use serde::{Deserialize, Serialize};
 use std::f32::consts::PI;
+
+/// Grain window shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowShape {
+    /// Raised cosine: smooth, the default.
+    #[default]
+    Hann,
+    /// Tukey (flat top, cosine edges of 25 % each side): fuller grains.
+    Tukey,
+    /// Fast attack, long exponential-like decay: plucked grains.
+    Decay,
+    /// Linear rise and fall.
+    Triangle,
+}
+
+impl WindowShape {
+    pub const ALL: [WindowShape; 4] = [Self::Hann, Self::Tukey, Self::Decay, Self::Triangle];
+}
 
 /// Points per table (plus one guard point so interpolation never wraps).
 pub const WINDOW_TABLE_LEN: usize = 4096;

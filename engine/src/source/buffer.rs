@@ -71,3 +71,11 @@ pub fn mix_to_mono(channels: &[Vec<f32>]) -> Vec<f32> {
         }
     }
 }
+
+/// Sets every NaN or infinite sample of `channel` to zero. Realtime-safe (but used offline: by the DC
+/// blocker here and by the level functions of `transform`).
+pub(crate) fn zero_non_finite(channel: &mut [f32]) {
+    for x in channel.iter_mut().filter(|x| !x.is_finite()) {
+        *x = 0.0;
+    }
+}

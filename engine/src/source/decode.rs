@@ -47,7 +47,7 @@ pub struct LoadOptions {
     /// Shortest accepted source, seconds (>= 0).
     pub min_duration_sec: f64,
     /// Remove DC offset and sub-audio drift (a 5 Hz zero-phase high-pass, see
-    /// [`crate::transform::block_dc`]). On by default: an interface's offset is not music, and
+    /// [`super::block_dc`]). On by default: an interface's offset is not music, and
     /// every front end must read the same samples from the same file (recipe parity).
     pub block_dc: bool,
     /// Stop decoding (with an error saying so) as soon as this flag is raised: a closing front
@@ -268,7 +268,7 @@ fn decode(path: &Path, options: &LoadOptions, opening_sec: Option<f64>) -> Resul
     }
     let mut channels = out.into_channels();
     if options.block_dc {
-        crate::transform::block_dc(&mut channels, ENGINE_SAMPLE_RATE_HZ);
+        super::block_dc(&mut channels, ENGINE_SAMPLE_RATE_HZ);
     }
     let source = SourceBuffer { channels, sample_rate_hz: ENGINE_SAMPLE_RATE_HZ, provenance: source.provenance };
     Ok(Opening { source, is_whole_file: !stopped_early })

@@ -26,13 +26,16 @@
 //!   digital silence (every sample exactly zero) is [`crate::Error::Unusable`].
 
 mod buffer;
+mod dc_block;
 mod decode;
 pub mod fold;
 pub(crate) mod frames;
 mod hash;
 pub(crate) mod resample;
 
+pub(crate) use buffer::zero_non_finite;
 pub use buffer::{mix_to_mono, Provenance, SourceBuffer};
+pub use dc_block::{block_dc, DC_BLOCK_HZ};
 pub use decode::{
     load, load_opening, probe, LoadOptions, Opening, MAX_INVALID_SAMPLE_RATIO, MAX_SAMPLE_MAGNITUDE, MAX_SOURCE_CHANNELS, MAX_SOURCE_RATE_HZ,
     MIN_SOURCE_RATE_HZ,

@@ -2,31 +2,9 @@
 //! gains -> silence), clamped to its range and smoothed once per control tick with the curve and
 //! time its entry in the parameter table ([`super::param_table`]) gives.
 
-use super::param_table::{self, CONTINUOUS, NUM_SMOOTHED};
-use super::params::TextureParams;
+pub(crate) use super::param_table::ControlValues;
+use super::param_table::{self, TextureParams, CONTINUOUS, NUM_SMOOTHED};
 use crate::rt::{SmoothCurve, Smoother};
-
-/// Smoothed parameter values for one control tick.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct ControlValues {
-    pub position: f32,
-    pub position_spray: f32,
-    pub grain_size_ms: f32,
-    pub size_spray: f32,
-    pub density_hz: f32,
-    pub pitch_semitones: f32,
-    pub pitch_spray_semitones: f32,
-    pub stereo_spread: f32,
-    pub reverse_probability: f32,
-    pub cloud_gain: f32,
-    pub hiss_gain: f32,
-    pub hiss_tone_hz: f32,
-    pub tremolo_rate_hz: f32,
-    pub tremolo_depth: f32,
-    pub flicker_amount: f32,
-    pub lowpass_hz: f32,
-    pub output_gain: f32,
-}
 
 /// One smoother per smoothed parameter of the table.
 #[derive(Debug, Clone, Copy)]
@@ -59,25 +37,7 @@ impl ControlSmoothers {
             s.set_target(CONTINUOUS[i].clean(targets[i]));
             *out = s.next_tick();
         }
-        ControlValues {
-            position: v[0],
-            position_spray: v[1],
-            grain_size_ms: v[2],
-            size_spray: v[3],
-            density_hz: v[4],
-            pitch_semitones: v[5],
-            pitch_spray_semitones: v[6],
-            stereo_spread: v[7],
-            reverse_probability: v[8],
-            cloud_gain: v[9],
-            hiss_gain: v[10],
-            hiss_tone_hz: v[11],
-            tremolo_rate_hz: v[12],
-            tremolo_depth: v[13],
-            flicker_amount: v[14],
-            lowpass_hz: v[15],
-            output_gain: v[16],
-        }
+        ControlValues::from_smoothed(v)
     }
 }
 

@@ -26,17 +26,15 @@ mod schedule;
 pub(crate) mod view;
 
 use super::controls::{ControlSmoothers, ControlValues};
-use super::param_table::{ParamSpec, CONTINUOUS, NUM_SMOOTHED};
+use super::param_table::{spec_of, ParamSpec, TextureParams};
 use super::pad::PadBank;
-use super::params::TextureParams;
-use crate::rt::{stream_seed, DenormalGuard, Ramp, RngStream, SmoothCurve, Smoother, WindowTables};
+use crate::rt::{stream_seed, DenormalGuard, Ramp, RngStream, SmoothCurve, Smoother, WindowShape, WindowTables};
 use crate::voice::grain::Grain;
 use crate::voice::hiss::{HissControls, HissVoice};
 use crate::voice::limiter::SafetyLimiter;
 use crate::voice::note::{choose_voice, NoteVoice};
 use crate::voice::pool::GrainPool;
 use crate::voice::{Biquad, BiquadCoefs};
-use crate::texture::WindowShape;
 
 /// What `prepare` needs to size everything.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,9 +71,9 @@ const WAKE_BY_COUNT: u64 = 0x636f_756e;
 const MIN_NORM_OVERLAP: f32 = 0.25;
 const LOWPASS_Q: f32 = std::f32::consts::FRAC_1_SQRT_2;
 
-/// The envelope times' table entries (after the smoothed parameters).
-const ATTACK: ParamSpec = CONTINUOUS[NUM_SMOOTHED];
-const RELEASE: ParamSpec = CONTINUOUS[NUM_SMOOTHED + 1];
+/// The envelope times' table entries (read when a note starts, not smoothed).
+const ATTACK: ParamSpec = spec_of("attack_ms");
+const RELEASE: ParamSpec = spec_of("release_ms");
 
 const STREAM_SCHEDULE: u64 = 1;
 const STREAM_GRAIN: u64 = 2;

@@ -1,10 +1,18 @@
-//! The one parameter table: every continuous texture parameter's field name (as recipes and
-//! `TextureParams` spell it), host id and name, unit, range, default, smoothing and editor group,
-//! written once. The engine's clamps and smoothers, the plugin's host parameters, recipe automation
-//! and the editor's groups all read it. Audio thread (plain constants and field access).
+//! The one parameter list: `TextureParams`, row by row. Each continuous parameter's row holds its
+//! field name (as recipes spell it), default, host id and name, unit, range, smoothing, skew and
+//! editor group, written once; the discrete fields (window, freeze, hold, source slot) are rows
+//! without a table entry. From the rows, [`generate`] makes the struct and its `Default`, the table
+//! [`CONTINUOUS`], the engine's smoothed `ControlValues` and the mapping between table order and
+//! fields. The engine's clamps and smoothers, the plugin's host parameters, recipe automation, the
+//! exporter's config checks and the editor's groups all read it. Audio thread (plain constants and
+//! field access).
+//!
+//! Adding a continuous parameter is one row here (and its use in the engine).
 
-use super::params::TextureParams;
-use crate::rt::SmoothCurve;
+mod generate;
+
+use crate::rt::{SmoothCurve, WindowShape};
+use serde::{Deserialize, Serialize};
 
 /// What a value means, for display and host formatting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,47 +82,63 @@ const FREQ: Option<(SmoothCurve, f32)> = Some((SmoothCurve::Logarithmic, 30.0));
 const PITCH: Option<(SmoothCurve, f32)> = Some((SmoothCurve::Linear, 30.0));
 const DENSITY: Option<(SmoothCurve, f32)> = Some((SmoothCurve::Logarithmic, 50.0));
 
-#[allow(clippy::too_many_arguments)] // one row of the table: every field of a parameter, by name at the call
-const fn spec(
-    field: &'static str,
-    id: &'static str,
-    name: &'static str,
-    unit: Unit,
-    (min, max, default): (f32, f32, f32),
-    smoothing: Option<(SmoothCurve, f32)>,
-    skew: f32,
-    group: Group,
-) -> ParamSpec {
-    ParamSpec { field, id, name, unit, min, max, default, smoothing, skew, group }
+generate::texture_params! {
+    /// Every parameter of the texture engine: the one plain struct both front ends fill, once per
+    /// sub-block. The plugin fills it from host parameters (the engine smooths them); the exporter
+    /// fills it from a recipe. Units are in the names; the engine clamps every continuous value to
+    /// its range. Plain data: `Copy`, no allocation, serde for recipes (the field order is the order
+    /// recipe files list them in).
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct TextureParams {
+        /// Read position inside the source pad, fraction of its length.
+        position: f32 = 0.5 => smoothed(GLIDE) { id: "position", name: "Position", unit: Fraction, range: 0.0..=1.0, skew: 0.0, group: Source },
+        /// Random spread of grain start around `position`, fraction of the pad length.
+        position_spray: f32 = 0.3 => smoothed(GLIDE) { id: "position_spray", name: "Position Spray", unit: Fraction, range: 0.0..=1.0, skew: 0.0, group: Source },
+        /// Grain length, milliseconds.
+        grain_size_ms: f32 = 120.0 => smoothed(GLIDE) { id: "grain_size", name: "Grain Size", unit: Milliseconds, range: 5.0..=1000.0, skew: -2.0, group: Grains },
+        /// Random spread of grain length (fraction of `grain_size_ms`, both directions).
+        size_spray: f32 = 0.3 => smoothed(GLIDE) { id: "size_spray", name: "Size Spray", unit: Fraction, range: 0.0..=1.0, skew: 0.0, group: Grains },
+        /// Grains started per second.
+        density_hz: f32 = 24.0 => smoothed(DENSITY) { id: "density", name: "Density", unit: GrainsPerSecond, range: 0.5..=500.0, skew: -2.5, group: Grains },
+        /// Transposition of every grain, semitones.
+        pitch_semitones: f32 = 0.0 => smoothed(PITCH) { id: "pitch", name: "Pitch", unit: Semitones, range: -24.0..=24.0, skew: 0.0, group: Pitch },
+        /// Random per-grain transposition spread, semitones (both directions).
+        pitch_spray_semitones: f32 = 0.0 => smoothed(GLIDE) { id: "pitch_spray", name: "Pitch Spray", unit: Semitones, range: 0.0..=24.0, skew: -1.5, group: Pitch },
+        /// Per-grain random pan width, 0 (mono centre) .. 1 (full left/right).
+        stereo_spread: f32 = 0.7 => smoothed(GLIDE) { id: "stereo_spread", name: "Stereo Spread", unit: Fraction, range: 0.0..=1.0, skew: 0.0, group: Space },
+        /// Grain window.
+        window: WindowShape = WindowShape::Hann,
+        /// Probability that a grain plays backwards.
+        reverse_probability: f32 = 0.1 => smoothed(GLIDE) { id: "reverse", name: "Reverse", unit: Fraction, range: 0.0..=1.0, skew: 0.0, group: Grains },
+        /// When true, `position` stops following the play-head drift and grains keep reading the same spot.
+        freeze: bool = false,
+        /// Cloud level, linear gain.
+        cloud_gain: f32 = 1.0 => smoothed(GAIN) { id: "cloud_level", name: "Cloud Level", unit: Gain, range: 0.0..=2.0, skew: -1.5, group: Output },
+        /// Hiss level, linear gain.
+        hiss_gain: f32 = 0.0 => smoothed(GAIN) { id: "hiss_level", name: "Hiss Level", unit: Gain, range: 0.0..=2.0, skew: -1.5, group: Hiss },
+        /// Hiss band centre, Hz (band-pass); the hiss voice filters its noise here.
+        hiss_tone_hz: f32 = 8000.0 => smoothed(FREQ) { id: "hiss_tone", name: "Hiss Tone", unit: Hertz, range: 1000.0..=16_000.0, skew: -2.0, group: Hiss },
+        /// Tremolo rate on the hiss, Hz.
+        tremolo_rate_hz: f32 = 0.5 => smoothed(FREQ) { id: "tremolo_rate", name: "Tremolo Rate", unit: Hertz, range: 0.05..=20.0, skew: -2.0, group: Hiss },
+        /// Tremolo depth on the hiss, fraction.
+        tremolo_depth: f32 = 0.3 => smoothed(GLIDE) { id: "tremolo_depth", name: "Tremolo Depth", unit: Fraction, range: 0.0..=1.0, skew: 0.0, group: Hiss },
+        /// Flicker amount on the hiss: probability-weighted short bursts.
+        flicker_amount: f32 = 0.0 => smoothed(GLIDE) { id: "flicker", name: "Flicker", unit: Fraction, range: 0.0..=1.0, skew: 0.0, group: Hiss },
+        /// Cloud low-pass cutoff, Hz.
+        lowpass_hz: f32 = 16_000.0 => smoothed(FREQ) { id: "cloud_lowpass", name: "Cloud Low-pass", unit: Hertz, range: 200.0..=20_000.0, skew: -2.0, group: Space },
+        /// Note envelope attack, milliseconds (read when a note starts).
+        attack_ms: f32 = 200.0 => direct { id: "attack", name: "Attack", unit: Milliseconds, range: 1.0..=10_000.0, skew: -2.0, group: Envelope },
+        /// Note envelope release, milliseconds (read when a note starts).
+        release_ms: f32 = 1500.0 => direct { id: "release", name: "Release", unit: Milliseconds, range: 1.0..=20_000.0, skew: -2.0, group: Envelope },
+        /// Play the texture without notes (at the pad's own pitch, full velocity).
+        hold: bool = false,
+        /// Which pad-bank slot grains read from; `None` means every filled slot, chosen per grain.
+        source_slot: Option<u16> = None,
+        /// Output gain, linear.
+        output_gain: f32 = 1.0 => smoothed(GAIN) { id: "output_gain", name: "Output Gain", unit: Gain, range: 0.0..=4.0, skew: -1.5, group: Output },
+    }
 }
-
-/// Number of continuous parameters; the first [`NUM_SMOOTHED`] are smoothed by the engine.
-pub const NUM_CONTINUOUS: usize = 19;
-/// Smoothed parameters (the table's first entries).
-pub const NUM_SMOOTHED: usize = 17;
-
-/// Every continuous parameter. The order of the first [`NUM_SMOOTHED`] is the engine's smoother order.
-pub const CONTINUOUS: [ParamSpec; NUM_CONTINUOUS] = [
-    spec("position", "position", "Position", Unit::Fraction, (0.0, 1.0, 0.5), GLIDE, 0.0, Group::Source),
-    spec("position_spray", "position_spray", "Position Spray", Unit::Fraction, (0.0, 1.0, 0.3), GLIDE, 0.0, Group::Source),
-    spec("grain_size_ms", "grain_size", "Grain Size", Unit::Milliseconds, (5.0, 1000.0, 120.0), GLIDE, -2.0, Group::Grains),
-    spec("size_spray", "size_spray", "Size Spray", Unit::Fraction, (0.0, 1.0, 0.3), GLIDE, 0.0, Group::Grains),
-    spec("density_hz", "density", "Density", Unit::GrainsPerSecond, (0.5, 500.0, 24.0), DENSITY, -2.5, Group::Grains),
-    spec("pitch_semitones", "pitch", "Pitch", Unit::Semitones, (-24.0, 24.0, 0.0), PITCH, 0.0, Group::Pitch),
-    spec("pitch_spray_semitones", "pitch_spray", "Pitch Spray", Unit::Semitones, (0.0, 24.0, 0.0), GLIDE, -1.5, Group::Pitch),
-    spec("stereo_spread", "stereo_spread", "Stereo Spread", Unit::Fraction, (0.0, 1.0, 0.7), GLIDE, 0.0, Group::Space),
-    spec("reverse_probability", "reverse", "Reverse", Unit::Fraction, (0.0, 1.0, 0.1), GLIDE, 0.0, Group::Grains),
-    spec("cloud_gain", "cloud_level", "Cloud Level", Unit::Gain, (0.0, 2.0, 1.0), GAIN, -1.5, Group::Output),
-    spec("hiss_gain", "hiss_level", "Hiss Level", Unit::Gain, (0.0, 2.0, 0.0), GAIN, -1.5, Group::Hiss),
-    spec("hiss_tone_hz", "hiss_tone", "Hiss Tone", Unit::Hertz, (1000.0, 16_000.0, 8000.0), FREQ, -2.0, Group::Hiss),
-    spec("tremolo_rate_hz", "tremolo_rate", "Tremolo Rate", Unit::Hertz, (0.05, 20.0, 0.5), FREQ, -2.0, Group::Hiss),
-    spec("tremolo_depth", "tremolo_depth", "Tremolo Depth", Unit::Fraction, (0.0, 1.0, 0.3), GLIDE, 0.0, Group::Hiss),
-    spec("flicker_amount", "flicker", "Flicker", Unit::Fraction, (0.0, 1.0, 0.0), GLIDE, 0.0, Group::Hiss),
-    spec("lowpass_hz", "cloud_lowpass", "Cloud Low-pass", Unit::Hertz, (200.0, 20_000.0, 16_000.0), FREQ, -2.0, Group::Space),
-    spec("output_gain", "output_gain", "Output Gain", Unit::Gain, (0.0, 4.0, 1.0), GAIN, -1.5, Group::Output),
-    spec("attack_ms", "attack", "Attack", Unit::Milliseconds, (1.0, 10_000.0, 200.0), None, -2.0, Group::Envelope),
-    spec("release_ms", "release", "Release", Unit::Milliseconds, (1.0, 20_000.0, 1500.0), None, -2.0, Group::Envelope),
-];
 
 /// The parameter whose field (recipe name) is `field`.
 pub fn by_field(field: &str) -> Option<(usize, &'static ParamSpec)> {
@@ -125,6 +149,34 @@ pub fn by_field(field: &str) -> Option<(usize, &'static ParamSpec)> {
 pub fn by_id(id: &str) -> &'static ParamSpec {
     // The plugin asks only for ids of this table (a test pins them); anything else is a bug.
     CONTINUOUS.iter().find(|s| s.id == id).unwrap_or_else(|| panic!("no parameter with id {id}"))
+}
+
+/// The parameter whose field is `field`, for constants: `const X: ParamSpec = spec_of("x_ms");`
+/// fails the build when the table has no such field.
+pub const fn spec_of(field: &str) -> ParamSpec {
+    let mut i = 0;
+    while i < NUM_CONTINUOUS {
+        if same_str(CONTINUOUS[i].field, field) {
+            return CONTINUOUS[i];
+        }
+        i += 1;
+    }
+    panic!("no continuous parameter with this field name");
+}
+
+const fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 impl ParamSpec {
@@ -139,45 +191,16 @@ impl ParamSpec {
     }
 }
 
-/// Value `index` of the table read from `p`. Realtime-safe.
+/// Value `index` of the table read from `p` (an index past the end reads the last entry). Realtime-safe.
 pub fn get(p: &TextureParams, index: usize) -> f32 {
-    *field(&mut p.clone(), index)
+    values(p)[index.min(NUM_CONTINUOUS - 1)]
 }
 
-/// Every continuous value of `p`, in table order. Realtime-safe.
-pub fn values(p: &TextureParams) -> [f32; NUM_CONTINUOUS] {
-    let mut copy = *p;
-    std::array::from_fn(|i| *field(&mut copy, i))
-}
-
-/// Set value `index` of the table in `p`. Realtime-safe.
+/// Set value `index` of the table in `p` (an index past the end sets the last entry). Realtime-safe.
 pub fn set(p: &mut TextureParams, index: usize, value: f32) {
-    *field(p, index) = value;
-}
-
-/// The `TextureParams` field of table entry `index` (the one place that maps table order to fields).
-fn field(p: &mut TextureParams, index: usize) -> &mut f32 {
-    match index {
-        0 => &mut p.position,
-        1 => &mut p.position_spray,
-        2 => &mut p.grain_size_ms,
-        3 => &mut p.size_spray,
-        4 => &mut p.density_hz,
-        5 => &mut p.pitch_semitones,
-        6 => &mut p.pitch_spray_semitones,
-        7 => &mut p.stereo_spread,
-        8 => &mut p.reverse_probability,
-        9 => &mut p.cloud_gain,
-        10 => &mut p.hiss_gain,
-        11 => &mut p.hiss_tone_hz,
-        12 => &mut p.tremolo_rate_hz,
-        13 => &mut p.tremolo_depth,
-        14 => &mut p.flicker_amount,
-        15 => &mut p.lowpass_hz,
-        16 => &mut p.output_gain,
-        17 => &mut p.attack_ms,
-        _ => &mut p.release_ms,
-    }
+    let mut all = values(p);
+    all[index.min(NUM_CONTINUOUS - 1)] = value;
+    set_values(p, all);
 }
 
 #[cfg(test)]
@@ -194,13 +217,51 @@ mod tests {
             set(&mut p, i, 12_345.0);
             assert_eq!(get(&p, i), 12_345.0);
             assert_eq!(values(&p)[i], 12_345.0);
+            assert_eq!(values(&p).iter().filter(|&&v| v == 12_345.0).count(), 1, "{} set one field", s.field);
             assert_eq!(by_field(s.field).map(|(j, _)| j), Some(i));
             assert_eq!(by_id(s.id).field, s.field);
+            assert_eq!(spec_of(s.field), *s);
         }
         assert!(CONTINUOUS[..NUM_SMOOTHED].iter().all(|s| s.smoothing.is_some()));
         assert!(CONTINUOUS[NUM_SMOOTHED..].iter().all(|s| s.smoothing.is_none()));
         assert_eq!(CONTINUOUS[7].clean(f32::NAN), 0.7);
         assert_eq!(CONTINUOUS[4].clean(1e9), 500.0);
         assert_eq!(CONTINUOUS[9].clean(f32::NAN), 0.0, "a broken gain is silence");
+    }
+
+    #[test]
+    fn table_order_and_serialised_order_stay_as_they_were() {
+        // The table order is the smoother order (and the order of recipe automation names).
+        let table: Vec<&str> = CONTINUOUS.iter().map(|s| s.field).collect();
+        assert_eq!(
+            table,
+            [
+                "position", "position_spray", "grain_size_ms", "size_spray", "density_hz", "pitch_semitones",
+                "pitch_spray_semitones", "stereo_spread", "reverse_probability", "cloud_gain", "hiss_gain",
+                "hiss_tone_hz", "tremolo_rate_hz", "tremolo_depth", "flicker_amount", "lowpass_hz", "output_gain",
+                "attack_ms", "release_ms",
+            ]
+        );
+        assert_eq!((NUM_SMOOTHED, NUM_CONTINUOUS), (17, 19));
+        assert_eq!(DISCRETE_FIELDS, ["window", "freeze", "hold", "source_slot"]);
+        // The struct order is the order recipe files list the parameters in.
+        let text = toml::to_string(&TextureParams::default()).unwrap();
+        let keys: Vec<&str> = text.lines().filter_map(|l| l.split(" = ").next()).collect();
+        assert_eq!(
+            keys,
+            [
+                "position", "position_spray", "grain_size_ms", "size_spray", "density_hz", "pitch_semitones",
+                "pitch_spray_semitones", "stereo_spread", "window", "reverse_probability", "freeze", "cloud_gain",
+                "hiss_gain", "hiss_tone_hz", "tremolo_rate_hz", "tremolo_depth", "flicker_amount", "lowpass_hz",
+                "attack_ms", "release_ms", "hold", "output_gain",
+            ]
+        );
+    }
+
+    #[test]
+    fn defaults_are_the_rows() {
+        let d = TextureParams::default();
+        assert_eq!((d.window, d.freeze, d.hold, d.source_slot), (WindowShape::Hann, false, false, None));
+        assert_eq!(values(&d), CONTINUOUS.map(|s| s.default));
     }
 }

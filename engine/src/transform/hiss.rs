@@ -4,6 +4,7 @@
 //! no noisy material, [`synthetic_hiss_source`] is the live instrument's own hiss voice.
 
 use crate::mining::{make_loop, LoopConfig, Region};
+use crate::rt::db::db_to_amplitude;
 use crate::rt::RngStream;
 use crate::voice::hiss::{HissControls, HissVoice};
 use crate::voice::{Biquad, BiquadCoefs};
@@ -133,7 +134,7 @@ fn flatten_dynamics(channels: &mut [Vec<f32>], sr: u32) {
     if loudest <= 0.0 {
         return;
     }
-    let floor = loudest * 10f32.powf(-FLATTEN_MAX_GAIN_DB / 20.0);
+    let floor = loudest * db_to_amplitude(-FLATTEN_MAX_GAIN_DB);
     for ch in channels.iter_mut() {
         for (x, p) in ch.iter_mut().zip(&power) {
             *x *= loudest / p.sqrt().max(floor);

@@ -1,27 +1,13 @@
 //! Levels: DC removal, peak normalisation to a target in dBFS, and the safe ceiling that keeps
 //! every sample below full scale after 16- or 24-bit rounding and dither.
 
+use crate::rt::db::db_to_amplitude;
+use crate::source::zero_non_finite;
+
 /// The largest peak afterglow writes, linear: four 16-bit steps below full scale. A sample at
 /// this level stays below 32767 after rounding plus triangular dither of at most +-1 step, and
 /// far below the 24-bit maximum, so no written sample sits at or above full scale (-0.0005 dBFS).
 pub const MAX_SAFE_PEAK: f32 = 1.0 - 4.0 / 32_768.0;
-
-/// Level reported for silence, dB.
-pub const SILENCE_DB: f32 = -120.0;
-
-/// A linear amplitude in dB (20 log10), floored at [`SILENCE_DB`].
-pub fn amplitude_to_db(amplitude: f32) -> f32 {
-    if amplitude > 0.0 {
-        (20.0 * amplitude.log10()).max(SILENCE_DB)
-    } else {
-        SILENCE_DB
-    }
-}
-
-/// A level in dB as a linear amplitude.
-pub fn db_to_amplitude(db: f32) -> f32 {
-    10f32.powf(db / 20.0)
-}
 
 /// Largest absolute finite sample over all channels, linear (0 for silence or no samples).
 pub fn peak(channels: &[Vec<f32>]) -> f32 {
@@ -115,23 +101,10 @@ pub fn match_pad_loudness(channels: &mut [Vec<f32>]) -> f32 {
     gain
 }
 
-pub(super) fn zero_non_finite(ch: &mut [f32]) {
-    for x in ch.iter_mut().filter(|x| !x.is_finite()) {
-        *x = 0.0;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn db_round_trip_and_floor() {
-        assert!((amplitude_to_db(0.5) + 6.0206).abs() < 1e-3);
-        assert!((db_to_amplitude(-6.0206) - 0.5).abs() < 1e-4);
-        assert_eq!(amplitude_to_db(0.0), SILENCE_DB);
-        assert_eq!(amplitude_to_db(1e-9), SILENCE_DB);
-    }
+    use crate::rt::db::amplitude_to_db;
 
     #[test]
     fn normalise_reaches_target_and_respects_ceiling() {

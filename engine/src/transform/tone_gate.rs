@@ -10,6 +10,7 @@
 
 use realfft::num_complex::Complex;
 use realfft::RealFftPlanner;
+use crate::rt::db::db_to_amplitude;
 
 /// STFT size, samples (46 ms at 44.1 kHz: fine enough to resolve harmonics 100 Hz apart).
 const FFT_SIZE: usize = 2048;
@@ -26,7 +27,7 @@ pub fn gate_tones(x: &mut [f32], max_over_floor_db: f32) {
     if max_over_floor_db <= 0.0 || x.len() < FFT_SIZE {
         return;
     }
-    let max_ratio = 10f32.powf(max_over_floor_db / 20.0);
+    let max_ratio = db_to_amplitude(max_over_floor_db);
     let mut planner = RealFftPlanner::<f32>::new();
     let forward = planner.plan_fft_forward(FFT_SIZE);
     let inverse = planner.plan_fft_inverse(FFT_SIZE);

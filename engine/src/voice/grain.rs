@@ -2,8 +2,7 @@
 //! equal-power-panned read of a stereo pad, the basic particle of granular synthesis (Roads, "Microsound", 2001).
 
 use super::grain_run::{render_run, Run};
-use crate::rt::window;
-use crate::texture::WindowShape;
+use crate::rt::window::{self, WindowShape};
 use std::f32::consts::FRAC_PI_4;
 
 /// A grain's state. Plain data: grains live in a fixed pool and are copied in and out of it.

@@ -6,22 +6,12 @@
 //! operations in the same order for every sample, so neither the machine nor where a run is split
 //! (block sizes) changes a bit.
 
-/// 2^-24: turns the top 24 bits of a 32-bit fraction into 0..1 exactly.
-const FRAC_SCALE: f32 = 1.0 / 16_777_216.0;
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+mod run;
 
-/// Where a run starts and how it moves.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Run {
-    /// Pad read position, 32.32 fixed point; every sample of the run reads inside the pad.
-    pub pos: i64,
-    /// Pad frames per output sample, 32.32 fixed point (negative backwards).
-    pub step: i64,
-    /// Window-table phase, 32.32 fixed point, increasing.
-    pub phase: u64,
-    pub phase_step: u64,
-    /// Output mix `[left<-L, left<-R, right<-L, right<-R]` with the grain's amplitude applied.
-    pub mix: [f32; 4],
-}
+pub(crate) use run::Run;
+use run::FRAC_SCALE;
 
 /// Catmull-Rom weights of the points `y[i-1], y[i], y[i+1], y[i+2]` at `f` in 0..1, written with
 /// `g = 1 - f` so both halves are computed the same way: w0 = -f g^2 / 2, w3 = -f^2 g / 2,
@@ -113,9 +103,6 @@ fn simd_render(run: &Run, left: &[f32], right: &[f32], table: &[f32], out_left: 
 }
 
 #[cfg(target_arch = "x86_64")]
-mod avx2;
-
-#[cfg(target_arch = "x86_64")]
 mod simd {
     use super::{Run, FRAC_SCALE};
     use std::arch::x86_64::*;
@@ -197,7 +184,7 @@ mod simd {
 mod tests {
     use super::*;
     use crate::rt::window::{WindowTables, WINDOW_TABLE_LEN};
-    use crate::texture::WindowShape;
+    use crate::rt::WindowShape;
 
     #[test]
     fn weights_hit_the_points_and_follow_a_parabola() {

@@ -6,6 +6,8 @@
 //! count the samples it touches). Instant attack without look-ahead keeps the instrument at zero
 //! latency; the price is a little distortion on the rare peaks it catches.
 
+use crate::rt::db::db_to_amplitude;
+
 /// Highest level a sample may leave the engine at, dBFS.
 pub const LIMITER_CEILING_DBFS: f32 = -1.5;
 /// Gain below which the limiter counts as acting (-0.1 dB): the tail of its release is not counted.
@@ -34,7 +36,7 @@ impl SafetyLimiter {
     /// A limiter at unity gain for `sample_rate_hz`. Realtime-safe.
     pub fn new(sample_rate_hz: f32) -> Self {
         Self {
-            ceiling: 10f32.powf(LIMITER_CEILING_DBFS / 20.0),
+            ceiling: db_to_amplitude(LIMITER_CEILING_DBFS),
             release_coef: (-1.0 / (RELEASE_MS * 0.001 * sample_rate_hz.max(1000.0))).exp(),
             gain: 1.0,
             num_limited_samples: 0,
@@ -81,7 +83,7 @@ mod tests {
     #[test]
     fn quiet_signals_pass_untouched_and_peaks_never_pass_the_ceiling() {
         let mut limiter = SafetyLimiter::new(48_000.0);
-        let ceiling = 10f32.powf(LIMITER_CEILING_DBFS / 20.0);
+        let ceiling = db_to_amplitude(LIMITER_CEILING_DBFS);
         for i in 0..48_000 {
             let x = 0.5 * (i as f32 * 0.01).sin();
             assert_eq!(limiter.process(x, -x), (x, -x));

@@ -81,7 +81,7 @@ impl GrainPool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::texture::WindowShape;
+    use crate::rt::WindowShape;
 
     fn grain(len: u32) -> Grain {
         Grain {

@@ -1,5 +1,7 @@
 //! Config checks: unknown keys (with a suggestion) and values out of range, each naming its key.
 
+use engine::texture::param_table::ParamSpec;
+use serde::Serialize;
 use std::fmt;
 
 /// One thing wrong with a config: which key, the bad value, and what is allowed.
@@ -38,6 +40,11 @@ impl Checker {
         }
     }
 
+    /// `value` must lie in the range of the engine's texture parameter `spec`.
+    pub fn texture_range(&mut self, key: &str, value: f32, spec: &ParamSpec) {
+        self.range(key, value, spec.min, spec.max);
+    }
+
     /// Every element of `values` must lie in `lo..=hi`; the list must not be empty when `non_empty`.
     pub fn range_list(&mut self, key: &str, values: &[f32], lo: f32, hi: f32, non_empty: bool) {
         if non_empty && values.is_empty() {
@@ -69,6 +76,37 @@ impl Checker {
             self.fail(lo_key, lo_value, format!("must not be larger than `{hi_key}` ({hi_value})"));
         }
     }
+}
+
+/// Checks `section.key` of a user's table before it is read into its typed field, which accepts
+/// only `allowed` (the names of an enum's variants): a value not among them is a problem naming the
+/// key and the names, and is removed so the rest of the file can still be read and checked.
+pub fn enum_value(user: &mut toml::Table, section: &str, key: &str, allowed: &[&str], checker: &mut Checker) {
+    let Some(toml::Value::Table(table)) = user.get_mut(section) else { return };
+    let dotted = format!("{section}.{key}");
+    match table.get(key) {
+        None => {}
+        Some(toml::Value::String(name)) if allowed.contains(&name.as_str()) => {}
+        Some(toml::Value::String(name)) => {
+            checker.one_of(&dotted, name, allowed);
+            table.remove(key);
+        }
+        Some(other) => {
+            checker.fail(&dotted, short(other), format!("expected one of {}", quoted(allowed)));
+            table.remove(key);
+        }
+    }
+}
+
+/// The names serde gives each of `values` (the variants of a unit-only enum), in order.
+pub fn serde_names<T: Serialize>(values: &[T]) -> Vec<String> {
+    values
+        .iter()
+        .filter_map(|v| match toml::Value::try_from(v) {
+            Ok(toml::Value::String(name)) => Some(name),
+            _ => None,
+        })
+        .collect()
 }
 
 fn quoted(items: &[&str]) -> String {
@@ -149,6 +187,28 @@ mod tests {
         assert_eq!(keys, ["cloud", "clouds.sterio", "curation.thresholds.min_rms_dB"]);
         assert!(checker.problems[1].expected.contains("`stereo`"));
         assert!(checker.problems[0].expected.contains("`clouds`"));
+    }
+
+    #[test]
+    fn enum_values_are_checked_by_name_and_removed_when_wrong() {
+        let mut user: toml::Table =
+            toml::from_str("[clouds]\nwindow = \"tukey\"\n[a]\nwindow = \"hamming\"\n[b]\nwindow = 3\n").unwrap();
+        let mut checker = Checker::default();
+        let allowed = ["hann", "tukey"];
+        for section in ["clouds", "a", "b", "missing"] {
+            enum_value(&mut user, section, "window", &allowed, &mut checker);
+        }
+        let shown: Vec<String> = checker.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "`a.window` = \"hamming\": expected one of \"hann\", \"tukey\"",
+                "`b.window` = 3: expected one of \"hann\", \"tukey\"",
+            ]
+        );
+        assert_eq!(user["clouds"]["window"].as_str(), Some("tukey"));
+        assert!(user["a"].get("window").is_none() && user["b"].get("window").is_none());
+        assert_eq!(serde_names(&engine::texture::WindowShape::ALL), ["hann", "tukey", "decay", "triangle"]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! Key names follow the original tool's `config.yaml` where they apply.
 
+use engine::texture::{TextureParams, WindowShape};
 use serde::{Deserialize, Serialize};
 
 /// `[global]`: output format and level.
@@ -120,26 +121,28 @@ impl Default for DroneSection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CloudSection {
-    /// Shortest grain, milliseconds, 5..1000.
+    // The ranges of the grain keys are the engine's, of the `TextureParams` field each one sets
+    // (`engine::texture::param_table`); `Config::problems` checks against them.
+    /// Shortest grain, milliseconds, in the range of `grain_size_ms` (5..1000).
     pub grain_length_min_ms: f32,
-    /// Longest grain, milliseconds, 5..1000 and at least `grain_length_min_ms`.
+    /// Longest grain, milliseconds, in the range of `grain_size_ms` and at least `grain_length_min_ms`.
     pub grain_length_max_ms: f32,
-    /// Grains started per second, 0.5..500.
+    /// Grains started per second, in the range of `density_hz` (0.5..500).
     pub grains_per_second: f32,
-    /// Lowest per-grain transposition, semitones, -24..24.
+    /// Lowest per-grain transposition, semitones, in the range of `pitch_semitones` (-24..24).
     pub pitch_shift_min_semitones: f32,
-    /// Highest per-grain transposition, semitones, -24..24 and at least the minimum.
+    /// Highest per-grain transposition, semitones, in the range of `pitch_semitones` and at least the minimum.
     pub pitch_shift_max_semitones: f32,
-    /// Random spread of grain start inside the region, 0..1.
+    /// Random spread of grain start inside the region, 0..1 (`position_spray`; default the engine's).
     pub position_spray: f32,
-    /// Probability that a grain plays backwards, 0..1.
+    /// Probability that a grain plays backwards, 0..1 (`reverse_probability`).
     pub reverse_probability: f32,
-    /// Per-grain pan width, 0 (mono) .. 1.
+    /// Per-grain pan width, 0 (mono) .. 1 (`stereo_spread`).
     pub stereo_spread: f32,
-    /// Low-pass cutoff of the cloud, Hz, 200..20000.
+    /// Low-pass cutoff of the cloud, Hz, in the range of `lowpass_hz` (200..20000).
     pub lowpass_hz: f32,
-    /// Grain window: "hann", "tukey", "decay" or "triangle".
-    pub window: String,
+    /// Grain window, the engine's shapes by name: "hann" (the default), "tukey", "decay" or "triangle".
+    pub window: WindowShape,
     /// Length of each cloud, seconds, 1..120.
     pub cloud_duration_sec: f32,
     /// Clouds per source, 0..16.
@@ -158,11 +161,11 @@ impl Default for CloudSection {
             grains_per_second: 30.0,
             pitch_shift_min_semitones: -3.0,
             pitch_shift_max_semitones: 3.0,
-            position_spray: 0.3,
+            position_spray: TextureParams::default().position_spray,
             reverse_probability: 0.15,
             stereo_spread: 0.8,
             lowpass_hz: 14_000.0,
-            window: "hann".into(),
+            window: WindowShape::default(),
             cloud_duration_sec: 8.0,
             clouds_per_source: 2,
             stereo: true,

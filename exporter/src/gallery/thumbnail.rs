@@ -22,8 +22,9 @@ pub const SPECTRO_MIN_HZ: f32 = 30.0;
 pub const SPECTRO_MAX_HZ: f32 = 20_000.0;
 /// Colour range of the spectrogram below the file's loudest cell, dB.
 pub const SPECTRO_RANGE_DB: f32 = 72.0;
-/// Nothing quieter than this is ever coloured, dBFS per bin (silence stays dark).
-pub const SPECTRO_FLOOR_DBFS: f32 = -120.0;
+/// Nothing quieter than this is ever coloured, dBFS per bin (silence stays dark): the engine's
+/// level of silence, -120.
+pub const SPECTRO_FLOOR_DBFS: f32 = engine::rt::db::SILENCE_DB;
 /// FFT length of the spectrogram, samples (47 ms at 44.1 kHz: 21.5 Hz bins).
 const FFT_SIZE: usize = 2048;
 /// Largest hop between the frames averaged into one column, samples.

@@ -3,7 +3,7 @@
 //! knobs bound to it. Attributes as in DecentSampler's developer guide (1.11.5); paths are
 //! relative to the preset, with `/`.
 
-use super::{Zone, ATTACK_SEC, RELEASE_SEC};
+use super::zone::{Zone, ATTACK_SEC, RELEASE_SEC};
 use std::fmt::Write;
 
 /// The instrument's file name in the pack.

@@ -11,6 +11,7 @@
 
 pub mod decentsampler;
 pub mod sfz;
+pub mod zone;
 
 use crate::cli::InstrumentArg;
 use crate::manifest::ManifestRow;
@@ -18,29 +19,12 @@ use crate::wav_out::smpl::read_smpl;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
+use zone::Zone;
 
 /// Kinds that make a playable instrument: sustained loops with a pitch.
 const INSTRUMENT_KINDS: [&str; 2] = ["pad", "drone"];
 /// How far past the outermost roots the keyboard reaches, semitones.
 const OUTER_REACH: u8 = 24;
-/// Amplitude envelope: a pad fades in and rings out.
-pub const ATTACK_SEC: f32 = 0.3;
-pub const RELEASE_SEC: f32 = 2.0;
-
-/// One zone of the key map.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Zone {
-    /// The WAV, relative to the pack, `/`-separated.
-    pub path: String,
-    pub root: u8,
-    pub lo_key: u8,
-    pub hi_key: u8,
-    pub lo_vel: u8,
-    pub hi_vel: u8,
-    /// Loop (start, end) frames, end inclusive, from the file's `smpl` chunk.
-    pub loop_frames: Option<(u32, u32)>,
-}
-
 /// The key map of a pack's saved pads and drones that have a root note, reading each WAV's loop
 /// from `pack_dir`. Files that cannot be read are left out (returned as notes).
 pub fn plan_zones(pack_dir: &Path, rows: &[ManifestRow]) -> (Vec<Zone>, Vec<String>) {

@@ -2,7 +2,7 @@
 //! velocity ranges and the loop, under a `<global>` envelope. Opcodes are SFZ 1 (read by every
 //! SFZ player); sample paths are relative to the `.sfz`, with `/`.
 
-use super::{Zone, ATTACK_SEC, RELEASE_SEC};
+use super::zone::{Zone, ATTACK_SEC, RELEASE_SEC};
 use std::fmt::Write;
 
 /// The instrument's file name in the pack.

@@ -3,7 +3,7 @@
 //! (one-shots), e.g. `P03A_Fsmin`, `K01C_kick`, `H02A`.
 
 use crate::naming::short_name;
-use crate::render::texture::Kind;
+use crate::kind::Kind;
 
 /// Room kept for the `_N` that makes a repeated name unique.
 const UNIQUE_SUFFIX_CHARS: usize = 3;

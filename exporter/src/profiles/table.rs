@@ -2,7 +2,7 @@
 //! (`sources`); the rest is marked `unconfirmed`, with the conservative choice taken. Memory budgets
 //! are converted to seconds of mono audio at the profile's own rate and depth, with headroom.
 
-use super::{Channels, DeviceBudget, Layout, SamplerProfile, SideFiles};
+use super::profile::{Channels, DeviceBudget, Layout, SamplerProfile, SideFiles};
 
 /// Every profile; the first is the default pack.
 pub static PROFILES: &[SamplerProfile] = &[

@@ -25,6 +25,18 @@ pub struct KitBudget {
     pub max_file_seconds: f64,
 }
 
+impl KitBudget {
+    /// The kit budget of `profile`'s device, when it has one.
+    pub fn of(profile: &SamplerProfile) -> Option<Self> {
+        profile.budget.map(|b| Self {
+            max_seconds: b.max_mono_seconds.unwrap_or(f64::INFINITY),
+            max_files: b.max_files.unwrap_or(usize::MAX),
+            max_per_region: MAX_FILES_PER_REGION,
+            max_file_seconds: b.max_file_seconds.unwrap_or(f64::INFINITY),
+        })
+    }
+}
+
 /// The grade of files that are never worth a place in a kit.
 const UNUSABLE_GRADE: &str = "F";
 
@@ -124,7 +136,7 @@ pub fn curate(rows: &[ManifestRow], candidates: &[usize], budget: KitBudget) -> 
 /// saved, deletes it and its side files (unless `dry_run`), and returns notes saying what was kept
 /// per kind and why. Profiles without a budget keep everything.
 pub fn apply_budget(rows: &mut [ManifestRow], out_dir: &Path, dry_run: bool, profile: &SamplerProfile) -> Vec<String> {
-    let Some(budget) = profile.kit_budget() else { return Vec::new() };
+    let Some(budget) = KitBudget::of(profile) else { return Vec::new() };
     let device = profile.device;
     let candidates: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].saved || dry_run).collect();
     let total_sec: f64 = candidates.iter().map(|&i| mono_seconds(&rows[i])).sum();

@@ -3,10 +3,11 @@
 //! cloud is rendered from a recipe, and the recipe is written next to it.
 
 use super::context::SourceContext;
-use super::texture::{Kind, Texture};
+use super::texture::Texture;
+use crate::kind::Kind;
 use engine::mining::Region;
 use engine::recipe::{render_recipe, OutputSpec, Recipe, RecipeKind, RecipeSource, RECIPE_VERSION};
-use engine::texture::{TextureParams, WindowShape};
+use engine::texture::TextureParams;
 
 /// The longest stretch of source a cloud reads from, seconds.
 const MAX_CLOUD_SOURCE_SEC: f64 = 8.0;
@@ -29,12 +30,7 @@ pub fn cloud_params(ctx: &SourceContext) -> TextureParams {
         pitch_semitones: 0.5 * (c.pitch_shift_min_semitones + c.pitch_shift_max_semitones) + transpose,
         pitch_spray_semitones: 0.5 * (c.pitch_shift_max_semitones - c.pitch_shift_min_semitones),
         stereo_spread: if c.stereo { c.stereo_spread } else { 0.0 },
-        window: match c.window.as_str() {
-            "tukey" => WindowShape::Tukey,
-            "decay" => WindowShape::Decay,
-            "triangle" => WindowShape::Triangle,
-            _ => WindowShape::Hann,
-        },
+        window: c.window,
         reverse_probability: c.reverse_probability,
         lowpass_hz: c.lowpass_hz,
         hiss_gain: 0.0,

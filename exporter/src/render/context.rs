@@ -1,6 +1,6 @@
 //! `SourceContext`: what every texture maker knows about one source after decoding and analysis.
 
-use super::texture::Kind;
+use crate::kind::Kind;
 use crate::config::Config;
 use engine::analysis::key::{Key, KeyEstimate};
 use engine::analysis::tempo::TempoEstimate;

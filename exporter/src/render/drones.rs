@@ -2,7 +2,8 @@
 //! with the seam search, in warm/airy/dark variants; swells are enveloped one-shots of the same material.
 
 use super::context::SourceContext;
-use super::texture::{Kind, Texture};
+use super::texture::Texture;
+use crate::kind::Kind;
 use crate::manifest::ManifestRow;
 use rayon::prelude::*;
 use engine::mining::{make_loop, Region};

@@ -1,7 +1,8 @@
 //! Finishing a texture: level it, measure it, grade it, name it, write it (atomically) and describe
 //! it in a manifest row.
 
-use super::texture::{Kind, Texture};
+use super::texture::Texture;
+use crate::kind::Kind;
 use crate::config::Config;
 use crate::manifest::ManifestRow;
 use crate::profiles::{Channels, SamplerProfile, SideFiles};
@@ -96,7 +97,7 @@ pub fn finish(
             write_atomically(&crate::profiles::octatrack::ot_path(&path), &ot)?;
         }
         if let Some(recipe) = &texture.recipe {
-            let text = crate::recipe::recipe_to_toml(recipe)?;
+            let text = engine::recipe::recipe_to_text(recipe)?;
             write_atomically(&path.with_extension("recipe.toml"), text.as_bytes())?;
         }
     }

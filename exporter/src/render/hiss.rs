@@ -3,10 +3,14 @@
 //! seamless loop, tremolo, flicker envelope) is the engine's (`engine::transform::hiss_loop`).
 
 use super::context::SourceContext;
-use super::texture::{Kind, Texture};
+use super::texture::Texture;
+use crate::kind::Kind;
 use crate::config::{Config, HissSection};
 use engine::mining::{find_noisy_regions, Region};
 use engine::transform::{hiss_flicker, synthetic_hiss_source, HissShape};
+
+/// The `source` of hiss made from synthetic noise.
+pub(super) const SYNTHETIC: &str = "synthetic";
 
 /// Hiss loops and flickers from one source's noisy regions.
 pub fn make_hiss(ctx: &SourceContext, want_loops: bool, want_flickers: bool) -> Vec<Texture> {
@@ -49,7 +53,7 @@ pub fn make_synthetic_hiss(config: &Config, seed: u64, sr: u32, want_loops: bool
         for index in 0..h.hiss_loops_per_source.max(1) {
             let s = engine::rt::rng::stream_seed(seed, &[Kind::Hiss.stream_id(), index as u64]);
             if let Some(channels) = hiss_loop(config, &noise, &region, sr, s) {
-                out.push(hiss_texture(Kind::Hiss, index, channels, None, s, super::SYNTHETIC.into()));
+                out.push(hiss_texture(Kind::Hiss, index, channels, None, s, SYNTHETIC.into()));
             }
         }
     }
@@ -57,7 +61,7 @@ pub fn make_synthetic_hiss(config: &Config, seed: u64, sr: u32, want_loops: bool
         for index in 0..h.flicker_count {
             let s = engine::rt::rng::stream_seed(seed, &[Kind::Flicker.stream_id(), index as u64]);
             let (channels, _) = flicker(h, &noise, &region, sr, s);
-            out.push(hiss_texture(Kind::Flicker, index, channels, None, s, super::SYNTHETIC.into()));
+            out.push(hiss_texture(Kind::Flicker, index, channels, None, s, SYNTHETIC.into()));
         }
     }
     out

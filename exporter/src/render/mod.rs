@@ -10,6 +10,7 @@ mod drones;
 pub mod finish;
 pub mod from_catalogue;
 mod hiss;
+mod kinds;
 mod oneshots;
 mod pads;
 mod resume;
@@ -18,7 +19,7 @@ mod source_job;
 mod summary;
 pub mod texture;
 
-use crate::cli::{InstrumentArg, KindArg, RenderArgs};
+use crate::cli::{InstrumentArg, RenderArgs};
 use crate::config::Config;
 use crate::discover::{discover, Role, SourceFile};
 use crate::exit::ExitStatus;
@@ -27,46 +28,14 @@ use crate::naming::{slugify, UniqueNames};
 use crate::profiles::SamplerProfile;
 use anyhow::{Context, Result};
 use finish::{FinishSettings, SourceInfo};
+use hiss::SYNTHETIC;
+pub use kinds::Kinds;
+pub use summary::PackReport;
 use from_catalogue::CatalogueSelection;
 use rayon::prelude::*;
 use source_job::{render_source, SourceJob, SourceOutcome};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// Which kinds a run renders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Kinds {
-    pub pads: bool,
-    pub drones: bool,
-    pub swells: bool,
-    pub clouds: bool,
-    pub hiss: bool,
-    pub oneshots: bool,
-    pub roomtone: bool,
-}
-
-impl Kinds {
-    /// Every kind.
-    pub const ALL: Kinds = Kinds { pads: true, drones: true, swells: true, clouds: true, hiss: true, oneshots: true, roomtone: true };
-    /// No kind (start from this and switch on what is wanted).
-    pub const NONE: Kinds = Kinds { pads: false, drones: false, swells: false, clouds: false, hiss: false, oneshots: false, roomtone: false };
-
-    fn from_args(only: &[KindArg]) -> Self {
-        let all = only.is_empty();
-        Self {
-            pads: all || only.contains(&KindArg::Pads),
-            drones: all || only.contains(&KindArg::Drones),
-            swells: all || only.contains(&KindArg::Swells),
-            clouds: all || only.contains(&KindArg::Clouds),
-            hiss: all || only.contains(&KindArg::Hiss),
-            oneshots: all || only.contains(&KindArg::Oneshots),
-            roomtone: all || only.contains(&KindArg::Roomtone),
-        }
-    }
-}
-
-/// The `source` of hiss made from synthetic noise.
-const SYNTHETIC: &str = "synthetic";
 
 /// The bundled archive, used when neither ARCHIVE nor the config's folders give any input.
 fn bundled_archive() -> PathBuf {
@@ -122,17 +91,6 @@ impl RenderRequest {
             show_progress: false,
         }
     }
-}
-
-/// What a render produced.
-#[derive(Debug, Default)]
-pub struct PackReport {
-    /// Manifest rows, in source order then generation order.
-    pub rows: Vec<ManifestRow>,
-    /// Notes for the musician (skipped unsupported files, budget cuts, synthetic hiss, ...).
-    pub notes: Vec<String>,
-    /// Sources that could not be used: (path, problem).
-    pub failures: Vec<(String, String)>,
 }
 
 /// Runs the command.
@@ -231,7 +189,7 @@ pub fn render_pack_from(config: &Config, request: &RenderRequest, selection: Opt
     });
     progress.finish();
 
-    let mut report = PackReport { notes: found.notes, ..PackReport::default() };
+    let mut report = PackReport { notes: found.notes.iter().map(ToString::to_string).collect(), ..PackReport::default() };
     report.notes.extend(selection.iter().flat_map(|s| s.notes.iter().cloned()));
     report.notes.extend(previous_note);
     let reused = outcomes.iter().filter(|o| o.reused).count();

@@ -2,7 +2,8 @@
 //! under `oneshots/` with its class as the variant.
 
 use super::context::SourceContext;
-use super::texture::{Kind, Texture};
+use super::texture::Texture;
+use crate::kind::Kind;
 use engine::mining::find_oneshots;
 
 /// The best few hits per class of one source, in class order.

@@ -1,7 +1,8 @@
 //! Pads: mined stable regions made into seamless loops.
 
 use super::context::SourceContext;
-use super::texture::{Kind, Texture};
+use super::texture::Texture;
+use crate::kind::Kind;
 use engine::mining::{find_pads, make_loop, Region};
 use engine::transform::reverse;
 

@@ -2,7 +2,8 @@
 //! made into seamless loops with the same seam search as pads.
 
 use super::context::SourceContext;
-use super::texture::{Kind, Texture};
+use super::texture::Texture;
+use crate::kind::Kind;
 use engine::mining::{find_room_tone, make_loop};
 
 /// Room-tone loops of one source, longest stretch first.

@@ -4,7 +4,8 @@
 use super::context::{plan_grid, plan_transposition, SourceContext};
 use super::finish::{finish, FinishSettings, SourceInfo};
 use super::texture::Texture;
-use super::{clouds, drones, hiss, oneshots, pads, roomtone, Kinds};
+use super::kinds::Kinds;
+use super::{clouds, drones, hiss, oneshots, pads, roomtone};
 use crate::profiles::names::device_name;
 use crate::profiles::SamplerProfile;
 use crate::discover::{Role, SourceFile};
@@ -189,12 +190,12 @@ impl PartWriter<'_> {
                     let base = if self.profile.is_default() {
                         descriptive_name(self.slug, &texture)
                     } else {
-                        let tag = if texture.kind == super::texture::Kind::OneShot {
+                        let tag = if texture.kind == crate::kind::Kind::OneShot {
                             Some(texture.variant.clone())
                         } else {
                             texture.key.or_else(|| engine::analysis::key::Key::parse(&self.info.key)).map(|k| k.short_name())
                         };
-                        let tonal = !matches!(texture.kind, super::texture::Kind::Hiss | super::texture::Kind::Flicker | super::texture::Kind::RoomTone);
+                        let tonal = !matches!(texture.kind, crate::kind::Kind::Hiss | crate::kind::Kind::Flicker | crate::kind::Kind::RoomTone);
                         let tag = tag.filter(|_| tonal);
                         device_name(self.profile.name_max_chars, texture.kind, self.source_index, texture.index, tag.as_deref())
                     };

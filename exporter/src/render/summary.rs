@@ -1,12 +1,24 @@
-//! Progress while rendering (a bar on a terminal, plain lines otherwise) and the closing summary.
+//! What a render produced ([`PackReport`]), progress while rendering (a bar on a terminal, plain lines
+//! otherwise) and the closing summary.
 
 use super::source_job::SourceOutcome;
-use super::PackReport;
+use crate::manifest::ManifestRow;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
+
+/// What a render produced.
+#[derive(Debug, Default)]
+pub struct PackReport {
+    /// Manifest rows, in source order then generation order.
+    pub rows: Vec<ManifestRow>,
+    /// Notes for the musician (skipped unsupported files, budget cuts, synthetic hiss, ...).
+    pub notes: Vec<String>,
+    /// Sources that could not be used: (path, problem).
+    pub failures: Vec<(String, String)>,
+}
 
 /// Reports sources as they finish.
 pub struct Progress {

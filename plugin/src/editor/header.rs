@@ -38,8 +38,8 @@ impl AfterglowEditor {
         // The bank size bounds the pads' memory; a new size mines the folder again (once the drag
         // ends, not at every step of it).
         let mut pads = self.params.bank_size();
-        let megabytes = crate::mining::bank_memory_bytes(pads) as f64 / 1e6;
-        let range = crate::mining::MIN_BANK_SIZE..=crate::mining::NUM_BANK_SLOTS;
+        let megabytes = crate::queues::bank_memory_bytes(pads) as f64 / 1e6;
+        let range = crate::queues::MIN_BANK_SIZE..=crate::queues::NUM_BANK_SLOTS;
         let response = ui
             .add(egui::DragValue::new(&mut pads).range(range).prefix("Bank: ").suffix(" pads"))
             .on_hover_ui(|ui| {

@@ -11,8 +11,8 @@ pub const HEADER_HEIGHT: f32 = 84.0;
 /// Height of one row of control groups.
 pub const GROUP_ROW_HEIGHT: f32 = 116.0;
 /// Smallest window the layout is designed for, logical points.
-pub const MIN_WIDTH: f32 = 820.0;
-pub const MIN_HEIGHT: f32 = 600.0;
+pub const MIN_WIDTH: f32 = crate::persist::EDITOR_MIN_SIZE.0;
+pub const MIN_HEIGHT: f32 = crate::persist::EDITOR_MIN_SIZE.1;
 
 /// One row of groups: each group's title and how many control cells it holds.
 pub type RowSpec = &'static [(&'static str, usize)];

@@ -7,9 +7,10 @@
 use std::time::Instant;
 
 use egui::{Align2, Rect, Stroke, Ui, pos2, vec2};
+use engine::rt::db::amplitude_to_db;
 
 use super::theme;
-use crate::scope::{GrainScope, LevelTotals};
+use crate::audio::scope::{GrainScope, LevelTotals};
 
 const FLOOR_DB: f32 = -60.0;
 const CEILING_DB: f32 = 6.0;
@@ -37,7 +38,8 @@ impl Default for LevelMeter {
 }
 
 fn to_db(linear: f32) -> f32 {
-    if linear > 0.0 { (20.0 * linear.log10()).max(FLOOR_DB) } else { FLOOR_DB }
+    // The engine's floor (-120 dB) lies below the meter's, so this is the meter's floor alone.
+    amplitude_to_db(linear).max(FLOOR_DB)
 }
 
 impl LevelMeter {

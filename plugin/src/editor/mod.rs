@@ -22,7 +22,6 @@ mod meter;
 mod pad_browser;
 pub mod probe;
 mod recipe;
-mod size;
 mod switches;
 mod theme;
 mod waveform;
@@ -39,20 +38,20 @@ use nice_plug_egui::{EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp,
 use crate::capture::DEFAULT_CAPTURE_SEC;
 use crate::mining::{MiningShared, MiningSnapshot, PadInfo};
 use crate::params::AfterglowParams;
-use crate::scope::{GrainScope, ScopeGrain};
+use crate::persist::{EDITOR_MAX_SIZE, EDITOR_MIN_SIZE, EditorSize};
+use crate::audio::scope::{GrainScope, ScopeGrain, ScopeViewer};
 use archive_view::ArchiveView;
 pub use browser_tabs::BrowserView;
 use folder_picker::FolderPicker;
 use meter::LevelMeter;
 use pad_browser::PadBrowser;
 use probe::LayoutProbe;
-pub use size::EditorSize;
 
 /// Initial editor size, logical points.
 pub const DEFAULT_SIZE: (u32, u32) = (1000, 700);
 /// Smallest and largest size the host may resize the editor to, logical points.
-pub const MIN_SIZE: (f32, f32) = (layout::MIN_WIDTH, layout::MIN_HEIGHT);
-pub const MAX_SIZE: (f32, f32) = (2400.0, 1600.0);
+pub const MIN_SIZE: (f32, f32) = EDITOR_MIN_SIZE;
+pub const MAX_SIZE: (f32, f32) = EDITOR_MAX_SIZE;
 /// Redraws per second at most (the grain display moves at this rate).
 pub const REPAINT_HZ: f64 = 30.0;
 /// With "All pads", how long the shown pad may be silent before the display moves to a busier one.
@@ -92,6 +91,8 @@ pub struct AfterglowEditor {
     params: Arc<AfterglowParams>,
     mining: Arc<MiningShared>,
     scope: Arc<GrainScope>,
+    /// Held while the window is open, so the audio thread publishes to the scope.
+    viewer: Option<ScopeViewer>,
     gui: Option<GuiContext>,
     /// The archive path being typed.
     path_text: String,
@@ -130,6 +131,7 @@ impl NiceEguiApp for AfterglowEditor {
         _frame: &mut nice_plug_egui::Frame,
     ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
         theme::apply(&egui_ctx);
+        self.viewer = Some(self.scope.open_viewer());
         self.meter.restart(&self.scope);
         self.restore_pending = true;
         self.path_text = self.params.archive_path();
@@ -150,6 +152,7 @@ impl NiceEguiApp for AfterglowEditor {
     }
 
     fn editor_closed(&mut self) {
+        self.viewer = None;
         self.gui = None;
         self.restore_pending = true;
     }
@@ -168,6 +171,7 @@ impl AfterglowEditor {
             params,
             mining,
             scope,
+            viewer: None,
             gui: None,
             snapshot: MiningSnapshot::default(),
             grains: Vec::with_capacity(engine::texture::MAX_GRAINS),
@@ -273,7 +277,7 @@ impl AfterglowEditor {
         if filled && now.duration_since(idle_since) < SWITCH_PAD_AFTER {
             return;
         }
-        let mut counts = [0u32; crate::mining::NUM_BANK_SLOTS];
+        let mut counts = [0u32; crate::queues::NUM_BANK_SLOTS];
         for grain in &self.grains {
             if let Some(count) = counts.get_mut(usize::from(grain.slot)) {
                 *count += 1;

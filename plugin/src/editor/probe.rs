@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use catalogue::atomic_file::{write_atomically, Durability};
 use egui::Rect;
 
 /// Environment variable naming the file a running editor writes its layout to.
@@ -136,12 +137,7 @@ impl LayoutProbe {
         for (name, rect) in &self.widgets {
             text.push_str(&format!("{} {} {} {} {}\n", name.replace(' ', "_"), rect.left(), rect.top(), rect.right(), rect.bottom()));
         }
-        // Write beside, then rename, so a reader never sees half a file. A failure only loses
-        // this test aid, never the editor.
-        let temporary = path.with_extension("partial");
-        let written = std::fs::File::create(&temporary).and_then(|mut file| file.write_all(text.as_bytes()));
-        if written.is_ok() {
-            let _ = std::fs::rename(&temporary, path);
-        }
+        // A reader never sees half a file. A failure only loses this test aid, never the editor.
+        let _ = write_atomically(path, Durability::Unsynced, |file| file.write_all(text.as_bytes()));
     }
 }

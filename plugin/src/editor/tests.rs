@@ -67,7 +67,7 @@ fn editor() -> (AfterglowEditor, Arc<CountingContext>) {
     scope.publish_grains(&grains, 3, 2.5);
     mining.status.update(|s| {
         s.message = String::from("Done: 3 pads from 4 files. One file gave no pads, because every window of it was quieter than -50 dBFS (the silence gate); /a/very/long/path/that/does/not/wrap/nicely/at/all/because/it/has/no/spaces/recording.wav");
-        s.pads = vec![None; crate::mining::NUM_BANK_SLOTS];
+        s.pads = vec![None; crate::queues::NUM_BANK_SLOTS];
         s.pads[0] = Some(pad(0, "take @ 0:04", "A minor", 900.0));
         s.pads[1] = Some(pad(1, "a rather long source file name of a field recording @ 12:40", "C major", 3400.0));
         s.pads[5] = Some(pad(5, "room tone @ 0:00", "", 1800.0));

@@ -13,7 +13,7 @@ use nice_plug::prelude::{Param, ParamSetter};
 use super::theme;
 use crate::mining::PadInfo;
 use crate::params::AfterglowParams;
-use crate::scope::ScopeGrain;
+use crate::audio::scope::ScopeGrain;
 
 /// Pitch range shown from the middle line to the top or bottom, semitones.
 const PITCH_RANGE_SEMITONES: f32 = 24.0;

@@ -9,13 +9,15 @@
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
 use catalogue::{Brightness, Catalogue, PadQuery, PadRow};
 
-use super::MiningShared;
+use engine::CancelFlag;
+
+use crate::published::{Published, Revisioned};
 
 /// Most rows one answer holds (the best ones): enough to scroll, small enough to draw at once.
 pub const MAX_LISTED_PADS: usize = 500;
@@ -93,8 +95,16 @@ pub struct ArchiveShared {
     refresh: AtomicBool,
     /// Pads to load, oldest first (the mining thread takes them).
     loads: Mutex<VecDeque<LoadRequest>>,
-    revision: AtomicU64,
-    snapshot: Mutex<ArchiveSnapshot>,
+    snapshot: Published<ArchiveSnapshot>,
+}
+
+impl Revisioned for ArchiveSnapshot {
+    fn revision(&self) -> u64 {
+        self.revision
+    }
+    fn revision_mut(&mut self) -> &mut u64 {
+        &mut self.revision
+    }
 }
 
 /// Lock a mutex whose data stays usable after a panic elsewhere (plain data, no invariants).
@@ -146,41 +156,29 @@ impl ArchiveShared {
 
     /// The latest answer's revision, without locking.
     pub fn revision(&self) -> u64 {
-        self.revision.load(Ordering::Acquire)
+        self.snapshot.revision()
     }
 
     /// Copy the answer into `out` when newer and the lock is free; returns whether it changed.
     /// Never blocks (for the GUI thread).
     pub fn try_copy_into(&self, out: &mut ArchiveSnapshot) -> bool {
-        if self.revision() == out.revision {
-            return false;
-        }
-        match self.snapshot.try_lock() {
-            Ok(guard) => {
-                out.clone_from(&guard);
-                true
-            }
-            Err(_) => false,
-        }
+        self.snapshot.try_copy_into(out)
     }
 
     /// A copy of the answer, waiting for the lock (tests, benchmarks).
     pub fn snapshot(&self) -> ArchiveSnapshot {
-        lock(&self.snapshot).clone()
+        self.snapshot.snapshot()
     }
 
     fn publish(&self, change: impl FnOnce(&mut ArchiveSnapshot)) {
-        let mut guard = lock(&self.snapshot);
-        change(&mut guard);
-        guard.revision += 1;
-        self.revision.store(guard.revision, Ordering::Release);
+        self.snapshot.update(change);
     }
 
     /// Wait for the next query (or a refresh of `last`); `None` when it is time to stop.
-    fn next_query(&self, shared: &MiningShared, last: Option<&ArchiveQuery>) -> Option<ArchiveQuery> {
+    fn next_query(&self, stop: &CancelFlag, last: Option<&ArchiveQuery>) -> Option<ArchiveQuery> {
         let mut pending = lock(&self.pending);
         loop {
-            if shared.stop.is_cancelled() {
+            if stop.is_cancelled() {
                 return None;
             }
             if let Some(query) = pending.take() {
@@ -201,11 +199,11 @@ impl ArchiveShared {
 }
 
 /// The reader thread's body: answers queries until the plugin closes.
-pub(super) fn run_reader(shared: Arc<MiningShared>) {
+pub(super) fn run_reader(archive: &ArchiveShared, stop: &CancelFlag) {
     let mut reader = Reader { open: None };
     let mut last: Option<ArchiveQuery> = None;
-    while let Some(query) = shared.archive.next_query(&shared, last.as_ref()) {
-        reader.answer(&shared.archive, &query);
+    while let Some(query) = archive.next_query(stop, last.as_ref()) {
+        reader.answer(archive, &query);
         last = Some(query);
     }
 }

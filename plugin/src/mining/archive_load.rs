@@ -13,10 +13,10 @@ use engine::mining::LoopConfig;
 use engine::recipe::RecipeSource;
 use engine::source::{hash_file, load_opening};
 
-use super::MAX_PAD_SEC;
+use crate::queues::MAX_PAD_SEC;
 use super::archive_browser::LoadRequest;
 use super::pads::pad_from_source;
-use super::recall::{SavedBank, SavedPad};
+use crate::persist::{SavedBank, SavedPad};
 use super::worker::{DECODE_MARGIN_SEC, Kept, WorkerState};
 
 impl WorkerState {
@@ -89,7 +89,7 @@ impl WorkerState {
     /// The slot a loaded pad goes to, and the name of the pad it replaces: a free slot within the
     /// bank size, else `replace_slot` (the selected pad's), else the slot loaded longest ago.
     fn slot_for_load(&self, replace_slot: Option<u16>) -> (u16, Option<String>) {
-        let bank_size = self.params.bank_size().clamp(1, super::NUM_BANK_SLOTS);
+        let bank_size = self.params.bank_size().clamp(1, crate::queues::NUM_BANK_SLOTS);
         if let Some(free) = (0..bank_size as u16).find(|slot| self.kept.iter().all(|k| k.slot != *slot)) {
             let replaced = (free == 0 && self.builtin_in_slot0).then(|| String::from("the built-in texture"));
             return (free, replaced);

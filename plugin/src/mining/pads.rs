@@ -7,7 +7,7 @@ use engine::recipe::{RecipeSource, pad_id, pad_material};
 use engine::source::{SourceBuffer, mix_to_mono};
 use engine::texture::Pad;
 
-use super::MAX_PAD_SEC;
+use crate::queues::MAX_PAD_SEC;
 use super::catalogue::{PadInfo, WAVEFORM_POINTS, format_minutes_seconds, waveform_overview};
 
 /// Key estimates below this confidence (0..1) leave the pad without a root note.

@@ -2,119 +2,22 @@
 //! recipes describe them), saved with the project, so a reopened project rebuilds the very pads it
 //! played, in the same slots, instead of mining the folder again.
 //!
-//! [`BankRecall`] is a persisted field of the plugin's parameters. Loading a state that holds it
+//! [`BankRecall`] ([`crate::persist`]) is a persisted field of the plugin's parameters. Loading a state that holds it
 //! raises its generation; the mining thread then rebuilds those pads (decoding only the stretch of
 //! each file they need) and the plugin's activation waits for that before audio runs, so an
 //! offline bounce right after opening the project is already right. A state from an earlier
 //! version holds only the folder: that folder is mined, as before.
 
-use std::sync::RwLock;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
-
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::Ordering;
 
-use engine::recipe::RecipeSource;
 use engine::source::{hash_file, load_opening};
-use nice_plug::params::persist::PersistentField;
-use serde::{Deserialize, Serialize};
 
-use super::NUM_BANK_SLOTS;
+use crate::persist::{SavedBank, SavedPad};
+use crate::queues::NUM_BANK_SLOTS;
 use super::pads::pad_from_source;
 use super::worker::{DECODE_MARGIN_SEC, Interrupted, Kept, WorkerState};
-
-/// One pad of a saved bank.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SavedPad {
-    /// Bank slot (0-based; the Source parameter's "Pad N" is slot N - 1).
-    pub slot: u16,
-    /// The pad's identity ([`engine::recipe::pad_id`] of the content hash and the loop's start):
-    /// checked after the rebuild.
-    pub pad_id: u64,
-    /// Where the pad comes from and how it was cut.
-    pub source: RecipeSource,
-}
-
-/// The bank as saved in a project.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct SavedBank {
-    pub pads: Vec<SavedPad>,
-}
-
-/// The persisted bank plus the bookkeeping that tells the mining thread a state was loaded.
-#[derive(Debug, Default)]
-pub struct BankRecall {
-    saved: RwLock<SavedBank>,
-    /// Raised each time a state is loaded (the host called `set`).
-    generation: AtomicU64,
-    /// The last generation the mining thread has finished rebuilding.
-    done: AtomicU64,
-}
-
-impl BankRecall {
-    /// The bank as saved. Not realtime-safe: locks and allocates.
-    pub fn saved(&self) -> SavedBank {
-        match self.saved.read() {
-            Ok(saved) => saved.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
-    /// Record the bank the miner has just built, to be saved with the project. Does not count as a
-    /// loaded state. Not realtime-safe: locks.
-    pub fn record(&self, bank: SavedBank) {
-        match self.saved.write() {
-            Ok(mut saved) => *saved = bank,
-            Err(poisoned) => *poisoned.into_inner() = bank,
-        }
-    }
-
-    /// The number of states loaded so far. Realtime-safe.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
-    }
-
-    /// Mark `generation` as rebuilt. Realtime-safe.
-    pub fn mark_done(&self, generation: u64) {
-        self.done.fetch_max(generation, Ordering::AcqRel);
-    }
-
-    /// Whether every loaded state has been rebuilt. Realtime-safe.
-    pub fn is_settled(&self) -> bool {
-        self.done.load(Ordering::Acquire) >= self.generation()
-    }
-
-    /// Wait (at most `timeout`) until every loaded state has been rebuilt; false on time-out.
-    /// Not realtime-safe: sleeps.
-    pub fn wait_settled(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        while !self.is_settled() {
-            if Instant::now() >= deadline {
-                return false;
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        true
-    }
-}
-
-impl<'a> PersistentField<'a, SavedBank> for BankRecall {
-    fn set(&self, new_value: SavedBank) {
-        self.record(new_value);
-        self.generation.fetch_add(1, Ordering::AcqRel);
-    }
-
-    fn map<F, R>(&self, f: F) -> R
-    where
-        F: Fn(&SavedBank) -> R,
-    {
-        match self.saved.read() {
-            Ok(saved) => f(&saved),
-            Err(poisoned) => f(&poisoned.into_inner()),
-        }
-    }
-}
 
 impl WorkerState {
     /// Rebuild `saved` pad by pad, in their slots: each file is checked against its saved content
@@ -197,21 +100,3 @@ enum RebuildError {
     Unusable(String),
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn loading_a_state_raises_the_generation_and_recording_does_not() {
-        let recall = BankRecall::default();
-        assert!(recall.is_settled());
-        recall.record(SavedBank::default());
-        assert_eq!(recall.generation(), 0);
-        PersistentField::set(&recall, SavedBank { pads: Vec::new() });
-        assert_eq!(recall.generation(), 1);
-        assert!(!recall.is_settled());
-        assert!(!recall.wait_settled(Duration::from_millis(5)));
-        recall.mark_done(1);
-        assert!(recall.wait_settled(Duration::ZERO));
-    }
-}

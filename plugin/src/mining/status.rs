@@ -1,14 +1,13 @@
 //! Mining progress for the editor: counters in atomics, texts and the pad list in a snapshot the
 //! mining thread publishes and the editor copies.
 //!
-//! The audio thread never touches this. The snapshot's lock is shared only by the mining thread
-//! and the editor, and the editor only ever `try_lock`s it (keeping its previous copy when the
-//! miner is mid-update), so neither the audio thread nor the GUI ever waits on mining.
+//! The audio thread never touches this; the snapshot is a [`Published`] one, so the editor never
+//! waits on mining.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32};
 
 use super::catalogue::PadInfo;
+use crate::published::{Published, Revisioned};
 
 /// What the editor shows about mining: texts and the list of pads in the bank.
 #[derive(Debug, Clone, Default)]
@@ -40,9 +39,16 @@ pub struct MiningStatus {
     pub pads_mined: AtomicU32,
     /// True while a session is running.
     pub busy: AtomicBool,
-    /// Revision of the latest published snapshot.
-    revision: AtomicU64,
-    snapshot: Mutex<MiningSnapshot>,
+    snapshot: Published<MiningSnapshot>,
+}
+
+impl Revisioned for MiningSnapshot {
+    fn revision(&self) -> u64 {
+        self.revision
+    }
+    fn revision_mut(&mut self) -> &mut u64 {
+        &mut self.revision
+    }
 }
 
 impl MiningStatus {
@@ -52,70 +58,34 @@ impl MiningStatus {
             files_total: AtomicU32::new(0),
             pads_mined: AtomicU32::new(0),
             busy: AtomicBool::new(false),
-            revision: AtomicU64::new(0),
-            snapshot: Mutex::new(MiningSnapshot::default()),
+            snapshot: Published::new(),
         }
     }
 
     /// Change the snapshot on the mining thread (blocks only against an editor copying it).
     pub fn update(&self, change: impl FnOnce(&mut MiningSnapshot)) {
-        let mut guard = match self.snapshot.lock() {
-            Ok(guard) => guard,
-            // The snapshot is plain data; a panic mid-update leaves it readable.
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        change(&mut guard);
-        guard.revision += 1;
-        self.revision.store(guard.revision, Ordering::Release);
+        self.snapshot.update(change);
     }
 
     /// The latest snapshot's revision, without locking.
     pub fn revision(&self) -> u64 {
-        self.revision.load(Ordering::Acquire)
+        self.snapshot.revision()
     }
 
     /// Copy the snapshot into `out` if a newer one is available and the lock is free; returns
     /// whether `out` changed. Never blocks.
     pub fn try_copy_into(&self, out: &mut MiningSnapshot) -> bool {
-        if self.revision() == out.revision {
-            return false;
-        }
-        match self.snapshot.try_lock() {
-            Ok(guard) => {
-                out.clone_from(&guard);
-                true
-            }
-            Err(_) => false,
-        }
+        self.snapshot.try_copy_into(out)
     }
 
     /// A copy of the snapshot, waiting for the lock. For tests and the mining thread.
     pub fn snapshot(&self) -> MiningSnapshot {
-        match self.snapshot.lock() {
-            Ok(guard) => guard.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        self.snapshot.snapshot()
     }
 }
 
 impl Default for MiningStatus {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn copies_only_newer_snapshots() {
-        let status = MiningStatus::new();
-        let mut copy = MiningSnapshot::default();
-        assert!(!status.try_copy_into(&mut copy));
-        status.update(|s| s.message = String::from("Mining"));
-        assert!(status.try_copy_into(&mut copy));
-        assert_eq!(copy.message, "Mining");
-        assert!(!status.try_copy_into(&mut copy));
     }
 }

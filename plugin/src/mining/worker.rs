@@ -22,8 +22,9 @@ use engine::source::{LoadOptions, Opening, SourceBuffer, load_opening};
 use engine::texture::builtin_pad;
 
 use super::pads::{MinedPad, builtin_info, make_pad};
-use super::recall::{SavedBank, SavedPad};
-use super::{MinerEnds, MinerToAudio, MiningShared, NUM_BANK_SLOTS};
+use crate::persist::{SavedBank, SavedPad};
+use super::shared::MiningShared;
+use crate::queues::{MinerEnds, MinerToAudio, NUM_BANK_SLOTS};
 use crate::params::AfterglowParams;
 
 /// How often the idle thread looks for work and frees returned pads.
@@ -38,8 +39,6 @@ pub const MAX_MINED_SEC: f32 = 600.0;
 /// last two seconds of a partly decoded file are not yet exactly the whole file's (the DC
 /// blocker's backward blocks and the resampler's flush start at the end of what was decoded).
 pub(super) const DECODE_MARGIN_SEC: f32 = 3.0;
-/// Deepest folder nesting walked below the archive root.
-const MAX_WALK_DEPTH: usize = 16;
 /// The settings file read from the archive folder (the exporter's config file name).
 pub const FOLDER_CONFIG_NAME: &str = "afterglow.toml";
 
@@ -304,7 +303,15 @@ impl WorkerState {
                 PadMinerConfig::default()
             }
         };
-        let files = list_audio_files(&root);
+        let catalogue::Walk { files, notes } = list_audio_files(&root);
+        // Files passed over by rule (cover art, hidden files, loops) are normal; a folder that could
+        // not be read or entered may hide audio, so the musician hears of the first one.
+        let mut hiding = notes.iter().filter(|n| n.reason.may_hide_audio());
+        if let Some(first) = hiding.next() {
+            let more = hiding.count();
+            let text = if more > 0 { format!("{first} (and {more} more)") } else { first.to_string() };
+            status.update(|s| s.last_error = text);
+        }
         status.files_total.store(files.len() as u32, Ordering::Release);
         if files.is_empty() {
             status.update(|s| s.message = String::from("No audio files in this folder (playing the built-in texture)"));
@@ -461,29 +468,11 @@ pub fn folder_miner_config(root: &Path) -> Result<PadMinerConfig, String> {
     Ok(config)
 }
 
-/// Audio files under `root`, sorted by path, walking at most [`MAX_WALK_DEPTH`] levels and not
-/// following symbolic links (so a link loop cannot trap the walk).
-pub fn list_audio_files(root: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut folders = vec![(root.to_path_buf(), 0usize)];
-    while let Some((folder, depth)) = folders.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let path = entry.path();
-            if kind.is_dir() && depth < MAX_WALK_DEPTH {
-                folders.push((path, depth + 1));
-            } else if kind.is_file() && engine::source::is_supported(&path) {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
+/// The audio files under the archive folder `root`, sorted, with notes on what was passed over.
+/// This is the catalogue's archive walk ([`catalogue::walk`](mod@catalogue::walk) states the
+/// rules), so the plugin mines the very files the exporter renders and scans.
+pub fn list_audio_files(root: &Path) -> catalogue::Walk {
+    catalogue::walk(&[root])
 }
 
 #[cfg(test)]
@@ -497,7 +486,7 @@ mod tests {
         for name in ["z.wav", "a/b/x.FLAC", "a/notes.txt", "a/y.mp3"] {
             std::fs::write(dir.path().join(name), b"").unwrap();
         }
-        let files = list_audio_files(dir.path());
+        let files = list_audio_files(dir.path()).files;
         let names: Vec<String> = files
             .iter()
             .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())

@@ -6,8 +6,9 @@
 //! Structures", 2001, ch. 7) and the chord-key models of Noland & Sandler (2009), simplified to a
 //! weighted vote.
 
-use super::{pearson, spread_over_harmonics};
+use super::evidence::{pearson, spread_over_harmonics, tonality};
 use crate::analysis::Analysis;
+use crate::rt::db::db_to_amplitude;
 
 /// Frames either side of a frame whose chroma is summed before its chord is read (about 0.12 s at
 /// 86 frames per second).
@@ -54,8 +55,8 @@ pub fn function_scores(analysis: &Analysis) -> [f32; 24] {
     let mut chroma_sum = vec![[0.0f32; 24]; n + 1];
     let mut frame_weight = vec![0.0f32; n];
     for i in 0..n {
-        let level = 10f32.powf(f.rms_db[i] / 20.0);
-        let tonality = (1.0 - f.flatness[i] / super::NOISE_FLATNESS).clamp(0.0, 1.0);
+        let level = db_to_amplitude(f.rms_db[i]);
+        let tonality = tonality(f.flatness[i]);
         let w = if level.is_finite() { level * tonality * tonality } else { 0.0 };
         frame_weight[i] = level * tonality;
         let mut row = chroma_sum[i];

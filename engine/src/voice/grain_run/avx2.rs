@@ -3,7 +3,7 @@
 //! the same order, no fused multiply-add), so the output is the same bit for bit as the SSE2 and scalar
 //! paths on machines without it.
 
-use super::{Run, FRAC_SCALE};
+use super::run::{Run, FRAC_SCALE};
 use std::arch::x86_64::*;
 
 /// Defines a kernel entry point with the given target features: the same loop compiled twice,

@@ -3,7 +3,7 @@
 
 use engine::texture::{PadBank, RETIRE_FADE_MS};
 
-use crate::mining::{AudioEnds, AudioToMiner, MinerToAudio, NUM_BANK_SLOTS};
+use crate::queues::{AudioEnds, AudioToMiner, MinerToAudio, NUM_BANK_SLOTS};
 
 /// How long a replaced pad stays readable, milliseconds: its grains fade over [`RETIRE_FADE_MS`],
 /// with room to spare for the block they are in.

@@ -3,10 +3,14 @@
 //! down, in atomics written once per host buffer by the audio thread and read by the editor
 //! without locks.
 //!
+//! The audio thread publishes only while an editor window holds a [`ScopeViewer`]: with the editor
+//! closed it neither walks the grains nor sums levels.
+//!
 //! One writer (the audio thread), any number of readers. A reader may see one grain from the
 //! previous buffer next to grains from this one; for a display that is harmless, and it keeps the
 //! audio thread free of locks and allocation.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use engine::texture::{MAX_GRAINS, PadBank, TextureEngine};
@@ -36,6 +40,21 @@ pub struct GrainScope {
     num_frames: AtomicU64,
     /// Velocity bits of each MIDI key held down (0.0 when up), for "Capture recipe".
     held_velocities: Box<[AtomicU32]>,
+    /// Editor windows open now: with none, the audio thread publishes nothing.
+    num_viewers: AtomicUsize,
+}
+
+/// An open editor's claim on the scope: while one exists the audio thread publishes; dropping it
+/// (the window closed) lets the audio thread skip the grain walk again.
+#[derive(Debug)]
+pub struct ScopeViewer {
+    scope: Arc<GrainScope>,
+}
+
+impl Drop for ScopeViewer {
+    fn drop(&mut self) {
+        self.scope.num_viewers.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// Output level totals as last read, for [`GrainScope::take_level`].
@@ -58,7 +77,31 @@ impl GrainScope {
             sum_squares_bits: AtomicU64::new(0),
             num_frames: AtomicU64::new(0),
             held_velocities: (0..128).map(|_| AtomicU32::new(0)).collect(),
+            num_viewers: AtomicUsize::new(0),
         }
+    }
+
+    /// Start publishing for an editor window until the returned claim is dropped. Realtime-safe.
+    pub fn open_viewer(self: &Arc<Self>) -> ScopeViewer {
+        self.num_viewers.fetch_add(1, Ordering::AcqRel);
+        ScopeViewer { scope: self.clone() }
+    }
+
+    /// Whether an editor window is open, so the audio thread has someone to publish for.
+    /// Realtime-safe.
+    pub fn is_viewed(&self) -> bool {
+        self.num_viewers.load(Ordering::Acquire) > 0
+    }
+
+    /// Publish one host buffer's view (held keys, grains, level) when an editor window is open;
+    /// otherwise do nothing. Only the audio thread calls this. Realtime-safe.
+    pub fn publish_block<C: AsRef<[f32]>>(&self, held: &[f32; 128], engine: &TextureEngine, bank: &PadBank, channels: &[C]) {
+        if !self.is_viewed() {
+            return;
+        }
+        self.publish_held(held);
+        self.publish_engine(engine, bank);
+        self.publish_level(channels);
     }
 
     /// Publish the velocity of every key (0 when up), indexed by MIDI note. Realtime-safe.
@@ -215,6 +258,29 @@ mod tests {
         held[60] = 0.75;
         scope.publish_held(&held);
         assert_eq!(scope.held_velocities(), held);
+    }
+
+    #[test]
+    fn publishes_only_while_an_editor_views_it() {
+        let scope = Arc::new(GrainScope::new());
+        let engine = TextureEngine::new();
+        let bank = PadBank::new();
+        let mut held = [0.0; 128];
+        held[64] = 1.0;
+        let loud = [0.5f32; 64];
+        let mut last = LevelTotals::default();
+        scope.publish_block(&held, &engine, &bank, &[&loud[..]]);
+        assert_eq!((scope.take_level(&mut last), scope.held_velocities()[64]), ((0.0, 0.0), 0.0), "published with no editor open");
+        let viewer = scope.open_viewer();
+        let second = scope.open_viewer();
+        scope.publish_block(&held, &engine, &bank, &[&loud[..]]);
+        assert_eq!((scope.take_level(&mut last).0, scope.held_velocities()[64]), (0.5, 1.0));
+        drop(viewer);
+        assert!(scope.is_viewed(), "a second window still views it");
+        drop(second);
+        held[64] = 0.0;
+        scope.publish_block(&held, &engine, &bank, &[&loud[..]]);
+        assert_eq!((scope.take_level(&mut last).0, scope.held_velocities()[64]), (0.0, 1.0), "published after the editor closed");
     }
 
     #[test]

@@ -9,11 +9,11 @@
 //! Why the backward pass runs in blocks: a backward pass over the whole file makes every sample
 //! depend, by rounding, on the file's end. Run per block of [`BLOCK_SEC`] (aligned to the file's
 //! first sample), each block warmed up over the block after it, a sample depends only on the audio
-//! up to two blocks later, so a file's opening ([`crate::source::load_opening`]) blocks exactly as
+//! up to two blocks later, so a file's opening ([`super::load_opening`]) blocks exactly as
 //! the whole file does up to two seconds before the opening's end. The warm-up leaves an error of
 //! e^-22 of the true filter's output (the filter's time constant is 45 ms): nothing in f32.
 
-use super::level::zero_non_finite;
+use super::buffer::zero_non_finite;
 
 /// Corner of [`block_dc`], Hz: far below any musical content, fast enough to follow a drifting
 /// offset within a second.
