@@ -4,12 +4,14 @@
 //! audio fingerprint that recognises copies of the recording (`engine::analysis::fingerprint`).
 
 use crate::features::{region_features, region_frames, FeatureVector};
+use engine::analysis::fingerprint::fingerprint_until;
 use engine::analysis::{
-    estimate_key, estimate_tempo, fingerprint, Analysis, AnalysisConfig, Analyzer, Landmark, ANALYSIS_VERSION,
+    estimate_key, estimate_tempo, Analysis, AnalysisConfig, Analyzer, Landmark, ANALYSIS_VERSION,
 };
 use engine::curate::{Brightness, BrightnessThresholds};
 use engine::mining::{find_noisy_regions, find_pads, HissMinerConfig, PadMinerConfig, Region};
 use engine::source::{load, LoadOptions};
+use engine::CancelFlag;
 use std::path::Path;
 
 /// Key estimates below this confidence are not stored as a key (same as the exporter's).
@@ -21,6 +23,11 @@ pub struct MineSettings {
     pub pad_miner: PadMinerConfig,
     pub hiss_miner: HissMinerConfig,
     pub brightness_tags: BrightnessThresholds,
+    /// Raised, a file being mined stops at its decoder's or analyser's next check (a few ms) and
+    /// fails as cancelled, so a front end that is closing (the plugin's mining thread) never waits
+    /// for a whole file. Not a setting: left out of the fingerprint.
+    #[serde(skip)]
+    pub cancel: Option<CancelFlag>,
 }
 
 impl MineSettings {
@@ -103,17 +110,33 @@ pub struct Fingerprinted {
 
 /// Decodes `path` and computes its fingerprint only. A bad file is an error naming it.
 pub fn fingerprint_file(path: &Path) -> crate::Result<Fingerprinted> {
-    let source = load(path, &LoadOptions::default())?;
-    Ok(Fingerprinted {
-        bits_per_sample: source.provenance.bits_per_sample,
-        landmarks: fingerprint(&source.channels, source.sample_rate_hz),
-    })
+    fingerprint_file_until(path, None)
+}
+
+/// [`fingerprint_file`] that fails as cancelled once `cancel` is raised (see [`MineSettings::cancel`]).
+pub(crate) fn fingerprint_file_until(path: &Path, cancel: Option<&CancelFlag>) -> crate::Result<Fingerprinted> {
+    let source = load(path, &LoadOptions { cancel: cancel.cloned(), ..LoadOptions::default() })?;
+    let landmarks = fingerprint_until(&source.channels, source.sample_rate_hz, cancel).ok_or_else(|| cancelled(path))?;
+    Ok(Fingerprinted { bits_per_sample: source.provenance.bits_per_sample, landmarks })
+}
+
+/// The error of a file whose mining was cancelled.
+fn cancelled(path: &Path) -> crate::Error {
+    engine::Error::Unusable { path: path.to_path_buf(), reason: String::from("mining was cancelled") }.into()
 }
 
 /// Decodes, analyses and mines `path`. A bad file is an error naming it, never a panic.
 pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFile> {
-    let source = load(path, &LoadOptions::default())?;
-    let analysis = Analyzer::new(AnalysisConfig::default()).analyze_channels(&source.channels, source.sample_rate_hz);
+    let source = load(path, &LoadOptions { cancel: settings.cancel.clone(), ..LoadOptions::default() })?;
+    let mut analyzer = Analyzer::new(AnalysisConfig::default());
+    if let Some(cancel) = &settings.cancel {
+        analyzer = analyzer.with_cancel(cancel.clone());
+    }
+    let analysis = analyzer.analyze_channels(&source.channels, source.sample_rate_hz);
+    // A cancelled analysis stops early: its (partial) result is not stored.
+    if settings.cancel.as_ref().is_some_and(CancelFlag::is_cancelled) {
+        return Err(cancelled(path));
+    }
     let key = estimate_key(&analysis);
     let tempo = estimate_tempo(&analysis);
     let mut regions = Vec::new();
@@ -139,6 +162,8 @@ pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFil
             });
         }
     }
+    let landmarks =
+        fingerprint_until(&source.channels, source.sample_rate_hz, settings.cancel.as_ref()).ok_or_else(|| cancelled(path))?;
     let p = &source.provenance;
     Ok(MinedFile {
         content_hash: p.content_hash.clone(),
@@ -154,7 +179,7 @@ pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFil
         bpm_confidence: tempo.confidence,
         analysis_rate_hz: source.sample_rate_hz,
         regions,
-        landmarks: fingerprint(&source.channels, source.sample_rate_hz),
+        landmarks,
     })
 }
 

@@ -6,7 +6,7 @@
 //! gone are dropped. Files catalogued without this build's audio fingerprint get one (decoded, not
 //! mined again).
 
-use crate::mine::{fingerprint_file, mine_file, Fingerprinted, MineSettings, MinedFile};
+use crate::mine::{fingerprint_file_until, mine_file, Fingerprinted, MineSettings, MinedFile};
 use crate::store::{Catalogue, FileStamp};
 use crate::Result;
 use rayon::prelude::*;
@@ -128,15 +128,16 @@ pub fn scan(
     }
 
     let work = |t: &Todo| -> Work {
-        let hash = match engine::source::hash_file(Path::new(&t.path)) {
-            Ok(hash) => hash,
+        let hash = match engine::source::hash_file_until(Path::new(&t.path), settings.cancel.as_ref()) {
+            Ok(Some(hash)) => hash,
+            Ok(None) => return Work::Failed(String::from("mining was cancelled")),
             Err(err) => return Work::Failed(err.to_string()),
         };
         if let Some(old) = t.old.as_ref().filter(|o| o.content_hash == hash && o.miner_fingerprint == fingerprint) {
             if old.has_current_fingerprint() {
                 return Work::Restamp(old.id);
             }
-            return match fingerprint_file(Path::new(&t.path)) {
+            return match fingerprint_file_until(Path::new(&t.path), settings.cancel.as_ref()) {
                 Ok(f) => Work::Fingerprint(old.id, Box::new(f)),
                 Err(err) => Work::Failed(err.to_string()),
             };

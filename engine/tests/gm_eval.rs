@@ -1,13 +1,17 @@
 //! Key and tempo on the General-MIDI evaluation set (`fixtures/eval/gm_set.rs`): 48 pieces written as
 //! MIDI and rendered by fluidsynth through a GM SoundFont, so the timbres are real instruments, not the
-//! project's oscillators. Scored as QUALITY.md defines: weighted (MIREX) key score, tempo accuracy 1
-//! and 2. Renders are cached under `target/eval-gm` (`cargo xtask eval-set` makes them too).
+//! project's oscillators. Scored as QUALITY.md defines: weighted key score as mir_eval computes it
+//! (`fixtures/eval/key_score.rs`: a fifth above earns 0.5, a fifth below 0), tempo accuracy 1 and 2.
+//! The lenient key score (0.5 for a fifth either way) is printed beside it, never asserted. Renders
+//! are cached under `target/eval-gm` (`cargo xtask eval-set` makes them too).
 //!
 //! Without fluidsynth or a SoundFont the test prints a notice and passes, except under CI (`CI` set),
 //! where it fails: `.ci/run` installs both.
 
 #[path = "../../fixtures/eval/gm_set.rs"]
 mod gm_set;
+#[path = "../../fixtures/eval/key_score.rs"]
+mod key_score;
 
 use engine::analysis::{Analyzer, AnalysisConfig, Key, Mode, estimate_key, estimate_tempo};
 use std::path::Path;
@@ -53,7 +57,7 @@ struct SetScore {
 /// Analyses and scores every piece of a rendered set, printing a line per piece and a summary.
 fn score_set(label: &str, pieces: &[(gm_set::Piece, std::path::PathBuf)]) -> SetScore {
     let mut analyzer = Analyzer::new(AnalysisConfig::default());
-    let (mut key_total, mut key_count) = (0.0f64, 0usize);
+    let (mut key_total, mut lenient_total, mut key_count) = (0.0f64, 0.0f64, 0usize);
     let (mut acc1, mut acc2, mut tempo_count) = (0usize, 0usize, 0usize);
     let (mut right_confidence, mut wrong_confidence) = (Vec::new(), Vec::new());
     let (mut right_tempo_confidence, mut wrong_tempo_confidence) = (Vec::new(), Vec::new());
@@ -63,11 +67,10 @@ fn score_set(label: &str, pieces: &[(gm_set::Piece, std::path::PathBuf)]) -> Set
         let key = estimate_key(&analysis);
         let tempo = estimate_tempo(&analysis);
         let truth = Key::new(piece.tonic, if piece.minor { Mode::Minor } else { Mode::Major });
-        let score = gm_set::key_score(
-            (truth.tonic, piece.minor),
-            (key.key.tonic, key.key.mode == Mode::Minor),
-        );
+        let pair = ((truth.tonic, piece.minor), (key.key.tonic, key.key.mode == Mode::Minor));
+        let score = key_score::weighted_key_score(pair.0, pair.1);
         key_total += score;
+        lenient_total += key_score::lenient_key_score(pair.0, pair.1);
         key_count += 1;
         if score == 1.0 { &mut right_confidence } else { &mut wrong_confidence }.push(key.confidence);
         let mut line = format!(
@@ -94,10 +97,11 @@ fn score_set(label: &str, pieces: &[(gm_set::Piece, std::path::PathBuf)]) -> Set
         println!("{line}");
     }
     let key = key_total / key_count as f64;
+    let lenient = lenient_total / key_count as f64;
     let (acc1, acc2) = (acc1 as f64 / tempo_count as f64, acc2 as f64 / tempo_count as f64);
     let mean = |v: &[f32]| if v.is_empty() { f32::NAN } else { v.iter().sum::<f32>() / v.len() as f32 };
     println!(
-        "{label}: key {key:.3} (MIREX weighted, {key_count} pieces; mean confidence right {:.2}, wrong {:.2}), \
+        "{label}: key {key:.3} (mir_eval weighted; lenient {lenient:.3}; {key_count} pieces; mean confidence right {:.2}, wrong {:.2}), \
          tempo acc1 {acc1:.3} acc2 {acc2:.3} ({tempo_count} grooves; mean confidence right {:.2}, wrong {:.2})\n",
         mean(&right_confidence),
         mean(&wrong_confidence),

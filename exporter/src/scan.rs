@@ -17,6 +17,7 @@ pub fn mine_settings(config: &Config) -> MineSettings {
         pad_miner: config.pad_miner.clone(),
         hiss_miner: config.hiss_miner.clone(),
         brightness_tags: config.brightness_tags,
+        cancel: None,
     }
 }
 

@@ -1,6 +1,8 @@
 //! The built plugin library in a real CLAP host (clack-host), in-process: descriptor, ports and
 //! parameters; long renders with held notes and random sample-accurate automation; state round
-//! trips; block sizes and sample rates; reactivation; mining a temporary archive.
+//! trips; block sizes and sample rates; reactivation; mining a temporary archive while a session
+//! plays; repeatability across silences and song positions within DAW-like sessions; the safety
+//! limiter's counters.
 //!
 //! Built with `--features assert_process_allocs`, the same renders run under nice-plug's
 //! allocation guard: any allocation inside `process()` aborts the test process.
@@ -9,7 +11,12 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{HostEvent, TestHost, all_finite_within, archive_path_in_state, rms, state_with_archive_path};
+use common::in_process::InProcessPlugin;
+use common::{
+    HostEvent, TestHost, Transport, all_finite_within, archive_path_in_state, first_difference, frames, peak_dbfs, rms,
+    state_with_archive_path,
+};
+use engine::voice::limiter::LIMITER_CEILING_DBFS;
 use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
@@ -27,11 +34,17 @@ fn below(rng: &mut Pcg32, n: usize) -> usize {
     (unit(rng) * n as f64) as usize % n.max(1)
 }
 
+const CHORD: [u16; 5] = [48, 55, 60, 64, 67];
+
 fn chord_on(frame: usize) -> Vec<(usize, HostEvent)> {
-    [48u16, 55, 60, 64, 67]
-        .iter()
-        .map(|&key| (frame, HostEvent::NoteOn { key, velocity: 0.8 }))
-        .collect()
+    CHORD.iter().map(|&key| (frame, HostEvent::NoteOn { key, velocity: 0.8 })).collect()
+}
+
+/// The chord pressed at `on` and released at `off`.
+fn chord_held(on: usize, off: usize) -> Vec<(usize, HostEvent)> {
+    let mut events = chord_on(on);
+    events.extend(CHORD.iter().map(|&key| (off, HostEvent::NoteOff { key })));
+    events
 }
 
 #[test]
@@ -89,16 +102,7 @@ fn held_notes_with_random_sample_accurate_automation() {
     for _ in 0..300 {
         let frame = below(&mut rng, num_frames);
         let param = &params[below(&mut rng, params.len())];
-        let fraction = match param.name.as_str() {
-            "Cloud Level" | "Output Gain" => 0.5 + 0.4 * unit(&mut rng),
-            "Attack" | "Release" | "Density" => 0.2 + 0.5 * unit(&mut rng),
-            "Source" => 0.0,
-            _ => unit(&mut rng),
-        };
-        let mut value = param.min_value + fraction * (param.max_value - param.min_value);
-        if param.is_stepped {
-            value = value.round();
-        }
+        let value = param.audible_value(unit(&mut rng));
         events.push((frame, HostEvent::Param { id: param.id, value }));
     }
     events.push((num_frames / 2, HostEvent::Midi([0xB0, 64, 0])));
@@ -219,23 +223,24 @@ fn mining_a_temporary_archive_yields_pads() {
     let mut host = TestHost::new();
     let source_id = host.param_id("Source");
     let hold_id = host.param_id("Hold");
-    host.activate(48_000.0, 512);
+    // One session: the pads arrive while it plays, as in a DAW.
+    let mut session = host.session(48_000.0, 512);
     // Play slot 2 only: with just the built-in texture (slot 1) the instrument is silent.
     let setup = [
         (0, HostEvent::Param { id: source_id, value: 2.0 }),
         (0, HostEvent::Param { id: hold_id, value: 1.0 }),
     ];
-    let before = host.render(9_600, 512, &setup);
+    let before = session.play(9_600, &[512], &setup);
     assert!(all_finite_within(&before, SAMPLE_LIMIT));
     assert!(rms(&before) < 1e-7, "slot 2 sounds before mining: {}", rms(&before));
 
     // Restoring a state with an archive path starts mining by itself.
-    let state = state_with_archive_path(&host.save_state(), &archive.path().display().to_string());
-    host.load_state(&state);
+    let state = state_with_archive_path(&session.save_state(), &archive.path().display().to_string());
+    session.load_state(&state);
     let started = Instant::now();
     let mut loudness = 0.0;
     while started.elapsed() < Duration::from_secs(40) {
-        let out = host.render(24_000, 512, &[]);
+        let out = session.play(24_000, &[512], &[]);
         assert!(all_finite_within(&out, SAMPLE_LIMIT));
         loudness = rms(&out);
         if loudness > 1e-3 {
@@ -245,7 +250,7 @@ fn mining_a_temporary_archive_yields_pads() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(loudness > 1e-3, "slot 2 never sounded: rms {loudness}");
-    assert_eq!(archive_path_in_state(&host.save_state()), archive.path().display().to_string());
+    assert_eq!(archive_path_in_state(&session.save_state()), archive.path().display().to_string());
 }
 
 #[test]
@@ -310,18 +315,135 @@ fn garbage_or_future_state_never_breaks_the_plugin() {
     assert!(rms(&out) > 1e-4, "silent after bad states");
 }
 
+/// Frames the chord is held in the repeatability tests, and the part of its release tail compared
+/// (the default 1.5 s release is 60 dB down by then).
+const HELD_FRAMES: usize = 2 * 44_100;
+const TAIL_FRAMES: usize = 2 * 44_100;
+
 #[test]
-fn the_same_notes_after_different_silences_are_sample_identical() {
-    let mut host = TestHost::new();
-    host.activate(44_100.0, 512);
-    let at_once = host.render(88_200, 512, &chord_on(0));
-    assert!(rms(&at_once) > 1e-3);
-    for silence in [3 * 44_100, 1001] {
-        host.deactivate();
-        host.activate(44_100.0, 512);
-        let quiet = host.render(silence, 512, &[]);
-        assert!(rms(&quiet) == 0.0);
-        let later = host.render(88_200, 512, &chord_on(0));
-        assert!(later == at_once, "the notes after {silence} samples of silence sounded different");
+fn the_same_notes_after_any_silence_in_one_session_give_the_same_samples() {
+    // One processing run each: `lead_in` frames of silence, the chord held (across blocks of the
+    // given sizes), released, `gap` frames, the chord again. The engine comes to rest 100 ms after
+    // the first chord's tail dies away, so the second chord starts from the same clean state
+    // whatever the gap, the block sizes or where it falls on the 64-frame control grid.
+    let play = |lead_in: usize, gap: usize, blocks: &[usize]| {
+        let mut host = TestHost::new();
+        let mut session = host.session(44_100.0, 4096);
+        let second = lead_in + HELD_FRAMES + gap;
+        let mut events = chord_held(lead_in, lead_in + HELD_FRAMES);
+        events.extend(chord_held(second, second + HELD_FRAMES));
+        let out = session.play(second + HELD_FRAMES + TAIL_FRAMES, blocks, &events);
+        assert!(out[0][..lead_in].iter().all(|&x| x == 0.0), "sound before the first chord");
+        let window = HELD_FRAMES + TAIL_FRAMES;
+        (frames(&out, lead_in..lead_in + window), frames(&out, second..second + window))
+    };
+    let (first, second) = play(0, 4 * 44_100, &[512]);
+    assert!(rms(&first) > 1e-3 && rms(&second) > 1e-3);
+    for (lead_in, gap, blocks) in [(1001, 6 * 44_100 + 777, &[333usize, 1, 4096, 64][..]), (3 * 44_100, 4 * 44_100 + 5, &[4096][..])] {
+        let (first_again, second_again) = play(lead_in, gap, blocks);
+        assert_eq!(first_difference(&first, &first_again), None, "the first chord after {lead_in} frames of silence differs (frame)");
+        assert_eq!(first_difference(&second, &second_again), None, "the second chord after a {gap}-frame gap differs (frame)");
     }
+    // Without a transport each sound from silence has random streams of its own (seeded by how
+    // many came before): the second chord is not a replay of the first.
+    assert!(first_difference(&first, &second).is_some(), "the second chord replayed the first");
+}
+
+/// Song position of the passage in the song-position test: bar 11 and a bit, off every grid.
+const PASSAGE_AT: i64 = 20 * 44_100 + 333;
+
+/// One session with `transport` set from its first block, optionally a short note first (a sound
+/// from silence that ends and rests), then silence until song position `at`, where the chord plays
+/// with automation inside its blocks; returns the chord's part of the output.
+fn passage_at(transport: Transport, at: i64, with_prelude: bool, blocks: &[usize]) -> [Vec<f32>; 2] {
+    let mut host = TestHost::new();
+    let spread_id = host.param_id("Stereo Spread");
+    let spray_id = host.param_id("Pitch Spray");
+    let mut session = host.session(44_100.0, 4096);
+    session.set_transport(Some(transport));
+    let chord = usize::try_from(at - transport.position_samples).expect("the passage lies after the session's start");
+    let mut events = Vec::new();
+    if with_prelude {
+        assert!(chord > 5 * 44_100, "the prelude must have died away and rested before the chord");
+        events.extend([(0, HostEvent::NoteOn { key: 40, velocity: 0.6 }), (20_000, HostEvent::NoteOff { key: 40 })]);
+    }
+    // A parameter change just before the chord splits its host block inside nice-plug, which then
+    // reports the song position of the later part: the chord starts on a split.
+    events.push((chord - 100, HostEvent::Param { id: spread_id, value: 0.7 }));
+    events.extend(chord_held(chord, chord + HELD_FRAMES));
+    events.push((chord + 30_007, HostEvent::Param { id: spray_id, value: 0.3 }));
+    let out = session.play(chord + HELD_FRAMES + TAIL_FRAMES, blocks, &events);
+    frames(&out, chord..out[0].len())
+}
+
+#[test]
+fn a_passage_at_the_same_song_position_gives_the_same_samples_whatever_played_before() {
+    // The plugin's contract (README "Repeatable"): with the host's transport playing, a sound that
+    // starts from silence takes its random streams from the seed and the song position, so starting
+    // playback at the same song position gives the same samples. Here: once after other music and
+    // a long silence, once with playback started a second before it, in other block sizes.
+    let after_music = passage_at(Transport::playing_at(0), PASSAGE_AT, true, &[512]);
+    assert!(rms(&after_music) > 1e-3);
+    let from_just_before = passage_at(Transport::playing_at(PASSAGE_AT - 44_100 - 1001), PASSAGE_AT, false, &[333, 64, 1024, 1]);
+    assert_eq!(first_difference(&after_music, &from_just_before), None, "the same song position sounded different (frame)");
+
+    // The position is what seeds it: the same passage a bar later sounds different...
+    let a_bar_later = PASSAGE_AT + 88_200;
+    let later = passage_at(Transport::playing_at(a_bar_later - 44_100 - 1001), a_bar_later, false, &[333, 64, 1024, 1]);
+    assert!(first_difference(&after_music, &later).is_some(), "a different song position gave the same samples");
+    // ...and with the transport stopped the contract does not apply: the chord after the prelude is
+    // the second sound from silence and has random streams of its own.
+    let stopped_after_music = passage_at(Transport::stopped_at(0), PASSAGE_AT, true, &[512]);
+    let stopped_alone = passage_at(Transport::stopped_at(PASSAGE_AT - 44_100 - 1001), PASSAGE_AT, false, &[512]);
+    assert!(
+        first_difference(&stopped_after_music, &stopped_alone).is_some(),
+        "with the transport stopped a second sound from silence repeated a first one"
+    );
+}
+
+/// Render `notes` (all at frame 0) for five seconds in a session, with the output gain at the CLAP
+/// value `gain` (default when `None`), and the same in the in-process copy of the plugin's audio
+/// path; checks the two are the same samples and returns them with the copy's limiter counters.
+fn render_with_limiter_stats(gain: Option<f64>, notes: &[(usize, HostEvent)]) -> ([Vec<f32>; 2], engine::voice::limiter::LimiterStats) {
+    let num_frames = 5 * 44_100;
+    let mut host = TestHost::new();
+    let gain_id = host.param_id("Output Gain");
+    let mut session = host.session(44_100.0, 512);
+    let mut events: Vec<(usize, HostEvent)> = gain.map(|value| (0, HostEvent::Param { id: gain_id, value })).into_iter().collect();
+    events.extend(notes.iter().copied());
+    let out = session.play(num_frames, &[512], &events);
+    let mut mirror = InProcessPlugin::new(44_100.0);
+    if let Some(value) = gain {
+        mirror.set_like_host("Output Gain", value);
+    }
+    let mirrored = mirror.play(num_frames, &[512], notes);
+    assert_eq!(first_difference(&out, &mirrored), None, "the in-process plugin played other samples (frame)");
+    (out, mirror.limiter_stats())
+}
+
+#[test]
+fn output_gain_at_plus_12_db_makes_the_limiter_act_and_its_counters_report_it() {
+    // Eight notes at full velocity on the built-in texture with the output gain at its +12 dB
+    // maximum: the limiter must turn them down. Its counters live in the engine, which the built
+    // plugin does not expose; the in-process copy of the plugin's audio path plays the same events
+    // and is checked to give the very same samples, so its counters describe this render.
+    let eight: Vec<(usize, HostEvent)> =
+        [36u16, 43, 48, 52, 55, 60, 64, 67].iter().map(|&key| (0, HostEvent::NoteOn { key, velocity: 1.0 })).collect();
+    let (loud, stats) = render_with_limiter_stats(Some(1.0), &eight);
+    eprintln!("+12 dB output gain, 8 notes on the built-in texture: {stats:?}, output peak {:.2} dBFS", peak_dbfs(&loud));
+    assert!(stats.num_limited_samples > 4410, "the limiter hardly acted: {stats:?}");
+    assert!(stats.peak_in_dbfs > LIMITER_CEILING_DBFS + 3.0, "{stats:?}");
+    // Instant attack: the deepest reduction is exactly the input peak's excess over the ceiling,
+    // and the output's peak sits on the ceiling.
+    let excess_db = stats.peak_in_dbfs - LIMITER_CEILING_DBFS;
+    assert!((stats.max_reduction_db - excess_db).abs() < 0.01, "{stats:?}");
+    assert!((peak_dbfs(&loud) - f64::from(LIMITER_CEILING_DBFS)).abs() < 0.01, "output peak {:.3} dBFS", peak_dbfs(&loud));
+
+    // One soft note at the default gain, in a new session: nothing reaches the ceiling, the counters
+    // read zero, and the peak they saw is the output's own peak (the limiter let it through as is).
+    let (soft, quiet) = render_with_limiter_stats(None, &[(0, HostEvent::NoteOn { key: 60, velocity: 0.5 })]);
+    eprintln!("one note at velocity 0.5, default gain: {quiet:?}");
+    assert!(rms(&soft) > 1e-3);
+    assert_eq!((quiet.num_limited_samples, quiet.max_reduction_db), (0, 0.0), "{quiet:?}");
+    assert!((f64::from(quiet.peak_in_dbfs) - peak_dbfs(&soft)).abs() < 1e-3, "{quiet:?} vs {:.4} dBFS", peak_dbfs(&soft));
 }

@@ -1,16 +1,26 @@
-//! Ten minutes of audio through the real plugin in a CLAP host, with random sample-accurate
-//! automation, notes, the pedal and archive changes while it plays: the output stays finite,
-//! never goes subnormal, and memory stays bounded. (Runs under the allocation guard in test builds.)
+//! Ten minutes of audio through the real plugin in a CLAP host, in ONE session as a DAW runs it
+//! (one activation, one processing run, no reset): two notes held from the first block to the
+//! last, other notes and the pedal coming and going, random sample-accurate automation landing
+//! inside host blocks of random sizes (runs of single frames included), and archive changes loaded
+//! as state while it plays. The output stays finite, never goes subnormal, never passes the
+//! limiter's ceiling, has sound in every second (the held notes survive every block boundary), and
+//! memory stays bounded. Test builds run the plugin under nice-plug's allocation guard, so an
+//! allocation inside `process()` aborts the run.
 
 mod common;
 
-use common::{HostEvent, TestHost, state_with_archive_path};
+use common::{HostEvent, HostParam, TestHost, state_with_archive_path};
+use engine::voice::limiter::LIMITER_CEILING_DBFS;
 use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
 const SAMPLE_RATE_HZ: f64 = 44_100.0;
 const SOAK_SEC: usize = 600;
 const CHUNK_SEC: usize = 10;
+/// Largest host block; each block's size is drawn from 1..=this.
+const MAX_BLOCK_FRAMES: usize = 1024;
+/// Held from the first frame to the last.
+const HELD_KEYS: [u16; 2] = [45, 57];
 
 fn resident_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -25,65 +35,96 @@ fn write_pad(path: &std::path::Path, seconds: usize, notes: &[f64], seed: u64) {
     fixtures::wav::write_wav(path, &[pad], 44_100, fixtures::wav::WavFormat::PCM16);
 }
 
+/// Uniform in 0..1.
+fn unit(rng: &mut Pcg32) -> f64 {
+    f64::from(rng.next_u32()) / 4_294_967_296.0
+}
+
+/// Uniform in 0..n.
+fn below(rng: &mut Pcg32, n: usize) -> usize {
+    (rng.next_u32() as usize) % n.max(1)
+}
+
 #[test]
-fn ten_minutes_of_random_play_and_archive_changes() {
+fn ten_minutes_in_one_session_keep_held_notes_sounding_through_random_blocks_automation_and_archive_changes() {
     let archives: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().expect("temp dir")).collect();
     write_pad(&archives[0].path().join("a.wav"), 12, &[57.0, 60.0, 64.0], 1);
     write_pad(&archives[1].path().join("b.wav"), 12, &[50.0, 53.0, 57.0], 2);
     let mut host = TestHost::new();
-    let params = host.params();
-    host.activate(SAMPLE_RATE_HZ, 512);
+    // Hold would sound without notes and hide a dropped one: it stays off.
+    let params: Vec<HostParam> = host.params().into_iter().filter(|p| p.name != "Hold").collect();
+    let mut session = host.session(SAMPLE_RATE_HZ, MAX_BLOCK_FRAMES as u32);
     let mut rng = Pcg32::seed_from_u64(2026);
     let chunk = CHUNK_SEC * SAMPLE_RATE_HZ as usize;
+    let second = SAMPLE_RATE_HZ as usize;
+    let ceiling = 10f32.powf(LIMITER_CEILING_DBFS / 20.0) * (1.0 + 1e-6);
     let mut rss_after_warmup = 0;
-    let mut held: Vec<u16> = Vec::new();
+    // Keys pressed besides the held ones (never one of those).
+    let mut pressed: Vec<u16> = Vec::new();
+    let mut num_blocks = 0usize;
+    let mut quietest = f64::INFINITY;
     for index in 0..SOAK_SEC / CHUNK_SEC {
         if index % 12 == 3 {
-            // Change the archive while playing (every two minutes), alternating folders.
+            // Change the archive while playing (every two minutes), alternating folders: the host
+            // loads the state on its main thread between two blocks, processing goes on.
             let folder = archives[(index / 12) % 2].path().display().to_string();
-            let state = state_with_archive_path(&host.save_state(), &folder);
-            host.deactivate();
-            host.load_state(&state);
-            host.activate(SAMPLE_RATE_HZ, 512);
+            let state = state_with_archive_path(&session.save_state(), &folder);
+            session.load_state(&state);
         }
         let mut events = Vec::new();
+        if index == 0 {
+            events.extend(HELD_KEYS.iter().map(|&key| (0, HostEvent::NoteOn { key, velocity: 0.7 })));
+        }
         for _ in 0..40 {
-            let frame = (rng.next_u32() as usize) % chunk;
-            let param = &params[(rng.next_u32() as usize) % params.len()];
-            let fraction = f64::from(rng.next_u32()) / f64::from(u32::MAX);
-            let mut value = param.min_value + fraction * (param.max_value - param.min_value);
-            if param.is_stepped {
-                value = value.round();
-            }
-            events.push((frame, HostEvent::Param { id: param.id, value }));
+            let param = &params[below(&mut rng, params.len())];
+            events.push((below(&mut rng, chunk), HostEvent::Param { id: param.id, value: param.audible_value(unit(&mut rng)) }));
         }
         for _ in 0..6 {
-            let frame = (rng.next_u32() as usize) % chunk;
-            if held.len() > 10 || (!held.is_empty() && rng.next_u32() % 2 == 0) {
-                let key = held.remove((rng.next_u32() as usize) % held.len());
+            let frame = below(&mut rng, chunk);
+            if pressed.len() > 10 || (!pressed.is_empty() && rng.next_u32() % 2 == 0) {
+                let key = pressed.remove(below(&mut rng, pressed.len()));
                 events.push((frame, HostEvent::NoteOff { key }));
             } else {
-                let key = 36 + (rng.next_u32() % 48) as u16;
-                held.push(key);
-                events.push((frame, HostEvent::NoteOn { key, velocity: 0.3 + 0.7 * f64::from(rng.next_u32() % 100) / 100.0 }));
+                let key = 60 + below(&mut rng, 36) as u16;
+                if !pressed.contains(&key) {
+                    pressed.push(key);
+                    events.push((frame, HostEvent::NoteOn { key, velocity: 0.3 + 0.7 * unit(&mut rng) }));
+                }
             }
         }
         let pedal = if rng.next_u32() % 2 == 0 { 127 } else { 0 };
-        events.push(((rng.next_u32() as usize) % chunk, HostEvent::Midi([0xB0, 64, pedal])));
-        events.sort_by_key(|(frame, _)| *frame);
-        let block = [1usize, 64, 512, 333][index % 4];
-        let out = host.render(chunk, block, &events);
+        events.push((below(&mut rng, chunk), HostEvent::Midi([0xB0, 64, pedal])));
+        // Random block sizes, a new list each chunk; in one chunk in six, seven blocks in eight are
+        // single frames.
+        let blocks: Vec<usize> = if index % 6 == 5 {
+            vec![1, 1, 1, 1, 1, 1, 1, 1 + below(&mut rng, MAX_BLOCK_FRAMES)]
+        } else {
+            (0..97).map(|_| 1 + below(&mut rng, MAX_BLOCK_FRAMES)).collect()
+        };
+        let (mut filled, mut next) = (0, 0);
+        while filled < chunk {
+            filled += blocks[next % blocks.len()];
+            next += 1;
+        }
+        num_blocks += next;
+        let out = session.play(chunk, &blocks, &events);
         for (ch, samples) in out.iter().enumerate() {
             for (i, &x) in samples.iter().enumerate() {
-                assert!(x.is_finite() && x.abs() < 64.0, "chunk {index} channel {ch} frame {i}: {x}");
+                assert!(x.is_finite() && x.abs() <= ceiling, "chunk {index} channel {ch} frame {i}: {x}");
                 assert!(x == 0.0 || x.abs() >= f32::MIN_POSITIVE, "chunk {index}: subnormal output {x:e}");
             }
+        }
+        for (s, part) in out[0].chunks(second).enumerate() {
+            let level = (part.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / part.len() as f64).sqrt();
+            assert!(level > 1e-5, "second {} of the soak is silent (rms {level:e}): the held notes were dropped", index * CHUNK_SEC + s);
+            quietest = quietest.min(level);
         }
         if index == 5 {
             rss_after_warmup = resident_kib();
         }
     }
+    assert_eq!(session.frames_played(), (SOAK_SEC * SAMPLE_RATE_HZ as usize) as u64);
     let growth_kib = resident_kib().saturating_sub(rss_after_warmup);
-    eprintln!("resident memory growth after warm-up: {growth_kib} KiB");
+    eprintln!("one session, {SOAK_SEC} s in {num_blocks} host blocks; quietest second {:.1} dBFS RMS; resident memory growth after warm-up: {growth_kib} KiB", 20.0 * quietest.log10());
     assert!(growth_kib < 64 * 1024, "memory grew by {growth_kib} KiB over the soak");
 }

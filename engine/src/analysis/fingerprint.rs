@@ -16,6 +16,7 @@
 //!
 //! Background thread: allocates.
 
+use crate::CancelFlag;
 use realfft::RealFftPlanner;
 
 /// Version of the landmark recipe below. Stored with each catalogued file: a catalogue whose
@@ -53,6 +54,8 @@ const FAN_OUT: usize = 5;
 const MAX_PAIR_FRAMES: usize = 48;
 /// Largest bin step of a pair (±1.1 kHz; 8 bits in the hash).
 const MAX_PAIR_BINS: usize = 100;
+/// Frames between looks at the cancel flag while picking peaks (6 s of audio, a few ms of work).
+const CANCEL_CHECK_FRAMES: usize = 256;
 /// Power floor added before the logarithm (-140 dB against a full-scale sine): digital silence
 /// stays finite and flat.
 const POWER_FLOOR: f32 = 1e-14;
@@ -77,35 +80,47 @@ struct Peak {
 /// The landmarks of planar `channels` at `sample_rate_hz` (their mono mix), ordered by frame.
 /// Empty for audio shorter than one frame or silent. Not realtime-safe: allocates.
 pub fn fingerprint(channels: &[Vec<f32>], sample_rate_hz: u32) -> Vec<Landmark> {
-    let mut signal = mono_at_fingerprint_rate(channels, sample_rate_hz);
+    // Without a flag nothing stops it: always `Some`.
+    fingerprint_until(channels, sample_rate_hz, None).unwrap_or_default()
+}
+
+/// [`fingerprint`], or `None` once `cancel` is raised: it is checked every 1.5 s of audio while
+/// mixing and every 6 s of frames while picking peaks (a few ms apart), so a front end that is
+/// closing does not wait for a long file's fingerprint (about 2 ms per second of audio). Not
+/// realtime-safe: allocates.
+pub fn fingerprint_until(channels: &[Vec<f32>], sample_rate_hz: u32, cancel: Option<&CancelFlag>) -> Option<Vec<Landmark>> {
+    let mut signal = mono_at_fingerprint_rate(channels, sample_rate_hz, cancel)?;
     // At full scale, so the power floor sits at the same depth under the music whatever its level.
     let peak = signal.iter().filter(|x| x.is_finite()).fold(0.0f32, |p, x| p.max(x.abs()));
     if peak > 0.0 {
         signal.iter_mut().for_each(|x| *x /= peak);
     }
-    pair_peaks(&pick_peaks(&signal))
+    Some(pair_peaks(&pick_peaks(&signal, cancel)?))
 }
 
 /// The mono mix of `channels` at [`FINGERPRINT_RATE_HZ`], mixed and resampled a block at a time,
 /// so a long stereo file never needs a whole mono copy at its own rate (an hour at 44.1 kHz
 /// would be 635 MB). Empty when the rate cannot be converted.
-fn mono_at_fingerprint_rate(channels: &[Vec<f32>], sample_rate_hz: u32) -> Vec<f32> {
+fn mono_at_fingerprint_rate(channels: &[Vec<f32>], sample_rate_hz: u32, cancel: Option<&CancelFlag>) -> Option<Vec<f32>> {
     use crate::source::frames::PlanarFrames;
     use crate::source::resample::StreamResampler;
     const BLOCK_FRAMES: usize = 1 << 16;
     let len = channels.iter().map(Vec::len).min().unwrap_or(0);
-    let Ok(mut resampler) = StreamResampler::new(1, sample_rate_hz, FINGERPRINT_RATE_HZ) else { return Vec::new() };
+    let Ok(mut resampler) = StreamResampler::new(1, sample_rate_hz, FINGERPRINT_RATE_HZ) else { return Some(Vec::new()) };
     let mut out = PlanarFrames::new(1);
     let mut block = vec![Vec::with_capacity(BLOCK_FRAMES.min(len))];
     let scale = 1.0 / channels.len().max(1) as f32;
     for start in (0..len).step_by(BLOCK_FRAMES) {
+        if crate::cancel::is_cancelled(cancel) {
+            return None;
+        }
         let end = (start + BLOCK_FRAMES).min(len);
         block[0].clear();
         block[0].extend((start..end).map(|i| channels.iter().map(|c| c[i]).sum::<f32>() * scale));
         resampler.push(&block, end - start, &mut out);
     }
     resampler.finish(&mut out);
-    out.into_channels().pop().unwrap_or_default()
+    Some(out.into_channels().pop().unwrap_or_default())
 }
 
 /// Log power spectra of `signal`, frame by frame (bins `MIN_BIN..=MAX_BIN`), computed on demand:
@@ -155,18 +170,23 @@ impl<'a> LogSpectra<'a> {
 }
 
 /// The strongest local maxima of the bin-normalised spectrogram, ordered by (frame, bin).
-fn pick_peaks(signal: &[f32]) -> Vec<Peak> {
+/// `None` once `cancel` is raised (checked every [`CANCEL_CHECK_FRAMES`] frames).
+fn pick_peaks(signal: &[f32], cancel: Option<&CancelFlag>) -> Option<Vec<Peak>> {
     const NUM_BINS: usize = MAX_BIN - MIN_BIN + 1;
     let mut spectra = LogSpectra::new(signal);
     let num_frames = spectra.num_frames();
     if signal.len() < FFT_SIZE / 2 || num_frames == 0 {
-        return Vec::new();
+        return Some(Vec::new());
     }
+    let cancelled = |t: usize| t % CANCEL_CHECK_FRAMES == 0 && crate::cancel::is_cancelled(cancel);
     // Pass 1: each bin's mean log power and the loudest value anywhere.
     let mut mean = vec![0.0f64; NUM_BINS];
     let mut frame = vec![0.0f32; NUM_BINS];
     let mut loudest = f32::NEG_INFINITY;
     for t in 0..num_frames {
+        if cancelled(t) {
+            return None;
+        }
         spectra.frame(t, &mut frame);
         for (m, &v) in mean.iter_mut().zip(&frame) {
             *m += f64::from(v);
@@ -186,6 +206,9 @@ fn pick_peaks(signal: &[f32]) -> Vec<Peak> {
     let (mut forward, mut backward) = (Vec::new(), Vec::new());
     let mut peaks = Vec::new();
     for t in 0..num_frames + span {
+        if cancelled(t) {
+            return None;
+        }
         if t < num_frames {
             let slot = t % ring_len;
             spectra.frame(t, &mut raw[slot]);
@@ -215,7 +238,7 @@ fn pick_peaks(signal: &[f32]) -> Vec<Peak> {
         peaks.truncate(keep);
         peaks.sort_by_key(|p| (p.frame, p.bin));
     }
-    peaks
+    Some(peaks)
 }
 
 /// `out[k]` = the largest of `x[k - w ..= k + w]` (w = [`PEAK_HALF_WIDTH_BINS`], clipped at the

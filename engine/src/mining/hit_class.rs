@@ -25,6 +25,15 @@ const MID_HZ: f32 = 4000.0;
 /// Flatness range, Hz.
 const FLAT_MIN_HZ: f32 = 150.0;
 const FLAT_MAX_HZ: f32 = 12_000.0;
+/// Lower edge of the "air" measured by [`HitFeatures::air_db`], Hz.
+const AIR_HZ: f32 = 3000.0;
+/// Mid flatness range ([`HitFeatures::mid_flatness`]), Hz.
+const MID_FLAT_MIN_HZ: f32 = 1000.0;
+const MID_FLAT_MAX_HZ: f32 = 4000.0;
+/// Bins counted by [`HitFeatures::peak_share`].
+const NUM_PEAK_BINS: usize = 10;
+/// Floor of [`HitFeatures::air_db`], dB.
+const MIN_SHARE_DB: f32 = -60.0;
 
 /// A drum machine's view of a hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -65,6 +74,15 @@ pub struct HitFeatures {
     /// Spectral flatness of the high band alone (4-12 kHz), 0..1: a hat or a cymbal is noise there,
     /// a violin's or a flute's attack is a few lines.
     pub high_flatness: f32,
+    /// Power above `AIR_HZ` (3 kHz) relative to the whole hit, dB (`MIN_SHARE_DB`..0): the sizzle of
+    /// hats, cymbals and snare wires; a kick or a tom has little there.
+    pub air_db: f32,
+    /// Share of the power between 150 Hz and 12 kHz held by its `NUM_PEAK_BINS` strongest bins, 0..1:
+    /// a membrane's few modes or a bell's partials are high, the noise of wires or cymbals low.
+    /// Unlike the flatness it does not fall when the spectrum merely tilts.
+    pub peak_share: f32,
+    /// Spectral flatness 1-4 kHz, 0..1: a snare's wires are noise there, a tom's overtones are lines.
+    pub mid_flatness: f32,
 }
 
 impl HitFeatures {
@@ -102,6 +120,8 @@ pub struct HitAnalyzer {
     scratch: Vec<realfft::num_complex::Complex<f32>>,
     window: Vec<f32>,
     bed: Vec<f32>,
+    /// The hit's bin powers from `FLAT_MIN_HZ` to `FLAT_MAX_HZ` (scratch for `peak_share`).
+    in_range: Vec<f32>,
 }
 
 impl Default for HitAnalyzer {
@@ -121,6 +141,7 @@ impl HitAnalyzer {
             spectrum: fft.make_output_vec(),
             scratch: fft.make_scratch_vec(),
             bed: vec![0.0; HIT_FFT_SIZE / 2 + 1],
+            in_range: Vec::with_capacity(HIT_FFT_SIZE / 2 + 1),
             fft,
             window,
         }
@@ -154,6 +175,9 @@ impl HitAnalyzer {
         let (mut total, mut weighted) = (0.0f64, 0.0f64);
         let (mut log_sum, mut lin_sum, mut flat_bins) = (0.0f64, 0.0f64, 0usize);
         let (mut high_log_sum, mut high_lin_sum, mut high_bins) = (0.0f64, 0.0f64, 0usize);
+        let (mut mid_log_sum, mut mid_lin_sum, mut mid_bins) = (0.0f64, 0.0f64, 0usize);
+        let mut air = 0.0f64;
+        self.in_range.clear();
         for (k, c) in self.spectrum.iter().enumerate().skip(1) {
             let f = k as f32 * bin_hz;
             let p = f64::from((c.norm_sqr() - self.bed[k]).max(0.0));
@@ -161,7 +185,16 @@ impl HitAnalyzer {
             bands[band] += p;
             total += p;
             weighted += p * f64::from(f);
+            if f >= AIR_HZ {
+                air += p;
+            }
+            if (MID_FLAT_MIN_HZ..MID_FLAT_MAX_HZ).contains(&f) {
+                mid_log_sum += (p + 1e-20).ln();
+                mid_lin_sum += p;
+                mid_bins += 1;
+            }
             if (FLAT_MIN_HZ..FLAT_MAX_HZ).contains(&f) {
+                self.in_range.push(p as f32);
                 log_sum += (p + 1e-20).ln();
                 lin_sum += p;
                 flat_bins += 1;
@@ -178,12 +211,25 @@ impl HitAnalyzer {
         };
         let flatness = flatness_of(log_sum, lin_sum, flat_bins);
         let high_flatness = flatness_of(high_log_sum, high_lin_sum, high_bins);
+        let mid_flatness = flatness_of(mid_log_sum, mid_lin_sum, mid_bins);
+        let peak_share = if lin_sum > 1e-18 && self.in_range.len() > NUM_PEAK_BINS {
+            // Strongest first: the nine before the tenth, and the tenth.
+            let (stronger, tenth, _) = self.in_range.select_nth_unstable_by(NUM_PEAK_BINS - 1, |a, b| b.total_cmp(a));
+            let top = stronger.iter().map(|&p| f64::from(p)).sum::<f64>() + f64::from(*tenth);
+            (top / lin_sum).min(1.0) as f32
+        } else {
+            0.0
+        };
+        let air_db = (10.0 * (air / total).max(1e-12).log10() as f32).max(MIN_SHARE_DB);
         HitFeatures {
             bands: bands.map(|b| (b / total) as f32),
             centroid_hz: (weighted / total) as f32,
             flatness,
             decay_ms: decay_ms(mono, peak_at, sample_rate_hz),
             high_flatness,
+            air_db,
+            peak_share,
+            mid_flatness,
         }
     }
 }

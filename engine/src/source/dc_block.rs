@@ -28,17 +28,42 @@ pub const BLOCK_SEC: f64 = 1.0;
 /// depends only on the audio before it and up to two [`BLOCK_SEC`] blocks after it (see the
 /// module docs). Non-finite samples are set to zero. Not realtime-safe.
 pub fn block_dc(channels: &mut [Vec<f32>], sample_rate_hz: u32) {
+    // Without a flag nothing stops it.
+    block_dc_until(channels, sample_rate_hz, None);
+}
+
+/// [`block_dc`], unless `cancel` is raised: it is checked every [`BLOCK_SEC`] of audio (about
+/// 1 ms of work), and a raised flag returns `false` at once, leaving `channels` partly filtered
+/// (the caller drops them). `true` when every channel was filtered, sample for sample as
+/// [`block_dc`] does. Not realtime-safe.
+pub fn block_dc_until(channels: &mut [Vec<f32>], sample_rate_hz: u32, cancel: Option<&crate::CancelFlag>) -> bool {
     let section = HighPass::butterworth(f64::from(DC_BLOCK_HZ), f64::from(sample_rate_hz));
     let block = ((BLOCK_SEC * f64::from(sample_rate_hz)).round() as usize).max(1);
     for ch in channels.iter_mut() {
+        if crate::cancel::is_cancelled(cancel) {
+            return false;
+        }
         zero_non_finite(ch);
         let mut work: Vec<f64> = ch.iter().map(|&x| f64::from(x)).collect();
         let n = work.len();
         let head = mean(&work[..n.min(SETTLE_FRAMES)]);
-        section.run(work.iter_mut(), head);
+        // The forward pass, a block at a time with its state carried over: the same samples as
+        // one pass over the whole channel.
+        let mut state = section.settled_on(head);
+        for chunk in work.chunks_mut(block) {
+            if crate::cancel::is_cancelled(cancel) {
+                return false;
+            }
+            for x in chunk {
+                *x = section.step(&mut state, *x);
+            }
+        }
         // Ascending blocks, in place: block k writes [k B, (k + 1) B) and reads up to (k + 2) B,
         // which no earlier block has written.
         for block_start in (0..n).step_by(block) {
+            if crate::cancel::is_cancelled(cancel) {
+                return false;
+            }
             let block_end = (block_start + block).min(n);
             let warm_end = (block_start + 2 * block).min(n);
             let tail = mean(&work[warm_end - (warm_end - block_start).min(SETTLE_FRAMES)..warm_end]);
@@ -54,6 +79,7 @@ pub fn block_dc(channels: &mut [Vec<f32>], sample_rate_hz: u32) {
             *out = *x as f32;
         }
     }
+    true
 }
 
 /// Frames averaged for the level each pass starts settled on (23 ms at 44.1 kHz): long enough
@@ -103,14 +129,6 @@ impl HighPass {
         *z1 = self.b1 * x - self.a1 * y + *z2;
         *z2 = self.b2 * x - self.a2 * y;
         y
-    }
-
-    /// Filters `samples` in place in the order given, starting settled on `settled`.
-    fn run<'a>(&self, samples: impl Iterator<Item = &'a mut f64>, settled: f64) {
-        let mut state = self.settled_on(settled);
-        for x in samples {
-            *x = self.step(&mut state, *x);
-        }
     }
 }
 

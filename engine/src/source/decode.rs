@@ -14,7 +14,7 @@ use symphonia::core::meta::MetadataOptions;
 use super::buffer::{Provenance, SourceBuffer};
 use super::fold::ChannelFold;
 use super::frames::PlanarFrames;
-use super::hash::hash_file;
+use super::hash::hash_file_until;
 use super::resample::StreamResampler;
 use crate::{ENGINE_SAMPLE_RATE_HZ, Error, Result};
 
@@ -135,7 +135,7 @@ pub fn load_opening(path: &Path, seconds: f64, options: &LoadOptions) -> Result<
 /// [`load`], or with `opening_sec` [`load_opening`].
 fn decode(path: &Path, options: &LoadOptions, opening_sec: Option<f64>) -> Result<Opening> {
     options.validate()?;
-    let mut source = open(path)?;
+    let mut source = open(path, options.cancel.as_ref())?;
     let rate_hz = source.provenance.original_sample_rate_hz;
     let num_inputs = source.fold.num_inputs();
     let max_frames = (options.max_duration_sec * f64::from(rate_hz)).ceil() as u64;
@@ -267,8 +267,8 @@ fn decode(path: &Path, options: &LoadOptions, opening_sec: Option<f64>) -> Resul
         }
     }
     let mut channels = out.into_channels();
-    if options.block_dc {
-        super::block_dc(&mut channels, ENGINE_SAMPLE_RATE_HZ);
+    if options.block_dc && !super::dc_block::block_dc_until(&mut channels, ENGINE_SAMPLE_RATE_HZ, options.cancel.as_ref()) {
+        return Err(unusable(path, String::from("decoding was cancelled")));
     }
     let source = SourceBuffer { channels, sample_rate_hz: ENGINE_SAMPLE_RATE_HZ, provenance: source.provenance };
     Ok(Opening { source, is_whole_file: !stopped_early })
@@ -293,7 +293,7 @@ fn push_silence(resampler: &mut StreamResampler, out: &mut PlanarFrames, num_fra
 /// The file's provenance from its header, without decoding audio (the duration comes from the
 /// header, or from the packet timestamps when the header has none). Not realtime-safe: allocates.
 pub fn probe(path: &Path) -> Result<Provenance> {
-    let mut source = open(path)?;
+    let mut source = open(path, None)?;
     let rate_hz = source.provenance.original_sample_rate_hz;
     let num_frames = match source.claimed_frames {
         Some(frames) => frames,
@@ -314,15 +314,18 @@ pub fn probe(path: &Path) -> Result<Provenance> {
     Ok(source.provenance)
 }
 
-/// Opens, hashes and probes `path`, and checks the stream parameters.
-fn open(path: &Path) -> Result<OpenedSource> {
+/// Opens, hashes and probes `path`, and checks the stream parameters; the hash stops when
+/// `cancel` is raised.
+fn open(path: &Path, cancel: Option<&crate::CancelFlag>) -> Result<OpenedSource> {
     let io_error = |source| Error::Io { path: path.to_path_buf(), source };
     let file = File::open(path).map_err(io_error)?;
     let len_bytes = file.metadata().map_err(io_error)?.len();
     if len_bytes == 0 {
         return Err(Error::Empty { path: path.to_path_buf() });
     }
-    let content_hash = hash_file(path)?;
+    let Some(content_hash) = hash_file_until(path, cancel)? else {
+        return Err(unusable(path, String::from("decoding was cancelled")));
+    };
 
     let mut hint = Hint::new();
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {

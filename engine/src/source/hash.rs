@@ -21,11 +21,21 @@ pub fn content_hash(bytes: &[u8]) -> String {
 /// The same hash as [`content_hash`] of the whole file, read in 64 KiB blocks so memory stays
 /// constant whatever the file's size.
 pub fn hash_file(path: &Path) -> Result<String> {
+    // Without a flag nothing stops it: always `Some`.
+    Ok(hash_file_until(path, None)?.unwrap_or_default())
+}
+
+/// [`hash_file`], or `Ok(None)` once `cancel` is raised (checked every 64 KiB: a long recording
+/// takes a fraction of a second to hash, which a closing plugin should not wait for).
+pub fn hash_file_until(path: &Path, cancel: Option<&crate::CancelFlag>) -> Result<Option<String>> {
     let io_error = |source| Error::Io { path: path.to_path_buf(), source };
     let mut file = std::fs::File::open(path).map_err(io_error)?;
     let mut hasher = Xxh3::new();
     let mut block = vec![0u8; HASH_READ_BYTES];
     loop {
+        if crate::cancel::is_cancelled(cancel) {
+            return Ok(None);
+        }
         match file.read(&mut block) {
             Ok(0) => break,
             Ok(n) => hasher.update(&block[..n]),
@@ -33,7 +43,7 @@ pub fn hash_file(path: &Path) -> Result<String> {
             Err(e) => return Err(io_error(e)),
         }
     }
-    Ok(format!("{:016x}", hasher.digest()))
+    Ok(Some(format!("{:016x}", hasher.digest())))
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub use decode::{
     load, load_opening, probe, LoadOptions, Opening, MAX_INVALID_SAMPLE_RATIO, MAX_SAMPLE_MAGNITUDE, MAX_SOURCE_CHANNELS, MAX_SOURCE_RATE_HZ,
     MIN_SOURCE_RATE_HZ,
 };
-pub use hash::{content_hash, hash_file};
+pub use hash::{content_hash, hash_file, hash_file_until};
 pub use resample::{resample, resample_loop, MAX_RESAMPLE_RATE_HZ, MIN_RESAMPLE_RATE_HZ};
 
 use std::path::Path;

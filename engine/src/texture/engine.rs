@@ -31,7 +31,7 @@ use super::pad::PadBank;
 use crate::rt::{stream_seed, DenormalGuard, Ramp, RngStream, SmoothCurve, Smoother, WindowShape, WindowTables};
 use crate::voice::grain::Grain;
 use crate::voice::hiss::{HissControls, HissVoice};
-use crate::voice::limiter::SafetyLimiter;
+use crate::voice::limiter::{LimiterStats, SafetyLimiter};
 use crate::voice::note::{choose_voice, NoteVoice};
 use crate::voice::pool::GrainPool;
 use crate::voice::{Biquad, BiquadCoefs};
@@ -71,7 +71,7 @@ const WAKE_BY_COUNT: u64 = 0x636f_756e;
 const MIN_NORM_OVERLAP: f32 = 0.25;
 const LOWPASS_Q: f32 = std::f32::consts::FRAC_1_SQRT_2;
 
-/// The envelope times' table entries (read when a note starts, not smoothed).
+/// The envelope times' table entries (not smoothed: cleaned and taken each control tick).
 const ATTACK: ParamSpec = spec_of("attack_ms");
 const RELEASE: ParamSpec = spec_of("release_ms");
 
@@ -289,6 +289,12 @@ impl TextureEngine {
     /// settings). Realtime-safe.
     pub fn num_limited_samples(&self) -> u64 {
         self.limiter.num_limited_samples()
+    }
+
+    /// What the safety limiter did since `reset` (rests do not clear it): samples turned down, the
+    /// deepest reduction, the peak it was given. Reading it changes nothing. Realtime-safe.
+    pub fn limiter_stats(&self) -> LimiterStats {
+        self.limiter.stats()
     }
 
     /// Adds `bus` to the mixing list unless it is there. Realtime-safe.

@@ -1,17 +1,18 @@
 //! The one parameter list: `TextureParams`, row by row. Each continuous parameter's row holds its
 //! field name (as recipes spell it), default, host id and name, unit, range, smoothing, skew and
 //! editor group, written once; the discrete fields (window, freeze, hold, source slot) are rows
-//! without a table entry. From the rows, [`generate`] makes the struct and its `Default`, the table
-//! [`CONTINUOUS`], the engine's smoothed `ControlValues` and the mapping between table order and
-//! fields. The engine's clamps and smoothers, the plugin's host parameters, recipe automation, the
-//! exporter's config checks and the editor's groups all read it. Audio thread (plain constants and
-//! field access).
+//! without a table entry. From the rows, `texture_params!` (in `param_table/generate.rs`) makes the
+//! struct and its `Default`, the table [`CONTINUOUS`], the engine's smoothed `ControlValues` and the
+//! mapping between table order and fields. The engine's clamps and smoothers, the plugin's host
+//! parameters, recipe automation, the exporter's config checks and the editor's groups all read it.
+//! Audio thread (plain constants and field access).
 //!
 //! Adding a continuous parameter is one row here (and its use in the engine).
 
 mod generate;
 
 use crate::rt::{SmoothCurve, WindowShape};
+use generate::texture_params;
 use serde::{Deserialize, Serialize};
 
 /// What a value means, for display and host formatting.
@@ -82,7 +83,7 @@ const FREQ: Option<(SmoothCurve, f32)> = Some((SmoothCurve::Logarithmic, 30.0));
 const PITCH: Option<(SmoothCurve, f32)> = Some((SmoothCurve::Linear, 30.0));
 const DENSITY: Option<(SmoothCurve, f32)> = Some((SmoothCurve::Logarithmic, 50.0));
 
-generate::texture_params! {
+texture_params! {
     /// Every parameter of the texture engine: the one plain struct both front ends fill, once per
     /// sub-block. The plugin fills it from host parameters (the engine smooths them); the exporter
     /// fills it from a recipe. Units are in the names; the engine clamps every continuous value to
@@ -127,9 +128,9 @@ generate::texture_params! {
         flicker_amount: f32 = 0.0 => smoothed(GLIDE) { id: "flicker", name: "Flicker", unit: Fraction, range: 0.0..=1.0, skew: 0.0, group: Hiss },
         /// Cloud low-pass cutoff, Hz.
         lowpass_hz: f32 = 16_000.0 => smoothed(FREQ) { id: "cloud_lowpass", name: "Cloud Low-pass", unit: Hertz, range: 200.0..=20_000.0, skew: -2.0, group: Space },
-        /// Note envelope attack, milliseconds (read when a note starts).
+        /// Note envelope attack, milliseconds (a time the envelope ramps over: taken as it is).
         attack_ms: f32 = 200.0 => direct { id: "attack", name: "Attack", unit: Milliseconds, range: 1.0..=10_000.0, skew: -2.0, group: Envelope },
-        /// Note envelope release, milliseconds (read when a note starts).
+        /// Note envelope release, milliseconds (a time the envelope ramps over: taken as it is).
         release_ms: f32 = 1500.0 => direct { id: "release", name: "Release", unit: Milliseconds, range: 1.0..=20_000.0, skew: -2.0, group: Envelope },
         /// Play the texture without notes (at the pad's own pitch, full velocity).
         hold: bool = false,
@@ -152,7 +153,7 @@ pub fn by_id(id: &str) -> &'static ParamSpec {
 }
 
 /// The parameter whose field is `field`, for constants: `const X: ParamSpec = spec_of("x_ms");`
-/// fails the build when the table has no such field.
+/// fails the build when the table has no such field (at run time, such a name panics).
 pub const fn spec_of(field: &str) -> ParamSpec {
     let mut i = 0;
     while i < NUM_CONTINUOUS {

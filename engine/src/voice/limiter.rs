@@ -2,11 +2,13 @@
 //! smooth exponential release, so no sample leaves the engine above [`LIMITER_CEILING_DBFS`].
 //!
 //! It is a seat belt, not a sound: pads enter the bank loudness-matched and the cloud is normalised
-//! for density and voice count, so at default settings it rarely acts (the plugin's level tests
-//! count the samples it touches). Instant attack without look-ahead keeps the instrument at zero
-//! latency; the price is a little distortion on the rare peaks it catches.
+//! for density and voice count, so at default settings it rarely acts. Because it is the last
+//! stage, a peak measured after it proves nothing about the gain staging before it; so it keeps
+//! [`LimiterStats`] (samples it turned down, its deepest reduction, the peak it was given) for the
+//! level tests to read. Instant attack without look-ahead keeps the instrument at zero latency; the
+//! price is a little distortion on the rare peaks it catches.
 
-use crate::rt::db::db_to_amplitude;
+use crate::rt::db::{amplitude_to_db, db_to_amplitude};
 
 /// Highest level a sample may leave the engine at, dBFS.
 pub const LIMITER_CEILING_DBFS: f32 = -1.5;
@@ -14,6 +16,18 @@ pub const LIMITER_CEILING_DBFS: f32 = -1.5;
 const AUDIBLE_REDUCTION: f32 = 0.9886;
 /// Time for the gain to recover 63 % of the way back to unity after a peak, milliseconds.
 const RELEASE_MS: f32 = 80.0;
+
+/// What the limiter did since its last `reset`. Plain data; reading it changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LimiterStats {
+    /// Samples (stereo frames) processed with the gain more than 0.1 dB down.
+    pub num_limited_samples: u64,
+    /// Deepest gain reduction applied, dB (0 when it never turned anything down; positive otherwise).
+    pub max_reduction_db: f32,
+    /// Largest sample magnitude it was given (either channel, before limiting), dBFS;
+    /// [`SILENCE_DB`](crate::rt::db::SILENCE_DB) after nothing but silence.
+    pub peak_in_dbfs: f32,
+}
 
 /// Limiter state. Plain data.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +38,10 @@ pub struct SafetyLimiter {
     gain: f32,
     /// Samples processed with the gain more than 0.1 dB down since `reset`.
     num_limited_samples: u64,
+    /// Smallest gain applied since `reset`, 0..=1. Bookkeeping only: never read by `process`.
+    min_gain: f32,
+    /// Largest input sample magnitude since `reset`, full scale = 1. Bookkeeping only.
+    peak_in: f32,
 }
 
 impl Default for SafetyLimiter {
@@ -40,17 +58,21 @@ impl SafetyLimiter {
             release_coef: (-1.0 / (RELEASE_MS * 0.001 * sample_rate_hz.max(1000.0))).exp(),
             gain: 1.0,
             num_limited_samples: 0,
+            min_gain: 1.0,
+            peak_in: 0.0,
         }
     }
 
-    /// Back to unity gain; the count of limited samples starts again. Realtime-safe.
+    /// Back to unity gain; the statistics start again. Realtime-safe.
     pub fn reset(&mut self) {
         self.gain = 1.0;
         self.num_limited_samples = 0;
+        self.min_gain = 1.0;
+        self.peak_in = 0.0;
     }
 
-    /// Back to unity gain, keeping the count (the engine at rest: the gain has nothing to recover
-    /// from). Realtime-safe.
+    /// Back to unity gain, keeping the statistics (the engine at rest: the gain has nothing to
+    /// recover from). Realtime-safe.
     pub fn rest(&mut self) {
         self.gain = 1.0;
     }
@@ -67,12 +89,25 @@ impl SafetyLimiter {
         if self.gain < AUDIBLE_REDUCTION {
             self.num_limited_samples += 1;
         }
+        // Statistics only: neither value feeds back into the gain.
+        self.peak_in = self.peak_in.max(peak);
+        self.min_gain = self.min_gain.min(self.gain);
         (left * self.gain, right * self.gain)
     }
 
     /// Samples whose gain was more than 0.1 dB down since the last `reset`. Realtime-safe.
     pub fn num_limited_samples(&self) -> u64 {
         self.num_limited_samples
+    }
+
+    /// What the limiter did since the last `reset`. Realtime-safe.
+    pub fn stats(&self) -> LimiterStats {
+        LimiterStats {
+            num_limited_samples: self.num_limited_samples,
+            // `0.0 -` rather than a negation: unity gain reads +0 dB, not -0.
+            max_reduction_db: 0.0 - amplitude_to_db(self.min_gain),
+            peak_in_dbfs: amplitude_to_db(self.peak_in),
+        }
     }
 }
 
@@ -98,6 +133,31 @@ mod tests {
         assert!(peak <= ceiling * (1.0 + 1e-6), "{peak}");
         assert!(limiter.num_limited_samples() > 40_000);
         assert_eq!(limiter.process(f32::NAN, 0.0), (0.0, 0.0));
+    }
+
+    #[test]
+    fn stats_report_the_input_peak_and_the_deepest_reduction_and_reset_clears_them() {
+        let mut limiter = SafetyLimiter::new(48_000.0);
+        assert_eq!(limiter.stats().peak_in_dbfs, crate::rt::db::SILENCE_DB);
+        // Below the ceiling: the peak is measured, nothing is turned down.
+        for _ in 0..100 {
+            limiter.process(0.5, -0.25);
+        }
+        let quiet = limiter.stats();
+        assert_eq!((quiet.num_limited_samples, quiet.max_reduction_db), (0, 0.0));
+        assert!((quiet.peak_in_dbfs - amplitude_to_db(0.5)).abs() < 1e-6, "{quiet:?}");
+        // 2.0 (+6.02 dBFS) against a -1.5 dBFS ceiling: 7.52 dB of reduction, on that very sample.
+        limiter.process(0.1, -2.0);
+        let loud = limiter.stats();
+        assert_eq!(loud.num_limited_samples, 1);
+        assert!((loud.peak_in_dbfs - amplitude_to_db(2.0)).abs() < 1e-5, "{loud:?}");
+        let expected_db = amplitude_to_db(2.0) - LIMITER_CEILING_DBFS;
+        assert!((loud.max_reduction_db - expected_db).abs() < 1e-4, "{loud:?}");
+        // Resting keeps them; reset clears them.
+        limiter.rest();
+        assert_eq!(limiter.stats(), loud);
+        limiter.reset();
+        assert_eq!(limiter.stats(), SafetyLimiter::new(48_000.0).stats());
     }
 
     #[test]

@@ -144,6 +144,14 @@ impl ArchiveShared {
         self.wake.notify_one();
     }
 
+    /// Wake the idle reader to look at the stop flag now rather than after [`IDLE_WAIT`] (the
+    /// caller has raised it). Not realtime-safe: locks briefly.
+    pub(super) fn wake_reader(&self) {
+        // Under the lock: a reader between its look at the flag and its wait cannot miss this.
+        let _pending = lock(&self.pending);
+        self.wake.notify_all();
+    }
+
     /// Ask the mining thread to load a catalogued pad into the bank. Not realtime-safe: locks.
     pub fn request_load(&self, request: LoadRequest) {
         lock(&self.loads).push_back(request);

@@ -29,7 +29,8 @@ impl WorkerState {
                 return Ok(());
             }
         };
-        let settings = MineSettings { pad_miner: config.clone(), ..MineSettings::default() };
+        // Mining a file for the catalogue stops with the plugin, as the session's own decoding does.
+        let settings = MineSettings { pad_miner: config.clone(), cancel: Some(self.shared.stop.clone()), ..MineSettings::default() };
         let (mut added, mut kept, mut failed) = (0usize, 0usize, 0usize);
         for file in files {
             self.check()?;

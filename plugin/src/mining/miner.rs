@@ -54,6 +54,7 @@ impl Miner {
 impl Drop for Miner {
     fn drop(&mut self) {
         self.shared.stop.cancel();
+        self.shared.archive.wake_reader();
         // A panic on either thread has already been reported by the panic hook; there is nothing
         // left to clean up here.
         if let Some(thread) = self.thread.take() {

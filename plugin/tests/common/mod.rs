@@ -1,19 +1,39 @@
-//! A minimal in-process CLAP host (clack-host) for testing the built plugin library: load,
-//! instantiate, read descriptor, ports and parameters, save and load state, and render audio
-//! with note and parameter events on a separate audio thread.
+//! An in-process CLAP host (clack-host) that drives the built plugin library the way a DAW does:
+//! load, instantiate, read descriptor, ports and parameters, save and load state on the main
+//! thread, and play sessions on an audio thread of its own.
+//!
+//! A [`Session`] is one activation and one `start_processing`, then any number of process calls
+//! (host blocks) on the same audio thread, until it is dropped (`stop_processing`, deactivate).
+//! Between blocks nothing is reset, so held notes sound on across block boundaries and silence and
+//! notes share one processing run, as in a DAW. Note and parameter events land at frame offsets
+//! inside their block; an optional [`Transport`] (tempo, song position in seconds and beats,
+//! playing flag) goes with every block and advances with it. The main thread may save or load
+//! state between blocks while the session runs.
+//!
+//! [`TestHost::render`] is the one-scenario convenience on top: it starts processing (nice-plug
+//! calls `Plugin::reset` there), plays, and stops again, so consecutive renders do NOT continue one
+//! another. Anything that claims to hold across silences, blocks or song positions needs a session.
 
 #![allow(dead_code)]
 
+pub mod in_process;
+
 use std::ffi::CString;
+use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
 
 use clack_extensions::audio_ports::{AudioPortInfoBuffer, PluginAudioPorts};
 use clack_extensions::note_ports::PluginNotePorts;
 use clack_extensions::params::{ParamInfoBuffer, PluginParams};
 use clack_extensions::state::PluginState;
-use clack_host::events::event_types::{NoteOffEvent, NoteOnEvent, ParamValueEvent};
-use clack_host::events::Match;
+use clack_host::events::event_types::{
+    MidiEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
+};
+use clack_host::events::{EventFlags, Match};
 use clack_host::prelude::*;
+use clack_host::utils::{BeatTime, SecondsTime};
 
 /// The plugin library to test: `AFTERGLOW_CLAP_PATH` when set (e.g. the bundled
 /// `target/bundled/Afterglow.clap`), else the one cargo built for this test run. Cargo builds the
@@ -35,7 +55,7 @@ pub fn plugin_library_path() -> PathBuf {
     path
 }
 
-/// One event to send at a frame offset of the whole render.
+/// One event, sent at a frame offset (counted from the start of the call that plays it).
 #[derive(Debug, Clone, Copy)]
 pub enum HostEvent {
     NoteOn { key: u16, velocity: f64 },
@@ -44,6 +64,66 @@ pub enum HostEvent {
     Param { id: u32, value: f64 },
     /// Raw three-byte MIDI message.
     Midi([u8; 3]),
+}
+
+/// The host's transport as sent with a block: where the song is at the block's first frame,
+/// its tempo (4/4 time), and whether it plays.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Transport {
+    pub playing: bool,
+    pub tempo_bpm: f64,
+    /// Song position of the block's first frame, samples since the song's start.
+    pub position_samples: i64,
+}
+
+impl Transport {
+    /// Playing at 120 BPM from `position_samples`.
+    pub fn playing_at(position_samples: i64) -> Self {
+        Self { playing: true, tempo_bpm: 120.0, position_samples }
+    }
+
+    /// Stopped (the play head parked) at `position_samples`, 120 BPM.
+    pub fn stopped_at(position_samples: i64) -> Self {
+        Self { playing: false, ..Self::playing_at(position_samples) }
+    }
+
+    /// The transport `frames` later: the song position moves only while it plays.
+    pub fn advanced(self, frames: usize) -> Self {
+        let moved = if self.playing { frames as i64 } else { 0 };
+        Self { position_samples: self.position_samples + moved, ..self }
+    }
+
+    /// As CLAP's process transport at `sample_rate_hz`: tempo, time signature and the position on
+    /// both timelines (CLAP has no sample timeline; nice-plug's `pos_samples()` rounds the seconds
+    /// timeline back to samples, exactly for any position a test uses).
+    fn event(&self, sample_rate_hz: f64) -> TransportEvent {
+        let seconds = self.position_samples as f64 / sample_rate_hz;
+        let beats = seconds * self.tempo_bpm / 60.0;
+        let bar_number = (beats / 4.0).floor();
+        let mut flags = TransportFlags::HAS_TEMPO
+            | TransportFlags::HAS_BEATS_TIMELINE
+            | TransportFlags::HAS_SECONDS_TIMELINE
+            | TransportFlags::HAS_TIME_SIGNATURE;
+        if self.playing {
+            flags |= TransportFlags::IS_PLAYING;
+        }
+        TransportEvent {
+            header: EventHeader::new_core(0, EventFlags::empty()),
+            flags,
+            song_pos_beats: BeatTime::from_float(beats),
+            song_pos_seconds: SecondsTime::from_float(seconds),
+            tempo: self.tempo_bpm,
+            tempo_inc: 0.0,
+            loop_start_beats: BeatTime::from_int(0),
+            loop_end_beats: BeatTime::from_int(0),
+            loop_start_seconds: SecondsTime::from_int(0),
+            loop_end_seconds: SecondsTime::from_int(0),
+            bar_start: BeatTime::from_float(bar_number * 4.0),
+            bar_number: bar_number as i32,
+            time_signature_numerator: 4,
+            time_signature_denominator: 4,
+        }
+    }
 }
 
 /// A parameter as the host sees it.
@@ -57,10 +137,39 @@ pub struct HostParam {
     pub is_stepped: bool,
 }
 
+impl HostParam {
+    /// The CLAP value `fraction` (0..1) of the way through the range, rounded for stepped ones.
+    pub fn value_at(&self, fraction: f64) -> f64 {
+        let value = self.min_value + fraction * (self.max_value - self.min_value);
+        if self.is_stepped { value.round() } else { value }
+    }
+
+    /// A value from `unit` (0..1) inside the part of the range that keeps a held note audible:
+    /// levels, gain and low-pass in their upper part, envelope times and density in the middle,
+    /// Source on "all pads" (the built-in texture is always there); the rest anywhere.
+    pub fn audible_value(&self, unit: f64) -> f64 {
+        let fraction = match self.name.as_str() {
+            "Cloud Level" | "Output Gain" => 0.5 + 0.4 * unit,
+            "Attack" | "Release" | "Density" => 0.2 + 0.5 * unit,
+            "Cloud Low-pass" => 0.3 + 0.7 * unit,
+            "Source" => 0.0,
+            _ => unit,
+        };
+        self.value_at(fraction)
+    }
+}
+
+/// The plugin's audio processor in each state the host can hold it in.
+enum Audio {
+    Inactive,
+    Stopped(StoppedPluginAudioProcessor<()>),
+    Processing(AudioThread),
+}
+
 /// A loaded and instantiated plugin, with its audio processor while active.
 pub struct TestHost {
     // Field order matters: the processor and instance drop before the entry they came from.
-    processor: Option<StoppedPluginAudioProcessor<()>>,
+    audio: Audio,
     instance: PluginInstance<()>,
     entry: PluginEntry,
     pub max_block_frames: u32,
@@ -81,7 +190,7 @@ impl TestHost {
                 .expect("host info");
         let instance = PluginInstance::<()>::new(|_| (), |_| (), &entry, &id, &host_info)
             .expect("instantiate plugin");
-        Self { processor: None, instance, entry, max_block_frames: 0, sample_rate_hz: 0.0 }
+        Self { audio: Audio::Inactive, instance, entry, max_block_frames: 0, sample_rate_hz: 0.0 }
     }
 
     /// (id, name, vendor, version, features) of the library's first descriptor.
@@ -136,7 +245,7 @@ impl TestHost {
         self.params().into_iter().find(|p| p.name == name).map(|p| p.id).unwrap_or_else(|| panic!("no parameter {name}"))
     }
 
-    /// The plugin state as saved by the plugin.
+    /// The plugin state as saved by the plugin (main thread; also while a session plays).
     pub fn save_state(&mut self) -> Vec<u8> {
         let handle = self.instance.plugin_handle();
         let state = handle.get_extension::<PluginState>().expect("state extension");
@@ -145,7 +254,8 @@ impl TestHost {
         bytes
     }
 
-    /// Load a state saved by [`Self::save_state`] (or edited with [`state_with_archive_path`]).
+    /// Load a state saved by [`Self::save_state`] (or edited with [`state_with_archive_path`]);
+    /// main thread, also while a session plays, as a DAW loads a preset.
     pub fn load_state(&mut self, bytes: &[u8]) {
         let handle = self.instance.plugin_handle();
         let state = handle.get_extension::<PluginState>().expect("state extension");
@@ -160,117 +270,315 @@ impl TestHost {
     }
 
     pub fn activate(&mut self, sample_rate_hz: f64, max_block_frames: u32) {
-        assert!(self.processor.is_none(), "already active");
+        assert!(matches!(self.audio, Audio::Inactive), "already active");
         let config = PluginAudioConfiguration {
             sample_rate: sample_rate_hz,
             min_frames_count: 1,
             max_frames_count: max_block_frames,
         };
         let processor = self.instance.activate(|_, _| (), config).expect("activate");
-        self.processor = Some(processor);
+        self.audio = Audio::Stopped(processor);
         self.max_block_frames = max_block_frames;
         self.sample_rate_hz = sample_rate_hz;
     }
 
+    /// Deactivate, stopping processing first if it runs.
     pub fn deactivate(&mut self) {
-        let processor = self.processor.take().expect("active processor");
-        self.instance.deactivate(processor);
+        if matches!(self.audio, Audio::Processing(_)) {
+            self.stop_processing();
+        }
+        match std::mem::replace(&mut self.audio, Audio::Inactive) {
+            Audio::Stopped(processor) => self.instance.deactivate(processor),
+            _ => panic!("deactivate without activation"),
+        }
     }
 
-    /// Render `num_frames` of stereo audio in blocks of `block_frames`, sending `events`
-    /// (frame offsets into the whole render, any order) at their exact frames. Runs on a separate
-    /// audio thread, as a host would.
+    /// One DAW session: activate at `sample_rate_hz` with blocks of at most `max_block_frames`,
+    /// start processing on a new audio thread, and keep it running (no reset) until the session is
+    /// dropped, which stops processing and deactivates.
+    pub fn session(&mut self, sample_rate_hz: f64, max_block_frames: u32) -> Session<'_> {
+        self.activate(sample_rate_hz, max_block_frames);
+        self.start_processing();
+        Session { host: self }
+    }
+
+    /// One scenario on the activated plugin: start processing (nice-plug resets the plugin there),
+    /// render `num_frames` in blocks of `block_frames` with `events` (frame offsets into this render,
+    /// any order) at their exact frames, stop processing. Consecutive renders start afresh: use a
+    /// [`Session`] for anything that must continue.
     pub fn render(&mut self, num_frames: usize, block_frames: usize, events: &[(usize, HostEvent)]) -> [Vec<f32>; 2] {
-        assert!(block_frames as u32 <= self.max_block_frames && block_frames > 0);
-        let mut events: Vec<(usize, HostEvent)> = events.to_vec();
-        events.sort_by_key(|(frame, _)| *frame);
-        let processor = self.processor.take().expect("activate first");
-        let (processor, out) = std::thread::scope(|scope| {
-            scope
-                .spawn(move || {
-                    let mut started = processor.start_processing().expect("start processing");
-                    let out = process_blocks(&mut started, num_frames, block_frames, &events);
-                    (started.stop_processing(), out)
-                })
-                .join()
-                .expect("audio thread")
-        });
-        self.processor = Some(processor);
+        self.start_processing();
+        let out = self.play_blocks(num_frames, &[block_frames], events);
+        self.stop_processing();
         out
+    }
+
+    /// `start_processing` on a new audio thread, which then waits for blocks to play.
+    fn start_processing(&mut self) {
+        let processor = match std::mem::replace(&mut self.audio, Audio::Inactive) {
+            Audio::Stopped(processor) => processor,
+            Audio::Processing(_) => panic!("already processing"),
+            Audio::Inactive => panic!("activate first"),
+        };
+        let (jobs, job_inbox) = mpsc::channel::<Job>();
+        let (played_outbox, played) = mpsc::channel();
+        let sample_rate_hz = self.sample_rate_hz;
+        let max_block_frames = self.max_block_frames as usize;
+        let thread = std::thread::Builder::new()
+            .name(String::from("test host audio"))
+            .spawn(move || {
+                let mut started = processor.start_processing().unwrap_or_else(|_| panic!("start processing"));
+                let mut runner = BlockRunner::new(max_block_frames);
+                for job in job_inbox {
+                    let out = runner.run(&mut started, &job, sample_rate_hz);
+                    if played_outbox.send(out).is_err() {
+                        break;
+                    }
+                }
+                started.stop_processing()
+            })
+            .expect("spawn the audio thread");
+        self.audio = Audio::Processing(AudioThread {
+            jobs: Some(jobs),
+            played,
+            thread: Some(thread),
+            transport: None,
+            steady_frames: 0,
+        });
+    }
+
+    /// `stop_processing` on the audio thread, which then ends; the plugin stays active.
+    fn stop_processing(&mut self) {
+        let Audio::Processing(mut audio) = std::mem::replace(&mut self.audio, Audio::Inactive) else {
+            panic!("not processing");
+        };
+        drop(audio.jobs.take());
+        let thread = audio.thread.take().expect("audio thread");
+        match thread.join() {
+            Ok(processor) => self.audio = Audio::Stopped(processor),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+
+    fn processing(&mut self) -> &mut AudioThread {
+        match &mut self.audio {
+            Audio::Processing(audio) => audio,
+            _ => panic!("not processing: play inside a session"),
+        }
+    }
+
+    /// Play `num_frames` on the audio thread, in blocks whose sizes come from `block_frames` in
+    /// turn (cycled), with `events` at frame offsets into this call, and the current transport.
+    fn play_blocks(&mut self, num_frames: usize, block_frames: &[usize], events: &[(usize, HostEvent)]) -> [Vec<f32>; 2] {
+        let max_block_frames = self.max_block_frames as usize;
+        assert!(!block_frames.is_empty() && block_frames.iter().all(|&b| b > 0 && b <= max_block_frames), "block sizes {block_frames:?}");
+        assert!(events.iter().all(|(frame, _)| *frame < num_frames), "an event lies past the {num_frames} frames played");
+        let mut events = events.to_vec();
+        // Stable: events at one frame keep the order given.
+        events.sort_by_key(|(frame, _)| *frame);
+        let audio = self.processing();
+        let job = Job {
+            num_frames,
+            block_frames: block_frames.to_vec(),
+            events,
+            transport: audio.transport,
+            steady_frames: audio.steady_frames,
+        };
+        audio.jobs.as_ref().expect("audio thread").send(job).expect("audio thread gone");
+        match audio.played.recv() {
+            Ok(out) => {
+                audio.transport = audio.transport.map(|t| t.advanced(num_frames));
+                audio.steady_frames += num_frames as u64;
+                out
+            }
+            // The audio thread died (a failed process call): surface its panic.
+            Err(_) => {
+                drop(audio.jobs.take());
+                match audio.thread.take().expect("audio thread").join() {
+                    Err(panic) => std::panic::resume_unwind(panic),
+                    Ok(_) => panic!("the audio thread stopped"),
+                }
+            }
+        }
     }
 }
 
 impl Drop for TestHost {
     fn drop(&mut self) {
-        if let Some(processor) = self.processor.take() {
+        if let Audio::Processing(audio) = &mut self.audio {
+            drop(audio.jobs.take());
+            match audio.thread.take().map(JoinHandle::join) {
+                Some(Ok(processor)) => self.audio = Audio::Stopped(processor),
+                // The processor is lost with its thread; nothing to deactivate.
+                _ => self.audio = Audio::Inactive,
+            }
+        }
+        if let Audio::Stopped(processor) = std::mem::replace(&mut self.audio, Audio::Inactive) {
             self.instance.deactivate(processor);
         }
     }
 }
 
-fn process_blocks(
-    processor: &mut StartedPluginAudioProcessor<()>,
-    num_frames: usize,
-    block_frames: usize,
-    events: &[(usize, HostEvent)],
-) -> [Vec<f32>; 2] {
-    let mut left_out = Vec::with_capacity(num_frames);
-    let mut right_out = Vec::with_capacity(num_frames);
-    let mut left = vec![0.0f32; block_frames];
-    let mut right = vec![0.0f32; block_frames];
-    let mut ports = AudioPorts::with_capacity(2, 1);
-    let mut event_buffer = EventBuffer::with_capacity(256);
-    let mut output_events = EventBuffer::new();
-    let mut next_event = 0;
-    let mut steady_time = 0u64;
-    let mut start = 0;
-    while start < num_frames {
-        let len = block_frames.min(num_frames - start);
-        event_buffer.clear();
-        while next_event < events.len() && events[next_event].0 < start + len {
-            let (frame, event) = events[next_event];
-            let time = (frame.max(start) - start) as u32;
-            match event {
-                HostEvent::NoteOn { key, velocity } => {
-                    event_buffer.push(&NoteOnEvent::new(time, Pckn::new(0u16, 0u16, key, Match::All), velocity))
-                }
-                HostEvent::NoteOff { key } => {
-                    event_buffer.push(&NoteOffEvent::new(time, Pckn::new(0u16, 0u16, key, Match::All), 0.0))
-                }
-                HostEvent::Param { id, value } => {
-                    event_buffer.push(&ParamValueEvent::new(time, ClapId::new(id), Pckn::match_all(), value))
-                }
-                HostEvent::Midi(data) => {
-                    event_buffer.push(&clack_host::events::event_types::MidiEvent::new(time, 0, data))
-                }
-            }
-            next_event += 1;
-        }
-        left[..len].fill(0.0);
-        right[..len].fill(0.0);
-        output_events.clear();
-        {
-            let mut outputs = ports.with_output_buffers([AudioPortBuffer {
-                latency: 0,
-                channels: AudioPortBufferType::f32_output_only([&mut left[..len], &mut right[..len]].into_iter()),
-            }]);
-            processor
-                .process(
-                    &InputAudioBuffers::empty(),
-                    &mut outputs,
-                    &InputEvents::from_buffer(&event_buffer),
-                    &mut OutputEvents::from_buffer(&mut output_events),
-                    Some(steady_time),
-                    None,
-                )
-                .expect("process");
-        }
-        left_out.extend_from_slice(&left[..len]);
-        right_out.extend_from_slice(&right[..len]);
-        steady_time += len as u64;
-        start += len;
+/// One activation with one processing run, as a DAW keeps a plugin while a project is open.
+/// Dereferences to the [`TestHost`] for main-thread calls (state, parameters) while it plays.
+/// Dropping it stops processing and deactivates.
+pub struct Session<'a> {
+    host: &'a mut TestHost,
+}
+
+impl Session<'_> {
+    /// One host process call of `num_frames` (at most the session's block size) with `events` at
+    /// frame offsets inside it. Realistic block: the transport, when set, goes with it.
+    pub fn process(&mut self, num_frames: usize, events: &[(usize, HostEvent)]) -> [Vec<f32>; 2] {
+        self.host.play_blocks(num_frames, &[num_frames], events)
     }
-    [left_out, right_out]
+
+    /// `num_frames` more of the session, in blocks whose sizes come from `block_frames` in turn
+    /// (cycled), with `events` at frame offsets counted from the start of this call (each lands in
+    /// its block at its own frame). Notes held stay held across blocks and calls.
+    pub fn play(&mut self, num_frames: usize, block_frames: &[usize], events: &[(usize, HostEvent)]) -> [Vec<f32>; 2] {
+        self.host.play_blocks(num_frames, block_frames, events)
+    }
+
+    /// The transport sent with the following blocks (`None`: no transport, as an offline host
+    /// without a timeline). It advances with each block played while it plays.
+    pub fn set_transport(&mut self, transport: Option<Transport>) {
+        self.host.processing().transport = transport;
+    }
+
+    /// The transport the next block will carry.
+    pub fn transport(&mut self) -> Option<Transport> {
+        self.host.processing().transport
+    }
+
+    /// Frames processed since the session started (the steady time of the next block).
+    pub fn frames_played(&mut self) -> u64 {
+        self.host.processing().steady_frames
+    }
+}
+
+impl Deref for Session<'_> {
+    type Target = TestHost;
+    fn deref(&self) -> &TestHost {
+        self.host
+    }
+}
+
+impl DerefMut for Session<'_> {
+    fn deref_mut(&mut self) -> &mut TestHost {
+        self.host
+    }
+}
+
+impl Drop for Session<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            // Leave the clean-up to the host's own drop, which does not panic.
+            return;
+        }
+        self.host.deactivate();
+    }
+}
+
+/// The host side of a running audio thread.
+struct AudioThread {
+    jobs: Option<mpsc::Sender<Job>>,
+    played: mpsc::Receiver<[Vec<f32>; 2]>,
+    thread: Option<JoinHandle<StoppedPluginAudioProcessor<()>>>,
+    /// The transport the next block carries.
+    transport: Option<Transport>,
+    /// Frames processed since processing started.
+    steady_frames: u64,
+}
+
+/// Frames for the audio thread to play: block sizes, events and where the transport stands.
+struct Job {
+    num_frames: usize,
+    block_frames: Vec<usize>,
+    events: Vec<(usize, HostEvent)>,
+    transport: Option<Transport>,
+    steady_frames: u64,
+}
+
+/// The audio thread's buffers, made once per processing run.
+struct BlockRunner {
+    left: Vec<f32>,
+    right: Vec<f32>,
+    ports: AudioPorts,
+    input_events: EventBuffer,
+    output_events: EventBuffer,
+}
+
+impl BlockRunner {
+    fn new(max_block_frames: usize) -> Self {
+        Self {
+            left: vec![0.0; max_block_frames],
+            right: vec![0.0; max_block_frames],
+            ports: AudioPorts::with_capacity(2, 1),
+            input_events: EventBuffer::with_capacity(256),
+            output_events: EventBuffer::with_capacity(256),
+        }
+    }
+
+    fn run(&mut self, processor: &mut StartedPluginAudioProcessor<()>, job: &Job, sample_rate_hz: f64) -> [Vec<f32>; 2] {
+        let mut left_out = Vec::with_capacity(job.num_frames);
+        let mut right_out = Vec::with_capacity(job.num_frames);
+        let mut transport = job.transport;
+        let mut steady_frames = job.steady_frames;
+        let mut next_event = 0;
+        let mut start = 0;
+        let mut block_index = 0;
+        while start < job.num_frames {
+            let len = job.block_frames[block_index % job.block_frames.len()].min(job.num_frames - start);
+            block_index += 1;
+            self.input_events.clear();
+            while next_event < job.events.len() && job.events[next_event].0 < start + len {
+                let (frame, event) = job.events[next_event];
+                let time = (frame - start) as u32;
+                match event {
+                    HostEvent::NoteOn { key, velocity } => {
+                        self.input_events.push(&NoteOnEvent::new(time, Pckn::new(0u16, 0u16, key, Match::All), velocity))
+                    }
+                    HostEvent::NoteOff { key } => {
+                        self.input_events.push(&NoteOffEvent::new(time, Pckn::new(0u16, 0u16, key, Match::All), 0.0))
+                    }
+                    HostEvent::Param { id, value } => {
+                        self.input_events.push(&ParamValueEvent::new(time, ClapId::new(id), Pckn::match_all(), value))
+                    }
+                    HostEvent::Midi(data) => self.input_events.push(&MidiEvent::new(time, 0, data)),
+                }
+                next_event += 1;
+            }
+            self.left[..len].fill(0.0);
+            self.right[..len].fill(0.0);
+            self.output_events.clear();
+            let transport_event = transport.map(|t| t.event(sample_rate_hz));
+            {
+                let mut outputs = self.ports.with_output_buffers([AudioPortBuffer {
+                    latency: 0,
+                    channels: AudioPortBufferType::f32_output_only(
+                        [&mut self.left[..len], &mut self.right[..len]].into_iter(),
+                    ),
+                }]);
+                processor
+                    .process(
+                        &InputAudioBuffers::empty(),
+                        &mut outputs,
+                        &InputEvents::from_buffer(&self.input_events),
+                        &mut OutputEvents::from_buffer(&mut self.output_events),
+                        Some(steady_frames),
+                        transport_event.as_ref(),
+                    )
+                    .expect("process");
+            }
+            left_out.extend_from_slice(&self.left[..len]);
+            right_out.extend_from_slice(&self.right[..len]);
+            transport = transport.map(|t| t.advanced(len));
+            steady_frames += len as u64;
+            start += len;
+        }
+        [left_out, right_out]
+    }
 }
 
 /// `state` (as saved by the plugin: little-endian length, then JSON) with its persisted archive
@@ -296,6 +604,23 @@ pub fn archive_path_in_state(state: &[u8]) -> String {
 pub fn rms(out: &[Vec<f32>; 2]) -> f64 {
     let sum: f64 = out.iter().flatten().map(|&x| f64::from(x) * f64::from(x)).sum();
     (sum / (out[0].len() + out[1].len()).max(1) as f64).sqrt()
+}
+
+/// Largest magnitude over both channels, dBFS.
+pub fn peak_dbfs(out: &[Vec<f32>; 2]) -> f64 {
+    let peak = out.iter().flatten().fold(0.0f32, |m, x| m.max(x.abs()));
+    20.0 * f64::from(peak).max(1e-12).log10()
+}
+
+/// Frames `range` of both channels.
+pub fn frames(out: &[Vec<f32>; 2], range: std::ops::Range<usize>) -> [Vec<f32>; 2] {
+    [out[0][range.clone()].to_vec(), out[1][range].to_vec()]
+}
+
+/// The first frame where two renders differ (bit for bit, either channel), if any.
+pub fn first_difference(a: &[Vec<f32>; 2], b: &[Vec<f32>; 2]) -> Option<usize> {
+    assert_eq!((a[0].len(), a[1].len()), (b[0].len(), b[1].len()), "lengths differ");
+    (0..a[0].len()).find(|&i| a[0][i].to_bits() != b[0][i].to_bits() || a[1][i].to_bits() != b[1][i].to_bits())
 }
 
 /// True when every sample is finite and no larger than `limit` in magnitude.

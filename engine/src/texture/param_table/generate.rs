@@ -1,6 +1,6 @@
-//! What one row of the parameter list becomes: the `texture_params!` macro that turns the rows of
-//! [`super`] into `TextureParams` (fields, docs, `Default`), the table of continuous parameters, the
-//! engine's `ControlValues`, and the mapping between table order and fields.
+//! What one row of the parameter list becomes: the `texture_params!` macro that turns the rows of the
+//! parameter list into `TextureParams` (fields, docs, `Default`), the table of continuous parameters,
+//! the engine's `ControlValues`, and the mapping between table order and fields.
 //!
 //! A row is a struct field with its default, and, for a continuous parameter, its table entry:
 //!
@@ -16,7 +16,9 @@
 //! struct keeps the rows' order (it is the serialised order of recipes). The table lists the smoothed
 //! rows first, then the direct ones, each in row order: the engine's smoother order.
 
-/// Defines `TextureParams` and everything derived from its rows (see the module docs).
+/// Defines `TextureParams` and everything derived from its rows (see the module docs). The expansion
+/// names `ParamSpec`, `Unit`, `Group`, the smoothing constants and this macro itself as the invoking
+/// module has them in scope (this file imports nothing from it).
 macro_rules! texture_params {
     // Entry: the struct as written, rows not yet read.
     (
@@ -25,7 +27,7 @@ macro_rules! texture_params {
             $($rows:tt)*
         }
     ) => {
-        $crate::texture::param_table::generate::texture_params! {
+        texture_params! {
             @rows [$(#[$attr])* pub struct $name]
             fields [] smoothed [] direct [] discrete []
             rest [$($rows)*]
@@ -44,7 +46,7 @@ macro_rules! texture_params {
             $($rest:tt)*
         ]
     ) => {
-        $crate::texture::param_table::generate::texture_params! {
+        texture_params! {
             @rows $head
             fields [$($fields)* {
                 [$(#[$meta])* #[doc = ""] #[doc = concat!(
@@ -71,7 +73,7 @@ macro_rules! texture_params {
             $($rest:tt)*
         ]
     ) => {
-        $crate::texture::param_table::generate::texture_params! {
+        texture_params! {
             @rows $head
             fields [$($fields)* {
                 [$(#[$meta])* #[doc = ""] #[doc = concat!(
@@ -96,7 +98,7 @@ macro_rules! texture_params {
             $($rest:tt)*
         ]
     ) => {
-        $crate::texture::param_table::generate::texture_params! {
+        texture_params! {
             @rows $head
             fields [$($fields)* { [$(#[$meta])*] $field: $ty = $default }]
             smoothed $smoothed direct $direct
@@ -139,30 +141,30 @@ macro_rules! texture_params {
 
         /// Every continuous parameter: the smoothed ones, then those taken as they are (each in the
         /// order of the struct). The order of the first [`NUM_SMOOTHED`] is the engine's smoother order.
-        pub const CONTINUOUS: [$crate::texture::param_table::ParamSpec; NUM_CONTINUOUS] = [
-            $($crate::texture::param_table::ParamSpec {
+        pub const CONTINUOUS: [ParamSpec; NUM_CONTINUOUS] = [
+            $(ParamSpec {
                 field: stringify!($s_field),
                 id: $s_id,
                 name: $s_label,
-                unit: $crate::texture::param_table::Unit::$s_unit,
+                unit: Unit::$s_unit,
                 min: $s_min,
                 max: $s_max,
                 default: $s_default,
                 smoothing: $s_curve,
                 skew: $s_skew,
-                group: $crate::texture::param_table::Group::$s_group,
+                group: Group::$s_group,
             },)*
-            $($crate::texture::param_table::ParamSpec {
+            $(ParamSpec {
                 field: stringify!($d_field),
                 id: $d_id,
                 name: $d_label,
-                unit: $crate::texture::param_table::Unit::$d_unit,
+                unit: Unit::$d_unit,
                 min: $d_min,
                 max: $d_max,
                 default: $d_default,
                 smoothing: None,
                 skew: $d_skew,
-                group: $crate::texture::param_table::Group::$d_group,
+                group: Group::$d_group,
             },)*
         ];
 

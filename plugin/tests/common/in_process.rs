@@ -1,0 +1,182 @@
+//! The plugin's audio path run in this process from its own lib crate (mining thread and pad queue,
+//! pad inbox, bank, block renderer, `TextureEngine`), for what the built plugin in the host cannot
+//! show: the engine's limiter statistics. It does what `Afterglow::activate`, `reset` and `process`
+//! do, minus nice-plug; a test that reads its statistics first checks that it played the very
+//! samples the CLAP instance played, bit for bit, so the figures describe what the host heard.
+//!
+//! Why a copy in the test rather than the plugin publishing its limiter: the CLAP instance lives in
+//! a library loaded with `dlopen`, whose engine the test process cannot reach; publishing would
+//! need a new channel out of every shipped build (a parameter, a state field, an exported symbol,
+//! a file), which is more invasive than this and would still need the test to trust it.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use afterglow_plugin::audio::inbox::PadInbox;
+use afterglow_plugin::audio::render::{HeldNotes, MAX_SUB_BLOCK_FRAMES, render_block};
+use afterglow_plugin::mining::{Miner, MiningShared};
+use afterglow_plugin::params::AfterglowParams;
+use afterglow_plugin::queues::pad_queues;
+use engine::texture::{PadBank, ProcessSpec, TextureEngine, builtin_pad};
+use engine::voice::limiter::LimiterStats;
+use nice_plug::midi::{Channel, Key, VoiceID};
+use nice_plug::prelude::{NoteEvent, Params};
+
+use super::HostEvent;
+
+/// Longest wait for the saved pads to be rebuilt (the plugin's activation waits as long).
+const RECALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The plugin's audio path, activated and reset, in this process.
+pub struct InProcessPlugin {
+    pub params: Arc<AfterglowParams>,
+    engine: TextureEngine,
+    bank: PadBank,
+    inbox: PadInbox,
+    held_notes: HeldNotes,
+    current_seed: u64,
+    // Last: dropping it stops the mining thread after the queue's other end is gone.
+    _miner: Miner,
+}
+
+impl InProcessPlugin {
+    /// A fresh instance with default parameters, activated at `sample_rate_hz` and reset.
+    pub fn new(sample_rate_hz: f64) -> Self {
+        Self::with_params(AfterglowParams::default(), sample_rate_hz)
+    }
+
+    /// As a new instance is after loading `state` (saved by the plugin in the host) and activating:
+    /// the persisted fields (archive path, bank size, the bank by identity) restored and the saved
+    /// bank rebuilt by the plugin's own mining thread. Parameters stay at their defaults (set them
+    /// with [`Self::set_like_host`]); `state` must not hold others.
+    pub fn from_state(state: &[u8], sample_rate_hz: f64) -> Self {
+        let json: serde_json::Value = serde_json::from_slice(&state[8..]).expect("state is JSON");
+        let fields: BTreeMap<String, String> = json["fields"]
+            .as_object()
+            .expect("state fields")
+            .iter()
+            .map(|(name, value)| (name.clone(), value.as_str().expect("a field is a JSON string").to_owned()))
+            .collect();
+        let params = AfterglowParams::default();
+        params.deserialize_fields(&fields);
+        Self::with_params(params, sample_rate_hz)
+    }
+
+    fn with_params(params: AfterglowParams, sample_rate_hz: f64) -> Self {
+        let params = Arc::new(params);
+        let (miner_ends, audio_ends) = pad_queues();
+        let mut bank = PadBank::new();
+        // `Afterglow::ensure_sources`: the built-in texture in slot 0, then the mining thread.
+        bank.insert(0, builtin_pad(engine::ENGINE_SAMPLE_RATE_HZ as f32));
+        let miner = Miner::spawn(miner_ends, params.clone(), Arc::new(MiningShared::new()), &[0]).expect("start the mining thread");
+        // `Afterglow::activate`.
+        let mut engine = TextureEngine::new();
+        engine.prepare(ProcessSpec { sample_rate_hz: sample_rate_hz as f32, max_block_frames: MAX_SUB_BLOCK_FRAMES });
+        let mut inbox = PadInbox::new(audio_ends);
+        inbox.set_sample_rate(sample_rate_hz as f32);
+        assert!(params.bank.wait_settled(RECALL_TIMEOUT), "the saved bank was not rebuilt in {RECALL_TIMEOUT:?}");
+        let mut plugin = Self {
+            current_seed: 0,
+            params,
+            engine,
+            bank,
+            inbox,
+            held_notes: HeldNotes::default(),
+            _miner: miner,
+        };
+        plugin.reset();
+        plugin
+    }
+
+    /// `Afterglow::reset`, as nice-plug calls it when processing starts.
+    fn reset(&mut self) {
+        self.current_seed = self.params.seed_value();
+        self.engine.reset(self.current_seed);
+        self.held_notes.clear();
+    }
+
+    /// Set parameter `name` to the CLAP `value` as nice-plug's CLAP wrapper does for a
+    /// `ParamValueEvent`: the value divided by the step count, as f32, is the normalised value.
+    /// Between blocks only.
+    pub fn set_like_host(&self, name: &str, value: f64) {
+        let map = self.params.param_map();
+        // SAFETY: the pointers come from `self.params`, which outlives this call.
+        let ptr = map
+            .iter()
+            .map(|(_, ptr, _)| *ptr)
+            .find(|ptr| unsafe { ptr.name() } == name)
+            .unwrap_or_else(|| panic!("no parameter {name}"));
+        // SAFETY: as above; this mirrors the wrapper's `update_plain_value_by_hash`.
+        unsafe {
+            let normalized = value as f32 / ptr.step_count().unwrap_or(1) as f32;
+            ptr._internal_set_normalized_value(normalized);
+        }
+    }
+
+    /// Play `num_frames` in blocks whose sizes come from `block_frames` in turn, with note events
+    /// at frame offsets into this call, as `Afterglow::process` plays host blocks without a
+    /// transport. Parameter events are not supported (set parameters between calls).
+    pub fn play(&mut self, num_frames: usize, block_frames: &[usize], events: &[(usize, HostEvent)]) -> [Vec<f32>; 2] {
+        let mut events = events.to_vec();
+        events.sort_by_key(|(frame, _)| *frame);
+        let (mut left, mut right) = (vec![0.0f32; num_frames], vec![0.0f32; num_frames]);
+        let mut next_event = 0;
+        let mut start = 0;
+        let mut block_index = 0;
+        while start < num_frames {
+            let len = block_frames[block_index % block_frames.len()].min(num_frames - start);
+            block_index += 1;
+            let end = start + len;
+            let mut block_events = Vec::new();
+            while next_event < events.len() && events[next_event].0 < end {
+                let (frame, event) = events[next_event];
+                block_events.push(note_event((frame - start) as u32, event));
+                next_event += 1;
+            }
+            self.process_block(&mut left[start..end], &mut right[start..end], &block_events);
+            start = end;
+        }
+        [left, right]
+    }
+
+    /// `Afterglow::process` for one block.
+    fn process_block(&mut self, left: &mut [f32], right: &mut [f32], events: &[NoteEvent<()>]) {
+        self.inbox.collect_retired(&mut self.bank, left.len());
+        self.inbox.apply(&mut self.bank);
+        let seed = self.params.seed_value();
+        if seed != self.current_seed {
+            self.current_seed = seed;
+            self.engine.reseed(seed);
+        }
+        let params = self.params.texture_params();
+        let mut queue = events.iter().copied();
+        render_block(&mut self.engine, &mut self.held_notes, &self.bank, &params, None, left, right, || queue.next());
+    }
+
+    /// What the engine's safety limiter did since the reset.
+    pub fn limiter_stats(&self) -> LimiterStats {
+        self.engine.limiter_stats()
+    }
+}
+
+/// A host note event as nice-plug's CLAP wrapper hands it to the plugin.
+fn note_event(timing: u32, event: HostEvent) -> NoteEvent<()> {
+    match event {
+        HostEvent::NoteOn { key, velocity } => NoteEvent::NoteOn {
+            timing,
+            voice_id: VoiceID::Wildcard,
+            channel: Channel::Number(0),
+            key: Key::Number(key as u8),
+            velocity: velocity as f32,
+        },
+        HostEvent::NoteOff { key } => NoteEvent::NoteOff {
+            timing,
+            voice_id: VoiceID::Wildcard,
+            channel: Channel::Number(0),
+            key: Key::Number(key as u8),
+            velocity: 0.0,
+        },
+        other => panic!("the in-process plugin takes notes only, not {other:?}"),
+    }
+}
