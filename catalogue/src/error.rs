@@ -21,6 +21,9 @@ pub enum Error {
     /// A query named a pad the catalogue does not hold.
     #[error("no pad with id {0} in the catalogue (list them with `afterglow pads`)")]
     UnknownPad(String),
+    /// A query named a one-shot the catalogue does not hold.
+    #[error("no one-shot with id {0} in the catalogue (list them with `afterglow oneshots`)")]
+    UnknownOneShot(String),
 }
 
 /// The catalogue's result type.

@@ -29,7 +29,7 @@ pub use location::{default_path, resolve_path, CATALOGUE_ENV};
 pub use mine::{fingerprint_file, mine_file, Fingerprinted, MineSettings, MinedFile, MinedRegion, RegionKind};
 pub use engine::curate::Brightness;
 pub use pad_source::PadSource;
-pub use query::{PadQuery, PadRow};
+pub use query::{OneShotQuery, OneShotRow, PadQuery, PadRow};
 pub use scan::{scan, ScanReport};
 pub use store::{Catalogue, FileStamp};
 pub use walk::{walk, SkipReason, Walk, WalkNote, Walker, MAX_WALK_DEPTH};

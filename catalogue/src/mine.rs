@@ -1,15 +1,16 @@
 //! Mining one file for the catalogue, on the same engine path as `afterglow render`: decode
 //! (`engine::source::load`), analyse (`Analyzer::analyze_channels`), key and tempo, pads
-//! (`find_pads` with the `[pad_miner]` settings) and hiss regions (`find_noisy_regions`), and the
-//! audio fingerprint that recognises copies of the recording (`engine::analysis::fingerprint`).
+//! (`find_pads` with the `[pad_miner]` settings), hiss regions (`find_noisy_regions`) and drum
+//! one-shots (`find_oneshots` with the `[oneshots]` settings), and the audio fingerprint that
+//! recognises copies of the recording (`engine::analysis::fingerprint`).
 
-use crate::features::{region_features, region_frames, FeatureVector};
+use crate::features::{oneshot_features, region_features, region_frames, FeatureVector};
 use engine::analysis::fingerprint::fingerprint_until;
 use engine::analysis::{
     estimate_key, estimate_tempo, Analysis, AnalysisConfig, Analyzer, Landmark, ANALYSIS_VERSION,
 };
 use engine::curate::{Brightness, BrightnessThresholds};
-use engine::mining::{find_noisy_regions, find_pads, HissMinerConfig, PadMinerConfig, Region};
+use engine::mining::{find_noisy_regions, find_oneshots, find_pads, HissMinerConfig, OneShotConfig, PadMinerConfig, Region};
 use engine::source::{load, LoadOptions};
 use engine::CancelFlag;
 use std::path::Path;
@@ -17,11 +18,15 @@ use std::path::Path;
 /// Key estimates below this confidence are not stored as a key (same as the exporter's).
 pub const MIN_KEY_CONFIDENCE: f32 = 0.15;
 
-/// The settings a scan uses (from the config's `[pad_miner]`, `[hiss_miner]` and `[brightness_tags]`).
+/// The settings a scan uses (from the config's `[pad_miner]`, `[hiss_miner]`, `[oneshots]` and
+/// `[brightness_tags]`).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct MineSettings {
     pub pad_miner: PadMinerConfig,
     pub hiss_miner: HissMinerConfig,
+    /// The one-shot miner's settings. Part of the fingerprint, so files catalogued before one-shots
+    /// were are mined again by the next scan.
+    pub oneshots: OneShotConfig,
     pub brightness_tags: BrightnessThresholds,
     /// Raised, a file being mined stops at its decoder's or analyser's next check (a few ms) and
     /// fails as cancelled, so a front end that is closing (the plugin's mining thread) never waits
@@ -51,6 +56,8 @@ pub enum RegionKind {
     Pad,
     /// A steady noisy region (the source of hiss).
     Hiss,
+    /// A drum hit (a one-shot), with its class.
+    OneShot,
 }
 
 impl RegionKind {
@@ -59,6 +66,7 @@ impl RegionKind {
         match self {
             Self::Pad => "pad",
             Self::Hiss => "hiss",
+            Self::OneShot => "oneshot",
         }
     }
 }
@@ -74,7 +82,11 @@ pub struct MinedRegion {
     /// "dark", "mid" or "bright": the region's mean spectral centroid tagged with the
     /// `[brightness_tags]` thresholds, as render tags its files.
     pub brightness: &'static str,
+    /// The timbre vector: [`region_features`] for pads and hiss, [`oneshot_features`] for one-shots
+    /// (compared only within a kind).
     pub features: FeatureVector,
+    /// A one-shot's drum class (`kick`, `snare`, `hat`, `perc`, `other`, as render names its files).
+    pub hit_class: Option<&'static str>,
 }
 
 /// Everything a scan learns about one file.
@@ -115,9 +127,15 @@ pub fn fingerprint_file(path: &Path) -> crate::Result<Fingerprinted> {
 
 /// [`fingerprint_file`] that fails as cancelled once `cancel` is raised (see [`MineSettings::cancel`]).
 pub(crate) fn fingerprint_file_until(path: &Path, cancel: Option<&CancelFlag>) -> crate::Result<Fingerprinted> {
-    let source = load(path, &LoadOptions { cancel: cancel.cloned(), ..LoadOptions::default() })?;
+    let source = load(path, &load_options(cancel))?;
     let landmarks = fingerprint_until(&source.channels, source.sample_rate_hz, cancel).ok_or_else(|| cancelled(path))?;
     Ok(Fingerprinted { bits_per_sample: source.provenance.bits_per_sample, landmarks })
+}
+
+/// How the catalogue decodes: as render does, except that a file shorter than render's shortest
+/// source (0.25 s) is kept: a drum sample (a closed hat of 0.1 s) is one one-shot, not a bad file.
+fn load_options(cancel: Option<&CancelFlag>) -> LoadOptions {
+    LoadOptions { min_duration_sec: 0.0, cancel: cancel.cloned(), ..LoadOptions::default() }
 }
 
 /// The error of a file whose mining was cancelled.
@@ -127,7 +145,7 @@ fn cancelled(path: &Path) -> crate::Error {
 
 /// Decodes, analyses and mines `path`. A bad file is an error naming it, never a panic.
 pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFile> {
-    let source = load(path, &LoadOptions { cancel: settings.cancel.clone(), ..LoadOptions::default() })?;
+    let source = load(path, &load_options(settings.cancel.as_ref()))?;
     let mut analyzer = Analyzer::new(AnalysisConfig::default());
     if let Some(cancel) = &settings.cancel {
         analyzer = analyzer.with_cancel(cancel.clone());
@@ -150,7 +168,7 @@ pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFil
                     let k = estimate_key(&sub_analysis(&analysis, &region));
                     ((k.confidence >= MIN_KEY_CONFIDENCE).then(|| k.key.short_name()), k.confidence)
                 }
-                RegionKind::Hiss => (None, 0.0),
+                RegionKind::Hiss | RegionKind::OneShot => (None, 0.0),
             };
             regions.push(MinedRegion {
                 kind,
@@ -159,8 +177,32 @@ pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFil
                 key_confidence,
                 brightness: Brightness::from_centroid(region.centroid_hz, &settings.brightness_tags).name(),
                 features: region_features(&analysis, &region),
+                hit_class: None,
             });
         }
+    }
+    for shot in find_oneshots(&source.channels, &analysis, &settings.oneshots) {
+        let f = &shot.features;
+        let power = shot.channels.iter().flatten().map(|x| f64::from(*x).powi(2)).sum::<f64>()
+            / (shot.len_samples * shot.channels.len()).max(1) as f64;
+        let region = Region {
+            start_sample: shot.start_sample,
+            len_samples: shot.len_samples,
+            score: shot.score,
+            rms_db: (10.0 * power.max(1e-20).log10()) as f32,
+            onset_rate_per_sec: 0.0,
+            flatness: f.flatness,
+            centroid_hz: f.centroid_hz,
+        };
+        regions.push(MinedRegion {
+            kind: RegionKind::OneShot,
+            region,
+            key: None,
+            key_confidence: 0.0,
+            brightness: Brightness::from_centroid(f.centroid_hz, &settings.brightness_tags).name(),
+            features: oneshot_features(f),
+            hit_class: Some(shot.class.name()),
+        });
     }
     let landmarks =
         fingerprint_until(&source.channels, source.sample_rate_hz, settings.cancel.as_ref()).ok_or_else(|| cancelled(path))?;

@@ -1,5 +1,7 @@
 //! Querying pads: filters by key, brightness, length and grade, ranked by the miner's score, or
 //! with `like` by timbre distance (see [`crate::features`]) to a given pad, which comes first.
+//! Querying one-shots the same way: by drum class, ranked by score, or by timbre distance to a
+//! given one-shot ([`crate::features::oneshot_features`]).
 
 use crate::features::{distance, from_blob};
 use crate::store::Catalogue;
@@ -41,11 +43,39 @@ pub struct PadRow {
     pub distance: Option<f32>,
 }
 
+/// What `oneshots` lists. Empty filters match everything.
+#[derive(Debug, Clone, Default)]
+pub struct OneShotQuery {
+    /// Only this drum class (`kick`, `snare`, `hat`, `perc`, `other`).
+    pub class: Option<String>,
+    /// Order by timbre distance to this one-shot (its `id`), which comes first.
+    pub like: Option<String>,
+    /// Most rows returned (0: no limit).
+    pub limit: usize,
+}
+
+/// One listed one-shot.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OneShotRow {
+    /// The one-shot's identity: `<hash8>-<start sample>-<length>`, as in render manifests.
+    pub id: String,
+    pub path: String,
+    pub start_sec: f64,
+    pub duration_sec: f64,
+    /// The drum class the miner gave it.
+    pub class: String,
+    /// The miner's ranking score, 0..1.
+    pub score: f32,
+    /// Timbre distance to the `like` one-shot (only with `like`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance: Option<f32>,
+}
+
 impl Catalogue {
     /// The pads matching `query`, best first.
     pub fn pads(&self, query: &PadQuery) -> Result<Vec<PadRow>> {
         let target = match &query.like {
-            Some(id) => Some(self.pad_features(id)?.ok_or_else(|| Error::UnknownPad(id.clone()))?),
+            Some(id) => Some(self.region_vector(id, "pad")?.ok_or_else(|| Error::UnknownPad(id.clone()))?),
             None => None,
         };
         // Filters are checked row by row: with a filter, one sequential pass over the table (`+r.kind`
@@ -132,10 +162,57 @@ impl Catalogue {
         run().map_err(|e| self.db_error(e))
     }
 
-    fn pad_features(&self, id: &str) -> Result<Option<crate::features::FeatureVector>> {
+    /// The one-shots matching `query`: best score first, or with `like` the named one-shot first,
+    /// then by timbre distance (ties by score, then age).
+    pub fn oneshots(&self, query: &OneShotQuery) -> Result<Vec<OneShotRow>> {
+        let target = match &query.like {
+            Some(id) => Some(self.region_vector(id, "oneshot")?.ok_or_else(|| Error::UnknownOneShot(id.clone()))?),
+            None => None,
+        };
+        let run = || -> rusqlite::Result<Vec<(OneShotRow, i64)>> {
+            let mut stmt = self.connection().prepare_cached(
+                "SELECT r.region_id, f.path, r.start_sec, r.duration_sec, r.hit_class, r.score, r.features, r.id
+                 FROM regions r JOIN files f ON f.id = r.file_id
+                 WHERE r.kind = 'oneshot' AND (?1 IS NULL OR r.hit_class = ?1) ORDER BY r.score DESC, r.id",
+            )?;
+            let rows = stmt.query_map([query.class.as_deref().map(str::to_lowercase)], |r| {
+                let vector = from_blob(r.get_ref(6)?.as_blob()?);
+                let distance = target.map(|t| vector.map_or(f32::INFINITY, |v| distance(&t, &v)));
+                let row = OneShotRow {
+                    id: r.get(0)?,
+                    path: r.get(1)?,
+                    start_sec: r.get(2)?,
+                    duration_sec: r.get(3)?,
+                    class: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                    score: r.get::<_, f64>(5)? as f32,
+                    distance,
+                };
+                Ok((row, r.get(7)?))
+            })?;
+            rows.collect()
+        };
+        let mut rows = run().map_err(|e| self.db_error(e))?;
+        if let Some(like) = &query.like {
+            // The one-shot itself first, then by distance; ties by score, then age.
+            rows.sort_by(|(a, a_id), (b, b_id)| {
+                (&b.id == like)
+                    .cmp(&(&a.id == like))
+                    .then(a.distance.unwrap_or(f32::INFINITY).total_cmp(&b.distance.unwrap_or(f32::INFINITY)))
+                    .then(b.score.total_cmp(&a.score))
+                    .then(a_id.cmp(b_id))
+            });
+        }
+        if query.limit > 0 {
+            rows.truncate(query.limit);
+        }
+        Ok(rows.into_iter().map(|(row, _)| row).collect())
+    }
+
+    /// The stored vector of the region of `kind` with `id`, if catalogued.
+    fn region_vector(&self, id: &str, kind: &str) -> Result<Option<crate::features::FeatureVector>> {
         let blob: Option<Vec<u8>> = self
             .connection()
-            .query_row("SELECT features FROM regions WHERE region_id = ?1 AND kind = 'pad' LIMIT 1", [id], |r| r.get(0))
+            .query_row("SELECT features FROM regions WHERE region_id = ?1 AND kind = ?2 LIMIT 1", [id, kind], |r| r.get(0))
             .map(Some)
             .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
             .map_err(|e| self.db_error(e))?;

@@ -70,6 +70,13 @@ const MIGRATIONS: &[&str] = &[
         landmarks BLOB NOT NULL
     );
     ",
+    // 3: drum one-shots are regions too (`kind` 'oneshot', their timbre vector in `features`, see
+    // `features::oneshot_features`); this is their class. NULL for pads and hiss. Files catalogued
+    // before have no one-shots: the miner fingerprint now includes the one-shot settings, so the
+    // next scan mines them again.
+    "
+    ALTER TABLE regions ADD COLUMN hit_class TEXT;
+    ",
 ];
 
 /// The schema version this build writes.

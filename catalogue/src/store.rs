@@ -135,8 +135,8 @@ impl Catalogue {
                 let mut insert = tx.prepare(
                     "INSERT INTO regions (file_id, region_id, kind, start_sample, len_samples, sample_rate_hz, start_sec,
                         duration_sec, loop_settings, score, rms_db, flatness, centroid_hz, onset_rate_per_sec, key,
-                        key_confidence, brightness, grade, features)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, NULL, ?18)",
+                        key_confidence, brightness, grade, features, hit_class)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, NULL, ?18, ?19)",
                 )?;
                 let rate = mined.analysis_rate_hz;
                 for r in &mined.regions {
@@ -161,6 +161,7 @@ impl Catalogue {
                         r.key_confidence,
                         r.brightness,
                         to_blob(&r.features),
+                        r.hit_class,
                     ])?;
                 }
             }
@@ -198,10 +199,10 @@ impl Catalogue {
             let n = tx.execute(
                 "INSERT INTO regions (file_id, region_id, kind, start_sample, len_samples, sample_rate_hz, start_sec,
                     duration_sec, loop_settings, score, rms_db, flatness, centroid_hz, onset_rate_per_sec, key,
-                    key_confidence, brightness, grade, features)
+                    key_confidence, brightness, grade, features, hit_class)
                  SELECT ?2, region_id, kind, start_sample, len_samples, sample_rate_hz, start_sec, duration_sec,
                     loop_settings, score, rms_db, flatness, centroid_hz, onset_rate_per_sec, key, key_confidence,
-                    brightness, grade, features FROM regions WHERE file_id = ?1 ORDER BY id",
+                    brightness, grade, features, hit_class FROM regions WHERE file_id = ?1 ORDER BY id",
                 params![from_id, new_id],
             )?;
             tx.commit()?;

@@ -23,6 +23,7 @@ pub fn synthetic_file(i: usize, regions_per_file: usize) -> MinedFile {
                 key_confidence: 0.5,
                 brightness: BRIGHTNESS[n % 3],
                 features: std::array::from_fn(|k| ((n * 31 + k * 17) % 101) as f32 / 25.0),
+                hit_class: None,
             }
         })
         .collect();

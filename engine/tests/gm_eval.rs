@@ -16,20 +16,22 @@ mod key_score;
 use engine::analysis::{Analyzer, AnalysisConfig, Key, Mode, estimate_key, estimate_tempo};
 use std::path::Path;
 
-/// Floors just under today's figures on the evaluation set (key 0.971, tempo acc1 0.929, acc2 1.0), so
-/// a regression fails. The two key misses left are relative-key readings of a solo violin line in D
-/// mixolydian (as B minor) and of a G minor circle-of-fifths progression cut off before its dominant
-/// (as B-flat major). The two tempo misses are octave errors (a 168 BPM swing and a 174 BPM
+/// Floors. Key: QUALITY.md's target, 0.97, on mir_eval's strict score (today 0.971, the same under
+/// the lenient score: neither miss is a fifth). Tempo: just under today's figures (acc1 0.929, acc2
+/// 1.0), so a regression fails. The two key misses left are relative-key readings of a solo violin
+/// line in D mixolydian (as B minor) and of a G minor circle-of-fifths progression cut off before its
+/// dominant (as B-flat major). The two tempo misses are octave errors (a 168 BPM swing and a 174 BPM
 /// four-on-the-floor read at half tempo, both at low confidence).
-const MIN_KEY_SCORE: f64 = 0.96;
+const MIN_KEY_SCORE: f64 = 0.97;
 const MIN_TEMPO_ACC1: f64 = 0.92;
 const MIN_TEMPO_ACC2: f64 = 1.0;
 /// Floors on the held-out set (same textures and grooves, other keys, progressions, seeds and tempi;
-/// nothing was tuned on it), under its figures: key 0.883 (0.829 before the key chroma), tempo acc1
-/// 0.964. Its key misses are modal vamps (dorian, mixolydian), circle progressions cut off early and
-/// solo lines: pieces whose notes point to a neighbouring key and whose tonic is only the chord they
-/// start on.
-const MIN_HELD_OUT_KEY_SCORE: f64 = 0.87;
+/// nothing was tuned on it), under its figures: key 0.862 strict (0.883 lenient: of its three fifth
+/// readings, F minor as B-flat minor and A-sharp major as D-sharp major are a fifth *below*, worth 0
+/// under mir_eval; A major as E major is a fifth above, 0.5), tempo acc1 0.964. Its key misses are modal vamps (dorian, mixolydian), circle
+/// progressions cut off early and solo lines: pieces whose notes point to a neighbouring key and whose
+/// tonic is only the chord they start on.
+const MIN_HELD_OUT_KEY_SCORE: f64 = 0.85;
 const MIN_HELD_OUT_TEMPO_ACC1: f64 = 0.95;
 
 fn read_mono(path: &Path) -> (Vec<f32>, u32) {

@@ -6,22 +6,14 @@ use fixtures::music::{GrooveSpec, GrooveStyle, Progression, SongSpec, chord_prog
 
 const SR: u32 = 44_100;
 
-/// QUALITY.md's weighted key score of `estimate` against `truth`.
+#[path = "../../fixtures/eval/key_score.rs"]
+mod scoring;
+
+/// QUALITY.md's weighted key score of `estimate` against `truth`: mir_eval's, where a fifth above
+/// earns 0.5 and a fifth below 0 (`fixtures/eval/key_score.rs`).
 fn key_score(truth: Key, estimate: Key) -> f32 {
-    if truth == estimate {
-        1.0
-    } else if truth.mode == estimate.mode
-        && ((i32::from(estimate.tonic) - i32::from(truth.tonic)).rem_euclid(12) == 7
-            || (i32::from(estimate.tonic) - i32::from(truth.tonic)).rem_euclid(12) == 5)
-    {
-        0.5
-    } else if truth.mode != estimate.mode && truth.relative_major_tonic() == estimate.relative_major_tonic() {
-        0.3
-    } else if truth.mode != estimate.mode && truth.tonic == estimate.tonic {
-        0.2
-    } else {
-        0.0
-    }
+    let minor = |key: Key| key.mode == Mode::Minor;
+    scoring::weighted_key_score((truth.tonic, minor(truth)), (estimate.tonic, minor(estimate))) as f32
 }
 
 #[test]

@@ -55,6 +55,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// List catalogued pads: filtered, ranked, or ordered by likeness to one pad.
     Pads(PadsArgs),
+    /// List catalogued drum one-shots: by class, ranked, or ordered by likeness to one one-shot.
+    Oneshots(OneshotsArgs),
     /// List catalogued files that are copies of one recording, and the copy worth keeping.
     Duplicates(DuplicatesArgs),
     /// List the sampler profiles with their limits and the manuals they come from.
@@ -227,6 +229,25 @@ impl PadFilterArgs {
 pub struct PadsArgs {
     #[command(flatten)]
     pub filter: PadFilterArgs,
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OneshotsArgs {
+    /// Catalogue file (default: $AFTERGLOW_CATALOGUE, else $XDG_DATA_HOME/afterglow/catalogue.sqlite).
+    #[arg(long)]
+    pub catalogue: Option<PathBuf>,
+    /// Only one-shots of this drum class (kick, snare, hat, perc, other).
+    #[arg(long)]
+    pub class: Option<String>,
+    /// Order by timbre likeness to this one-shot id (the one-shot itself first).
+    #[arg(long)]
+    pub like: Option<String>,
+    /// Most one-shots (0: all; default: 50).
+    #[arg(long)]
+    pub limit: Option<usize>,
     /// Print a JSON array.
     #[arg(long)]
     pub json: bool,

@@ -46,6 +46,7 @@ fn run(command: &Command) -> anyhow::Result<ExitStatus> {
         Command::Analyze(args) => analyze::run(args),
         Command::Scan(args) => scan::run(args),
         Command::Pads(args) => pads_query::run(args),
+        Command::Oneshots(args) => pads_query::run_oneshots(args),
         Command::Duplicates(args) => duplicates::run(args),
         Command::Init { path, force, preset } => init(path, *force, preset.as_deref()),
         Command::Validate { config } => validate(config),

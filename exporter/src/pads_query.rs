@@ -1,10 +1,11 @@
 //! `afterglow pads`: lists catalogued pads, filtered and ranked, as a table or JSON. The filters
-//! are also what `render --from-catalogue` renders ([`pad_query`]).
+//! are also what `render --from-catalogue` renders ([`pad_query`]). `afterglow oneshots` lists
+//! catalogued drum one-shots the same way ([`run_oneshots`]).
 
-use crate::cli::{BrightnessArg, PadFilterArgs, PadsArgs};
+use crate::cli::{BrightnessArg, OneshotsArgs, PadFilterArgs, PadsArgs};
 use crate::exit::ExitStatus;
 use anyhow::Context;
-use catalogue::{Brightness, Catalogue, PadQuery};
+use catalogue::{Brightness, Catalogue, OneShotQuery, PadQuery};
 use std::path::Path;
 
 /// Rows `pads` lists when `--limit` is not given.
@@ -57,6 +58,28 @@ pub fn run(args: &PadsArgs) -> anyhow::Result<ExitStatus> {
         }
         if pads.is_empty() {
             eprintln!("no pads match");
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Runs `oneshots`.
+pub fn run_oneshots(args: &OneshotsArgs) -> anyhow::Result<ExitStatus> {
+    let cat = open_existing(args.catalogue.as_deref())?;
+    let query = OneShotQuery { class: args.class.clone(), like: args.like.clone(), limit: args.limit.unwrap_or(DEFAULT_LIST_LIMIT) };
+    let shots = cat.oneshots(&query)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&shots)?);
+    } else {
+        for s in &shots {
+            let distance = s.distance.map(|d| format!("  distance {d:.3}")).unwrap_or_default();
+            println!(
+                "{:<28} {:>7.2}s +{:>5.2}s  {:<5} score {:.2}{distance}  {}",
+                s.id, s.start_sec, s.duration_sec, s.class, s.score, s.path
+            );
+        }
+        if shots.is_empty() {
+            eprintln!("no one-shots match");
         }
     }
     Ok(ExitStatus::Success)

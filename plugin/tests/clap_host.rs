@@ -20,9 +20,9 @@ use engine::voice::limiter::LIMITER_CEILING_DBFS;
 use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 
-/// Loudest sample the plugin may produce with its gains at most at full scale (4x output gain,
-/// 2x cloud and hiss levels on a loud pad).
-const SAMPLE_LIMIT: f32 = 16.0;
+/// Loudest sample the plugin may produce: the safety limiter's ceiling (-1.5 dBFS), whatever the
+/// gains before it. A check of the limiter, not of the gain staging (the limiter counters are).
+const SAMPLE_LIMIT: f32 = 0.841_4 * (1.0 + 1e-4);
 
 /// Uniform in 0..1.
 fn unit(rng: &mut Pcg32) -> f64 {
@@ -354,8 +354,9 @@ const PASSAGE_AT: i64 = 20 * 44_100 + 333;
 
 /// One session with `transport` set from its first block, optionally a short note first (a sound
 /// from silence that ends and rests), then silence until song position `at`, where the chord plays
-/// with automation inside its blocks; returns the chord's part of the output.
-fn passage_at(transport: Transport, at: i64, with_prelude: bool, blocks: &[usize]) -> [Vec<f32>; 2] {
+/// with automation inside its blocks, the first change `split_before` frames before the chord;
+/// returns the chord's part of the output.
+fn passage_at(transport: Transport, at: i64, with_prelude: bool, blocks: &[usize], split_before: usize) -> [Vec<f32>; 2] {
     let mut host = TestHost::new();
     let spread_id = host.param_id("Stereo Spread");
     let spray_id = host.param_id("Pitch Spray");
@@ -368,8 +369,10 @@ fn passage_at(transport: Transport, at: i64, with_prelude: bool, blocks: &[usize
         events.extend([(0, HostEvent::NoteOn { key: 40, velocity: 0.6 }), (20_000, HostEvent::NoteOff { key: 40 })]);
     }
     // A parameter change just before the chord splits its host block inside nice-plug, which then
-    // reports the song position of the later part: the chord starts on a split.
-    events.push((chord - 100, HostEvent::Param { id: spread_id, value: 0.7 }));
+    // reports the song position of the later part, and the chord starts inside that part: its
+    // position is the part's plus the chord's offset into it, an offset that differs between the
+    // renders compared (other `split_before`, other block sizes), so every term must be right.
+    events.push((chord - split_before, HostEvent::Param { id: spread_id, value: 0.7 }));
     events.extend(chord_held(chord, chord + HELD_FRAMES));
     events.push((chord + 30_007, HostEvent::Param { id: spray_id, value: 0.3 }));
     let out = session.play(chord + HELD_FRAMES + TAIL_FRAMES, blocks, &events);
@@ -382,19 +385,19 @@ fn a_passage_at_the_same_song_position_gives_the_same_samples_whatever_played_be
     // starts from silence takes its random streams from the seed and the song position, so starting
     // playback at the same song position gives the same samples. Here: once after other music and
     // a long silence, once with playback started a second before it, in other block sizes.
-    let after_music = passage_at(Transport::playing_at(0), PASSAGE_AT, true, &[512]);
+    let after_music = passage_at(Transport::playing_at(0), PASSAGE_AT, true, &[512], 100);
     assert!(rms(&after_music) > 1e-3);
-    let from_just_before = passage_at(Transport::playing_at(PASSAGE_AT - 44_100 - 1001), PASSAGE_AT, false, &[333, 64, 1024, 1]);
+    let from_just_before = passage_at(Transport::playing_at(PASSAGE_AT - 44_100 - 1001), PASSAGE_AT, false, &[333, 64, 1024, 1], 7);
     assert_eq!(first_difference(&after_music, &from_just_before), None, "the same song position sounded different (frame)");
 
     // The position is what seeds it: the same passage a bar later sounds different...
     let a_bar_later = PASSAGE_AT + 88_200;
-    let later = passage_at(Transport::playing_at(a_bar_later - 44_100 - 1001), a_bar_later, false, &[333, 64, 1024, 1]);
+    let later = passage_at(Transport::playing_at(a_bar_later - 44_100 - 1001), a_bar_later, false, &[333, 64, 1024, 1], 7);
     assert!(first_difference(&after_music, &later).is_some(), "a different song position gave the same samples");
     // ...and with the transport stopped the contract does not apply: the chord after the prelude is
     // the second sound from silence and has random streams of its own.
-    let stopped_after_music = passage_at(Transport::stopped_at(0), PASSAGE_AT, true, &[512]);
-    let stopped_alone = passage_at(Transport::stopped_at(PASSAGE_AT - 44_100 - 1001), PASSAGE_AT, false, &[512]);
+    let stopped_after_music = passage_at(Transport::stopped_at(0), PASSAGE_AT, true, &[512], 100);
+    let stopped_alone = passage_at(Transport::stopped_at(PASSAGE_AT - 44_100 - 1001), PASSAGE_AT, false, &[512], 100);
     assert!(
         first_difference(&stopped_after_music, &stopped_alone).is_some(),
         "with the transport stopped a second sound from silence repeated a first one"
@@ -423,6 +426,8 @@ fn render_with_limiter_stats(gain: Option<f64>, notes: &[(usize, HostEvent)]) ->
 
 #[test]
 fn output_gain_at_plus_12_db_makes_the_limiter_act_and_its_counters_report_it() {
+    let ceiling = 10f32.powf(LIMITER_CEILING_DBFS / 20.0);
+    assert!((SAMPLE_LIMIT / ceiling - 1.0).abs() < 2e-4, "SAMPLE_LIMIT is not the limiter's ceiling");
     // Eight notes at full velocity on the built-in texture with the output gain at its +12 dB
     // maximum: the limiter must turn them down. Its counters live in the engine, which the built
     // plugin does not expose; the in-process copy of the plugin's audio path plays the same events
@@ -438,6 +443,7 @@ fn output_gain_at_plus_12_db_makes_the_limiter_act_and_its_counters_report_it() 
     let excess_db = stats.peak_in_dbfs - LIMITER_CEILING_DBFS;
     assert!((stats.max_reduction_db - excess_db).abs() < 0.01, "{stats:?}");
     assert!((peak_dbfs(&loud) - f64::from(LIMITER_CEILING_DBFS)).abs() < 0.01, "output peak {:.3} dBFS", peak_dbfs(&loud));
+    assert!(all_finite_within(&loud, SAMPLE_LIMIT));
 
     // One soft note at the default gain, in a new session: nothing reaches the ceiling, the counters
     // read zero, and the peak they saw is the output's own peak (the limiter let it through as is).

@@ -251,25 +251,64 @@ fn the_bank_size_setting_bounds_the_pads_kept() {
     assert_eq!(afterglow_plugin::queues::bank_memory_bytes(5), 5 * (352_800 + 176_400 + 88_200 + 44_100) * 2 * 4);
 }
 
+/// The longest a dropped miner may keep the host waiting (the plugin is dropped when a project
+/// closes or the plugin is removed).
+const MAX_STOP_MS: f64 = 100.0;
+
 #[test]
-fn dropping_the_miner_stops_it_inside_a_long_decode() {
+fn dropping_the_miner_stops_it_within_100_ms_wherever_its_session_is() {
     let archive = tempfile::tempdir().expect("temp dir");
-    // Three minutes at 48 kHz: decoding, resampling and analysing it takes far longer than the
-    // moment the drop comes.
+    // Three minutes at 48 kHz: long enough that every stage of a session (hashing, decoding,
+    // resampling, DC blocking, analysis, cutting pads and their octave copies, and recording the
+    // file in the catalogue: hash, decode, analysis, fingerprint) takes a while.
     write_chord_wav_48k_stereo(&archive.path().join("long take.wav"), 180, &[57.0, 60.0, 64.0], 5);
-    let mut rig = Rig::new();
-    rig.params.set_archive_path(&archive.path().display().to_string());
-    rig.shared.request_mine();
-    // Let it get into the file (past the quick opening pad).
-    assert!(rig.pump_until(Duration::from_secs(60), |r| r.bank.get(0).is_some_and(|p| p.id() != BUILTIN_PAD_ID)));
-    std::thread::sleep(Duration::from_millis(50));
-    let Rig { miner, .. } = rig;
+    let start_mining = || {
+        let rig = Rig::new();
+        rig.params.set_archive_path(&archive.path().display().to_string());
+        rig.shared.request_mine();
+        rig
+    };
+    // One whole session first, to know how long it lasts (until the catalogue has the file).
+    let mut rig = start_mining();
     let started = Instant::now();
-    drop(miner);
-    let took = started.elapsed();
-    eprintln!("dropping the miner mid-file took {:.1} ms", took.as_secs_f64() * 1000.0);
-    // Without the stop checks inside decoding and analysis this waits for the whole file (seconds).
-    assert!(took < Duration::from_millis(500), "the drop waited {took:?}");
+    assert!(rig.pump_until(Duration::from_secs(120), |r| r.shared.status.snapshot().catalogue_message.starts_with("Catalogue:")));
+    let session = started.elapsed();
+    drop(rig);
+
+    // Then drops at moments spread over a session, each into a fresh miner. The stop flag is
+    // checked every 64 KiB of hashing, every packet of decoding, every second of DC blocking,
+    // every 64 analysis frames, every 1.5 s of fingerprint mixing and 6 s of its frames, between
+    // pads, and by the idle loop every 20 ms; the catalogue reader is woken at once. The slowest
+    // step left between two checks is cutting one pad (pad material, key, octave copies: about
+    // 30-50 ms unloaded in this dev-profile build).
+    // Measured on 2 cores (dev profile, 180 s file, 10 moments a run): idle, 60 drops over a
+    // session stopped in at most 57 ms (median 14 ms); with both cores busy building, at most 86 ms.
+    // Before the catalogue recording was cancellable and the reader woken: up to 1 242 ms (in the
+    // catalogue recording) and 50 ms (the reader's idle wait).
+    let num_moments = 10;
+    let mut stops_ms = Vec::new();
+    for moment in 0..num_moments {
+        let mut rig = start_mining();
+        let drop_at = session.mul_f64((moment as f64 + 0.5) / num_moments as f64);
+        let started = Instant::now();
+        rig.pump_until(drop_at, |_| false);
+        let what = rig.shared.status.snapshot();
+        let Rig { miner, .. } = rig;
+        let stopping = Instant::now();
+        drop(miner);
+        let took_ms = stopping.elapsed().as_secs_f64() * 1000.0;
+        eprintln!(
+            "drop at {:.2} s of a {:.2} s session ({:?}; {:?}): stopped in {took_ms:.1} ms",
+            started.elapsed().as_secs_f64(),
+            session.as_secs_f64(),
+            what.message,
+            what.catalogue_message
+        );
+        stops_ms.push(took_ms);
+    }
+    let slowest = stops_ms.iter().copied().fold(0.0, f64::max);
+    eprintln!("slowest stop {slowest:.1} ms of {num_moments}");
+    assert!(slowest <= MAX_STOP_MS, "a drop waited {slowest:.1} ms for the miner: {stops_ms:?}");
 }
 
 #[test]

@@ -109,10 +109,6 @@ fn exporter_pads(folder: &Path) -> Vec<(String, usize)> {
     pads
 }
 
-fn chord(keys: &[u16], velocity: f64) -> Vec<(usize, HostEvent)> {
-    keys.iter().map(|&key| (0, HostEvent::NoteOn { key, velocity })).collect()
-}
-
 /// Keys pressed at `frame`, at `velocity`, and released at `release`.
 fn chord_held(keys: &[u16], velocity: f64, frame: usize, release: usize) -> Vec<(usize, HostEvent)> {
     let mut events: Vec<(usize, HostEvent)> = keys.iter().map(|&key| (frame, HostEvent::NoteOn { key, velocity })).collect();
@@ -173,13 +169,19 @@ fn eight_notes_at_defaults_on_real_pads_never_reach_the_limiter() {
     let (eight_peak, eight_rms) = (peak_dbfs(&eight), 20.0 * rms(&eight).log10());
     let (four_peak, four_rms) = (peak_dbfs(&four), 20.0 * rms(&four).log10());
     eprintln!("8 notes at velocity 1 on real pads: peak {eight_peak:.2} dBFS, RMS {eight_rms:.2} dBFS; limiter {eight_stats:?}");
-    eprintln!("4 notes at velocity 0.8: peak {four_peak:.2} dBFS, RMS {four_rms:.2} dBFS; limiter over the session {stats:?}");
+    eprintln!("then 4 notes at velocity 0.8: peak {four_peak:.2} dBFS, RMS {four_rms:.2} dBFS; limiter over the session {stats:?}");
     assert!(eight_rms > -40.0, "hardly anything sounds: {eight_rms:.2} dBFS");
-    // The limiter never moved off unity gain, so the output is what it was given: these peaks are
-    // the pre-limiter peaks, and all stay under its ceiling.
-    assert_eq!((stats.num_limited_samples, stats.max_reduction_db), (0, 0.0), "the limiter acted at default settings: {stats:?}");
-    assert!(stats.peak_in_dbfs < LIMITER_CEILING_DBFS, "pre-limiter peak {:.2} dBFS", stats.peak_in_dbfs);
+    // Over the eight notes, their release and rest the limiter never moved off unity gain, so the
+    // output is exactly what it was given: its peak is the pre-limiter peak, under the ceiling.
+    assert_eq!(
+        (eight_stats.num_limited_samples, eight_stats.max_reduction_db),
+        (0, 0.0),
+        "the limiter acted on eight notes at default settings: {eight_stats:?}"
+    );
+    assert!(eight_stats.peak_in_dbfs < LIMITER_CEILING_DBFS, "pre-limiter peak {:.2} dBFS", eight_stats.peak_in_dbfs);
     assert!((f64::from(eight_stats.peak_in_dbfs) - eight_peak).abs() < 1e-3, "{eight_stats:?} vs {eight_peak:.4} dBFS");
+    // The four notes are reported, not judged: fewer voices keep more of a pad's own crest factor,
+    // and with other random streams the same chord peaks anywhere from about -5.2 to -1.6 dBFS.
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Project chores: `cargo xtask bundle afterglow-plugin --release` builds the CLAP and VST3 bundles;
-//! `cargo xtask eval-set` renders the General-MIDI key and tempo evaluation set and its held-out twin
-//! (cached); `cargo xtask check-imports` fails when a crate's files or folders import each other in a
+//! `cargo xtask eval-set` renders the General-MIDI key and tempo evaluation set, its held-out twin and
+//! the music21 set of real compositions (all cached); `cargo xtask check-imports` fails when a crate's files or folders import each other in a
 //! cycle.
 
 #[path = "../../fixtures/eval/gm_set.rs"]
@@ -22,7 +22,8 @@ fn main() -> nice_plug_xtask::Result<()> {
 }
 
 /// Writes the evaluation set's and the held-out set's MIDI files and renders the missing WAVs with
-/// fluidsynth.
+/// fluidsynth, then has `fixtures/eval/music21_set.py` make the music21 set (it needs python3 with
+/// music21 and the MuseScore General SoundFont, and says what is missing).
 fn eval_set() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let Some(soundfont) = gm_set::find_soundfont() else {
@@ -52,6 +53,19 @@ fn eval_set() -> ExitCode {
             }
         }
     }
-    println!("score them with: cargo test -p afterglow-engine --test gm_eval -- --nocapture");
+    let music21_dir = gm_set::cache_dir(&root).with_file_name("eval-music21");
+    let script = root.join("fixtures/eval/music21_set.py");
+    match std::process::Command::new("python3").arg(&script).arg(&music21_dir).status() {
+        Ok(status) if status.success() => {}
+        Ok(status) => {
+            eprintln!("error: {} failed ({status})", script.display());
+            return ExitCode::FAILURE;
+        }
+        Err(err) => {
+            eprintln!("error: python3 {}: {err}", script.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("score them with: cargo test -p afterglow-engine --test gm_eval --test music21_eval -- --nocapture");
     ExitCode::SUCCESS
 }

@@ -11,6 +11,15 @@
 //! - snare: noisy (flatness at least 0.12) with at least 15 % above 800 Hz;
 //! - perc: tonal and short (decays 20 dB within 600 ms);
 //! - other: the rest (long tonal notes, swells).
+//!
+//! Measured on real recorded kits (Debian's `hydrogen-drumkits`, `exporter/tests/real_drum_kits.rs`)
+//! these rules are right for 87 % of the kicks, 13 % of the snares (a snare's body tone dominates its
+//! power, so its flatness stays low), 63 % of the hats and cymbals (a ride rings past 600 ms, a
+//! crash's power sits below 4 kHz) and 35 % of the toms (a floor tom is as low as a kick). The five
+//! measures of [`HitFeatures::class_inputs`] separate them better (a linear score fitted to the kits
+//! reached 85-95 % per class) but not yet to 90 % for every class together with the synthetic hits
+//! and hand percussion, so the rules stay until a classifier holds all three; the measures serve
+//! "more like this" for one-shots meanwhile.
 
 use realfft::RealFftPlanner;
 
@@ -25,15 +34,16 @@ const MID_HZ: f32 = 4000.0;
 /// Flatness range, Hz.
 const FLAT_MIN_HZ: f32 = 150.0;
 const FLAT_MAX_HZ: f32 = 12_000.0;
-/// Lower edge of the "air" measured by [`HitFeatures::air_db`], Hz.
+/// Lower edge of the "air" measured by [`HitFeatures::air_ratio_db`], Hz.
 const AIR_HZ: f32 = 3000.0;
 /// Mid flatness range ([`HitFeatures::mid_flatness`]), Hz.
 const MID_FLAT_MIN_HZ: f32 = 1000.0;
 const MID_FLAT_MAX_HZ: f32 = 4000.0;
 /// Bins counted by [`HitFeatures::peak_share`].
 const NUM_PEAK_BINS: usize = 10;
-/// Floor of [`HitFeatures::air_db`], dB.
-const MIN_SHARE_DB: f32 = -60.0;
+/// Largest magnitude of a power ratio in dB ([`HitFeatures::air_ratio_db`], the low ratio of
+/// [`HitFeatures::class_inputs`]): past it a share is all or nothing.
+const MAX_RATIO_DB: f32 = 60.0;
 
 /// A drum machine's view of a hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -74,9 +84,9 @@ pub struct HitFeatures {
     /// Spectral flatness of the high band alone (4-12 kHz), 0..1: a hat or a cymbal is noise there,
     /// a violin's or a flute's attack is a few lines.
     pub high_flatness: f32,
-    /// Power above `AIR_HZ` (3 kHz) relative to the whole hit, dB (`MIN_SHARE_DB`..0): the sizzle of
-    /// hats, cymbals and snare wires; a kick or a tom has little there.
-    pub air_db: f32,
+    /// Power above `AIR_HZ` (3 kHz) against the power below it, dB (-`MAX_RATIO_DB`..`MAX_RATIO_DB`):
+    /// the sizzle of hats, cymbals and snare wires is high (hats +5 to +20), a kick's or a tom's low.
+    pub air_ratio_db: f32,
     /// Share of the power between 150 Hz and 12 kHz held by its `NUM_PEAK_BINS` strongest bins, 0..1:
     /// a membrane's few modes or a bell's partials are high, the noise of wires or cymbals low.
     /// Unlike the flatness it does not fall when the spectrum merely tilts.
@@ -95,6 +105,21 @@ impl HitFeatures {
         bands + 0.5 * centroid + 0.3 * decay
     }
 
+    /// Five measures a drummer would name a hit by: power below 150 Hz against the rest, dB (kick,
+    /// low toms); [`Self::air_ratio_db`] (hats, cymbals, snare wires); log2 of [`Self::decay_ms`] from
+    /// 10 ms (toms and cymbals ring, kicks and snares stop); [`Self::mid_flatness`] (wires against
+    /// overtones); [`Self::peak_share`] (membranes and bells against noise).
+    pub fn class_inputs(&self) -> [f32; NUM_CLASS_INPUTS] {
+        let low = self.bands[0].clamp(0.0, 1.0);
+        [
+            ratio_db(f64::from(low), f64::from(1.0 - low)),
+            self.air_ratio_db,
+            self.decay_ms.max(10.0).log2(),
+            self.mid_flatness,
+            self.peak_share,
+        ]
+    }
+
     /// The class the rules above give.
     pub fn class(&self) -> HitClass {
         let [low, _, mid, high] = self.bands;
@@ -110,6 +135,14 @@ impl HitFeatures {
             HitClass::Other
         }
     }
+}
+
+/// Number of measures of [`HitFeatures::class_inputs`].
+pub const NUM_CLASS_INPUTS: usize = 5;
+
+/// `10 log10(a / b)`, both floored at a tiny power, within +-`MAX_RATIO_DB`.
+fn ratio_db(a: f64, b: f64) -> f32 {
+    ((10.0 * (a.max(1e-20) / b.max(1e-20)).log10()) as f32).clamp(-MAX_RATIO_DB, MAX_RATIO_DB)
 }
 
 /// Measures hits; keeps its FFT plan and scratch. Not realtime-safe: allocates.
@@ -220,14 +253,14 @@ impl HitAnalyzer {
         } else {
             0.0
         };
-        let air_db = (10.0 * (air / total).max(1e-12).log10() as f32).max(MIN_SHARE_DB);
+        let air_ratio_db = ratio_db(air, total - air);
         HitFeatures {
             bands: bands.map(|b| (b / total) as f32),
             centroid_hz: (weighted / total) as f32,
             flatness,
             decay_ms: decay_ms(mono, peak_at, sample_rate_hz),
             high_flatness,
-            air_db,
+            air_ratio_db,
             peak_share,
             mid_flatness,
         }

@@ -1,7 +1,8 @@
 //! Cutting one playable pad out of a decoded source: the region (at most [`MAX_PAD_SEC`]), its
 //! key and root note, its identity, and the catalogue entry the editor shows.
 
-use engine::analysis::{AnalysisConfig, analyze, estimate_key};
+use engine::CancelFlag;
+use engine::analysis::{AnalysisConfig, Analyzer, estimate_key};
 use engine::mining::{LoopConfig, Region};
 use engine::recipe::{RecipeSource, pad_id, pad_material};
 use engine::source::{SourceBuffer, mix_to_mono};
@@ -32,17 +33,25 @@ struct PadTraits {
     brightness_hz: f32,
 }
 
-fn pad_traits(channels: &[Vec<f32>], sample_rate_hz: u32) -> PadTraits {
+/// `None` once `stop` is raised (the analysis checks it as it goes).
+fn pad_traits(channels: &[Vec<f32>], sample_rate_hz: u32, stop: Option<&CancelFlag>) -> Option<PadTraits> {
     let mono = mix_to_mono(channels);
-    let analysis = analyze(&mono, sample_rate_hz, &AnalysisConfig::default());
+    let mut analyzer = Analyzer::new(AnalysisConfig::default());
+    if let Some(stop) = stop {
+        analyzer = analyzer.with_cancel(stop.clone());
+    }
+    let analysis = analyzer.analyze(&mono, sample_rate_hz);
+    if stop.is_some_and(CancelFlag::is_cancelled) {
+        return None;
+    }
     let centroids = &analysis.features.centroid_hz;
     let brightness_hz = centroids.iter().sum::<f32>() / centroids.len().max(1) as f32;
     let estimate = estimate_key(&analysis);
     if estimate.confidence < MIN_KEY_CONFIDENCE {
-        return PadTraits { root_note: None, key: String::new(), brightness_hz };
+        return Some(PadTraits { root_note: None, key: String::new(), brightness_hz });
     }
     let root = ROOT_OCTAVE_BASE_NOTE + f32::from(estimate.key.tonic % 12);
-    PadTraits { root_note: Some(root), key: estimate.key.to_string(), brightness_hz }
+    Some(PadTraits { root_note: Some(root), key: estimate.key.to_string(), brightness_hz })
 }
 
 /// Cut `region` (shortened to [`MAX_PAD_SEC`]) out of `source` as a seamless loop for `slot`
@@ -53,6 +62,19 @@ pub fn make_pad(
     region: &Region,
     slot: u16,
     loop_config: &LoopConfig,
+) -> Option<MinedPad> {
+    make_pad_until(source, region, slot, loop_config, None)
+}
+
+/// [`make_pad`], or `None` once `stop` is raised: it is looked at between the cut, the pad's
+/// analysis (which checks it as it goes) and its octave copies, so a closing plugin waits for at
+/// most one of those (tens of ms), not the whole pad. Not realtime-safe: allocates.
+pub fn make_pad_until(
+    source: &SourceBuffer,
+    region: &Region,
+    slot: u16,
+    loop_config: &LoopConfig,
+    stop: Option<&CancelFlag>,
 ) -> Option<MinedPad> {
     let sample_rate_hz = source.sample_rate_hz as f32;
     // The seam search may lengthen the loop by up to its search span: leave room for it.
@@ -66,20 +88,29 @@ pub fn make_pad(
         root_note: None,
         loop_settings: Some(*loop_config),
     };
-    pad_from_source(source, recipe_source, slot)
+    pad_from_source_until(source, recipe_source, slot, stop)
 }
 
 /// The pad `recipe_source` describes, cut from `source` through [`engine::recipe::pad_material`]
 /// (loudness-matched), with its key, root note and brightness measured on the pad itself: the
 /// code path both mining and recalling a saved bank take, so a recalled pad is the mined one.
 /// `None` when the region lies outside the source. Not realtime-safe: allocates.
-pub fn pad_from_source(source: &SourceBuffer, mut recipe_source: RecipeSource, slot: u16) -> Option<MinedPad> {
+pub fn pad_from_source(source: &SourceBuffer, recipe_source: RecipeSource, slot: u16) -> Option<MinedPad> {
+    pad_from_source_until(source, recipe_source, slot, None)
+}
+
+/// [`pad_from_source`], or `None` once `stop` is raised (see [`make_pad_until`]).
+fn pad_from_source_until(source: &SourceBuffer, mut recipe_source: RecipeSource, slot: u16, stop: Option<&CancelFlag>) -> Option<MinedPad> {
+    let stopped = || stop.is_some_and(CancelFlag::is_cancelled);
     let sample_rate_hz = source.sample_rate_hz as f32;
     let loop_config = recipe_source.loop_config();
     let (channels, start) = pad_material(source, &recipe_source, &loop_config).ok()?;
     let num_frames = channels.first().map_or(0, Vec::len);
+    if stopped() {
+        return None;
+    }
 
-    let traits = pad_traits(&channels, source.sample_rate_hz);
+    let traits = pad_traits(&channels, source.sample_rate_hz, stop)?;
     recipe_source.root_note = traits.root_note;
     let id = pad_id(&source.provenance.content_hash, start);
     let stem = source
@@ -102,6 +133,9 @@ pub fn pad_from_source(source: &SourceBuffer, mut recipe_source: RecipeSource, s
         waveform: waveform_overview(&views, WAVEFORM_POINTS),
         recipe_source,
     };
+    if stopped() {
+        return None;
+    }
     let pad = Pad::new(id, channels, sample_rate_hz, traits.root_note);
     Some(MinedPad { pad, info })
 }

@@ -21,7 +21,7 @@ use engine::mining::{PadMinerConfig, Region, find_pads, why_no_pads};
 use engine::source::{LoadOptions, Opening, SourceBuffer, load_opening};
 use engine::texture::builtin_pad;
 
-use super::pads::{MinedPad, builtin_info, make_pad};
+use super::pads::{MinedPad, builtin_info, make_pad_until};
 use crate::persist::{SavedBank, SavedPad};
 use super::shared::MiningShared;
 use crate::queues::{MinerEnds, MinerToAudio, NUM_BANK_SLOTS};
@@ -368,7 +368,7 @@ impl WorkerState {
         let Some(region) = find_pads(&analysis, config).into_iter().next() else {
             return Ok(());
         };
-        let Some(mined) = make_pad(opening, &region, 0, &config.loop_config()) else {
+        let Some(mined) = make_pad_until(opening, &region, 0, &config.loop_config(), Some(&self.shared.stop)) else {
             return Ok(());
         };
         self.offer(mined, region.score, true)
@@ -379,14 +379,34 @@ impl WorkerState {
         Analyzer::new(AnalysisConfig::default()).with_cancel(self.shared.stop.clone())
     }
 
+    /// The first `max_frames` of `source` mixed to mono, the samples [`SourceBuffer::mono`] gives,
+    /// a second at a time with a look at the stop flag between (a long file's mix takes a while).
+    fn mono_until_stopped(&self, source: &SourceBuffer, max_frames: usize) -> Result<Vec<f32>, Interrupted> {
+        let channels = &source.channels;
+        let len = channels.iter().map(Vec::len).min().unwrap_or(0).min(max_frames);
+        if channels.len() < 2 {
+            return Ok(channels.first().map(|only| only[..len].to_vec()).unwrap_or_default());
+        }
+        // `engine::source::mix_to_mono`'s sum and scale, so the analysis is the exporter's.
+        let scale = 1.0 / channels.len() as f32;
+        let second = source.sample_rate_hz.max(1) as usize;
+        let mut mono = Vec::with_capacity(len);
+        for start in (0..len).step_by(second) {
+            if self.shared.stop.is_cancelled() {
+                return Err(Interrupted);
+            }
+            let end = (start + second).min(len);
+            mono.extend((start..end).map(|i| channels.iter().map(|c| c[i]).sum::<f32>() * scale));
+        }
+        Ok(mono)
+    }
+
     /// Mine `opening` (its first [`MAX_MINED_SEC`] when it is not the whole file) and offer every
     /// pad `find_pads` gives, best first. The file's provisional pad goes unless chosen again.
     fn mine_source(&mut self, opening: &Opening, config: &PadMinerConfig) -> Result<(), Interrupted> {
         let source = &opening.source;
-        let mut mono = source.mono();
-        if !opening.is_whole_file {
-            mono.truncate((MAX_MINED_SEC * source.sample_rate_hz as f32) as usize);
-        }
+        let mined_frames = if opening.is_whole_file { usize::MAX } else { (MAX_MINED_SEC * source.sample_rate_hz as f32) as usize };
+        let mono = self.mono_until_stopped(source, mined_frames)?;
         let analysis = self.analyzer().analyze(&mono, source.sample_rate_hz);
         self.check()?;
         let regions: Vec<Region> = find_pads(&analysis, config);
@@ -396,7 +416,7 @@ impl WorkerState {
         }
         let loop_config = config.loop_config();
         for region in regions {
-            if let Some(mined) = make_pad(source, &region, 0, &loop_config) {
+            if let Some(mined) = make_pad_until(source, &region, 0, &loop_config, Some(&self.shared.stop)) {
                 self.offer(mined, region.score, false)?;
             }
             self.check()?;
