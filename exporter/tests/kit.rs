@@ -89,9 +89,20 @@ fn bundled_archive_gives_classed_one_shots_region_ids_and_root_notes() {
         }
     }
     assert!(pitched >= 5, "only {pitched} files with a root note");
-    // The A-minor tape loop's pads sit on an A or a note of its chord.
-    let tape_pad = rows.iter().find(|r| r["type"] == "pad" && r["source"].contains("tape loop")).expect("tape pad");
-    eprintln!("tape loop pad root note {} ({} Hz)", tape_pad["root_note"], tape_pad["est_pitch_hz"]);
+    // Whether root notes are the pitch a file sounds is `tests/root_notes.rs`'s to prove (against
+    // known keys, measured pitch and a real SFZ player). Here: the tape loop is a chord progression
+    // with vibrato (A minor, D minor, A minor, E major). A pad spanning chords has no single pitch
+    // and gets no root note; a pad inside one chord may get the chord's common period (an E-major
+    // stretch voiced E2 G#3 B3 E4 B4 repeats at E1, which the tests' own estimate also finds), and
+    // that root is the chord's root: A, D or E, never a guess between chords.
+    let tape_pads: Vec<_> = rows.iter().filter(|r| r["type"] == "pad" && r["source"].contains("tape loop")).collect();
+    assert!(!tape_pads.is_empty(), "no tape loop pad");
+    for pad in tape_pads {
+        eprintln!("tape loop pad {}: root note {:?} ({:?} Hz)", pad["filename"], pad["root_note"], pad["est_pitch_hz"]);
+        if let Ok(root) = pad["root_note"].parse::<u8>() {
+            assert!([9, 2, 4].contains(&(root % 12)), "{}: root note {root} is no chord's root", pad["filename"]);
+        }
+    }
 }
 
 #[test]

@@ -15,7 +15,7 @@
 //! | thread | owns | started by |
 //! |---|---|---|
 //! | host main | the plugin object: activation, state save/load, the editor's creation | the host |
-//! | audio | [`TextureEngine`], the [`PadBank`], the pad inbox, the held notes | the host |
+//! | audio | [`audio::path::AudioPath`]: the engine, the pad bank, the pad inbox, the held notes | the host |
 //! | GUI | the editor's state (copies of snapshots, text fields, the folder dialog's receiver) | the host, through the framework's window |
 //! | mining (`afterglow-miner`) | decoding, analysis, the pads it cuts until they are sent; spent pads, freed here | [`mining::Miner::spawn`] at first activation |
 //! | catalogue reader (`afterglow-catalogue`) | the open catalogue, the archive view's queries | [`mining::Miner::spawn`] |
@@ -45,11 +45,9 @@ pub mod queues;
 
 use std::sync::Arc;
 
-use engine::texture::{PadBank, ProcessSpec, TextureEngine};
 use nice_plug::prelude::*;
 
-use crate::audio::inbox::PadInbox;
-use crate::audio::render;
+use crate::audio::path::AudioPath;
 use crate::audio::scope::GrainScope;
 use crate::mining::{Miner, MiningShared};
 use crate::params::AfterglowParams;
@@ -64,16 +62,10 @@ pub struct Afterglow {
     mining: Arc<MiningShared>,
     scope: Arc<GrainScope>,
     editor_state: Arc<nice_plug_egui::EguiEditorState>,
-    engine: TextureEngine,
-    bank: PadBank,
-    inbox: PadInbox,
+    audio: AudioPath,
     /// The miner's queue ends until the first activation starts the mining thread.
     miner_ends: Option<MinerEnds>,
     miner: Option<Miner>,
-    /// The seed the engine was last given.
-    current_seed: u64,
-    /// Keys and pedal held (for the editor's recipe capture).
-    held_notes: render::HeldNotes,
 }
 
 impl Default for Afterglow {
@@ -84,13 +76,9 @@ impl Default for Afterglow {
             mining: Arc::new(MiningShared::new()),
             scope: Arc::new(GrainScope::new()),
             editor_state: editor::default_state(),
-            engine: TextureEngine::new(),
-            bank: PadBank::new(),
-            inbox: PadInbox::new(audio_ends),
+            audio: AudioPath::new(audio_ends),
             miner_ends: Some(miner_ends),
             miner: None,
-            current_seed: 0,
-            held_notes: render::HeldNotes::default(),
         }
     }
 }
@@ -99,10 +87,10 @@ impl Afterglow {
     /// Put the built-in texture into slot 0 if the bank is empty, and start the mining thread
     /// once. Not realtime-safe: allocates and spawns a thread.
     fn ensure_sources(&mut self) {
-        if self.bank.num_filled() == 0 {
+        if self.audio.bank().num_filled() == 0 {
             let pad = engine::texture::builtin_pad(engine::ENGINE_SAMPLE_RATE_HZ as f32);
             mining::publish_builtin(&self.mining.status, &pad);
-            self.bank.insert(0, pad);
+            self.audio.fill_empty_bank(pad);
         }
         if self.miner.is_none()
             && let Some(ends) = self.miner_ends.take()
@@ -163,11 +151,7 @@ impl Plugin for Afterglow {
         buffer_config: &BufferConfig,
         _context: &mut impl ActivateContext<Self>,
     ) -> bool {
-        self.engine.prepare(ProcessSpec {
-            sample_rate_hz: buffer_config.sample_rate,
-            max_block_frames: render::MAX_SUB_BLOCK_FRAMES,
-        });
-        self.inbox.set_sample_rate(buffer_config.sample_rate);
+        self.audio.activate(buffer_config.sample_rate);
         self.ensure_sources();
         // A project that saved its bank plays those very pads from its first sample: wait for the
         // mining thread to rebuild them (their messages then wait in the queue for `process`).
@@ -178,9 +162,7 @@ impl Plugin for Afterglow {
     }
 
     fn reset(&mut self) {
-        self.current_seed = self.params.seed_value();
-        self.engine.reset(self.current_seed);
-        self.held_notes.clear();
+        self.audio.reset(&self.params);
     }
 
     fn process(
@@ -189,38 +171,16 @@ impl Plugin for Afterglow {
         _aux: &mut AuxiliaryBuffers,
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
-        self.inbox.collect_retired(&mut self.bank, buffer.samples());
-        self.inbox.apply(&mut self.bank);
-
-        // A new seed gives the engine new random streams without cutting what sounds.
-        let seed = self.params.seed_value();
-        if seed != self.current_seed {
-            self.current_seed = seed;
-            self.engine.reseed(seed);
-        }
-
-        let params = self.params.texture_params();
         let transport = context.transport();
         let song_position = if transport.playing { transport.pos_samples() } else { None };
-        let channels = buffer.as_slice();
-        match channels {
-            [left, right, ..] => render::render_block(
-                &mut self.engine,
-                &mut self.held_notes,
-                &self.bank,
-                &params,
-                song_position,
-                left,
-                right,
-                || context.next_event(),
-            ),
-            // No stereo output to write to: still consume the events so notes stay in step.
-            _ => while let Some(event) = context.next_event() {
-                self.held_notes.apply(&mut self.engine, &event);
-            },
+        match buffer.as_slice() {
+            [left, right, ..] => self.audio.process_block(&self.params, song_position, left, Some(&mut **right), || context.next_event()),
+            [mono] => self.audio.process_block(&self.params, song_position, mono, None, || context.next_event()),
+            // No output at all (never with this plugin's layouts): still follow the events.
+            [] => self.audio.process_block(&self.params, song_position, &mut [], None, || context.next_event()),
         }
-
-        self.scope.publish_block(self.held_notes.velocities(), &self.engine, &self.bank, buffer.as_slice_immutable());
+        let audio = &self.audio;
+        self.scope.publish_block(audio.held_velocities(), audio.engine(), audio.bank(), buffer.as_slice_immutable());
         ProcessStatus::KeepAlive
     }
 }

@@ -31,7 +31,7 @@ use super::pad::PadBank;
 use crate::rt::{stream_seed, DenormalGuard, Ramp, RngStream, SmoothCurve, Smoother, WindowShape, WindowTables};
 use crate::voice::grain::Grain;
 use crate::voice::hiss::{HissControls, HissVoice};
-use crate::voice::limiter::{LimiterStats, SafetyLimiter};
+use crate::voice::limiter::SafetyLimiter;
 use crate::voice::note::{choose_voice, NoteVoice};
 use crate::voice::pool::GrainPool;
 use crate::voice::{Biquad, BiquadCoefs};
@@ -280,23 +280,6 @@ impl TextureEngine {
         self.song_position = position_samples;
     }
 
-    /// True while nothing sounds and nothing advances (see the module docs). Realtime-safe.
-    pub fn is_at_rest(&self) -> bool {
-        self.at_rest
-    }
-
-    /// Samples the safety limiter turned down since `reset` (it should rarely act at default
-    /// settings). Realtime-safe.
-    pub fn num_limited_samples(&self) -> u64 {
-        self.limiter.num_limited_samples()
-    }
-
-    /// What the safety limiter did since `reset` (rests do not clear it): samples turned down, the
-    /// deepest reduction, the peak it was given. Reading it changes nothing. Realtime-safe.
-    pub fn limiter_stats(&self) -> LimiterStats {
-        self.limiter.stats()
-    }
-
     /// Adds `bus` to the mixing list unless it is there. Realtime-safe.
     fn list_bus(&mut self, bus: usize) {
         if !self.bus_list[..self.num_listed_buses].contains(&(bus as u8)) && self.num_listed_buses < NUM_BUSES {
@@ -424,35 +407,6 @@ impl TextureEngine {
             self.tick_phase = (self.tick_phase + len) % CONTROL_PERIOD_FRAMES;
             done += len;
         }
-    }
-
-    /// Writes the normalised (0..1) read positions of active grains into `out`, returns the count
-    /// written. Realtime-safe.
-    pub fn grain_positions(&self, out: &mut [f32]) -> usize {
-        let mut count = 0;
-        for (o, g) in out.iter_mut().zip(self.pool.active().filter(|g| g.is_alive())) {
-            *o = (g.pos_frames() / g.pad_frames as f64) as f32;
-            count += 1;
-        }
-        count
-    }
-
-    /// Grains currently playing for the voice of `note` (not counting grains fading out). Realtime-safe.
-    pub fn num_grains_of_note(&self, note: u8) -> usize {
-        let Some(voice) = self.voices[..MAX_VOICES].iter().position(|v| v.note == Some(note) && !v.is_idle()) else {
-            return 0;
-        };
-        self.pool.active().filter(|g| usize::from(g.bus) == voice && g.is_alive() && g.amp_step >= 0.0).count()
-    }
-
-    /// Grains currently playing. Realtime-safe.
-    pub fn num_active_grains(&self) -> usize {
-        self.pool.active().filter(|g| g.is_alive()).count()
-    }
-
-    /// The sample rate given to `prepare` (44.1 kHz before). Realtime-safe.
-    pub fn sample_rate_hz(&self) -> f32 {
-        self.sample_rate_hz
     }
 
     /// Control work for the tick starting now; comes to rest instead when nothing has sounded for

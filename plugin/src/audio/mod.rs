@@ -3,5 +3,6 @@
 //! editor. Nothing here allocates, frees, locks or waits after activation.
 
 pub mod inbox;
+pub mod path;
 pub mod render;
 pub mod scope;

@@ -1,8 +1,9 @@
-//! The plugin's audio path run in this process from its own lib crate (mining thread and pad queue,
-//! pad inbox, bank, block renderer, `TextureEngine`), for what the built plugin in the host cannot
-//! show: the engine's limiter statistics. It does what `Afterglow::activate`, `reset` and `process`
-//! do, minus nice-plug; a test that reads its statistics first checks that it played the very
-//! samples the CLAP instance played, bit for bit, so the figures describe what the host heard.
+//! The plugin's audio path ([`AudioPath`], the code `Afterglow::process` runs) with its mining
+//! thread and pad queue, run in this process from the plugin's lib crate, for what the built plugin
+//! in the host cannot show: the engine's limiter statistics. Only the host glue (nice-plug's
+//! activation order, events) is repeated here; a test that reads its statistics first checks that
+//! it played the very samples the CLAP instance played, bit for bit, so the figures describe what
+//! the host heard.
 //!
 //! Why a copy in the test rather than the plugin publishing its limiter: the CLAP instance lives in
 //! a library loaded with `dlopen`, whose engine the test process cannot reach; publishing would
@@ -13,12 +14,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use afterglow_plugin::audio::inbox::PadInbox;
-use afterglow_plugin::audio::render::{HeldNotes, MAX_SUB_BLOCK_FRAMES, render_block};
+use afterglow_plugin::audio::path::AudioPath;
 use afterglow_plugin::mining::{Miner, MiningShared};
 use afterglow_plugin::params::AfterglowParams;
 use afterglow_plugin::queues::pad_queues;
-use engine::texture::{PadBank, ProcessSpec, TextureEngine, builtin_pad};
+use engine::texture::builtin_pad;
 use engine::voice::limiter::LimiterStats;
 use nice_plug::midi::{Channel, Key, VoiceID};
 use nice_plug::prelude::{NoteEvent, Params};
@@ -31,11 +31,7 @@ const RECALL_TIMEOUT: Duration = Duration::from_secs(60);
 /// The plugin's audio path, activated and reset, in this process.
 pub struct InProcessPlugin {
     pub params: Arc<AfterglowParams>,
-    engine: TextureEngine,
-    bank: PadBank,
-    inbox: PadInbox,
-    held_notes: HeldNotes,
-    current_seed: u64,
+    audio: AudioPath,
     // Last: dropping it stops the mining thread after the queue's other end is gone.
     _miner: Miner,
 }
@@ -66,34 +62,15 @@ impl InProcessPlugin {
     fn with_params(params: AfterglowParams, sample_rate_hz: f64) -> Self {
         let params = Arc::new(params);
         let (miner_ends, audio_ends) = pad_queues();
-        let mut bank = PadBank::new();
+        let mut audio = AudioPath::new(audio_ends);
         // `Afterglow::ensure_sources`: the built-in texture in slot 0, then the mining thread.
-        bank.insert(0, builtin_pad(engine::ENGINE_SAMPLE_RATE_HZ as f32));
+        audio.fill_empty_bank(builtin_pad(engine::ENGINE_SAMPLE_RATE_HZ as f32));
         let miner = Miner::spawn(miner_ends, params.clone(), Arc::new(MiningShared::new()), &[0]).expect("start the mining thread");
-        // `Afterglow::activate`.
-        let mut engine = TextureEngine::new();
-        engine.prepare(ProcessSpec { sample_rate_hz: sample_rate_hz as f32, max_block_frames: MAX_SUB_BLOCK_FRAMES });
-        let mut inbox = PadInbox::new(audio_ends);
-        inbox.set_sample_rate(sample_rate_hz as f32);
+        // `Afterglow::activate`, then `reset` as nice-plug calls it when processing starts.
+        audio.activate(sample_rate_hz as f32);
         assert!(params.bank.wait_settled(RECALL_TIMEOUT), "the saved bank was not rebuilt in {RECALL_TIMEOUT:?}");
-        let mut plugin = Self {
-            current_seed: 0,
-            params,
-            engine,
-            bank,
-            inbox,
-            held_notes: HeldNotes::default(),
-            _miner: miner,
-        };
-        plugin.reset();
-        plugin
-    }
-
-    /// `Afterglow::reset`, as nice-plug calls it when processing starts.
-    fn reset(&mut self) {
-        self.current_seed = self.params.seed_value();
-        self.engine.reset(self.current_seed);
-        self.held_notes.clear();
+        audio.reset(&params);
+        Self { params, audio, _miner: miner }
     }
 
     /// Set parameter `name` to the CLAP `value` as nice-plug's CLAP wrapper does for a
@@ -140,23 +117,15 @@ impl InProcessPlugin {
         [left, right]
     }
 
-    /// `Afterglow::process` for one block.
+    /// `Afterglow::process` for one block (no transport).
     fn process_block(&mut self, left: &mut [f32], right: &mut [f32], events: &[NoteEvent<()>]) {
-        self.inbox.collect_retired(&mut self.bank, left.len());
-        self.inbox.apply(&mut self.bank);
-        let seed = self.params.seed_value();
-        if seed != self.current_seed {
-            self.current_seed = seed;
-            self.engine.reseed(seed);
-        }
-        let params = self.params.texture_params();
         let mut queue = events.iter().copied();
-        render_block(&mut self.engine, &mut self.held_notes, &self.bank, &params, None, left, right, || queue.next());
+        self.audio.process_block(&self.params, None, left, Some(right), || queue.next());
     }
 
     /// What the engine's safety limiter did since the reset.
     pub fn limiter_stats(&self) -> LimiterStats {
-        self.engine.limiter_stats()
+        self.audio.limiter_stats()
     }
 }
 

@@ -1,9 +1,11 @@
-//! What a display needs to know about each sounding grain (where it reads, how much of the pad it
-//! spans, its pitch, pan and age), read from the grain pool without touching the audio.
+//! What a display or a test can read off the engine without touching the audio: each sounding
+//! grain (where it reads, how much of the pad it spans, its pitch, pan and age), grain counts, the
+//! rest state and the safety limiter's activity.
 
-use super::TextureEngine;
+use super::{TextureEngine, MAX_VOICES};
 use crate::texture::PadBank;
 use crate::voice::grain::{Grain, FIXED_ONE};
+use crate::voice::limiter::LimiterStats;
 
 /// One sounding grain as a display sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -63,6 +65,54 @@ fn grain_view(grain: &Grain, bank: &PadBank, output_rate_hz: f64) -> GrainView {
         pan: pan.clamp(-1.0, 1.0),
         age: grain.age_samples as f32 / grain.len_samples.max(1) as f32,
         reverse: grain.step_fixed < 0,
+    }
+}
+
+impl TextureEngine {
+    /// True while nothing sounds and nothing advances (see the module docs). Realtime-safe.
+    pub fn is_at_rest(&self) -> bool {
+        self.at_rest
+    }
+
+    /// Samples the safety limiter turned down since `reset` (it should rarely act at default
+    /// settings). Realtime-safe.
+    pub fn num_limited_samples(&self) -> u64 {
+        self.limiter.num_limited_samples()
+    }
+
+    /// What the safety limiter did since `reset` (rests do not clear it): samples turned down, the
+    /// deepest reduction, the peak it was given. Reading it changes nothing. Realtime-safe.
+    pub fn limiter_stats(&self) -> LimiterStats {
+        self.limiter.stats()
+    }
+
+    /// Writes the normalised (0..1) read positions of active grains into `out`, returns the count
+    /// written. Realtime-safe.
+    pub fn grain_positions(&self, out: &mut [f32]) -> usize {
+        let mut count = 0;
+        for (o, g) in out.iter_mut().zip(self.pool.active().filter(|g| g.is_alive())) {
+            *o = (g.pos_frames() / g.pad_frames as f64) as f32;
+            count += 1;
+        }
+        count
+    }
+
+    /// Grains currently playing for the voice of `note` (not counting grains fading out). Realtime-safe.
+    pub fn num_grains_of_note(&self, note: u8) -> usize {
+        let Some(voice) = self.voices[..MAX_VOICES].iter().position(|v| v.note == Some(note) && !v.is_idle()) else {
+            return 0;
+        };
+        self.pool.active().filter(|g| usize::from(g.bus) == voice && g.is_alive() && g.amp_step >= 0.0).count()
+    }
+
+    /// Grains currently playing. Realtime-safe.
+    pub fn num_active_grains(&self) -> usize {
+        self.pool.active().filter(|g| g.is_alive()).count()
+    }
+
+    /// The sample rate given to `prepare` (44.1 kHz before). Realtime-safe.
+    pub fn sample_rate_hz(&self) -> f32 {
+        self.sample_rate_hz
     }
 }
 

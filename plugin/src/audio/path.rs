@@ -1,0 +1,113 @@
+//! The instrument's whole audio path in one place: the pad inbox, the bank, the engine and the held
+//! notes, and what activation, reset and one host block do to them. The plugin drives it from
+//! nice-plug's callbacks; the tests drive the very same code in their own process (to read what the
+//! built plugin cannot show, such as the limiter's activity), so there is one audio path, not two.
+
+use engine::texture::{Pad, PadBank, ProcessSpec, TextureEngine};
+use engine::voice::limiter::LimiterStats;
+use nice_plug::prelude::NoteEvent;
+
+use super::inbox::PadInbox;
+use super::render::{render_block, HeldNotes, MAX_SUB_BLOCK_FRAMES};
+use crate::params::AfterglowParams;
+use crate::queues::AudioEnds;
+
+/// Everything the audio thread owns.
+pub struct AudioPath {
+    engine: TextureEngine,
+    bank: PadBank,
+    inbox: PadInbox,
+    /// Keys and pedal held (for the editor's recipe capture).
+    held_notes: HeldNotes,
+    /// The seed the engine was last given.
+    current_seed: u64,
+}
+
+impl AudioPath {
+    /// An empty bank fed by the audio thread's queue ends. Not realtime-safe: allocates.
+    pub fn new(ends: AudioEnds) -> Self {
+        Self {
+            engine: TextureEngine::new(),
+            bank: PadBank::new(),
+            inbox: PadInbox::new(ends),
+            held_notes: HeldNotes::default(),
+            current_seed: 0,
+        }
+    }
+
+    /// Put `pad` into slot 0 when the bank is empty (the built-in texture before anything is
+    /// mined); returns whether it did. Not realtime-safe: may free the pad it is given.
+    pub fn fill_empty_bank(&mut self, pad: Pad) -> bool {
+        let empty = self.bank.num_filled() == 0;
+        if empty {
+            self.bank.insert(0, pad);
+        }
+        empty
+    }
+
+    /// Size everything for `sample_rate_hz` (host activation). Not realtime-safe: allocates.
+    pub fn activate(&mut self, sample_rate_hz: f32) {
+        self.engine.prepare(ProcessSpec { sample_rate_hz, max_block_frames: MAX_SUB_BLOCK_FRAMES });
+        self.inbox.set_sample_rate(sample_rate_hz);
+    }
+
+    /// Start from a clean state with `params`' seed; no key is held. Realtime-safe.
+    pub fn reset(&mut self, params: &AfterglowParams) {
+        self.current_seed = params.seed_value();
+        self.engine.reset(self.current_seed);
+        self.held_notes.clear();
+    }
+
+    /// One host block of `left.len()` frames: take finished pads into the bank, follow a new seed
+    /// (new random streams without cutting what sounds), then render in sub-blocks split at the
+    /// events `next_event` gives. `song_position` is the host's play head in samples while its
+    /// transport plays. `right` is `None` when the host gave no stereo output: the events are
+    /// still applied so notes stay in step. Realtime-safe.
+    pub fn process_block<S>(
+        &mut self,
+        params: &AfterglowParams,
+        song_position: Option<i64>,
+        left: &mut [f32],
+        right: Option<&mut [f32]>,
+        mut next_event: impl FnMut() -> Option<NoteEvent<S>>,
+    ) {
+        self.inbox.collect_retired(&mut self.bank, left.len());
+        self.inbox.apply(&mut self.bank);
+        let seed = params.seed_value();
+        if seed != self.current_seed {
+            self.current_seed = seed;
+            self.engine.reseed(seed);
+        }
+        let texture = params.texture_params();
+        match right {
+            Some(right) => {
+                render_block(&mut self.engine, &mut self.held_notes, &self.bank, &texture, song_position, left, right, next_event);
+            }
+            None => {
+                while let Some(event) = next_event() {
+                    self.held_notes.apply(&mut self.engine, &event);
+                }
+            }
+        }
+    }
+
+    /// The engine, for the scope. Realtime-safe.
+    pub fn engine(&self) -> &TextureEngine {
+        &self.engine
+    }
+
+    /// The bank, for the scope. Realtime-safe.
+    pub fn bank(&self) -> &PadBank {
+        &self.bank
+    }
+
+    /// The velocity of every key held, indexed by MIDI note. Realtime-safe.
+    pub fn held_velocities(&self) -> &[f32; 128] {
+        self.held_notes.velocities()
+    }
+
+    /// What the engine's safety limiter did since the last reset. Realtime-safe.
+    pub fn limiter_stats(&self) -> LimiterStats {
+        self.engine.limiter_stats()
+    }
+}
