@@ -28,9 +28,9 @@ const MIN_TEMPO_ACC2: f64 = 1.0;
 /// Floors on the held-out set (same textures and grooves, other keys, progressions, seeds and tempi;
 /// nothing was tuned on it), under its figures: key 0.862 strict (0.883 lenient: of its three fifth
 /// readings, F minor as B-flat minor and A-sharp major as D-sharp major are a fifth *below*, worth 0
-/// under mir_eval; A major as E major is a fifth above, 0.5), tempo acc1 0.964. Its key misses are modal vamps (dorian, mixolydian), circle
-/// progressions cut off early and solo lines: pieces whose notes point to a neighbouring key and whose
-/// tonic is only the chord they start on.
+/// under mir_eval; A major as E major is a fifth above, 0.5), tempo acc1 0.964. Its key misses are
+/// modal vamps (dorian, mixolydian), circle progressions cut off early and solo lines: pieces whose
+/// notes point to a neighbouring key and whose tonic is only the chord they start on.
 const MIN_HELD_OUT_KEY_SCORE: f64 = 0.85;
 const MIN_HELD_OUT_TEMPO_ACC1: f64 = 0.95;
 
@@ -103,8 +103,8 @@ fn score_set(label: &str, pieces: &[(gm_set::Piece, std::path::PathBuf)]) -> Set
     let (acc1, acc2) = (acc1 as f64 / tempo_count as f64, acc2 as f64 / tempo_count as f64);
     let mean = |v: &[f32]| if v.is_empty() { f32::NAN } else { v.iter().sum::<f32>() / v.len() as f32 };
     println!(
-        "{label}: key {key:.3} (mir_eval weighted; lenient {lenient:.3}; {key_count} pieces; mean confidence right {:.2}, wrong {:.2}), \
-         tempo acc1 {acc1:.3} acc2 {acc2:.3} ({tempo_count} grooves; mean confidence right {:.2}, wrong {:.2})\n",
+        "{label}: key {key:.3} (mir_eval weighted; lenient {lenient:.3}; {key_count} pieces; \
+         mean confidence right {:.2}, wrong {:.2}), tempo acc1 {acc1:.3} acc2 {acc2:.3} ({tempo_count} grooves; mean confidence right {:.2}, wrong {:.2})\n",
         mean(&right_confidence),
         mean(&wrong_confidence),
         mean(&right_tempo_confidence),

@@ -19,11 +19,16 @@ use engine::analysis::{Analyzer, AnalysisConfig, Key, Mode, estimate_key};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Floor on the overall weighted key score, a little under the 0.765 measured when the set was made
-/// (per timbre: strings 0.800, piano 0.785, organ 0.760, winds 0.715), so a regression fails.
-const MIN_KEY_SCORE: f64 = 0.74;
-/// The set has 20 pieces in 4 timbres; fewer renders than this means the preparation skipped pieces.
-const MIN_NUM_RENDERS: usize = 72;
+/// Floor on the overall weighted key score, a little under the 0.820 measured when the set was made
+/// (per timbre: strings, piano and organ 0.830, winds 0.790; folk tunes 1.000, quartets 0.880, the
+/// keyboard pieces 0.200), so a regression fails. The misses are openings that are not in the final
+/// key's tonic: Haydn's op. 1/1 and Mozart's K. 80 reach the dominant within the excerpt (read as the
+/// fifth above, 0.5), Chopin's op. 6/2 opens over a long dominant drone (read as G-sharp major, 0), and
+/// two minor-key keyboard pieces read as their relative major (0.3).
+const MIN_KEY_SCORE: f64 = 0.80;
+/// The set: 20 pieces in 4 timbres. Fewer renders means the preparation skipped a piece (its label
+/// rules failed, e.g. under another music21 version), and the figures would not be comparable.
+const NUM_RENDERS: usize = 80;
 /// Longest stretch of a render analysed, seconds (the excerpts are about 30 s plus the synth's tail).
 const MAX_ANALYSIS_SEC: f64 = 45.0;
 
@@ -120,7 +125,7 @@ fn key_on_music21_compositions_rendered_by_fluidsynth() {
         println!("notice: {notice}");
         return;
     };
-    assert!(renders.len() >= MIN_NUM_RENDERS, "{} renders in {}", renders.len(), dir.display());
+    assert_eq!(renders.len(), NUM_RENDERS, "renders listed in {}", dir.display());
     let mut analyzer = Analyzer::new(AnalysisConfig::default());
     let mut overall = Tally::default();
     let mut by_timbre: BTreeMap<&str, Tally> = BTreeMap::new();
@@ -133,7 +138,8 @@ fn key_on_music21_compositions_rendered_by_fluidsynth() {
             (render.truth.tonic, render.truth.mode == Mode::Minor),
             (estimate.key.tonic, estimate.key.mode == Mode::Minor),
         );
-        let (strict, lenient) = (key_score::weighted_key_score(pair.0, pair.1), key_score::lenient_key_score(pair.0, pair.1));
+        let strict = key_score::weighted_key_score(pair.0, pair.1);
+        let lenient = key_score::lenient_key_score(pair.0, pair.1);
         overall.add(strict, lenient);
         by_timbre.entry(&render.timbre).or_default().add(strict, lenient);
         by_kind.entry(&render.kind).or_default().add(strict, lenient);

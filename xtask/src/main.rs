@@ -1,7 +1,7 @@
 //! Project chores: `cargo xtask bundle afterglow-plugin --release` builds the CLAP and VST3 bundles;
 //! `cargo xtask eval-set` renders the General-MIDI key and tempo evaluation set, its held-out twin and
-//! the music21 set of real compositions (all cached); `cargo xtask check-imports` fails when a crate's files or folders import each other in a
-//! cycle.
+//! the music21 set of real compositions (all cached); `cargo xtask check-imports` fails when a crate's
+//! files or folders import each other in a cycle.
 
 #[path = "../../fixtures/eval/gm_set.rs"]
 mod gm_set;
