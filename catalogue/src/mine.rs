@@ -10,7 +10,7 @@ use engine::analysis::{
     estimate_key, estimate_tempo, Analysis, AnalysisConfig, Analyzer, Landmark, ANALYSIS_VERSION,
 };
 use engine::curate::{Brightness, BrightnessThresholds};
-use engine::mining::{find_noisy_regions, find_oneshots, find_pads, HissMinerConfig, OneShotConfig, PadMinerConfig, Region};
+use engine::mining::{find_noisy_regions, find_oneshots_until, find_pads, HissMinerConfig, OneShotConfig, PadMinerConfig, Region};
 use engine::source::{load, LoadOptions};
 use engine::CancelFlag;
 use std::path::Path;
@@ -181,7 +181,8 @@ pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFil
             });
         }
     }
-    for shot in find_oneshots(&source.channels, &analysis, &settings.oneshots) {
+    let shots = find_oneshots_until(&source.channels, &analysis, &settings.oneshots, settings.cancel.as_ref()).ok_or_else(|| cancelled(path))?;
+    for shot in shots {
         let f = &shot.features;
         let power = shot.channels.iter().flatten().map(|x| f64::from(*x).powi(2)).sum::<f64>()
             / (shot.len_samples * shot.channels.len()).max(1) as f64;

@@ -242,3 +242,221 @@ fn parity_mined_pad_from_a_temporary_archive() {
     let rendered = render_engine(&recipe, Some(&source)).expect("render recipe");
     assert_identical(&plugin, &rendered);
 }
+
+/// Real recordings for the pad comparison: FLAC at 48 kHz (resampled on decoding) and WAV at 44.1 kHz.
+const PAD_FILES: [&str; 2] = ["orchestral-the_deep_path-100s.flac", "ambient-underground-030s.wav"];
+
+/// One pad: its source file's name, the region's first sample, and its planar samples.
+#[derive(Debug)]
+struct CutPad {
+    file: String,
+    start_sample: usize,
+    channels: Vec<Vec<f32>>,
+}
+
+/// The pads the plugin's miner (the lib crate the built plugin is made of) keeps for `folder`, as
+/// the audio thread holds them in its bank, and its saved bank's pads (file name, region start,
+/// region length) as a project stores them.
+fn plugin_pads(folder: &std::path::Path) -> (Vec<CutPad>, Vec<(String, usize, usize)>) {
+    use afterglow_plugin::audio::inbox::PadInbox;
+    use afterglow_plugin::mining::{Miner, MiningShared};
+    use afterglow_plugin::queues::pad_queues;
+    use std::sync::atomic::Ordering;
+
+    let params = Arc::new(AfterglowParams::default());
+    let shared = Arc::new(MiningShared::new());
+    let catalogue = tempfile::tempdir().expect("temp dir");
+    shared.archive.set_catalogue_path(Some(catalogue.path().join("catalogue.sqlite")));
+    let (miner_ends, audio_ends) = pad_queues();
+    let mut bank = engine::texture::PadBank::new();
+    let mut inbox = PadInbox::new(audio_ends);
+    let miner = Miner::spawn(miner_ends, params.clone(), shared.clone(), &[]).expect("spawn miner");
+    params.set_archive_path(&folder.display().to_string());
+    shared.request_mine();
+    let started = Instant::now();
+    let num_files = PAD_FILES.len() as u32;
+    while shared.status.busy.load(Ordering::Acquire) || shared.status.files_done.load(Ordering::Acquire) < num_files {
+        assert!(started.elapsed() < Duration::from_secs(300), "mining never finished");
+        inbox.apply(&mut bank);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    inbox.apply(&mut bank);
+    let name = |path: &std::path::Path| path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut pads: Vec<CutPad> = shared
+        .status
+        .snapshot()
+        .pads
+        .iter()
+        .flatten()
+        .map(|info| {
+            let pad = bank.get(usize::from(info.slot)).expect("a listed pad is in the bank");
+            assert_eq!(pad.id(), info.pad_id);
+            CutPad {
+                file: name(info.source_path.as_deref().expect("a mined pad has a source")),
+                start_sample: info.recipe_source.start_sample,
+                channels: (0..2).map(|ch| pad.channel(ch).to_vec()).collect(),
+            }
+        })
+        .collect();
+    pads.sort_by(|a, b| (&a.file, a.start_sample).cmp(&(&b.file, b.start_sample)));
+    let mut saved: Vec<(String, usize, usize)> = params
+        .bank
+        .saved()
+        .pads
+        .iter()
+        .map(|p| (name(std::path::Path::new(&p.source.path)), p.source.start_sample, p.source.len_samples))
+        .collect();
+    saved.sort();
+    drop(miner);
+    (pads, saved)
+}
+
+/// The saved bank of the built plugin in a CLAP host once it has mined `folder`: (file name,
+/// region start, region length) per pad.
+fn host_bank(folder: &std::path::Path) -> Vec<(String, usize, usize)> {
+    let bank_of = |state: &[u8]| -> Option<Vec<(String, usize, usize)>> {
+        let json: serde_json::Value = serde_json::from_slice(&state[8..]).ok()?;
+        let bank: serde_json::Value = serde_json::from_str(json["fields"]["bank"].as_str()?).ok()?;
+        let mut pads: Vec<(String, usize, usize)> = bank["pads"]
+            .as_array()?
+            .iter()
+            .map(|p| {
+                let path = std::path::Path::new(p["source"]["path"].as_str().unwrap_or_default());
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let number = |key: &str| p["source"][key].as_u64().unwrap_or(0) as usize;
+                (name, number("start_sample"), number("len_samples"))
+            })
+            .collect();
+        pads.sort();
+        Some(pads)
+    };
+    let mut host = TestHost::new();
+    host.activate(SAMPLE_RATE_HZ, 512);
+    let state = state_with_archive_path(&host.save_state(), &folder.display().to_string());
+    host.load_state(&state);
+    let started = Instant::now();
+    // Settled: a bank is saved and stays the same for a second.
+    let mut last = None;
+    loop {
+        assert!(started.elapsed() < Duration::from_secs(300), "the plugin never finished mining");
+        host.render(4410, 441, &[]);
+        std::thread::sleep(Duration::from_millis(500));
+        let now = bank_of(&host.save_state()).filter(|pads| !pads.is_empty());
+        if now.is_some() && now == last && started.elapsed() > Duration::from_secs(1) {
+            return now.unwrap_or_default();
+        }
+        last = now;
+    }
+}
+
+/// The exporter's pad files for `folder` (`afterglow render --only pads` with the default
+/// settings, through its library): each pad's source file name, region start, samples as written
+/// (24-bit integers) and `smpl` loop points.
+fn exporter_pad_files(folder: &std::path::Path) -> Vec<(String, usize, Vec<Vec<i32>>, (u32, u32))> {
+    use afterglow_exporter::render::{Kinds, RenderRequest, render_pack};
+    let out = tempfile::tempdir().expect("temp dir");
+    let request = RenderRequest {
+        roots: vec![(folder.to_path_buf(), afterglow_exporter::discover::Role::Any)],
+        out_dir: out.path().to_path_buf(),
+        kinds: Kinds { pads: true, ..Kinds::NONE },
+        profile: afterglow_exporter::profiles::SamplerProfile::default_pack(),
+        instruments: Vec::new(),
+        dry_run: false,
+        jobs: 0,
+        show_progress: false,
+    };
+    let report = render_pack(&afterglow_exporter::config::Config::default(), &request).expect("exporter render");
+    let mut pads: Vec<_> = report
+        .rows
+        .iter()
+        // The exporter also writes each loop reversed (`drone_maker.enable_reversal`): a variant
+        // the plugin does not make.
+        .filter(|r| r.kind == "pad" && r.variant == "loop")
+        .map(|r| {
+            let path = out.path().join(&r.filename);
+            let mut reader = hound::WavReader::open(&path).expect("pad WAV");
+            let spec = reader.spec();
+            assert_eq!((spec.bits_per_sample, spec.sample_rate), (24, 44_100), "{}", r.filename);
+            let interleaved: Vec<i32> = reader.samples::<i32>().map(|s| s.expect("sample")).collect();
+            let num_channels = usize::from(spec.channels);
+            let channels = (0..num_channels).map(|c| interleaved.iter().skip(c).step_by(num_channels).copied().collect()).collect();
+            let file = std::path::Path::new(&r.source).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            // The manifest gives the start in seconds, to the millisecond.
+            let start = (r.source_offset_sec.expect("a pad's offset") * SAMPLE_RATE_HZ).round() as usize;
+            (file, start, channels, smpl_loop(&path))
+        })
+        .collect();
+    pads.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    pads
+}
+
+/// The first loop's (start, end) frames of a WAV's `smpl` chunk.
+fn smpl_loop(path: &std::path::Path) -> (u32, u32) {
+    let bytes = std::fs::read(path).expect("read WAV");
+    let mut at = 12;
+    while at + 8 <= bytes.len() {
+        let size = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().expect("4 bytes")) as usize;
+        if &bytes[at..at + 4] == b"smpl" {
+            let field = |i: usize| u32::from_le_bytes(bytes[at + 8 + 4 * i..at + 12 + 4 * i].try_into().expect("4 bytes"));
+            assert_eq!(field(7), 1, "one loop");
+            // The loop record after the 36-byte header: id, type, start, end.
+            return (field(9 + 2), field(9 + 3));
+        }
+        at += 8 + size + (size & 1);
+    }
+    panic!("{}: no smpl chunk", path.display());
+}
+
+#[test]
+fn parity_plugin_pads_are_the_exporters_pad_files_sample_for_sample() {
+    let Some(corpus) = fixtures::real_corpus::real_corpus(&PAD_FILES) else { return };
+    let archive = tempfile::tempdir().expect("temp dir");
+    for file in PAD_FILES {
+        std::fs::copy(corpus.join(file), archive.path().join(file)).expect("copy a corpus file");
+    }
+    let (plugin, saved) = plugin_pads(archive.path());
+    // The built plugin keeps the same pads (the same regions and lengths) as its lib's miner.
+    assert_eq!(host_bank(archive.path()), saved, "the built plugin's bank is not its miner's");
+    let exporter = exporter_pad_files(archive.path());
+    let starts = |pads: Vec<(&String, usize)>| pads.into_iter().map(|(f, s)| (f.clone(), s)).collect::<Vec<_>>();
+    assert_eq!(
+        starts(plugin.iter().map(|p| (&p.file, p.start_sample)).collect()),
+        starts(exporter.iter().map(|p| (&p.0, p.1)).collect()),
+        "the plugin's and the exporter's pads are cut from different regions"
+    );
+    assert!(plugin.len() >= 4, "{} pads", plugin.len());
+
+    // Both cut the region with `engine::mining::make_loop` and the same `[pad_miner]` loop
+    // settings; then each front end levels it its own way, as documented: the plugin matches every
+    // pad's loudness (`engine::transform::match_pad_loudness`, one gain), the exporter removes each
+    // channel's DC offset, normalises the peak to -1 dBFS and writes 24-bit integers. So the file
+    // must be the plugin's pad, less each channel's mean, times the gain that puts its peak at
+    // -1 dBFS, rounded to 24 bits: within 2 steps (-132 dBFS) for float rounding in either path.
+    const FULL_SCALE: f64 = 8_388_607.0;
+    const MAX_STEPS: f64 = 2.0;
+    let target_peak = 10f64.powf(-1.0 / 20.0);
+    let mut worst_steps = 0.0f64;
+    for (pad, (file, _, written, loop_frames)) in plugin.iter().zip(&exporter) {
+        let num_frames = pad.channels[0].len();
+        assert_eq!(written[0].len(), num_frames, "{file}: the exporter's pad is not the plugin's length");
+        assert_eq!(*loop_frames, (0, num_frames as u32 - 1), "{file}: the file does not loop over the plugin's whole pad");
+        let centred: Vec<Vec<f64>> = pad.channels[..written.len()]
+            .iter()
+            .map(|c| {
+                let mean = c.iter().map(|&x| f64::from(x)).sum::<f64>() / c.len() as f64;
+                c.iter().map(|&x| f64::from(x) - mean).collect()
+            })
+            .collect();
+        let peak = centred.iter().flatten().fold(0.0f64, |p, x| p.max(x.abs()));
+        let gain = target_peak / peak * FULL_SCALE;
+        let steps = centred
+            .iter()
+            .zip(written)
+            .flat_map(|(c, w)| c.iter().zip(w).map(|(&x, &q)| (x * gain - f64::from(q)).abs()))
+            .fold(0.0f64, f64::max);
+        eprintln!("{file} @ {}: {num_frames} frames, {} channels, largest difference {steps:.2} steps of 24 bits", pad.start_sample, written.len());
+        assert!(steps <= MAX_STEPS, "{file} @ {}: the exporter's pad differs from the plugin's by {steps:.1} steps", pad.start_sample);
+        worst_steps = worst_steps.max(steps);
+    }
+    eprintln!("{} pads: the exporter's files are the plugin's pads within {worst_steps:.2} steps of 24 bits", plugin.len());
+}

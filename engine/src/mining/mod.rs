@@ -14,7 +14,7 @@ mod windows;
 pub use looping::{make_loop, Loop, LoopConfig};
 pub use noise::{find_noisy_regions, HissMinerConfig};
 pub use hit_class::{HitClass, HitFeatures};
-pub use oneshots::{find_oneshots, slice_hits, OneShot, OneShotConfig};
+pub use oneshots::{find_oneshots, find_oneshots_until, slice_hits, OneShot, OneShotConfig};
 pub use pads::{find_pads, why_no_pads, PadMinerConfig};
 pub use region::Region;
 pub use roomtone::{find_room_tone, RoomToneConfig};

@@ -8,7 +8,8 @@ use super::setting::{check_range, invalid};
 use crate::analysis::{Analysis, NUM_ACCENT_REGIONS};
 use crate::rt::db::db_to_amplitude;
 use crate::voice::{Biquad, BiquadCoefs};
-use crate::Result;
+use crate::cancel::is_cancelled;
+use crate::{CancelFlag, Result};
 
 /// Lower edge of the band in which hats and cymbals are looked for and cut, Hz (the top accent
 /// region of the analysis starts at 3 kHz; a hat's energy sits above 4 kHz, a snare's body below).
@@ -122,15 +123,23 @@ const BLOCK: usize = 128;
 /// the analysis' onsets, and the hats and cymbals heard in the high band alone (see
 /// [`HAT_BAND_HZ`]). Not realtime-safe: allocates.
 pub fn slice_hits(channels: &[Vec<f32>], analysis: &Analysis, config: &OneShotConfig) -> Vec<OneShot> {
-    let Some(first) = channels.first() else { return Vec::new() };
+    // Without a flag nothing stops it: always `Some`.
+    slice_hits_until(channels, analysis, config, None).unwrap_or_default()
+}
+
+/// [`slice_hits`], or `None` once `cancel` is raised: it is looked at between the passes over the
+/// whole source (each a few tens of ms for minutes of audio) and every 64 hits, so a closing
+/// plugin recording a file in the catalogue does not wait for them all.
+fn slice_hits_until(channels: &[Vec<f32>], analysis: &Analysis, config: &OneShotConfig, cancel: Option<&CancelFlag>) -> Option<Vec<OneShot>> {
+    let Some(first) = channels.first() else { return Some(Vec::new()) };
     if config.validate().is_err() || first.is_empty() {
-        return Vec::new();
+        return Some(Vec::new());
     }
     let hop = analysis.config.hop_size;
     let fft = analysis.config.fft_size;
     // Attack windows: the attack of onset frame i lies in the later half of its window.
     let windows = |frames: &[usize]| -> Vec<(usize, usize)> { frames.iter().map(|&f| (f * hop, f * hop + fft + hop)).collect() };
-    let mut hits = cut_hits(channels, &windows(&analysis.onsets), analysis.sample_rate_hz, config);
+    let mut hits = cut_hits(channels, &windows(&analysis.onsets), analysis.sample_rate_hz, config, cancel)?;
     // In a full mix (drums under an orchestra) a hat or a cymbal barely moves the full-band level:
     // it is found in the high band's own onsets and cut from the high band, where it is the sound.
     let frame_rate_hz = analysis.sample_rate_hz as f32 / hop.max(1) as f32;
@@ -141,12 +150,15 @@ pub fn slice_hits(channels: &[Vec<f32>], analysis: &Analysis, config: &OneShotCo
         .map(|c| {
             let mut x = c.clone();
             for _ in 0..2 {
+                if is_cancelled(cancel) {
+                    return None;
+                }
                 Biquad::new(BiquadCoefs::highpass(HAT_BAND_HZ, 0.707, analysis.sample_rate_hz as f32)).process_in_place(&mut x);
             }
-            x
+            Some(x)
         })
-        .collect();
-    let high_hits = cut_hits(&high, &windows(&high_onsets), analysis.sample_rate_hz, config);
+        .collect::<Option<_>>()?;
+    let high_hits = cut_hits(&high, &windows(&high_onsets), analysis.sample_rate_hz, config, cancel)?;
     // Noise in the high band, not the attack of a high note (a violin's is a few lines there), and
     // not a hit the full band already holds (a hat heard there, or the click of a kick).
     let near = (0.03 * analysis.sample_rate_hz as f32) as usize;
@@ -157,17 +169,20 @@ pub fn slice_hits(channels: &[Vec<f32>], analysis: &Analysis, config: &OneShotCo
             && !full_band_starts.iter().any(|&s| s.abs_diff(h.start_sample) <= near)
     }));
     hits.sort_by_key(|h| h.start_sample);
-    hits
+    Some(hits)
 }
 
 /// The hits of `channels` whose attacks lie in `windows` (sample ranges), gated, sliced, faded
-/// and classified.
-fn cut_hits(channels: &[Vec<f32>], windows: &[(usize, usize)], sr: u32, config: &OneShotConfig) -> Vec<OneShot> {
-    let Some(first) = channels.first() else { return Vec::new() };
+/// and classified; `None` once `cancel` is raised (see [`slice_hits_until`]).
+fn cut_hits(channels: &[Vec<f32>], windows: &[(usize, usize)], sr: u32, config: &OneShotConfig, cancel: Option<&CancelFlag>) -> Option<Vec<OneShot>> {
+    let Some(first) = channels.first() else { return Some(Vec::new()) };
     let n = first.len();
     let ms = |v: f32| (v * sr as f32 / 1000.0) as usize;
     let inv = 1.0 / channels.len() as f32;
     let mono: Vec<f32> = (0..n).map(|i| channels.iter().map(|c| c[i]).sum::<f32>() * inv).collect();
+    if is_cancelled(cancel) {
+        return None;
+    }
     let env: Vec<f32> = mono.chunks(BLOCK).map(|c| (c.iter().map(|x| x * x).sum::<f32>() / c.len() as f32).sqrt()).collect();
     // Peaks and decay are read on a smoothed envelope (5 blocks, about 15 ms, centred): a 3 ms
     // block is shorter than one period of a low drum, whose block RMS would flicker.
@@ -181,6 +196,9 @@ fn cut_hits(channels: &[Vec<f32>], windows: &[(usize, usize)], sr: u32, config: 
     let mut analyzer = HitAnalyzer::new();
     let mut out = Vec::new();
     for (k, &attack) in attacks.iter().enumerate() {
+        if k % 64 == 0 && is_cancelled(cancel) {
+            return None;
+        }
         let next = attacks.get(k + 1).copied().unwrap_or(n);
         if next <= attack {
             continue;
@@ -236,14 +254,21 @@ fn cut_hits(channels: &[Vec<f32>], windows: &[(usize, usize)], sr: u32, config: 
         let score = 0.5 * (attack_db / 30.0).min(1.0) + 0.3 * f32::from(u8::from(natural_end)) + 0.2 * level;
         out.push(OneShot { start_sample: start, len_samples: end - start, class: features.class(), features, score, natural_end, channels: cut });
     }
-    out
+    Some(out)
 }
 
 /// The best hits of a source: [`slice_hits`], then per class the highest-scoring hits that differ
 /// from every hit kept before them by at least `min_distance`, at most `max_per_class` each.
 /// Returned in class order, best first. Not realtime-safe: allocates.
 pub fn find_oneshots(channels: &[Vec<f32>], analysis: &Analysis, config: &OneShotConfig) -> Vec<OneShot> {
-    let mut hits = slice_hits(channels, analysis, config);
+    // Without a flag nothing stops it: always `Some`.
+    find_oneshots_until(channels, analysis, config, None).unwrap_or_default()
+}
+
+/// [`find_oneshots`], or `None` once `cancel` is raised (see [`slice_hits_until`]). Not
+/// realtime-safe: allocates.
+pub fn find_oneshots_until(channels: &[Vec<f32>], analysis: &Analysis, config: &OneShotConfig, cancel: Option<&CancelFlag>) -> Option<Vec<OneShot>> {
+    let mut hits = slice_hits_until(channels, analysis, config, cancel)?;
     hits.sort_by(|a, b| a.class.cmp(&b.class).then(b.score.total_cmp(&a.score)).then(a.start_sample.cmp(&b.start_sample)));
     let mut kept: Vec<OneShot> = Vec::new();
     for hit in hits {
@@ -256,7 +281,7 @@ pub fn find_oneshots(channels: &[Vec<f32>], analysis: &Analysis, config: &OneSho
         }
         kept.push(hit);
     }
-    kept
+    Some(kept)
 }
 
 /// The first sample of the attack inside `from..to`: the start of the first block, counting back
