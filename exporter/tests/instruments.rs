@@ -10,6 +10,7 @@
 #[path = "common/sfizz.rs"]
 mod sfizz;
 
+use fixtures::wav::read_wav;
 use sfizz::{midi_file, sfizz_render, sfz_zones, Zone};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -52,22 +53,6 @@ fn manifest(pack: &Path) -> Vec<BTreeMap<String, String>> {
     let headers = reader.headers().unwrap().clone();
     reader.records().map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
 }
-
-fn read_wav(path: &Path) -> (Vec<Vec<f32>>, u32) {
-    let mut reader = hound::WavReader::open(path).unwrap();
-    let spec = reader.spec();
-    let channels = usize::from(spec.channels);
-    let interleaved: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader.samples::<f32>().map(Result::unwrap).collect(),
-        hound::SampleFormat::Int => {
-            let scale = 1.0 / (1u32 << (spec.bits_per_sample - 1)) as f32;
-            reader.samples::<i32>().map(|s| s.unwrap() as f32 * scale).collect()
-        }
-    };
-    let planar = (0..channels).map(|c| interleaved.iter().skip(c).step_by(channels).copied().collect()).collect();
-    (planar, spec.sample_rate)
-}
-
 #[test]
 fn sfz_and_decentsampler_map_every_pad_and_drone_at_its_root() {
     if fixtures::real_corpus::real_corpus(&[]).is_none() {

@@ -17,6 +17,7 @@ mod pitch;
 #[path = "common/sfizz.rs"]
 mod sfizz;
 
+use fixtures::wav::read_wav;
 use pitch::{cents, fundamental, midi_hz, mono, Fundamental};
 use sfizz::{midi_file, sfizz_render, sfz_zones, Zone};
 use std::collections::BTreeMap;
@@ -57,22 +58,6 @@ fn manifest(pack: &Path) -> Vec<BTreeMap<String, String>> {
     let mut reader = csv::Reader::from_path(pack.join("manifest.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();
     reader.records().map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
-}
-
-/// Planar channels and rate of a WAV file.
-fn read_wav(path: &Path) -> (Vec<Vec<f32>>, u32) {
-    let mut reader = hound::WavReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let spec = reader.spec();
-    let channels = usize::from(spec.channels);
-    let interleaved: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader.samples::<f32>().map(Result::unwrap).collect(),
-        hound::SampleFormat::Int => {
-            let scale = 1.0 / (1u32 << (spec.bits_per_sample - 1)) as f32;
-            reader.samples::<i32>().map(|s| s.unwrap() as f32 * scale).collect()
-        }
-    };
-    let planar = (0..channels).map(|c| interleaved.iter().skip(c).step_by(channels).copied().collect()).collect();
-    (planar, spec.sample_rate)
 }
 
 /// The `smpl` chunk's unity note, when the file has the chunk.

@@ -16,32 +16,14 @@ use std::time::{Duration, Instant};
 use afterglow_plugin::capture::capture_recipe;
 use afterglow_plugin::mining::{MiningSnapshot, MiningStatus, make_pad, publish_builtin};
 use afterglow_plugin::params::AfterglowParams;
+use common::in_process::set_like_host;
 use common::{HostEvent, TestHost, rms, state_with_archive_path};
 use engine::analysis::{AnalysisConfig, analyze};
 use engine::mining::find_pads;
 use engine::recipe::{ParamPoint, Recipe, recipe_from_text, recipe_to_text, render_engine};
 use engine::source::{LoadOptions, load};
-use nice_plug::prelude::Params;
 
 const SAMPLE_RATE_HZ: f64 = 44_100.0;
-
-/// Set `params` (the lib crate's own parameter object) as the CLAP wrapper does for a
-/// `ParamValueEvent` of `value` on the parameter called `name`: the CLAP value divided by the
-/// step count, as f32, is the normalised value.
-fn set_like_host(params: &AfterglowParams, name: &str, value: f64) {
-    let map = params.param_map();
-    // SAFETY: the pointers come from `params`, which outlives this call.
-    let ptr = map
-        .iter()
-        .map(|(_, ptr, _)| *ptr)
-        .find(|ptr| unsafe { ptr.name() } == name)
-        .unwrap_or_else(|| panic!("no parameter {name}"));
-    // SAFETY: as above; this mirrors the wrapper's `update_plain_value_by_hash`.
-    unsafe {
-        let normalized = value as f32 / ptr.step_count().unwrap_or(1) as f32;
-        ptr._internal_set_normalized_value(normalized);
-    }
-}
 
 /// The same (name, CLAP value) settings as host events at frame 0 and on the lib's parameters.
 fn settings(host: &mut TestHost, params: &AfterglowParams, values: &[(&str, f64)]) -> Vec<(usize, HostEvent)> {

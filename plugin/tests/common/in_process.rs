@@ -73,22 +73,9 @@ impl InProcessPlugin {
         Self { params, audio, _miner: miner }
     }
 
-    /// Set parameter `name` to the CLAP `value` as nice-plug's CLAP wrapper does for a
-    /// `ParamValueEvent`: the value divided by the step count, as f32, is the normalised value.
-    /// Between blocks only.
+    /// [`set_like_host`] on this plugin's parameters. Between blocks only.
     pub fn set_like_host(&self, name: &str, value: f64) {
-        let map = self.params.param_map();
-        // SAFETY: the pointers come from `self.params`, which outlives this call.
-        let ptr = map
-            .iter()
-            .map(|(_, ptr, _)| *ptr)
-            .find(|ptr| unsafe { ptr.name() } == name)
-            .unwrap_or_else(|| panic!("no parameter {name}"));
-        // SAFETY: as above; this mirrors the wrapper's `update_plain_value_by_hash`.
-        unsafe {
-            let normalized = value as f32 / ptr.step_count().unwrap_or(1) as f32;
-            ptr._internal_set_normalized_value(normalized);
-        }
+        set_like_host(&self.params, name, value);
     }
 
     /// Play `num_frames` in blocks whose sizes come from `block_frames` in turn, with note events
@@ -126,6 +113,24 @@ impl InProcessPlugin {
     /// What the engine's safety limiter did since the reset.
     pub fn limiter_stats(&self) -> LimiterStats {
         self.audio.limiter_stats()
+    }
+}
+
+/// Set `params` (the lib crate's own parameter object) as the CLAP wrapper does for a
+/// `ParamValueEvent` of `value` on the parameter called `name`: the CLAP value divided by the
+/// step count, as f32, is the normalised value.
+pub fn set_like_host(params: &AfterglowParams, name: &str, value: f64) {
+    let map = params.param_map();
+    // SAFETY: the pointers come from `params`, which outlives this call.
+    let ptr = map
+        .iter()
+        .map(|(_, ptr, _)| *ptr)
+        .find(|ptr| unsafe { ptr.name() } == name)
+        .unwrap_or_else(|| panic!("no parameter {name}"));
+    // SAFETY: as above; this mirrors the wrapper's `update_plain_value_by_hash`.
+    unsafe {
+        let normalized = value as f32 / ptr.step_count().unwrap_or(1) as f32;
+        ptr._internal_set_normalized_value(normalized);
     }
 }
 
