@@ -360,11 +360,9 @@ fn oneshots_like_finds_the_same_drum_on_real_drum_kits() {
         let near: Vec<&serde_json::Value> = near.as_array().unwrap().iter().filter(|r| file_of(r) != *file).take(5).collect();
         let same = near.iter().filter(|r| truth.get(&file_of(r)).is_some_and(|t| t.class == query.class)).count();
         let precision = same as f64 / near.len().max(1) as f64;
-        for (key, map) in [(query.class, &mut per_class)] {
-            let e = map.entry(key).or_default();
-            e.0 += precision;
-            e.1 += 1;
-        }
+        let e = per_class.entry(query.class).or_default();
+        e.0 += precision;
+        e.1 += 1;
         let e = per_kit.entry(query.kit.clone()).or_default();
         e.0 += precision;
         e.1 += 1;

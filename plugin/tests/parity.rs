@@ -331,10 +331,14 @@ fn host_bank(folder: &std::path::Path) -> Vec<(String, usize, usize)> {
     }
 }
 
+/// One exported pad: its source file name, region start, samples as written (24-bit integers, per
+/// channel) and `smpl` loop points.
+type ExportedPad = (String, usize, Vec<Vec<i32>>, (u32, u32));
+
 /// The exporter's pad files for `folder` (`afterglow render --only pads` with the default
 /// settings, through its library): each pad's source file name, region start, samples as written
 /// (24-bit integers) and `smpl` loop points.
-fn exporter_pad_files(folder: &std::path::Path) -> Vec<(String, usize, Vec<Vec<i32>>, (u32, u32))> {
+fn exporter_pad_files(folder: &std::path::Path) -> Vec<ExportedPad> {
     use afterglow_exporter::render::{Kinds, RenderRequest, render_pack};
     let out = tempfile::tempdir().expect("temp dir");
     let request = RenderRequest {

@@ -178,7 +178,7 @@ fn pick_peaks(signal: &[f32], cancel: Option<&CancelFlag>) -> Option<Vec<Peak>> 
     if signal.len() < FFT_SIZE / 2 || num_frames == 0 {
         return Some(Vec::new());
     }
-    let cancelled = |t: usize| t % CANCEL_CHECK_FRAMES == 0 && crate::cancel::is_cancelled(cancel);
+    let cancelled = |t: usize| t.is_multiple_of(CANCEL_CHECK_FRAMES) && crate::cancel::is_cancelled(cancel);
     // Pass 1: each bin's mean log power and the loudest value anywhere.
     let mut mean = vec![0.0f64; NUM_BINS];
     let mut frame = vec![0.0f32; NUM_BINS];
