@@ -10,6 +10,8 @@
 
 #[path = "../../fixtures/eval/gm_set.rs"]
 mod gm_set;
+#[path = "../../fixtures/eval/eval_wav.rs"]
+mod eval_wav;
 #[path = "../../fixtures/eval/key_score.rs"]
 mod key_score;
 
@@ -34,21 +36,6 @@ const MIN_TEMPO_ACC2: f64 = 1.0;
 const MIN_HELD_OUT_KEY_SCORE: f64 = 0.85;
 const MIN_HELD_OUT_TEMPO_ACC1: f64 = 0.95;
 
-fn read_mono(path: &Path) -> (Vec<f32>, u32) {
-    let mut reader = hound::WavReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let spec = reader.spec();
-    let channels = usize::from(spec.channels);
-    let scale = 1.0 / f32::from(i16::MAX);
-    let samples: Vec<f32> = reader.samples::<i16>().map(|s| f32::from(s.unwrap()) * scale).collect();
-    let len = (gm_set::PIECE_SEC * f64::from(spec.sample_rate)) as usize;
-    let mono = samples
-        .chunks(channels)
-        .take(len)
-        .map(|frame| frame.iter().sum::<f32>() / channels as f32)
-        .collect();
-    (mono, spec.sample_rate)
-}
-
 /// What one set scored.
 struct SetScore {
     key: f64,
@@ -64,7 +51,7 @@ fn score_set(label: &str, pieces: &[(gm_set::Piece, std::path::PathBuf)]) -> Set
     let (mut right_confidence, mut wrong_confidence) = (Vec::new(), Vec::new());
     let (mut right_tempo_confidence, mut wrong_tempo_confidence) = (Vec::new(), Vec::new());
     for (piece, wav) in pieces {
-        let (mono, rate) = read_mono(wav);
+        let (mono, rate) = eval_wav::read_mono(wav, gm_set::PIECE_SEC);
         let analysis = analyzer.analyze(&mono, rate);
         let key = estimate_key(&analysis);
         let tempo = estimate_tempo(&analysis);

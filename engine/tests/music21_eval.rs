@@ -12,6 +12,8 @@
 //! `target/eval-music21`. Without them the test prints a notice and passes, except under CI (`CI` set),
 //! where it fails: `.ci/run` makes them.
 
+#[path = "../../fixtures/eval/eval_wav.rs"]
+mod eval_wav;
 #[path = "../../fixtures/eval/key_score.rs"]
 mod key_score;
 
@@ -38,21 +40,6 @@ fn set_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("target"))
         .join("eval-music21")
-}
-
-fn read_mono(path: &Path) -> (Vec<f32>, u32) {
-    let mut reader = hound::WavReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let spec = reader.spec();
-    let channels = usize::from(spec.channels);
-    let scale = 1.0 / f32::from(i16::MAX);
-    let samples: Vec<f32> = reader.samples::<i16>().map(|s| f32::from(s.unwrap()) * scale).collect();
-    let len = (MAX_ANALYSIS_SEC * f64::from(spec.sample_rate)) as usize;
-    let mono = samples
-        .chunks(channels)
-        .take(len)
-        .map(|frame| frame.iter().sum::<f32>() / channels as f32)
-        .collect();
-    (mono, spec.sample_rate)
 }
 
 /// One render of the set, a row of `labels.csv`.
@@ -132,7 +119,7 @@ fn key_on_music21_compositions_rendered_by_fluidsynth() {
     let mut by_kind: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut by_mode: BTreeMap<&str, Tally> = BTreeMap::new();
     for render in &renders {
-        let (mono, rate) = read_mono(&render.wav);
+        let (mono, rate) = eval_wav::read_mono(&render.wav, MAX_ANALYSIS_SEC);
         let estimate = estimate_key(&analyzer.analyze(&mono, rate));
         let pair = (
             (render.truth.tonic, render.truth.mode == Mode::Minor),
