@@ -251,7 +251,8 @@ fn mined_pads_loop_within_the_seam_targets() {
         percentile(&flux, 1.0),
         100.0 * wrap_ok
     );
-    assert!(flux.len() >= 2 * sources.len());
+    // One pad per distinct material: a steady synthetic pad is one material, so at least one each.
+    assert!(flux.len() >= sources.len());
     assert!(percentile(&flux, 0.5) <= 1.2);
     assert!(percentile(&flux, 0.95) <= 2.0);
     assert!(wrap_ok >= 0.95);

@@ -4,7 +4,9 @@
 //! name the bad key, value and range.
 
 use engine::analysis::{analyze, Analysis, AnalysisConfig};
-use engine::mining::{find_noisy_regions, find_pads, make_loop, why_no_pads, HissMinerConfig, PadMinerConfig, Region};
+use engine::mining::{
+    count_distinct, find_noisy_regions, find_pads, make_loop, why_no_pads, HissMinerConfig, Material, PadMinerConfig, Region,
+};
 use fixtures::music::{drum_groove, GrooveSpec, GrooveStyle};
 
 const SR: u32 = 44_100;
@@ -70,7 +72,9 @@ fn busy_drums_give_no_pads_and_the_onset_gate_fires() {
 fn sustained_pad_gives_pads_of_the_target_lengths() {
     let n = 12 * SR as usize;
     let x = fixtures::chord_pad(&[48.0, 55.0, 60.0, 64.0, 67.0], 0.5, n, SR, 1);
-    let config = PadMinerConfig::default();
+    // Every window of one steady chord is one material: one pad per material keeps one of them,
+    // so this looks at the windows with that rule off.
+    let config = PadMinerConfig { max_candidates_per_file: 3, one_per_material: false, ..PadMinerConfig::default() };
     let pads = find_pads(&analysed(&x), &config);
     println!("pads: {:?}", pads.iter().map(|r| (secs(r), r.score)).collect::<Vec<_>>());
     assert_eq!(pads.len(), config.max_candidates_per_file);
@@ -83,6 +87,54 @@ fn sustained_pad_gives_pads_of_the_target_lengths() {
     assert!(targets.iter().all(|t| pads.iter().any(|r| r.len_samples == *t)), "several durations");
     assert!(pads.windows(2).all(|w| w[0].score >= w[1].score), "best first");
     assert_overlap_at_most(&pads, config.max_overlap_ratio);
+}
+
+#[test]
+fn a_steady_chord_gives_one_pad_and_each_chord_of_a_progression_its_own() {
+    let steady = fixtures::chord_pad(&[48.0, 55.0, 60.0, 64.0, 67.0], 0.5, 20 * SR as usize, SR, 1);
+    let config = PadMinerConfig::default();
+    let pads = find_pads(&analysed(&steady), &config);
+    assert_eq!(pads.len(), 1, "one material, one pad: {:?}", pads.iter().map(secs).collect::<Vec<_>>());
+    // Four chords of 5 s, none sharing more than two notes with the next.
+    const DM: &[f64] = &[50.0, 57.0, 62.0, 65.0, 69.0];
+    const BB: &[f64] = &[46.0, 58.0, 62.0, 65.0, 70.0];
+    const F: &[f64] = &[41.0, 57.0, 60.0, 65.0, 69.0];
+    const C: &[f64] = &[48.0, 55.0, 60.0, 64.0, 67.0];
+    let chord_sec = 5.0;
+    let x = fixtures::archive::progression(&[DM, BB, F, C], chord_sec, 0.6, SR, 10);
+    let a = analysed(&x);
+    let pads = find_pads(&a, &config);
+    let chords: Vec<usize> = pads.iter().map(|r| (r.start_sample as f64 / SR as f64 / chord_sec) as usize).collect();
+    println!("progression pads: {:?} in chords {chords:?}", pads.iter().map(secs).collect::<Vec<_>>());
+    let mut distinct_chords = chords.clone();
+    distinct_chords.sort_unstable();
+    distinct_chords.dedup();
+    assert_eq!(distinct_chords.len(), chords.len(), "two pads from one chord");
+    // D minor and F major share three of their five notes here: they may read as one material.
+    assert!(pads.len() >= 3, "{chords:?}");
+    let materials: Vec<Material> = pads.iter().map(|r| Material::of(&a, r.start_sample, r.len_samples)).collect();
+    assert_eq!(count_distinct(&materials), pads.len(), "every pad is its own material");
+}
+
+#[test]
+fn the_per_minute_ceiling_bounds_a_source_and_a_short_one_still_gives_a_pad() {
+    let config = PadMinerConfig { max_pads_per_minute: 6.0, ..PadMinerConfig::default() };
+    assert_eq!(config.pads_allowed(30.0), 3);
+    assert_eq!(config.pads_allowed(5.0), 1, "at least one");
+    assert_eq!(config.pads_allowed(3600.0), config.max_candidates_per_file, "the per-file ceiling still holds");
+    assert_eq!(PadMinerConfig { max_pads_per_minute: 0.0, ..config.clone() }.pads_allowed(30.0), config.max_candidates_per_file);
+    // Many materials in a short source: the ceiling cuts them to 1 per 10 s.
+    const DM: &[f64] = &[50.0, 57.0, 62.0, 65.0, 69.0];
+    const E: &[f64] = &[40.0, 56.0, 59.0, 64.0, 71.0];
+    const C: &[f64] = &[48.0, 55.0, 60.0, 64.0, 67.0];
+    let x = fixtures::archive::progression(&[DM, E, C, E, DM, C], 3.0, 0.6, SR, 11);
+    let a = analysed(&x);
+    let uncapped = find_pads(&a, &PadMinerConfig { max_pads_per_minute: 0.0, ..config.clone() });
+    let capped = find_pads(&a, &config);
+    println!("{} pads uncapped, {} under 6 per minute", uncapped.len(), capped.len());
+    assert!(uncapped.len() > 2);
+    assert_eq!(capped.len(), config.pads_allowed(a.duration_sec()));
+    assert!(capped.iter().all(|r| uncapped.contains(r)), "the ceiling keeps the first picks");
 }
 
 #[test]

@@ -337,7 +337,8 @@ fn sfizz_plays_each_pitched_zone_at_its_root_key_at_that_keys_pitch() {
     if let Some(pack) = soundfont_pack() {
         // Every zone: each is a single sustained note.
         let Some(played) = played_at_root(pack, |_| true) else { return };
-        assert!(played.len() >= 27, "{} zones", played.len());
+        // At least one zone from every note (a held note is one material, or a few as it decays).
+        assert!(played.len() >= NOTES.len(), "{} zones", played.len());
         let worst = assert_played_at_root("SoundFont note", &played);
         eprintln!("{} SoundFont zones through sfizz at their root keys: at most {worst:.1} cents from the key", played.len());
     }

@@ -3,6 +3,7 @@
 
 pub mod hit_class;
 pub mod looping;
+pub mod material;
 pub mod noise;
 pub mod oneshots;
 pub mod pads;
@@ -15,6 +16,7 @@ pub use looping::{make_loop, Loop, LoopConfig};
 pub use noise::{find_noisy_regions, HissMinerConfig};
 pub use hit_class::{HitClass, HitFeatures};
 pub use oneshots::{find_oneshots, find_oneshots_until, slice_hits, OneShot, OneShotConfig};
-pub use pads::{find_pads, why_no_pads, PadMinerConfig};
+pub use material::{count_distinct, Material};
+pub use pads::{find_pads, find_pads_at_most, pack_shares, why_no_pads, PadMinerConfig};
 pub use region::Region;
 pub use roomtone::{find_room_tone, RoomToneConfig};

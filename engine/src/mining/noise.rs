@@ -113,12 +113,12 @@ pub fn find_noisy_regions(analysis: &Analysis, config: &HissMinerConfig) -> Vec<
                     let score = noisiness(&stats, config);
                     let level_ok = (config.min_rms_db..=config.max_rms_db).contains(&stats.rms_db);
                     (level_ok && stats.clip_ratio <= config.max_clip_ratio && score >= 0.5)
-                        .then(|| Region::from_window(start, len, score, &stats))
+                        .then(|| (Region::from_window(start, len, score, &stats), ()))
                 })
                 .collect()
         })
         .collect();
-    select_round_robin(per_length, config.max_candidates_per_file, config.max_overlap_ratio)
+    select_round_robin(per_length, config.max_candidates_per_file, config.max_overlap_ratio, |_, _| false)
 }
 
 /// Noisiness in 0..1: half the largest of flatness / min_flatness, centroid / min_centroid_hz and

@@ -1,5 +1,6 @@
 //! Pad mining: sliding windows over one analysis pass, gated on level, onset rate, tonality,
-//! DC, crest and clipping, ranked by stability, several target durations, at most N per file,
+//! DC, crest and clipping, ranked by stability, several target durations; one pad per distinct
+//! material (see [`super::material`]), as many as the source holds up to a per-minute ceiling,
 //! no two overlapping by more than a set fraction.
 
 use super::looping::LoopConfig;
@@ -7,6 +8,7 @@ use super::setting::{check_ordered, check_range, WindowSettings};
 use super::windows::{
     chroma_match, select_round_robin, window_lengths_samples, window_starts, window_stats, WindowStats,
 };
+use super::material::Material;
 use super::Region;
 use crate::analysis::Analysis;
 use crate::rt::db::SILENCE_DB;
@@ -40,8 +42,17 @@ pub struct PadMinerConfig {
     pub max_duration_sec: f32,
     /// Pad lengths searched, seconds, each within min_duration_sec..=max_duration_sec.
     pub target_durations_sec: Vec<f32>,
-    /// Most pads kept per source (0..=1000).
+    /// Most pads kept per source, whatever its length (0..=1000).
     pub max_candidates_per_file: usize,
+    /// Most pads per minute of source (0..=60; 0: no per-minute ceiling). A source gives at
+    /// least one pad when it has one, however short it is.
+    pub max_pads_per_minute: f32,
+    /// Most pads in a whole pack (0..=100000; 0: no pack ceiling). The exporter shares it among
+    /// the sources by their length (see [`pack_shares`]); the plugin's bank has its own limit.
+    pub max_pads_per_pack: usize,
+    /// Keep one pad per distinct material (its best window); off, every window that passes the
+    /// gates and the overlap rule counts, so neighbouring windows of one chord all become pads.
+    pub one_per_material: bool,
     /// Step between window starts, seconds (0.01..=60).
     pub window_hop_sec: f32,
     /// Largest share of the shorter of two kept pads they may have in common, 0..=1.
@@ -71,7 +82,10 @@ impl Default for PadMinerConfig {
             min_duration_sec: 1.0,
             max_duration_sec: 12.0,
             target_durations_sec: vec![2.0, 4.0],
-            max_candidates_per_file: 3,
+            max_candidates_per_file: 64,
+            max_pads_per_minute: 12.0,
+            max_pads_per_pack: 0,
+            one_per_material: true,
             window_hop_sec: 0.5,
             max_overlap_ratio: 0.5,
             loop_crossfade_ms: looping.crossfade_ms,
@@ -95,6 +109,14 @@ impl PadMinerConfig {
         check_range(&key("max_dc_offset"), self.max_dc_offset, 0.0, 1.0)?;
         check_range(&key("max_crest_factor"), self.max_crest_factor, 1.0, 100.0)?;
         check_range(&key("max_clip_ratio"), self.max_clip_ratio, 0.0, 1.0)?;
+        check_range(&key("max_pads_per_minute"), self.max_pads_per_minute, 0.0, 60.0)?;
+        if self.max_pads_per_pack > 100_000 {
+            return Err(super::setting::invalid(
+                &key("max_pads_per_pack"),
+                self.max_pads_per_pack,
+                "expected a count from 0 to 100000".into(),
+            ));
+        }
         WindowSettings {
             min_duration_sec: self.min_duration_sec,
             max_duration_sec: self.max_duration_sec,
@@ -118,6 +140,17 @@ impl PadMinerConfig {
         })
     }
 
+    /// The most pads a source `duration_sec` long may give: `max_pads_per_minute` of its length
+    /// (rounded up, at least 1), at most `max_candidates_per_file`.
+    pub fn pads_allowed(&self, duration_sec: f64) -> usize {
+        let cap = self.max_candidates_per_file;
+        if self.max_pads_per_minute <= 0.0 {
+            return cap;
+        }
+        let per_minute = (f64::from(self.max_pads_per_minute) * duration_sec.max(0.0) / 60.0).ceil() as usize;
+        per_minute.max(1).min(cap)
+    }
+
     /// The loop settings of this section, for [`super::make_loop`].
     pub fn loop_config(&self) -> LoopConfig {
         LoopConfig {
@@ -129,18 +162,27 @@ impl PadMinerConfig {
     }
 }
 
-/// Finds up to `config.max_candidates_per_file` stable, tonal regions, best first.
+/// Finds the stable, tonal regions of a source, best first: one per distinct material, at most
+/// [`PadMinerConfig::pads_allowed`] for its length.
 ///
 /// Every window (each target duration, every `window_hop_sec`) also covers the source material
 /// its loop will fade in after its end and the loop's start search either side, and must pass
 /// every gate; survivors are ranked by [`stability_score`] times how well the harmony after the
 /// end matches the head (the chroma cosine to the fourth power) and picked in turns across
-/// durations so that no two share more than `max_overlap_ratio` of the shorter. An invalid
-/// config (see [`PadMinerConfig::validate`]) finds nothing. Not realtime-safe: allocates.
+/// durations so that no two share more than `max_overlap_ratio` of the shorter and (with
+/// `one_per_material`) no two are the same [`Material`]. An invalid config (see
+/// [`PadMinerConfig::validate`]) finds nothing. Not realtime-safe: allocates.
 pub fn find_pads(analysis: &Analysis, config: &PadMinerConfig) -> Vec<Region> {
+    find_pads_at_most(analysis, config, config.pads_allowed(analysis.duration_sec()))
+}
+
+/// [`find_pads`] with a ceiling of its own (e.g. a source's share of a pack's ceiling), still at
+/// most what the config allows.
+pub fn find_pads_at_most(analysis: &Analysis, config: &PadMinerConfig, max_count: usize) -> Vec<Region> {
     if config.validate().is_err() || analysis.num_frames() == 0 {
         return Vec::new();
     }
+    let max_count = max_count.min(config.pads_allowed(analysis.duration_sec()));
     let windows = Windows::plan(analysis, config);
     let flux_scale = file_flux_scale(analysis, config.min_rms_db);
     let per_length = windows
@@ -154,12 +196,32 @@ pub fn find_pads(analysis: &Analysis, config: &PadMinerConfig) -> Vec<Region> {
                     // The loop fades the material after its end into its head: same harmony wanted.
                     let seam_match = chroma_match(analysis, start, start + len, windows.tail + windows.margin).powi(4);
                     let stability = stability_score(&stats, flux_scale, config.spectral_flatness_threshold);
-                    Region::from_window(start, len, seam_match * stability, &stats)
+                    (Region::from_window(start, len, seam_match * stability, &stats), Material::of(analysis, start, len))
                 })
                 .collect()
         })
         .collect();
-    select_round_robin(per_length, config.max_candidates_per_file, config.max_overlap_ratio)
+    let one_per_material = config.one_per_material;
+    select_round_robin(per_length, max_count, config.max_overlap_ratio, |a: &Material, b: &Material| {
+        one_per_material && a.same_as(b)
+    })
+}
+
+/// Each source's share of a pack ceiling of `max_pads` (0: none, every share `usize::MAX`), in
+/// proportion to the sources' durations in seconds, rounded up so no source with material is
+/// left without a pad: the shares may add up to a few more than `max_pads`.
+pub fn pack_shares(durations_sec: &[f64], max_pads: usize) -> Vec<usize> {
+    let total: f64 = durations_sec.iter().map(|d| d.max(0.0)).sum();
+    durations_sec
+        .iter()
+        .map(|&d| {
+            if max_pads == 0 || total <= 0.0 {
+                usize::MAX
+            } else {
+                ((max_pads as f64 * d.max(0.0) / total).ceil() as usize).max(1)
+            }
+        })
+        .collect()
 }
 
 /// The windows [`find_pads`] weighs: every target length, every `window_hop_sec`.

@@ -133,23 +133,31 @@ pub(crate) fn window_starts(usable_samples: usize, span_samples: usize, hop_samp
 }
 
 /// Picks at most `max_count` regions, taking turns between the window lengths (longest first,
-/// each its best remaining candidate) so several durations come out, and never keeping two
-/// regions that share more than `max_overlap_ratio` of the shorter one. Best first overall.
-pub(crate) fn select_round_robin(mut per_length: Vec<Vec<Region>>, max_count: usize, max_overlap_ratio: f32) -> Vec<Region> {
+/// each its best remaining candidate) so several durations come out, never keeping two regions
+/// that share more than `max_overlap_ratio` of the shorter one, nor two whose tags `same` calls
+/// alike (the pad miner tags regions with their [`super::Material`], so each material gives one
+/// pad; the hiss miner tags nothing). Best first overall.
+pub(crate) fn select_round_robin<T>(
+    mut per_length: Vec<Vec<(Region, T)>>,
+    max_count: usize,
+    max_overlap_ratio: f32,
+    same: impl Fn(&T, &T) -> bool,
+) -> Vec<Region> {
     for list in &mut per_length {
-        list.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start_sample.cmp(&b.start_sample)));
+        list.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.start_sample.cmp(&b.start_sample)));
         list.reverse(); // pop() takes the best.
     }
-    let mut chosen: Vec<Region> = Vec::new();
+    let mut chosen: Vec<(Region, T)> = Vec::new();
     while chosen.len() < max_count {
         let mut picked_any = false;
         for list in &mut per_length {
             if chosen.len() >= max_count {
                 break;
             }
-            while let Some(candidate) = list.pop() {
-                if chosen.iter().all(|c| c.overlap_ratio(&candidate) <= max_overlap_ratio) {
-                    chosen.push(candidate);
+            while let Some((candidate, tag)) = list.pop() {
+                let fits = |(c, t): &(Region, T)| c.overlap_ratio(&candidate) <= max_overlap_ratio && !same(t, &tag);
+                if chosen.iter().all(fits) {
+                    chosen.push((candidate, tag));
                     picked_any = true;
                     break;
                 }
@@ -159,6 +167,7 @@ pub(crate) fn select_round_robin(mut per_length: Vec<Vec<Region>>, max_count: us
             break;
         }
     }
+    let mut chosen: Vec<Region> = chosen.into_iter().map(|(region, _)| region).collect();
     chosen.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start_sample.cmp(&b.start_sample)));
     chosen
 }
@@ -210,9 +219,9 @@ mod tests {
 
     #[test]
     fn round_robin_respects_overlap_and_count() {
-        let long: Vec<Region> = (0..10).map(|k| region(k * 100, 400, 0.5 + k as f32 * 0.01)).collect();
-        let short: Vec<Region> = (0..20).map(|k| region(k * 50, 200, 0.9 - k as f32 * 0.01)).collect();
-        let chosen = select_round_robin(vec![long, short], 4, 0.5);
+        let long: Vec<(Region, ())> = (0..10).map(|k| (region(k * 100, 400, 0.5 + k as f32 * 0.01), ())).collect();
+        let short: Vec<(Region, ())> = (0..20).map(|k| (region(k * 50, 200, 0.9 - k as f32 * 0.01), ())).collect();
+        let chosen = select_round_robin(vec![long, short], 4, 0.5, |_, _| false);
         assert_eq!(chosen.len(), 4);
         for (i, a) in chosen.iter().enumerate() {
             for b in &chosen[i + 1..] {
@@ -221,6 +230,14 @@ mod tests {
         }
         assert!(chosen.iter().any(|r| r.len_samples == 400) && chosen.iter().any(|r| r.len_samples == 200));
         assert!(chosen.windows(2).all(|w| w[0].score >= w[1].score));
+    }
+
+    #[test]
+    fn round_robin_keeps_one_region_per_tag_that_is_alike() {
+        // Far apart in time, so only the tags can keep them out: two materials, 0 and 1.
+        let regions: Vec<(Region, u8)> = (0..8).map(|k| (region(k * 1000, 100, 1.0 - k as f32 * 0.01), (k % 2) as u8)).collect();
+        let chosen = select_round_robin(vec![regions], 8, 0.5, |a, b| a == b);
+        assert_eq!(chosen.iter().map(|r| r.start_sample).collect::<Vec<_>>(), vec![0, 1000]);
     }
 
     #[test]

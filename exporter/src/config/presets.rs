@@ -42,6 +42,7 @@ pub const PRESETS: &[(&str, &str, &str)] = &[
          time_stretch_factors = [2.0, 4.0]\n\
          pitch_shift_semitones = [-12.0, -5.0]\n\
          filter_variants = [\"dark\", \"warm\"]\n\
+         max_variants_per_pad = 12\n\
          make_swells = false\n\
          [clouds]\n\
          lowpass_hz = 2500.0\n",

@@ -110,7 +110,7 @@ impl Default for DroneSection {
             swell_release_sec: 2.5,
             swell_shape: "equal_power".into(),
             stereo: true,
-            max_variants_per_pad: 0,
+            max_variants_per_pad: 4,
             swell_duration_sec: 0.0,
             enable_reversal: false,
         }

@@ -153,11 +153,18 @@ pub fn render_pack_from(config: &Config, request: &RenderRequest, selection: Opt
     let seed = config.reproducibility.random_seed;
     let bits = request.profile.bits(config.global.output_bit_depth);
     let mut jobs = source_jobs(&found.files, request.kinds, request.profile, seed);
-    for job in &mut jobs {
+    let pad_shares = pack_pad_shares(&jobs, config.pad_miner.max_pads_per_pack);
+    for (job, share) in jobs.iter_mut().zip(&pad_shares) {
         job.regions = selection.and_then(|s| s.regions_of(&job.file.path));
+        job.max_pads = *share;
     }
     let config_text = toml::to_string(config).context("cannot serialise the config")?;
-    let chosen = selection.map(CatalogueSelection::digest).unwrap_or_default();
+    let mut chosen = selection.map(CatalogueSelection::digest).unwrap_or_default();
+    if config.pad_miner.max_pads_per_pack > 0 {
+        // A source's share of the pack ceiling depends on the whole archive: a changed archive
+        // renders again.
+        chosen.push_str(&format!(" pad shares {pad_shares:?}"));
+    }
     let fingerprint =
         resume::settings_fingerprint(&[&config_text, &format!("{:?} {:?} {bits}", request.kinds, request.profile.name), &chosen]);
     let (previous, previous_note) =
@@ -248,9 +255,23 @@ fn source_jobs<'a>(files: &'a [SourceFile], kinds: Kinds, profile: &'static Samp
         .map(|(source_index, file)| {
             let stem = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let base = if profile.is_default() { slugify(&stem, "source") } else { format!("S{:02}", source_index + 1) };
-            SourceJob { file, source_index, slug: slugs.claim(&base), kinds, profile, seed, regions: None }
+            SourceJob { file, source_index, slug: slugs.claim(&base), kinds, profile, seed, regions: None, max_pads: usize::MAX }
         })
         .collect()
+}
+
+/// Each job's share of the pack's pad ceiling (`pad_miner.max_pads_per_pack`, 0: none), by the
+/// sources' durations as their headers give them (a file that cannot be probed counts as empty:
+/// it fails later, in decoding, with its own error).
+fn pack_pad_shares(jobs: &[SourceJob], max_pads_per_pack: usize) -> Vec<usize> {
+    if max_pads_per_pack == 0 {
+        return vec![usize::MAX; jobs.len()];
+    }
+    let durations: Vec<f64> = jobs
+        .par_iter()
+        .map(|job| engine::source::probe(&job.file.path).map_or(0.0, |p| p.original_duration_sec))
+        .collect();
+    engine::mining::pack_shares(&durations, max_pads_per_pack)
 }
 
 /// Hiss from seeded noise, for archives without noisy material.

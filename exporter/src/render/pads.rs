@@ -3,12 +3,12 @@
 use super::context::SourceContext;
 use super::texture::Texture;
 use crate::kind::Kind;
-use engine::mining::{find_pads, make_loop, Region};
+use engine::mining::{find_pads_at_most, make_loop, Region};
 use engine::transform::reverse;
 
-/// The stable regions of a source, best first (shared by pads, drones and clouds).
-pub fn mine_regions(ctx: &SourceContext) -> Vec<Region> {
-    find_pads(ctx.analysis, &ctx.config.pad_miner)
+/// The stable regions of a source, best first, at most `max_pads` (shared by pads, drones and clouds).
+pub fn mine_regions(ctx: &SourceContext, max_pads: usize) -> Vec<Region> {
+    find_pads_at_most(ctx.analysis, &ctx.config.pad_miner, max_pads)
 }
 
 /// The region, resized to whole bars when the grid is on (keeping its start).

@@ -32,6 +32,8 @@ pub struct SourceJob<'a> {
     /// Region ids of the only pads to make (and make drones, swells and clouds from); `None`:
     /// every pad the miner finds (`render --from-catalogue` chooses).
     pub regions: Option<&'a std::collections::HashSet<String>>,
+    /// This source's share of the pack's pad ceiling (`usize::MAX`: none).
+    pub max_pads: usize,
 }
 
 /// What a source gave.
@@ -95,7 +97,7 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
     let noisy = job.file.role != Role::Tonal;
     let k = job.kinds;
     let wants_regions = tonal && (k.pads || k.drones || k.swells || k.clouds);
-    let mut regions = if wants_regions { pads::mine_regions(&ctx) } else { Vec::new() };
+    let mut regions = if wants_regions { pads::mine_regions(&ctx, job.max_pads) } else { Vec::new() };
     if wants_regions && regions.is_empty() {
         // Say why no pad, drone, swell or cloud came from it, and which setting to look at.
         outcome.notes.push(format!("{}: {}", path.display(), why_no_pads(&analysis, &config.pad_miner)));
