@@ -1,8 +1,10 @@
 //! Mining one file for the catalogue, on the same engine path as `afterglow render`: decode
 //! (`engine::source::load`), analyse (`Analyzer::analyze_channels`), key and tempo, pads
-//! (`find_pads` with the `[pad_miner]` settings), hiss regions (`find_noisy_regions`) and drum
-//! one-shots (`find_oneshots` with the `[oneshots]` settings), and the audio fingerprint that
-//! recognises copies of the recording (`engine::analysis::fingerprint`).
+//! (`mine_pads` with the `[pad_miner]` and `[separation]` settings: from the mix, and from the
+//! harmonic layer of a busy mix), hiss regions (`find_noisy_regions`) and drum one-shots
+//! (`find_oneshots` with the `[oneshots]` settings; both from the percussive layer of a separated
+//! mix), and the audio fingerprint that recognises copies of the recording
+//! (`engine::analysis::fingerprint`).
 
 use crate::features::{oneshot_features, region_features, region_frames, FeatureVector};
 use engine::analysis::fingerprint::fingerprint_until;
@@ -10,7 +12,10 @@ use engine::analysis::{
     estimate_key, estimate_tempo, Analysis, AnalysisConfig, Analyzer, Landmark, ANALYSIS_VERSION,
 };
 use engine::curate::{Brightness, BrightnessThresholds};
-use engine::mining::{find_noisy_regions, find_oneshots_until, find_pads, HissMinerConfig, OneShotConfig, PadMinerConfig, Region};
+use engine::mining::{
+    find_noisy_regions, find_oneshots_until, mine_pads, HissMinerConfig, OneShotConfig, PadMinerConfig, Region,
+};
+use engine::separate::{Layer, SeparationConfig};
 use engine::source::{load, LoadOptions};
 use engine::CancelFlag;
 use std::path::Path;
@@ -27,6 +32,8 @@ pub struct MineSettings {
     /// The one-shot miner's settings. Part of the fingerprint, so files catalogued before one-shots
     /// were are mined again by the next scan.
     pub oneshots: OneShotConfig,
+    /// When and how a busy mix is split into layers (see `engine::separate`).
+    pub separation: SeparationConfig,
     pub brightness_tags: BrightnessThresholds,
     /// Raised, a file being mined stops at its decoder's or analyser's next check (a few ms) and
     /// fails as cancelled, so a front end that is closing (the plugin's mining thread) never waits
@@ -157,15 +164,37 @@ pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFil
     }
     let key = estimate_key(&analysis);
     let tempo = estimate_tempo(&analysis);
+    let mined = mine_pads(
+        &source.channels,
+        source.sample_rate_hz,
+        &analysis,
+        &settings.pad_miner,
+        &settings.separation,
+        usize::MAX,
+        settings.cancel.as_ref(),
+    )
+    .map_err(|_| cancelled(path))?;
+    // A separated mix's drum material comes from its percussive layer, as in `afterglow render`.
+    let percussive = mined.layers.as_ref().map(|l| (&l.percussive, analyzer.analyze_channels(&l.percussive, source.sample_rate_hz)));
+    if settings.cancel.as_ref().is_some_and(CancelFlag::is_cancelled) {
+        return Err(cancelled(path));
+    }
+    let (drum_channels, drum_analysis, drum_layer) = match &percussive {
+        Some((channels, analysis)) => (channels.as_slice(), analysis, Layer::Percussive),
+        None => (source.channels.as_slice(), &analysis, Layer::Mix),
+    };
     let mut regions = Vec::new();
-    for (kind, found) in [
-        (RegionKind::Pad, find_pads(&analysis, &settings.pad_miner)),
-        (RegionKind::Hiss, find_noisy_regions(&analysis, &settings.hiss_miner)),
-    ] {
+    let hiss = find_noisy_regions(drum_analysis, &settings.hiss_miner).into_iter().map(|r| Region { layer: drum_layer, ..r });
+    for (kind, found) in [(RegionKind::Pad, mined.regions.clone()), (RegionKind::Hiss, hiss.collect())] {
         for region in found {
+            let analysis = match region.layer {
+                Layer::Harmonic => mined.harmonic_analysis.as_ref().unwrap_or(&analysis),
+                Layer::Percussive => drum_analysis,
+                Layer::Mix | Layer::Residual => &analysis,
+            };
             let (key, key_confidence) = match kind {
                 RegionKind::Pad => {
-                    let k = estimate_key(&sub_analysis(&analysis, &region));
+                    let k = estimate_key(&sub_analysis(analysis, &region));
                     ((k.confidence >= MIN_KEY_CONFIDENCE).then(|| k.key.short_name()), k.confidence)
                 }
                 RegionKind::Hiss | RegionKind::OneShot => (None, 0.0),
@@ -176,24 +205,23 @@ pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFil
                 key,
                 key_confidence,
                 brightness: Brightness::from_centroid(region.centroid_hz, &settings.brightness_tags).name(),
-                features: region_features(&analysis, &region),
+                features: region_features(analysis, &region),
                 hit_class: None,
             });
         }
     }
-    let shots = find_oneshots_until(&source.channels, &analysis, &settings.oneshots, settings.cancel.as_ref()).ok_or_else(|| cancelled(path))?;
+    let shots = find_oneshots_until(drum_channels, drum_analysis, &settings.oneshots, settings.cancel.as_ref()).ok_or_else(|| cancelled(path))?;
     for shot in shots {
         let f = &shot.features;
         let power = shot.channels.iter().flatten().map(|x| f64::from(*x).powi(2)).sum::<f64>()
             / (shot.len_samples * shot.channels.len()).max(1) as f64;
         let region = Region {
-            start_sample: shot.start_sample,
-            len_samples: shot.len_samples,
             score: shot.score,
             rms_db: (10.0 * power.max(1e-20).log10()) as f32,
-            onset_rate_per_sec: 0.0,
             flatness: f.flatness,
             centroid_hz: f.centroid_hz,
+            layer: drum_layer,
+            ..Region::span(shot.start_sample, shot.len_samples)
         };
         regions.push(MinedRegion {
             kind: RegionKind::OneShot,

@@ -19,6 +19,8 @@ pub struct PadSource {
     pub sample_rate_hz: u32,
     /// The loop cut's settings (`engine::mining::LoopConfig` as JSON), when stored.
     pub loop_settings: Option<String>,
+    /// The layer of the file the pad is cut from (named by the region id).
+    pub layer: engine::separate::Layer,
 }
 
 impl Catalogue {
@@ -39,6 +41,7 @@ impl Catalogue {
                         len_samples: r.get::<_, i64>(3)?.max(0) as usize,
                         sample_rate_hz: r.get::<_, i64>(4)?.max(1) as u32,
                         loop_settings: r.get(5)?,
+                        layer: crate::store::layer_of_region_id(id),
                     })
                 },
             )

@@ -144,7 +144,7 @@ impl Catalogue {
                     let is_pad = r.kind == crate::RegionKind::Pad;
                     insert.execute(params![
                         file_id,
-                        region_id(&mined.content_hash, g.start_sample, g.len_samples),
+                        layer_region_id(&mined.content_hash, g),
                         r.kind.as_str(),
                         g.start_sample as i64,
                         g.len_samples as i64,
@@ -277,6 +277,18 @@ fn insert_landmarks(tx: &rusqlite::Transaction<'_>, file_id: i64, landmarks: &[L
 /// sample>-<length in samples>`.
 pub fn region_id(content_hash: &str, start_sample: usize, len_samples: usize) -> String {
     format!("{}-{start_sample}-{len_samples}", &content_hash[..content_hash.len().min(8)])
+}
+
+/// [`region_id`] of a mined region, with `-<layer>` after it for a region of a layer (a mix
+/// region's id is as it always was), as in render manifests.
+pub fn layer_region_id(content_hash: &str, region: &engine::mining::Region) -> String {
+    let id = region_id(content_hash, region.start_sample, region.len_samples);
+    if region.layer.is_mix() { id } else { format!("{id}-{}", region.layer) }
+}
+
+/// The layer a region id names (its `-<layer>` suffix; none: the mix).
+pub fn layer_of_region_id(id: &str) -> engine::separate::Layer {
+    id.rsplit('-').next().and_then(|tail| tail.parse().ok()).unwrap_or_default()
 }
 
 fn now_sec() -> i64 {

@@ -32,6 +32,10 @@ pub enum Error {
     /// A recipe file's text is not a recipe (not TOML, a misspelt or mistyped field).
     #[error("{origin}: not a valid recipe: {reason}")]
     NotARecipe { origin: String, reason: String },
+    /// Long background work (separation, ...) stopped because its [`crate::CancelFlag`] was raised;
+    /// nothing usable was produced, and the caller that raised the flag can simply drop the work.
+    #[error("cancelled")]
+    Cancelled,
     /// A setting is out of its allowed range.
     #[error("invalid setting `{key}` = {value}: {expected}")]
     InvalidSetting {

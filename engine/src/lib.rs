@@ -2,7 +2,8 @@
 //! WAV writing or CSV.
 //!
 //! Folder names say which thread code may run on:
-//! - background (may allocate): [`source`], [`analysis`], [`mining`], [`transform`], [`curate`];
+//! - background (may allocate): [`source`], [`analysis`], [`separate`], [`mining`], [`transform`],
+//!   [`curate`];
 //! - audio thread (never allocates after `prepare`): [`rt`], [`voice`], [`texture`].
 //!
 //! Audio-thread folders never import background folders.
@@ -17,6 +18,7 @@ pub mod curate;
 pub mod mining;
 pub mod recipe;
 pub mod rt;
+pub mod separate;
 pub mod source;
 pub mod texture;
 pub mod transform;

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 const SR: u32 = 44_100;
 
 fn region(start_sample: usize, len_samples: usize) -> Region {
-    Region { start_sample, len_samples, score: 1.0, rms_db: -20.0, onset_rate_per_sec: 0.0, flatness: 0.01, centroid_hz: 800.0 }
+    Region { score: 1.0, rms_db: -20.0, flatness: 0.01, centroid_hz: 800.0, ..Region::span(start_sample, len_samples) }
 }
 
 /// Harmonic tone with strong vibrato and tremolo (a bowed or sung sustain).

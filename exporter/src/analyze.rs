@@ -4,6 +4,8 @@ use crate::cli::AnalyzeArgs;
 use crate::discover::{discover, Role};
 use crate::exit::ExitStatus;
 use engine::analysis::{key, tempo, AnalysisConfig, Analyzer};
+use engine::mining::{busy_share, wants_layers, PadMinerConfig};
+use engine::separate::SeparationConfig;
 use engine::source::{load, LoadOptions};
 use serde::Serialize;
 use std::path::Path;
@@ -46,8 +48,29 @@ pub struct FileReport {
     /// The other metrical levels of the beat (half, double tempo ...), most likely first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bpm_alternatives: Vec<BpmAlternative>,
+    /// The layer balance: how much of the file is sustained, percussive and neither, and whether
+    /// the miners separate it (at the default `[separation]` settings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<LayerReport>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+}
+
+/// A file's layers in numbers.
+#[derive(Debug, Serialize)]
+pub struct LayerReport {
+    /// Share of the energy in the harmonic, percussive and residual layers (0..1 each).
+    pub harmonic: f32,
+    pub percussive: f32,
+    pub residual: f32,
+    /// The layers' levels, dBFS RMS.
+    pub harmonic_db: f32,
+    pub percussive_db: f32,
+    pub residual_db: f32,
+    /// Share of the mix's pad windows too busy or too percussive for a pad (0..1).
+    pub busy_share: f32,
+    /// Whether `separation.mode = "auto"` mines this file's layers.
+    pub separated: bool,
 }
 
 /// How many runner-up keys and tempi a report lists.
@@ -86,6 +109,7 @@ impl FileReport {
             bpm_confidence: None,
             key_alternatives: Vec::new(),
             bpm_alternatives: Vec::new(),
+            layers: None,
             warnings: Vec::new(),
         }
     }
@@ -138,8 +162,28 @@ pub fn analyze_file(path: &Path) -> FileReport {
         bpm_confidence: Some(tempo.confidence),
         key_alternatives,
         bpm_alternatives,
+        layers: layer_report(&source.channels, source.sample_rate_hz, &analysis),
         warnings: p.warnings.clone(),
     }
+}
+
+/// The layer balance of a decoded file and whether auto mode separates it (`None` if it cannot be
+/// separated, e.g. empty).
+fn layer_report(channels: &[Vec<f32>], sample_rate_hz: u32, analysis: &engine::analysis::Analysis) -> Option<LayerReport> {
+    let separation = SeparationConfig::default();
+    let layers = engine::separate::separate(channels, sample_rate_hz, &separation, None).ok()?;
+    let b = layers.balance();
+    let busy_share = busy_share(analysis, &PadMinerConfig::default());
+    Some(LayerReport {
+        harmonic: b.harmonic,
+        percussive: b.percussive,
+        residual: b.residual,
+        harmonic_db: b.harmonic_db,
+        percussive_db: b.percussive_db,
+        residual_db: b.residual_db,
+        busy_share,
+        separated: wants_layers(separation.mode, busy_share, analysis.onsets.len()),
+    })
 }
 
 /// Runs the command; the status says whether any file failed.
@@ -186,6 +230,16 @@ fn print_table(reports: &[FileReport]) {
                     bpm,
                     r.bpm_confidence.unwrap_or(0.0)
                 );
+                if let Some(l) = &r.layers {
+                    println!(
+                        "  layers: harmonic {:.0} % | percussive {:.0} % | residual {:.0} % | {:.0} % too busy for pads{}",
+                        100.0 * l.harmonic,
+                        100.0 * l.percussive,
+                        100.0 * l.residual,
+                        100.0 * l.busy_share,
+                        if l.separated { ": pads from the harmonic layer" } else { "" }
+                    );
+                }
                 for w in &r.warnings {
                     println!("  warning: {w}");
                 }

@@ -15,8 +15,10 @@ pub struct Cli {
 pub enum Command {
     /// Render a texture pack (WAVs + manifest.csv) from an archive.
     Render(RenderArgs),
-    /// Print what afterglow hears in files: format, length, levels, key and tempo.
+    /// Print what afterglow hears in files: format, length, levels, key, tempo and layer balance.
     Analyze(AnalyzeArgs),
+    /// Split files into their harmonic, percussive and residual layers (WAV stems).
+    Separate(SeparateArgs),
     /// Write a commented default afterglow.toml.
     Init {
         /// Where to write it.
@@ -162,6 +164,19 @@ pub struct AnalyzeArgs {
     /// Print a JSON array instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SeparateArgs {
+    /// Audio files or folders (walked recursively).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Output folder: one folder per file, holding harmonic.wav, percussive.wav and residual.wav.
+    #[arg(long, short, default_value = "layers")]
+    pub out: PathBuf,
+    /// Config whose [separation] settings to use.
+    #[arg(long, short)]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -20,6 +20,7 @@ pub use sections::{
 
 use engine::curate::{BrightnessThresholds, GradeThresholds};
 use engine::mining::{HissMinerConfig, OneShotConfig, PadMinerConfig, RoomToneConfig};
+use engine::separate::SeparationConfig;
 use engine::texture::param_table::{spec_of, ParamSpec};
 use engine::texture::WindowShape;
 use engine::transform::FilterSettings;
@@ -45,6 +46,7 @@ pub struct Config {
     pub paths: PathsSection,
     pub reproducibility: ReproducibilitySection,
     pub pad_miner: PadMinerConfig,
+    pub separation: SeparationConfig,
     pub drone_maker: DroneSection,
     pub filters: FilterSettings,
     pub clouds: CloudSection,
@@ -76,6 +78,7 @@ impl Config {
         let window_names = check::serde_names(&WindowShape::ALL);
         let window_names: Vec<&str> = window_names.iter().map(String::as_str).collect();
         check::enum_value(&mut user, "clouds", "window", &window_names, &mut checker);
+        check::enum_value(&mut user, "separation", "mode", &["auto", "off", "always"], &mut checker);
         let sets_grade_target = user
             .get("curation")
             .and_then(|c| c.get("thresholds"))
@@ -230,6 +233,7 @@ impl Config {
         c.count("musicality.beats_per_bar", m.beats_per_bar as usize, 1, 16);
 
         engine_problem(&mut c, "pad_miner", self.pad_miner.validate());
+        engine_problem(&mut c, "separation", self.separation.validate());
         engine_problem(&mut c, "hiss_miner", self.hiss_miner.validate());
         engine_problem(&mut c, "oneshots", self.oneshots.validate());
         engine_problem(&mut c, "roomtone", self.roomtone.validate());

@@ -18,6 +18,7 @@ pub mod profiles;
 pub mod recipe;
 pub mod render;
 pub mod scan;
+pub mod separate;
 pub mod wav_out;
 
 use clap::Parser;
@@ -44,6 +45,7 @@ fn run(command: &Command) -> anyhow::Result<ExitStatus> {
     match command {
         Command::Render(args) => render::run(args),
         Command::Analyze(args) => analyze::run(args),
+        Command::Separate(args) => separate::run(args),
         Command::Scan(args) => scan::run(args),
         Command::Pads(args) => pads_query::run(args),
         Command::Oneshots(args) => pads_query::run_oneshots(args),

@@ -77,6 +77,10 @@ pub struct ManifestRow {
     /// Sample rate of the written file, Hz (44 100 unless a sampler profile converts it).
     #[serde(default)]
     pub sample_rate_hz: Option<u32>,
+    /// The part of the source the material comes from: `mix`, `harmonic`, `percussive` or
+    /// `residual` (empty for synthetic hiss and recipe renders).
+    #[serde(default)]
+    pub layer: String,
 }
 
 /// Writes `rows` to `dir/manifest.csv` atomically.

@@ -63,6 +63,7 @@ pub fn render_recipe_file(recipe_path: &Path, out_dir: &Path) -> Result<PathBuf>
         notes: Vec::new(),
         recipe: None,
         region_id: String::new(),
+        layer: None,
     };
     let settings = FinishSettings {
         config: &config,

@@ -10,13 +10,14 @@ use catalogue::{Catalogue, MineSettings};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
-/// The miner settings a scan with `config` uses (its `[pad_miner]`, `[hiss_miner]`, `[oneshots]` and
-/// `[brightness_tags]`).
+/// The miner settings a scan with `config` uses (its `[pad_miner]`, `[hiss_miner]`, `[oneshots]`,
+/// `[separation]` and `[brightness_tags]`).
 pub fn mine_settings(config: &Config) -> MineSettings {
     MineSettings {
         pad_miner: config.pad_miner.clone(),
         hiss_miner: config.hiss_miner.clone(),
         oneshots: config.oneshots.clone(),
+        separation: config.separation.clone(),
         brightness_tags: config.brightness_tags,
         cancel: None,
     }

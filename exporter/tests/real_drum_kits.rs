@@ -6,12 +6,18 @@
 //! `AFTERGLOW_DRUMKITS` names another kits folder; `AFTERGLOW_DUMP_HITS=FILE` makes the class test
 //! write every sample's hit measures as tab-separated lines (kit, instrument, file, truth, class,
 //! band shares, centroid, flatness, decay, high flatness, flags: 1 loudest layer + 2 kit piece, air
-//! ratio, peak share, mid flatness), for work on the classifier.
+//! ratio, peak share, mid flatness, the ten octave shares, noise flatness, low pitch, late low
+//! pitch, low peak share), the data the classifier's model is fitted on
+//! (engine/src/mining/hit_class/model.rs).
 //!
-//! The classifier does not hold the 90 % per class the project aims for: the rules find 87 % of the
-//! kicks, 13 % of the snares, 63 % of the hats and cymbals, 35 % of the toms (engine/src/mining/hit_class.rs
-//! says why). The class test prints the gap to that aim and holds today's figures as floors, so the
-//! classifier can only get better.
+//! The classifier names at least 90 % of each class right on all kits: kick 90.7 % (49/54; three
+//! kick samples give no one-shot at all and count as wrong), snare 94.0 %, hats and cymbals 95.2 %,
+//! toms 94.9 % (the rules it replaced: 87.0, 13.3, 63.1 and 34.6 %). Its model was fitted on the
+//! other kits only; on the two held-out kits it gets kick 88.2 % (15/17), snare 86.7 % (13/15), hat
+//! 93.1 % and toms 93.3 %: kicks and snares stay under 90 % there (of the electronic kit, a
+//! distorted kick is cut from its high band only and reads as a hat, another kick reads as a tom,
+//! two snares with a low body read as kicks), so the held-out kits have floors of their own. Hand percussion is printed,
+//! not held: 55.8 % (cowbells and agogos read as hats, bongos as snares; the rules gave 78.8 %).
 
 use engine::analysis::{AnalysisConfig, Analyzer};
 use engine::mining::{slice_hits, HitClass, OneShotConfig};
@@ -23,16 +29,19 @@ use std::path::{Path, PathBuf};
 const KITS_DIR: &str = "/usr/share/hydrogen/data/drumkits";
 
 /// Kits kept out of every tuning of the classifier and the distance: their figures are printed apart,
-/// as a check that the rules were not fitted to the other kits. One acoustic kit recorded in five
+/// as a check on kits the classifier's model was not fitted to. One acoustic kit recorded in five
 /// velocity layers, one electronic kit.
 const HELD_OUT_KITS: [&str; 2] = ["The Black Pearl 1.0", "ElectricEmpireKit"];
 
-/// The share of the samples of each class the classifier aims to get right.
-const TARGET_CLASS_ACCURACY: f64 = 0.9;
-/// Least share of each class it must get right today (measured: kick 87.0 %, snare 13.3 %, hat 63.1 %,
-/// toms 34.6 %), so a change to the classifier cannot make it worse unnoticed.
-const FLOOR_CLASS_ACCURACY: [(HitClass, f64); 4] =
-    [(HitClass::Kick, 0.85), (HitClass::Snare, 0.12), (HitClass::Hat, 0.61), (HitClass::Perc, 0.33)];
+/// Least share of the samples of each class (kick, snare, hat and cymbal, tom) the classifier gets
+/// right on all kits, held-out ones included (measured: kick 90.7 %, snare 94.0 %, hat 95.2 %,
+/// toms 94.9 %).
+const MIN_CLASS_ACCURACY: f64 = 0.9;
+/// Least share per class on the held-out kits alone, which the model never saw (measured: kick
+/// 88.2 %, snare 86.7 %, hat 93.1 %, toms 93.3 %): 90 % where it holds, else 85 % (one more wrong
+/// kick or snare falls under it).
+const MIN_HELD_OUT_CLASS_ACCURACY: [(HitClass, f64); 4] =
+    [(HitClass::Kick, 0.85), (HitClass::Snare, 0.85), (HitClass::Hat, 0.9), (HitClass::Perc, 0.9)];
 
 /// One labelled sample file.
 #[derive(Debug, Clone)]
@@ -228,7 +237,7 @@ fn accuracy(confusion: &Confusion, class: HitClass) -> f64 {
 }
 
 #[test]
-fn oneshot_class_accuracy_on_real_drum_kits_holds_its_floor() {
+fn oneshot_class_accuracy_on_real_drum_kits_is_at_least_90_percent_per_class() {
     let Some(dir) = kits_dir() else { return };
     let (samples, skipped) = labelled_samples(&dir);
     eprintln!("{} labelled samples; skipped instrument names:", samples.len());
@@ -248,7 +257,7 @@ fn oneshot_class_accuracy_on_real_drum_kits_holds_its_floor() {
             let f = &h.features;
             writeln!(
                 out,
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                 s.kit,
                 s.instrument,
                 s.path.file_name().unwrap().to_string_lossy(),
@@ -265,7 +274,12 @@ fn oneshot_class_accuracy_on_real_drum_kits_holds_its_floor() {
                 u8::from(s.loudest) + 2 * u8::from(s.kit_piece),
                 f.air_ratio_db,
                 f.peak_share,
-                f.mid_flatness
+                f.mid_flatness,
+                f.octave_db.map(|x| x.to_string()).join("\t"),
+                f.noise_flatness,
+                f.low_pitch_hz,
+                f.late_low_pitch_hz,
+                f.low_peak_share
             )
             .unwrap();
         }
@@ -289,17 +303,16 @@ fn oneshot_class_accuracy_on_real_drum_kits_holds_its_floor() {
     print_confusion("held-out kits", &held_out);
     print_confusion("all kits", &all);
     print_confusion("hand percussion (perc; not held to the bound)", &hand);
-    for (class, _) in FLOOR_CLASS_ACCURACY {
-        let got = accuracy(&all, class);
-        if got < TARGET_CLASS_ACCURACY {
-            eprintln!("{}: {:.1} %, under the {:.0} % aimed for", class.name(), 100.0 * got, 100.0 * TARGET_CLASS_ACCURACY);
+    let mut low = Vec::new();
+    for (class, held_out_floor) in MIN_HELD_OUT_CLASS_ACCURACY {
+        for (set, confusion, floor) in [("all kits", &all, MIN_CLASS_ACCURACY), ("held-out kits", &held_out, held_out_floor)] {
+            let got = accuracy(confusion, class);
+            eprintln!("{} on {set}: {:.1} % (floor {:.0} %)", class.name(), 100.0 * got, 100.0 * floor);
+            if got < floor {
+                low.push(format!("{} on {set}: {:.1} % (floor {:.0} %)", class.name(), 100.0 * got, 100.0 * floor));
+            }
         }
     }
-    let low: Vec<String> = FLOOR_CLASS_ACCURACY
-        .into_iter()
-        .filter(|&(c, floor)| accuracy(&all, c) < floor)
-        .map(|(c, floor)| format!("{} {:.1} % (floor {:.0} %)", c.name(), 100.0 * accuracy(&all, c), 100.0 * floor))
-        .collect();
     assert!(low.is_empty(), "classes below their floor: {low:?}");
 }
 

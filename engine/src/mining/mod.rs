@@ -2,6 +2,7 @@
 //! one-shots; room tone. Background thread.
 
 pub mod hit_class;
+pub mod layered;
 pub mod looping;
 pub mod material;
 pub mod noise;
@@ -17,6 +18,7 @@ pub use noise::{find_noisy_regions, HissMinerConfig};
 pub use hit_class::{HitClass, HitFeatures};
 pub use oneshots::{find_oneshots, find_oneshots_until, slice_hits, OneShot, OneShotConfig};
 pub use material::{count_distinct, Material};
-pub use pads::{find_pads, find_pads_at_most, pack_shares, why_no_pads, PadMinerConfig};
+pub use layered::{mine_pads, wants_layers, MinedPads};
+pub use pads::{busy_share, find_pads, find_pads_at_most, pack_shares, why_no_pads, PadMinerConfig};
 pub use region::Region;
 pub use roomtone::{find_room_tone, RoomToneConfig};

@@ -294,6 +294,24 @@ pub fn why_no_pads(analysis: &Analysis, config: &PadMinerConfig) -> String {
     format!("no sustained region: of {num_windows} {windows}, {}", shown.join(", "))
 }
 
+/// The share of `analysis`' windows (every target length, every hop) turned away as too busy or
+/// too percussive, 0..1: near 1 for music with drums throughout, near 0 for sustained material.
+/// 0 when no window fits. Not realtime-safe.
+pub fn busy_share(analysis: &Analysis, config: &PadMinerConfig) -> f32 {
+    if config.validate().is_err() {
+        return 0.0;
+    }
+    let windows = Windows::plan(analysis, config);
+    let (mut busy, mut total) = (0usize, 0usize);
+    for &len in &windows.lengths {
+        for (_, stats) in windows.of_length(analysis, len) {
+            total += 1;
+            busy += usize::from(failed_gates(&stats, config).any(|g| matches!(g, Gate::Busy | Gate::Percussive)));
+        }
+    }
+    if total == 0 { 0.0 } else { busy as f32 / total as f32 }
+}
+
 /// The tests a window must pass to become a pad, causes before symptoms (clipping and an offset
 /// also read as busy or percussive), so an explanation names the cause first on a tie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,7 @@
 //! `Region`: a mined stretch of a source, in samples, with the window statistics it was chosen on.
 
+use crate::separate::Layer;
+
 /// A stretch of a source chosen by a miner, in samples of the analysed signal.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Region {
@@ -18,13 +20,25 @@ pub struct Region {
     pub flatness: f32,
     /// Mean spectral centroid, Hz.
     pub centroid_hz: f32,
+    /// The part of the source it was mined from (the mix, unless the source was separated).
+    #[serde(default, skip_serializing_if = "Layer::is_mix")]
+    pub layer: Layer,
 }
 
 impl Region {
     /// A region known only by its span (score and statistics zero): for callers that choose the
     /// span themselves, such as recipes and synthetic material.
     pub fn span(start_sample: usize, len_samples: usize) -> Self {
-        Self { start_sample, len_samples, score: 0.0, rms_db: 0.0, onset_rate_per_sec: 0.0, flatness: 0.0, centroid_hz: 0.0 }
+        Self {
+            start_sample,
+            len_samples,
+            score: 0.0,
+            rms_db: 0.0,
+            onset_rate_per_sec: 0.0,
+            flatness: 0.0,
+            centroid_hz: 0.0,
+            layer: Layer::Mix,
+        }
     }
 
     /// One past the last sample.

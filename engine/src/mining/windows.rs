@@ -205,6 +205,7 @@ impl Region {
             onset_rate_per_sec: stats.onset_rate_per_sec,
             flatness: stats.flatness,
             centroid_hz: stats.centroid_hz,
+            layer: crate::separate::Layer::Mix,
         }
     }
 }
@@ -214,7 +215,7 @@ mod tests {
     use super::*;
 
     fn region(start_sample: usize, len_samples: usize, score: f32) -> Region {
-        Region { start_sample, len_samples, score, rms_db: -20.0, onset_rate_per_sec: 0.0, flatness: 0.0, centroid_hz: 0.0 }
+        Region { score, rms_db: -20.0, ..Region::span(start_sample, len_samples) }
     }
 
     #[test]

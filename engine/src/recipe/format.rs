@@ -38,6 +38,7 @@
 //! ```
 
 use crate::mining::LoopConfig;
+use crate::separate::{Layer, SeparationConfig};
 use crate::texture::TextureParams;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -82,6 +83,13 @@ pub struct RecipeSource {
     /// Seam search and cross-fade of the loop cut; absent means the pad miner's defaults.
     #[serde(default, rename = "loop")]
     pub loop_settings: Option<LoopConfig>,
+    /// The layer of the source the region is cut from; absent means the mix.
+    #[serde(default, skip_serializing_if = "Layer::is_mix")]
+    pub layer: Layer,
+    /// The separation settings the layer is made with; absent means the defaults. Only read for a
+    /// layer other than the mix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub separation: Option<SeparationConfig>,
 }
 
 impl RecipeSource {
@@ -95,6 +103,8 @@ impl RecipeSource {
             as_loop: false,
             root_note: None,
             loop_settings: None,
+            layer: Layer::Mix,
+            separation: None,
         }
     }
 

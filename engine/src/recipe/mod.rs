@@ -14,6 +14,6 @@ pub use format::{
     check_version, NoteSpan, OutputSpec, ParamPoint, Recipe, RecipeKind, RecipeSource, BUILTIN_SOURCE_PATH, MAX_RECIPE_SEC,
     RECIPE_VERSION,
 };
-pub use pad::{pad_id, pad_material, recipe_pad};
-pub use render::{render_engine, render_recipe, RENDER_BLOCK_FRAMES};
+pub use pad::{layer_pad_id, pad_id, pad_material, pad_material_of_layers, recipe_pad, recipe_pad_of_layers};
+pub use render::{render_engine, render_recipe, render_recipe_of_layers, RENDER_BLOCK_FRAMES};
 pub use text::{recipe_from_text, recipe_to_text, RECIPE_HEADER};

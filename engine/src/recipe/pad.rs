@@ -4,6 +4,7 @@
 
 use super::format::{Recipe, RecipeSource};
 use crate::mining::{make_loop, LoopConfig, Region};
+use crate::separate::{separate, Layer, Layers};
 use crate::source::SourceBuffer;
 use crate::texture::{builtin_pad, Pad};
 use crate::{Error, Result, ENGINE_SAMPLE_RATE_HZ};
@@ -30,14 +31,40 @@ pub fn pad_id(content_hash: &str, start_sample: usize) -> u64 {
 /// level, whatever the recording's). Returns the channels and the first source sample they start
 /// at. Not realtime-safe: allocates.
 pub fn pad_material(source: &SourceBuffer, spec: &RecipeSource, loop_config: &LoopConfig) -> Result<(Vec<Vec<f32>>, usize)> {
-    let (mut channels, start) = region_material(source, spec, loop_config)?;
+    pad_material_of_layers(source, None, spec, loop_config)
+}
+
+/// [`pad_material`] for a caller that already separated `source` (`layers`, made with the
+/// recipe's separation settings); without them a region of a layer other than the mix separates
+/// the source here. Not realtime-safe: allocates.
+pub fn pad_material_of_layers(
+    source: &SourceBuffer,
+    layers: Option<&Layers>,
+    spec: &RecipeSource,
+    loop_config: &LoopConfig,
+) -> Result<(Vec<Vec<f32>>, usize)> {
+    let (mut channels, start) = match layers.and_then(|l| l.get(spec.layer)) {
+        Some(channels) => region_material(source, channels, spec, loop_config)?,
+        None if spec.layer.is_mix() => region_material(source, &source.channels, spec, loop_config)?,
+        None => {
+            let separation = spec.separation.clone().unwrap_or_default();
+            let layers = separate(&source.channels, source.sample_rate_hz, &separation, None)?;
+            let channels = layers.get(spec.layer).unwrap_or(&source.channels);
+            region_material(source, channels, spec, loop_config)?
+        }
+    };
     crate::transform::match_pad_loudness(&mut channels);
     Ok((channels, start))
 }
 
-/// [`pad_material`] before loudness matching.
-fn region_material(source: &SourceBuffer, spec: &RecipeSource, loop_config: &LoopConfig) -> Result<(Vec<Vec<f32>>, usize)> {
-    let total = source.num_frames();
+/// [`pad_material`] before loudness matching, cut from `channels` (the source's or a layer's).
+fn region_material(
+    source: &SourceBuffer,
+    channels: &[Vec<f32>],
+    spec: &RecipeSource,
+    loop_config: &LoopConfig,
+) -> Result<(Vec<Vec<f32>>, usize)> {
+    let total = source.num_frames().min(channels.first().map_or(0, Vec::len));
     let start = spec.start_sample.min(total);
     let len = spec.len_samples.min(total - start);
     if len < 64 {
@@ -48,11 +75,11 @@ fn region_material(source: &SourceBuffer, spec: &RecipeSource, loop_config: &Loo
     }
     let region = Region::span(start, len);
     if spec.as_loop
-        && let Ok(looped) = make_loop(&source.channels, &region, loop_config, source.sample_rate_hz)
+        && let Ok(looped) = make_loop(channels, &region, loop_config, source.sample_rate_hz)
     {
         return Ok((looped.channels, looped.source_start_sample));
     }
-    Ok((source.channels.iter().map(|c| c[start..start + len].to_vec()).collect(), start))
+    Ok((channels.iter().map(|c| c[start..start + len].to_vec()).collect(), start))
 }
 
 /// The pad a recipe plays and the sample rate to render it at: the built-in texture (at the
@@ -61,6 +88,12 @@ fn region_material(source: &SourceBuffer, spec: &RecipeSource, loop_config: &Loo
 /// hash and the material's start). A file source without `source` is an error naming the recipe.
 /// Not realtime-safe: allocates.
 pub fn recipe_pad(recipe: &Recipe, source: Option<&SourceBuffer>) -> Result<(Pad, u32)> {
+    recipe_pad_of_layers(recipe, source, None)
+}
+
+/// [`recipe_pad`] for a caller that already separated the source (see [`pad_material_of_layers`]).
+/// Not realtime-safe: allocates.
+pub fn recipe_pad_of_layers(recipe: &Recipe, source: Option<&SourceBuffer>, layers: Option<&Layers>) -> Result<(Pad, u32)> {
     if recipe.source.is_builtin() {
         return Ok((builtin_pad(ENGINE_SAMPLE_RATE_HZ as f32), ENGINE_SAMPLE_RATE_HZ));
     }
@@ -71,10 +104,17 @@ pub fn recipe_pad(recipe: &Recipe, source: Option<&SourceBuffer>) -> Result<(Pad
             expected: String::from("a decoded source file for this recipe (none was given)"),
         });
     };
-    let (material, start) = pad_material(source, &recipe.source, &recipe.source.loop_config())?;
-    let id = pad_id(&source.provenance.content_hash, start);
+    let (material, start) = pad_material_of_layers(source, layers, &recipe.source, &recipe.source.loop_config())?;
+    let id = layer_pad_id(&source.provenance.content_hash, start, recipe.source.layer);
     let sr = source.sample_rate_hz;
     Ok((Pad::new(id, material, sr as f32, recipe.source.root_note), sr))
+}
+
+/// [`pad_id`] of a pad cut from `layer`: the mix's pads keep their ids, a layer's differ from the
+/// mix's pad at the same start.
+pub fn layer_pad_id(content_hash: &str, start_sample: usize, layer: Layer) -> u64 {
+    let id = pad_id(content_hash, start_sample);
+    if layer.is_mix() { id } else { pad_id(&format!("{id:016x}"), layer as usize + 1) }
 }
 
 #[cfg(test)]

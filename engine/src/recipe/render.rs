@@ -3,7 +3,8 @@
 
 use super::automation::set_param;
 use super::format::Recipe;
-use super::pad::recipe_pad;
+use super::pad::recipe_pad_of_layers;
+use crate::separate::Layers;
 use crate::source::SourceBuffer;
 use crate::texture::{PadBank, ProcessSpec, TextureEngine};
 use crate::transform::{fade_in, fade_out, normalize_peak, remove_dc, FadeShape};
@@ -27,7 +28,14 @@ fn to_frame(sec: f64, sample_rate_hz: u32) -> usize {
 /// stereo (or mono when the output asks for one channel), then applies the output's fades and
 /// normalisation. The pad sits in slot 0. Not realtime-safe: allocates the output.
 pub fn render_recipe(recipe: &Recipe, source: Option<&SourceBuffer>) -> Result<Vec<Vec<f32>>> {
-    let mut out = render_engine(recipe, source)?;
+    render_recipe_of_layers(recipe, source, None)
+}
+
+/// [`render_recipe`] for a caller that already separated the source with the recipe's separation
+/// settings (a recipe whose region is cut from a layer otherwise separates the source itself).
+/// Not realtime-safe: allocates the output.
+pub fn render_recipe_of_layers(recipe: &Recipe, source: Option<&SourceBuffer>, layers: Option<&Layers>) -> Result<Vec<Vec<f32>>> {
+    let mut out = render_engine_of_layers(recipe, source, layers)?;
     let sr = source.map_or(crate::ENGINE_SAMPLE_RATE_HZ, |s| s.sample_rate_hz);
     let o = &recipe.output;
     if o.channels == 1 {
@@ -49,9 +57,14 @@ pub fn render_recipe(recipe: &Recipe, source: Option<&SourceBuffer>) -> Result<V
 /// decoded file the recipe names (`None` for the built-in texture). Not realtime-safe: allocates
 /// the output.
 pub fn render_engine(recipe: &Recipe, source: Option<&SourceBuffer>) -> Result<Vec<Vec<f32>>> {
+    render_engine_of_layers(recipe, source, None)
+}
+
+/// [`render_engine`] with the source's layers, when the caller has them (see [`render_recipe_of_layers`]).
+fn render_engine_of_layers(recipe: &Recipe, source: Option<&SourceBuffer>, layers: Option<&Layers>) -> Result<Vec<Vec<f32>>> {
     let origin = source.map_or_else(|| recipe.source.path.clone(), |s| s.provenance.path.display().to_string());
     recipe.validate(&origin)?;
-    let (pad, sr) = recipe_pad(recipe, source)?;
+    let (pad, sr) = recipe_pad_of_layers(recipe, source, layers)?;
     let mut bank = PadBank::new();
     bank.insert(0, pad);
 

@@ -6,7 +6,7 @@ use super::context::SourceContext;
 use super::texture::Texture;
 use crate::kind::Kind;
 use engine::mining::Region;
-use engine::recipe::{render_recipe, OutputSpec, Recipe, RecipeKind, RecipeSource, RECIPE_VERSION};
+use engine::recipe::{render_recipe_of_layers, OutputSpec, Recipe, RecipeKind, RecipeSource, RECIPE_VERSION};
 use engine::texture::TextureParams;
 
 /// The longest stretch of source a cloud reads from, seconds.
@@ -57,7 +57,7 @@ pub fn make_clouds(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<Stri
         let region = &regions[index % regions.len()];
         let seed = ctx.texture_seed(Kind::Cloud, index);
         let recipe = cloud_recipe(ctx, region, seed);
-        let channels = match render_recipe(&recipe, Some(ctx.source)) {
+        let channels = match render_recipe_of_layers(&recipe, Some(ctx.source), ctx.layers) {
             Ok(channels) => channels,
             Err(err) => {
                 notes.push(format!("cloud {index}: {err}"));
@@ -76,7 +76,8 @@ pub fn make_clouds(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<Stri
             seed,
             notes: ctx.transpose_note.iter().cloned().collect(),
             recipe: Some(recipe),
-            region_id: ctx.region_id(region.start_sample, region.len_samples),
+            region_id: ctx.region_id_of(region),
+            layer: Some(region.layer),
         });
     }
     out
@@ -105,6 +106,8 @@ fn cloud_recipe(ctx: &SourceContext, region: &Region, seed: u64) -> Recipe {
             as_loop: false,
             root_note: None,
             loop_settings: None,
+            layer: region.layer,
+            separation: (!region.layer.is_mix()).then(|| ctx.config.separation.clone()),
         },
         params: cloud_params(ctx),
         notes: Vec::new(),

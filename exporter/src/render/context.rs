@@ -5,6 +5,8 @@ use crate::config::Config;
 use engine::analysis::key::{Key, KeyEstimate};
 use engine::analysis::tempo::TempoEstimate;
 use engine::analysis::Analysis;
+use engine::mining::Region;
+use engine::separate::{Layer, Layers};
 use engine::rt::rng::stream_seed;
 use engine::source::SourceBuffer;
 
@@ -17,6 +19,10 @@ pub struct SourceContext<'a> {
     pub config: &'a Config,
     pub source: &'a SourceBuffer,
     pub analysis: &'a Analysis,
+    /// The source's layers, when the pad miner separated it (a busy mix).
+    pub layers: Option<&'a Layers>,
+    /// The analysis of the percussive layer, when the source was separated.
+    pub percussive_analysis: Option<&'a Analysis>,
     pub key: KeyEstimate,
     pub tempo: TempoEstimate,
     /// The run's master seed.
@@ -32,7 +38,7 @@ pub struct SourceContext<'a> {
     pub bar_sec: Option<f64>,
 }
 
-impl SourceContext<'_> {
+impl<'a> SourceContext<'a> {
     /// The seed of texture `index` of `kind` from this source: (seed, source hash, kind, index).
     /// 63 bits, so it fits the signed integers of TOML recipes.
     pub fn texture_seed(&self, kind: Kind, index: usize) -> u64 {
@@ -44,6 +50,27 @@ impl SourceContext<'_> {
     pub fn region_id(&self, start_sample: usize, len_samples: usize) -> String {
         let hash = &self.source.provenance.content_hash;
         format!("{}-{start_sample}-{len_samples}", &hash[..hash.len().min(8)])
+    }
+
+    /// The `region_id` of a mined region: [`Self::region_id`], with `-<layer>` after it for a
+    /// region of a layer (a mix region's id is as it always was).
+    pub fn region_id_of(&self, region: &Region) -> String {
+        let id = self.region_id(region.start_sample, region.len_samples);
+        if region.layer.is_mix() { id } else { format!("{id}-{}", region.layer) }
+    }
+
+    /// Where drum material (one-shots, hiss, flickers) comes from: the percussive layer of a
+    /// separated source, else the mix; with its analysis and its layer.
+    pub fn drum_material(&self) -> (&'a [Vec<f32>], &'a Analysis, Layer) {
+        match (self.layers, self.percussive_analysis) {
+            (Some(layers), Some(analysis)) => (&layers.percussive, analysis, Layer::Percussive),
+            _ => (&self.source.channels, self.analysis, Layer::Mix),
+        }
+    }
+
+    /// The channels `region` is cut from: its layer's, or the source's own.
+    pub fn channels_of(&self, region: &Region) -> &'a [Vec<f32>] {
+        self.layers.and_then(|l| l.get(region.layer)).unwrap_or(&self.source.channels)
     }
 
     /// The key of this source, when detected with at least [`MIN_KEY_CONFIDENCE`].

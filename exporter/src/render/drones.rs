@@ -138,7 +138,7 @@ fn combo_textures(
     let mut vocoder = PhaseVocoder::new(StretchConfig::default())?;
     let excerpt_len = excerpt_len_with_tail(ctx, region);
     let shifted =
-        stretch_and_shift_region(&mut vocoder, &ctx.source.channels, region.start_sample, excerpt_len, f64::from(factor), total)?;
+        stretch_and_shift_region(&mut vocoder, ctx.channels_of(region), region.start_sample, excerpt_len, f64::from(factor), total)?;
     let wanted_len = (region.len_samples as f64 * f64::from(factor)).round() as usize;
     let available = shifted[0].len().saturating_sub(loop_config.tail_samples(sr));
     let len_sec = wanted_len as f64 / f64::from(sr);
@@ -156,7 +156,8 @@ fn combo_textures(
         seed: 0,
         notes: ctx.transpose_note.iter().cloned().collect(),
         recipe: None,
-        region_id: ctx.region_id(region.start_sample, region.len_samples),
+        region_id: ctx.region_id_of(region),
+        layer: Some(region.layer),
     };
     let mut out = Vec::new();
     if want_drones {

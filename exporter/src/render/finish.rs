@@ -134,6 +134,7 @@ pub fn finish(
         root_note,
         channels: Some(texture.channels.len() as u16),
         sample_rate_hz: Some(out_rate),
+        layer: texture.layer.map(|l| l.name().to_string()).unwrap_or_default(),
         recipe: if texture.recipe.is_some() && saved {
             rel_path.strip_suffix(".wav").map(|stem| format!("{stem}.recipe.toml")).unwrap_or_default()
         } else {

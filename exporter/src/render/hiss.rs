@@ -7,6 +7,7 @@ use super::texture::Texture;
 use crate::kind::Kind;
 use crate::config::{Config, HissSection};
 use engine::mining::{find_noisy_regions, Region};
+use engine::separate::Layer;
 use engine::transform::{hiss_flicker, synthetic_hiss_source, HissShape};
 
 /// The `source` of hiss made from synthetic noise.
@@ -14,7 +15,8 @@ pub(super) const SYNTHETIC: &str = "synthetic";
 
 /// Hiss loops and flickers from one source's noisy regions.
 pub fn make_hiss(ctx: &SourceContext, want_loops: bool, want_flickers: bool) -> Vec<Texture> {
-    let regions = find_noisy_regions(ctx.analysis, &ctx.config.hiss_miner);
+    let (channels_in, analysis, layer) = ctx.drum_material();
+    let regions = find_noisy_regions(analysis, &ctx.config.hiss_miner);
     if regions.is_empty() {
         return Vec::new();
     }
@@ -24,8 +26,9 @@ pub fn make_hiss(ctx: &SourceContext, want_loops: bool, want_flickers: bool) -> 
         for index in 0..ctx.config.hiss.hiss_loops_per_source {
             let region = &regions[index % regions.len()];
             let seed = ctx.texture_seed(Kind::Hiss, index);
-            if let Some(channels) = hiss_loop(ctx.config, &ctx.source.channels, region, sr, seed) {
-                out.push(hiss_texture(Kind::Hiss, index, channels, Some(region.start_sec(sr)), seed, ctx.region_id(region.start_sample, region.len_samples)));
+            if let Some(channels) = hiss_loop(ctx.config, channels_in, region, sr, seed) {
+                let id = ctx.region_id_of(&Region { layer, ..*region });
+                out.push(hiss_texture(Kind::Hiss, index, channels, Some(region.start_sec(sr)), seed, id, Some(layer)));
             }
         }
     }
@@ -33,8 +36,9 @@ pub fn make_hiss(ctx: &SourceContext, want_loops: bool, want_flickers: bool) -> 
         for index in 0..ctx.config.hiss.flicker_count {
             let seed = ctx.texture_seed(Kind::Flicker, index);
             let region = &regions[index % regions.len()];
-            let (channels, offset) = flicker(&ctx.config.hiss, &ctx.source.channels, region, sr, seed);
-            out.push(hiss_texture(Kind::Flicker, index, channels, Some(offset as f64 / f64::from(sr)), seed, ctx.region_id(region.start_sample, region.len_samples)));
+            let (channels, offset) = flicker(&ctx.config.hiss, channels_in, region, sr, seed);
+            let id = ctx.region_id_of(&Region { layer, ..*region });
+            out.push(hiss_texture(Kind::Flicker, index, channels, Some(offset as f64 / f64::from(sr)), seed, id, Some(layer)));
         }
     }
     out
@@ -53,7 +57,7 @@ pub fn make_synthetic_hiss(config: &Config, seed: u64, sr: u32, want_loops: bool
         for index in 0..h.hiss_loops_per_source.max(1) {
             let s = engine::rt::rng::stream_seed(seed, &[Kind::Hiss.stream_id(), index as u64]);
             if let Some(channels) = hiss_loop(config, &noise, &region, sr, s) {
-                out.push(hiss_texture(Kind::Hiss, index, channels, None, s, SYNTHETIC.into()));
+                out.push(hiss_texture(Kind::Hiss, index, channels, None, s, SYNTHETIC.into(), None));
             }
         }
     }
@@ -61,13 +65,21 @@ pub fn make_synthetic_hiss(config: &Config, seed: u64, sr: u32, want_loops: bool
         for index in 0..h.flicker_count {
             let s = engine::rt::rng::stream_seed(seed, &[Kind::Flicker.stream_id(), index as u64]);
             let (channels, _) = flicker(h, &noise, &region, sr, s);
-            out.push(hiss_texture(Kind::Flicker, index, channels, None, s, SYNTHETIC.into()));
+            out.push(hiss_texture(Kind::Flicker, index, channels, None, s, SYNTHETIC.into(), None));
         }
     }
     out
 }
 
-fn hiss_texture(kind: Kind, index: usize, channels: Vec<Vec<f32>>, offset: Option<f64>, seed: u64, region_id: String) -> Texture {
+fn hiss_texture(
+    kind: Kind,
+    index: usize,
+    channels: Vec<Vec<f32>>,
+    offset: Option<f64>,
+    seed: u64,
+    region_id: String,
+    layer: Option<Layer>,
+) -> Texture {
     Texture {
         kind,
         index,
@@ -81,6 +93,7 @@ fn hiss_texture(kind: Kind, index: usize, channels: Vec<Vec<f32>>, offset: Optio
         notes: Vec::new(),
         recipe: None,
         region_id,
+        layer,
     }
 }
 

@@ -1,5 +1,6 @@
 //! Drum one-shots: the engine's hit slicer and classifier over one source, each kept hit a file
-//! under `oneshots/` with its class as the variant.
+//! under `oneshots/` with its class as the variant. A separated source's hits come from its
+//! percussive layer, clear of the music around them.
 
 use super::context::SourceContext;
 use super::texture::Texture;
@@ -9,7 +10,8 @@ use engine::mining::find_oneshots;
 /// The best few hits per class of one source, in class order.
 pub fn make_oneshots(ctx: &SourceContext) -> Vec<Texture> {
     let sr = ctx.sample_rate_hz();
-    find_oneshots(&ctx.source.channels, ctx.analysis, &ctx.config.oneshots)
+    let (channels, analysis, layer) = ctx.drum_material();
+    find_oneshots(channels, analysis, &ctx.config.oneshots)
         .into_iter()
         .enumerate()
         .map(|(index, shot)| Texture {
@@ -24,7 +26,8 @@ pub fn make_oneshots(ctx: &SourceContext) -> Vec<Texture> {
             seed: ctx.texture_seed(Kind::OneShot, index),
             notes: if shot.natural_end { Vec::new() } else { vec!["cut before its decay ended".into()] },
             recipe: None,
-            region_id: ctx.region_id(shot.start_sample, shot.len_samples),
+            region_id: ctx.region_id_of(&engine::mining::Region { layer, ..engine::mining::Region::span(shot.start_sample, shot.len_samples) }),
+            layer: Some(layer),
         })
         .collect()
 }

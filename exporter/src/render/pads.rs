@@ -3,13 +3,8 @@
 use super::context::SourceContext;
 use super::texture::Texture;
 use crate::kind::Kind;
-use engine::mining::{find_pads_at_most, make_loop, Region};
+use engine::mining::{make_loop, Region};
 use engine::transform::reverse;
-
-/// The stable regions of a source, best first, at most `max_pads` (shared by pads, drones and clouds).
-pub fn mine_regions(ctx: &SourceContext, max_pads: usize) -> Vec<Region> {
-    find_pads_at_most(ctx.analysis, &ctx.config.pad_miner, max_pads)
-}
 
 /// The region, resized to whole bars when the grid is on (keeping its start).
 pub fn snapped(ctx: &SourceContext, region: &Region) -> Region {
@@ -26,9 +21,9 @@ pub fn make_pads(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<String
     let loop_config = ctx.config.pad_miner.loop_config();
     let mut out = Vec::new();
     for (index, region) in regions.iter().enumerate() {
-        let region_id = ctx.region_id(region.start_sample, region.len_samples);
+        let region_id = ctx.region_id_of(region);
         let region = snapped(ctx, region);
-        match make_loop(&ctx.source.channels, &region, &loop_config, ctx.sample_rate_hz()) {
+        match make_loop(ctx.channels_of(&region), &region, &loop_config, ctx.sample_rate_hz()) {
             Ok(lp) => {
                 let pad = Texture {
                     kind: Kind::Pad,
@@ -43,6 +38,7 @@ pub fn make_pads(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<String
                     notes: Vec::new(),
                     recipe: None,
                     region_id,
+                    layer: Some(region.layer),
                 };
                 if ctx.config.drone_maker.enable_reversal {
                     // A seamless loop played backwards is still seamless: its wrap is the same pair of samples.

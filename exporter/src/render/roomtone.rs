@@ -29,6 +29,7 @@ pub fn make_room_tone(ctx: &SourceContext, notes: &mut Vec<String>) -> Vec<Textu
                 notes: vec![format!("room tone at {:.1} dBFS RMS in the source", stretch.rms_db)],
                 recipe: None,
                 region_id: ctx.region_id(stretch.start_sample, stretch.len_samples),
+                layer: Some(engine::separate::Layer::Mix),
             }),
             Err(err) => notes.push(format!("room tone {index}: {err}")),
         }

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use rayon::prelude::*;
 use engine::analysis::{key, tempo, AnalysisConfig, Analyzer};
-use engine::mining::why_no_pads;
+use engine::mining::{mine_pads, why_no_pads};
 use engine::source::{load, LoadOptions};
 
 /// One source's share of the run.
@@ -80,10 +80,35 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
     let (bar_sec, grid_note) = plan_grid(config, &tempo);
     outcome.notes.extend(grid_note.map(|n| format!("{}: {n}", path.display())));
     let source_hash = u64::from_str_radix(&source.provenance.content_hash, 16).unwrap_or(0);
+
+    let tonal = job.file.role != Role::Noisy;
+    let noisy = job.file.role != Role::Tonal;
+    let k = job.kinds;
+    let wants_regions = tonal && (k.pads || k.drones || k.swells || k.clouds);
+    // Pads from the mix, and from its harmonic layer where the mix is too busy (the plugin's miner
+    // calls the same function). Nothing here raises a cancel flag, so it cannot fail.
+    let mined = if wants_regions {
+        mine_pads(&source.channels, source.sample_rate_hz, &analysis, &config.pad_miner, &config.separation, job.max_pads, None).ok()
+    } else {
+        None
+    };
+    let layers = mined.as_ref().and_then(|m| m.layers.as_ref());
+    let percussive_analysis = layers.map(|l| Analyzer::new(AnalysisConfig::default()).analyze_channels(&l.percussive, source.sample_rate_hz));
+    if let Some(m) = mined.as_ref().filter(|m| m.layers.is_some()) {
+        let from_layer = m.regions.iter().filter(|r| !r.layer.is_mix()).count();
+        outcome.notes.push(format!(
+            "{}: separated into layers ({:.0} % of the mix too busy for pads): {from_layer} of {} pads from the harmonic layer, drums from the percussive layer",
+            path.display(),
+            100.0 * m.busy_share,
+            m.regions.len()
+        ));
+    }
     let ctx = SourceContext {
         config,
         source: &source,
         analysis: &analysis,
+        layers,
+        percussive_analysis: percussive_analysis.as_ref(),
         key,
         tempo,
         seed: job.seed,
@@ -93,17 +118,13 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
         bar_sec,
     };
 
-    let tonal = job.file.role != Role::Noisy;
-    let noisy = job.file.role != Role::Tonal;
-    let k = job.kinds;
-    let wants_regions = tonal && (k.pads || k.drones || k.swells || k.clouds);
-    let mut regions = if wants_regions { pads::mine_regions(&ctx, job.max_pads) } else { Vec::new() };
+    let mut regions = mined.as_ref().map(|m| m.regions.clone()).unwrap_or_default();
     if wants_regions && regions.is_empty() {
         // Say why no pad, drone, swell or cloud came from it, and which setting to look at.
         outcome.notes.push(format!("{}: {}", path.display(), why_no_pads(&analysis, &config.pad_miner)));
     }
     if let Some(chosen) = job.regions {
-        regions.retain(|r| chosen.contains(&ctx.region_id(r.start_sample, r.len_samples)));
+        regions.retain(|r| chosen.contains(&ctx.region_id_of(r)));
     }
     let info = SourceInfo {
         path: &path.display().to_string(),

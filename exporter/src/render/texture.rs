@@ -28,4 +28,6 @@ pub struct Texture {
     pub recipe: Option<engine::recipe::Recipe>,
     /// The mined region this file derives from (shared by a pad and its drones, swells and clouds).
     pub region_id: String,
+    /// The part of the source it was made from (`None`: not from a source, e.g. synthetic hiss).
+    pub layer: Option<engine::separate::Layer>,
 }
