@@ -292,3 +292,21 @@ fn long_files_measure_the_same() {
     assert!((ml.est_pitch_hz.unwrap() / 1000.0 - 1.0).abs() < 0.005);
     assert!((ml.rms_db - ms.rms_db).abs() < 0.01);
 }
+
+#[test]
+fn drum_bleed_and_ducking_in_a_layer_pad_cap_the_grade() {
+    let n = 4 * SR as usize;
+    let sine: Vec<f32> = (0..n).map(|i| (2.0 * std::f32::consts::PI * 220.0 * i as f32 / SR as f32).sin()).collect();
+    let pad = normalised(vec![sine], -1.0);
+    let m = measure(&pad, SR);
+    let t = GradeThresholds::default();
+    let with = |bleed: Option<f32>| grade(&Measurements { drum_bleed_db: bleed, ..m.clone() }, None, &t);
+    assert_eq!(with(None).0, Grade::A);
+    assert_eq!(with(Some(0.8)).0, Grade::A, "within the tolerance");
+    let (g, reasons) = with(Some(2.5));
+    assert_eq!(g, Grade::B, "{reasons:?}");
+    assert!(reasons[0].contains("louder at the drum hits"), "{reasons:?}");
+    let (g, reasons) = with(Some(-5.0));
+    assert_eq!(g, Grade::C, "{reasons:?}");
+    assert!(reasons[0].contains("quieter at the drum hits"), "{reasons:?}");
+}

@@ -30,7 +30,13 @@ const DRUMS_UNDER_MUSIC_DB: f64 = 3.0;
 /// Issue 20's targets for H against t, means over the mixes, dB.
 const MIN_MEAN_HARMONIC_SIR_DB: f64 = 12.0;
 const MIN_MEAN_HARMONIC_SDR_DB: f64 = 7.0;
-/// Floors for P against d, under today's means (SDR 8.2, SIR 14.8 dB), so a change that gives up
+/// Floor on every single mix's H SIR, under today's worst (13.3 dB, orchestral music over the
+/// boomy Black Pearl kick): the mean alone could hide one kit's drums left in the harmonic layer,
+/// which is where textbook HPSS fails (2048-point STFT, 31-frame and 31-bin medians, margin 2,
+/// near-binary masks: SIR 5.9 to 6.9 dB on three of the four Black Pearl mixes, mean SIR 15.2 dB
+/// and SDR 7.0 dB).
+const MIN_WORST_HARMONIC_SIR_DB: f64 = 10.0;
+/// Floors for P against d, under today's means (SDR 8.0, SIR 16.0 dB), so a change that gives up
 /// the percussive layer for the harmonic one does not pass unnoticed.
 const MIN_MEAN_PERCUSSIVE_SIR_DB: f64 = 12.0;
 const MIN_MEAN_PERCUSSIVE_SDR_DB: f64 = 6.0;
@@ -229,6 +235,14 @@ fn score(value: &serde_json::Value) -> (f64, f64, f64) {
     (get("sdr"), get("sir"), get("sar"))
 }
 
+/// One line of the score table: H, P, and the mix as either.
+fn print_row(name: &str, h: (f64, f64, f64), p: (f64, f64, f64), base_h: (f64, f64, f64), base_p: (f64, f64, f64)) {
+    println!(
+        "  {name:<46} {:>5.1} {:>5.1} {:>5.1} |        {:>5.1} {:>5.1} {:>5.1} |          {:>4.1} {:>4.1} |          {:>4.1} {:>4.1}",
+        h.0, h.1, h.2, p.0, p.1, p.2, base_h.0, base_h.1, base_p.0, base_p.1
+    );
+}
+
 #[test]
 fn harmonic_layer_of_real_mixes_reaches_sir_12_and_sdr_7() {
     let corpus_files: Vec<&str> = CORPUS_EXCERPTS.iter().map(|(f, _)| *f).collect();
@@ -294,24 +308,31 @@ fn harmonic_layer_of_real_mixes_reaches_sir_12_and_sdr_7() {
     assert!(output.status.success(), "bss_eval_layers.py failed: {}", String::from_utf8_lossy(&output.stderr));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the scorer prints JSON");
 
-    println!("\nmir_eval bss_eval_sources, mono (dB):            H vs t: SDR   SIR   SAR | P vs d: SDR   SIR   SAR | mix as H: SDR  SIR");
+    println!(
+        "\nmir_eval bss_eval_sources, mono (dB):            H vs t: SDR   SIR   SAR | P vs d: SDR   SIR   SAR | \
+         mix as H: SDR  SIR | mix as P: SDR  SIR"
+    );
+    let mut worst_sir = (f64::INFINITY, String::new());
     for mix in report["mixes"].as_array().expect("a list of mixes") {
-        let (h, p, base) = (score(&mix["harmonic"]), score(&mix["percussive"]), score(&mix["mix_as_harmonic"]));
-        println!(
-            "  {:<46} {:>5.1} {:>5.1} {:>5.1} |        {:>5.1} {:>5.1} {:>5.1} |         {:>5.1} {:>4.1}",
-            mix["name"].as_str().unwrap_or("?"),
-            h.0, h.1, h.2, p.0, p.1, p.2, base.0, base.1
-        );
+        let (h, p) = (score(&mix["harmonic"]), score(&mix["percussive"]));
+        let (base_h, base_p) = (score(&mix["mix_as_harmonic"]), score(&mix["mix_as_percussive"]));
+        if h.1 < worst_sir.0 {
+            worst_sir = (h.1, mix["name"].as_str().unwrap_or("?").to_string());
+        }
+        print_row(mix["name"].as_str().unwrap_or("?"), h, p, base_h, base_p);
     }
     let mean = &report["mean"];
-    let (h, p, base) = (score(&mean["harmonic"]), score(&mean["percussive"]), score(&mean["mix_as_harmonic"]));
-    println!(
-        "  {:<46} {:>5.1} {:>5.1} {:>5.1} |        {:>5.1} {:>5.1} {:>5.1} |         {:>5.1} {:>4.1}",
-        format!("mean of {} mixes", tonal.len()),
-        h.0, h.1, h.2, p.0, p.1, p.2, base.0, base.1
-    );
+    let (h, p) = (score(&mean["harmonic"]), score(&mean["percussive"]));
+    let (base_h, base_p) = (score(&mean["mix_as_harmonic"]), score(&mean["mix_as_percussive"]));
+    print_row(&format!("mean of {} mixes", tonal.len()), h, p, base_h, base_p);
     assert!(h.1 >= MIN_MEAN_HARMONIC_SIR_DB, "harmonic layer: mean SIR {:.2} dB, target {MIN_MEAN_HARMONIC_SIR_DB}", h.1);
     assert!(h.0 >= MIN_MEAN_HARMONIC_SDR_DB, "harmonic layer: mean SDR {:.2} dB, target {MIN_MEAN_HARMONIC_SDR_DB}", h.0);
+    assert!(
+        worst_sir.0 >= MIN_WORST_HARMONIC_SIR_DB,
+        "harmonic layer of {}: SIR {:.2} dB, floor {MIN_WORST_HARMONIC_SIR_DB}",
+        worst_sir.1,
+        worst_sir.0
+    );
     assert!(p.1 >= MIN_MEAN_PERCUSSIVE_SIR_DB, "percussive layer: mean SIR {:.2} dB, floor {MIN_MEAN_PERCUSSIVE_SIR_DB}", p.1);
     assert!(p.0 >= MIN_MEAN_PERCUSSIVE_SDR_DB, "percussive layer: mean SDR {:.2} dB, floor {MIN_MEAN_PERCUSSIVE_SDR_DB}", p.0);
 }

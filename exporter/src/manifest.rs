@@ -81,6 +81,10 @@ pub struct ManifestRow {
     /// `residual` (empty for synthetic hiss and recipe renders).
     #[serde(default)]
     pub layer: String,
+    /// For a pad from a harmonic layer: how much louder it is at the source's drum hits than between
+    /// them, dB (drums left in by the separation; graded).
+    #[serde(default)]
+    pub drum_bleed_db: Option<f32>,
 }
 
 /// Writes `rows` to `dir/manifest.csv` atomically.

@@ -64,6 +64,7 @@ pub fn render_recipe_file(recipe_path: &Path, out_dir: &Path) -> Result<PathBuf>
         recipe: None,
         region_id: String::new(),
         layer: None,
+        drum_bleed_db: None,
     };
     let settings = FinishSettings {
         config: &config,

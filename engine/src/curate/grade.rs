@@ -8,11 +8,14 @@
 //!   most `seam_flux_ratio_a` [1.2] and wrap step at most `wrap_step_a` [1]: the seam is as
 //!   smooth as the inside of the file (the pack targets of QUALITY.md).
 //! - **B**: usable, one small blemish: seam flux ratio up to `seam_flux_ratio_b` [2.0, the pack's
-//!   95th-percentile target], wrap step up to `wrap_step_b` [2], or peaky (crest above 10: a
-//!   sparse texture whose loudest moment is far above its average).
+//!   95th-percentile target], wrap step up to `wrap_step_b` [2], peaky (crest above 10: a
+//!   sparse texture whose loudest moment is far above its average), or, for a pad from a harmonic
+//!   layer, drum bleed or ducking above `drum_bleed_db_a` [1.5 dB] (louder, or quieter, at the
+//!   source's drum hits than between them).
 //! - **C**: listen before using: seam flux ratio up to `seam_flux_ratio_c` [4], wrap step up to
-//!   `wrap_step_c` [4], |DC| above 0.005 (up to `severe_dc_offset` [0.05]), or the peak more
-//!   than the tolerance away from the target (not normalised).
+//!   `wrap_step_c` [4], |DC| above 0.005 (up to `severe_dc_offset` [0.05]), the peak more
+//!   than the tolerance away from the target (not normalised), or drum bleed or ducking above
+//!   `drum_bleed_db_b` [4 dB].
 //! - **D**: a clear defect: a loop seam that clicks on every repeat (flux ratio above 4; the
 //!   original tool's loops measure about 5.5), a wrap step above 4, |DC| above 0.05, or RMS
 //!   above `max_rms_db` [-1 dBFS: a squashed, near-square signal].
@@ -81,6 +84,11 @@ pub struct GradeThresholds {
     pub wrap_step_b: f32,
     /// Wrap step above this: D.
     pub wrap_step_c: f32,
+    /// Drum bleed (or ducking: the size of a negative bleed) of a pad from a harmonic layer above
+    /// this: B. dB.
+    pub drum_bleed_db_a: f32,
+    /// Drum bleed or ducking above this: C. dB.
+    pub drum_bleed_db_b: f32,
 }
 
 impl Default for GradeThresholds {
@@ -100,6 +108,8 @@ impl Default for GradeThresholds {
             wrap_step_a: 1.0,
             wrap_step_b: 2.0,
             wrap_step_c: 4.0,
+            drum_bleed_db_a: 1.5,
+            drum_bleed_db_b: 4.0,
         }
     }
 }
@@ -107,7 +117,7 @@ impl Default for GradeThresholds {
 impl GradeThresholds {
     /// Checks every threshold is finite and each ladder rises (min < max RMS, and so on).
     pub fn validate(&self) -> Result<()> {
-        let ladders: [(&str, &[f32]); 5] = [
+        let ladders: [(&str, &[f32]); 6] = [
             ("max_rms_db", &[self.min_rms_db, self.max_rms_db]),
             (
                 "severe_dc_offset",
@@ -130,6 +140,7 @@ impl GradeThresholds {
                 "wrap_step_b",
                 &[0.0, self.wrap_step_a, self.wrap_step_b, self.wrap_step_c],
             ),
+            ("drum_bleed_db_b", &[0.0, self.drum_bleed_db_a, self.drum_bleed_db_b]),
         ];
         for (key, ladder) in ladders {
             if ladder.iter().any(|v| !v.is_finite()) || ladder.windows(2).any(|w| w[0] >= w[1]) {
@@ -232,6 +243,18 @@ pub fn grade(
                 m.peak_dbfs, t.target_peak_dbfs
             ),
         );
+    }
+    if let Some(bleed) = m.drum_bleed_db {
+        // The separation's artefacts a musician hears: drums ghosting through a harmonic pad
+        // (louder at every hit), or the music ducking at every hit (taken away with the drums).
+        let what = if bleed >= 0.0 { "drum bleed: louder" } else { "ducking: quieter" };
+        let size = bleed.abs();
+        for (limit, grade) in [(t.drum_bleed_db_b, Grade::C), (t.drum_bleed_db_a, Grade::B)] {
+            if size > limit {
+                checks.cap(grade, format!("{what} at the drum hits by {size:.1} dB > {limit:.1}"));
+                break;
+            }
+        }
     }
     if let Some(s) = seam {
         let flux = [

@@ -66,6 +66,10 @@ pub struct Measurements {
     /// Median YIN pitch of the mono mix, Hz, when at least half of the frames are periodic;
     /// `None` for noise, silence and inharmonic material.
     pub est_pitch_hz: Option<f32>,
+    /// For a pad cut from a separated source's harmonic layer: its level at the source's drum hits
+    /// against its level between them, dB (see [`super::bleed`]); `None` otherwise. `measure`
+    /// leaves it `None`: the caller who knows the hits fills it in.
+    pub drum_bleed_db: Option<f32>,
 }
 
 /// Measures files with FFTs planned once. Not realtime-safe: allocates.
@@ -178,6 +182,7 @@ impl Meter {
             non_finite,
             centroid_hz: self.centroid_hz(channels, num_frames, sample_rate),
             est_pitch_hz: self.pitch_hz(channels, num_frames, sample_rate),
+            drum_bleed_db: None,
         }
     }
 

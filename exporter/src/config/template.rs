@@ -146,6 +146,8 @@ pub const KEY_COMMENTS: &[(&str, &str)] = &[
     ("curation.thresholds.wrap_step_a", "loop wrap step above: B"),
     ("curation.thresholds.wrap_step_b", "above: C"),
     ("curation.thresholds.wrap_step_c", "above: D"),
+    ("curation.thresholds.drum_bleed_db_a", "a pad from a harmonic layer louder (or quieter) at the drum hits by more than this: B, dB"),
+    ("curation.thresholds.drum_bleed_db_b", "... by more than this: C, dB"),
     ("brightness_tags.centroid_low_hz", "below: dark"),
     ("brightness_tags.centroid_high_hz", "above: bright; between: mid"),
     ("musicality.target_key", "e.g. \"A minor\": drones, swells and clouds move there (-6..+6 semitones)"),

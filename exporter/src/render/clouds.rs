@@ -78,6 +78,7 @@ pub fn make_clouds(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<Stri
             recipe: Some(recipe),
             region_id: ctx.region_id_of(region),
             layer: Some(region.layer),
+            drum_bleed_db: None,
         });
     }
     out

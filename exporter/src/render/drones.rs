@@ -158,6 +158,7 @@ fn combo_textures(
         recipe: None,
         region_id: ctx.region_id_of(region),
         layer: Some(region.layer),
+        drum_bleed_db: None,
     };
     let mut out = Vec::new();
     if want_drones {

@@ -60,7 +60,7 @@ pub fn finish(
         remove_dc(&mut texture.channels);
         normalize_peak(&mut texture.channels, target_peak_dbfs);
     }
-    let m = measure(&texture.channels, sr);
+    let m = engine::curate::Measurements { drum_bleed_db: texture.drum_bleed_db, ..measure(&texture.channels, sr) };
     let root_note = m.est_pitch_hz.filter(|_| pitched).and_then(midi_note);
     let seam = texture.is_loop.then(|| seam_metrics(&texture.channels));
     let thresholds = engine::curate::GradeThresholds { target_peak_dbfs, ..config.curation.thresholds };
@@ -135,6 +135,7 @@ pub fn finish(
         channels: Some(texture.channels.len() as u16),
         sample_rate_hz: Some(out_rate),
         layer: texture.layer.map(|l| l.name().to_string()).unwrap_or_default(),
+        drum_bleed_db: texture.drum_bleed_db,
         recipe: if texture.recipe.is_some() && saved {
             rel_path.strip_suffix(".wav").map(|stem| format!("{stem}.recipe.toml")).unwrap_or_default()
         } else {

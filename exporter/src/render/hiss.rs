@@ -94,6 +94,7 @@ fn hiss_texture(
         recipe: None,
         region_id,
         layer,
+        drum_bleed_db: None,
     }
 }
 

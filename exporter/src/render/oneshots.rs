@@ -28,6 +28,7 @@ pub fn make_oneshots(ctx: &SourceContext) -> Vec<Texture> {
             recipe: None,
             region_id: ctx.region_id_of(&engine::mining::Region { layer, ..engine::mining::Region::span(shot.start_sample, shot.len_samples) }),
             layer: Some(layer),
+            drum_bleed_db: None,
         })
         .collect()
 }

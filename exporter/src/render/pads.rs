@@ -3,7 +3,9 @@
 use super::context::SourceContext;
 use super::texture::Texture;
 use crate::kind::Kind;
+use engine::curate::drum_bleed_db;
 use engine::mining::{make_loop, Region};
+use engine::separate::Layer;
 use engine::transform::reverse;
 
 /// The region, resized to whole bars when the grid is on (keeping its start).
@@ -16,6 +18,23 @@ pub fn snapped(ctx: &SourceContext, region: &Region) -> Region {
     }
 }
 
+/// The drum bleed of a loop cut from `region` (starting at `source_start` in the source), when the
+/// region is from the harmonic layer of a separated source: measured at the percussive layer's
+/// onsets (each placed at the middle of its analysis window, where its attack begins at the earliest).
+fn drum_bleed(ctx: &SourceContext, region: &Region, source_start: usize, channels: &[Vec<f32>]) -> Option<f32> {
+    let drums = ctx.percussive_analysis.filter(|_| region.layer == Layer::Harmonic)?;
+    let len = channels.first().map_or(0, Vec::len);
+    let half = drums.config.fft_size / 2;
+    let hits: Vec<usize> = drums
+        .onsets
+        .iter()
+        .map(|&f| drums.frame_to_sample(f) + half)
+        .filter(|&s| s >= source_start && s < source_start + len)
+        .map(|s| s - source_start)
+        .collect();
+    drum_bleed_db(channels, &hits, ctx.sample_rate_hz())
+}
+
 /// One seamless loop per region.
 pub fn make_pads(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<String>) -> Vec<Texture> {
     let loop_config = ctx.config.pad_miner.loop_config();
@@ -25,6 +44,7 @@ pub fn make_pads(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<String
         let region = snapped(ctx, region);
         match make_loop(ctx.channels_of(&region), &region, &loop_config, ctx.sample_rate_hz()) {
             Ok(lp) => {
+                let drum_bleed_db = drum_bleed(ctx, &region, lp.source_start_sample, &lp.channels);
                 let pad = Texture {
                     kind: Kind::Pad,
                     index,
@@ -39,6 +59,7 @@ pub fn make_pads(ctx: &SourceContext, regions: &[Region], notes: &mut Vec<String
                     recipe: None,
                     region_id,
                     layer: Some(region.layer),
+                    drum_bleed_db,
                 };
                 if ctx.config.drone_maker.enable_reversal {
                     // A seamless loop played backwards is still seamless: its wrap is the same pair of samples.

@@ -30,6 +30,7 @@ pub fn make_room_tone(ctx: &SourceContext, notes: &mut Vec<String>) -> Vec<Textu
                 recipe: None,
                 region_id: ctx.region_id(stretch.start_sample, stretch.len_samples),
                 layer: Some(engine::separate::Layer::Mix),
+                drum_bleed_db: None,
             }),
             Err(err) => notes.push(format!("room tone {index}: {err}")),
         }

@@ -30,4 +30,7 @@ pub struct Texture {
     pub region_id: String,
     /// The part of the source it was made from (`None`: not from a source, e.g. synthetic hiss).
     pub layer: Option<engine::separate::Layer>,
+    /// For a pad from a harmonic layer: its level at the source's drum hits against between them,
+    /// dB (`engine::curate::drum_bleed_db`); graded.
+    pub drum_bleed_db: Option<f32>,
 }
