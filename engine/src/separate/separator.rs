@@ -273,8 +273,8 @@ impl Separator {
 /// Adds the magnitudes of `spectrum` into `sums`.
 fn add_magnitudes(spectrum: &[Complex<f32>], sums: &mut [f32]) {
     for (m, x) in sums.iter_mut().zip(spectrum) {
-        // Not `norm()`: its overflow-safe `hypot` costs more than the rest of the frame's bookkeeping,
-        // and FFT bins of audio are nowhere near overflowing a square.
+        // Not `norm()`: its overflow-safe `hypot` is a libm call per bin, and FFT bins of audio are
+        // nowhere near overflowing a square.
         *m += (x.re * x.re + x.im * x.im).sqrt();
     }
 }
