@@ -53,6 +53,10 @@ fn bench_pipeline(c: &mut Criterion) {
         });
     });
     group.finish();
+    // What the pack holds, for "audio written per second of rendering": the manifest's durations.
+    let rows = afterglow_exporter::manifest::read_manifest(&out.path().join("manifest.csv")).expect("manifest");
+    let seconds: f64 = rows.iter().filter(|r| r.saved).map(|r| r.duration_sec).sum();
+    eprintln!("pack: {} files, {seconds:.1} s of audio", rows.iter().filter(|r| r.saved).count());
 }
 
 criterion_group!(benches, bench_pipeline);
