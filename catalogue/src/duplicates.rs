@@ -3,13 +3,20 @@
 //! worth keeping first: lossless over lossy, then the higher sample rate, bit depth, stereo over
 //! mono, then the longest.
 //!
+//! A copy is a file whose whole content another file holds ([`crate::coverage`]): only copies can be
+//! skipped. Files that share only part of their audio (two passages cut from one take, a repeated
+//! section) are [`Overlap`]s, each kept, with the seconds of each that match. A file that lies wholly
+//! within a worse source (a lossless excerpt of an MP3) is kept too, as an overlap: skipping it would
+//! lose quality, skipping the other would lose audio.
+//!
 //! The groups are computed on demand from the stored fingerprints (see [`crate::landmark_index`]),
 //! so they always reflect the last scan; nothing about them is stored.
 
+use crate::coverage::{coverage, Coverage, PeakMap};
 use crate::landmark_index::LandmarkIndex;
 use crate::store::Catalogue;
 use crate::Result;
-use engine::analysis::FINGERPRINT_VERSION;
+use engine::analysis::{Landmark, FINGERPRINT_VERSION};
 use std::cmp::Ordering;
 
 /// One catalogued copy of a recording.
@@ -27,9 +34,12 @@ pub struct Copy {
     pub num_channels: u16,
     pub duration_sec: f64,
     /// Where this copy starts on the kept copy's time line, seconds (3.0: the first 3 s of the
-    /// kept copy are missing here; negative: this copy has more at the start). `None` for the
-    /// kept copy itself and for copies recognised only through another copy.
+    /// kept copy are missing here). `None` for the kept copy itself.
     pub starts_at_sec: Option<f64>,
+    /// The evidence that the kept copy holds all of this one: peaks both had at this copy's ends
+    /// that no match explained (at most [`crate::coverage::MAX_UNMATCHED_EDGE_PEAKS`]; for a copy
+    /// placed through another copy, the larger of the two). `None` for the kept copy itself.
+    pub unmatched_edge_peaks: Option<u32>,
 }
 
 impl Copy {
@@ -49,7 +59,7 @@ impl Copy {
 /// Copies of one recording, the best source first.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DuplicateGroup {
-    /// At least two; `copies[0]` is the one to keep.
+    /// At least two; `copies[0]` is the one to keep, and holds the whole content of each other.
     pub copies: Vec<Copy>,
 }
 
@@ -65,11 +75,57 @@ impl DuplicateGroup {
     }
 }
 
+/// Two kept files that share a stretch of audio, neither a copy of the other.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Overlap {
+    /// The two files, `a` first by path.
+    pub a: String,
+    pub b: String,
+    /// The stretch of `a` that `b` holds too, seconds from `a`'s start.
+    pub a_start_sec: f64,
+    pub a_end_sec: f64,
+    /// The same stretch on `b`'s time line.
+    pub b_start_sec: f64,
+    pub b_end_sec: f64,
+    /// `a` lies wholly within `b` but is the better source, so both are kept.
+    pub a_within_b: bool,
+    /// `b` lies wholly within `a` but is the better source.
+    pub b_within_a: bool,
+    /// Peaks both files had at the less well matched end of the shared stretch that no match
+    /// explained: above [`crate::coverage::MAX_UNMATCHED_EDGE_PEAKS`], that end of the stretch was
+    /// moved in to the matches.
+    pub unmatched_edge_peaks: u32,
+}
+
+impl Overlap {
+    /// Seconds the two files share.
+    pub fn shared_sec(&self) -> f64 {
+        self.a_end_sec - self.a_start_sec
+    }
+
+    /// The same overlap seen from `b`.
+    fn swapped(self) -> Self {
+        Self {
+            a: self.b,
+            b: self.a,
+            a_start_sec: self.b_start_sec,
+            a_end_sec: self.b_end_sec,
+            b_start_sec: self.a_start_sec,
+            b_end_sec: self.a_end_sec,
+            a_within_b: self.b_within_a,
+            b_within_a: self.a_within_b,
+            ..self
+        }
+    }
+}
+
 /// What [`Catalogue::duplicates`] found.
 #[derive(Debug, Clone, Default)]
 pub struct Duplicates {
     /// Groups of copies, ordered by the kept copy's path.
     pub groups: Vec<DuplicateGroup>,
+    /// Kept files that share part of their audio, ordered by path.
+    pub overlaps: Vec<Overlap>,
     /// Files whose fingerprints were compared.
     pub num_fingerprinted: usize,
     /// Files without a current fingerprint (catalogued by an older afterglow; the next scan adds
@@ -77,46 +133,36 @@ pub struct Duplicates {
     pub num_without_fingerprint: usize,
 }
 
+/// Two files found to share audio, and how much ([`coverage`]).
+#[derive(Debug, Clone, Copy)]
+struct Relation {
+    a: usize,
+    b: usize,
+    coverage: Coverage,
+}
+
 impl Catalogue {
-    /// Groups the catalogued files that are one recording. Reads every fingerprint once; see
-    /// [`crate::landmark_index`] for why the search stays about linear in the archive.
+    /// Groups the catalogued files that are one recording and lists the files that share only part
+    /// of their audio. Reads every fingerprint once; see [`crate::landmark_index`] for why the
+    /// search stays about linear in the archive. Only the files of matching pairs are followed
+    /// along their time lines.
     pub fn duplicates(&self) -> Result<Duplicates> {
         let (copies, num_landmarks, rows, num_without_fingerprint) = self.fingerprints().map_err(|e| self.db_error(e))?;
         let index = LandmarkIndex::new(num_landmarks, rows);
         let pairs = index.matching_pairs();
-
-        let mut sets = DisjointSets::new(copies.len());
-        for p in &pairs {
-            sets.join(p.a, p.b);
+        let mut peak_maps: std::collections::HashMap<usize, PeakMap> = std::collections::HashMap::new();
+        for f in pairs.iter().flat_map(|p| [p.a, p.b]) {
+            peak_maps.entry(f).or_insert_with(|| {
+                let landmarks = index.landmarks_of(f).iter().map(|&(hash, frame)| Landmark { hash, frame });
+                PeakMap::new(landmarks, copies[f].duration_sec)
+            });
         }
-        let mut members: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
-        for i in 0..copies.len() {
-            members.entry(sets.root(i)).or_default().push(i);
-        }
-        let mut groups: Vec<DuplicateGroup> = members
-            .into_values()
-            .filter(|m| m.len() > 1)
-            .map(|mut m| {
-                m.sort_by(|&x, &y| copies[y].compare_quality(&copies[x]).then_with(|| copies[x].path.cmp(&copies[y].path)));
-                let kept = m[0];
-                let copies = m
-                    .iter()
-                    .map(|&i| {
-                        // Offsets are b's frame minus a's for one moment; a copy trimmed at its
-                        // start finds the kept copy's moments earlier (negative offset).
-                        let starts_at_sec = pairs.iter().find_map(|p| match (p.a, p.b) {
-                            (a, b) if a == kept && b == i => Some(-p.offset.offset_sec()),
-                            (a, b) if a == i && b == kept => Some(p.offset.offset_sec()),
-                            _ => None,
-                        });
-                        Copy { starts_at_sec: starts_at_sec.filter(|_| i != kept), ..copies[i].clone() }
-                    })
-                    .collect();
-                DuplicateGroup { copies }
-            })
+        let relations: Vec<Relation> = pairs
+            .iter()
+            .map(|p| Relation { a: p.a, b: p.b, coverage: coverage(&peak_maps[&p.a], &peak_maps[&p.b], p.offset.offset_frames) })
             .collect();
-        groups.sort_by(|x, y| x.kept().path.cmp(&y.kept().path));
-        Ok(Duplicates { groups, num_fingerprinted: copies.len(), num_without_fingerprint })
+        let (groups, overlaps) = classify(&copies, &relations);
+        Ok(Duplicates { groups, overlaps, num_fingerprinted: copies.len(), num_without_fingerprint })
     }
 
     /// Files with a current fingerprint: their details and landmark counts (in one order), all
@@ -144,6 +190,7 @@ impl Catalogue {
                 num_channels: r.get(5)?,
                 duration_sec: r.get(6)?,
                 starts_at_sec: None,
+                unmatched_edge_peaks: None,
             });
         }
         let total: i64 = self.connection().query_row("SELECT COUNT(*) FROM files", [], |r| r.get(0))?;
@@ -152,29 +199,93 @@ impl Catalogue {
     }
 }
 
-/// Union-find over `0..n`, with path halving.
-struct DisjointSets(Vec<usize>);
-
-impl DisjointSets {
-    fn new(n: usize) -> Self {
-        Self((0..n).collect())
-    }
-
-    fn root(&mut self, mut i: usize) -> usize {
-        while self.0[i] != i {
-            self.0[i] = self.0[self.0[i]];
-            i = self.0[i];
-        }
-        i
-    }
-
-    fn join(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.root(a), self.root(b));
-        // The smaller root wins, so groups come out in catalogue order whatever the pair order.
-        let (lo, hi) = (ra.min(rb), ra.max(rb));
-        self.0[hi] = lo;
-    }
+/// What a file is in the result.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    Kept,
+    /// A copy of the kept file, starting this many seconds into it, with its unmatched edge peaks.
+    CopyOf(usize, f64, u32),
 }
+
+/// Groups and overlaps from the pairwise relations. Files are taken best source first; each is a
+/// copy of the best kept file that holds all of it (directly, or through one of that file's
+/// copies), else kept. So a copy's kept file is always at least as good a source, and every
+/// skipped file's audio is in its kept file.
+fn classify(files: &[Copy], relations: &[Relation]) -> (Vec<DuplicateGroup>, Vec<Overlap>) {
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by(|&x, &y| files[y].compare_quality(&files[x]).then_with(|| files[x].path.cmp(&files[y].path)));
+    let mut rank = vec![0; files.len()];
+    for (r, &f) in order.iter().enumerate() {
+        rank[f] = r;
+    }
+    // within[x]: (y, where x starts on y's time line, unmatched edge peaks) for every y that holds
+    // all of x.
+    let mut within: Vec<Vec<(usize, f64, u32)>> = vec![Vec::new(); files.len()];
+    for r in relations {
+        let edge = r.coverage.unmatched_edge_peaks;
+        if r.coverage.a_within_b {
+            within[r.a].push((r.b, r.coverage.offset_sec, edge));
+        }
+        if r.coverage.b_within_a {
+            within[r.b].push((r.a, -r.coverage.offset_sec, edge));
+        }
+    }
+    let mut role: Vec<Option<Role>> = vec![None; files.len()];
+    for &x in &order {
+        let direct = within[x].iter().filter(|&&(y, ..)| role[y] == Some(Role::Kept)).copied();
+        let through_copy = within[x].iter().filter_map(|&(y, at, edge)| match role[y] {
+            Some(Role::CopyOf(kept, y_at, y_edge)) => Some((kept, y_at + at, edge.max(y_edge))),
+            _ => None,
+        });
+        // The best kept file; direct first (its offset was measured, not added up).
+        let best = direct.map(|c| (0, c)).chain(through_copy.map(|c| (1, c))).min_by_key(|&(how, (kept, ..))| (rank[kept], how));
+        role[x] = Some(best.map_or(Role::Kept, |(_, (kept, at, edge))| Role::CopyOf(kept, at, edge)));
+    }
+
+    let mut members: std::collections::BTreeMap<usize, Vec<(usize, f64, u32)>> = std::collections::BTreeMap::new();
+    for &x in &order {
+        if let Some(Role::CopyOf(kept, at, edge)) = role[x] {
+            members.entry(kept).or_default().push((x, at, edge));
+        }
+    }
+    let mut groups: Vec<DuplicateGroup> = members
+        .into_iter()
+        .map(|(kept, copies)| {
+            let mut out = vec![files[kept].clone()];
+            out.extend(copies.into_iter().map(|(x, at, edge)| Copy {
+                starts_at_sec: Some(at),
+                unmatched_edge_peaks: Some(edge),
+                ..files[x].clone()
+            }));
+            DuplicateGroup { copies: out }
+        })
+        .collect();
+    groups.sort_by(|x, y| x.kept().path.cmp(&y.kept().path));
+
+    let mut overlaps: Vec<Overlap> = relations
+        .iter()
+        .filter(|r| role[r.a] == Some(Role::Kept) && role[r.b] == Some(Role::Kept))
+        .map(|r| {
+            let c = &r.coverage;
+            let (b_start_sec, b_end_sec) = c.b_range_sec();
+            let overlap = Overlap {
+                a: files[r.a].path.clone(),
+                b: files[r.b].path.clone(),
+                a_start_sec: c.a_start_sec,
+                a_end_sec: c.a_end_sec,
+                b_start_sec,
+                b_end_sec,
+                a_within_b: c.a_within_b,
+                b_within_a: c.b_within_a,
+                unmatched_edge_peaks: c.unmatched_edge_peaks,
+            };
+            if overlap.a <= overlap.b { overlap } else { overlap.swapped() }
+        })
+        .collect();
+    overlaps.sort_by(|x, y| x.a.cmp(&y.a).then_with(|| x.b.cmp(&y.b)));
+    (groups, overlaps)
+}
+
 
 #[cfg(test)]
 mod tests {
@@ -190,6 +301,7 @@ mod tests {
             num_channels: channels,
             duration_sec: secs,
             starts_at_sec: None,
+            unmatched_edge_peaks: None,
         }
     }
 
@@ -208,5 +320,59 @@ mod tests {
         for pair in best_first.windows(2) {
             assert_eq!(pair[0].compare_quality(&pair[1]), Ordering::Greater, "{:?} vs {:?}", pair[0], pair[1]);
         }
+    }
+
+    fn named(path: &str, codec: &str, secs: f64) -> Copy {
+        Copy { path: path.into(), ..copy(codec, 44_100, Some(16), 2, secs) }
+    }
+
+    /// `a` and `b` share `a`'s seconds `a_start..a_end`, `b` starting `offset` s later.
+    fn relation(a: usize, b: usize, offset_sec: f64, (a_start_sec, a_end_sec): (f64, f64), a_within_b: bool, b_within_a: bool) -> Relation {
+        let coverage =
+            Coverage { a_start_sec, a_end_sec, offset_sec, a_within_b, b_within_a, unmatched_edge_peaks: 0, hit_share: 0.5 };
+        Relation { a, b, coverage }
+    }
+
+    #[test]
+    fn only_files_held_whole_are_copies() {
+        // 0: passage 0-60 s; 1: passage 30-90 s; 2: passage 70-130 s; 3: an MP3 of 1 trimmed to 32-88 s.
+        let files = [named("/p0", "flac", 60.0), named("/p1", "flac", 60.0), named("/p2", "flac", 60.0), named("/p1.mp3", "mp3", 56.0)];
+        let relations = [
+            relation(0, 1, -30.0, (30.0, 60.0), false, false),
+            relation(1, 2, -40.0, (40.0, 60.0), false, false),
+            relation(1, 3, -2.0, (2.0, 58.0), false, true),
+            relation(0, 3, -28.0, (30.0, 60.0), false, false),
+        ];
+        let (groups, overlaps) = classify(&files, &relations);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].kept().path, "/p1");
+        assert_eq!(groups[0].skipped().iter().map(|c| (c.path.as_str(), c.starts_at_sec)).collect::<Vec<_>>(), [("/p1.mp3", Some(2.0))]);
+        // Overlaps among kept files only (not the MP3's), seen from the first path.
+        let seen: Vec<_> = overlaps.iter().map(|o| (o.a.as_str(), o.b.as_str(), o.a_start_sec, o.b_start_sec, o.b_end_sec)).collect();
+        assert_eq!(seen, [("/p0", "/p1", 30.0, 0.0, 30.0), ("/p1", "/p2", 40.0, 0.0, 20.0)]);
+    }
+
+    #[test]
+    fn a_better_excerpt_of_a_worse_file_is_kept_beside_it() {
+        // 0: a FLAC excerpt (10-40 s) of 1, an MP3 of the whole piece; 2: a WAV copy of the excerpt.
+        let files = [named("/excerpt.flac", "flac", 30.0), named("/whole.mp3", "mp3", 90.0), named("/excerpt.wav", "pcm_s16le", 30.0)];
+        let relations = [relation(0, 1, 10.0, (0.0, 30.0), true, false), relation(0, 2, 0.0, (0.0, 30.0), true, true)];
+        let (groups, overlaps) = classify(&files, &relations);
+        assert_eq!(groups.len(), 1);
+        assert_eq!((groups[0].kept().path.as_str(), groups[0].skipped()[0].path.as_str()), ("/excerpt.flac", "/excerpt.wav"));
+        assert_eq!(overlaps.len(), 1);
+        assert!(overlaps[0].a == "/excerpt.flac" && overlaps[0].a_within_b && overlaps[0].b_start_sec == 10.0, "{overlaps:?}");
+    }
+
+    #[test]
+    fn a_copy_of_a_copy_is_placed_on_the_kept_time_line() {
+        // 2 lies within 1 (from 1 s), 1 within 0 (from 3 s); 2 and 0 were not paired.
+        let files = [named("/a.wav", "pcm_s16le", 40.0), named("/b.flac", "flac", 35.0), named("/c.mp3", "mp3", 30.0)];
+        let relations = [relation(0, 1, -3.0, (3.0, 38.0), false, true), relation(1, 2, -1.0, (1.0, 31.0), false, true)];
+        let (groups, overlaps) = classify(&files, &relations);
+        assert!(overlaps.is_empty());
+        let at: Vec<_> = groups[0].skipped().iter().map(|c| (c.path.as_str(), c.starts_at_sec)).collect();
+        assert_eq!(groups[0].kept().path, "/a.wav");
+        assert_eq!(at, [("/b.flac", Some(3.0)), ("/c.mp3", Some(4.0))]);
     }
 }

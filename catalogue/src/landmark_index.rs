@@ -67,7 +67,7 @@ impl LandmarkIndex {
     }
 
     /// File `f`'s (hash, frame) pairs, sorted by hash.
-    fn landmarks_of(&self, f: usize) -> &[(u32, u32)] {
+    pub fn landmarks_of(&self, f: usize) -> &[(u32, u32)] {
         &self.by_file[self.file_start[f]..self.file_start[f + 1]]
     }
 

@@ -1,7 +1,11 @@
 //! The stored form of a fingerprint: its landmarks as one blob, 8 bytes each (hash, then frame,
-//! both little-endian `u32`), so a file's fingerprint is one row however long the file.
+//! both little-endian `u32`), so a file's fingerprint is one row however long the file; and the
+//! spectral peaks a landmark pairs, read back from its hash.
 
-use engine::analysis::Landmark;
+use engine::analysis::{Landmark, FINGERPRINT_VERSION};
+
+// `peaks` reads the hash layout of fingerprint version 1; a new version must be read anew.
+const _: () = assert!(FINGERPRINT_VERSION == 1, "landmarks::peaks decodes the version 1 hash layout");
 
 /// Bytes per landmark.
 const LANDMARK_BYTES: usize = 8;
@@ -25,6 +29,17 @@ pub fn from_blob(bytes: &[u8]) -> impl Iterator<Item = Landmark> + '_ {
     })
 }
 
+/// The two spectral peaks landmark `l` pairs, as (frame, bin), from its hash: (first bin: 9 bits)
+/// << 14 | (bin step + 128: 8 bits) << 6 | (frame step: 6 bits), stamped with the first peak's
+/// frame (`engine::analysis::fingerprint`). A damaged hash gives some peak, never a panic.
+pub fn peaks(l: Landmark) -> [(u32, u32); 2] {
+    let bin = l.hash >> 14;
+    let bin_step = i64::from((l.hash >> 6) & 0xFF) - 128;
+    let frame_step = l.hash & 0x3F;
+    let partner_bin = (i64::from(bin) + bin_step).max(0) as u32;
+    [(l.frame, bin), (l.frame.saturating_add(frame_step), partner_bin)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +51,12 @@ mod tests {
         assert_eq!(blob.len(), 400);
         assert_eq!(from_blob(&blob).collect::<Vec<_>>(), landmarks);
         assert_eq!(from_blob(&blob[..13]).count(), 1);
+    }
+
+    #[test]
+    fn peaks_come_back_from_the_hash() {
+        // First peak at bin 40, frame 100; partner 7 bins lower and 12 frames later.
+        let hash = 40 << 14 | (128 - 7) << 6 | 12;
+        assert_eq!(peaks(Landmark { hash, frame: 100 }), [(100, 40), (112, 33)]);
     }
 }

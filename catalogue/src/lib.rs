@@ -8,6 +8,7 @@
 //! allocates and may block on the database.
 
 pub mod atomic_file;
+pub mod coverage;
 pub mod duplicates;
 mod error;
 pub mod features;
@@ -23,7 +24,7 @@ pub mod store;
 pub mod synthetic;
 pub mod walk;
 
-pub use duplicates::{Copy, DuplicateGroup, Duplicates};
+pub use duplicates::{Copy, DuplicateGroup, Duplicates, Overlap};
 pub use error::{Error, Result};
 pub use location::{default_path, resolve_path, CATALOGUE_ENV};
 pub use mine::{fingerprint_file, mine_file, Fingerprinted, MineSettings, MinedFile, MinedRegion, RegionKind};

@@ -1,16 +1,34 @@
 //! `afterglow duplicates`: the catalogued files that are copies of one recording, grouped, with
-//! the copy worth keeping (lossless, highest rate and depth, stereo, longest) named first.
+//! the copy worth keeping (lossless, highest rate and depth, stereo, longest) named first; then
+//! the files that share only part of their audio, with the seconds of each that match.
 
 use crate::cli::DuplicatesArgs;
 use crate::exit::ExitStatus;
 use crate::pads_query::open_existing;
-use catalogue::{Copy, DuplicateGroup};
+use catalogue::{Copy, DuplicateGroup, Overlap};
+
+/// What `--json` prints.
+#[derive(Debug, serde::Serialize)]
+struct DuplicatesJson<'a> {
+    groups: Vec<GroupJson<'a>>,
+    overlaps: &'a [Overlap],
+}
 
 /// One group as `--json` prints it.
 #[derive(Debug, serde::Serialize)]
 struct GroupJson<'a> {
+    /// Every member, the kept one first.
     files: Vec<&'a str>,
     kept: &'a str,
+    /// The skippable copies and where each starts on the kept one's time line.
+    copies: Vec<CopyJson<'a>>,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct CopyJson<'a> {
+    path: &'a str,
+    starts_at_sec: Option<f64>,
+    unmatched_edge_peaks: Option<u32>,
 }
 
 /// Runs the command.
@@ -25,32 +43,66 @@ pub fn run(args: &DuplicatesArgs) -> anyhow::Result<ExitStatus> {
     }
     if args.json {
         let groups: Vec<GroupJson> = found.groups.iter().map(group_json).collect();
-        println!("{}", serde_json::to_string_pretty(&groups)?);
+        println!("{}", serde_json::to_string_pretty(&DuplicatesJson { groups, overlaps: &found.overlaps })?);
         return Ok(ExitStatus::Success);
     }
     if found.groups.is_empty() {
         println!("no copies of one recording among {} fingerprinted files", found.num_fingerprinted);
-        return Ok(ExitStatus::Success);
+    } else {
+        let num_skipped: usize = found.groups.iter().map(|g| g.skipped().len()).sum();
+        println!(
+            "{} recording(s) with more than one copy among {} fingerprinted files; {num_skipped} copies can be skipped \
+             (each holds nothing its kept copy does not):",
+            found.groups.len(),
+            found.num_fingerprinted
+        );
+        for group in &found.groups {
+            println!();
+            println!("  keep  {}  ({})", group.kept().path, describe(group.kept()));
+            for copy in group.skipped() {
+                let at = copy.starts_at_sec.map(|s| format!(", {}", starts_at(s))).unwrap_or_default();
+                println!("  copy  {}  ({}{at})", copy.path, describe(copy));
+            }
+        }
     }
-    let num_skipped: usize = found.groups.iter().map(|g| g.skipped().len()).sum();
-    println!(
-        "{} recording(s) with more than one copy among {} fingerprinted files; {num_skipped} copies can be skipped:",
-        found.groups.len(),
-        found.num_fingerprinted
-    );
-    for group in &found.groups {
+    if !found.overlaps.is_empty() {
         println!();
-        println!("  keep  {}  ({})", group.kept().path, describe(group.kept()));
-        for copy in group.skipped() {
-            let at = copy.starts_at_sec.map(|s| format!(", {}", starts_at(s))).unwrap_or_default();
-            println!("  copy  {}  ({}{at})", copy.path, describe(copy));
+        println!("{} pair(s) of files share only part of their audio (both are kept):", found.overlaps.len());
+        for o in &found.overlaps {
+            println!();
+            println!("  {}  {}", seconds(o.a_start_sec, o.a_end_sec), o.a);
+            println!("  {}  {}{}", seconds(o.b_start_sec, o.b_end_sec), o.b, within_note(o));
         }
     }
     Ok(ExitStatus::Success)
 }
 
 fn group_json(group: &DuplicateGroup) -> GroupJson<'_> {
-    GroupJson { files: group.copies.iter().map(|c| c.path.as_str()).collect(), kept: &group.kept().path }
+    GroupJson {
+        files: group.copies.iter().map(|c| c.path.as_str()).collect(),
+        kept: &group.kept().path,
+        copies: group
+            .skipped()
+            .iter()
+            .map(|c| CopyJson { path: &c.path, starts_at_sec: c.starts_at_sec, unmatched_edge_peaks: c.unmatched_edge_peaks })
+            .collect(),
+    }
+}
+
+/// "30.00-60.00 s" of a file, padded so two lines align.
+fn seconds(start_sec: f64, end_sec: f64) -> String {
+    format!("{:>18}", format!("{start_sec:.2}-{end_sec:.2} s"))
+}
+
+/// Why a file that lies wholly within the other is kept all the same.
+fn within_note(o: &Overlap) -> &'static str {
+    if o.a_within_b {
+        "  (holds all of the first, which is kept as the better source)"
+    } else if o.b_within_a {
+        "  (all of it is in the first, but it is the better source)"
+    } else {
+        ""
+    }
 }
 
 /// "FLAC 24-bit 48 kHz stereo, 2:05.3".

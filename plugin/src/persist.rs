@@ -3,8 +3,9 @@
 //! the mining thread rebuilds a loaded bank ([`crate::mining`]), the editor asks the host for the
 //! loaded size.
 //!
-//! Exact recall: the bank's pads by identity (source content hash + region + loop settings, as
-//! recipes describe them), saved with the project, so a reopened project rebuilds the very pads it
+//! Exact recall: the bank's pads by identity (source content hash + region + loop settings + the
+//! layer a busy mix's pad is cut from and its separation settings, as recipes describe them;
+//! projects saved before layers existed hold mix pads), saved with the project, so a reopened project rebuilds the very pads it
 //! played, in the same slots, instead of mining the folder again. Loading a state that holds a bank
 //! raises its generation; the plugin's activation waits until the mining thread has rebuilt it.
 //!
@@ -30,10 +31,11 @@ pub const EDITOR_MAX_SIZE: (f32, f32) = (2400.0, 1600.0);
 pub struct SavedPad {
     /// Bank slot (0-based; the Source parameter's "Pad N" is slot N - 1).
     pub slot: u16,
-    /// The pad's identity ([`engine::recipe::pad_id`] of the content hash and the loop's start):
-    /// checked after the rebuild.
+    /// The pad's identity ([`engine::recipe::layer_pad_id`] of the content hash, the loop's start
+    /// and the layer): checked after the rebuild.
     pub pad_id: u64,
-    /// Where the pad comes from and how it was cut.
+    /// Where the pad comes from and how it was cut, its layer included (`layer` absent: the mix,
+    /// as in projects saved before layers existed).
     pub source: RecipeSource,
 }
 
@@ -185,6 +187,32 @@ mod tests {
         assert!(recall.wait_settled(Duration::ZERO));
     }
 
+
+    /// A bank as a project saved it before layers existed (the state's JSON, as nice-plug writes
+    /// a persisted field).
+    const PRE_LAYER_BANK: &str = r#"{"pads":[{"slot":2,"pad_id":7310,"source":{"path":"/music/take.wav","content_hash":"00ff00ff00ff00ff","start_sample":44100,"len_samples":220500,"as_loop":true,"root_note":57.0,"loop":{"crossfade_ms":150.0,"seam_search_ms":200.0,"seam_match_ms":100.0,"start_search_ms":100.0}}}]}"#;
+
+    #[test]
+    fn a_bank_saved_before_layers_loads_as_mix_pads_and_saves_the_same() {
+        let bank: SavedBank = serde_json::from_str(PRE_LAYER_BANK).expect("an old project's bank loads");
+        let source = &bank.pads[0].source;
+        assert_eq!((source.layer, &source.separation), (engine::separate::Layer::Mix, &None));
+        // A mix pad is written as before: an old plugin reads a new project's mix pads.
+        let again: serde_json::Value = serde_json::from_str(&serde_json::to_string(&bank).expect("to JSON")).expect("JSON");
+        assert_eq!(again, serde_json::from_str::<serde_json::Value>(PRE_LAYER_BANK).expect("JSON"));
+    }
+
+    #[test]
+    fn a_layer_pad_saves_its_layer_and_separation_settings() {
+        use engine::separate::{Layer, SeparationConfig};
+        let mut bank: SavedBank = serde_json::from_str(PRE_LAYER_BANK).expect("bank");
+        bank.pads[0].source.layer = Layer::Harmonic;
+        bank.pads[0].source.separation = Some(SeparationConfig { margin: 2.5, ..SeparationConfig::default() });
+        let text = serde_json::to_string(&bank).expect("to JSON");
+        assert!(text.contains(r#""layer":"harmonic""#) && text.contains(r#""margin":2.5"#), "{text}");
+        let loaded: SavedBank = serde_json::from_str(&text).expect("from JSON");
+        assert_eq!(loaded, bank);
+    }
 
     #[test]
     fn remembers_clamps_and_restores() {

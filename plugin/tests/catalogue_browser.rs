@@ -1,11 +1,14 @@
 //! The plugin and the shared catalogue, on real recordings: the archive view lists the pads of a
 //! catalogue the plugin did not mine itself (filters and "more like this" included), loading one
 //! listed pad puts exactly that region into the bank and it plays, a file changed since it was
-//! catalogued is refused in words, and mining a folder here leaves its pads in the catalogue.
+//! catalogued is refused in words, and mining a folder here leaves its pads in the catalogue, a
+//! busy mix's harmonic-layer pads included, which load as the very pads mining cut.
 //!
 //! The mining thread and the catalogue reader run as in the plugin; the test plays the audio side
 //! (queues, inbox, bank, engine), as `mining.rs` does. Without the real-music corpus
 //! (`AFTERGLOW_REAL_CORPUS`) these tests print a notice and pass; in CI they fail instead.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -234,4 +237,53 @@ fn mining_a_folder_here_fills_the_catalogue() {
     let after = rig.query(ArchiveQuery::default());
     assert_eq!(after.state, ArchiveState::Ready, "{}", after.message);
     assert_eq!(after.rows.len(), pads.len());
+}
+
+/// A busy mix mined here leaves its harmonic-layer pads in the catalogue, and loading one from the
+/// archive view into another instance (no folder of its own) gives the very pad the miner cut:
+/// the same layer, id and samples. No corpus needed.
+#[test]
+fn a_harmonic_pad_loaded_from_the_catalogue_is_the_one_mining_cut() {
+    let archive = tempfile::tempdir().expect("temp dir");
+    common::busy_mix::write_busy_mix(&archive.path().join("busy mix.wav"));
+    let cat_dir = tempfile::tempdir().expect("temp dir");
+    let cat_path = cat_dir.path().join("shared.sqlite");
+
+    let mut miner = Rig::new(&cat_path);
+    miner.params.set_archive_path(&archive.path().display().to_string());
+    miner.shared.request_mine();
+    miner.pump_until(Duration::from_secs(180), "mining and cataloguing", |r| {
+        !r.shared.status.busy.load(Ordering::Acquire) && r.shared.status.snapshot().catalogue_message.starts_with("Catalogue:")
+    });
+    let mined: Vec<(u64, engine::separate::Layer, Vec<Vec<f32>>)> = miner
+        .shared
+        .status
+        .snapshot()
+        .pads
+        .iter()
+        .flatten()
+        .map(|info| {
+            let pad = miner.bank.get(usize::from(info.slot)).expect("a listed pad is in the bank");
+            (pad.id(), info.layer(), (0..2).map(|c| pad.channel(c).to_vec()).collect())
+        })
+        .collect();
+    assert!(mined.iter().any(|(_, layer, _)| *layer == engine::separate::Layer::Harmonic), "no harmonic pad mined");
+
+    let mut other = Rig::new(&cat_path);
+    let listed = other.query(ArchiveQuery::default());
+    assert_eq!(listed.state, ArchiveState::Ready, "{}", listed.message);
+    let row = listed.rows.iter().find(|r| r.id.ends_with("-harmonic")).expect("the catalogue lists a harmonic-layer pad").clone();
+    let message = other.load(LoadRequest { row: row.clone(), replace_slot: None });
+    assert!(message.starts_with("Loaded"), "{message}");
+    let info = other.shared.status.snapshot().pads[0].clone().expect("slot 0 listed");
+    assert_eq!(info.layer(), engine::separate::Layer::Harmonic, "{}: loaded as another layer", row.id);
+    other.pump_until(Duration::from_secs(5), "the pad in the bank", |r| r.bank.get(0).is_some_and(|p| p.id() == info.pad_id));
+    let loaded = other.bank.get(0).expect("the loaded pad");
+    let (_, _, channels) = mined.iter().find(|(id, _, _)| *id == loaded.id()).expect("the loaded pad is one the miner cut (same id)");
+    for (c, mined_channel) in channels.iter().enumerate() {
+        assert!(
+            loaded.channel(c).len() == mined_channel.len() && loaded.channel(c).iter().zip(mined_channel).all(|(a, b)| a.to_bits() == b.to_bits()),
+            "channel {c} of the loaded pad differs from the mined one"
+        );
+    }
 }

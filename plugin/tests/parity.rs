@@ -4,9 +4,13 @@
 //!
 //! Why they can be identical: both drive the same `TextureEngine` code, prepared at the same rate,
 //! reset with the same seed, over a bank whose pad is made by the same function
-//! (`engine::recipe::pad_material`, or `builtin_pad`) with the same id; the parameters are the
-//! plugin's own mapping (`AfterglowParams::texture_params`, fed the host's values exactly as the
-//! CLAP wrapper converts them), and note and parameter events land on the same frames.
+//! (`engine::recipe::pad_material_of_layers`, or `builtin_pad`) with the same id; the parameters
+//! are the plugin's own mapping (`AfterglowParams::texture_params`, fed the host's values exactly
+//! as the CLAP wrapper converts them), and note and parameter events land on the same frames.
+//!
+//! The mined pads themselves are compared too: the plugin's miner and the exporter mine the same
+//! regions (`engine::mining::mine_pads`, layers included: a busy mix gives pads from its harmonic
+//! layer in both) and cut the same samples.
 
 mod common;
 
@@ -14,14 +18,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use afterglow_plugin::capture::capture_recipe;
-use afterglow_plugin::mining::{MiningSnapshot, MiningStatus, make_pad, publish_builtin};
+use afterglow_plugin::mining::{MinedSource, MiningSnapshot, MiningStatus, PadInfo, make_pad, publish_builtin};
 use afterglow_plugin::params::AfterglowParams;
 use common::in_process::set_like_host;
+use common::busy_mix::write_busy_mix;
 use common::{HostEvent, TestHost, rms, state_with_archive_path};
-use engine::analysis::{AnalysisConfig, analyze};
-use engine::mining::find_pads;
-use engine::recipe::{ParamPoint, Recipe, recipe_from_text, recipe_to_text, render_engine};
-use engine::source::{LoadOptions, load};
+use engine::analysis::{AnalysisConfig, Analyzer, analyze};
+use engine::mining::{PadMinerConfig, find_pads, mine_pads};
+use engine::recipe::{ParamPoint, Recipe, layer_pad_id, pad_material_of_layers, recipe_from_text, recipe_pad, recipe_to_text, render_engine};
+use engine::separate::{Layer, SeparationConfig};
+use engine::source::{LoadOptions, SourceBuffer, load};
 
 const SAMPLE_RATE_HZ: f64 = 44_100.0;
 
@@ -168,9 +174,12 @@ fn recipe_frames(recipe: &Recipe) -> usize {
     (recipe.duration_sec * SAMPLE_RATE_HZ).round() as usize
 }
 
-/// Write `seconds` of a chord pad as a 16-bit stereo WAV at 44.1 kHz.
+/// Write `seconds` of a chord pad as a 16-bit stereo WAV at 44.1 kHz: an A minor chord, then a
+/// D minor one (two materials, so the miner finds two pads).
 fn write_chord_wav(path: &std::path::Path, seconds: usize) {
-    let mono = fixtures::chord_pad(&[57.0, 60.0, 64.0, 69.0], 0.4, seconds * 44_100, 44_100, 3);
+    let half = seconds * 44_100 / 2;
+    let mut mono = fixtures::chord_pad(&[57.0, 60.0, 64.0, 69.0], 0.4, half, 44_100, 3);
+    mono.extend(fixtures::chord_pad(&[50.0, 53.0, 57.0, 62.0], 0.4, half, 44_100, 4));
     // A slightly different right channel, so the stereo pad is really stereo.
     let right: Vec<f32> = mono.iter().enumerate().map(|(i, &x)| x * (0.8 + 0.2 * ((i / 4410) % 2) as f32)).collect();
     fixtures::wav::write_wav(path, &[&mono, &right], 44_100, fixtures::wav::WavFormat::PCM16);
@@ -189,7 +198,9 @@ fn parity_mined_pad_from_a_temporary_archive() {
     let miner_config = engine::mining::PadMinerConfig::default();
     let regions = find_pads(&analysis, &miner_config);
     assert!(regions.len() >= 2, "the test file should give at least two pads: {}", regions.len());
-    let mined = make_pad(&source, &regions[0], 0, &miner_config.loop_config()).expect("pad");
+    let separation = SeparationConfig::default();
+    let from = MinedSource { source: &source, layers: None, separation: &separation };
+    let mined = make_pad(from, &regions[0], 0, &miner_config.loop_config()).expect("pad");
 
     let mut host = TestHost::new();
     let source_id = host.param_id("Source");
@@ -228,18 +239,42 @@ fn parity_mined_pad_from_a_temporary_archive() {
 /// Real recordings for the pad comparison: FLAC at 48 kHz (resampled on decoding) and WAV at 44.1 kHz.
 const PAD_FILES: [&str; 2] = ["orchestral-the_deep_path-100s.flac", "ambient-underground-030s.wav"];
 
-/// One pad: its source file's name, the region's first sample, and its planar samples.
+/// One pad: its source file's name, the region's first sample, the layer it is cut from, its
+/// planar samples and id as the bank holds them, and what the editor knows of it.
 #[derive(Debug)]
 struct CutPad {
     file: String,
     start_sample: usize,
+    layer: Layer,
     channels: Vec<Vec<f32>>,
+    id: u64,
+    info: PadInfo,
 }
 
-/// The pads the plugin's miner (the lib crate the built plugin is made of) keeps for `folder`, as
-/// the audio thread holds them in its bank, and its saved bank's pads (file name, region start,
-/// region length) as a project stores them.
-fn plugin_pads(folder: &std::path::Path) -> (Vec<CutPad>, Vec<(String, usize, usize)>) {
+/// The pads the plugin's miner (the lib crate the built plugin is made of) keeps for `folder`
+/// (which holds `num_files` audio files), as the audio thread holds them in its bank, and its
+/// saved bank's pads (file name, region start, region length) as a project stores them.
+fn plugin_pads(folder: &std::path::Path, num_files: u32) -> (Vec<CutPad>, Vec<(String, usize, usize)>) {
+    let (pads, saved) = mine_in_process(folder, num_files, None);
+    let mut saved: Vec<(String, usize, usize)> =
+        saved.pads.iter().map(|p| (file_name(std::path::Path::new(&p.source.path)), p.source.start_sample, p.source.len_samples)).collect();
+    saved.sort();
+    (pads, saved)
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// A miner of the lib crate over a bank, as the plugin sets it up: mines `folder` (holding
+/// `num_files` audio files), or with `recall`, rebuilds that saved bank as a reopened project
+/// does. Returns the bank's pads as the audio thread holds them, sorted by file and start, and
+/// the bank the project would save.
+fn mine_in_process(
+    folder: &std::path::Path,
+    num_files: u32,
+    recall: Option<&afterglow_plugin::persist::SavedBank>,
+) -> (Vec<CutPad>, afterglow_plugin::persist::SavedBank) {
     use afterglow_plugin::audio::inbox::PadInbox;
     use afterglow_plugin::mining::{Miner, MiningShared};
     use afterglow_plugin::queues::pad_queues;
@@ -252,18 +287,29 @@ fn plugin_pads(folder: &std::path::Path) -> (Vec<CutPad>, Vec<(String, usize, us
     let (miner_ends, audio_ends) = pad_queues();
     let mut bank = engine::texture::PadBank::new();
     let mut inbox = PadInbox::new(audio_ends);
-    let miner = Miner::spawn(miner_ends, params.clone(), shared.clone(), &[]).expect("spawn miner");
     params.set_archive_path(&folder.display().to_string());
-    shared.request_mine();
+    // A loaded state holds the folder and the bank at once, before the thread looks.
+    if let Some(saved) = recall {
+        nice_plug::params::persist::PersistentField::set(&params.bank, saved.clone());
+    }
+    let miner = Miner::spawn(miner_ends, params.clone(), shared.clone(), &[]).expect("spawn miner");
+    if recall.is_none() {
+        shared.request_mine();
+    }
     let started = Instant::now();
-    let num_files = PAD_FILES.len() as u32;
-    while shared.status.busy.load(Ordering::Acquire) || shared.status.files_done.load(Ordering::Acquire) < num_files {
+    let finished = || match recall {
+        // A loaded state: the plugin's activation waits for exactly this.
+        Some(_) => params.bank.is_settled() && !shared.status.busy.load(Ordering::Acquire),
+        None => !shared.status.busy.load(Ordering::Acquire) && shared.status.files_done.load(Ordering::Acquire) >= num_files,
+    };
+    // Let the thread pick the work up before asking whether it is done.
+    std::thread::sleep(Duration::from_millis(50));
+    while !finished() {
         assert!(started.elapsed() < Duration::from_secs(300), "mining never finished");
         inbox.apply(&mut bank);
         std::thread::sleep(Duration::from_millis(5));
     }
     inbox.apply(&mut bank);
-    let name = |path: &std::path::Path| path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut pads: Vec<CutPad> = shared
         .status
         .snapshot()
@@ -274,21 +320,17 @@ fn plugin_pads(folder: &std::path::Path) -> (Vec<CutPad>, Vec<(String, usize, us
             let pad = bank.get(usize::from(info.slot)).expect("a listed pad is in the bank");
             assert_eq!(pad.id(), info.pad_id);
             CutPad {
-                file: name(info.source_path.as_deref().expect("a mined pad has a source")),
+                file: file_name(info.source_path.as_deref().expect("a mined pad has a source")),
                 start_sample: info.recipe_source.start_sample,
+                layer: info.layer(),
                 channels: (0..2).map(|ch| pad.channel(ch).to_vec()).collect(),
+                id: pad.id(),
+                info: info.clone(),
             }
         })
         .collect();
-    pads.sort_by(|a, b| (&a.file, a.start_sample).cmp(&(&b.file, b.start_sample)));
-    let mut saved: Vec<(String, usize, usize)> = params
-        .bank
-        .saved()
-        .pads
-        .iter()
-        .map(|p| (name(std::path::Path::new(&p.source.path)), p.source.start_sample, p.source.len_samples))
-        .collect();
-    saved.sort();
+    pads.sort_by(|a, b| (&a.file, a.start_sample, a.layer).cmp(&(&b.file, b.start_sample, b.layer)));
+    let saved = params.bank.saved();
     drop(miner);
     (pads, saved)
 }
@@ -332,12 +374,12 @@ fn host_bank(folder: &std::path::Path) -> Vec<(String, usize, usize)> {
 }
 
 /// One exported pad: its source file name, region start, samples as written (24-bit integers, per
-/// channel) and `smpl` loop points.
-type ExportedPad = (String, usize, Vec<Vec<i32>>, (u32, u32));
+/// channel), `smpl` loop points and the manifest's `layer`.
+type ExportedPad = (String, usize, Vec<Vec<i32>>, (u32, u32), String);
 
 /// The exporter's pad files for `folder` (`afterglow render --only pads` with the default
 /// settings, through its library): each pad's source file name, region start, samples as written
-/// (24-bit integers) and `smpl` loop points.
+/// (24-bit integers), `smpl` loop points and layer.
 fn exporter_pad_files(folder: &std::path::Path) -> Vec<ExportedPad> {
     use afterglow_exporter::render::{Kinds, RenderRequest, render_pack};
     let out = tempfile::tempdir().expect("temp dir");
@@ -369,10 +411,12 @@ fn exporter_pad_files(folder: &std::path::Path) -> Vec<ExportedPad> {
             let file = std::path::Path::new(&r.source).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             // The manifest gives the start in seconds, to the millisecond.
             let start = (r.source_offset_sec.expect("a pad's offset") * SAMPLE_RATE_HZ).round() as usize;
-            (file, start, channels, smpl_loop(&path))
+            // Rows of the mix say `mix` (or nothing, from an exporter that knows no layers).
+            let layer = if r.layer.is_empty() { String::from("mix") } else { r.layer.clone() };
+            (file, start, channels, smpl_loop(&path), layer)
         })
         .collect();
-    pads.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    pads.sort_by(|a, b| (&a.0, a.1, &a.4).cmp(&(&b.0, b.1, &b.4)));
     pads
 }
 
@@ -400,29 +444,36 @@ fn parity_plugin_pads_are_the_exporters_pad_files_sample_for_sample() {
     for file in PAD_FILES {
         std::fs::copy(corpus.join(file), archive.path().join(file)).expect("copy a corpus file");
     }
-    let (plugin, saved) = plugin_pads(archive.path());
+    let (plugin, saved) = plugin_pads(archive.path(), PAD_FILES.len() as u32);
     // The built plugin keeps the same pads (the same regions and lengths) as its lib's miner.
     assert_eq!(host_bank(archive.path()), saved, "the built plugin's bank is not its miner's");
     let exporter = exporter_pad_files(archive.path());
-    let starts = |pads: Vec<(&String, usize)>| pads.into_iter().map(|(f, s)| (f.clone(), s)).collect::<Vec<_>>();
-    assert_eq!(
-        starts(plugin.iter().map(|p| (&p.file, p.start_sample)).collect()),
-        starts(exporter.iter().map(|p| (&p.0, p.1)).collect()),
-        "the plugin's and the exporter's pads are cut from different regions"
-    );
     assert!(plugin.len() >= 4, "{} pads", plugin.len());
+    assert_exporters_files_are_the_plugins_pads(&plugin, &exporter);
+}
+
+/// The exporter's pad files are the plugin's pads: the same regions of the same layers, and the
+/// same samples as the exporter levels them.
+fn assert_exporters_files_are_the_plugins_pads(plugin: &[CutPad], exporter: &[ExportedPad]) {
+    let starts = |pads: Vec<(&String, usize, String)>| pads.into_iter().map(|(f, s, l)| (f.clone(), s, l)).collect::<Vec<_>>();
+    assert_eq!(
+        starts(plugin.iter().map(|p| (&p.file, p.start_sample, p.layer.to_string())).collect()),
+        starts(exporter.iter().map(|p| (&p.0, p.1, p.4.clone())).collect()),
+        "the plugin's and the exporter's pads are cut from different regions or layers (file, start, layer)"
+    );
 
     // Both cut the region with `engine::mining::make_loop` and the same `[pad_miner]` loop
-    // settings; then each front end levels it its own way, as documented: the plugin matches every
-    // pad's loudness (`engine::transform::match_pad_loudness`, one gain), the exporter removes each
-    // channel's DC offset, normalises the peak to -1 dBFS and writes 24-bit integers. So the file
-    // must be the plugin's pad, less each channel's mean, times the gain that puts its peak at
-    // -1 dBFS, rounded to 24 bits: within 2 steps (-132 dBFS) for float rounding in either path.
+    // settings, from the mix or the same layer; then each front end levels it its own way, as
+    // documented: the plugin matches every pad's loudness (`engine::transform::match_pad_loudness`,
+    // one gain), the exporter removes each channel's DC offset, normalises the peak to -1 dBFS and
+    // writes 24-bit integers. So the file must be the plugin's pad, less each channel's mean, times
+    // the gain that puts its peak at -1 dBFS, rounded to 24 bits: within 2 steps (-132 dBFS) for
+    // float rounding in either path.
     const FULL_SCALE: f64 = 8_388_607.0;
     const MAX_STEPS: f64 = 2.0;
     let target_peak = 10f64.powf(-1.0 / 20.0);
     let mut worst_steps = 0.0f64;
-    for (pad, (file, _, written, loop_frames)) in plugin.iter().zip(&exporter) {
+    for (pad, (file, _, written, loop_frames, _)) in plugin.iter().zip(exporter) {
         let num_frames = pad.channels[0].len();
         assert_eq!(written[0].len(), num_frames, "{file}: the exporter's pad is not the plugin's length");
         assert_eq!(*loop_frames, (0, num_frames as u32 - 1), "{file}: the file does not loop over the plugin's whole pad");
@@ -440,9 +491,138 @@ fn parity_plugin_pads_are_the_exporters_pad_files_sample_for_sample() {
             .zip(written)
             .flat_map(|(c, w)| c.iter().zip(w).map(|(&x, &q)| (x * gain - f64::from(q)).abs()))
             .fold(0.0f64, f64::max);
-        eprintln!("{file} @ {}: {num_frames} frames, {} channels, largest difference {steps:.2} steps of 24 bits", pad.start_sample, written.len());
-        assert!(steps <= MAX_STEPS, "{file} @ {}: the exporter's pad differs from the plugin's by {steps:.1} steps", pad.start_sample);
+        eprintln!(
+            "{file} @ {} ({}): {num_frames} frames, {} channels, largest difference {steps:.2} steps of 24 bits",
+            pad.start_sample,
+            pad.layer,
+            written.len()
+        );
+        assert!(steps <= MAX_STEPS, "{file} @ {} ({}): the exporter's pad differs from the plugin's by {steps:.1} steps", pad.start_sample, pad.layer);
         worst_steps = worst_steps.max(steps);
     }
     eprintln!("{} pads: the exporter's files are the plugin's pads within {worst_steps:.2} steps of 24 bits", plugin.len());
+}
+
+/// What the engine alone mines from `source` with the exporter's analysis and these settings:
+/// (start, layer) of every region, sorted.
+fn engine_regions(source: &SourceBuffer, pad_miner: &PadMinerConfig, separation: &SeparationConfig) -> Vec<(usize, Layer)> {
+    let analysis = Analyzer::new(AnalysisConfig::default()).analyze_channels(&source.channels, source.sample_rate_hz);
+    let mined = mine_pads(&source.channels, source.sample_rate_hz, &analysis, pad_miner, separation, usize::MAX, None).expect("not cancelled");
+    eprintln!("busy share of the mix {:.2}, separated: {}", mined.busy_share, mined.layers.is_some());
+    let mut regions: Vec<(usize, Layer)> = mined.regions.iter().map(|r| (r.start_sample, r.layer)).collect();
+    regions.sort();
+    regions
+}
+
+/// Each of `pads` is, bit for bit and by id, the pad its recipe source gives through the engine
+/// alone: `engine::recipe::pad_material_of_layers` without layers given (the engine separates the
+/// file itself with the recipe's settings), the recipes' code path.
+fn assert_pads_are_their_recipe_sources(pads: &[CutPad], source: &SourceBuffer) {
+    for pad in pads {
+        let spec = &pad.info.recipe_source;
+        let (channels, start) = pad_material_of_layers(source, None, spec, &spec.loop_config()).expect("the engine cuts the pad");
+        let what = format!("{} @ {} ({})", pad.file, pad.start_sample, pad.layer);
+        assert_eq!(pad.id, layer_pad_id(&source.provenance.content_hash, start, spec.layer), "{what}: not the engine's id");
+        assert_eq!(channels.len(), 2, "{what}");
+        for (ch, (plugin, engine)) in pad.channels.iter().zip(&channels).enumerate() {
+            assert_eq!(plugin.len(), engine.len(), "{what}: lengths differ");
+            let first = plugin.iter().zip(engine).position(|(a, b)| a.to_bits() != b.to_bits());
+            assert_eq!(first, None, "{what}: channel {ch} differs from the engine's cut from frame {first:?}");
+        }
+    }
+}
+
+#[test]
+fn parity_layer_pads_of_a_busy_mix_are_the_engines_and_the_exporters_sample_for_sample() {
+    let archive = tempfile::tempdir().expect("temp dir");
+    let wav = archive.path().join("busy mix.wav");
+    write_busy_mix(&wav);
+    let source = load(&wav, &LoadOptions::default()).expect("decode");
+
+    // The engine alone finds pads in the harmonic layer only: the mix is drums throughout.
+    let regions = engine_regions(&source, &PadMinerConfig::default(), &SeparationConfig::default());
+    let from_harmonic = regions.iter().filter(|(_, layer)| *layer == Layer::Harmonic).count();
+    assert!(from_harmonic >= 3, "the busy mix should give harmonic-layer pads: {regions:?}");
+
+    // The plugin's miner keeps exactly those regions, with their layers.
+    let (plugin, _) = plugin_pads(archive.path(), 1);
+    let kept: Vec<(usize, Layer)> = plugin.iter().map(|p| (p.start_sample, p.layer)).collect();
+    assert_eq!(kept, regions, "the plugin's miner does not keep the engine's regions (start, layer)");
+    for pad in &plugin {
+        let spec = &pad.info.recipe_source;
+        assert_eq!(spec.layer, pad.layer);
+        assert_eq!(spec.separation, Some(SeparationConfig::default()), "a layer pad's recipe names its separation settings");
+    }
+    // Each pad is the engine's cut of its layer, bit for bit.
+    assert_pads_are_their_recipe_sources(&plugin, &source);
+
+    // "Capture as recipe" on a harmonic pad, through TOML and back: the recipe's pad is the one
+    // the plugin plays.
+    let layered = &plugin[0];
+    let params = AfterglowParams::default();
+    set_like_host(&params, "Source", 1.0);
+    let mut catalogue = vec![None; 2];
+    catalogue[0] = Some(afterglow_plugin::mining::PadInfo { slot: 0, ..layered.info.clone() });
+    let capture = capture_recipe(&params, &catalogue, &[0.0; 128], 2.0).expect("capture");
+    let text = recipe_to_text(&capture.recipe).expect("to text");
+    assert!(text.contains("layer = \"harmonic\""), "the recipe does not name the layer:\n{text}");
+    let recipe = recipe_from_text(&text, "captured.toml").expect("from text");
+    let (pad, _) = recipe_pad(&recipe, Some(&source)).expect("the recipe's pad");
+    assert_eq!(pad.id(), layered.id, "the recipe's pad is not the plugin's");
+    for ch in 0..2 {
+        assert!(pad.channel(ch).iter().zip(&layered.channels[ch]).all(|(a, b)| a.to_bits() == b.to_bits()), "channel {ch} of the recipe's pad differs");
+    }
+
+    // The exporter renders the same pads from the same layer.
+    let exporter = exporter_pad_files(archive.path());
+    assert!(
+        exporter.iter().any(|p| p.4 == "harmonic"),
+        "the exporter gave no harmonic-layer pads for the busy mix: {:?}",
+        exporter.iter().map(|p| (p.1, p.4.clone())).collect::<Vec<_>>()
+    );
+    assert_exporters_files_are_the_plugins_pads(&plugin, &exporter);
+}
+
+#[test]
+fn a_reopened_project_rebuilds_its_layer_pads_bit_for_bit_with_the_folders_separation() {
+    let archive = tempfile::tempdir().expect("temp dir");
+    let wav = archive.path().join("busy mix.wav");
+    write_busy_mix(&wav);
+    // The folder's own separation settings: the longest harmonic filter, whose look-ahead (2.6 s)
+    // reaches past the exact part of a decode cut 3 s after a pad, so a rebuild that decodes too
+    // little gives other samples.
+    let toml = "[separation]\nharmonic_kernel_ms = 5000\n";
+    std::fs::write(archive.path().join(afterglow_plugin::mining::FOLDER_CONFIG_NAME), toml).expect("write the folder config");
+    let separation = afterglow_plugin::mining::folder_separation_config(archive.path()).expect("the folder config reads");
+    assert_eq!(separation.harmonic_kernel_ms, 5000.0);
+
+    let (mined, saved) = mine_in_process(archive.path(), 1, None);
+    let source = load(&wav, &LoadOptions::default()).expect("decode");
+    let regions = engine_regions(&source, &PadMinerConfig::default(), &separation);
+    let kept: Vec<(usize, Layer)> = mined.iter().map(|p| (p.start_sample, p.layer)).collect();
+    assert_eq!(kept, regions, "the plugin's miner does not mine with the folder's separation settings");
+    assert!(mined.iter().filter(|p| p.layer == Layer::Harmonic).count() >= 2, "{kept:?}");
+    assert!(mined.iter().all(|p| p.info.recipe_source.separation.as_ref() == Some(&separation)), "the pads do not record the folder's settings");
+    assert_pads_are_their_recipe_sources(&mined, &source);
+    // Some pad ends early enough that its rebuild decodes only part of the file.
+    let file_sec = source.num_frames() as f64 / SAMPLE_RATE_HZ;
+    let partly = mined.iter().filter(|p| afterglow_plugin::mining::cut_reach_sec(&p.info.recipe_source) + 3.0 < file_sec - 1.0).count();
+    assert!(partly >= 1, "no pad is rebuilt from a partial decode");
+
+    // The project as a host saves and reloads it (JSON), rebuilt by a fresh miner.
+    let json = serde_json::to_string(&saved).expect("to JSON");
+    assert!(json.contains("\"layer\":\"harmonic\""), "{json}");
+    let reloaded: afterglow_plugin::persist::SavedBank = serde_json::from_str(&json).expect("from JSON");
+    assert_eq!(reloaded, saved, "the bank does not survive the project's JSON");
+    let (rebuilt, _) = mine_in_process(archive.path(), 1, Some(&reloaded));
+    assert_eq!(rebuilt.len(), mined.len(), "pads skipped on rebuild");
+    for (before, after) in mined.iter().zip(&rebuilt) {
+        let what = format!("{} @ {} ({})", before.file, before.start_sample, before.layer);
+        assert_eq!((after.start_sample, after.layer, after.id), (before.start_sample, before.layer, before.id), "{what}");
+        for ch in 0..2 {
+            let first = before.channels[ch].iter().zip(&after.channels[ch]).position(|(a, b)| a.to_bits() != b.to_bits());
+            assert_eq!(first, None, "{what}: channel {ch} of the rebuilt pad differs from frame {first:?}");
+            assert_eq!(before.channels[ch].len(), after.channels[ch].len(), "{what}");
+        }
+    }
 }

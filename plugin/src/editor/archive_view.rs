@@ -12,6 +12,7 @@ use super::probe::LayoutProbe;
 use super::theme;
 use crate::mining::{ArchiveQuery, ArchiveShared, ArchiveSnapshot, ArchiveState, LoadRequest, MiningSnapshot};
 use catalogue::{Brightness, PadRow};
+use engine::separate::Layer;
 
 const ROW_HEIGHT: f32 = 22.0;
 /// Tonic names offered by the key filter (the catalogue reads any spelling).
@@ -35,6 +36,11 @@ pub struct ArchiveView {
 fn row_name(row: &PadRow) -> String {
     let stem = std::path::Path::new(&row.path).file_stem().map_or_else(|| row.path.clone(), |s| s.to_string_lossy().into_owned());
     format!("{stem} @ {}", crate::mining::format_minutes_seconds(row.start_sec as f32))
+}
+
+/// The layer a catalogued pad is cut from (its region id says it).
+fn row_layer(row: &PadRow) -> Layer {
+    catalogue::store::layer_of_region_id(&row.id)
 }
 
 /// The key as musicians read it ("A minor"), from the catalogue's short form ("Amin").
@@ -269,7 +275,7 @@ fn draw_row(painter: &egui::Painter, rect: Rect, row: &PadRow, selected: bool, h
         let galley = painter.layout_job(job);
         painter.galley(pos2(left, y - galley.size().y * 0.5), galley, colour);
     };
-    text(0, row_name(row), theme::TEXT);
+    super::pad_browser::draw_source_cell(painter, (columns[0].1 + 4.0, columns[0].2 - 4.0), y, &row_name(row), row_layer(row));
     text(1, format!("{:.1} s", row.duration_sec), theme::TEXT);
     text(2, key_name(row), theme::TEXT);
     text(3, row.brightness.clone(), theme::TEXT);
@@ -283,10 +289,11 @@ fn draw_row(painter: &egui::Painter, rect: Rect, row: &PadRow, selected: bool, h
 
 fn row_tooltip(row: &PadRow) -> String {
     let mut text = format!(
-        "{}\n{:.1} s from {:.1} s into the file\nKey: {}   Brightness: {}   Score: {:.2}{}\nId: {}\nDouble-click to load into the bank; right-click for more like this",
+        "{}\n{:.1} s from {:.1} s into the file{}\nKey: {}   Brightness: {}   Score: {:.2}{}\nId: {}\nDouble-click to load into the bank; right-click for more like this",
         row.path,
         row.duration_sec,
         row.start_sec,
+        super::pad_browser::layer_note(row_layer(row)),
         key_name(row),
         row.brightness,
         row.score,
@@ -317,6 +324,10 @@ mod tests {
             distance: None,
         };
         assert_eq!(row_name(&row), "Long Take @ 1:15");
+        assert_eq!(row_layer(&row), Layer::Mix);
+        let harmonic = PadRow { id: String::from("0123abcd-44100-88200-harmonic"), ..row.clone() };
+        assert_eq!(row_layer(&harmonic), Layer::Harmonic);
+        assert!(row_tooltip(&harmonic).contains("Layer: harmonic"));
         assert_eq!(key_name(&row), "A minor");
         assert_eq!(key_name(&PadRow { key: None, ..row }), "?");
     }

@@ -304,7 +304,10 @@ impl AfterglowEditor {
         let Some(pad) = pad else {
             return (String::new(), status);
         };
-        let key = if pad.key.is_empty() { String::new() } else { format!(", {}", pad.key) };
+        let mut key = if pad.key.is_empty() { String::new() } else { format!(", {}", pad.key) };
+        if !pad.layer().is_mix() {
+            key.push_str(&format!(", {} layer", pad.layer()));
+        }
         let which = if self.params.source.value() == 0 { format!("All pads, showing pad {}", slot + 1) } else { format!("Pad {}", slot + 1) };
         (format!("{which}: {} ({:.1} s{key})", pad.name, pad.length_sec), status)
     }

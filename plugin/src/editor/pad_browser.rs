@@ -1,5 +1,6 @@
 //! The pad browser: every mined pad with its source, length, key and brightness, sortable by
-//! any column and filtered by key and brightness. Clicking a pad makes it the sound source (the
+//! any column and filtered by key and brightness. A pad cut from a layer of a busy mix (its
+//! harmonic layer, drums taken out) carries a small tag with the layer's name beside its source. Clicking a pad makes it the sound source (the
 //! `source` parameter, one host gesture); "All pads" lets the cloud draw from every pad.
 //!
 //! No grade column: the miner does not keep a pad's score once it is chosen, and a grade made
@@ -7,6 +8,8 @@
 
 use egui::{Align2, Color32, Rect, Sense, Shape, Stroke, Ui, UiBuilder, pos2, vec2};
 use nice_plug::prelude::ParamSetter;
+
+use engine::separate::Layer;
 
 use super::probe::LayoutProbe;
 use super::theme;
@@ -250,7 +253,7 @@ fn draw_pad_row(painter: &egui::Painter, rect: Rect, pad: &PadInfo) {
         painter.galley(pos2(left, y - galley.size().y * 0.5), galley, colour);
     };
     text(0, &(pad.slot + 1).to_string(), theme::TEXT_DIM);
-    text(1, source_name(pad), theme::TEXT);
+    draw_source_cell(painter, cell(1), y, source_name(pad), pad.layer());
     text(2, &format!("{:.1} s", pad.length_sec), theme::TEXT);
     text(3, if pad.key.is_empty() { "?" } else { &pad.key }, theme::TEXT);
     if pad.brightness_hz > 0.0 {
@@ -264,14 +267,99 @@ fn draw_pad_row(painter: &egui::Painter, rect: Rect, pad: &PadInfo) {
     }
 }
 
+/// Gap between a pad's name and its layer tag, the tag's inner padding and its height, points.
+const TAG_GAP: f32 = 6.0;
+const TAG_PAD_X: f32 = 5.0;
+const TAG_HEIGHT: f32 = 15.0;
+/// Room a pad's name keeps beside a layer tag (a few letters of its file and its time, "@ 1:05"):
+/// where the whole word would leave it less, the tag shrinks to the layer's initial ("H"; the
+/// tooltip and the caption over the grain display say the word).
+const MIN_NAME_WIDTH: f32 = 80.0;
+
+/// The tag's text for `layer` in a Source cell `width` wide: its name, or its initial when the
+/// name would leave the pad's own name less than [`MIN_NAME_WIDTH`].
+fn tag_label(painter: &egui::Painter, layer: Layer, width: f32) -> std::sync::Arc<egui::Galley> {
+    let word = painter.layout_no_wrap(layer.name().to_owned(), theme::tag_font(), theme::LAYER);
+    if width - tag_width(&word) >= MIN_NAME_WIDTH {
+        return word;
+    }
+    let initial: String = layer.name().chars().take(1).flat_map(char::to_uppercase).collect();
+    painter.layout_no_wrap(initial, theme::tag_font(), theme::LAYER)
+}
+
+/// The room a tag with `label` takes beside a name, gap included.
+fn tag_width(label: &egui::Galley) -> f32 {
+    label.size().x + 2.0 * TAG_PAD_X + TAG_GAP
+}
+
+/// A Source cell between `left` and `right` (the bank's list and the archive's): a pad's `name`
+/// ("file @ m:ss"), then its `layer`'s tag when it is not the mix. The tag is never cut: the name
+/// gives way to it, and in a narrow column the tag shrinks to its initial. A name cut short keeps
+/// its time ("take… @ 1:05"): that is what tells a file's pads apart.
+pub(super) fn draw_source_cell(painter: &egui::Painter, (left, right): (f32, f32), y: f32, name: &str, layer: Layer) {
+    let tag = (!layer.is_mix()).then(|| tag_label(painter, layer, right - left));
+    let name_right = (right - tag.as_deref().map_or(0.0, tag_width)).max(left + 4.0);
+    let name_width = draw_name(painter, name, left, name_right, y);
+    if let Some(tag) = tag {
+        let pill = Rect::from_min_size(pos2(left + name_width + TAG_GAP, y - TAG_HEIGHT * 0.5), vec2(tag.size().x + 2.0 * TAG_PAD_X, TAG_HEIGHT));
+        painter.rect(pill, TAG_HEIGHT * 0.5, theme::LAYER.gamma_multiply(0.14), Stroke::new(1.0, theme::LAYER.gamma_multiply(0.45)), egui::StrokeKind::Inside);
+        painter.galley(pos2(pill.left() + TAG_PAD_X, y - tag.size().y * 0.5), tag, theme::LAYER);
+    }
+}
+
+/// Draw `name` from `left`, within `right`, and return its width. When it does not fit, the part
+/// before " @ " (the file) is cut short with an ellipsis and the time from the "@" on kept, as
+/// long as the file keeps a few letters; otherwise the end is cut.
+fn draw_name(painter: &egui::Painter, name: &str, left: f32, right: f32, y: f32) -> f32 {
+    /// Least width the file's part keeps before the time, points.
+    const MIN_STEM_WIDTH: f32 = 28.0;
+    let layout = |text: &str, max_width: f32| {
+        let mut job = egui::text::LayoutJob::single_section(text.to_owned(), egui::TextFormat { font_id: theme::body_font(), color: theme::TEXT, ..Default::default() });
+        job.wrap = egui::text::TextWrapping { max_width: max_width.max(4.0), max_rows: 1, break_anywhere: true, overflow_character: Some('…') };
+        painter.layout_job(job)
+    };
+    let whole = layout(name, right - left);
+    let split = name.rfind(" @ ").map(|at| name.split_at(at));
+    let Some((stem, time)) = split.filter(|_| whole.elided) else {
+        let width = whole.size().x;
+        painter.galley(pos2(left, y - whole.size().y * 0.5), whole, theme::TEXT);
+        return width;
+    };
+    let time = painter.layout_no_wrap(time.trim_start().to_owned(), theme::body_font(), theme::TEXT);
+    let space = painter.layout_no_wrap(String::from(" "), theme::body_font(), theme::TEXT).size().x;
+    let stem_room = right - left - time.size().x - space;
+    if stem_room < MIN_STEM_WIDTH {
+        let width = whole.size().x;
+        painter.galley(pos2(left, y - whole.size().y * 0.5), whole, theme::TEXT);
+        return width;
+    }
+    let stem = layout(stem, stem_room);
+    let time_left = left + stem.size().x + space;
+    let width = time_left + time.size().x - left;
+    painter.galley(pos2(left, y - stem.size().y * 0.5), stem, theme::TEXT);
+    painter.galley(pos2(time_left, y - time.size().y * 0.5), time, theme::TEXT);
+    width
+}
+
+/// What a tooltip says of a pad's layer (a line of its own), or nothing for the mix.
+pub(super) fn layer_note(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Mix => "",
+        Layer::Harmonic => "\nLayer: harmonic (the file's sustained, pitched part, its drums taken out: the mix was too busy for a pad)",
+        Layer::Percussive => "\nLayer: percussive (the file's attacks and drums, separated from the rest)",
+        Layer::Residual => "\nLayer: residual (what is neither sustained nor an attack: noise, breath, tails)",
+    }
+}
+
 fn pad_tooltip(pad: &PadInfo) -> String {
     let file = pad.source_path.as_ref().map_or_else(|| String::from("built-in texture"), |p| p.display().to_string());
     format!(
-        "Pad {}: {}\n{:.1} s from {:.1} s into the file\nKey: {}\nBrightness: {:.0} Hz mean spectral centroid\nClick to play this pad",
+        "Pad {}: {}\n{:.1} s from {:.1} s into the file{}\nKey: {}\nBrightness: {:.0} Hz mean spectral centroid\nClick to play this pad",
         pad.slot + 1,
         file,
         pad.length_sec,
         pad.start_sec,
+        layer_note(pad.layer()),
         if pad.key.is_empty() { "unknown" } else { &pad.key },
         pad.brightness_hz
     )

@@ -69,7 +69,10 @@ fn editor() -> (AfterglowEditor, Arc<CountingContext>) {
         s.message = String::from("Done: 3 pads from 4 files. One file gave no pads, because every window of it was quieter than -50 dBFS (the silence gate); /a/very/long/path/that/does/not/wrap/nicely/at/all/because/it/has/no/spaces/recording.wav");
         s.pads = vec![None; crate::queues::NUM_BANK_SLOTS];
         s.pads[0] = Some(pad(0, "take @ 0:04", "A minor", 900.0));
-        s.pads[1] = Some(pad(1, "a rather long source file name of a field recording @ 12:40", "C major", 3400.0));
+        // A pad from the harmonic layer of a busy mix, with a name too long for the list.
+        let mut layered = pad(1, "a rather long source file name of a field recording @ 12:40", "C major", 3400.0);
+        layered.recipe_source.layer = engine::separate::Layer::Harmonic;
+        s.pads[1] = Some(layered);
         s.pads[5] = Some(pad(5, "room tone @ 0:00", "", 1800.0));
     });
     let mut editor = AfterglowEditor::new(params, mining, scope, RepaintNotifier::new());
@@ -140,6 +143,51 @@ fn every_control_fits_the_window_at_every_size() {
             for (b, rb) in &knobs[i + 1..] {
                 assert!(!ra.shrink(1.0).intersects(rb.shrink(1.0)), "{a} {ra:?} overlaps {b} {rb:?} at {width}x{height}");
             }
+        }
+    }
+}
+
+/// Every text shape drawn in `shapes`: its text, its rectangle on screen and whether it was cut short.
+fn texts(shapes: &[egui::epaint::ClippedShape]) -> Vec<(String, egui::Rect, bool)> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<(String, egui::Rect, bool)>) {
+        match shape {
+            egui::Shape::Text(text) => out.push((text.galley.text().to_owned(), text.visual_bounding_rect(), text.galley.elided)),
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    shapes.iter().for_each(|clipped| walk(&clipped.shape, &mut out));
+    out
+}
+
+/// The pad list tags the pad cut from a harmonic layer, and only it: the tag sits beside its name,
+/// whole and inside the list, at every size; the name gives way to it (cut short with an
+/// ellipsis, keeping its time where there is room) but keeps some room, the tag shrinking to "H"
+/// in a narrow list.
+#[test]
+fn a_layer_pad_is_tagged_with_its_layer_beside_its_name() {
+    let (mut editor, _) = editor();
+    let ctx = egui::Context::default();
+    theme::apply(&ctx);
+    for (width, height) in [MIN_SIZE, (DEFAULT_SIZE.0 as f32, DEFAULT_SIZE.1 as f32), MAX_SIZE] {
+        let output = run_frames(&mut editor, &ctx, width, height, 2);
+        let list = editor.probe().widgets().iter().find(|(n, _)| *n == "Pad list").expect("pad list").1;
+        let texts = texts(&output.shapes);
+        let tags: Vec<&(String, egui::Rect, bool)> = texts.iter().filter(|(t, _, _)| t == "harmonic" || t == "H").collect();
+        assert_eq!(tags.len(), 1, "one pad of three is a layer's, at {width}x{height}: {tags:?}");
+        let (label, tag, _) = tags[0];
+        assert_eq!(label, if width == MAX_SIZE.0 { "harmonic" } else { "H" }, "at {width}x{height}");
+        assert!(list.contains_rect(*tag), "the tag {tag:?} leaves the list {list:?} at {width}x{height}");
+        let name = texts.iter().find(|(t, _, _)| t.starts_with("a rather long")).expect("the layer pad's name");
+        assert!(name.1.right() <= tag.left() - 4.0, "name {name:?} runs into the tag {tag:?} at {width}x{height}");
+        assert!(name.1.width() >= 40.0, "the name is crammed out by the tag at {width}x{height}: {name:?}");
+        assert!(name.1.bottom() > tag.top() && name.1.top() < tag.bottom(), "the tag is not on its pad's row at {width}x{height}: {name:?} {tag:?}");
+        assert!(name.2, "the long name should give way to the tag: {name:?}");
+        // Beside the cut file name, its time, before the tag.
+        if width > MIN_SIZE.0 {
+            let time = texts.iter().find(|(t, _, _)| t == "@ 12:40").expect("the name's time is kept");
+            assert!(name.1.right() < time.1.left() && time.1.right() <= tag.left() - 4.0, "{name:?} {time:?} {tag:?}");
         }
     }
 }

@@ -23,6 +23,9 @@ pub const WAVE: Color32 = Color32::from_rgb(98, 86, 116);
 pub const WARN: Color32 = Color32::from_rgb(255, 128, 104);
 /// Good news (a folder mined, a recipe written).
 pub const OK: Color32 = Color32::from_rgb(140, 208, 150);
+/// A pad's layer tag ("harmonic"): a cool tint beside the warm palette, so it reads as a property
+/// of the pad, not as a selection or a warning.
+pub const LAYER: Color32 = Color32::from_rgb(150, 190, 224);
 
 /// Outer margin of the window and gap between regions, points.
 pub const MARGIN: f32 = 14.0;
@@ -48,6 +51,11 @@ pub fn body_font() -> FontId {
 /// Labels under knobs, column heads.
 pub fn label_font() -> FontId {
     FontId::proportional(12.0)
+}
+
+/// Small tags inside list rows (a pad's layer).
+pub fn tag_font() -> FontId {
+    FontId::proportional(11.0)
 }
 
 /// Values under knobs.

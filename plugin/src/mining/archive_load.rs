@@ -1,22 +1,24 @@
 //! Loading a catalogued pad into the bank, on the mining thread: the catalogue names the file,
-//! its content hash, the region and the loop settings; the file is checked against the hash and
-//! decoded only as far as the region reaches, and the pad is cut by the very code that recalls a
-//! saved bank ([`super::pads::pad_from_source`]), so it is the pad every front end means by that
-//! identity. The bank is the working set: a free slot is used first, else the selected pad's
-//! slot, else the slot loaded longest ago.
+//! its content hash, the region, the loop settings and the layer; the file is checked against the
+//! hash and decoded only as far as the region reaches (and separated, for a pad of a layer), and
+//! the pad is cut by the very code that recalls a saved bank ([`super::pads::pad_from_source`]),
+//! so it is the pad every front end means by that identity. The bank is the working set: a free
+//! slot is used first, else the selected pad's slot, else the slot loaded longest ago.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
 use catalogue::{Catalogue, PadSource};
 use engine::mining::LoopConfig;
 use engine::recipe::RecipeSource;
+use engine::separate::SeparationConfig;
 use engine::source::{hash_file, load_opening};
 
 use crate::queues::MAX_PAD_SEC;
 use super::archive_browser::LoadRequest;
-use super::pads::pad_from_source;
+use super::pads::{cut_reach_sec, pad_from_source};
 use crate::persist::{SavedBank, SavedPad};
+use super::folder_config::folder_separation_config;
 use super::worker::{DECODE_MARGIN_SEC, Kept, WorkerState};
 
 impl WorkerState {
@@ -52,19 +54,22 @@ impl WorkerState {
             .map_err(|e| e.to_string())?
             .ok_or_else(|| String::from("the catalogue no longer lists it (rescanned?)"))?;
         drop(catalogue);
-        let recipe_source = recipe_source(&source)?;
+        let recipe_source = recipe_source(&source, &self.separation_for(Path::new(&source.path)))?;
         let file = Path::new(&source.path);
         let hash = hash_file(file).map_err(|_| String::from("the file is gone (moved or deleted?)"))?;
         if hash != source.content_hash {
             return Err(String::from("the file changed since it was catalogued: scan it again"));
         }
-        let loop_config = recipe_source.loop_config();
-        let sr = f64::from(engine::ENGINE_SAMPLE_RATE_HZ);
-        let extra_ms = f64::from(loop_config.crossfade_ms + loop_config.seam_search_ms + loop_config.start_search_ms + loop_config.seam_match_ms);
-        let reach_sec = (recipe_source.start_sample + recipe_source.len_samples) as f64 / sr + extra_ms / 1000.0;
+        let reach_sec = cut_reach_sec(&recipe_source);
         let opening = load_opening(file, reach_sec + f64::from(DECODE_MARGIN_SEC), &self.load_options()).map_err(|e| e.to_string())?;
-        let mined = pad_from_source(&opening.source, recipe_source, 0).ok_or_else(|| String::from("its region lies outside the file"))?;
-        drop(opening);
+        let layers = match &recipe_source.separation {
+            Some(separation) if !recipe_source.layer.is_mix() => {
+                Some(self.separate(&opening.source, separation).map_err(|problem| problem.unwrap_or_else(|| String::from("the plugin is closing")))?)
+            }
+            _ => None,
+        };
+        let mined = pad_from_source(&opening.source, layers.as_ref(), recipe_source, 0).ok_or_else(|| String::from("its region lies outside the file"))?;
+        drop((opening, layers));
 
         if let Some(kept) = self.kept.iter().find(|k| k.saved.pad_id == mined.info.pad_id) {
             return Ok(format!("{} is already in the bank, slot {}", mined.info.name, kept.slot + 1));
@@ -84,6 +89,19 @@ impl WorkerState {
             Some(old) => format!("Loaded {name} into slot {} (replacing {old})", slot + 1),
             None => format!("Loaded {name} into slot {}", slot + 1),
         })
+    }
+
+    /// The `[separation]` settings a catalogued layer pad of `file` is cut with: the archive
+    /// folder's (the plugin records its folder in the catalogue with them) when the file lies in
+    /// it, else the defaults. The catalogue does not record the settings a file was mined with.
+    fn separation_for(&self, file: &Path) -> SeparationConfig {
+        let root = PathBuf::from(self.params.archive_path().trim());
+        // The catalogue holds canonical paths; the folder may be named through a link.
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.clone());
+        if root.as_os_str().is_empty() || !(file.starts_with(&root) || file.starts_with(&canonical)) {
+            return SeparationConfig::default();
+        }
+        folder_separation_config(&root).unwrap_or_default()
     }
 
     /// The slot a loaded pad goes to, and the name of the pad it replaces: a free slot within the
@@ -107,8 +125,9 @@ impl WorkerState {
 }
 
 /// The recipe source of a catalogued pad: its region at the engine's rate, shortened to the
-/// plugin's longest pad as mining here shortens it, with the catalogued loop settings.
-fn recipe_source(source: &PadSource) -> Result<RecipeSource, String> {
+/// plugin's longest pad as mining here shortens it, with the catalogued loop settings and layer
+/// (a layer's with `separation`, as mining here records it).
+fn recipe_source(source: &PadSource, separation: &SeparationConfig) -> Result<RecipeSource, String> {
     let engine_rate = u64::from(engine::ENGINE_SAMPLE_RATE_HZ);
     let at_engine_rate = |samples: usize| (samples as u64 * engine_rate / u64::from(source.sample_rate_hz)) as usize;
     let loop_settings: LoopConfig = match &source.loop_settings {
@@ -124,6 +143,8 @@ fn recipe_source(source: &PadSource) -> Result<RecipeSource, String> {
         as_loop: true,
         root_note: None,
         loop_settings: Some(loop_settings),
+        layer: source.layer,
+        separation: (!source.layer.is_mix()).then(|| separation.clone()),
     })
 }
 

@@ -1,15 +1,16 @@
 //! Writing what the plugin mined into the shared catalogue, on the mining thread after a session:
-//! each file of the folder goes through `catalogue::scan` with the plugin's miner settings, so
-//! `afterglow pads` (and this plugin's archive view, here or in another project) finds it, and an
-//! unchanged file is only looked at, never mined again. One file at a time, so closing the plugin
+//! each file of the folder goes through `catalogue::scan` with the plugin's miner and separation
+//! settings (the folder's), so `afterglow pads` (and this plugin's archive view, here or in
+//! another project) finds it, layer pads included, and an unchanged file is only looked at, never
+//! mined again. One file at a time, so closing the plugin
 //! or choosing another folder never waits for the rest. A problem is a status line for the
 //! catalogue, never a failure of mining.
 
 use std::path::{Path, PathBuf};
 
 use catalogue::{Catalogue, MineSettings};
-use engine::mining::PadMinerConfig;
 
+use super::folder_config::FolderSettings;
 use super::worker::{Interrupted, WorkerState};
 
 /// Files mined for the catalogue at once: one, so the host keeps its other cores.
@@ -18,7 +19,7 @@ const CATALOGUE_JOBS: usize = 1;
 impl WorkerState {
     /// Add `files` (found under `root`) to the catalogue, dropping catalogued files under `root`
     /// that are gone. Err only when the session is interrupted.
-    pub(super) fn record_in_catalogue(&mut self, root: &Path, files: &[PathBuf], config: &PadMinerConfig) -> Result<(), Interrupted> {
+    pub(super) fn record_in_catalogue(&mut self, root: &Path, files: &[PathBuf], settings: &FolderSettings) -> Result<(), Interrupted> {
         let path = self.shared.archive.catalogue_path();
         let shown = path.display().to_string();
         self.say_catalogue(format!("Adding {} files to the catalogue ({shown})", files.len()));
@@ -30,7 +31,12 @@ impl WorkerState {
             }
         };
         // Mining a file for the catalogue stops with the plugin, as the session's own decoding does.
-        let settings = MineSettings { pad_miner: config.clone(), cancel: Some(self.shared.stop.clone()), ..MineSettings::default() };
+        let settings = MineSettings {
+            pad_miner: settings.pad_miner.clone(),
+            separation: settings.separation.clone(),
+            cancel: Some(self.shared.stop.clone()),
+            ..MineSettings::default()
+        };
         let (mut added, mut kept, mut failed) = (0usize, 0usize, 0usize);
         for file in files {
             self.check()?;

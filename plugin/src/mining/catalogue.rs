@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use engine::separate::Layer;
+
 /// Number of (min, max) columns in a pad's waveform overview.
 pub const WAVEFORM_POINTS: usize = 256;
 
@@ -32,6 +34,13 @@ pub struct PadInfo {
     pub recipe_source: engine::recipe::RecipeSource,
 }
 
+impl PadInfo {
+    /// The part of its source the pad is cut from: the mix, or a layer of a separated busy mix.
+    pub fn layer(&self) -> Layer {
+        self.recipe_source.layer
+    }
+}
+
 /// (min, max) of the channels' mean over `points` equal columns. Not realtime-safe: allocates.
 pub fn waveform_overview(channels: &[&[f32]], points: usize) -> Vec<(f32, f32)> {
     let num_frames = channels.iter().map(|c| c.len()).min().unwrap_or(0);
@@ -55,7 +64,8 @@ pub fn waveform_overview(channels: &[&[f32]], points: usize) -> Vec<(f32, f32)> 
         .collect()
 }
 
-/// One line for the editor's pad list: slot (1-based), name, length, key and brightness.
+/// One line for the editor's pad list: slot (1-based), name (with its layer, for a pad not cut
+/// from the mix), length, key and brightness.
 pub fn catalogue_line(info: &PadInfo) -> String {
     let key = if info.key.is_empty() { "key ?" } else { info.key.as_str() };
     let brightness = if info.brightness_hz > 0.0 {
@@ -63,8 +73,9 @@ pub fn catalogue_line(info: &PadInfo) -> String {
     } else {
         String::from("-")
     };
+    let layer = if info.layer().is_mix() { String::new() } else { format!(" [{}]", info.layer()) };
     format!(
-        "{:>2}  {}  {:.1} s  {}  {}",
+        "{:>2}  {}{layer}  {:.1} s  {}  {}",
         u32::from(info.slot) + 1,
         info.name,
         info.length_sec,

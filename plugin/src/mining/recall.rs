@@ -1,6 +1,8 @@
-//! Exact recall: the bank's pads by identity (source content hash + region + loop settings, as
-//! recipes describe them), saved with the project, so a reopened project rebuilds the very pads it
-//! played, in the same slots, instead of mining the folder again.
+//! Exact recall: the bank's pads by identity (source content hash + region + loop settings + the
+//! layer and its separation settings, as recipes describe them), saved with the project, so a
+//! reopened project rebuilds the very pads it played, in the same slots, instead of mining the
+//! folder again. A layer pad's file is separated again, as far as its pads reach, with the
+//! settings it was mined with: the same samples, bit for bit.
 //!
 //! [`BankRecall`] ([`crate::persist`]) is a persisted field of the plugin's parameters. Loading a state that holds it
 //! raises its generation; the mining thread then rebuilds those pads (decoding only the stretch of
@@ -12,11 +14,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 
-use engine::source::{hash_file, load_opening};
+use engine::separate::{Layers, SeparationConfig, Separator};
+use engine::source::{SourceBuffer, hash_file, load_opening};
 
 use crate::persist::{SavedBank, SavedPad};
 use crate::queues::NUM_BANK_SLOTS;
-use super::pads::pad_from_source;
+use super::pads::{cut_reach_sec, pad_from_source};
 use super::worker::{DECODE_MARGIN_SEC, Interrupted, Kept, WorkerState};
 
 impl WorkerState {
@@ -68,21 +71,34 @@ impl WorkerState {
         if hash != first.source.content_hash {
             return Err(RebuildError::Unusable(format!("{name} (changed since the project was saved)")));
         }
-        // Decode as far as the furthest pad reaches, with room for its loop's searches and fade.
+        // Decode as far as the furthest pad reaches, with room for its loop's searches and fade
+        // (and for a layer pad, the separator's look-ahead).
         let sr = f64::from(engine::ENGINE_SAMPLE_RATE_HZ);
-        let reach_sec = pads
-            .iter()
-            .map(|p| {
-                let l = p.source.loop_config();
-                let extra_ms = f64::from(l.crossfade_ms + l.seam_search_ms + l.start_search_ms + l.seam_match_ms);
-                (p.source.start_sample + p.source.len_samples) as f64 / sr + extra_ms / 1000.0
-            })
-            .fold(0.0, f64::max);
+        let reach_sec = pads.iter().map(|p| cut_reach_sec(&p.source)).fold(0.0, f64::max);
         let opening = load_opening(path, reach_sec + f64::from(DECODE_MARGIN_SEC), &self.load_options())
             .map_err(|e| if self.shared.stop.is_cancelled() { RebuildError::Interrupted } else { RebuildError::Unusable(format!("{name} ({e})")) })?;
+        // The file's layers, once per separation setting its pads were mined with (usually one).
+        let mut separated: Vec<(SeparationConfig, Layers)> = Vec::new();
         for saved in pads {
             self.check().map_err(|_| RebuildError::Interrupted)?;
-            let rebuilt = pad_from_source(&opening.source, saved.source.clone(), saved.slot).filter(|m| m.info.pad_id == saved.pad_id);
+            let layers = if saved.source.layer.is_mix() {
+                None
+            } else {
+                let separation = saved.source.separation.clone().unwrap_or_default();
+                let index = match separated.iter().position(|(s, _)| *s == separation) {
+                    Some(index) => index,
+                    None => {
+                        let layers = self.separate(&opening.source, &separation).map_err(|problem| match problem {
+                            None => RebuildError::Interrupted,
+                            Some(problem) => RebuildError::Unusable(format!("{name} ({problem})")),
+                        })?;
+                        separated.push((separation, layers));
+                        separated.len() - 1
+                    }
+                };
+                Some(&separated[index].1)
+            };
+            let rebuilt = pad_from_source(&opening.source, layers, saved.source.clone(), saved.slot).filter(|m| m.info.pad_id == saved.pad_id);
             let Some(mined) = rebuilt else {
                 return Err(RebuildError::Unusable(format!("{name} (its pad at {:.1} s could not be cut again)", saved.source.start_sample as f64 / sr)));
             };
@@ -90,6 +106,16 @@ impl WorkerState {
             self.kept.push(Kept { slot: saved.slot, score: f32::INFINITY, provisional: false, saved: (*saved).clone(), loaded_at: 0 });
         }
         Ok(())
+    }
+
+    /// `source`'s layers with `separation`'s settings, as mining made them, stopping when the
+    /// plugin closes; Err(None) when it is closing, Err(Some) naming bad settings (a hand-edited
+    /// project).
+    pub(super) fn separate(&self, source: &SourceBuffer, separation: &SeparationConfig) -> Result<Layers, Option<String>> {
+        separation.validate().map_err(|e| Some(e.to_string()))?;
+        Separator::new(separation)
+            .separate(&source.channels, source.sample_rate_hz, Some(&self.shared.stop))
+            .map_err(|e| if self.shared.stop.is_cancelled() { None } else { Some(e.to_string()) })
     }
 }
 

@@ -1,12 +1,14 @@
 //! The mining thread's loop: rebuild a bank loaded with a project ([`super::recall`]), or mine the
 //! archive folder when asked (the Mine button, a new folder, or a project that holds only a folder).
 //!
-//! Mining is the exporter's: the same decode, the same analysis, [`engine::mining::find_pads`] with
-//! the same `[pad_miner]` settings (the defaults, or the folder's own `afterglow.toml`), and the
-//! loops cut by [`engine::recipe::pad_material`]. When the bank is full, a better pad (by the
-//! miner's ranking score) replaces the weakest kept one, so the bank ends up holding the best pads
-//! of the whole folder, not the first files'. Only [`MAX_PAD_SEC`] (the plugin's longest pad) and
-//! [`MAX_MINED_SEC`] (the longest stretch of one file it decodes) differ from the exporter.
+//! Mining is the exporter's: the same decode, the same analysis, [`engine::mining::mine_pads`] with
+//! the same `[pad_miner]` and `[separation]` settings (the defaults, or the folder's own
+//! `afterglow.toml`), so a busy mix gives pads from its harmonic layer here as it does there, and
+//! the loops cut by [`engine::recipe::pad_material_of_layers`] from the mix or from the layer.
+//! When the bank is full, a better pad (by the miner's ranking score) replaces the weakest kept
+//! one, so the bank ends up holding the best pads of the whole folder, not the first files'. Only
+//! [`MAX_PAD_SEC`] (the plugin's longest pad) and [`MAX_MINED_SEC`] (the longest stretch of one
+//! file it decodes) differ from the exporter.
 //!
 //! The first file's opening seconds are mined first, so a pad is playable within a fraction of a
 //! second; that early pad is provisional and gives way to the whole file's ranking.
@@ -16,12 +18,14 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use engine::analysis::{AnalysisConfig, Analyzer};
-use engine::mining::{PadMinerConfig, Region, find_pads, why_no_pads};
+use engine::analysis::{Analysis, AnalysisConfig, Analyzer};
+use engine::mining::{MinedPads, mine_pads, why_no_pads};
+use engine::separate::Layer;
 use engine::source::{LoadOptions, Opening, SourceBuffer, load_opening};
 use engine::texture::builtin_pad;
 
-use super::pads::{MinedPad, builtin_info, make_pad_until};
+use super::folder_config::{FolderSettings, folder_settings};
+use super::pads::{MinedPad, MinedSource, builtin_info, make_pad_until, reach_frames, separation_lookahead_sec};
 use crate::persist::{SavedBank, SavedPad};
 use super::shared::MiningShared;
 use crate::queues::{MinerEnds, MinerToAudio, NUM_BANK_SLOTS};
@@ -39,8 +43,6 @@ pub const MAX_MINED_SEC: f32 = 600.0;
 /// last two seconds of a partly decoded file are not yet exactly the whole file's (the DC
 /// blocker's backward blocks and the resampler's flush start at the end of what was decoded).
 pub(super) const DECODE_MARGIN_SEC: f32 = 3.0;
-/// The settings file read from the archive folder (the exporter's config file name).
-pub const FOLDER_CONFIG_NAME: &str = "afterglow.toml";
 
 /// Why a session ended early.
 pub(super) struct Interrupted;
@@ -296,13 +298,10 @@ impl WorkerState {
             });
             return self.finish_session();
         }
-        let config = match folder_miner_config(&root) {
-            Ok(config) => config,
-            Err(problem) => {
-                status.update(|s| s.last_error = problem);
-                PadMinerConfig::default()
-            }
-        };
+        let (settings, problems) = folder_settings(&root);
+        if !problems.is_empty() {
+            status.update(|s| s.last_error = problems.join("; "));
+        }
         let catalogue::Walk { files, notes } = list_audio_files(&root);
         // Files passed over by rule (cover art, hidden files, loops) are normal; a folder that could
         // not be read or entered may hide audio, so the musician hears of the first one.
@@ -326,31 +325,34 @@ impl WorkerState {
                 s.current_file = shown;
                 s.message = format!("Mining file {} of {count}", index + 1);
             });
-            self.mine_file(file, &config)?;
+            self.mine_file(file, &settings)?;
             self.shared.status.files_done.fetch_add(1, Ordering::AcqRel);
         }
         self.finish_session()?;
-        self.record_in_catalogue(&root, &files, &config)
+        self.record_in_catalogue(&root, &files, &settings)
     }
 
     /// Mine `file` and offer its pads to the bank. While the bank is still empty, a first pad from
     /// the file's opening is offered before the rest is decoded.
-    fn mine_file(&mut self, file: &Path, config: &PadMinerConfig) -> Result<(), Interrupted> {
+    ///
+    /// Each decode reaches [`DECODE_MARGIN_SEC`] plus the separator's look-ahead past what is
+    /// mined, so a layer's samples within the mined stretch are those of the whole file's layer.
+    fn mine_file(&mut self, file: &Path, settings: &FolderSettings) -> Result<(), Interrupted> {
         let options = self.load_options();
+        let margin_sec = f64::from(DECODE_MARGIN_SEC) + separation_lookahead_sec(&settings.separation);
         if self.kept.is_empty() {
-            let early_decode = f64::from(EARLY_ANALYSIS_SEC + DECODE_MARGIN_SEC);
-            match load_opening(file, early_decode, &options) {
-                Ok(opening) if opening.is_whole_file => return self.mine_source(&opening, config),
-                Ok(opening) => self.offer_early_pad(&opening.source, config)?,
+            match load_opening(file, f64::from(EARLY_ANALYSIS_SEC) + margin_sec, &options) {
+                Ok(opening) if opening.is_whole_file => return self.mine_source(&opening, settings),
+                Ok(opening) => self.offer_early_pad(&opening.source, settings)?,
                 // The longer decode below says what is wrong.
                 Err(_) => {}
             }
             self.check()?;
         }
-        let result = load_opening(file, f64::from(MAX_MINED_SEC + DECODE_MARGIN_SEC), &options);
+        let result = load_opening(file, f64::from(MAX_MINED_SEC) + margin_sec, &options);
         self.check()?;
         match result {
-            Ok(opening) => self.mine_source(&opening, config),
+            Ok(opening) => self.mine_source(&opening, settings),
             Err(error) => {
                 let text = error.to_string();
                 self.shared.status.update(|s| s.last_error = text);
@@ -359,19 +361,67 @@ impl WorkerState {
         }
     }
 
-    /// Mine the first [`EARLY_ANALYSIS_SEC`] of `opening` for one provisional pad.
-    fn offer_early_pad(&mut self, opening: &SourceBuffer, config: &PadMinerConfig) -> Result<(), Interrupted> {
+    /// Mine the first [`EARLY_ANALYSIS_SEC`] of `opening` for one provisional pad (from the
+    /// harmonic layer when the opening is too busy for the mix to give one).
+    fn offer_early_pad(&mut self, opening: &SourceBuffer, settings: &FolderSettings) -> Result<(), Interrupted> {
         let mono = opening.mono();
         let early_len = mono.len().min((EARLY_ANALYSIS_SEC * opening.sample_rate_hz as f32) as usize);
         let analysis = self.analyzer().analyze(&mono[..early_len], opening.sample_rate_hz);
+        drop(mono);
         self.check()?;
-        let Some(region) = find_pads(&analysis, config).into_iter().next() else {
+        let found = self.mine_regions(opening, &analysis, early_len, settings)?;
+        let Some(region) = found.regions.first() else {
             return Ok(());
         };
-        let Some(mined) = make_pad_until(opening, &region, 0, &config.loop_config(), Some(&self.shared.stop)) else {
+        let from = MinedSource { source: opening, layers: found.layers.as_ref(), separation: &settings.separation };
+        let Some(mined) = make_pad_until(from, region, 0, &settings.pad_miner.loop_config(), Some(&self.shared.stop)) else {
             return Ok(());
         };
         self.offer(mined, region.score, true)
+    }
+
+    /// The regions [`engine::mining::mine_pads`] finds in `source` (whose first `mined_frames`
+    /// `analysis` describes), and its layers, stopping when the plugin closes. A source decoded only in part is separated as
+    /// far as it was decoded, so the layer pads kept are those whose cut (loop searches and fade
+    /// included) stays within the mined stretch: their layer samples are the whole file's.
+    fn mine_regions(&self, source: &SourceBuffer, analysis: &Analysis, mined_frames: usize, settings: &FolderSettings) -> Result<MinedPads, Interrupted> {
+        let mined = mine_pads(
+            &source.channels,
+            source.sample_rate_hz,
+            analysis,
+            &settings.pad_miner,
+            &settings.separation,
+            usize::MAX,
+            Some(&self.shared.stop),
+        );
+        let mut found = match mined {
+            Ok(found) => found,
+            Err(engine::Error::Cancelled) => return Err(Interrupted),
+            // Not expected (only the separation can fail, and only when cancelled): say it and
+            // go on without this file's pads.
+            Err(error) => {
+                let text = error.to_string();
+                self.shared.status.update(|s| s.last_error = text);
+                return Ok(MinedPads { regions: Vec::new(), layers: None, harmonic_analysis: None, busy_share: 0.0 });
+            }
+        };
+        let loop_config = settings.pad_miner.loop_config();
+        found.regions.retain(|r| r.layer.is_mix() || reach_frames(r.start_sample, r.len_samples, &loop_config, source.sample_rate_hz) <= mined_frames);
+        // Layers no pad is cut from (today the percussive and residual ones) are not kept while
+        // the pads are made: a layer of a ten-minute file is a quarter of a gigabyte.
+        found.harmonic_analysis = None;
+        let used = |layer: Layer| found.regions.iter().any(|r| r.layer == layer);
+        let unused = [Layer::Harmonic, Layer::Percussive, Layer::Residual].map(|layer| !used(layer));
+        if unused.iter().all(|&u| u) {
+            found.layers = None;
+        } else if let Some(layers) = found.layers.as_mut() {
+            for (unused, channels) in unused.into_iter().zip([&mut layers.harmonic, &mut layers.percussive, &mut layers.residual]) {
+                if unused {
+                    *channels = Vec::new();
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// An analyser that stops when the plugin closes.
@@ -402,21 +452,25 @@ impl WorkerState {
     }
 
     /// Mine `opening` (its first [`MAX_MINED_SEC`] when it is not the whole file) and offer every
-    /// pad `find_pads` gives, best first. The file's provisional pad goes unless chosen again.
-    fn mine_source(&mut self, opening: &Opening, config: &PadMinerConfig) -> Result<(), Interrupted> {
+    /// pad `mine_pads` gives, best first, the mix's and then the harmonic layer's. The file's
+    /// provisional pad goes unless chosen again.
+    fn mine_source(&mut self, opening: &Opening, settings: &FolderSettings) -> Result<(), Interrupted> {
         let source = &opening.source;
         let mined_frames = if opening.is_whole_file { usize::MAX } else { (MAX_MINED_SEC * source.sample_rate_hz as f32) as usize };
         let mono = self.mono_until_stopped(source, mined_frames)?;
         let analysis = self.analyzer().analyze(&mono, source.sample_rate_hz);
+        drop(mono);
         self.check()?;
-        let regions: Vec<Region> = find_pads(&analysis, config);
-        if regions.is_empty() && self.kept.iter().all(|k| k.provisional) {
+        let found = self.mine_regions(source, &analysis, mined_frames, settings)?;
+        self.check()?;
+        if found.regions.is_empty() && self.kept.iter().all(|k| k.provisional) {
             let name = source.provenance.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            self.no_pads_reason = format!("{name}: {}", why_no_pads(&analysis, config));
+            self.no_pads_reason = format!("{name}: {}", why_no_pads(&analysis, &settings.pad_miner));
         }
-        let loop_config = config.loop_config();
-        for region in regions {
-            if let Some(mined) = make_pad_until(source, &region, 0, &loop_config, Some(&self.shared.stop)) {
+        let loop_config = settings.pad_miner.loop_config();
+        let from = MinedSource { source, layers: found.layers.as_ref(), separation: &settings.separation };
+        for region in &found.regions {
+            if let Some(mined) = make_pad_until(from, region, 0, &loop_config, Some(&self.shared.stop)) {
                 self.offer(mined, region.score, false)?;
             }
             self.check()?;
@@ -470,24 +524,6 @@ impl WorkerState {
     }
 }
 
-/// The `[pad_miner]` settings for an archive folder: those of its `afterglow.toml` when it has one
-/// (the exporter's config file; other sections are the exporter's business), else the defaults.
-/// Err names the file and the problem (the caller then mines with the defaults).
-pub fn folder_miner_config(root: &Path) -> Result<PadMinerConfig, String> {
-    let path = root.join(FOLDER_CONFIG_NAME);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return Ok(PadMinerConfig::default());
-    };
-    let problem = |what: String| format!("{}: {what}; mining with the default settings", path.display());
-    let table: toml::Table = toml::from_str(&text).map_err(|e| problem(format!("not valid TOML ({})", e.message())))?;
-    let Some(section) = table.get("pad_miner") else {
-        return Ok(PadMinerConfig::default());
-    };
-    let config: PadMinerConfig = section.clone().try_into().map_err(|e: toml::de::Error| problem(e.message().to_string()))?;
-    config.validate().map_err(|e| problem(e.to_string()))?;
-    Ok(config)
-}
-
 /// The audio files under the archive folder `root`, sorted, with notes on what was passed over.
 /// This is the catalogue's archive walk ([`catalogue::walk`](mod@catalogue::walk) states the
 /// rules), so the plugin mines the very files the exporter renders and scans.
@@ -512,16 +548,5 @@ mod tests {
             .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
             .collect();
         assert_eq!(names, ["a/b/x.FLAC", "a/y.mp3", "z.wav"]);
-    }
-
-    #[test]
-    fn the_folder_config_sets_the_miner_and_a_bad_one_is_named() {
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(folder_miner_config(dir.path()), Ok(PadMinerConfig::default()));
-        std::fs::write(dir.path().join(FOLDER_CONFIG_NAME), "[global]\nseed = 3\n[pad_miner]\nmax_candidates_per_file = 5\n").unwrap();
-        assert_eq!(folder_miner_config(dir.path()).unwrap().max_candidates_per_file, 5);
-        std::fs::write(dir.path().join(FOLDER_CONFIG_NAME), "[pad_miner]\nmax_overlap_ratio = 3.0\n").unwrap();
-        let problem = folder_miner_config(dir.path()).unwrap_err();
-        assert!(problem.contains("afterglow.toml") && problem.contains("max_overlap_ratio"), "{problem}");
     }
 }

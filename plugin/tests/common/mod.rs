@@ -16,6 +16,7 @@
 
 #![allow(dead_code)]
 
+pub mod busy_mix;
 pub mod in_process;
 
 use std::ffi::CString;
