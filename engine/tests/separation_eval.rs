@@ -26,6 +26,7 @@ use engine::analysis::{AnalysisConfig, Analyzer};
 use engine::mining::{slice_hits, HitClass, OneShotConfig};
 use engine::separate::{Layers, SeparationConfig, Separator};
 use engine::source::{load, LoadOptions};
+use fixtures::drumkits::{kits_path, read_drumkit};
 use fixtures::wav::{write_wav, WavFormat};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -72,8 +73,6 @@ const GM_START_SEC: f64 = 2.0;
 /// The recorded kits the beats are played on, in turn: two acoustic kits recorded in five velocity
 /// layers and a multi-layered Ludwig kit.
 const KITS: [&str; 3] = ["The Black Pearl 1.0", "ForzeeStereo", "Millo_MultiLayered2"];
-/// Where the package puts its kits (override with `AFTERGLOW_DRUMKITS`).
-const KITS_DIR: &str = "/usr/share/hydrogen/data/drumkits";
 
 /// One kit's samples for a rock beat, mono at the engine's rate.
 struct Kit {
@@ -110,37 +109,16 @@ fn piece_of(instrument: &str) -> Option<Piece> {
     }
 }
 
-/// The trimmed text of `node`'s first child element named `tag`.
-fn child(node: roxmltree::Node<'_, '_>, tag: &str) -> Option<String> {
-    node.children().find(|c| c.has_tag_name(tag)).and_then(|c| c.text()).map(|t| t.trim().to_string())
-}
-
 /// Reads the first kick, snare and closed hat that `dir/drumkit.xml` names, each instrument's
 /// layers in order of velocity.
 fn read_kit(dir: &Path) -> Kit {
-    let xml = std::fs::read_to_string(dir.join("drumkit.xml")).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{}/drumkit.xml: {e}", dir.display()));
     let mut found: Vec<(Piece, Vec<PathBuf>)> = Vec::new();
-    for instrument in doc.descendants().filter(|n| n.has_tag_name("instrument")) {
-        let Some(piece) = piece_of(&child(instrument, "name").unwrap_or_default()) else { continue };
+    for instrument in read_drumkit(dir).unwrap_or_else(|e| panic!("{e}")) {
+        let Some(piece) = piece_of(&instrument.name) else { continue };
         if found.iter().any(|(p, _)| *p == piece) {
             continue;
         }
-        let mut layers: Vec<(f64, String)> = instrument
-            .descendants()
-            .filter(|n| n.has_tag_name("layer"))
-            .filter_map(|l| Some((child(l, "max").and_then(|m| m.parse().ok()).unwrap_or(1.0), child(l, "filename")?)))
-            .collect();
-        if layers.is_empty()
-            && let Some(file) = child(instrument, "filename")
-        {
-            layers.push((1.0, file));
-        }
-        layers.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let files: Vec<PathBuf> = layers.into_iter().map(|(_, f)| dir.join(f)).filter(|p| p.is_file()).collect();
-        if !files.is_empty() {
-            found.push((piece, files));
-        }
+        found.push((piece, instrument.layers_by_velocity().into_iter().map(|l| l.path.clone()).collect()));
     }
     let files = |piece: Piece| -> &Vec<PathBuf> {
         &found.iter().find(|(p, _)| *p == piece).unwrap_or_else(|| panic!("{}: no {piece:?}", dir.display())).1
@@ -280,7 +258,7 @@ fn mixes() -> Option<&'static [Mix]> {
     static MIXES: OnceLock<Vec<Mix>> = OnceLock::new();
     let corpus_files: Vec<&str> = CORPUS_EXCERPTS.iter().map(|(f, _)| *f).collect();
     let corpus = fixtures::real_corpus::real_corpus(&corpus_files)?;
-    let kits_dir = std::env::var_os("AFTERGLOW_DRUMKITS").map_or_else(|| PathBuf::from(KITS_DIR), PathBuf::from);
+    let kits_dir = kits_path();
     if !KITS.iter().all(|k| kits_dir.join(k).join("drumkit.xml").is_file()) {
         skip(&format!("the kits {KITS:?} are missing from {} (apt-get install hydrogen-drumkits)", kits_dir.display()));
         return None;

@@ -22,11 +22,9 @@
 use engine::analysis::{AnalysisConfig, Analyzer};
 use engine::mining::{slice_hits, HitClass, OneShotConfig};
 use engine::source::{load, LoadOptions};
+use fixtures::drumkits::{kits_path, read_drumkit, KitInstrument, KitLayer};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// Where the package puts its kits (override with `AFTERGLOW_DRUMKITS`).
-const KITS_DIR: &str = "/usr/share/hydrogen/data/drumkits";
 
 /// Kits kept out of every tuning of the classifier and the distance: their figures are printed apart,
 /// as a check on kits the classifier's model was not fitted to. One acoustic kit recorded in five
@@ -125,25 +123,7 @@ fn labelled_samples(dir: &Path) -> (Vec<LabelledSample>, BTreeMap<String, &'stat
     let mut conflicts = BTreeSet::new();
     for kit_dir in kits {
         let kit = kit_dir.file_name().unwrap().to_string_lossy().into_owned();
-        let xml = std::fs::read_to_string(kit_dir.join("drumkit.xml")).unwrap();
-        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{kit}/drumkit.xml: {e}"));
-        for instrument in doc.descendants().filter(|n| n.has_tag_name("instrument")) {
-            let name = child(instrument, "name").unwrap_or_default();
-            // Layers (newer kits) with their velocity range, or one file under the instrument (older).
-            let mut layers: Vec<(f64, String)> = instrument
-                .descendants()
-                .filter(|n| n.has_tag_name("layer"))
-                .filter_map(|l| Some((child(l, "max").and_then(|m| m.parse().ok()).unwrap_or(1.0), child(l, "filename")?)))
-                .collect();
-            if layers.is_empty()
-                && let Some(file) = child(instrument, "filename")
-            {
-                layers.push((1.0, file));
-            }
-            layers.retain(|(_, f)| !f.is_empty() && !f.contains("emptySample") && kit_dir.join(f).is_file());
-            if layers.is_empty() {
-                continue;
-            }
+        for KitInstrument { name, layers } in read_drumkit(&kit_dir).unwrap_or_else(|e| panic!("{e}")) {
             let (class, kit_piece) = match label_of(&name) {
                 Ok(Label::KitPiece(c)) => (c, true),
                 Ok(Label::HandPercussion) => (HitClass::Perc, false),
@@ -152,12 +132,11 @@ fn labelled_samples(dir: &Path) -> (Vec<LabelledSample>, BTreeMap<String, &'stat
                     continue;
                 }
             };
-            let loudest = layers.iter().map(|l| l.0).fold(f64::MIN, f64::max);
+            let loudest = layers.iter().map(|l| l.max_velocity).fold(f64::MIN, f64::max);
             let mut loudest_taken = false;
-            for (max, file) in &layers {
-                let path = kit_dir.join(file);
+            for KitLayer { max_velocity, path } in layers {
                 let hash = engine::source::content_hash(&std::fs::read(&path).unwrap());
-                let is_loudest = *max == loudest && !loudest_taken;
+                let is_loudest = max_velocity == loudest && !loudest_taken;
                 loudest_taken |= is_loudest;
                 if let Some(&i) = by_content.get(&hash) {
                     if samples[i].class != class {
@@ -178,14 +157,9 @@ fn labelled_samples(dir: &Path) -> (Vec<LabelledSample>, BTreeMap<String, &'stat
     (samples, skipped)
 }
 
-/// The trimmed text of `node`'s first child element named `tag`.
-fn child(node: roxmltree::Node<'_, '_>, tag: &str) -> Option<String> {
-    node.children().find(|c| c.has_tag_name(tag)).and_then(|c| c.text()).map(|t| t.trim().to_string())
-}
-
 /// The kits' folder, or `None` (after a notice) when the package is absent outside CI.
 fn kits_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("AFTERGLOW_DRUMKITS").map_or_else(|| PathBuf::from(KITS_DIR), PathBuf::from);
+    let dir = kits_path();
     let has_kits = std::fs::read_dir(&dir).is_ok_and(|mut d| d.any(|e| e.is_ok_and(|e| e.path().join("drumkit.xml").is_file())));
     if has_kits {
         return Some(dir);
