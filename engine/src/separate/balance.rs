@@ -26,6 +26,13 @@ pub struct LayerBalance {
     pub residual_db: f32,
 }
 
+impl Layers {
+    /// How the source's energy is shared between the layers, and their levels.
+    pub fn balance(&self) -> LayerBalance {
+        LayerBalance::of(self)
+    }
+}
+
 impl LayerBalance {
     /// The balance of `layers`.
     pub fn of(layers: &Layers) -> Self {

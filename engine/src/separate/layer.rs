@@ -1,7 +1,6 @@
 //! `Layer`: which part of a source a sound was mined from (the mix itself, or its harmonic,
 //! percussive or residual layer), and `Layers`: the three separated layers of one source.
 
-use super::balance::LayerBalance;
 
 /// Which part of a source a sound comes from; written as its [`Layer::name`] in manifests and recipes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -79,10 +78,6 @@ impl Layers {
         }
     }
 
-    /// How the source's energy is shared between the layers, and their levels.
-    pub fn balance(&self) -> LayerBalance {
-        LayerBalance::of(self)
-    }
 
     /// Sizes every layer to `lengths` (one per channel) and zeroes it, keeping the allocations it
     /// already has: separating a source of the same shape again allocates nothing.

@@ -1,7 +1,7 @@
 //! Measuring one hit: Hann-windowed FFTs of what the hit adds to the bed it rides on, reduced to the
 //! measures of [`HitFeatures`].
 
-use super::HitFeatures;
+use super::features::{ratio_db, HitFeatures, NUM_OCTAVES};
 use realfft::num_complex::Complex;
 use realfft::RealFftPlanner;
 
@@ -36,15 +36,10 @@ const NUM_PEAK_BINS: usize = 10;
 const NUM_LOW_PEAK_BINS: usize = 5;
 /// Lower edge of the first octave band of [`HitFeatures::octave_db`], Hz.
 const FIRST_OCTAVE_HZ: f32 = 20.0;
-/// Number of octave bands of [`HitFeatures::octave_db`] (20 Hz to 20.5 kHz; the last takes the rest).
-pub const NUM_OCTAVES: usize = 10;
 /// Start of the later window ([`HitFeatures::late_low_pitch_hz`]) after the attack, samples.
 const LATE_OFFSET: usize = HIT_FFT_SIZE / 2;
 /// Least share of a band's power, as a floor for its dB value.
 const MIN_SHARE_DB: f32 = -60.0;
-/// Largest magnitude of a power ratio in dB ([`HitFeatures::air_ratio_db`]): past it a share is
-/// all or nothing.
-pub(super) const MAX_RATIO_DB: f32 = 60.0;
 
 /// Measures hits; keeps its FFT plan and scratch. Not realtime-safe: allocates.
 pub struct HitAnalyzer {
@@ -205,10 +200,6 @@ fn share_db(part: f64, total: f64) -> f32 {
     ((10.0 * (part.max(1e-30) / total.max(1e-30)).log10()) as f32).max(MIN_SHARE_DB)
 }
 
-/// `10 log10(a / b)`, both floored at a tiny power, within +-`MAX_RATIO_DB`.
-pub(super) fn ratio_db(a: f64, b: f64) -> f32 {
-    ((10.0 * (a.max(1e-20) / b.max(1e-20)).log10()) as f32).clamp(-MAX_RATIO_DB, MAX_RATIO_DB)
-}
 
 /// Milliseconds from `peak_at` until the 10 ms RMS first falls 20 dB below the RMS at the peak.
 fn decay_ms(mono: &[f32], peak_at: usize, sample_rate_hz: u32) -> f32 {

@@ -2,6 +2,7 @@
 //! note, a hat heard through the miner's high-pass) and on the synthetic hits it was fitted with.
 
 use super::*;
+use super::model::{OTHER_MAX_AIR_DB, OTHER_MIN_DECAY_MS};
 use crate::analysis::{AnalysisConfig, Analyzer};
 use crate::mining::oneshots::HAT_BAND_HZ;
 use crate::mining::{slice_hits, OneShotConfig};
