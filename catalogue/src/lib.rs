@@ -16,6 +16,7 @@ pub mod landmark_index;
 pub mod landmarks;
 pub mod location;
 pub mod mine;
+pub mod pad_index;
 pub mod pad_source;
 pub mod query;
 pub mod scan;

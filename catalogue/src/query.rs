@@ -1,13 +1,37 @@
 //! Querying pads: filters by key, brightness, length and grade, ranked by the miner's score, or
 //! with `like` by timbre distance (see [`crate::features`]) to a given pad, which comes first.
+//! Filtered and "more like this" queries read the pad index ([`crate::pad_index`]) in one pass and
+//! fetch full rows only for the pads they return.
 //! Querying one-shots the same way: by drum class, ranked by score, or by timbre distance to a
 //! given one-shot ([`crate::features::oneshot_features`]).
 
-use crate::features::{distance, from_blob};
+use crate::features::{distance, from_blob, FeatureVector};
+use crate::pad_index::{self, Entry, IndexedPad};
 use crate::store::Catalogue;
 use crate::{Error, Result};
 use engine::curate::Brightness;
-use rusqlite::types::Value;
+use rusqlite::OptionalExtension;
+
+/// Most rows fetched one lookup each; above it one pass over the table is quicker.
+const MAX_LOOKUPS: usize = 2000;
+
+/// The columns [`read_pad_row`] reads (`r`: regions, `f`: files).
+const PAD_COLUMNS: &str = "r.region_id, f.path, r.start_sec, r.duration_sec, r.key, r.brightness, r.grade, r.score";
+
+/// A [`PadRow`] from [`PAD_COLUMNS`] (no distance).
+fn read_pad_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PadRow> {
+    Ok(PadRow {
+        id: r.get(0)?,
+        path: r.get(1)?,
+        start_sec: r.get(2)?,
+        duration_sec: r.get(3)?,
+        key: r.get(4)?,
+        brightness: r.get(5)?,
+        grade: r.get(6)?,
+        score: r.get::<_, f64>(7)? as f32,
+        distance: None,
+    })
+}
 
 /// What to list. Empty filters match everything.
 #[derive(Debug, Clone, Default)]
@@ -71,6 +95,62 @@ pub struct OneShotRow {
     pub distance: Option<f32>,
 }
 
+/// The filters of a [`PadQuery`] as the index compares them.
+#[derive(Debug, Default)]
+struct PadFilter {
+    /// Key short name ("Amin", as stored), or the text as given when it does not read as a key.
+    key: Option<String>,
+    brightness: Option<&'static str>,
+    min_sec: Option<f64>,
+    /// Grade letter, upper case.
+    grade: Option<String>,
+}
+
+impl PadFilter {
+    fn new(query: &PadQuery) -> Self {
+        Self {
+            // An unreadable key matches nothing rather than everything.
+            key: query.key.as_ref().map(|key| engine::analysis::Key::parse(key).map_or_else(|| key.clone(), |k| k.short_name())),
+            brightness: query.brightness.map(Brightness::name),
+            min_sec: query.min_sec,
+            grade: query.grade.as_ref().map(|g| g.to_uppercase()),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.key.is_none() && self.brightness.is_none() && self.min_sec.is_none() && self.grade.is_none()
+    }
+
+    /// Whether `pad` passes, as SQL compares (a NULL key or grade never equals anything).
+    fn matches(&self, pad: &IndexedPad<'_>) -> bool {
+        self.key.as_deref().is_none_or(|k| pad.key == Some(k))
+            && self.brightness.is_none_or(|b| pad.brightness == b)
+            && self.min_sec.is_none_or(|m| pad.duration_sec >= m)
+            && self.grade.as_deref().is_none_or(|g| pad.grade == Some(g))
+    }
+
+    /// Calls `visit` with (row id, score, vector if `with_features`) of each pad of `entry` that
+    /// passes: strings are compared once per file, as indices into its string table.
+    fn visit_entry(&self, entry: &Entry<'_>, with_features: bool, visit: &mut impl FnMut(i64, f64, Option<FeatureVector>)) {
+        // Each wanted string as this file's index; one no pad here has matches none of them.
+        let index = |s: Option<&str>| s.map(|s| entry.string_index(s).ok_or(())).transpose();
+        let (Ok(key), Ok(brightness), Ok(grade)) = (index(self.key.as_deref()), index(self.brightness), index(self.grade.as_deref()))
+        else {
+            return;
+        };
+        for i in 0..entry.len() {
+            let [k, b, g] = entry.string_indices(i);
+            let passes = key.is_none_or(|w| w == k)
+                && brightness.is_none_or(|w| w == b)
+                && grade.is_none_or(|w| w == g)
+                && self.min_sec.is_none_or(|m| entry.duration_sec(i) >= m);
+            if passes {
+                visit(entry.id(i), entry.score(i), if with_features { entry.features(i) } else { None });
+            }
+        }
+    }
+}
+
 impl Catalogue {
     /// The pads matching `query`, best first.
     pub fn pads(&self, query: &PadQuery) -> Result<Vec<PadRow>> {
@@ -78,72 +158,27 @@ impl Catalogue {
             Some(id) => Some(self.region_vector(id, "pad")?.ok_or_else(|| Error::UnknownPad(id.clone()))?),
             None => None,
         };
-        // Filters are checked row by row: with a filter, one sequential pass over the table (`+r.kind`
-        // keeps SQLite off the score index, whose order would cost a random lookup per row) is
-        // fastest whatever matches; without one, the score index gives the best rows at once.
-        let filtered = query.key.is_some() || query.brightness.is_some() || query.min_sec.is_some() || query.grade.is_some();
-        let kind = if filtered || target.is_some() { "+r.kind = 'pad'" } else { "r.kind = 'pad'" };
-        let mut filters = String::new();
-        let mut args: Vec<Value> = Vec::new();
-        if let Some(key) = &query.key {
-            // An unreadable key matches nothing rather than everything.
-            let name = engine::analysis::Key::parse(key).map_or_else(|| key.clone(), |k| k.short_name());
-            filters.push_str(" AND r.key = ?");
-            args.push(Value::Text(name));
-        }
-        if let Some(b) = query.brightness {
-            filters.push_str(" AND r.brightness = ?");
-            args.push(Value::Text(b.name().into()));
-        }
-        if let Some(min_sec) = query.min_sec {
-            filters.push_str(" AND r.duration_sec >= ?");
-            args.push(Value::Real(min_sec));
-        }
-        if let Some(grade) = &query.grade {
-            filters.push_str(" AND r.grade = ?");
-            args.push(Value::Text(grade.to_uppercase()));
-        }
-        let limit = if query.limit > 0 { format!(" LIMIT {}", query.limit) } else { String::new() };
-        let columns = "r.region_id, f.path, r.start_sec, r.duration_sec, r.key, r.brightness, r.grade, r.score";
-        let read_row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<PadRow> {
-            Ok(PadRow {
-                id: r.get(0)?,
-                path: r.get(1)?,
-                start_sec: r.get(2)?,
-                duration_sec: r.get(3)?,
-                key: r.get(4)?,
-                brightness: r.get(5)?,
-                grade: r.get(6)?,
-                score: r.get::<_, f64>(7)? as f32,
-                distance: None,
-            })
-        };
-        let Some((like_id, target)) = query.like.as_ref().zip(target) else {
-            let sql = format!(
-                "SELECT {columns} FROM regions r JOIN files f ON f.id = r.file_id WHERE {kind}{filters}
-                 ORDER BY r.score DESC, r.id{limit}"
-            );
-            let run = || -> rusqlite::Result<Vec<PadRow>> {
-                let mut stmt = self.connection().prepare_cached(&sql)?;
-                let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), read_row)?;
-                rows.collect()
-            };
-            return run().map_err(|e| self.db_error(e));
-        };
-        // "More like this" in two passes: distances from the vectors alone (no strings built per
-        // row), then the full rows of the nearest.
+        let filter = PadFilter::new(query);
         let run = || -> rusqlite::Result<Vec<PadRow>> {
-            let sql = format!("SELECT r.id, r.region_id = ?, r.score, r.features FROM regions r WHERE {kind}{filters}");
-            let mut stmt = self.connection().prepare_cached(&sql)?;
-            let mut all_args = vec![Value::Text(like_id.clone())];
-            all_args.extend(args.iter().cloned());
-            let mut near: Vec<(bool, f32, f64, i64)> = stmt
-                .query_map(rusqlite::params_from_iter(all_args.iter()), |r| {
-                    let d = from_blob(r.get_ref(3)?.as_blob()?).map_or(f32::INFINITY, |v| distance(&target, &v));
-                    Ok((r.get::<_, bool>(1)?, d, r.get::<_, f64>(2)?, r.get::<_, i64>(0)?))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            // The pad itself first, then by distance; ties by score, then age.
+            if target.is_none() && (filter.is_empty() || query.limit == 0 || query.limit > MAX_LOOKUPS) {
+                return self.pads_by_sql(query);
+            }
+            // One pass over the pad index (see `pad_index.rs`): (is the `like` pad, distance,
+            // score, row id) of every pad that passes the filters, no strings built per pad.
+            let like_ids: Vec<i64> = match &query.like {
+                Some(id) => self
+                    .connection()
+                    .prepare_cached("SELECT id FROM regions WHERE region_id = ?1 AND kind = 'pad'")?
+                    .query_map([id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?,
+                None => Vec::new(),
+            };
+            let mut near: Vec<(bool, f32, f64, i64)> = Vec::new();
+            self.for_each_pad(&filter, target.is_some(), |id, score, features| {
+                let d = target.map_or(0.0, |t| features.map_or(f32::INFINITY, |v| distance(&t, &v)));
+                near.push((like_ids.contains(&id), d, score, id));
+            })?;
+            // The `like` pad itself first, then by distance; then by score, then age.
             let order = |a: &(bool, f32, f64, i64), b: &(bool, f32, f64, i64)| {
                 b.0.cmp(&a.0).then(a.1.total_cmp(&b.1)).then(b.2.total_cmp(&a.2)).then(a.3.cmp(&b.3))
             };
@@ -152,14 +187,104 @@ impl Catalogue {
                 near.truncate(query.limit);
             }
             near.sort_by(order);
-            let mut by_id = self.connection().prepare_cached(&format!(
-                "SELECT {columns} FROM regions r JOIN files f ON f.id = r.file_id WHERE r.id = ?1"
-            ))?;
-            near.iter()
-                .map(|&(_, d, _, id)| by_id.query_row([id], read_row).map(|row| PadRow { distance: Some(d), ..row }))
-                .collect()
+            let ids: Vec<i64> = near.iter().map(|n| n.3).collect();
+            let rows = self.pad_rows(&ids)?;
+            Ok(rows.into_iter().zip(&near).filter_map(|(row, n)| row.map(|row| PadRow { distance: target.map(|_| n.1), ..row })).collect())
         };
         run().map_err(|e| self.db_error(e))
+    }
+
+    /// The pads `query` (without `like`) lists, by SQL alone: with no filter the score index gives
+    /// the best rows at once; a filtered listing of many rows (`render --from-catalogue` lists them
+    /// all) is one pass over the table, which builds every row it returns anyway.
+    fn pads_by_sql(&self, query: &PadQuery) -> rusqlite::Result<Vec<PadRow>> {
+        let filter = PadFilter::new(query);
+        // With a filter, `+r.kind` keeps SQLite off the score index, whose order would cost a
+        // random lookup per row.
+        let kind = if filter.is_empty() { "r.kind = 'pad'" } else { "+r.kind = 'pad'" };
+        let mut sql = format!("SELECT {PAD_COLUMNS} FROM regions r JOIN files f ON f.id = r.file_id WHERE {kind}");
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let mut add = |condition: &str, value: rusqlite::types::Value| {
+            sql.push_str(condition);
+            args.push(value);
+        };
+        if let Some(key) = filter.key {
+            add(" AND r.key = ?", key.into());
+        }
+        if let Some(b) = filter.brightness {
+            add(" AND r.brightness = ?", b.to_string().into());
+        }
+        if let Some(min_sec) = filter.min_sec {
+            add(" AND r.duration_sec >= ?", min_sec.into());
+        }
+        if let Some(grade) = filter.grade {
+            add(" AND r.grade = ?", grade.into());
+        }
+        sql.push_str(" ORDER BY r.score DESC, r.id");
+        if query.limit > 0 {
+            sql.push_str(&format!(" LIMIT {}", query.limit));
+        }
+        let mut stmt = self.connection().prepare_cached(&sql)?;
+        stmt.query_map(rusqlite::params_from_iter(args), read_pad_row)?.collect()
+    }
+
+    /// The full rows of the pads with row ids `ids`, in that order (`None` for a row that is gone):
+    /// one lookup each for a few, one pass over the table for many (every pad ranked, as a
+    /// browser's path filter asks for).
+    fn pad_rows(&self, ids: &[i64]) -> rusqlite::Result<Vec<Option<PadRow>>> {
+        let sql = format!("SELECT {PAD_COLUMNS}, r.id FROM regions r JOIN files f ON f.id = r.file_id");
+        if ids.len() <= MAX_LOOKUPS {
+            let mut by_id = self.connection().prepare_cached(&format!("{sql} WHERE r.id = ?1"))?;
+            return ids.iter().map(|&id| by_id.query_row([id], read_pad_row).optional()).collect();
+        }
+        let position: std::collections::HashMap<i64, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+        let mut out: Vec<Option<PadRow>> = vec![None; ids.len()];
+        let mut all = self.connection().prepare_cached(&format!("{sql} WHERE +r.kind = 'pad'"))?;
+        let mut rows = all.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = position.get(&r.get::<_, i64>(8)?) {
+                out[i] = Some(read_pad_row(r)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Calls `visit` with (row id, score, vector if `with_features`) of every catalogued pad that
+    /// passes `filter`: from the pad index, and from the region rows of the files it does not hold
+    /// (never indexed, changed since, or a damaged entry).
+    fn for_each_pad(
+        &self,
+        filter: &PadFilter,
+        with_features: bool,
+        mut visit: impl FnMut(i64, f64, Option<FeatureVector>),
+    ) -> rusqlite::Result<()> {
+        let (mut num_entries, mut unindexed) = (0i64, Vec::new());
+        let mut entries = self.connection().prepare_cached("SELECT file_id, pads FROM pad_index")?;
+        let mut rows = entries.query([])?;
+        while let Some(r) = rows.next()? {
+            num_entries += 1;
+            match Entry::parse(r.get_ref(1)?.as_blob()?) {
+                Some(entry) => filter.visit_entry(&entry, with_features, &mut visit),
+                None => unindexed.push(r.get(0)?),
+            }
+        }
+        // Every entry belongs to a file (foreign key), so as many entries as files is all of them.
+        let num_files: i64 = self.connection().prepare_cached("SELECT COUNT(*) FROM files")?.query_row([], |r| r.get(0))?;
+        if num_entries != num_files {
+            let mut stale = self.connection().prepare_cached(pad_index::STALE_FILES_SQL)?;
+            unindexed.extend(stale.query_map([], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()?);
+        }
+        let mut file_pads = self.connection().prepare_cached(pad_index::FILE_PADS_SQL)?;
+        for file_id in unindexed {
+            let mut rows = file_pads.query([file_id])?;
+            while let Some(r) = rows.next()? {
+                let pad = IndexedPad::from_row(r)?;
+                if filter.matches(&pad) {
+                    visit(pad.id, pad.score, pad.features);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The one-shots matching `query`: best score first, or with `like` the named one-shot first,

@@ -77,7 +77,36 @@ const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE regions ADD COLUMN hit_class TEXT;
     ",
+    // 4: the pads' query index (see `pad_index.rs`): per file, one blob of its pads' filter fields
+    // and feature vectors, so "more like this" and filtered listings read one blob per file
+    // instead of stepping through every wide region row. Written by the store after a file's
+    // regions; filled for the files already catalogued right after this migration
+    // (`after_migration`). The triggers drop a file's entry whenever its regions change any other
+    // way, and queries read files without an entry from their region rows.
+    "
+    CREATE TABLE pad_index (
+        file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+        pads BLOB NOT NULL
+    );
+    CREATE TRIGGER pad_index_stale_on_insert AFTER INSERT ON regions BEGIN
+        DELETE FROM pad_index WHERE file_id = NEW.file_id;
+    END;
+    CREATE TRIGGER pad_index_stale_on_update AFTER UPDATE ON regions BEGIN
+        DELETE FROM pad_index WHERE file_id IN (OLD.file_id, NEW.file_id);
+    END;
+    CREATE TRIGGER pad_index_stale_on_delete AFTER DELETE ON regions BEGIN
+        DELETE FROM pad_index WHERE file_id = OLD.file_id;
+    END;
+    ",
 ];
+
+/// Work in Rust that completes migration `i` (to version `i + 1`), inside its transaction.
+fn after_migration(tx: &rusqlite::Transaction<'_>, migration: usize) -> rusqlite::Result<()> {
+    match migration {
+        3 => crate::pad_index::write_all(tx),
+        _ => Ok(()),
+    }
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -109,6 +138,7 @@ pub fn prepare(conn: &mut Connection) -> rusqlite::Result<std::result::Result<i6
             break;
         }
         tx.execute_batch(MIGRATIONS[version as usize])?;
+        after_migration(&tx, version as usize)?;
         tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;
         version += 1;

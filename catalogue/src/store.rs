@@ -165,6 +165,7 @@ impl Catalogue {
                     ])?;
                 }
             }
+            crate::pad_index::write_file(&tx, file_id)?;
             tx.commit()?;
             Ok(mined.regions.len())
         };
@@ -205,6 +206,7 @@ impl Catalogue {
                     brightness, grade, features, hit_class FROM regions WHERE file_id = ?1 ORDER BY id",
                 params![from_id, new_id],
             )?;
+            crate::pad_index::write_file(&tx, new_id)?;
             tx.commit()?;
             Ok(Some(n))
         };

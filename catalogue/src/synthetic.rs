@@ -28,7 +28,7 @@ pub fn synthetic_file(i: usize, regions_per_file: usize) -> MinedFile {
         })
         .collect();
     MinedFile {
-        content_hash: format!("{:016x}", i as u64 * 0x9E37_79B9_7F4A_7C15),
+        content_hash: format!("{:016x}", (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
         container: "wav".into(),
         codec: "pcm_s16le".into(),
         sample_rate_hz: 44_100,
