@@ -5,7 +5,7 @@ use crate::discover::{discover, Role};
 use crate::exit::ExitStatus;
 use engine::analysis::{key, tempo, AnalysisConfig, Analyzer};
 use engine::mining::{busy_share, wants_layers, PadMinerConfig};
-use engine::separate::SeparationConfig;
+use engine::separate::{LayerBalance, SeparationConfig};
 use engine::source::{load, LoadOptions};
 use serde::Serialize;
 use std::path::Path;
@@ -56,17 +56,12 @@ pub struct FileReport {
     pub warnings: Vec<String>,
 }
 
-/// A file's layers in numbers.
+/// A file's layers in numbers: the energy share and level of each layer (flattened into the
+/// object), the share of busy windows, and whether auto mode separates the file.
 #[derive(Debug, Serialize)]
 pub struct LayerReport {
-    /// Share of the energy in the harmonic, percussive and residual layers (0..1 each).
-    pub harmonic: f32,
-    pub percussive: f32,
-    pub residual: f32,
-    /// The layers' levels, dBFS RMS.
-    pub harmonic_db: f32,
-    pub percussive_db: f32,
-    pub residual_db: f32,
+    #[serde(flatten)]
+    pub balance: LayerBalance,
     /// Share of the mix's pad windows too busy or too percussive for a pad (0..1).
     pub busy_share: f32,
     /// Whether `separation.mode = "auto"` mines this file's layers.
@@ -172,15 +167,9 @@ pub fn analyze_file(path: &Path) -> FileReport {
 fn layer_report(channels: &[Vec<f32>], sample_rate_hz: u32, analysis: &engine::analysis::Analysis) -> Option<LayerReport> {
     let separation = SeparationConfig::default();
     let layers = engine::separate::separate(channels, sample_rate_hz, &separation, None).ok()?;
-    let b = layers.balance();
     let busy_share = busy_share(analysis, &PadMinerConfig::default());
     Some(LayerReport {
-        harmonic: b.harmonic,
-        percussive: b.percussive,
-        residual: b.residual,
-        harmonic_db: b.harmonic_db,
-        percussive_db: b.percussive_db,
-        residual_db: b.residual_db,
+        balance: layers.balance(),
         busy_share,
         separated: wants_layers(separation.mode, busy_share, analysis.onsets.len()),
     })
@@ -233,9 +222,9 @@ fn print_table(reports: &[FileReport]) {
                 if let Some(l) = &r.layers {
                     println!(
                         "  layers: harmonic {:.0} % | percussive {:.0} % | residual {:.0} % | {:.0} % too busy for pads{}",
-                        100.0 * l.harmonic,
-                        100.0 * l.percussive,
-                        100.0 * l.residual,
+                        100.0 * l.balance.harmonic,
+                        100.0 * l.balance.percussive,
+                        100.0 * l.balance.residual,
                         100.0 * l.busy_share,
                         if l.separated { ": pads from the harmonic layer" } else { "" }
                     );
