@@ -41,6 +41,13 @@ fn drum_material() -> Vec<(String, Vec<f32>)> {
     out
 }
 
+// Chords (MIDI notes) of the progressions below: D minor, B-flat, F, C and E major voicings.
+const DM: &[f64] = &[50.0, 57.0, 62.0, 65.0, 69.0];
+const BB: &[f64] = &[46.0, 58.0, 62.0, 65.0, 70.0];
+const F: &[f64] = &[41.0, 57.0, 60.0, 65.0, 69.0];
+const C: &[f64] = &[48.0, 55.0, 60.0, 64.0, 67.0];
+const E: &[f64] = &[40.0, 56.0, 59.0, 64.0, 71.0];
+
 #[test]
 fn busy_drums_give_no_pads_and_the_onset_gate_fires() {
     let relaxed = PadMinerConfig {
@@ -96,10 +103,6 @@ fn a_steady_chord_gives_one_pad_and_each_chord_of_a_progression_its_own() {
     let pads = find_pads(&analysed(&steady), &config);
     assert_eq!(pads.len(), 1, "one material, one pad: {:?}", pads.iter().map(secs).collect::<Vec<_>>());
     // Four chords of 5 s, none sharing more than two notes with the next.
-    const DM: &[f64] = &[50.0, 57.0, 62.0, 65.0, 69.0];
-    const BB: &[f64] = &[46.0, 58.0, 62.0, 65.0, 70.0];
-    const F: &[f64] = &[41.0, 57.0, 60.0, 65.0, 69.0];
-    const C: &[f64] = &[48.0, 55.0, 60.0, 64.0, 67.0];
     let chord_sec = 5.0;
     let x = fixtures::archive::progression(&[DM, BB, F, C], chord_sec, 0.6, SR, 10);
     let a = analysed(&x);
@@ -124,9 +127,6 @@ fn the_per_minute_ceiling_bounds_a_source_and_a_short_one_still_gives_a_pad() {
     assert_eq!(config.pads_allowed(3600.0), config.max_candidates_per_file, "the per-file ceiling still holds");
     assert_eq!(PadMinerConfig { max_pads_per_minute: 0.0, ..config.clone() }.pads_allowed(30.0), config.max_candidates_per_file);
     // Many materials in a short source: the ceiling cuts them to 1 per 10 s.
-    const DM: &[f64] = &[50.0, 57.0, 62.0, 65.0, 69.0];
-    const E: &[f64] = &[40.0, 56.0, 59.0, 64.0, 71.0];
-    const C: &[f64] = &[48.0, 55.0, 60.0, 64.0, 67.0];
     let x = fixtures::archive::progression(&[DM, E, C, E, DM, C], 3.0, 0.6, SR, 11);
     let a = analysed(&x);
     let uncapped = find_pads(&a, &PadMinerConfig { max_pads_per_minute: 0.0, ..config.clone() });
@@ -158,10 +158,6 @@ fn overlap_limit_and_count_hold_for_any_setting() {
 
 #[test]
 fn pads_stay_inside_one_chord_of_a_progression() {
-    const DM: &[f64] = &[50.0, 57.0, 62.0, 65.0, 69.0];
-    const BB: &[f64] = &[46.0, 58.0, 62.0, 65.0, 70.0];
-    const F: &[f64] = &[41.0, 57.0, 60.0, 65.0, 69.0];
-    const C: &[f64] = &[48.0, 55.0, 60.0, 64.0, 67.0];
     let chord_sec = 5.0;
     let x = fixtures::archive::progression(&[DM, BB, F, C], chord_sec, 0.6, SR, 10);
     let config = PadMinerConfig { target_durations_sec: vec![2.0], max_candidates_per_file: 4, ..PadMinerConfig::default() };
