@@ -28,6 +28,7 @@ pub(crate) mod view;
 use super::controls::{ControlSmoothers, ControlValues};
 use super::param_table::{spec_of, ParamSpec, TextureParams};
 use super::pad::PadBank;
+use super::transport::{BeatClock, Transport};
 use crate::rt::{stream_seed, DenormalGuard, Ramp, RngStream, SmoothCurve, Smoother, WindowShape, WindowTables};
 use crate::voice::grain::Grain;
 use crate::voice::hiss::{HissControls, HissVoice};
@@ -121,6 +122,8 @@ pub struct TextureEngine {
     quiet_ticks: u32,
     /// Song position of the next sample, when the front end knows it.
     song_position: Option<i64>,
+    /// Where the next sample lies in beats, and the tempo (see [`Transport`]).
+    clock: BeatClock,
     /// Wakes from rest since `reset` (seeds the random streams when there is no song position).
     num_wakes: u64,
     /// How far the play head has drifted through the pads since `reset`, output samples.
@@ -172,6 +175,7 @@ impl TextureEngine {
             at_rest: true,
             quiet_ticks: 0,
             song_position: None,
+            clock: BeatClock::default(),
             num_wakes: 0,
             drift_samples: 0.0,
             tick_phase: 0,
@@ -223,6 +227,7 @@ impl TextureEngine {
         self.sustain_down = false;
         self.num_wakes = 0;
         self.song_position = None;
+        self.clock.reset();
         self.limiter.reset();
         self.restart(seed);
     }
@@ -278,6 +283,13 @@ impl TextureEngine {
     /// Realtime-safe.
     pub fn set_song_position(&mut self, position_samples: Option<i64>) {
         self.song_position = position_samples;
+    }
+
+    /// The host's tempo and song position at the next sample `process` renders (see
+    /// [`Transport`]); give it before every sub-block. Without one the engine runs free at
+    /// 120 BPM. Realtime-safe.
+    pub fn set_transport(&mut self, transport: &Transport) {
+        self.clock.follow(transport);
     }
 
     /// Adds `bus` to the mixing list unless it is there. Realtime-safe.
@@ -400,10 +412,12 @@ impl TextureEngine {
             if self.at_rest {
                 left[done..n].fill(0.0);
                 right[done..n].fill(0.0);
+                self.clock.advance((n - done) as f64, self.sample_rate_hz);
                 break;
             }
             let len = (CONTROL_PERIOD_FRAMES - self.tick_phase).min(n - done);
             self.render(bank, self.tick_phase, &mut left[done..done + len], &mut right[done..done + len]);
+            self.clock.advance(len as f64, self.sample_rate_hz);
             self.tick_phase = (self.tick_phase + len) % CONTROL_PERIOD_FRAMES;
             done += len;
         }
