@@ -32,6 +32,9 @@ pub enum Error {
     /// A recipe file's text is not a recipe (not TOML, a misspelt or mistyped field).
     #[error("{origin}: not a valid recipe: {reason}")]
     NotARecipe { origin: String, reason: String },
+    /// The source file a recipe names is not the file it was made from (its content hash differs).
+    #[error("{path}: changed since the recipe was made (its hash is {found}, the recipe says {expected})")]
+    SourceChanged { path: PathBuf, found: String, expected: String },
     /// Long background work (separation, ...) stopped because its [`crate::CancelFlag`] was raised;
     /// nothing usable was produced, and the caller that raised the flag can simply drop the work.
     #[error("cancelled")]

@@ -6,40 +6,19 @@ use crate::render::finish::{finish, FinishSettings, SourceInfo};
 use crate::kind::Kind;
 use crate::render::texture::Texture;
 use anyhow::{Context, Result};
-use engine::recipe::{recipe_from_text, render_recipe, Recipe};
-use engine::source::{load, LoadOptions};
+use engine::recipe::{load_recipe_source, recipe_from_text, render_recipe};
+use engine::source::LoadOptions;
 use std::path::{Path, PathBuf};
-
-/// The source file a recipe names: as written, else relative to the recipe's folder.
-fn resolve_source(recipe: &Recipe, recipe_path: &Path) -> PathBuf {
-    let named = PathBuf::from(&recipe.source.path);
-    if named.is_absolute() || named.exists() {
-        return named;
-    }
-    recipe_path.parent().map(|dir| dir.join(&named)).filter(|p| p.exists()).unwrap_or(named)
-}
 
 /// Renders one recipe file into `out_dir/<recipe name>.wav`.
 pub fn render_recipe_file(recipe_path: &Path, out_dir: &Path) -> Result<PathBuf> {
     let origin = recipe_path.display().to_string();
     let text = std::fs::read_to_string(recipe_path).with_context(|| format!("{origin}: cannot read"))?;
     let recipe = recipe_from_text(&text, &origin)?;
-    // The built-in texture needs no file: the engine makes it.
-    let (source_path, source) = if recipe.source.is_builtin() {
-        (PathBuf::from(&recipe.source.path), None)
-    } else {
-        let source_path = resolve_source(&recipe, recipe_path);
-        let source = load(&source_path, &LoadOptions::default())?;
-        let hash = &source.provenance.content_hash;
-        if !recipe.source.content_hash.is_empty() && &recipe.source.content_hash != hash {
-            anyhow::bail!(
-                "{origin}: source {} has changed since the recipe was made (hash {hash}, recipe says {})",
-                source_path.display(),
-                recipe.source.content_hash
-            );
-        }
-        (source_path, Some(source))
-    };
+    // The built-in texture needs no file: the engine makes it. A file is loaded (and its hash
+    // checked) as the plugin's capture to file loads it.
+    let source = load_recipe_source(&recipe, recipe_path.parent(), &LoadOptions::default()).with_context(|| origin.clone())?;
+    let source_path = source.as_ref().map_or_else(|| PathBuf::from(&recipe.source.path), |s| s.provenance.path.clone());
     let hash = source.as_ref().map_or("", |s| s.provenance.content_hash.as_str());
     let channels = render_recipe(&recipe, source.as_ref())?;
     let mut config = Config::default();

@@ -1,6 +1,7 @@
 //! "Capture recipe": the plugin's current sound as a recipe file the exporter renders
 //! (`afterglow recipe render`): the pad's identity, every texture parameter as the plugin maps
-//! it, the seed and the keys held down.
+//! it, the seed and the keys held down. [`wav`] renders that recipe to a WAV file on a thread of
+//! its own ([`job`]).
 //!
 //! A recipe holds one pad. With one source slot selected, that slot's pad is captured; with
 //! "All pads", slot 1 (bank slot 0) is captured and the recipe plays it alone (it says so in
@@ -13,6 +14,9 @@ use catalogue::atomic_file::{write_atomically, Durability};
 use engine::recipe::{recipe_to_text, NoteSpan, OutputSpec, Recipe, RecipeKind, RECIPE_VERSION};
 
 use crate::mining::PadInfo;
+
+pub mod job;
+pub mod wav;
 use crate::params::AfterglowParams;
 
 /// Default length of a captured recipe, seconds.
@@ -96,7 +100,7 @@ pub fn recipes_folder(archive_path: &str) -> PathBuf {
 }
 
 /// `name` made safe as a file stem: letters, digits, `-` and `_` kept, the rest `-`.
-fn file_stem(name: &str) -> String {
+pub(crate) fn file_stem(name: &str) -> String {
     let stem: String = name
         .trim()
         .chars()

@@ -40,6 +40,7 @@ pub mod editor;
 pub mod mining;
 pub mod params;
 pub mod persist;
+pub mod presets;
 pub mod published;
 pub mod queues;
 

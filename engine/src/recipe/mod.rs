@@ -7,6 +7,7 @@ mod automation;
 mod format;
 mod pad;
 mod render;
+mod source;
 mod text;
 
 pub use automation::{is_param_name, param_names, set_param};
@@ -16,4 +17,5 @@ pub use format::{
 };
 pub use pad::{layer_pad_id, pad_id, pad_material, pad_material_of_layers, recipe_pad, recipe_pad_of_layers};
 pub use render::{render_engine, render_recipe, render_recipe_of_layers, RENDER_BLOCK_FRAMES};
+pub use source::{load_recipe_source, recipe_source_path};
 pub use text::{recipe_from_text, recipe_to_text, RECIPE_HEADER};
