@@ -1,5 +1,6 @@
-//! The pad browser's two views, chosen by tabs in its top-right corner: "Bank" (the pads the
-//! instrument holds and plays) and "Archive" (every pad of the shared catalogue, to load from).
+//! The browser panel's three views, chosen by tabs in its top-right corner: "Bank" (the pads the
+//! instrument holds and plays), "Archive" (every pad of the shared catalogue, to load from) and
+//! "Presets" (factory and user presets).
 
 use egui::{Rect, Ui, UiBuilder, pos2};
 
@@ -13,26 +14,31 @@ pub enum BrowserView {
     Bank,
     /// The catalogue's pads.
     Archive,
+    /// The presets.
+    Presets,
 }
 
 impl BrowserView {
-    /// The view named by `AFTERGLOW_EDITOR_BROWSER` ("archive" or "bank"), for screenshots of
-    /// either view; the Bank view otherwise.
+    /// The view named by `AFTERGLOW_EDITOR_BROWSER` ("archive", "presets" or "bank"), for
+    /// screenshots of each view; the Bank view otherwise.
     pub fn from_env() -> Self {
         match std::env::var("AFTERGLOW_EDITOR_BROWSER").as_deref() {
             Ok("archive") => Self::Archive,
+            Ok("presets") => Self::Presets,
             _ => Self::Bank,
         }
     }
 }
 
 /// Width of the tab strip, logical points.
-const TABS_WIDTH: f32 = 128.0;
+const TABS_WIDTH: f32 = 196.0;
 
 /// Draw the tabs over the browser panel `rect` (after the panel itself) and switch `view`.
 pub fn show(ui: &mut Ui, rect: Rect, view: &mut BrowserView, probe: &mut LayoutProbe) {
     let strip = Rect::from_min_max(pos2(rect.right() - TABS_WIDTH - 8.0, rect.top() + 4.0), pos2(rect.right() - 8.0, rect.top() + 26.0));
     let mut child = ui.new_child(UiBuilder::new().max_rect(strip).layout(egui::Layout::right_to_left(egui::Align::Center)));
+    let presets = child.selectable_value(view, BrowserView::Presets, "Presets").on_hover_text("Factory and user presets: load, save, rename, delete");
+    probe.record("Presets tab", presets.rect);
     let archive = child.selectable_value(view, BrowserView::Archive, "Archive").on_hover_text("Every catalogued pad: filter, find more like one, load into the bank");
     probe.record("Archive tab", archive.rect);
     let bank = child.selectable_value(view, BrowserView::Bank, "Bank").on_hover_text("The pads the instrument holds and plays");

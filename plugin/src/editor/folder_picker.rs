@@ -1,4 +1,4 @@
-//! The archive folder dialog: the system's folder chooser (the desktop portal on Linux, the
+//! The folder dialog (the archive folder, the captures folder): the system's folder chooser (the desktop portal on Linux, the
 //! native dialogs on Windows and macOS) run on its own thread, so the host's window keeps
 //! drawing while it is open. Where there is no chooser (no desktop session), it returns at once
 //! with nothing and the musician types the path instead.
@@ -32,8 +32,13 @@ impl FolderPicker {
         self.pending.is_some()
     }
 
-    /// Opens the folder dialog at `start` (when it exists) unless one is open already.
+    /// Opens the archive folder dialog at `start` (when it exists) unless one is open already.
     pub fn open(&mut self, start: &Path) {
+        self.open_titled(start, "Choose the archive folder");
+    }
+
+    /// Opens a folder dialog titled `title` at `start` (when it exists) unless one is open already.
+    pub fn open_titled(&mut self, start: &Path, title: &'static str) {
         if self.pending.is_some() {
             return;
         }
@@ -41,7 +46,7 @@ impl FolderPicker {
         let start = start.is_dir().then(|| start.to_path_buf());
         let spawned = std::thread::Builder::new().name("afterglow folder dialog".into()).spawn(move || {
             let opened = Instant::now();
-            let mut dialog = rfd::FileDialog::new().set_title("Choose the archive folder");
+            let mut dialog = rfd::FileDialog::new().set_title(title);
             if let Some(start) = start {
                 dialog = dialog.set_directory(start);
             }

@@ -20,6 +20,7 @@ mod knob;
 pub mod layout;
 mod meter;
 mod pad_browser;
+mod preset_browser;
 pub mod probe;
 mod recipe;
 mod switches;
@@ -45,6 +46,7 @@ pub use browser_tabs::BrowserView;
 use folder_picker::FolderPicker;
 use meter::LevelMeter;
 use pad_browser::PadBrowser;
+use preset_browser::PresetBrowser;
 use probe::LayoutProbe;
 
 /// Initial editor size, logical points.
@@ -106,10 +108,19 @@ pub struct AfterglowEditor {
     capture_sec: f64,
     /// What the last capture wrote, or why it failed.
     capture_message: String,
+    /// The WAV the last capture to file wrote (the Copy button copies its path).
+    capture_path: Option<std::path::PathBuf>,
+    /// The capture to file being rendered, the remark of its recipe, the folder chosen for
+    /// captures (`None`: beside the recipes folder) and its dialog.
+    capture_job: Option<crate::capture::job::CaptureJob>,
+    capture_note: String,
+    capture_folder: Option<std::path::PathBuf>,
+    capture_folder_picker: FolderPicker,
     /// The folder dialog, and what to say about its last answer.
     folder_picker: FolderPicker,
     folder_message: String,
     browser: PadBrowser,
+    presets: PresetBrowser,
     /// Which list the pad browser shows, and the Archive view's state.
     browser_view: BrowserView,
     archive_view: ArchiveView,
@@ -179,9 +190,15 @@ impl AfterglowEditor {
             capture_name: String::from("capture"),
             capture_sec: DEFAULT_CAPTURE_SEC,
             capture_message: String::new(),
+            capture_path: None,
+            capture_job: None,
+            capture_note: String::new(),
+            capture_folder: None,
+            capture_folder_picker: FolderPicker::default(),
             folder_picker: FolderPicker::default(),
             folder_message: String::new(),
             browser: PadBrowser::default(),
+            presets: PresetBrowser::default(),
             browser_view: BrowserView::from_env(),
             archive_view: ArchiveView::default(),
             meter: LevelMeter::default(),
@@ -242,8 +259,14 @@ impl AfterglowEditor {
                 let replace_slot = (source > 0).then(|| (source - 1) as u16);
                 self.archive_view.show(ui, regions.browser, &self.mining.archive, &self.snapshot, replace_slot, &mut self.probe);
             }
+            BrowserView::Presets => self.presets.show(ui, regions.browser, &self.params, &setter, &mut self.probe),
         }
+        let shown_view = self.browser_view;
         browser_tabs::show(ui, regions.browser, &mut self.browser_view, &mut self.probe);
+        if self.browser_view == BrowserView::Presets && shown_view != BrowserView::Presets {
+            // The files may have changed while the list was hidden.
+            self.presets.refresh();
+        }
 
         let recipe = groups::upper_row(ui, regions.rows[0], &self.params, &setter, &mut self.probe);
         self.recipe_card(ui, recipe);

@@ -388,3 +388,111 @@ fn the_cards_hold_the_parameters_of_their_group() {
     }
     assert_eq!(checked, CONTINUOUS.len(), "every continuous parameter has a control");
 }
+
+/// The preset browser, driven as its buttons drive it: a factory preset loads as one host gesture
+/// per parameter it moves and is not "edited" until a knob moves; Save as writes a user preset
+/// that becomes the current one; the same name again is refused once, then replaced; Rename and
+/// Delete (pressed twice) act on its file.
+#[test]
+fn the_preset_browser_loads_saves_renames_and_deletes() {
+    use crate::presets::UserPresets;
+    let (mut editor, counting) = editor();
+    let folder = tempfile::tempdir().expect("temp dir");
+    editor.presets = preset_browser::PresetBrowser::new(Some(UserPresets::new(folder.path())));
+    let gui = editor.gui.clone().expect("context");
+    let setter = gui.param_setter();
+    let index = editor.presets.entries().iter().position(|e| e.preset.name == "Frozen Field").expect("factory preset");
+    let moved = editor.presets.entries()[index].preset.params.len();
+    editor.presets.load(index, &editor.params, &setter);
+    assert_eq!(counting.gestures.load(Ordering::Relaxed), moved, "one gesture per value the preset moves");
+    assert_eq!(counting.ends.load(Ordering::Relaxed), moved);
+    assert!(editor.params.freeze.value() && editor.params.hold.value());
+    assert_eq!(editor.presets.current(), Some(("Frozen Field", false)));
+    setter.set_parameter(&editor.params.density_hz, 77.0);
+    assert_eq!(editor.presets.current(), Some(("Frozen Field", true)), "a knob moved after loading");
+
+    editor.presets.name_text = String::from("My field");
+    let saved = editor.presets.save_as(&editor.params).expect("saved");
+    assert_eq!(saved, folder.path().join("My field.toml"));
+    assert_eq!(editor.presets.current(), Some(("My field", false)));
+    assert!(editor.presets.save_as(&editor.params).is_none(), "the same name is refused once");
+    assert!(editor.presets.message().0.contains("press Save as again"), "{:?}", editor.presets.message());
+    assert!(editor.presets.save_as(&editor.params).is_some(), "and replaced on the second press");
+
+    editor.presets.name_text = String::from("Field at night");
+    let renamed = editor.presets.rename_selected().expect("renamed");
+    assert!(renamed.is_file() && !saved.exists());
+    assert_eq!(editor.presets.current(), Some(("Field at night", false)));
+    assert!(!editor.presets.delete_selected(), "the first press asks");
+    assert!(renamed.is_file());
+    assert!(editor.presets.delete_selected(), "the second deletes");
+    assert!(!renamed.exists());
+    // Factory presets are neither renamed nor deleted.
+    editor.presets.load(index, &editor.params, &setter);
+    assert!(editor.presets.rename_selected().is_none() && !editor.presets.delete_selected());
+    assert!(editor.presets.message().1, "{:?}", editor.presets.message());
+}
+
+/// The Presets view (list, current preset, name and category fields, buttons, message) lies
+/// inside the window at every size, its controls apart.
+#[test]
+fn the_preset_view_fits_the_window_at_every_size() {
+    let (mut editor, _) = editor();
+    let folder = tempfile::tempdir().expect("temp dir");
+    editor.presets = preset_browser::PresetBrowser::new(Some(crate::presets::UserPresets::new(folder.path())));
+    editor.set_browser_view(BrowserView::Presets);
+    let ctx = egui::Context::default();
+    theme::apply(&ctx);
+    for (width, height) in [MIN_SIZE, (DEFAULT_SIZE.0 as f32, DEFAULT_SIZE.1 as f32), MAX_SIZE] {
+        let output = run_frames(&mut editor, &ctx, width, height, 2);
+        let widgets = editor.probe().widgets();
+        let named = ["Preset list", "Current preset", "Preset name", "Preset category", "Save preset", "Preset with pads", "Rename preset", "Delete preset", "Presets tab"];
+        for name in named {
+            assert!(widgets.iter().any(|(n, _)| *n == name), "{name} missing at {width}x{height}");
+        }
+        let outside = editor.probe().outside();
+        assert!(outside.is_empty(), "outside the {width}x{height} window: {outside:?}");
+        let ours: Vec<_> = widgets.iter().filter(|(n, _)| named.contains(n)).collect();
+        for (i, (a, ra)) in ours.iter().enumerate() {
+            for (b, rb) in &ours[i + 1..] {
+                assert!(!ra.shrink(1.0).intersects(rb.shrink(1.0)), "{a} {ra:?} overlaps {b} {rb:?} at {width}x{height}");
+            }
+        }
+        let texts = texts(&output.shapes);
+        assert!(texts.iter().any(|(t, _, _)| t == "Warm Tape Pad"), "the factory presets are listed at {width}x{height}");
+    }
+}
+
+/// "WAV" renders the current sound on the capture thread while frames go on; the file's path is
+/// then shown with a Copy button that puts the path on the clipboard.
+#[test]
+fn the_wav_button_renders_off_the_gui_thread_and_offers_the_path_to_copy() {
+    let (mut editor, _) = editor();
+    let folder = tempfile::tempdir().expect("temp dir");
+    editor.capture_folder = Some(folder.path().to_path_buf());
+    editor.capture_name = String::from("dusk");
+    editor.capture_sec = 1.0;
+    let mut pointer = Pointer::new();
+    pointer.frame(&mut editor, vec![], egui::Modifiers::NONE);
+    let message = editor.start_capture_wav();
+    assert!(message.starts_with("Rendering"), "{message}");
+    let started = Instant::now();
+    while editor.capture_job.is_some() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "no answer from the capture thread");
+        pointer.frame(&mut editor, vec![], egui::Modifiers::NONE);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let path = folder.path().join("dusk.wav");
+    assert!(editor.capture_message.starts_with(&format!("Wrote {}", path.display())), "{}", editor.capture_message);
+    assert_eq!(editor.capture_path.as_deref(), Some(path.as_path()));
+    assert!(path.is_file());
+    pointer.frame(&mut editor, vec![], egui::Modifiers::NONE);
+    let copy = centre_of(&editor, "Copy path");
+    let none = egui::Modifiers::NONE;
+    pointer.frame(&mut editor, vec![egui::Event::PointerMoved(copy)], none);
+    pointer.frame(&mut editor, vec![Pointer::button(copy, true, none)], none);
+    let input = egui::RawInput { screen_rect: Some(screen_rect(1000.0, 700.0)), time: Some(pointer.time + 0.05), events: vec![Pointer::button(copy, false, none)], ..Default::default() };
+    let output = pointer.ctx.run_ui(input, |ui| editor.draw(ui));
+    let copied: Vec<&String> = output.platform_output.commands.iter().filter_map(|c| match c { egui::OutputCommand::CopyText(text) => Some(text), _ => None }).collect();
+    assert_eq!(copied, [&path.display().to_string()]);
+}

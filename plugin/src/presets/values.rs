@@ -289,8 +289,9 @@ mod tests {
             ]),
         );
         resolved.apply(&setter);
-        assert_eq!(params.grain_size_ms.value(), 50.0, "an integer is a number");
-        assert_eq!(params.density_hz.value(), AfterglowParams::default().density_hz.value(), "missing: default");
+        // Within the host path's float rounding (plain -> normalised -> plain on a skewed range).
+        assert!((params.grain_size_ms.value() - 50.0).abs() < 1e-4, "an integer is a number: {}", params.grain_size_ms.value());
+        assert_eq!(params.density_hz.unmodulated_normalized_value(), params.density_hz.default_normalized_value(), "missing: default");
         assert!(!params.freeze.value(), "missing: default");
         assert_eq!(params.position.value(), 1.0, "clamped into range");
         assert_eq!(params.window.value(), WindowChoice::Hann, "unknown choice: default");
