@@ -55,7 +55,7 @@ fn read_wav(path: &Path) -> (hound::WavSpec, Vec<Vec<f32>>) {
 fn check_capture_against_renders(recipe: &Recipe, source_path: Option<&Path>) {
     let folder = tempfile::tempdir().expect("temp dir");
     let wav = capture_to_wav(recipe, folder.path(), "evening take", None).expect("capture to wav");
-    assert_eq!(wav, folder.path().join("evening take.wav"));
+    assert_eq!(wav, folder.path().join("evening-take.wav"));
     let (spec, captured) = read_wav(&wav);
     assert_eq!((spec.channels, spec.sample_rate, spec.bits_per_sample, spec.sample_format), (2, 44_100, 32, hound::SampleFormat::Float));
     let frames = (recipe.duration_sec * 44_100.0).round() as usize;

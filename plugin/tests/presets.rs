@@ -111,8 +111,39 @@ struct Sound {
     brightness_oct: f32,
     /// Side energy over mid energy.
     width: f32,
-    /// Spread of the 50 ms loudness, dB (steady pads low, pulses high).
+    /// How long the sound takes to come within 6 dB of its steady level (the last two seconds),
+    /// octaves above 50 ms (one 50 ms frame).
+    rise_oct: f32,
+    /// Spread of the 50 ms loudness over the last two seconds, dB (steady pads low, pulses high).
     motion_db: f32,
+    /// Spread of the 5 ms loudness over the last two seconds, dB: the grain-scale texture (a
+    /// smooth wash low; sparse, short or sharply windowed grains high).
+    grain_db: f32,
+    /// Spectral flatness of the last two seconds, 100 Hz to 8 kHz, dB, floored at -50 dB (below
+    /// that, clear partials over a silent floor, the differences are not heard): clear partials
+    /// (a steady pitch) low, smeared ones (pitch spray, noise) high.
+    flatness_db: f32,
+}
+
+/// Spectral flatness (geometric over arithmetic mean of the power) of the mid signal's mean
+/// power spectrum over the last two seconds, 100 Hz to 8 kHz, dB.
+fn flatness_db(out: &[Vec<f32>; 2]) -> f32 {
+    const FFT: usize = 4096;
+    let mid: Vec<f32> = out[0].iter().zip(&out[1]).map(|(l, r)| (l + r) * 0.5).collect();
+    let tail = &mid[mid.len() - 2 * SAMPLE_RATE_HZ as usize..];
+    let mut spectrum = engine::analysis::MagnitudeSpectrum::new(FFT);
+    let mut power = vec![0.0f64; FFT / 2 + 1];
+    for frame in tail.chunks_exact(FFT / 2).collect::<Vec<_>>().windows(2) {
+        let segment: Vec<f32> = frame.concat();
+        for (p, m) in power.iter_mut().zip(spectrum.transform(&segment)) {
+            *p += f64::from(*m).powi(2);
+        }
+    }
+    let bin_hz = SAMPLE_RATE_HZ / FFT as f64;
+    let band: Vec<f64> = power[(100.0 / bin_hz) as usize..(8000.0 / bin_hz) as usize].iter().map(|p| p + 1e-20).collect();
+    let geometric = band.iter().map(|p| p.ln()).sum::<f64>() / band.len() as f64;
+    let arithmetic = band.iter().sum::<f64>() / band.len() as f64;
+    (10.0 * (geometric.exp() / arithmetic).log10()).max(-50.0) as f32
 }
 
 fn sound_of(out: &[Vec<f32>; 2]) -> Sound {
@@ -122,31 +153,54 @@ fn sound_of(out: &[Vec<f32>; 2]) -> Sound {
         mid += f64::from((l + r) * 0.5).powi(2);
         side += f64::from((l - r) * 0.5).powi(2);
     }
-    let frame = (SAMPLE_RATE_HZ * 0.05) as usize;
-    let loudness: Vec<f64> = out[0]
-        .chunks(frame)
-        .zip(out[1].chunks(frame))
-        .filter(|(l, _)| l.len() == frame)
-        .map(|(l, r)| {
-            let energy = l.iter().chain(r).map(|x| f64::from(*x).powi(2)).sum::<f64>() / (2 * frame) as f64;
-            10.0 * (energy + 1e-12).log10()
-        })
-        .collect();
-    let mean = loudness.iter().sum::<f64>() / loudness.len() as f64;
-    let spread = (loudness.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / loudness.len() as f64).sqrt();
+    let loudness = |frame_sec: f64| -> Vec<f64> {
+        let frame = (SAMPLE_RATE_HZ * frame_sec) as usize;
+        out[0]
+            .chunks(frame)
+            .zip(out[1].chunks(frame))
+            .filter(|(l, _)| l.len() == frame)
+            .map(|(l, r)| {
+                let energy = l.iter().chain(r).map(|x| f64::from(*x).powi(2)).sum::<f64>() / (2 * frame) as f64;
+                10.0 * (energy + 1e-12).log10()
+            })
+            .collect()
+    };
+    // Mean and spread of the last two seconds.
+    let last_two_sec = |frames: &[f64], frame_sec: f64| {
+        let steady = &frames[frames.len() - (2.0 / frame_sec) as usize..];
+        let mean = steady.iter().sum::<f64>() / steady.len() as f64;
+        (mean, (steady.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / steady.len() as f64).sqrt())
+    };
+    let coarse = loudness(0.05);
+    let (mean, spread) = last_two_sec(&coarse, 0.05);
+    let (_, fine_spread) = last_two_sec(&loudness(0.005), 0.005);
+    let loudness = coarse;
+    let rise_frames = loudness.iter().position(|&db| db >= mean - 6.0).unwrap_or(loudness.len()) + 1;
     Sound {
         rms_db: m.rms_db,
         peak: m.peak,
         brightness_oct: (m.centroid_hz.max(1.0) / 1000.0).log2(),
         width: (side / mid.max(1e-12)) as f32,
+        rise_oct: (rise_frames as f32).log2(),
         motion_db: spread as f32,
+        grain_db: fine_spread as f32,
+        flatness_db: flatness_db(out),
     }
 }
 
 /// How far apart two sounds are, in steps a listener hears: 3 dB of level, a third of an octave
-/// of brightness, 0.15 of width, 2 dB of motion. The largest of the four.
+/// of brightness, 0.15 of width, twice (or half) the rise time, 2 dB of motion or of grain-scale
+/// texture, 3 dB of spectral flatness. The largest.
 fn distance(a: &Sound, b: &Sound) -> f32 {
-    let steps = [(a.rms_db - b.rms_db) / 3.0, (a.brightness_oct - b.brightness_oct) / (1.0 / 3.0), (a.width - b.width) / 0.15, (a.motion_db - b.motion_db) / 2.0];
+    let steps = [
+        (a.rms_db - b.rms_db) / 3.0,
+        (a.brightness_oct - b.brightness_oct) / (1.0 / 3.0),
+        (a.width - b.width) / 0.15,
+        a.rise_oct - b.rise_oct,
+        (a.motion_db - b.motion_db) / 2.0,
+        (a.grain_db - b.grain_db) / 2.0,
+        (a.flatness_db - b.flatness_db) / 3.0,
+    ];
     steps.iter().map(|s| s.abs()).fold(0.0, f32::max)
 }
 
@@ -166,7 +220,10 @@ fn every_factory_preset_sounds_distinct_and_does_not_clip() {
         assert!(resolved.all_hold(), "{}: not every value arrived", preset.name);
         let out = plugin.play(num_frames, &[512], &key);
         let sound = sound_of(&out);
-        println!("{:<18} {:>6.1} dB  peak {:.3}  brightness {:+.2} oct  width {:.2}  motion {:.1} dB", preset.name, sound.rms_db, sound.peak, sound.brightness_oct, sound.width, sound.motion_db);
+        println!(
+            "{:<18} {:>6.1} dB  peak {:.3}  brightness {:+.2} oct  width {:.2}  rise {:.1} oct  motion {:.1} dB  grain {:.1} dB  flatness {:.1} dB",
+            preset.name, sound.rms_db, sound.peak, sound.brightness_oct, sound.width, sound.rise_oct, sound.motion_db, sound.grain_db, sound.flatness_db
+        );
         assert!(out.iter().flatten().all(|x| x.is_finite()), "{}: not finite", preset.name);
         assert!(sound.rms_db > -50.0, "{} is silent: {:.1} dBFS", preset.name, sound.rms_db);
         assert!(sound.peak < 0.99, "{} clips: peak {}", preset.name, sound.peak);
