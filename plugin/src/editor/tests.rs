@@ -433,8 +433,8 @@ fn the_preset_browser_loads_saves_renames_and_deletes() {
     assert!(editor.presets.message().1, "{:?}", editor.presets.message());
 }
 
-/// The Presets view (list, current preset, name and category fields, buttons, message) lies
-/// inside the window at every size, its controls apart.
+/// The Presets view (list, current preset, name and category fields, buttons) lies inside the
+/// browser panel at every size, its controls apart.
 #[test]
 fn the_preset_view_fits_the_window_at_every_size() {
     let (mut editor, _) = editor();
@@ -453,6 +453,10 @@ fn the_preset_view_fits_the_window_at_every_size() {
         let outside = editor.probe().outside();
         assert!(outside.is_empty(), "outside the {width}x{height} window: {outside:?}");
         let ours: Vec<_> = widgets.iter().filter(|(n, _)| named.contains(n)).collect();
+        let panel = layout::regions(screen_rect(width, height)).browser;
+        for (name, rect) in &ours {
+            assert!(panel.expand(0.5).contains_rect(*rect), "{name} {rect:?} leaves the browser panel {panel:?} at {width}x{height}");
+        }
         for (i, (a, ra)) in ours.iter().enumerate() {
             for (b, rb) in &ours[i + 1..] {
                 assert!(!ra.shrink(1.0).intersects(rb.shrink(1.0)), "{a} {ra:?} overlaps {b} {rb:?} at {width}x{height}");
