@@ -250,6 +250,10 @@ fn a_saved_user_preset_loads_back_to_the_same_values_through_its_file() {
     setter.set_parameter(&edited.pitch_semitones, -7.25);
     setter.set_parameter(&edited.seed, 1234);
     setter.set_parameter(&edited.source, 3);
+    // As a knob drag leaves them: anywhere in the range, not on round numbers.
+    setter.set_parameter_normalized(&edited.grain_size_ms, 0.4137);
+    setter.set_parameter_normalized(&edited.lowpass_hz, 0.6321);
+    setter.set_parameter_normalized(&edited.release_ms, 0.7771);
     let saved = preset_from_params(&edited, "Night / Shift", "Drones", false);
     let path = user.save(&saved, false).expect("save");
     assert_eq!(path, folder.path().join("afterglow/presets/Night - Shift.toml"));
