@@ -9,7 +9,8 @@
 //! - [`params`]: host parameters; imports neither the miner nor the editor. What is saved beside
 //!   them (bank by identity, editor size) is [`persist`]; the pad queues and bank limits are
 //!   [`queues`]; the snapshot type the background threads publish to the editor is [`published`].
-//! - [`capture`]: the current sound as a recipe file (run from the editor).
+//! - [`capture`]: the current sound as a recipe file, or rendered to a WAV (run from the editor).
+//! - [`presets`]: factory and user presets (GUI thread; loaded through the host's parameter path).
 //!
 //! # Threads
 //! | thread | owns | started by |
@@ -19,7 +20,8 @@
 //! | GUI | the editor's state (copies of snapshots, text fields, the folder dialog's receiver) | the host, through the framework's window |
 //! | mining (`afterglow-miner`) | decoding, analysis, the pads it cuts until they are sent; spent pads, freed here | [`mining::Miner::spawn`] at first activation |
 //! | catalogue reader (`afterglow-catalogue`) | the open catalogue, the archive view's queries | [`mining::Miner::spawn`] |
-//! | folder dialog | one system folder chooser while it is open | the editor's Browse button |
+//! | folder dialog | one system folder chooser while it is open | the editor's Browse button, the WAV button's menu |
+//! | capture (`afterglow-capture`) | one capture to file: decoding the pad's source, rendering the recipe, writing the WAV | the editor's WAV button ([`capture::job::CaptureJob`]) |
 //!
 //! How each pair meets:
 //! | pair | through | blocking |
@@ -33,6 +35,7 @@
 //! | host main -> mining | a loaded bank ([`persist::BankRecall`]: `RwLock` + generation atomics); activation polls until it is rebuilt | activation waits (at most 60 s); audio never |
 //! | host main -> mining, reader | the stop flag (`engine::CancelFlag`, atomic), raised when the plugin is dropped; both threads are joined | the drop waits for their next check |
 //! | folder dialog -> GUI | a one-shot `mpsc` channel | the GUI polls |
+//! | capture -> GUI | a one-shot `mpsc` channel (the file written, or why not); dropping the job raises its stop flag and joins it | the GUI polls; a closing editor waits for a render under way |
 
 pub mod audio;
 pub mod capture;

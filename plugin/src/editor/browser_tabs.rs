@@ -31,12 +31,15 @@ impl BrowserView {
 }
 
 /// Width of the tab strip, logical points.
-const TABS_WIDTH: f32 = 196.0;
+const TABS_WIDTH: f32 = 160.0;
 
 /// Draw the tabs over the browser panel `rect` (after the panel itself) and switch `view`.
 pub fn show(ui: &mut Ui, rect: Rect, view: &mut BrowserView, probe: &mut LayoutProbe) {
     let strip = Rect::from_min_max(pos2(rect.right() - TABS_WIDTH - 8.0, rect.top() + 4.0), pos2(rect.right() - 8.0, rect.top() + 26.0));
     let mut child = ui.new_child(UiBuilder::new().max_rect(strip).layout(egui::Layout::right_to_left(egui::Align::Center)));
+    // Compact, so three tabs leave the panel's title and count clear in the narrowest panel.
+    child.spacing_mut().button_padding.x = 5.0;
+    child.spacing_mut().item_spacing.x = 2.0;
     let presets = child.selectable_value(view, BrowserView::Presets, "Presets").on_hover_text("Factory and user presets: load, save, rename, delete");
     probe.record("Presets tab", presets.rect);
     let archive = child.selectable_value(view, BrowserView::Archive, "Archive").on_hover_text("Every catalogued pad: filter, find more like one, load into the bank");

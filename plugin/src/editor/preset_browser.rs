@@ -247,7 +247,7 @@ impl PresetBrowser {
             None => (String::from("no preset loaded"), theme::TEXT_DIM),
         };
         // Left of the view tabs (drawn over the panel's top-right corner by the owner).
-        let title = Rect::from_min_max(rect.left_top() + vec2(84.0, 7.0), pos2(rect.right() - 200.0, rect.top() + 24.0));
+        let title = Rect::from_min_max(rect.left_top() + vec2(84.0, 7.0), pos2(rect.right() - 172.0, rect.top() + 24.0));
         paint_one_line(ui, title, &current, colour);
         probe.record("Current preset", title);
 

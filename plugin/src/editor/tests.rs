@@ -500,3 +500,19 @@ fn the_wav_button_renders_off_the_gui_thread_and_offers_the_path_to_copy() {
     let copied: Vec<&String> = output.platform_output.commands.iter().filter_map(|c| match c { egui::OutputCommand::CopyText(text) => Some(text), _ => None }).collect();
     assert_eq!(copied, [&path.display().to_string()]);
 }
+
+/// The view tabs (Bank, Archive, Presets) sit clear of the panel's title and count at every size.
+#[test]
+fn the_view_tabs_leave_the_panel_title_readable() {
+    let (mut editor, _) = editor();
+    let ctx = egui::Context::default();
+    theme::apply(&ctx);
+    for (width, height) in [MIN_SIZE, (DEFAULT_SIZE.0 as f32, DEFAULT_SIZE.1 as f32), MAX_SIZE] {
+        let output = run_frames(&mut editor, &ctx, width, height, 2);
+        let count = texts(&output.shapes).into_iter().find(|(t, _, _)| t == "3 in the bank").expect("the bank's count").1;
+        for tab in ["Bank tab", "Archive tab", "Presets tab"] {
+            let rect = editor.probe().widgets().iter().find(|(n, _)| *n == tab).expect(tab).1;
+            assert!(rect.left() > count.right() + 4.0, "{tab} {rect:?} covers the count {count:?} at {width}x{height}");
+        }
+    }
+}
