@@ -9,6 +9,16 @@
 //!
 //! GUI thread only: loading goes through the editor's `ParamSetter`; a preset's bank goes to the
 //! mining thread as a loaded project's does ([`crate::persist::BankRecall`]).
+//!
+//! # No CLAP preset-discovery factory (yet)
+//! Hosts list a plugin's presets through `clap_preset_discovery_factory` and load one through the
+//! plugin's `clap.preset-load` extension. nice-plug 0.4 offers neither hook: its
+//! `nice_export_clap!` macro defines the library's only `clap_entry`, whose `get_factory`
+//! answers the plugin factory's id and nothing else, and its wrapper's `get_extension` is a fixed
+//! list without `preset-load`. Adding them means either exporting a hand-written `clap_entry` that
+//! copies the macro's plugin factory (a twin of framework code to keep in step) and still could
+//! not load a preset into an instance, or patching the framework. Both are left out; the editor's
+//! browser is the way in.
 
 pub mod factory;
 pub mod format;
