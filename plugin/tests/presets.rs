@@ -206,13 +206,15 @@ fn distance(a: &Sound, b: &Sound) -> f32 {
 
 /// Each factory preset, loaded into a fresh instance through the host path and played with one
 /// held key through the plugin's audio path (the code `Afterglow::process` runs, with its built-in
-/// texture), sounds (above -50 dBFS), stays under full scale, and differs audibly from every other.
+/// texture), sounds (above -50 dBFS), stays under full scale without the engine's safety limiter
+/// acting, and differs audibly from every other.
 #[test]
 fn every_factory_preset_sounds_distinct_and_does_not_clip() {
     let seconds = 4.0;
     let num_frames = (seconds * SAMPLE_RATE_HZ) as usize;
     let key = [(0, HostEvent::NoteOn { key: 60, velocity: 0.8 })];
     let mut sounds: Vec<(String, Sound)> = Vec::new();
+    let mut limited = Vec::new();
     for preset in factory() {
         let mut plugin = InProcessPlugin::new(SAMPLE_RATE_HZ);
         let host = Host::default();
@@ -227,8 +229,15 @@ fn every_factory_preset_sounds_distinct_and_does_not_clip() {
         assert!(out.iter().flatten().all(|x| x.is_finite()), "{}: not finite", preset.name);
         assert!(sound.rms_db > -50.0, "{} is silent: {:.1} dBFS", preset.name, sound.rms_db);
         assert!(sound.peak < 0.99, "{} clips: peak {}", preset.name, sound.peak);
+        // The engine's safety limiter keeps every output under full scale; a preset that leans on
+        // it is distorting all the same, so it must never have had to act.
+        let limiter = plugin.limiter_stats();
+        if limiter.num_limited_samples > 0 {
+            limited.push(format!("{} (peak in {:.1} dBFS, {:.1} dB down)", preset.name, limiter.peak_in_dbfs, limiter.max_reduction_db));
+        }
         sounds.push((preset.name.clone(), sound));
     }
+    assert!(limited.is_empty(), "these presets drive the safety limiter: {limited:?}");
     for (i, (a, sa)) in sounds.iter().enumerate() {
         for (b, sb) in &sounds[i + 1..] {
             let d = distance(sa, sb);
