@@ -134,7 +134,7 @@ fn encode<'a>(pads: &[IndexedPad<'a>]) -> Option<Vec<u8>> {
     codes.iter().for_each(|c| out.extend_from_slice(c));
     pads.iter().for_each(|p| out.push(u8::from(p.features.is_some())));
     for p in pads {
-        p.features.unwrap_or_default().iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+        p.features.unwrap_or([0.0; NUM_FEATURES]).iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
     }
     Some(out)
 }
