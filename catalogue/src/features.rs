@@ -10,7 +10,7 @@ use engine::mining::{HitFeatures, Region};
 use std::ops::Range;
 
 /// Length of a feature vector.
-pub const NUM_FEATURES: usize = 38;
+pub const NUM_FEATURES: usize = 50;
 
 /// A region's feature vector.
 pub type FeatureVector = [f32; NUM_FEATURES];
@@ -20,14 +20,15 @@ pub type FeatureVector = [f32; NUM_FEATURES];
 pub const FEATURES_VERSION: u32 = 2;
 
 /// Where each aspect sits in a pad's (or hiss region's) vector, in [`Aspect::ALL`] order:
-/// - timbre: the mean of each cepstral coefficient (spectral envelope, 12), mean and spread of the
-///   flatness (tonal or noisy), mean air-band flatness, mean onset flux (`ln(1 + flux)`): 16;
+/// - timbre: the mean and the spread of each cepstral coefficient (spectral envelope and how it
+///   moves, 24), mean and spread of the flatness (tonal or noisy), mean air-band flatness, mean
+///   onset flux (`ln(1 + flux)`): 28;
 /// - pitch and key: the mean chroma (12, summing to 1) and the share of it below the bass limit: 13;
 /// - brightness: mean and spread of the centroid in octaves, mean air-band level against the
 ///   frame level in dB: 3;
 /// - loudness contour: spread of the frame level in dB, the mean level of each quarter of the
 ///   region against the whole in dB (4), where the loudest frame sits (0 start .. 1 end): 6.
-pub const PAD_ASPECTS: [Range<usize>; NUM_ASPECTS] = [0..16, 16..29, 29..32, 32..38];
+pub const PAD_ASPECTS: [Range<usize>; NUM_ASPECTS] = [0..28, 28..41, 41..44, 44..50];
 
 /// Where each aspect sits in a one-shot's vector, in [`Aspect::ALL`] order (the rest is zeros):
 /// - timbre: the power share of each octave band in dB (10), flatness over the full band, 1-4 kHz,
@@ -97,11 +98,13 @@ pub fn region_features(analysis: &Analysis, region: &Region) -> FeatureVector {
     let n = frames.len() as f32;
     // Timbre.
     let mut cepstrum = [0.0f32; NUM_CEPSTRA];
+    let mut cepstrum_sq = [0.0f32; NUM_CEPSTRA];
     let mut chroma = [0.0f32; 12];
     let mut bass = 0.0f32;
     for i in frames.clone() {
-        for (c, v) in cepstrum.iter_mut().zip(f.cepstrum[i]) {
+        for ((c, q), v) in cepstrum.iter_mut().zip(&mut cepstrum_sq).zip(f.cepstrum[i]) {
             *c += v / n;
+            *q += v * v / n;
         }
         for (c, v) in chroma.iter_mut().zip(f.chroma[i]) {
             *c += v;
@@ -112,27 +115,30 @@ pub fn region_features(analysis: &Analysis, region: &Region) -> FeatureVector {
     let (air_flat, _) = mean_std(frames.clone().map(|i| f.air_flatness[i]));
     let (flux, _) = mean_std(frames.clone().map(|i| f.flux[i]));
     out[..NUM_CEPSTRA].copy_from_slice(&cepstrum);
-    out[12..16].copy_from_slice(&[fl_mean, fl_std, air_flat, flux.ln_1p()]);
+    for (o, (m, q)) in out[NUM_CEPSTRA..2 * NUM_CEPSTRA].iter_mut().zip(cepstrum.iter().zip(&cepstrum_sq)) {
+        *o = (q - m * m).max(0.0).sqrt();
+    }
+    out[24..28].copy_from_slice(&[fl_mean, fl_std, air_flat, flux.ln_1p()]);
     // Pitch and key.
     let chroma_total: f32 = chroma.iter().sum();
     normalise(&mut chroma);
-    out[16..28].copy_from_slice(&chroma);
-    out[28] = if chroma_total > 0.0 { bass / chroma_total } else { 0.0 };
+    out[28..40].copy_from_slice(&chroma);
+    out[40] = if chroma_total > 0.0 { bass / chroma_total } else { 0.0 };
     // Brightness.
     let (c_mean, c_std) = mean_std(frames.clone().map(|i| octaves(f.centroid_hz[i].max(20.0))));
     let (air, _) = mean_std(frames.clone().map(|i| (f.air_db[i] - f.rms_db[i]).clamp(-80.0, 20.0)));
-    out[29..32].copy_from_slice(&[c_mean, c_std, air]);
+    out[41..44].copy_from_slice(&[c_mean, c_std, air]);
     // Loudness contour.
     let (l_mean, l_std) = mean_std(frames.clone().map(|i| f.rms_db[i]));
-    out[32] = l_std;
+    out[44] = l_std;
     let len = frames.len();
     for q in 0..4 {
         let part = frames.start + q * len / 4..frames.start + ((q + 1) * len / 4).max(q * len / 4 + 1);
         let (level, _) = mean_std(part.filter(|i| frames.contains(i)).map(|i| f.rms_db[i]));
-        out[33 + q] = level - l_mean;
+        out[45 + q] = level - l_mean;
     }
     let loudest = frames.clone().max_by(|&a, &b| f.rms_db[a].total_cmp(&f.rms_db[b])).unwrap_or(frames.start);
-    out[37] = (loudest - frames.start) as f32 / len.max(2).saturating_sub(1) as f32;
+    out[49] = (loudest - frames.start) as f32 / len.max(2).saturating_sub(1) as f32;
     for v in &mut out {
         if !v.is_finite() {
             *v = 0.0;

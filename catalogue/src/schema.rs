@@ -98,7 +98,7 @@ const MIGRATIONS: &[&str] = &[
         DELETE FROM pad_index WHERE file_id = OLD.file_id;
     END;
     ",
-    // 5: feature vectors in four aspects (`features::FEATURES_VERSION` 2: 38 values, see
+    // 5: feature vectors in four aspects (`features::FEATURES_VERSION` 2: 50 values, see
     // `aspects.rs`). The pad index holds them, so its entries are written again in the longer
     // layout (`after_migration`); the vectors of files catalogued before stay as they were, read
     // as "no vector" until the next scan mines those files again (the miner fingerprint includes
