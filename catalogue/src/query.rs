@@ -7,7 +7,7 @@
 //! over every catalogued region of the kind, filters or not.
 
 use crate::aspects::{AspectDistances, AspectMetric, AspectWeights, SpreadSums};
-use crate::features::{from_blob, FeatureVector};
+use crate::features::{from_blob, FeatureVector, NUM_FEATURES};
 use crate::pad_index::{self, Entry, IndexedPad};
 use crate::store::Catalogue;
 use crate::{Error, Result};
@@ -191,30 +191,33 @@ impl Catalogue {
                     .collect::<rusqlite::Result<_>>()?,
                 None => Vec::new(),
             };
+            // With `like`, the vectors of the pads that pass, one after another (NaN for none).
+            let mut vectors: Vec<f32> = Vec::new();
+            if target.is_some() {
+                let num_pads: i64 = self.connection().prepare_cached("SELECT COUNT(*) FROM regions WHERE kind = 'pad'")?.query_row([], |r| r.get(0))?;
+                vectors.reserve(num_pads.max(0) as usize * NUM_FEATURES);
+            }
             let mut near: Vec<Near> = Vec::new();
-            let mut vectors: Vec<Option<FeatureVector>> = Vec::new();
             let mut sums = SpreadSums::default();
             self.for_each_pad(&filter, target.is_some(), target.is_some(), |id, score, features, passes| {
                 if let Some(v) = &features {
                     sums.add(v);
                 }
                 if passes {
-                    near.push(Near { is_like: like_ids.contains(&id), distance: 0.0, score, id, aspects: None });
+                    near.push(Near { is_like: like_ids.contains(&id), distance: 0.0, score, id, slot: near.len(), aspects: None });
                     if target.is_some() {
-                        vectors.push(features);
+                        vectors.extend_from_slice(&features.unwrap_or([f32::NAN; NUM_FEATURES]));
                     }
                 }
             })?;
-            if let Some(t) = &target {
-                let metric = AspectMetric::new(&sums, false, &query.weights);
-                for (n, v) in near.iter_mut().zip(&vectors) {
-                    (n.distance, n.aspects) = match v {
-                        Some(v) => {
-                            let (d, aspects) = metric.distances(t, v);
-                            (d, Some(aspects))
-                        }
-                        None => (f32::INFINITY, None),
-                    };
+            let vector = |slot: usize| -> Option<&FeatureVector> {
+                let v: &FeatureVector = vectors[slot * NUM_FEATURES..(slot + 1) * NUM_FEATURES].try_into().ok()?;
+                (!v[0].is_nan()).then_some(v)
+            };
+            let metric = target.map(|_| AspectMetric::new(&sums, false, &query.weights));
+            if let (Some(t), Some(metric)) = (&target, &metric) {
+                for n in &mut near {
+                    n.distance = vector(n.slot).map_or(f32::INFINITY, |v| metric.overall(t, v));
                 }
             }
             // The `like` pad itself first, then by distance; then by score, then age.
@@ -226,6 +229,12 @@ impl Catalogue {
                 near.truncate(query.limit);
             }
             near.sort_by(order);
+            // Each aspect's distance, for the pads returned only.
+            if let (Some(t), Some(metric)) = (&target, &metric) {
+                for n in &mut near {
+                    n.aspects = vector(n.slot).map(|v| metric.distances(t, v).1);
+                }
+            }
             let ids: Vec<i64> = near.iter().map(|n| n.id).collect();
             let rows = self.pad_rows(&ids)?;
             Ok(rows
@@ -423,5 +432,7 @@ struct Near {
     score: f64,
     /// Row id in `regions`.
     id: i64,
+    /// Where its vector sits among the query's vectors (in pads that passed, in visiting order).
+    slot: usize,
     aspects: Option<AspectDistances>,
 }
