@@ -12,7 +12,6 @@
 //! a notice and passes, except under CI (`CI` set), where it fails.
 
 #[path = "../../fixtures/eval/gm_set.rs"]
-#[allow(dead_code)]
 mod gm_set;
 
 use catalogue::{Aspect, AspectWeights, Catalogue, PadQuery};
