@@ -24,6 +24,10 @@ pub enum Error {
     /// A query named a one-shot the catalogue does not hold.
     #[error("no one-shot with id {0} in the catalogue (list them with `afterglow oneshots`)")]
     UnknownOneShot(String),
+    /// The region's features were measured by an older afterglow, without the aspects "more like
+    /// this" compares.
+    #[error("{0} was catalogued by an older afterglow whose features lack the similarity aspects: run `afterglow scan` on the archive again (files are mined again)")]
+    StaleFeatures(String),
 }
 
 /// The catalogue's result type.

@@ -1,43 +1,80 @@
-//! The timbre vector of a region, for "more like this": means and spreads of the analysis' frame
-//! features over the region (spectral centroid in octaves, flatness, level), the balance of onset
-//! energy across the four accent bands, and the mean chroma, each scaled so one unit of distance is
-//! about one audible step. Compared with Euclidean distance.
+//! The feature vector of a region, for "more like this", in four aspects a musician names (see
+//! [`crate::aspects`]): timbre (spectral envelope and noisiness), pitch and key, brightness, and
+//! loudness contour. Every value comes from the one analysis pass (pads and hiss: means and spreads
+//! of its frame features over the region; one-shots: the hit measures the classifier reads). The
+//! values are in natural units here; queries scale each over the catalogue before comparing.
 
-use engine::analysis::Analysis;
-use engine::mining::hit_class::NUM_CLASS_INPUTS;
+use crate::aspects::{Aspect, NUM_ASPECTS};
+use engine::analysis::{Analysis, NUM_CEPSTRA};
 use engine::mining::{HitFeatures, Region};
+use std::ops::Range;
 
 /// Length of a feature vector.
-pub const NUM_FEATURES: usize = 24;
+pub const NUM_FEATURES: usize = 50;
 
 /// A region's feature vector.
 pub type FeatureVector = [f32; NUM_FEATURES];
 
-/// Weight of the chroma block (12 values summing to 1, times this).
-const CHROMA_WEIGHT: f32 = 3.0;
-/// Weight of the accent-band balance (4 values summing to 1, times this).
-const ACCENT_WEIGHT: f32 = 2.0;
-/// Flatness is 0..~0.6; this puts a tonal/noisy difference at a few units.
-const FLATNESS_WEIGHT: f32 = 5.0;
-/// Level, per 20 dB.
-const LEVEL_PER_DB: f32 = 1.0 / 20.0;
+/// Version of the vectors' layout, part of the miner fingerprint: a file whose vectors were made
+/// another way is mined again by the next scan. 2: four aspects, normalised over the catalogue.
+pub const FEATURES_VERSION: u32 = 2;
 
-/// Spread of each measure of [`HitFeatures::class_inputs`] within one kind of drum: the pooled
-/// within-class standard deviation over the kit pieces of Debian's `hydrogen-drumkits` (kick,
-/// snare, hats and cymbals, toms; the two kits `exporter/tests/real_drum_kits.rs` holds out left
-/// out), rounded: low-to-rest ratio 11 dB, air-to-body ratio 11 dB, decay 1.3 octaves of time, mid
-/// flatness 0.14, peak share 0.18. Dividing by it makes one unit of distance as large as the usual
-/// difference between two hits of one kind, so no measure drowns the others by its unit.
-const ONESHOT_SCALES: [f32; NUM_CLASS_INPUTS] = [11.0, 11.0, 1.3, 0.14, 0.18];
+/// Where each aspect sits in a pad's (or hiss region's) vector, in [`Aspect::ALL`] order:
+/// - timbre: the mean and the spread of each cepstral coefficient (spectral envelope and how it
+///   moves, 24), mean and spread of the flatness (tonal or noisy), mean air-band flatness, mean
+///   onset flux (`ln(1 + flux)`): 28;
+/// - pitch and key: the mean chroma (12, summing to 1) and the share of it below the bass limit: 13;
+/// - brightness: mean and spread of the centroid in octaves, mean air-band level against the
+///   frame level in dB: 3;
+/// - loudness contour: spread of the frame level in dB, the mean level of each quarter of the
+///   region against the whole in dB (4), where the loudest frame sits (0 start .. 1 end): 6.
+pub const PAD_ASPECTS: [Range<usize>; NUM_ASPECTS] = [0..28, 28..41, 41..44, 44..50];
 
-/// The timbre vector of a one-shot: the five measures of [`HitFeatures::class_inputs`] (how much
-/// is below 150 Hz, how much above 3 kHz, how long it rings, how noisy its 1-4 kHz band is, how
-/// few lines hold its power), each divided by its `ONESHOT_SCALES`, then zeros. Stored like a
-/// region's vector and compared with the same [`distance`], but only with other one-shots.
-pub fn oneshot_features(hit: &HitFeatures) -> FeatureVector {
+/// Where each aspect sits in a one-shot's vector, in [`Aspect::ALL`] order (the rest is zeros):
+/// - timbre: the power share of each octave band in dB (10), flatness over the full band, 1-4 kHz,
+///   0.5-8 kHz and 4-12 kHz, the peak shares of the strongest lines overall and below 1 kHz: 16;
+/// - pitch: the low pitch in octaves at the attack and about 0.1 s later, and its fall in
+///   octaves: 3;
+/// - brightness: the centroid in octaves, the power above 3 kHz against below and the power below
+///   150 Hz against above, dB: 3;
+/// - loudness contour: the decay to -20 dB and the length, in octaves of time: 2.
+pub const ONESHOT_ASPECTS: [Range<usize>; NUM_ASPECTS] = [0..16, 16..19, 19..22, 22..24];
+
+/// The feature ranges of `aspect` in the vectors of pads (`oneshot` false) or one-shots.
+pub fn aspect_range(aspect: Aspect, oneshot: bool) -> Range<usize> {
+    let layout = if oneshot { &ONESHOT_ASPECTS } else { &PAD_ASPECTS };
+    layout[aspect as usize].clone()
+}
+
+/// `log2` of a frequency or time, floored at 1 (so silence or "none" does not read as minus infinity).
+fn octaves(x: f32) -> f32 {
+    x.max(1.0).log2()
+}
+
+/// The vector of a one-shot of `len_sec` seconds with the hit measures `hit` (see [`ONESHOT_ASPECTS`]).
+pub fn oneshot_features(hit: &HitFeatures, len_sec: f32) -> FeatureVector {
     let mut out = [0.0f32; NUM_FEATURES];
-    for ((o, x), scale) in out.iter_mut().zip(hit.class_inputs()).zip(ONESHOT_SCALES) {
-        *o = if x.is_finite() { x / scale } else { 0.0 };
+    let low = hit.bands[0].clamp(0.0, 1.0);
+    let low_db = 10.0 * (low.max(1e-6) / (1.0 - low).max(1e-6)).log10();
+    let (early, late) = (octaves(hit.low_pitch_hz.max(20.0)), octaves(hit.late_low_pitch_hz.max(20.0)));
+    let values = hit.octave_db.into_iter().chain([
+        hit.flatness,
+        hit.mid_flatness,
+        hit.noise_flatness,
+        hit.high_flatness,
+        hit.peak_share,
+        hit.low_peak_share,
+        early,
+        late,
+        early - late,
+        octaves(hit.centroid_hz),
+        hit.air_ratio_db,
+        low_db,
+        octaves(hit.decay_ms.max(10.0)),
+        octaves(len_sec * 1000.0),
+    ]);
+    for (o, x) in out.iter_mut().zip(values) {
+        *o = if x.is_finite() { x } else { 0.0 };
     }
     out
 }
@@ -50,7 +87,7 @@ pub fn region_frames(analysis: &Analysis, region: &Region) -> std::ops::Range<us
     first..last.min(n).max(first)
 }
 
-/// The feature vector of `region`. Not realtime-safe.
+/// The feature vector of `region` (see [`PAD_ASPECTS`]). Not realtime-safe.
 pub fn region_features(analysis: &Analysis, region: &Region) -> FeatureVector {
     let frames = region_frames(analysis, region);
     let f = &analysis.features;
@@ -58,49 +95,56 @@ pub fn region_features(analysis: &Analysis, region: &Region) -> FeatureVector {
     if frames.is_empty() {
         return out;
     }
-    let (c_mean, c_std) = mean_std(frames.clone().map(|i| f.centroid_hz[i].max(20.0).log2()));
-    let (fl_mean, fl_std) = mean_std(frames.clone().map(|i| f.flatness[i]));
-    let (l_mean, l_std) = mean_std(frames.clone().map(|i| f.rms_db[i]));
-    let (flux_mean, _) = mean_std(frames.clone().map(|i| f.flux[i]));
-    out[0] = c_mean;
-    out[1] = c_std;
-    out[2] = fl_mean * FLATNESS_WEIGHT;
-    out[3] = fl_std * FLATNESS_WEIGHT;
-    out[4] = l_mean * LEVEL_PER_DB;
-    out[5] = l_std * LEVEL_PER_DB;
-    out[6] = flux_mean.ln_1p();
-    let mut accents = [0.0f32; 4];
+    let n = frames.len() as f32;
+    // Timbre.
+    let mut cepstrum = [0.0f32; NUM_CEPSTRA];
+    let mut cepstrum_sq = [0.0f32; NUM_CEPSTRA];
     let mut chroma = [0.0f32; 12];
     let mut bass = 0.0f32;
     for i in frames.clone() {
-        for (a, v) in accents.iter_mut().zip(f.accent_flux[i]) {
-            *a += v;
+        for ((c, q), v) in cepstrum.iter_mut().zip(&mut cepstrum_sq).zip(f.cepstrum[i]) {
+            *c += v / n;
+            *q += v * v / n;
         }
         for (c, v) in chroma.iter_mut().zip(f.chroma[i]) {
             *c += v;
         }
         bass += f.bass_chroma[i].iter().sum::<f32>();
     }
-    normalise(&mut accents);
+    let (fl_mean, fl_std) = mean_std(frames.clone().map(|i| f.flatness[i]));
+    let (air_flat, _) = mean_std(frames.clone().map(|i| f.air_flatness[i]));
+    let (flux, _) = mean_std(frames.clone().map(|i| f.flux[i]));
+    out[..NUM_CEPSTRA].copy_from_slice(&cepstrum);
+    for (o, (m, q)) in out[NUM_CEPSTRA..2 * NUM_CEPSTRA].iter_mut().zip(cepstrum.iter().zip(&cepstrum_sq)) {
+        *o = (q - m * m).max(0.0).sqrt();
+    }
+    out[24..28].copy_from_slice(&[fl_mean, fl_std, air_flat, flux.ln_1p()]);
+    // Pitch and key.
+    let chroma_total: f32 = chroma.iter().sum();
     normalise(&mut chroma);
-    for (o, a) in out[7..11].iter_mut().zip(accents) {
-        *o = a * ACCENT_WEIGHT;
+    out[28..40].copy_from_slice(&chroma);
+    out[40] = if chroma_total > 0.0 { bass / chroma_total } else { 0.0 };
+    // Brightness.
+    let (c_mean, c_std) = mean_std(frames.clone().map(|i| octaves(f.centroid_hz[i].max(20.0))));
+    let (air, _) = mean_std(frames.clone().map(|i| (f.air_db[i] - f.rms_db[i]).clamp(-80.0, 20.0)));
+    out[41..44].copy_from_slice(&[c_mean, c_std, air]);
+    // Loudness contour.
+    let (l_mean, l_std) = mean_std(frames.clone().map(|i| f.rms_db[i]));
+    out[44] = l_std;
+    let len = frames.len();
+    for q in 0..4 {
+        let part = frames.start + q * len / 4..frames.start + ((q + 1) * len / 4).max(q * len / 4 + 1);
+        let (level, _) = mean_std(part.filter(|i| frames.contains(i)).map(|i| f.rms_db[i]));
+        out[45 + q] = level - l_mean;
     }
-    for (o, c) in out[11..23].iter_mut().zip(chroma) {
-        *o = c * CHROMA_WEIGHT;
-    }
-    out[23] = bass / frames.len() as f32;
+    let loudest = frames.clone().max_by(|&a, &b| f.rms_db[a].total_cmp(&f.rms_db[b])).unwrap_or(frames.start);
+    out[49] = (loudest - frames.start) as f32 / len.max(2).saturating_sub(1) as f32;
     for v in &mut out {
         if !v.is_finite() {
             *v = 0.0;
         }
     }
     out
-}
-
-/// Euclidean distance between two vectors.
-pub fn distance(a: &FeatureVector, b: &FeatureVector) -> f32 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f32>().sqrt()
 }
 
 /// The vector as little-endian bytes, for the `features` blob.
@@ -152,15 +196,5 @@ mod tests {
         let v: FeatureVector = std::array::from_fn(|i| i as f32 * 0.5 - 3.0);
         assert_eq!(from_blob(&to_blob(&v)), Some(v));
         assert_eq!(from_blob(&[0u8; 7]), None);
-    }
-
-    #[test]
-    fn distance_is_zero_to_itself() {
-        let v: FeatureVector = std::array::from_fn(|i| i as f32);
-        assert_eq!(distance(&v, &v), 0.0);
-        let mut w = v;
-        w[0] += 3.0;
-        w[1] += 4.0;
-        assert!((distance(&v, &w) - 5.0).abs() < 1e-5);
     }
 }

@@ -7,6 +7,7 @@
 //! plugin's browser is meant to read the same file. No audio-thread code lives here: everything
 //! allocates and may block on the database.
 
+pub mod aspects;
 pub mod atomic_file;
 pub mod coverage;
 pub mod duplicates;
@@ -25,6 +26,7 @@ pub mod store;
 pub mod synthetic;
 pub mod walk;
 
+pub use aspects::{Aspect, AspectDistances, AspectWeights};
 pub use duplicates::{Copy, DuplicateGroup, Duplicates, Overlap};
 pub use error::{Error, Result};
 pub use location::{default_path, resolve_path, CATALOGUE_ENV};

@@ -52,7 +52,8 @@ impl MineSettings {
     fn fingerprint_for(&self, analysis_version: u32) -> String {
         // Serialising plain config structs to JSON cannot fail.
         let json = serde_json::to_string(self).expect("miner settings serialise");
-        engine::source::content_hash(format!("{json}\nanalysis {analysis_version}").as_bytes())
+        let features = crate::features::FEATURES_VERSION;
+        engine::source::content_hash(format!("{json}\nanalysis {analysis_version}\nfeatures {features}").as_bytes())
     }
 }
 
@@ -89,7 +90,7 @@ pub struct MinedRegion {
     /// "dark", "mid" or "bright": the region's mean spectral centroid tagged with the
     /// `[brightness_tags]` thresholds, as render tags its files.
     pub brightness: &'static str,
-    /// The timbre vector: [`region_features`] for pads and hiss, [`oneshot_features`] for one-shots
+    /// The aspect vector: [`region_features`] for pads and hiss, [`oneshot_features`] for one-shots
     /// (compared only within a kind).
     pub features: FeatureVector,
     /// A one-shot's drum class (`kick`, `snare`, `hat`, `perc`, `other`, as render names its files).
@@ -229,7 +230,7 @@ pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFil
             key: None,
             key_confidence: 0.0,
             brightness: Brightness::from_centroid(f.centroid_hz, &settings.brightness_tags).name(),
-            features: oneshot_features(f),
+            features: oneshot_features(f, shot.len_samples as f32 / source.sample_rate_hz.max(1) as f32),
             hit_class: Some(shot.class.name()),
         });
     }

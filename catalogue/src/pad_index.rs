@@ -134,7 +134,7 @@ fn encode<'a>(pads: &[IndexedPad<'a>]) -> Option<Vec<u8>> {
     codes.iter().for_each(|c| out.extend_from_slice(c));
     pads.iter().for_each(|p| out.push(u8::from(p.features.is_some())));
     for p in pads {
-        p.features.unwrap_or_default().iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+        p.features.unwrap_or([0.0; NUM_FEATURES]).iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
     }
     Some(out)
 }
@@ -371,5 +371,50 @@ mod tests {
         drop(cat);
         let cat = Catalogue::open(&path).unwrap();
         assert_eq!(entries(&cat), expected);
+    }
+
+    /// A catalogue whose vectors an older afterglow wrote (24 values, schema 4) opens: its index
+    /// is written again in the new layout, listings work, and "more like this" says to scan again.
+    #[test]
+    fn a_catalogue_with_vectors_of_an_older_layout_lists_and_asks_for_a_scan() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("cat.sqlite");
+        let mut cat = Catalogue::open(&path).unwrap();
+        put_files(&mut cat, 0, 12);
+        let listed = cat.pads(&PadQuery { brightness: Some(Brightness::Dark), limit: 10, ..Default::default() }).unwrap();
+        cat.connection().execute_batch("UPDATE regions SET features = zeroblob(96); PRAGMA user_version = 4;").unwrap();
+        drop(cat);
+        let cat = Catalogue::open(&path).unwrap();
+        assert_eq!(entries(&cat).len(), 12, "every file indexed again");
+        assert!(entries(&cat).iter().all(|(_, blob)| Entry::parse(blob).is_some_and(|e| e.pads().all(|p| p.features.is_none()))));
+        let again = cat.pads(&PadQuery { brightness: Some(Brightness::Dark), limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(again, listed);
+        let like = cat.pads(&PadQuery { like: Some(listed[0].id.clone()), ..Default::default() });
+        assert!(matches!(like, Err(crate::Error::StaleFeatures(_))), "{like:?}");
+        assert!(like.unwrap_err().to_string().contains("afterglow scan"));
+    }
+
+    /// The spreads are the whole catalogue's: a filter changes which pads are listed, never their
+    /// distances; each aspect's distance is shown, and the overall one is their weighted mean
+    /// square's root.
+    #[test]
+    fn aspect_distances_do_not_depend_on_the_filters() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut cat = Catalogue::open(&tmp.path().join("cat.sqlite")).unwrap();
+        put_files(&mut cat, 0, 40);
+        let like = cat.pads(&PadQuery { limit: 1, ..Default::default() }).unwrap()[0].id.clone();
+        let weights = crate::AspectWeights::parse("timbre=3,pitch=0,loudness=0.5").unwrap();
+        let all = cat.pads(&PadQuery { like: Some(like.clone()), weights, limit: 0, ..Default::default() }).unwrap();
+        let dark = cat.pads(&PadQuery { like: Some(like.clone()), weights, brightness: Some(Brightness::Dark), limit: 0, ..Default::default() }).unwrap();
+        assert!(dark.len() < all.len() / 2);
+        for row in &dark {
+            assert_eq!(all.iter().find(|r| r.id == row.id).unwrap().distance, row.distance);
+        }
+        for row in &all[1..] {
+            let a = row.aspects.unwrap();
+            let expected = ((3.0 * a.timbre.powi(2) + a.brightness.powi(2) + 0.5 * a.loudness.powi(2)) / 4.5).sqrt();
+            assert!((row.distance.unwrap() - expected).abs() < 1e-4, "{row:?}");
+        }
+        assert!(all.windows(2).skip(1).all(|w| w[0].distance <= w[1].distance));
     }
 }

@@ -1,11 +1,13 @@
 //! Querying pads: filters by key, brightness, length and grade, ranked by the miner's score, or
-//! with `like` by timbre distance (see [`crate::features`]) to a given pad, which comes first.
-//! Filtered and "more like this" queries read the pad index ([`crate::pad_index`]) in one pass and
-//! fetch full rows only for the pads they return.
-//! Querying one-shots the same way: by drum class, ranked by score, or by timbre distance to a
-//! given one-shot ([`crate::features::oneshot_features`]).
+//! with `like` by the weighted distance over four aspects (see [`crate::aspects`]) to a given pad,
+//! which comes first. Filtered and "more like this" queries read the pad index
+//! ([`crate::pad_index`]) in one pass and fetch full rows only for the pads they return.
+//! Querying one-shots the same way: by drum class, ranked by score, or by aspect distance to a
+//! given one-shot ([`crate::features::oneshot_features`]). The features are scaled by their spread
+//! over every catalogued region of the kind, filters or not.
 
-use crate::features::{distance, from_blob, FeatureVector};
+use crate::aspects::{AspectDistances, AspectMetric, AspectWeights, SpreadSums};
+use crate::features::{from_blob, FeatureVector, NUM_FEATURES};
 use crate::pad_index::{self, Entry, IndexedPad};
 use crate::store::Catalogue;
 use crate::{Error, Result};
@@ -30,6 +32,7 @@ fn read_pad_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PadRow> {
         grade: r.get(6)?,
         score: r.get::<_, f64>(7)? as f32,
         distance: None,
+        aspects: None,
     })
 }
 
@@ -43,8 +46,10 @@ pub struct PadQuery {
     pub min_sec: Option<f64>,
     /// Grade letter (only pads with a stored grade match).
     pub grade: Option<String>,
-    /// Order by timbre distance to this pad (its `id`).
+    /// Order by aspect distance to this pad (its `id`).
     pub like: Option<String>,
+    /// How much each aspect counts with `like` (default: overall, all equal).
+    pub weights: AspectWeights,
     /// Most rows returned (0: no limit).
     pub limit: usize,
 }
@@ -62,9 +67,12 @@ pub struct PadRow {
     pub grade: Option<String>,
     /// The miner's ranking score, 0..1.
     pub score: f32,
-    /// Timbre distance to the `like` pad (only with `like`).
+    /// Weighted distance over the aspects to the `like` pad (only with `like`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance: Option<f32>,
+    /// Each aspect's distance to the `like` pad (only with `like`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aspects: Option<AspectDistances>,
 }
 
 /// What `oneshots` lists. Empty filters match everything.
@@ -72,8 +80,10 @@ pub struct PadRow {
 pub struct OneShotQuery {
     /// Only this drum class (`kick`, `snare`, `hat`, `perc`, `other`).
     pub class: Option<String>,
-    /// Order by timbre distance to this one-shot (its `id`), which comes first.
+    /// Order by aspect distance to this one-shot (its `id`), which comes first.
     pub like: Option<String>,
+    /// How much each aspect counts with `like` (default: overall, all equal).
+    pub weights: AspectWeights,
     /// Most rows returned (0: no limit).
     pub limit: usize,
 }
@@ -90,9 +100,12 @@ pub struct OneShotRow {
     pub class: String,
     /// The miner's ranking score, 0..1.
     pub score: f32,
-    /// Timbre distance to the `like` one-shot (only with `like`).
+    /// Weighted distance over the aspects to the `like` one-shot (only with `like`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance: Option<f32>,
+    /// Each aspect's distance to the `like` one-shot (only with `like`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aspects: Option<AspectDistances>,
 }
 
 /// The filters of a [`PadQuery`] as the index compares them.
@@ -129,13 +142,17 @@ impl PadFilter {
             && self.grade.as_deref().is_none_or(|g| pad.grade == Some(g))
     }
 
-    /// Calls `visit` with (row id, score, vector if `with_features`) of each pad of `entry` that
-    /// passes: strings are compared once per file, as indices into its string table.
-    fn visit_entry(&self, entry: &Entry<'_>, with_features: bool, visit: &mut impl FnMut(i64, f64, Option<FeatureVector>)) {
+    /// Calls `visit` with (row id, score, vector if `with_features`, passes) of each pad of `entry`
+    /// that passes, or with `visit_all` of every pad: strings are compared once per file, as
+    /// indices into its string table.
+    fn visit_entry(&self, entry: &Entry<'_>, with_features: bool, visit_all: bool, visit: &mut impl FnMut(i64, f64, Option<FeatureVector>, bool)) {
         // Each wanted string as this file's index; one no pad here has matches none of them.
         let index = |s: Option<&str>| s.map(|s| entry.string_index(s).ok_or(())).transpose();
         let (Ok(key), Ok(brightness), Ok(grade)) = (index(self.key.as_deref()), index(self.brightness), index(self.grade.as_deref()))
         else {
+            if visit_all {
+                (0..entry.len()).for_each(|i| visit(entry.id(i), entry.score(i), if with_features { entry.features(i) } else { None }, false));
+            }
             return;
         };
         for i in 0..entry.len() {
@@ -144,8 +161,8 @@ impl PadFilter {
                 && brightness.is_none_or(|w| w == b)
                 && grade.is_none_or(|w| w == g)
                 && self.min_sec.is_none_or(|m| entry.duration_sec(i) >= m);
-            if passes {
-                visit(entry.id(i), entry.score(i), if with_features { entry.features(i) } else { None });
+            if passes || visit_all {
+                visit(entry.id(i), entry.score(i), if with_features { entry.features(i) } else { None }, passes);
             }
         }
     }
@@ -155,7 +172,7 @@ impl Catalogue {
     /// The pads matching `query`, best first.
     pub fn pads(&self, query: &PadQuery) -> Result<Vec<PadRow>> {
         let target = match &query.like {
-            Some(id) => Some(self.region_vector(id, "pad")?.ok_or_else(|| Error::UnknownPad(id.clone()))?),
+            Some(id) => Some(self.like_vector(id, "pad", Error::UnknownPad)?),
             None => None,
         };
         let filter = PadFilter::new(query);
@@ -164,7 +181,8 @@ impl Catalogue {
                 return self.pads_by_sql(query);
             }
             // One pass over the pad index (see `pad_index.rs`): (is the `like` pad, distance,
-            // score, row id) of every pad that passes the filters, no strings built per pad.
+            // score, row id, aspect distances) of every pad that passes the filters, no strings
+            // built per pad. With `like`, every pad's vector counts towards the spreads.
             let like_ids: Vec<i64> = match &query.like {
                 Some(id) => self
                     .connection()
@@ -173,23 +191,57 @@ impl Catalogue {
                     .collect::<rusqlite::Result<_>>()?,
                 None => Vec::new(),
             };
-            let mut near: Vec<(bool, f32, f64, i64)> = Vec::new();
-            self.for_each_pad(&filter, target.is_some(), |id, score, features| {
-                let d = target.map_or(0.0, |t| features.map_or(f32::INFINITY, |v| distance(&t, &v)));
-                near.push((like_ids.contains(&id), d, score, id));
+            // With `like`, the vectors of the pads that pass, one after another (NaN for none).
+            let mut vectors: Vec<f32> = Vec::new();
+            if target.is_some() {
+                let num_pads: i64 = self.connection().prepare_cached("SELECT COUNT(*) FROM regions WHERE kind = 'pad'")?.query_row([], |r| r.get(0))?;
+                vectors.reserve(num_pads.max(0) as usize * NUM_FEATURES);
+            }
+            let mut near: Vec<Near> = Vec::new();
+            let mut sums = SpreadSums::default();
+            self.for_each_pad(&filter, target.is_some(), target.is_some(), |id, score, features, passes| {
+                if let Some(v) = &features {
+                    sums.add(v);
+                }
+                if passes {
+                    near.push(Near { is_like: like_ids.contains(&id), distance: 0.0, score, id, slot: near.len(), aspects: None });
+                    if target.is_some() {
+                        vectors.extend_from_slice(&features.unwrap_or([f32::NAN; NUM_FEATURES]));
+                    }
+                }
             })?;
+            let vector = |slot: usize| -> Option<&FeatureVector> {
+                let v: &FeatureVector = vectors[slot * NUM_FEATURES..(slot + 1) * NUM_FEATURES].try_into().ok()?;
+                (!v[0].is_nan()).then_some(v)
+            };
+            let metric = target.map(|_| AspectMetric::new(&sums, false, &query.weights));
+            if let (Some(t), Some(metric)) = (&target, &metric) {
+                for n in &mut near {
+                    n.distance = vector(n.slot).map_or(f32::INFINITY, |v| metric.overall(t, v));
+                }
+            }
             // The `like` pad itself first, then by distance; then by score, then age.
-            let order = |a: &(bool, f32, f64, i64), b: &(bool, f32, f64, i64)| {
-                b.0.cmp(&a.0).then(a.1.total_cmp(&b.1)).then(b.2.total_cmp(&a.2)).then(a.3.cmp(&b.3))
+            let order = |a: &Near, b: &Near| {
+                b.is_like.cmp(&a.is_like).then(a.distance.total_cmp(&b.distance)).then(b.score.total_cmp(&a.score)).then(a.id.cmp(&b.id))
             };
             if query.limit > 0 && near.len() > query.limit {
                 near.select_nth_unstable_by(query.limit - 1, order);
                 near.truncate(query.limit);
             }
             near.sort_by(order);
-            let ids: Vec<i64> = near.iter().map(|n| n.3).collect();
+            // Each aspect's distance, for the pads returned only.
+            if let (Some(t), Some(metric)) = (&target, &metric) {
+                for n in &mut near {
+                    n.aspects = vector(n.slot).map(|v| metric.distances(t, v).1);
+                }
+            }
+            let ids: Vec<i64> = near.iter().map(|n| n.id).collect();
             let rows = self.pad_rows(&ids)?;
-            Ok(rows.into_iter().zip(&near).filter_map(|(row, n)| row.map(|row| PadRow { distance: target.map(|_| n.1), ..row })).collect())
+            Ok(rows
+                .into_iter()
+                .zip(&near)
+                .filter_map(|(row, n)| row.map(|row| PadRow { distance: target.map(|_| n.distance), aspects: n.aspects, ..row }))
+                .collect())
         };
         run().map_err(|e| self.db_error(e))
     }
@@ -249,14 +301,15 @@ impl Catalogue {
         Ok(out)
     }
 
-    /// Calls `visit` with (row id, score, vector if `with_features`) of every catalogued pad that
-    /// passes `filter`: from the pad index, and from the region rows of the files it does not hold
-    /// (never indexed, changed since, or a damaged entry).
+    /// Calls `visit` with (row id, score, vector if `with_features`, passes) of every catalogued pad
+    /// that passes `filter`, or with `visit_all` of every pad: from the pad index, and from the
+    /// region rows of the files it does not hold (never indexed, changed since, or a damaged entry).
     fn for_each_pad(
         &self,
         filter: &PadFilter,
         with_features: bool,
-        mut visit: impl FnMut(i64, f64, Option<FeatureVector>),
+        visit_all: bool,
+        mut visit: impl FnMut(i64, f64, Option<FeatureVector>, bool),
     ) -> rusqlite::Result<()> {
         let (mut num_entries, mut unindexed) = (0i64, Vec::new());
         let mut entries = self.connection().prepare_cached("SELECT file_id, pads FROM pad_index")?;
@@ -264,7 +317,7 @@ impl Catalogue {
         while let Some(r) = rows.next()? {
             num_entries += 1;
             match Entry::parse(r.get_ref(1)?.as_blob()?) {
-                Some(entry) => filter.visit_entry(&entry, with_features, &mut visit),
+                Some(entry) => filter.visit_entry(&entry, with_features, visit_all, &mut visit),
                 None => unindexed.push(r.get(0)?),
             }
         }
@@ -279,8 +332,9 @@ impl Catalogue {
             let mut rows = file_pads.query([file_id])?;
             while let Some(r) = rows.next()? {
                 let pad = IndexedPad::from_row(r)?;
-                if filter.matches(&pad) {
-                    visit(pad.id, pad.score, pad.features);
+                let passes = filter.matches(&pad);
+                if passes || visit_all {
+                    visit(pad.id, pad.score, pad.features, passes);
                 }
             }
         }
@@ -288,38 +342,59 @@ impl Catalogue {
     }
 
     /// The one-shots matching `query`: best score first, or with `like` the named one-shot first,
-    /// then by timbre distance (ties by score, then age).
+    /// then by aspect distance (ties by score, then age).
     pub fn oneshots(&self, query: &OneShotQuery) -> Result<Vec<OneShotRow>> {
         let target = match &query.like {
-            Some(id) => Some(self.region_vector(id, "oneshot")?.ok_or_else(|| Error::UnknownOneShot(id.clone()))?),
+            Some(id) => Some(self.like_vector(id, "oneshot", Error::UnknownOneShot)?),
             None => None,
         };
-        let run = || -> rusqlite::Result<Vec<(OneShotRow, i64)>> {
+        let class = query.class.as_deref().map(str::to_lowercase);
+        let mut sums = SpreadSums::default();
+        let mut run = || -> rusqlite::Result<Vec<(OneShotRow, i64, Option<FeatureVector>)>> {
+            // With `like` every one-shot is read (its vector counts towards the spreads), else only
+            // the class asked for.
             let mut stmt = self.connection().prepare_cached(
                 "SELECT r.region_id, f.path, r.start_sec, r.duration_sec, r.hit_class, r.score, r.features, r.id
                  FROM regions r JOIN files f ON f.id = r.file_id
-                 WHERE r.kind = 'oneshot' AND (?1 IS NULL OR r.hit_class = ?1) ORDER BY r.score DESC, r.id",
+                 WHERE r.kind = 'oneshot' AND (?1 OR ?2 IS NULL OR r.hit_class = ?2) ORDER BY r.score DESC, r.id",
             )?;
-            let rows = stmt.query_map([query.class.as_deref().map(str::to_lowercase)], |r| {
-                let vector = from_blob(r.get_ref(6)?.as_blob()?);
-                let distance = target.map(|t| vector.map_or(f32::INFINITY, |v| distance(&t, &v)));
+            let mut rows = stmt.query(rusqlite::params![target.is_some(), class])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                let vector = if target.is_some() { from_blob(r.get_ref(6)?.as_blob()?) } else { None };
+                if let Some(v) = &vector {
+                    sums.add(v);
+                }
+                let row_class = r.get::<_, Option<String>>(4)?.unwrap_or_default();
+                if class.as_ref().is_some_and(|c| *c != row_class) {
+                    continue;
+                }
                 let row = OneShotRow {
                     id: r.get(0)?,
                     path: r.get(1)?,
                     start_sec: r.get(2)?,
                     duration_sec: r.get(3)?,
-                    class: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                    class: row_class,
                     score: r.get::<_, f64>(5)? as f32,
-                    distance,
+                    distance: None,
+                    aspects: None,
                 };
-                Ok((row, r.get(7)?))
-            })?;
-            rows.collect()
+                out.push((row, r.get(7)?, vector));
+            }
+            Ok(out)
         };
         let mut rows = run().map_err(|e| self.db_error(e))?;
-        if let Some(like) = &query.like {
+        if let (Some(like), Some(t)) = (&query.like, &target) {
+            let metric = AspectMetric::new(&sums, true, &query.weights);
+            for (row, _, vector) in &mut rows {
+                let (d, aspects) = vector.as_ref().map_or((f32::INFINITY, None), |v| {
+                    let (d, a) = metric.distances(t, v);
+                    (d, Some(a))
+                });
+                (row.distance, row.aspects) = (Some(d), aspects);
+            }
             // The one-shot itself first, then by distance; ties by score, then age.
-            rows.sort_by(|(a, a_id), (b, b_id)| {
+            rows.sort_by(|(a, a_id, _), (b, b_id, _)| {
                 (&b.id == like)
                     .cmp(&(&a.id == like))
                     .then(a.distance.unwrap_or(f32::INFINITY).total_cmp(&b.distance.unwrap_or(f32::INFINITY)))
@@ -330,17 +405,34 @@ impl Catalogue {
         if query.limit > 0 {
             rows.truncate(query.limit);
         }
-        Ok(rows.into_iter().map(|(row, _)| row).collect())
+        Ok(rows.into_iter().map(|(row, _, _)| row).collect())
     }
 
-    /// The stored vector of the region of `kind` with `id`, if catalogued.
-    fn region_vector(&self, id: &str, kind: &str) -> Result<Option<crate::features::FeatureVector>> {
+    /// The stored vector of the region of `kind` with `id`: `unknown(id)` when none is catalogued,
+    /// [`Error::StaleFeatures`] when its vector was made by an older afterglow.
+    fn like_vector(&self, id: &str, kind: &str, unknown: fn(String) -> Error) -> Result<FeatureVector> {
         let blob: Option<Vec<u8>> = self
             .connection()
             .query_row("SELECT features FROM regions WHERE region_id = ?1 AND kind = ?2 LIMIT 1", [id, kind], |r| r.get(0))
             .map(Some)
             .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
             .map_err(|e| self.db_error(e))?;
-        Ok(blob.and_then(|b| from_blob(&b)))
+        let blob = blob.ok_or_else(|| unknown(id.to_string()))?;
+        from_blob(&blob).ok_or_else(|| Error::StaleFeatures(id.to_string()))
     }
+}
+
+/// One ranked pad of a "more like this" or filtered query.
+#[derive(Debug, Clone, Copy)]
+struct Near {
+    /// The `like` pad itself.
+    is_like: bool,
+    /// Overall distance to the `like` pad (0 without one).
+    distance: f32,
+    score: f64,
+    /// Row id in `regions`.
+    id: i64,
+    /// Where its vector sits among the query's vectors (in pads that passed, in visiting order).
+    slot: usize,
+    aspects: Option<AspectDistances>,
 }

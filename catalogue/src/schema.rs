@@ -98,12 +98,20 @@ const MIGRATIONS: &[&str] = &[
         DELETE FROM pad_index WHERE file_id = OLD.file_id;
     END;
     ",
+    // 5: feature vectors in four aspects (`features::FEATURES_VERSION` 2: 50 values, see
+    // `aspects.rs`). The pad index holds them, so its entries are written again in the longer
+    // layout (`after_migration`); the vectors of files catalogued before stay as they were, read
+    // as "no vector" until the next scan mines those files again (the miner fingerprint includes
+    // the features version), and `--like` on such a pad says to scan again.
+    "
+    DELETE FROM pad_index;
+    ",
 ];
 
 /// Work in Rust that completes migration `i` (to version `i + 1`), inside its transaction.
 fn after_migration(tx: &rusqlite::Transaction<'_>, migration: usize) -> rusqlite::Result<()> {
     match migration {
-        3 => crate::pad_index::write_all(tx),
+        3 | 4 => crate::pad_index::write_all(tx),
         _ => Ok(()),
     }
 }

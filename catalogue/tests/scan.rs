@@ -111,7 +111,7 @@ fn reopening_keeps_the_schema_version() {
     drop(Catalogue::open(&path).unwrap());
     let cat = Catalogue::open(&path).unwrap();
     let version: i64 = cat.connection().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
     let mode: String = cat.connection().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
 }

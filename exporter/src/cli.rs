@@ -225,9 +225,14 @@ pub struct PadFilterArgs {
     /// Only pads of this grade (grades are measured on rendered files; scanned pads have none yet).
     #[arg(long)]
     pub grade: Option<String>,
-    /// Order by timbre likeness to this pad id (the pad itself first).
+    /// Order by likeness to this pad id (the pad itself first): the weighted distance over the
+    /// aspects timbre, pitch (and key), brightness and loudness (contour), each shown.
     #[arg(long)]
     pub like: Option<String>,
+    /// How much each aspect counts with --like, as ASPECT=WEIGHT,... ("timbre=2,pitch=0"); an aspect
+    /// not named weighs 1. Default: overall (all four equal).
+    #[arg(long, value_name = "ASPECT=WEIGHT,...", requires = "like")]
+    pub weights: Option<catalogue::AspectWeights>,
     /// Most pads (0: all; default: 50 for `pads`, all for `render --from-catalogue`).
     #[arg(long)]
     pub limit: Option<usize>,
@@ -257,9 +262,14 @@ pub struct OneshotsArgs {
     /// Only one-shots of this drum class (kick, snare, hat, perc, other).
     #[arg(long)]
     pub class: Option<String>,
-    /// Order by timbre likeness to this one-shot id (the one-shot itself first).
+    /// Order by likeness to this one-shot id (the one-shot itself first): the weighted distance
+    /// over the aspects timbre, pitch, brightness and loudness (contour), each shown.
     #[arg(long)]
     pub like: Option<String>,
+    /// How much each aspect counts with --like, as ASPECT=WEIGHT,... ("timbre=2,pitch=0"); an aspect
+    /// not named weighs 1. Default: overall (all four equal).
+    #[arg(long, value_name = "ASPECT=WEIGHT,...", requires = "like")]
+    pub weights: Option<catalogue::AspectWeights>,
     /// Most one-shots (0: all; default: 50).
     #[arg(long)]
     pub limit: Option<usize>,

@@ -5,7 +5,7 @@
 use crate::cli::{BrightnessArg, OneshotsArgs, PadFilterArgs, PadsArgs};
 use crate::exit::ExitStatus;
 use anyhow::Context;
-use catalogue::{Brightness, Catalogue, OneShotQuery, PadQuery};
+use catalogue::{AspectDistances, Brightness, Catalogue, OneShotQuery, PadQuery};
 use std::path::Path;
 
 /// Rows `pads` lists when `--limit` is not given.
@@ -32,6 +32,7 @@ pub fn pad_query(filter: &PadFilterArgs, default_limit: usize) -> PadQuery {
         min_sec: filter.min_sec,
         grade: filter.grade.clone(),
         like: filter.like.clone(),
+        weights: filter.weights.unwrap_or_default(),
         limit: filter.limit.unwrap_or(default_limit),
     }
 }
@@ -44,7 +45,7 @@ pub fn run(args: &PadsArgs) -> anyhow::Result<ExitStatus> {
         println!("{}", serde_json::to_string_pretty(&pads)?);
     } else {
         for p in &pads {
-            let distance = p.distance.map(|d| format!("  distance {d:.3}")).unwrap_or_default();
+            let distance = distance_columns(p.distance, p.aspects.as_ref());
             println!(
                 "{:<28} {:>7.2}s +{:>5.2}s  {:<4} {:<6} score {:.2}{distance}  {}",
                 p.id,
@@ -66,13 +67,18 @@ pub fn run(args: &PadsArgs) -> anyhow::Result<ExitStatus> {
 /// Runs `oneshots`.
 pub fn run_oneshots(args: &OneshotsArgs) -> anyhow::Result<ExitStatus> {
     let cat = open_existing(args.catalogue.as_deref())?;
-    let query = OneShotQuery { class: args.class.clone(), like: args.like.clone(), limit: args.limit.unwrap_or(DEFAULT_LIST_LIMIT) };
+    let query = OneShotQuery {
+        class: args.class.clone(),
+        like: args.like.clone(),
+        weights: args.weights.unwrap_or_default(),
+        limit: args.limit.unwrap_or(DEFAULT_LIST_LIMIT),
+    };
     let shots = cat.oneshots(&query)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&shots)?);
     } else {
         for s in &shots {
-            let distance = s.distance.map(|d| format!("  distance {d:.3}")).unwrap_or_default();
+            let distance = distance_columns(s.distance, s.aspects.as_ref());
             println!(
                 "{:<28} {:>7.2}s +{:>5.2}s  {:<5} score {:.2}{distance}  {}",
                 s.id, s.start_sec, s.duration_sec, s.class, s.score, s.path
@@ -83,4 +89,17 @@ pub fn run_oneshots(args: &OneshotsArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// The distance columns of a `--like` row: overall, then each aspect (nothing without `--like`).
+fn distance_columns(distance: Option<f32>, aspects: Option<&AspectDistances>) -> String {
+    let Some(d) = distance else { return String::new() };
+    match aspects {
+        Some(a) => format!(
+            "  distance {d:>6.3}  timbre {:>5.2}  pitch {:>5.2}  brightness {:>5.2}  loudness {:>5.2}",
+            a.timbre, a.pitch, a.brightness, a.loudness
+        ),
+        // A region whose vector an older afterglow made: never near.
+        None => format!("  distance {d:>6.3}  (scan again to measure its aspects)"),
+    }
 }

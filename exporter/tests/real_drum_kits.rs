@@ -19,6 +19,7 @@
 //! two snares with a low body read as kicks), so the held-out kits have floors of their own. Hand percussion is printed,
 //! not held: 55.8 % (cowbells and agogos read as hats, bongos as snares; the rules gave 78.8 %).
 
+use catalogue::{Aspect, AspectWeights, Catalogue, OneShotQuery};
 use engine::analysis::{AnalysisConfig, Analyzer};
 use engine::mining::{slice_hits, HitClass, OneShotConfig};
 use engine::source::{load, LoadOptions};
@@ -302,10 +303,20 @@ fn json_of(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
+/// The weightings measured: overall (the default), each aspect alone, and overall without timbre.
+fn weightings() -> Vec<(&'static str, AspectWeights)> {
+    let mut out = vec![("overall", AspectWeights::default())];
+    out.extend(Aspect::ALL.map(|a| (a.name(), AspectWeights::only(a))));
+    out.push(("overall without timbre", AspectWeights::parse("timbre=0").unwrap()));
+    out
+}
+
 /// The loudest layer of every kit piece, scanned into a fresh catalogue by the binary; each file's
-/// first one-shot asks `afterglow oneshots --like` for its nearest, and the five nearest from other
-/// files (velocity layers of one instrument are left out by taking the loudest only) should mostly
-/// be the same kind of drum: kick, snare, hat or cymbal, tom.
+/// first one-shot asks for its nearest (`oneshots --like`, through the catalogue as the binary
+/// does, spot-checked against the binary itself), and the five nearest from other files (velocity
+/// layers of one instrument are left out by taking the loudest only) should mostly be the same
+/// kind of drum: kick, snare, hat or cymbal, tom. Measured for overall and for each aspect alone,
+/// so the figure says what the aspects add; only overall is held to the bound.
 #[test]
 fn oneshots_like_finds_the_same_drum_on_real_drum_kits() {
     let Some(dir) = kits_dir() else { return };
@@ -325,45 +336,58 @@ fn oneshots_like_finds_the_same_drum_on_real_drum_kits() {
     let report = json_of(&afterglow(&["scan", folder_s, "--catalogue", db_s, "--json"]));
     eprintln!("scan: {} files, {} failed, {} regions", report["files"], report["failed"], report["regions"]);
     assert_eq!(report["failed"], 0, "{report}");
-    let listed = json_of(&afterglow(&["oneshots", "--catalogue", db_s, "--limit", "0", "--json"]));
-    let listed = listed.as_array().unwrap();
-    let file_of = |row: &serde_json::Value| Path::new(row["path"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned();
+    let cat = Catalogue::open(&db).unwrap();
+    let listed = cat.oneshots(&OneShotQuery { limit: 0, ..Default::default() }).unwrap();
+    let file_of = |path: &str| Path::new(path).file_name().unwrap().to_string_lossy().into_owned();
     // Each file's first one-shot (the sample's own hit).
     let mut first: BTreeMap<String, (f64, String)> = BTreeMap::new();
-    for row in listed {
-        let start = row["start_sec"].as_f64().unwrap();
-        let entry = first.entry(file_of(row)).or_insert((f64::INFINITY, String::new()));
-        if start < entry.0 {
-            *entry = (start, row["id"].as_str().unwrap().to_string());
+    for row in &listed {
+        let entry = first.entry(file_of(&row.path)).or_insert((f64::INFINITY, String::new()));
+        if row.start_sec < entry.0 {
+            *entry = (row.start_sec, row.id.clone());
         }
     }
     let missing: Vec<_> = truth.keys().filter(|f| !first.contains_key(*f)).collect();
     eprintln!("{} files, {} with a one-shot; without: {missing:?}", truth.len(), first.len());
-    let mut per_class: BTreeMap<HitClass, (f64, usize)> = BTreeMap::new();
-    let mut per_kit: BTreeMap<String, (f64, usize)> = BTreeMap::new();
-    for (file, (_, id)) in &first {
-        let query = truth[file];
-        let near = json_of(&afterglow(&["oneshots", "--catalogue", db_s, "--like", id, "--limit", "0", "--json"]));
-        let near: Vec<&serde_json::Value> = near.as_array().unwrap().iter().filter(|r| file_of(r) != *file).take(5).collect();
-        let same = near.iter().filter(|r| truth.get(&file_of(r)).is_some_and(|t| t.class == query.class)).count();
-        let precision = same as f64 / near.len().max(1) as f64;
-        let e = per_class.entry(query.class).or_default();
-        e.0 += precision;
-        e.1 += 1;
-        let e = per_kit.entry(query.kit.clone()).or_default();
-        e.0 += precision;
-        e.1 += 1;
+    assert!(first.len() * 10 >= truth.len() * 9, "only {} of {} files gave a one-shot", first.len(), truth.len());
+    let mut overall_p = 0.0;
+    for (name, weights) in weightings() {
+        let mut per_class: BTreeMap<HitClass, (f64, usize)> = BTreeMap::new();
+        let mut per_kit: BTreeMap<String, (f64, usize)> = BTreeMap::new();
+        for (file, (_, id)) in &first {
+            let query = truth[file];
+            let near = cat.oneshots(&OneShotQuery { like: Some(id.clone()), weights, limit: 0, ..Default::default() }).unwrap();
+            let near: Vec<_> = near.iter().filter(|r| file_of(&r.path) != *file).take(5).collect();
+            let same = near.iter().filter(|r| truth.get(&file_of(&r.path)).is_some_and(|t| t.class == query.class)).count();
+            let precision = same as f64 / near.len().max(1) as f64;
+            for e in [per_class.entry(query.class).or_default(), per_kit.entry(query.kit.clone()).or_default()] {
+                e.0 += precision;
+                e.1 += 1;
+            }
+        }
+        let (sum, n) = per_class.values().fold((0.0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        let p = sum / n.max(1) as f64;
+        let classes: Vec<String> = per_class.iter().map(|(c, (p, k))| format!("{} {:.3}", c.name(), p / *k as f64)).collect();
+        eprintln!("precision@5 {name:<22} {p:.3} over {n} one-shots ({})", classes.join(", "));
+        if name == "overall" {
+            overall_p = p;
+            for (kit, (p, count)) in &per_kit {
+                let held = if HELD_OUT_KITS.contains(&kit.as_str()) { " (held out)" } else { "" };
+                eprintln!("  precision@5 overall, kit {kit}{held}: {:.3} over {count}", p / *count as f64);
+            }
+        }
     }
-    let (sum, n) = per_class.values().fold((0.0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    for (class, (p, count)) in &per_class {
-        eprintln!("precision@5 {:<5} {:.3} over {count} one-shots", class.name(), p / *count as f64);
+    // The binary ranks as the catalogue does, and shows each aspect's distance.
+    for (_, id) in first.values().step_by(first.len() / 4 + 1) {
+        for (weights, arg) in [(AspectWeights::default(), None), (AspectWeights::parse("timbre=2,pitch=0").unwrap(), Some("timbre=2,pitch=0"))] {
+            let mut args = vec!["oneshots", "--catalogue", db_s, "--like", id, "--limit", "8", "--json"];
+            args.extend(arg.map(|a| ["--weights", a]).into_iter().flatten());
+            let out = json_of(&afterglow(&args));
+            let ids: Vec<&str> = out.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+            let expected = cat.oneshots(&OneShotQuery { like: Some(id.clone()), weights, limit: 8, ..Default::default() }).unwrap();
+            assert_eq!(ids, expected.iter().map(|r| r.id.as_str()).collect::<Vec<_>>());
+            assert!(out[1]["aspects"]["timbre"].as_f64().is_some_and(|d| d > 0.0), "{}", out[1]);
+        }
     }
-    for (kit, (p, count)) in &per_kit {
-        let held = if HELD_OUT_KITS.contains(&kit.as_str()) { " (held out)" } else { "" };
-        eprintln!("precision@5 kit {kit}{held}: {:.3} over {count}", p / *count as f64);
-    }
-    let overall = sum / n.max(1) as f64;
-    eprintln!("precision@5 overall {overall:.3} over {n} one-shots");
-    assert!(n * 10 >= truth.len() * 9, "only {n} of {} files gave a one-shot", truth.len());
-    assert!(overall >= MIN_PRECISION_AT_5, "precision@5 {overall:.3} < {MIN_PRECISION_AT_5}");
+    assert!(overall_p >= MIN_PRECISION_AT_5, "precision@5 {overall_p:.3} < {MIN_PRECISION_AT_5}");
 }

@@ -3,6 +3,7 @@
 //! stage recomputes an STFT.
 
 use super::bands::{BandFlux, NUM_ACCENT_REGIONS};
+use super::cepstrum::Cepstrum;
 use super::chroma::ChromaPeaks;
 use super::features::{Analysis, AnalysisConfig, FrameFeatures};
 use super::key_chroma::KeyChroma;
@@ -42,6 +43,8 @@ pub struct Analyzer {
     /// Sample rate the band and chroma layouts were made for, Hz.
     layout_rate_hz: u32,
     bands: BandFlux,
+    /// The DCT basis for `bands`' band count.
+    cepstrum: Cepstrum,
     peaks: ChromaPeaks,
     key_chroma: KeyChroma,
     /// Raised: the pass stops early (its result is cut short and should be thrown away).
@@ -64,10 +67,12 @@ impl Analyzer {
         let config = config.sanitised();
         let n = config.fft_size;
         let rate = crate::ENGINE_SAMPLE_RATE_HZ;
+        let bands = BandFlux::new(n, rate);
         Self {
             spectrum: MagnitudeSpectrum::new(n),
             segment: Vec::with_capacity(n),
-            bands: BandFlux::new(n, rate),
+            cepstrum: Cepstrum::new(bands.num_bands()),
+            bands,
             peaks: ChromaPeaks::new(n, rate),
             key_chroma: KeyChroma::new(rate),
             layout_rate_hz: rate,
@@ -119,6 +124,7 @@ impl Analyzer {
         let AnalysisConfig { fft_size, hop_size } = self.config;
         if sample_rate_hz != self.layout_rate_hz {
             self.bands = BandFlux::new(fft_size, sample_rate_hz);
+            self.cepstrum = Cepstrum::new(self.bands.num_bands());
             self.peaks = ChromaPeaks::new(fft_size, sample_rate_hz);
             self.key_chroma = KeyChroma::new(sample_rate_hz);
             self.layout_rate_hz = sample_rate_hz;
@@ -145,6 +151,7 @@ impl Analyzer {
             chroma: Vec::with_capacity(num_frames),
             bass_chroma: Vec::with_capacity(num_frames),
             key_chroma: Vec::with_capacity(num_frames),
+            cepstrum: Vec::with_capacity(num_frames),
         };
         let bin_hz = sample_rate_hz as f32 / fft_size as f32;
         for i in 0..num_frames {
@@ -170,6 +177,7 @@ impl Analyzer {
             let whole = segment.len() == fft_size || start == 0;
             features.flux.push(if whole { flux } else { 0.0 });
             features.accent_flux.push(if whole { accent_flux } else { [0.0; NUM_ACCENT_REGIONS] });
+            features.cepstrum.push(self.cepstrum.coefficients(self.bands.levels()));
             self.peaks.push_frame(self.spectrum.magnitudes());
         }
 

@@ -112,9 +112,14 @@ impl BandFlux {
         (flux, region_flux)
     }
 
+    /// The compressed band levels (`ln(1 + GAMMA m)`) of the frame the last [`Self::next_fluxes`]
+    /// took, lowest band first.
+    pub(crate) fn levels(&self) -> &[f32] {
+        &self.prev
+    }
+
     /// Number of bands.
-    #[cfg(test)]
-    fn num_bands(&self) -> usize {
+    pub(crate) fn num_bands(&self) -> usize {
         self.ranges.len()
     }
 }

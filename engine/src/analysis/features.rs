@@ -1,6 +1,7 @@
 //! `Analysis`: the per-frame features of one STFT pass over a source, and what is derived from them.
 
 use super::bands::NUM_ACCENT_REGIONS;
+use super::cepstrum::NUM_CEPSTRA;
 use crate::{Error, Result};
 
 /// Smallest FFT length the analysis accepts, samples.
@@ -107,6 +108,10 @@ pub struct FrameFeatures {
     /// tells low notes a semitone apart, normalised to sum 1 (all zero for silence). Its frames are
     /// longer than the pass's: each pass frame holds the key frame centred nearest to it.
     pub key_chroma: Vec<[f32; 12]>,
+    /// Spectral envelope: coefficients 1..=[`NUM_CEPSTRA`] of the cepstrum of the compressed
+    /// sixth-octave band levels the flux is measured on (see `cepstrum.rs`); gain-independent above
+    /// about -60 dBFS.
+    pub cepstrum: Vec<[f32; NUM_CEPSTRA]>,
 }
 
 /// Everything one analysis pass knows about a source.
@@ -170,7 +175,8 @@ impl FrameFeatures {
             accent_flux: self.accent_flux[frames.clone()].to_vec(),
             chroma: self.chroma[frames.clone()].to_vec(),
             bass_chroma: self.bass_chroma[frames.clone()].to_vec(),
-            key_chroma: self.key_chroma[frames].to_vec(),
+            key_chroma: self.key_chroma[frames.clone()].to_vec(),
+            cepstrum: self.cepstrum[frames].to_vec(),
         }
     }
 }

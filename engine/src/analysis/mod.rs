@@ -2,11 +2,12 @@
 
 /// Version of what the analysis derives from audio (features, keys, tempi). Bumped when a change makes
 /// stored results stale, so stores of them (the catalogue) analyse their files again. 2: the key chroma
-/// and the key estimate built on it.
-pub const ANALYSIS_VERSION: u32 = 2;
+/// and the key estimate built on it. 3: the cepstrum (spectral envelope) per frame.
+pub const ANALYSIS_VERSION: u32 = 3;
 
 mod analyzer;
 mod bands;
+mod cepstrum;
 mod chroma;
 mod features;
 pub mod fingerprint;
@@ -19,6 +20,7 @@ pub mod tempo;
 
 pub use analyzer::{AIR_MAX_HZ, AIR_MIN_HZ, Analyzer, CLIP_LEVEL, FLATNESS_MAX_HZ, FLATNESS_MIN_HZ, RMS_FLOOR_DB, analyze};
 pub use bands::{ACCENT_REGION_EDGES_HZ, NUM_ACCENT_REGIONS};
+pub use cepstrum::NUM_CEPSTRA;
 pub use chroma::{BASS_CHROMA_MAX_HZ, CHROMA_MAX_HZ, CHROMA_MIN_HZ};
 pub use fingerprint::{fingerprint, Landmark, FINGERPRINT_VERSION};
 pub use fingerprint_match::{match_landmarks, vote_offsets, OffsetMatch};

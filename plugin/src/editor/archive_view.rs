@@ -322,6 +322,7 @@ mod tests {
             grade: None,
             score: 0.5,
             distance: None,
+            aspects: None,
         };
         assert_eq!(row_name(&row), "Long Take @ 1:15");
         assert_eq!(row_layer(&row), Layer::Mix);

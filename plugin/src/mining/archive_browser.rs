@@ -287,6 +287,8 @@ impl Reader {
             min_sec: None,
             grade: query.grade.clone(),
             like: query.like.clone(),
+            // Overall: every aspect counts the same (the browser has no weights of its own).
+            weights: catalogue::AspectWeights::default(),
             // The catalogue knows no path filter: with one, rank everything and keep the matches.
             limit: if source_text.is_empty() { MAX_LISTED_PADS } else { 0 },
         };
