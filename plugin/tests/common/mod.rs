@@ -30,8 +30,9 @@ use clack_extensions::note_ports::PluginNotePorts;
 use clack_extensions::params::{ParamInfoBuffer, PluginParams};
 use clack_extensions::state::PluginState;
 use clack_host::events::event_types::{
-    MidiEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
+    MidiEvent, NoteExpressionEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
 };
+pub use clack_host::events::event_types::NoteExpressionType;
 use clack_host::events::{EventFlags, Match};
 use clack_host::prelude::*;
 use clack_host::utils::{BeatTime, SecondsTime};
@@ -65,6 +66,11 @@ pub enum HostEvent {
     Param { id: u32, value: f64 },
     /// Raw three-byte MIDI message.
     Midi([u8; 3]),
+    /// A CLAP note on `channel` (MPE: one note per channel).
+    NoteOnChannel { key: u16, channel: u16, velocity: f64 },
+    /// A CLAP note expression (tuning in semitones; pressure and brightness 0..1) for the note
+    /// `key` on `channel`.
+    Expression { key: u16, channel: u16, kind: NoteExpressionType, value: f64 },
 }
 
 /// The host's transport as sent with a block: where the song is at the block's first frame,
@@ -547,6 +553,12 @@ impl BlockRunner {
                         self.input_events.push(&ParamValueEvent::new(time, ClapId::new(id), Pckn::match_all(), value))
                     }
                     HostEvent::Midi(data) => self.input_events.push(&MidiEvent::new(time, 0, data)),
+                    HostEvent::NoteOnChannel { key, channel, velocity } => {
+                        self.input_events.push(&NoteOnEvent::new(time, Pckn::new(0u16, channel, key, Match::All), velocity))
+                    }
+                    HostEvent::Expression { key, channel, kind, value } => self
+                        .input_events
+                        .push(&NoteExpressionEvent::new(time, Pckn::new(0u16, channel, key, Match::All), kind, value)),
                 }
                 next_event += 1;
             }
