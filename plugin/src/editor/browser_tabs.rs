@@ -13,6 +13,9 @@ pub enum BrowserView {
     Bank,
     /// The catalogue's pads.
     Archive,
+    /// Not a list: the modulation view (LFOs, scale, expression) over the grain display and the
+    /// browser (see `modulation_panel`).
+    Modulation,
 }
 
 impl BrowserView {
@@ -21,18 +24,21 @@ impl BrowserView {
     pub fn from_env() -> Self {
         match std::env::var("AFTERGLOW_EDITOR_BROWSER").as_deref() {
             Ok("archive") => Self::Archive,
+            Ok("modulation") => Self::Modulation,
             _ => Self::Bank,
         }
     }
 }
 
 /// Width of the tab strip, logical points.
-const TABS_WIDTH: f32 = 128.0;
+const TABS_WIDTH: f32 = 200.0;
 
 /// Draw the tabs over the browser panel `rect` (after the panel itself) and switch `view`.
 pub fn show(ui: &mut Ui, rect: Rect, view: &mut BrowserView, probe: &mut LayoutProbe) {
     let strip = Rect::from_min_max(pos2(rect.right() - TABS_WIDTH - 8.0, rect.top() + 4.0), pos2(rect.right() - 8.0, rect.top() + 26.0));
     let mut child = ui.new_child(UiBuilder::new().max_rect(strip).layout(egui::Layout::right_to_left(egui::Align::Center)));
+    let modulation = child.selectable_value(view, BrowserView::Modulation, "Mod").on_hover_text("LFOs, scale and expression");
+    probe.record("Modulation tab", modulation.rect);
     let archive = child.selectable_value(view, BrowserView::Archive, "Archive").on_hover_text("Every catalogued pad: filter, find more like one, load into the bank");
     probe.record("Archive tab", archive.rect);
     let bank = child.selectable_value(view, BrowserView::Bank, "Bank").on_hover_text("The pads the instrument holds and plays");
