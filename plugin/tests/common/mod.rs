@@ -153,13 +153,19 @@ impl HostParam {
 
     /// A value from `unit` (0..1) inside the part of the range that keeps a held note audible:
     /// levels, gain and low-pass in their upper part, envelope times and density in the middle,
-    /// Source on "all pads" (the built-in texture is always there); the rest anywhere.
+    /// Source on "all pads" (the built-in texture is always there), LFO depths to level, low-pass
+    /// and density within ±30 % (full depth may silence the cloud on purpose for a long held
+    /// random step); the rest anywhere.
     pub fn audible_value(&self, unit: f64) -> f64 {
-        let fraction = match self.name.as_str() {
+        let name = self.name.as_str();
+        let fraction = match name {
             "Cloud Level" | "Output Gain" => 0.5 + 0.4 * unit,
             "Attack" | "Release" | "Density" => 0.2 + 0.5 * unit,
             "Cloud Low-pass" => 0.3 + 0.7 * unit,
             "Source" => 0.0,
+            _ if name.starts_with("LFO") && (name.ends_with("to Level") || name.ends_with("to Low-pass") || name.ends_with("to Density")) => {
+                0.35 + 0.3 * unit
+            }
             _ => unit,
         };
         self.value_at(fraction)
