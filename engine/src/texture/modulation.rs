@@ -22,6 +22,8 @@ use crate::rt::stream_seed;
 pub const NUM_LFOS: usize = 2;
 /// Destinations of each LFO, in the order of [`Destination`].
 pub const NUM_DESTINATIONS: usize = 7;
+/// The bend range's table entry (for its clamp).
+const BEND_RANGE: super::param_table::ParamSpec = super::param_table::spec_of("bend_range_semitones");
 /// Id mixed into the seed of the LFOs' random shapes.
 const STREAM_LFO: u64 = 0x6c66_6f00;
 
@@ -73,7 +75,7 @@ impl ModSettings {
             ],
             pressure_target: p.pressure_target,
             timbre_target: p.timbre_target,
-            bend_range_semitones: super::param_table::spec_of("bend_range_semitones").clean(p.bend_range_semitones),
+            bend_range_semitones: BEND_RANGE.clean(p.bend_range_semitones),
             scale: p.scale,
             scale_root: p.scale_root,
         }
