@@ -104,11 +104,11 @@ pub enum TargetChoice {
     Off,
     #[id = "density"]
     Density,
-    #[id = "position"]
-    Position,
     #[id = "lowpass"]
     #[name = "Low-pass"]
     LowPass,
+    #[id = "position"]
+    Position,
 }
 
 /// Scale, LFO and expression parameters (nested into the plugin's parameters, ids unprefixed).
@@ -260,5 +260,30 @@ impl ModulationParams {
         p.bend_range_semitones = self.bend_range.value();
         p.pressure_target = ExpressionTarget::ALL[self.pressure_target.value().to_index()];
         p.timbre_target = ExpressionTarget::ALL[self.timbre_target.value().to_index()];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The host's choices map to the engine's by index: same order, same names.
+    #[test]
+    fn choices_are_the_engines_in_order() {
+        let labels = |all: &[&str]| all.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(labels(ScaleChoice::variants()), labels(&Scale::ALL.map(Scale::label)));
+        assert_eq!(labels(RootChoice::variants()), labels(&ScaleRoot::ALL.map(ScaleRoot::label)));
+        assert_eq!(labels(ShapeChoice::variants()), labels(&LfoShape::ALL.map(LfoShape::label)));
+        assert_eq!(labels(TargetChoice::variants()), labels(&ExpressionTarget::ALL.map(ExpressionTarget::label)));
+    }
+
+    #[test]
+    fn division_values_read_as_note_values() {
+        let p = ModulationParams::default();
+        assert_eq!(p.lfo1_division.normalized_value_to_string(p.lfo1_division.unmodulated_normalized_value(), true), "1/1");
+        assert_eq!(p.lfo2_division.string_to_normalized_value("1/8."), Some(p.lfo2_division.preview_normalized(10)));
+        let mut t = TextureParams::default();
+        p.fill(&mut t);
+        assert_eq!(t, TextureParams::default());
     }
 }

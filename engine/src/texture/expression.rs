@@ -28,16 +28,16 @@ pub enum ExpressionTarget {
     /// Grains per second, per voice: pressure multiplies it up to 8x; timbre by 1/4..4x.
     #[default]
     Density,
-    /// Read position, per voice: pressure moves it up to half the pad on; timbre a quarter either way.
-    Position,
     /// The cloud's low-pass: pressure opens it up to 5 octaves above the knob; timbre moves it
     /// 4 octaves either way. The filter is the cloud's, so it follows the note asking most of it.
     LowPass,
+    /// Read position, per voice: pressure moves it up to half the pad on; timbre a quarter either way.
+    Position,
 }
 
 impl ExpressionTarget {
     /// Every target, in the host's list order.
-    pub const ALL: [Self; 4] = [Self::Off, Self::Density, Self::Position, Self::LowPass];
+    pub const ALL: [Self; 4] = [Self::Off, Self::Density, Self::LowPass, Self::Position];
 
     /// Its name as the editor and hosts show it. Realtime-safe.
     pub const fn label(self) -> &'static str {
