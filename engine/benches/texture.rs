@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use engine::texture::{builtin_pad, PadBank, ProcessSpec, TextureEngine, TextureParams};
+use engine::texture::{builtin_pad, LfoShape, PadBank, ProcessSpec, Scale, TextureEngine, TextureParams};
 
 const SR: f32 = 44_100.0;
 const BLOCK: usize = 512;
@@ -63,6 +63,33 @@ fn texture(c: &mut Criterion) {
     let mut e512 = warmed_up(&p512, &bank, &[55]);
     eprintln!("512-grain case: {} grains active", e512.num_active_grains());
     group.bench_function("grains_512", |b| b.iter(|| black_box(one_second(&mut e512, &p512, &bank))));
+
+    // Both LFOs moving everything that does not change the grain count (position, spray, pitch,
+    // low-pass, level; the low-pass recomputed every tick), one synced and restarted per note
+    // (smooth random, per voice), and the pitch snapped to a scale.
+    let lfos = TextureParams {
+        lfo1_rate_hz: 3.0,
+        lfo1_to_position: 0.2,
+        lfo1_to_spray: 0.2,
+        lfo1_to_pitch: 0.1,
+        lfo1_to_lowpass: -0.3,
+        lfo1_to_level: 0.3,
+        lfo2_shape: LfoShape::SmoothRandom,
+        lfo2_sync: true,
+        lfo2_retrigger: true,
+        lfo2_to_position: 0.1,
+        lfo2_to_pitch: 0.05,
+        lfo2_to_lowpass: 0.2,
+        scale: Scale::Major,
+        ..p64
+    };
+    let mut e64_lfo = warmed_up(&lfos, &bank, &[]);
+    eprintln!("64-grain case with LFOs: {} grains active", e64_lfo.num_active_grains());
+    group.bench_function("grains_64_plus_hiss_two_lfos", |b| b.iter(|| black_box(one_second(&mut e64_lfo, &lfos, &bank))));
+    let lfos512 = TextureParams { grain_size_ms: 1000.0, density_hz: 256.0, hiss_gain: 0.0, ..lfos };
+    let mut e512_lfo = warmed_up(&lfos512, &bank, &[55]);
+    eprintln!("512-grain case with LFOs: {} grains active", e512_lfo.num_active_grains());
+    group.bench_function("grains_512_two_lfos", |b| b.iter(|| black_box(one_second(&mut e512_lfo, &lfos512, &bank))));
     group.finish();
 }
 

@@ -2,7 +2,10 @@
 //! parameters, random notes, pedal and pad swaps run without a single allocation (the global allocator
 //! aborts on any), and the output never holds NaN, Inf or denormals.
 
-use ::engine::texture::{builtin_pad, Pad, PadBank, ProcessSpec, TextureEngine, TextureParams, WindowShape, MAX_GRAINS};
+use ::engine::texture::{
+    builtin_pad, ExpressionTarget, LfoShape, NoteValue, Pad, PadBank, ProcessSpec, Scale, ScaleRoot, TextureEngine, TextureParams,
+    WindowShape, MAX_GRAINS,
+};
 use assert_no_alloc::{assert_no_alloc, AllocDisabler};
 use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
@@ -42,6 +45,29 @@ fn random_params(rng: &mut Pcg32) -> TextureParams {
         hold: u() < 0.4,
         source_slot: if u() < 0.7 { None } else { Some((u() * 4.0) as u16) },
         output_gain: u(),
+        lfo1_rate_hz: odd(0.01 + 20.0 * u(), u()),
+        lfo1_to_position: 2.0 * u() - 1.0,
+        lfo1_to_size: 2.0 * u() - 1.0,
+        lfo1_to_pitch: odd(2.0 * u() - 1.0, u()),
+        lfo1_to_lowpass: 2.0 * u() - 1.0,
+        lfo1_shape: LfoShape::ALL[(u() * 6.0) as usize % 6],
+        lfo1_sync: u() < 0.5,
+        lfo1_division: NoteValue::ALL[(u() * 21.0) as usize % 21],
+        lfo1_retrigger: u() < 0.5,
+        lfo2_rate_hz: 0.01 + 20.0 * u(),
+        lfo2_to_spray: 2.0 * u() - 1.0,
+        lfo2_to_density: odd(2.0 * u() - 1.0, u()),
+        lfo2_to_level: 2.0 * u() - 1.0,
+        lfo2_shape: LfoShape::ALL[(u() * 6.0) as usize % 6],
+        lfo2_sync: u() < 0.5,
+        lfo2_division: NoteValue::ALL[(u() * 21.0) as usize % 21],
+        lfo2_retrigger: u() < 0.5,
+        bend_range_semitones: odd(96.0 * u(), u()),
+        pressure_target: ExpressionTarget::ALL[(u() * 4.0) as usize % 4],
+        timbre_target: ExpressionTarget::ALL[(u() * 4.0) as usize % 4],
+        scale: Scale::ALL[(u() * 10.0) as usize % 10],
+        scale_root: ScaleRoot::ALL[(u() * 13.0) as usize % 13],
+        ..TextureParams::default()
     }
 }
 
@@ -82,6 +108,20 @@ fn random_automation_never_allocates_and_stays_finite() {
                     0..=2 => engine.note_on(note, uniform(&mut rng)),
                     3..=4 => engine.note_off(note),
                     5 => engine.set_sustain(uniform(&mut rng) < 0.5),
+                    6 if roll < 0.3 => {
+                        // Expression: MPE channel messages, per-note expressions, the mod wheel.
+                        let (channel, value) = ((uniform(&mut rng) * 16.0) as u8, 2.4 * uniform(&mut rng) - 1.2);
+                        match (uniform(&mut rng) * 8.0) as u32 {
+                            0 => engine.note_on_channel(note, channel, uniform(&mut rng)),
+                            1 => engine.set_channel_bend(channel, value),
+                            2 => engine.set_channel_pressure(channel, value),
+                            3 => engine.set_channel_timbre(channel, value),
+                            4 => engine.set_mod_wheel(value),
+                            5 => engine.set_note_tuning(note, Some(channel), 200.0 * value),
+                            6 => engine.set_note_pressure(note, None, value),
+                            _ => engine.set_note_brightness(note, Some(channel), if roll < 0.01 { f32::NAN } else { value }),
+                        }
+                    }
                     6 if roll < 0.01 => engine.all_notes_off(),
                     7 if roll < 0.01 => engine.reset(rng.next_u64()),
                     8 if roll < 0.02 => {

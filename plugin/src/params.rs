@@ -11,6 +11,7 @@ use engine::texture::{TextureParams, WindowShape};
 
 use nice_plug::prelude::*;
 
+use crate::modulation_params::ModulationParams;
 use crate::persist::{BankRecall, EditorSize};
 use crate::queues::{MIN_BANK_SIZE, NUM_BANK_SLOTS};
 
@@ -109,12 +110,15 @@ pub struct AfterglowParams {
     pub seed: IntParam,
     #[id = "output_gain"]
     pub output_gain: FloatParam,
+    /// Scale, LFOs and expression (ids unprefixed: `scale`, `lfo1_rate`, `pressure_target`...).
+    #[nested(group = "Modulation")]
+    pub modulation: ModulationParams,
 }
 
 /// The host parameter of the parameter table's entry `id`: its name, range, skew, default and
 /// unit are the table's (`engine::texture::param_table`), so the host, the engine's clamps and
 /// recipes agree by construction.
-fn float_param(id: &str) -> FloatParam {
+pub(crate) fn float_param(id: &str) -> FloatParam {
     let spec = param_table::by_id(id);
     let range = if spec.skew == 0.0 {
         FloatRange::Linear { min: spec.min, max: spec.max }
@@ -139,6 +143,10 @@ fn float_param(id: &str) -> FloatParam {
         Unit::Hertz => param.with_unit(" Hz").with_value_to_string(formatters::v2s_f32_rounded(2)),
         Unit::GrainsPerSecond => param.with_unit(" grains/s").with_value_to_string(formatters::v2s_f32_rounded(1)),
         Unit::Semitones => param.with_unit(" st").with_value_to_string(formatters::v2s_f32_rounded(2)),
+        Unit::Depth => param
+            .with_unit(" %")
+            .with_value_to_string(Arc::new(|v| format!("{:+.0}", v * 100.0)))
+            .with_string_to_value(Arc::new(|s| s.trim().trim_end_matches('%').trim().parse::<f32>().ok().map(|v| v / 100.0))),
     }
 }
 
@@ -194,6 +202,7 @@ impl Default for AfterglowParams {
             })),
             seed: IntParam::new("Seed", 1, IntRange::Linear { min: 0, max: 9999 }),
             output_gain: float_param("output_gain"),
+            modulation: ModulationParams::default(),
         }
     }
 }
@@ -250,7 +259,7 @@ impl AfterglowParams {
     /// Realtime-safe.
     pub fn texture_params(&self) -> TextureParams {
         let source = self.source.value();
-        TextureParams {
+        let mut p = TextureParams {
             position: self.position.value(),
             position_spray: self.position_spray.value(),
             grain_size_ms: self.grain_size_ms.value(),
@@ -275,7 +284,10 @@ impl AfterglowParams {
             // Slot numbers shown to the musician start at 1; the bank's slots start at 0.
             source_slot: (source > 0).then(|| (source - 1) as u16),
             output_gain: self.output_gain.value(),
-        }
+            ..TextureParams::default()
+        };
+        self.modulation.fill(&mut p);
+        p
     }
 }
 
@@ -300,7 +312,12 @@ mod tests {
             "position", "position_spray", "grain_size", "size_spray", "density", "pitch",
             "pitch_spray", "stereo_spread", "window", "reverse", "freeze", "cloud_level",
             "cloud_lowpass", "hiss_level", "hiss_tone", "tremolo_rate", "tremolo_depth", "flicker",
-            "attack", "release", "hold", "source", "seed", "output_gain",
+            "attack", "release", "hold", "source", "seed", "output_gain", "scale", "scale_root",
+            "lfo1_shape", "lfo1_rate", "lfo1_sync", "lfo1_division", "lfo1_retrigger", "lfo1_position",
+            "lfo1_spray", "lfo1_size", "lfo1_density", "lfo1_pitch", "lfo1_lowpass", "lfo1_level",
+            "lfo2_shape", "lfo2_rate", "lfo2_sync", "lfo2_division", "lfo2_retrigger", "lfo2_position",
+            "lfo2_spray", "lfo2_size", "lfo2_density", "lfo2_pitch", "lfo2_lowpass", "lfo2_level",
+            "bend_range", "pressure_target", "timbre_target",
         ];
         assert_eq!(ids, expected);
         let fields = params.serialize_fields();

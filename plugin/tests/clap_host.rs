@@ -68,11 +68,15 @@ fn descriptor_ports_and_parameters() {
         "Position", "Position Spray", "Grain Size", "Size Spray", "Density", "Pitch", "Pitch Spray",
         "Stereo Spread", "Window", "Reverse", "Freeze", "Cloud Level", "Cloud Low-pass", "Hiss Level",
         "Hiss Tone", "Tremolo Rate", "Tremolo Depth", "Flicker", "Attack", "Release", "Hold", "Source",
-        "Seed", "Output Gain",
+        "Seed", "Output Gain", "Scale", "Scale Root", "LFO 1 Shape", "LFO 1 Rate", "LFO 1 Sync", "LFO 1 Division",
+        "LFO 1 Retrigger", "LFO 1 to Position", "LFO 1 to Spray", "LFO 1 to Size", "LFO 1 to Density", "LFO 1 to Pitch",
+        "LFO 1 to Low-pass", "LFO 1 to Level", "LFO 2 Shape", "LFO 2 Rate", "LFO 2 Sync", "LFO 2 Division",
+        "LFO 2 Retrigger", "LFO 2 to Position", "LFO 2 to Spray", "LFO 2 to Size", "LFO 2 to Density", "LFO 2 to Pitch",
+        "LFO 2 to Low-pass", "LFO 2 to Level", "Bend Range", "Pressure Target", "Timbre Target",
     ] {
         assert!(names.contains(&expected), "missing parameter {expected}: {names:?}");
     }
-    assert_eq!(params.len(), 24, "{names:?}");
+    assert_eq!(params.len(), 53, "{names:?}");
     let mut ids: Vec<u32> = params.iter().map(|p| p.id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -139,7 +143,10 @@ fn state_round_trip_restores_parameters_and_archive_path() {
     let path = folder.path().join("no such archive").display().to_string();
     let saved = state_with_archive_path(&first.save_state(), &path);
     // The bank size is saved with the project too: 12 pads instead of the default 64.
-    let saved = String::from_utf8(saved).expect("JSON state").replace(r#""bank_size":"64""#, r#""bank_size":"12""#).into_bytes();
+    // The state is a little-endian u64 length, then the JSON.
+    let body = String::from_utf8(saved[8..].to_vec()).expect("JSON state").replace(r#""bank_size":"64""#, r#""bank_size":"12""#);
+    let mut saved = (body.len() as u64).to_le_bytes().to_vec();
+    saved.extend_from_slice(body.as_bytes());
     first.load_state(&saved);
     let expected: Vec<(u32, f64)> = params.iter().map(|p| (p.id, first.param_value(p.id))).collect();
 
@@ -150,7 +157,7 @@ fn state_round_trip_restores_parameters_and_archive_path() {
         assert!((restored - value).abs() < 1e-6, "parameter {id}: {restored} != {value}");
     }
     assert_eq!(archive_path_in_state(&second.save_state()), path);
-    let resaved = String::from_utf8(second.save_state()).expect("JSON state");
+    let resaved = String::from_utf8(second.save_state()[8..].to_vec()).expect("JSON state");
     assert!(resaved.contains(r#""bank_size":"12""#), "{resaved}");
 }
 

@@ -1,6 +1,6 @@
 //! Setting a `TextureParams` field by name, for recipe automation.
 
-use crate::texture::{param_table, TextureParams, WindowShape};
+use crate::texture::{param_table, ExpressionTarget, LfoShape, NoteValue, Scale, ScaleRoot, TextureParams, WindowShape};
 
 /// Every name [`set_param`] accepts: the `TextureParams` field names, continuous ones (the parameter
 /// table's) first, then the discrete ones.
@@ -13,8 +13,9 @@ pub fn is_param_name(name: &str) -> bool {
     param_names().any(|n| n == name)
 }
 
-/// Sets field `name` of `params` to `value` (booleans: non-zero is true; window: index into
-/// [`WindowShape::ALL`]; source_slot: negative means every slot). Returns false for an unknown name.
+/// Sets field `name` of `params` to `value` (booleans: non-zero is true; window, LFO shapes, note
+/// values, expression targets, scale and scale root: index into their type's `ALL`; source_slot:
+/// negative means every slot). Returns false for an unknown name.
 pub fn set_param(params: &mut TextureParams, name: &str, value: f32) -> bool {
     if let Some((index, _)) = param_table::by_field(name) {
         param_table::set(params, index, value);
@@ -29,9 +30,26 @@ pub fn set_param(params: &mut TextureParams, name: &str, value: f32) -> bool {
         "freeze" => p.freeze = value != 0.0,
         "hold" => p.hold = value != 0.0,
         "source_slot" => p.source_slot = (value >= 0.0).then(|| value.round().min(f32::from(u16::MAX)) as u16),
+        "lfo1_shape" => p.lfo1_shape = pick(&LfoShape::ALL, value),
+        "lfo2_shape" => p.lfo2_shape = pick(&LfoShape::ALL, value),
+        "lfo1_sync" => p.lfo1_sync = value != 0.0,
+        "lfo2_sync" => p.lfo2_sync = value != 0.0,
+        "lfo1_division" => p.lfo1_division = pick(&NoteValue::ALL, value),
+        "lfo2_division" => p.lfo2_division = pick(&NoteValue::ALL, value),
+        "lfo1_retrigger" => p.lfo1_retrigger = value != 0.0,
+        "lfo2_retrigger" => p.lfo2_retrigger = value != 0.0,
+        "pressure_target" => p.pressure_target = pick(&ExpressionTarget::ALL, value),
+        "timbre_target" => p.timbre_target = pick(&ExpressionTarget::ALL, value),
+        "scale" => p.scale = pick(&Scale::ALL, value),
+        "scale_root" => p.scale_root = pick(&ScaleRoot::ALL, value),
         _ => return false,
     }
     true
+}
+
+/// The entry of `all` at index `value` (rounded, clamped to the list).
+fn pick<T: Copy>(all: &[T], value: f32) -> T {
+    all[(value.max(0.0).round() as usize).min(all.len() - 1)]
 }
 
 #[cfg(test)]

@@ -22,10 +22,12 @@
 //! 64, `cargo bench -p afterglow-engine --bench texture`); parameter values still move every sample,
 //! interpolated linearly across each tick.
 
+mod modulate;
 mod schedule;
 pub(crate) mod view;
 
 use super::controls::{ControlSmoothers, ControlValues};
+use super::modulation::Modulation;
 use super::param_table::{spec_of, ParamSpec, TextureParams};
 use super::pad::PadBank;
 use super::transport::{BeatClock, Transport};
@@ -75,6 +77,9 @@ const LOWPASS_Q: f32 = std::f32::consts::FRAC_1_SQRT_2;
 /// The envelope times' table entries (not smoothed: cleaned and taken each control tick).
 const ATTACK: ParamSpec = spec_of("attack_ms");
 const RELEASE: ParamSpec = spec_of("release_ms");
+const LOWPASS: ParamSpec = spec_of("lowpass_hz");
+/// Lowest cutoff modulation may take the cloud's low-pass to, Hz.
+const MIN_MODULATED_LOWPASS_HZ: f32 = 40.0;
 
 const STREAM_SCHEDULE: u64 = 1;
 const STREAM_GRAIN: u64 = 2;
@@ -135,6 +140,10 @@ pub struct TextureEngine {
     bus_list: [u8; NUM_BUSES],
     num_listed_buses: usize,
     hiss_buf: [[f32; CONTROL_PERIOD_FRAMES]; 2],
+    /// LFOs, per-note expression and each voice's modulation this tick.
+    modulation: Modulation<{ MAX_VOICES + 1 }>,
+    /// MIDI channel of the note being started (`note_on_channel`), 0 otherwise.
+    note_channel: u8,
 }
 
 impl Default for TextureEngine {
@@ -183,6 +192,8 @@ impl TextureEngine {
             bus_list: [0; NUM_BUSES],
             num_listed_buses: 0,
             hiss_buf: [[0.0; CONTROL_PERIOD_FRAMES]; 2],
+            modulation: Modulation::default(),
+            note_channel: 0,
         }
     }
 
@@ -229,6 +240,7 @@ impl TextureEngine {
         self.song_position = None;
         self.clock.reset();
         self.limiter.reset();
+        self.modulation.reset();
         self.restart(seed);
     }
 
@@ -252,6 +264,7 @@ impl TextureEngine {
         self.drift_samples = 0.0;
         self.tick_phase = 0;
         self.num_listed_buses = 0;
+        self.modulation.restart();
         self.at_rest = true;
         self.quiet_ticks = 0;
     }
@@ -338,6 +351,7 @@ impl TextureEngine {
             }
         };
         notes[index].start(Some(note), velocity, self.next_order);
+        self.modulation.start_voice(index, self.note_channel, self.next_order);
         if stole {
             self.list_bus(ORPHAN_BUS);
         }
@@ -451,6 +465,7 @@ impl TextureEngine {
         if params.hold && !hold.is_gated() {
             self.next_order += 1;
             hold.start(None, 1.0, self.next_order);
+            self.modulation.start_voice(HOLD_VOICE, 0, self.next_order);
         } else if !params.hold && hold.is_gated() {
             hold.release();
         }
@@ -495,11 +510,13 @@ impl TextureEngine {
         self.cloud_gain.advance(norm * voice_norm * v.cloud_gain);
         self.output_gain.advance(v.output_gain);
 
-        if v.lowpass_hz != self.applied_lowpass_hz {
-            let coefs = BiquadCoefs::lowpass(v.lowpass_hz, LOWPASS_Q, sr);
+        let lowpass_factor = self.modulation_tick(params);
+        let lowpass_hz = if lowpass_factor == 1.0 { v.lowpass_hz } else { (v.lowpass_hz * lowpass_factor).clamp(MIN_MODULATED_LOWPASS_HZ, LOWPASS.max) };
+        if lowpass_hz != self.applied_lowpass_hz {
+            let coefs = BiquadCoefs::lowpass(lowpass_hz, LOWPASS_Q, sr);
             self.lowpass[0].coefs = coefs;
             self.lowpass[1].coefs = coefs;
-            self.applied_lowpass_hz = v.lowpass_hz;
+            self.applied_lowpass_hz = lowpass_hz;
         }
 
         let hiss = HissControls {

@@ -11,6 +11,10 @@
 
 mod generate;
 
+use super::expression::ExpressionTarget;
+use super::lfo::LfoShape;
+use super::scale::{Scale, ScaleRoot};
+use super::transport::{Feel, NoteValue};
 use crate::rt::{SmoothCurve, WindowShape};
 use generate::texture_params;
 use serde::{Deserialize, Serialize};
@@ -26,6 +30,8 @@ pub enum Unit {
     Semitones,
     /// A linear gain shown in dB.
     Gain,
+    /// A modulation depth, -1..1, shown as a signed percentage.
+    Depth,
 }
 
 /// The editor's group of a parameter.
@@ -38,6 +44,8 @@ pub enum Group {
     Hiss,
     Envelope,
     Output,
+    Modulation,
+    Expression,
 }
 
 impl Group {
@@ -51,6 +59,8 @@ impl Group {
             Self::Hiss => "HISS",
             Self::Envelope => "ENVELOPE",
             Self::Output => "OUTPUT",
+            Self::Modulation => "MODULATION",
+            Self::Expression => "EXPRESSION",
         }
     }
 }
@@ -138,6 +148,64 @@ texture_params! {
         source_slot: Option<u16> = None,
         /// Output gain, linear.
         output_gain: f32 = 1.0 => smoothed(GAIN) { id: "output_gain", name: "Output Gain", unit: Gain, range: 0.0..=4.0, skew: -1.5, group: Output },
+        /// LFO 1's rate when not synced, Hz.
+        lfo1_rate_hz: f32 = 0.5 => smoothed(FREQ) { id: "lfo1_rate", name: "LFO 1 Rate", unit: Hertz, range: 0.01..=20.0, skew: -2.0, group: Modulation },
+        /// Depth of LFO 1 to position, -1..1 (see `modulation::Destination` for full scale).
+        lfo1_to_position: f32 = 0.0 => smoothed(GLIDE) { id: "lfo1_position", name: "LFO 1 to Position", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// Depth of LFO 1 to spray, -1..1 (see `modulation::Destination` for full scale).
+        lfo1_to_spray: f32 = 0.0 => smoothed(GLIDE) { id: "lfo1_spray", name: "LFO 1 to Spray", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// Depth of LFO 1 to size, -1..1 (see `modulation::Destination` for full scale).
+        lfo1_to_size: f32 = 0.0 => smoothed(GLIDE) { id: "lfo1_size", name: "LFO 1 to Size", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// Depth of LFO 1 to density, -1..1 (see `modulation::Destination` for full scale).
+        lfo1_to_density: f32 = 0.0 => smoothed(GLIDE) { id: "lfo1_density", name: "LFO 1 to Density", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// Depth of LFO 1 to pitch, -1..1 (see `modulation::Destination` for full scale).
+        lfo1_to_pitch: f32 = 0.0 => smoothed(GLIDE) { id: "lfo1_pitch", name: "LFO 1 to Pitch", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// Depth of LFO 1 to low-pass, -1..1 (see `modulation::Destination` for full scale).
+        lfo1_to_lowpass: f32 = 0.0 => smoothed(GLIDE) { id: "lfo1_lowpass", name: "LFO 1 to Low-pass", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// Depth of LFO 1 to level, -1..1 (see `modulation::Destination` for full scale).
+        lfo1_to_level: f32 = 0.0 => smoothed(GLIDE) { id: "lfo1_level", name: "LFO 1 to Level", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// LFO 1's wave.
+        lfo1_shape: LfoShape = LfoShape::Sine,
+        /// LFO 1 runs in note values at the host's tempo, phase-locked to the song position.
+        lfo1_sync: bool = false,
+        /// LFO 1's cycle when synced.
+        lfo1_division: NoteValue = NoteValue { per_whole: 1, feel: Feel::Straight },
+        /// LFO 1 restarts at every note, each voice with its own phase.
+        lfo1_retrigger: bool = false,
+        /// LFO 2's rate when not synced, Hz.
+        lfo2_rate_hz: f32 = 0.13 => smoothed(FREQ) { id: "lfo2_rate", name: "LFO 2 Rate", unit: Hertz, range: 0.01..=20.0, skew: -2.0, group: Modulation },
+        /// Depth of LFO 2 to position, -1..1 (see `modulation::Destination` for full scale).
+        lfo2_to_position: f32 = 0.0 => smoothed(GLIDE) { id: "lfo2_position", name: "LFO 2 to Position", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// Depth of LFO 2 to spray, -1..1 (see `modulation::Destination` for full scale).
+        lfo2_to_spray: f32 = 0.0 => smoothed(GLIDE) { id: "lfo2_spray", name: "LFO 2 to Spray", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// Depth of LFO 2 to size, -1..1 (see `modulation::Destination` for full scale).
+        lfo2_to_size: f32 = 0.0 => smoothed(GLIDE) { id: "lfo2_size", name: "LFO 2 to Size", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// Depth of LFO 2 to density, -1..1 (see `modulation::Destination` for full scale).
+        lfo2_to_density: f32 = 0.0 => smoothed(GLIDE) { id: "lfo2_density", name: "LFO 2 to Density", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// Depth of LFO 2 to pitch, -1..1 (see `modulation::Destination` for full scale).
+        lfo2_to_pitch: f32 = 0.0 => smoothed(GLIDE) { id: "lfo2_pitch", name: "LFO 2 to Pitch", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// Depth of LFO 2 to low-pass, -1..1 (see `modulation::Destination` for full scale).
+        lfo2_to_lowpass: f32 = 0.0 => smoothed(GLIDE) { id: "lfo2_lowpass", name: "LFO 2 to Low-pass", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// Depth of LFO 2 to level, -1..1 (see `modulation::Destination` for full scale).
+        lfo2_to_level: f32 = 0.0 => smoothed(GLIDE) { id: "lfo2_level", name: "LFO 2 to Level", unit: Depth, range: -1.0..=1.0, skew: 0.0, group: Modulation },
+        /// LFO 2's wave.
+        lfo2_shape: LfoShape = LfoShape::SmoothRandom,
+        /// LFO 2 runs in note values at the host's tempo, phase-locked to the song position.
+        lfo2_sync: bool = false,
+        /// LFO 2's cycle when synced.
+        lfo2_division: NoteValue = NoteValue { per_whole: 4, feel: Feel::Straight },
+        /// LFO 2 restarts at every note, each voice with its own phase.
+        lfo2_retrigger: bool = false,
+        /// Pitch bend range of MPE member channels (2-16), semitones.
+        bend_range_semitones: f32 = 48.0 => direct { id: "bend_range", name: "Bend Range", unit: Semitones, range: 0.0..=96.0, skew: 0.0, group: Expression },
+        /// What note pressure (MPE channel pressure, polyphonic aftertouch, CLAP pressure) drives.
+        pressure_target: ExpressionTarget = ExpressionTarget::Density,
+        /// What timbre (MPE CC 74, CLAP brightness) drives.
+        timbre_target: ExpressionTarget = ExpressionTarget::LowPass,
+        /// Scale the grains' pitch snaps to (`Off`: no snapping).
+        scale: Scale = Scale::Off,
+        /// Root of the scale: the pad's key, or a fixed pitch class.
+        scale_root: ScaleRoot = ScaleRoot::PadKey,
     }
 }
 
@@ -240,11 +308,22 @@ mod tests {
                 "position", "position_spray", "grain_size_ms", "size_spray", "density_hz", "pitch_semitones",
                 "pitch_spray_semitones", "stereo_spread", "reverse_probability", "cloud_gain", "hiss_gain",
                 "hiss_tone_hz", "tremolo_rate_hz", "tremolo_depth", "flicker_amount", "lowpass_hz", "output_gain",
-                "attack_ms", "release_ms",
+                "lfo1_rate_hz", "lfo1_to_position", "lfo1_to_spray", "lfo1_to_size", "lfo1_to_density",
+                "lfo1_to_pitch", "lfo1_to_lowpass", "lfo1_to_level",
+                "lfo2_rate_hz", "lfo2_to_position", "lfo2_to_spray", "lfo2_to_size", "lfo2_to_density",
+                "lfo2_to_pitch", "lfo2_to_lowpass", "lfo2_to_level",
+                "attack_ms", "release_ms", "bend_range_semitones",
             ]
         );
-        assert_eq!((NUM_SMOOTHED, NUM_CONTINUOUS), (17, 19));
-        assert_eq!(DISCRETE_FIELDS, ["window", "freeze", "hold", "source_slot"]);
+        assert_eq!((NUM_SMOOTHED, NUM_CONTINUOUS), (33, 36));
+        assert_eq!(
+            DISCRETE_FIELDS,
+            [
+                "window", "freeze", "hold", "source_slot", "lfo1_shape", "lfo1_sync", "lfo1_division", "lfo1_retrigger",
+                "lfo2_shape", "lfo2_sync", "lfo2_division", "lfo2_retrigger", "pressure_target", "timbre_target", "scale",
+                "scale_root",
+            ]
+        );
         // The struct order is the order recipe files list the parameters in.
         let text = toml::to_string(&TextureParams::default()).unwrap();
         let keys: Vec<&str> = text.lines().filter_map(|l| l.split(" = ").next()).collect();
@@ -254,7 +333,13 @@ mod tests {
                 "position", "position_spray", "grain_size_ms", "size_spray", "density_hz", "pitch_semitones",
                 "pitch_spray_semitones", "stereo_spread", "window", "reverse_probability", "freeze", "cloud_gain",
                 "hiss_gain", "hiss_tone_hz", "tremolo_rate_hz", "tremolo_depth", "flicker_amount", "lowpass_hz",
-                "attack_ms", "release_ms", "hold", "output_gain",
+                "attack_ms", "release_ms", "hold", "output_gain", "lfo1_rate_hz", "lfo1_to_position", "lfo1_to_spray", "lfo1_to_size", "lfo1_to_density",
+                "lfo1_to_pitch", "lfo1_to_lowpass", "lfo1_to_level",
+                "lfo1_shape", "lfo1_sync", "lfo1_retrigger", "lfo2_rate_hz", "lfo2_to_position", "lfo2_to_spray", "lfo2_to_size",
+                "lfo2_to_density", "lfo2_to_pitch", "lfo2_to_lowpass", "lfo2_to_level", "lfo2_shape", "lfo2_sync",
+                "lfo2_retrigger", "bend_range_semitones", "pressure_target", "timbre_target", "scale", "scale_root",
+                // Note values are tables: TOML writes them after the plain values.
+                "", "[lfo1_division]", "per_whole", "feel", "", "[lfo2_division]", "per_whole", "feel",
             ]
         );
     }

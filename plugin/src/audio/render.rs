@@ -10,6 +10,10 @@ pub const MAX_SUB_BLOCK_FRAMES: usize = 64;
 
 /// MIDI CC number of the sustain pedal.
 const CC_SUSTAIN: u8 = 64;
+/// MIDI CC number of the mod wheel (the engine's Bloom macro).
+const CC_MOD_WHEEL: u8 = 1;
+/// MIDI CC number of MPE's timbre (sound controller 5, "brightness").
+const CC_TIMBRE: u8 = 74;
 /// MIDI CC numbers that silence everything: all sound off, all notes off.
 const CC_ALL_SOUND_OFF: u8 = 120;
 const CC_ALL_NOTES_OFF: u8 = 123;
@@ -33,13 +37,15 @@ impl HeldNotes {
     /// Apply one incoming note event to the engine, and remember it. Realtime-safe.
     pub fn apply<S>(&mut self, engine: &mut TextureEngine, event: &NoteEvent<S>) {
         match *event {
-            NoteEvent::NoteOn { key, velocity, .. } => {
+            NoteEvent::NoteOn { key, velocity, channel, .. } => {
                 if let Some(note) = key.number() {
                     // A note-on with velocity 0 is a note-off in MIDI 1 streams; the engine
                     // treats it so too.
                     let velocity = if velocity.is_finite() { velocity.clamp(0.0, 1.0) } else { 0.0 };
                     self.velocity[usize::from(note & 0x7f)] = velocity;
-                    engine.note_on(note, velocity);
+                    // The channel matters for MPE: the voice follows its channel's bend,
+                    // pressure and timbre.
+                    engine.note_on_channel(note, channel.number().unwrap_or(0), velocity);
                 }
             }
             NoteEvent::NoteOff { key, .. } => {
@@ -54,7 +60,7 @@ impl HeldNotes {
                     engine.choke_note(note);
                 }
             }
-            NoteEvent::MidiCC { cc, value, .. } => match cc {
+            NoteEvent::MidiCC { cc, value, channel, .. } => match cc {
                 CC_SUSTAIN => {
                     self.sustain = value >= 0.5;
                     engine.set_sustain(self.sustain);
@@ -68,8 +74,32 @@ impl HeldNotes {
                     self.clear();
                     engine.all_notes_off();
                 }
+                CC_MOD_WHEEL => engine.set_mod_wheel(value),
+                CC_TIMBRE => engine.set_channel_timbre(channel, value),
                 _ => {}
             },
+            NoteEvent::MidiPitchBend { channel, value, .. } => engine.set_channel_bend(channel, bend_of(value)),
+            NoteEvent::MidiChannelPressure { channel, pressure, .. } => engine.set_channel_pressure(channel, pressure),
+            // Per-note expressions (CLAP note expressions, VST3 note expressions, MIDI polyphonic
+            // aftertouch), keyed by note and channel.
+            NoteEvent::PolyPressure { key, channel, pressure, .. } => {
+                if let Some(note) = key.number() {
+                    engine.set_note_pressure(note, channel.number(), pressure);
+                }
+            }
+            NoteEvent::PolyTuning { key, channel, tuning, .. } => {
+                if let Some(note) = key.number() {
+                    engine.set_note_tuning(note, channel.number(), tuning);
+                }
+            }
+            // nice-plug's VST3 wrapper hands VST3's brightness expression over as `PolyExpression`
+            // (its ids for the two are swapped), so both mean timbre here.
+            NoteEvent::PolyBrightness { key, channel, brightness: value, .. }
+            | NoteEvent::PolyExpression { key, channel, expression: value, .. } => {
+                if let Some(note) = key.number() {
+                    engine.set_note_brightness(note, channel.number(), value);
+                }
+            }
             _ => {}
         }
     }
@@ -84,6 +114,13 @@ impl HeldNotes {
         self.velocity = [0.0; 128];
         self.sustain = false;
     }
+}
+
+/// A MIDI pitch bend as nice-plug gives it (0..1, the 14-bit value over 16 383) as -1..1 with
+/// 8192 exactly 0. Realtime-safe.
+fn bend_of(value: f32) -> f32 {
+    let raw = (value * 16_383.0).round();
+    ((raw - 8192.0) / 8192.0).clamp(-1.0, 1.0)
 }
 
 /// Render `left`/`right` (one block, already split by nice-plug at parameter changes) in

@@ -16,6 +16,9 @@ pub enum BrowserView {
     Archive,
     /// The presets.
     Presets,
+    /// Not a list: the modulation view (LFOs, scale, expression) over the grain display and the
+    /// browser (see `modulation_panel`).
+    Modulation,
 }
 
 impl BrowserView {
@@ -25,13 +28,14 @@ impl BrowserView {
         match std::env::var("AFTERGLOW_EDITOR_BROWSER").as_deref() {
             Ok("archive") => Self::Archive,
             Ok("presets") => Self::Presets,
+            Ok("modulation") => Self::Modulation,
             _ => Self::Bank,
         }
     }
 }
 
 /// Width of the tab strip, logical points.
-const TABS_WIDTH: f32 = 160.0;
+const TABS_WIDTH: f32 = 210.0;
 
 /// Draw the tabs over the browser panel `rect` (after the panel itself) and switch `view`.
 pub fn show(ui: &mut Ui, rect: Rect, view: &mut BrowserView, probe: &mut LayoutProbe) {
@@ -42,6 +46,8 @@ pub fn show(ui: &mut Ui, rect: Rect, view: &mut BrowserView, probe: &mut LayoutP
     child.spacing_mut().item_spacing.x = 2.0;
     let presets = child.selectable_value(view, BrowserView::Presets, "Presets").on_hover_text("Factory and user presets: load, save, rename, delete");
     probe.record("Presets tab", presets.rect);
+    let modulation = child.selectable_value(view, BrowserView::Modulation, "Mod").on_hover_text("LFOs, scale and expression");
+    probe.record("Modulation tab", modulation.rect);
     let archive = child.selectable_value(view, BrowserView::Archive, "Archive").on_hover_text("Every catalogued pad: filter, find more like one, load into the bank");
     probe.record("Archive tab", archive.rect);
     let bank = child.selectable_value(view, BrowserView::Bank, "Bank").on_hover_text("The pads the instrument holds and plays");

@@ -19,6 +19,7 @@ mod header;
 mod knob;
 pub mod layout;
 mod meter;
+mod modulation_panel;
 mod pad_browser;
 mod preset_browser;
 pub mod probe;
@@ -247,8 +248,10 @@ impl AfterglowEditor {
             status: &status,
             empty_message: &empty,
         };
-        let response = waveform::show(ui, regions.waveform, &view, &self.params, &setter);
-        self.probe.record("Grain display", response.rect);
+        if self.browser_view != BrowserView::Modulation {
+            let response = waveform::show(ui, regions.waveform, &view, &self.params, &setter);
+            self.probe.record("Grain display", response.rect);
+        }
 
         let pads: Vec<&PadInfo> = self.snapshot.pads.iter().flatten().collect();
         self.probe.set_counts(pads.len(), self.grains.len());
@@ -260,6 +263,11 @@ impl AfterglowEditor {
                 self.archive_view.show(ui, regions.browser, &self.mining.archive, &self.snapshot, replace_slot, &mut self.probe);
             }
             BrowserView::Presets => self.presets.show(ui, regions.browser, &self.params, &setter, &mut self.probe),
+            BrowserView::Modulation => {
+                // Below the tab strip, across the grain display and the browser.
+                let area = egui::Rect::from_min_max(egui::pos2(regions.waveform.left(), regions.browser.top() + 30.0), regions.browser.max);
+                modulation_panel::show(ui, area, &self.params, &setter, &mut self.probe);
+            }
         }
         let shown_view = self.browser_view;
         browser_tabs::show(ui, regions.browser, &mut self.browser_view, &mut self.probe);

@@ -30,8 +30,9 @@ use clack_extensions::note_ports::PluginNotePorts;
 use clack_extensions::params::{ParamInfoBuffer, PluginParams};
 use clack_extensions::state::PluginState;
 use clack_host::events::event_types::{
-    MidiEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
+    MidiEvent, NoteExpressionEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
 };
+pub use clack_host::events::event_types::NoteExpressionType;
 use clack_host::events::{EventFlags, Match};
 use clack_host::prelude::*;
 use clack_host::utils::{BeatTime, SecondsTime};
@@ -65,6 +66,11 @@ pub enum HostEvent {
     Param { id: u32, value: f64 },
     /// Raw three-byte MIDI message.
     Midi([u8; 3]),
+    /// A CLAP note on `channel` (MPE: one note per channel).
+    NoteOnChannel { key: u16, channel: u16, velocity: f64 },
+    /// A CLAP note expression (tuning in semitones; pressure and brightness 0..1) for the note
+    /// `key` on `channel`.
+    Expression { key: u16, channel: u16, kind: NoteExpressionType, value: f64 },
 }
 
 /// The host's transport as sent with a block: where the song is at the block's first frame,
@@ -147,13 +153,19 @@ impl HostParam {
 
     /// A value from `unit` (0..1) inside the part of the range that keeps a held note audible:
     /// levels, gain and low-pass in their upper part, envelope times and density in the middle,
-    /// Source on "all pads" (the built-in texture is always there); the rest anywhere.
+    /// Source on "all pads" (the built-in texture is always there), LFO depths to level, low-pass
+    /// and density within ±30 % (full depth may silence the cloud on purpose for a long held
+    /// random step); the rest anywhere.
     pub fn audible_value(&self, unit: f64) -> f64 {
-        let fraction = match self.name.as_str() {
+        let name = self.name.as_str();
+        let fraction = match name {
             "Cloud Level" | "Output Gain" => 0.5 + 0.4 * unit,
             "Attack" | "Release" | "Density" => 0.2 + 0.5 * unit,
             "Cloud Low-pass" => 0.3 + 0.7 * unit,
             "Source" => 0.0,
+            _ if name.starts_with("LFO") && (name.ends_with("to Level") || name.ends_with("to Low-pass") || name.ends_with("to Density")) => {
+                0.35 + 0.3 * unit
+            }
             _ => unit,
         };
         self.value_at(fraction)
@@ -547,6 +559,12 @@ impl BlockRunner {
                         self.input_events.push(&ParamValueEvent::new(time, ClapId::new(id), Pckn::match_all(), value))
                     }
                     HostEvent::Midi(data) => self.input_events.push(&MidiEvent::new(time, 0, data)),
+                    HostEvent::NoteOnChannel { key, channel, velocity } => {
+                        self.input_events.push(&NoteOnEvent::new(time, Pckn::new(0u16, channel, key, Match::All), velocity))
+                    }
+                    HostEvent::Expression { key, channel, kind, value } => self
+                        .input_events
+                        .push(&NoteExpressionEvent::new(time, Pckn::new(0u16, channel, key, Match::All), kind, value)),
                 }
                 next_event += 1;
             }

@@ -38,6 +38,8 @@ impl TextureEngine {
             if self.voices[vi].is_idle() {
                 continue;
             }
+            // The voice's density modulation (LFOs, expression, mod wheel) scales its grain interval.
+            let interval = interval / f64::from(self.modulation.voice(vi).density);
             let mut spawned = 0;
             let mut made_room = false;
             while self.voices[vi].grain_countdown_samples < CONTROL_PERIOD_FRAMES as f64 && spawned < MAX_SPAWNS_PER_TICK {
@@ -86,6 +88,7 @@ impl TextureEngine {
     /// no playable pad or no acceptable start; returns false only when the pool had no free grain.
     fn spawn_grain(&mut self, vi: usize, delay: u32, bank: &PadBank) -> bool {
         let v = self.values;
+        let m = self.modulation.voice(vi);
         let sr = self.sample_rate_hz;
         let rng = &mut self.rng_grain;
         let slot = match self.latched.source_slot {
@@ -98,11 +101,13 @@ impl TextureEngine {
         let Some(pad) = bank.get(slot).filter(|p| p.num_frames() > 0) else { return true };
         let pad_frames = pad.num_frames();
 
-        let size_ms = v.grain_size_ms * (1.0 + v.size_spray * rng.bipolar());
+        let size_ms = v.grain_size_ms * m.size * (1.0 + v.size_spray * rng.bipolar());
         let len_samples = (size_ms.max(2.0) * 0.001 * sr).max(16.0) as u32;
         let root = pad.root_note().unwrap_or(DEFAULT_ROOT_NOTE);
         let note_offset = self.voices[vi].note.map_or(0.0, |n| f32::from(n) - root);
-        let semitones = (note_offset + v.pitch_semitones + v.pitch_spray_semitones * rng.bipolar()).clamp(-48.0, 48.0);
+        let sprayed = note_offset + (v.pitch_semitones + m.pitch) + v.pitch_spray_semitones * rng.bipolar();
+        // Snapped to the scale as a sounding pitch, then bent (see `texture::scale`).
+        let semitones = (self.modulation.snap(sprayed, root, pad.root_note()) + m.bend).clamp(-48.0, 48.0);
         let ratio = f64::from((semitones / 12.0).exp2()) * f64::from(pad.sample_rate_hz() / sr);
         let step = ratio.min(pad_frames as f64 * 0.5);
         let reverse = rng.chance(v.reverse_probability);
@@ -110,9 +115,10 @@ impl TextureEngine {
         let span = step * f64::from(len_samples);
 
         let drift = self.drift_samples * f64::from(pad.sample_rate_hz() / sr) / pad_frames as f64;
+        let position_spray = (v.position_spray + m.spray).clamp(0.0, 1.0);
         let mut start = None;
         for _ in 0..START_ATTEMPTS {
-            let u = f64::from(v.position) + drift + f64::from(0.5 * v.position_spray * rng.bipolar());
+            let u = f64::from(v.position + m.position) + drift + f64::from(0.5 * position_spray * rng.bipolar());
             let frame = u.rem_euclid(1.0) * pad_frames as f64;
             let middle = (frame + 0.5 * span).rem_euclid(pad_frames as f64);
             if pad.is_good_frame(frame as usize) && pad.is_good_frame(middle as usize) {
@@ -141,7 +147,7 @@ impl TextureEngine {
             window_step: Grain::window_step_for(len_samples),
             window: self.latched.window,
             mix,
-            amp: 1.0,
+            amp: m.level,
             amp_step: 0.0,
         })
     }

@@ -1,0 +1,175 @@
+//! Expression in a real CLAP host (clack-host, one processing session per scenario, events at
+//! frame offsets): per-note pitch bend from CLAP tuning expressions and from MPE channel bend moves
+//! one note's pitch and not another's; pressure (CLAP and MPE) and timbre (CLAP brightness, MPE
+//! CC 74) drive their default targets (density, low-pass); the mod wheel opens the Bloom macro.
+//! Pitch and level are measured in the output: two notes far apart (C2 and C6 of the built-in
+//! harmonic pad) and the power at their fundamentals.
+//!
+//! Built with `--features assert_process_allocs`, every render runs under the allocation guard.
+
+mod common;
+
+use common::{HostEvent, NoteExpressionType, TestHost};
+use nice_plug::prelude::Param;
+
+const SR: f64 = 48_000.0;
+const BLOCK: usize = 512;
+const LOW: u16 = 36;
+const HIGH: u16 = 84;
+
+fn hz(note: f64) -> f64 {
+    440.0 * ((note - 69.0) / 12.0).exp2()
+}
+
+/// Power of `x` near `f_hz` (the largest Goertzel power within ±1.5 % of it, Hann-windowed), dB.
+fn band_db(x: &[f32], f_hz: f64) -> f64 {
+    let n = x.len();
+    let mut best = 0.0f64;
+    for k in -6..=6 {
+        let f = f_hz * (1.0 + 0.0025 * f64::from(k));
+        let w = std::f64::consts::TAU * f / SR;
+        let coeff = 2.0 * w.cos();
+        let (mut s1, mut s2) = (0.0f64, 0.0f64);
+        for (i, &v) in x.iter().enumerate() {
+            let window = 0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / n as f64).cos();
+            let s0 = f64::from(v) * window + coeff * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+        }
+        best = best.max(s1 * s1 + s2 * s2 - coeff * s1 * s2);
+    }
+    10.0 * (best / (n * n) as f64 + 1e-30).log10()
+}
+
+/// The left channel of a stretch of output.
+fn left(out: &[Vec<f32>; 2]) -> Vec<f32> {
+    out[0].clone()
+}
+
+fn secs(s: f64) -> usize {
+    (s * SR) as usize
+}
+
+/// Plays `events` for `seconds`, returns the last second of output (left).
+fn segment(session: &mut common::Session<'_>, seconds: f64, events: &[(usize, HostEvent)]) -> Vec<f32> {
+    let out = left(&session.play(secs(seconds), &[BLOCK], events));
+    out[out.len() - secs(1.0)..].to_vec()
+}
+
+fn tuning(key: u16, channel: u16, semitones: f64) -> HostEvent {
+    HostEvent::Expression { key, channel, kind: NoteExpressionType::Tuning, value: semitones }
+}
+
+/// A 14-bit MIDI pitch bend on `channel` (0-based) by `semitones` at the 48-semitone MPE range.
+fn mpe_bend(channel: u8, semitones: f64) -> HostEvent {
+    let raw = (8192.0 + semitones / 48.0 * 8192.0).round() as u16;
+    HostEvent::Midi([0xe0 | channel, (raw & 0x7f) as u8, (raw >> 7) as u8])
+}
+
+fn midi_note_on(channel: u8, key: u16) -> HostEvent {
+    HostEvent::Midi([0x90 | channel, key as u8, 100])
+}
+
+/// Before and after a bend of +7 semitones on the low note: its fundamental moves from C2 to G2,
+/// the high note's stays on C6 (and no G6 appears).
+fn assert_only_the_low_note_moved(before: &[f32], after: &[f32]) {
+    let (c2, g2, c6, g6) = (hz(36.0), hz(43.0), hz(84.0), hz(91.0));
+    let db = |x: &[f32], f| band_db(x, f);
+    println!(
+        "before: C2 {:.1} G2 {:.1} C6 {:.1} G6 {:.1}; after: C2 {:.1} G2 {:.1} C6 {:.1} G6 {:.1}",
+        db(before, c2), db(before, g2), db(before, c6), db(before, g6), db(after, c2), db(after, g2), db(after, c6), db(after, g6)
+    );
+    assert!(db(before, c2) - db(before, g2) > 15.0, "the low note should sound on C2 before the bend");
+    assert!(db(after, g2) - db(after, c2) > 15.0, "the bent low note should sound on G2");
+    assert!((db(after, c6) - db(before, c6)).abs() < 3.0, "the high note's C6 moved");
+    assert!(db(after, c6) - db(after, g6) > 15.0, "the high note was bent too");
+}
+
+#[test]
+fn a_clap_tuning_expression_bends_its_own_note_and_not_the_other() {
+    let mut host = TestHost::new();
+    let mut session = host.session(SR, BLOCK as u32);
+    let on = [(0, HostEvent::NoteOn { key: LOW, velocity: 0.9 }), (0, HostEvent::NoteOn { key: HIGH, velocity: 0.9 })];
+    let before = segment(&mut session, 2.0, &on);
+    // The expression lands mid-block, at its own frame.
+    let after = segment(&mut session, 2.0, &[(300, tuning(LOW, 0, 7.0))]);
+    assert_only_the_low_note_moved(&before, &after);
+}
+
+#[test]
+fn an_mpe_channel_bend_bends_the_note_on_its_channel_and_not_the_other() {
+    let mut host = TestHost::new();
+    let mut session = host.session(SR, BLOCK as u32);
+    // MPE lower zone: notes on member channels 2 and 3 (indices 1 and 2).
+    let on = [(0, midi_note_on(1, LOW)), (0, midi_note_on(2, HIGH))];
+    let before = segment(&mut session, 2.0, &on);
+    let after = segment(&mut session, 2.0, &[(700, mpe_bend(1, 7.0))]);
+    assert_only_the_low_note_moved(&before, &after);
+}
+
+#[test]
+fn pressure_thickens_its_own_note_by_default() {
+    // Pressure drives density by default (up to 8x): the pressed note's fundamental gains about
+    // 9 dB (uncorrelated grains add in power; about 5 measured), the other note's stays.
+    for press in [
+        HostEvent::Expression { key: LOW, channel: 1, kind: NoteExpressionType::Pressure, value: 1.0 },
+        HostEvent::Midi([0xd1, 127, 0]),
+    ] {
+        let mut host = TestHost::new();
+        let mut session = host.session(SR, BLOCK as u32);
+        let on = [(0, midi_note_on(1, LOW)), (0, midi_note_on(2, HIGH))];
+        let before = segment(&mut session, 2.0, &on);
+        let after = segment(&mut session, 2.0, &[(100, press)]);
+        let (c2, c6) = (hz(36.0), hz(84.0));
+        let gain_low = band_db(&after, c2) - band_db(&before, c2);
+        let gain_high = band_db(&after, c6) - band_db(&before, c6);
+        println!("{press:?}: low {gain_low:+.1} dB, high {gain_high:+.1} dB");
+        assert!(gain_low > 3.0, "pressure did not thicken its note: {gain_low:+.1} dB");
+        assert!(gain_high.abs() < 3.0, "pressure reached the other note: {gain_high:+.1} dB");
+    }
+}
+
+/// Mean power at harmonics 12-16 of C3 (1.6-2.1 kHz) against harmonics 1-3, dB: how open the
+/// cloud's low-pass is on a note at the pad's root (C3). A 1 kHz low-pass takes 8-13 dB off them.
+fn brightness_db(x: &[f32]) -> f64 {
+    let mean = |ks: std::ops::RangeInclusive<u32>| {
+        let n = ks.clone().count() as f64;
+        ks.map(|k| band_db(x, f64::from(k) * hz(48.0))).sum::<f64>() / n
+    };
+    mean(12..=16) - mean(1..=3)
+}
+
+#[test]
+fn timbre_closes_and_opens_the_low_pass_from_clap_brightness_and_mpe_cc74() {
+    let mut host = TestHost::new();
+    let mut session = host.session(SR, BLOCK as u32);
+    let neutral = segment(&mut session, 2.0, &[(0, midi_note_on(1, 48))]);
+    // CLAP brightness 0: the low-pass falls four octaves (16 kHz -> 1 kHz).
+    let dark = segment(&mut session, 1.5, &[(0, HostEvent::Expression { key: 48, channel: 1, kind: NoteExpressionType::Brightness, value: 0.0 })]);
+    let back = segment(&mut session, 1.5, &[(0, HostEvent::Expression { key: 48, channel: 1, kind: NoteExpressionType::Brightness, value: 0.5 })]);
+    // MPE timbre: CC 74 at 0 on the note's channel does the same.
+    let cc74 = segment(&mut session, 1.5, &[(0, HostEvent::Midi([0xb1, 74, 0]))]);
+    let [n, d, b, c] = [&neutral, &dark, &back, &cc74].map(|x| brightness_db(x));
+    println!("harmonics 12-16 vs 1-3: neutral {n:.1} dark {d:.1} back {b:.1} cc74 {c:.1}");
+    assert!(n - d > 8.0, "brightness 0 should darken: {n:.1} -> {d:.1} dB");
+    assert!((b - n).abs() < 3.0, "brightness 0.5 should be neutral again: {b:.1} vs {n:.1}");
+    assert!(n - c > 8.0, "CC 74 at 0 should darken: {n:.1} -> {c:.1} dB");
+}
+
+#[test]
+fn the_mod_wheel_blooms_the_cloud() {
+    let mut host = TestHost::new();
+    let lowpass = host.params().into_iter().find(|p| p.name == "Cloud Low-pass").expect("low-pass parameter");
+    // nice-plug's CLAP parameters are normalised: 1 kHz on the skewed 200 Hz..20 kHz range.
+    let at_1khz = afterglow_plugin::params::AfterglowParams::default().lowpass_hz.preview_normalized(1000.0);
+    let mut session = host.session(SR, BLOCK as u32);
+    let setup = [(0, HostEvent::Param { id: lowpass.id, value: f64::from(at_1khz) }), (0, HostEvent::NoteOn { key: 48, velocity: 0.9 })];
+    let still = segment(&mut session, 2.0, &setup);
+    let bloom = segment(&mut session, 2.0, &[(0, HostEvent::Midi([0xb0, 1, 127]))]);
+    let back = segment(&mut session, 2.0, &[(0, HostEvent::Midi([0xb0, 1, 0]))]);
+    let [s, b, r] = [&still, &bloom, &back].map(|x| brightness_db(x));
+    let level = |x: &[f32]| band_db(x, hz(48.0));
+    println!("harmonics 12-16 vs 1-3: still {s:.1} bloom {b:.1} back {r:.1}; C3 {:.1} {:.1}", level(&still), level(&bloom));
+    assert!(b - s.max(r) > 3.0, "the wheel should open the low-pass: {s:.1} / {r:.1} -> {b:.1} dB");
+    assert!(level(&bloom) - level(&still) > 3.0, "the wheel should thicken the cloud");
+}
