@@ -7,6 +7,7 @@ mod engine;
 mod octaves;
 pub mod param_table;
 mod pad;
+pub mod scan_settings;
 pub mod transport;
 
 pub use builtin::{builtin_pad, BUILTIN_PAD_ID, BUILTIN_ROOT_NOTE};
@@ -14,6 +15,7 @@ pub use engine::view::GrainView;
 pub use engine::{ProcessSpec, TextureEngine, CONTROL_PERIOD_FRAMES, MAX_GRAINS, MAX_VOICES, REST_AFTER_MS, RETIRE_FADE_MS};
 pub use pad::{Pad, PadBank, MAX_PADS, MAX_RETIRING_PADS};
 pub use param_table::TextureParams;
+pub use scan_settings::{ScanLength, ScanMode};
 pub use transport::{BeatClock, Feel, NoteValue, Transport};
 /// Grain window shapes live with the window tables in `rt`; re-exported here, where `TextureParams` uses them.
 pub use crate::rt::WindowShape;

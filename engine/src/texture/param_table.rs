@@ -11,6 +11,8 @@
 
 mod generate;
 
+use super::scan_settings::{ScanLength, ScanMode};
+use super::transport::NoteValue;
 use crate::rt::{SmoothCurve, WindowShape};
 use generate::texture_params;
 use serde::{Deserialize, Serialize};
@@ -38,6 +40,8 @@ pub enum Group {
     Hiss,
     Envelope,
     Output,
+    /// Tempo sync and the position scan.
+    Tempo,
 }
 
 impl Group {
@@ -51,6 +55,7 @@ impl Group {
             Self::Hiss => "HISS",
             Self::Envelope => "ENVELOPE",
             Self::Output => "OUTPUT",
+            Self::Tempo => "TEMPO",
         }
     }
 }
@@ -138,6 +143,21 @@ texture_params! {
         source_slot: Option<u16> = None,
         /// Output gain, linear.
         output_gain: f32 = 1.0 => smoothed(GAIN) { id: "output_gain", name: "Output Gain", unit: Gain, range: 0.0..=4.0, skew: -1.5, group: Output },
+        /// Tempo sync: each sounding voice starts one grain on every line of the `grain_division`
+        /// grid (instead of `density_hz` grains a second), the hiss tremolo makes one cycle per
+        /// `tremolo_division` and the scan one pass per `scan_division`, all phase-locked to the
+        /// song position (free-running at the tempo without one).
+        sync: bool = false,
+        /// Grain rate when synced: a grain per voice on every line of this note value's grid.
+        grain_division: NoteValue = NoteValue::SIXTEENTH,
+        /// How the read position travels through the pad from `position` (`Drift`: as without a scan).
+        scan_mode: ScanMode = ScanMode::Drift,
+        /// Scan passes through the pad per second when not synced; 0 holds the read position still.
+        scan_rate_hz: f32 = 0.1 => smoothed(GLIDE) { id: "scan_rate", name: "Scan Rate", unit: Hertz, range: 0.0..=10.0, skew: -2.0, group: Tempo },
+        /// Length of one scan pass when synced: a note value or 2, 4, 8 or 16 bars (of four beats).
+        scan_division: ScanLength = ScanLength::Bars(4),
+        /// Hiss tremolo cycle when synced.
+        tremolo_division: NoteValue = NoteValue::WHOLE,
     }
 }
 
@@ -240,11 +260,14 @@ mod tests {
                 "position", "position_spray", "grain_size_ms", "size_spray", "density_hz", "pitch_semitones",
                 "pitch_spray_semitones", "stereo_spread", "reverse_probability", "cloud_gain", "hiss_gain",
                 "hiss_tone_hz", "tremolo_rate_hz", "tremolo_depth", "flicker_amount", "lowpass_hz", "output_gain",
-                "attack_ms", "release_ms",
+                "scan_rate_hz", "attack_ms", "release_ms",
             ]
         );
-        assert_eq!((NUM_SMOOTHED, NUM_CONTINUOUS), (17, 19));
-        assert_eq!(DISCRETE_FIELDS, ["window", "freeze", "hold", "source_slot"]);
+        assert_eq!((NUM_SMOOTHED, NUM_CONTINUOUS), (18, 20));
+        assert_eq!(
+            DISCRETE_FIELDS,
+            ["window", "freeze", "hold", "source_slot", "sync", "grain_division", "scan_mode", "scan_division", "tremolo_division"]
+        );
         // The struct order is the order recipe files list the parameters in.
         let text = toml::to_string(&TextureParams::default()).unwrap();
         let keys: Vec<&str> = text.lines().filter_map(|l| l.split(" = ").next()).collect();
@@ -254,7 +277,8 @@ mod tests {
                 "position", "position_spray", "grain_size_ms", "size_spray", "density_hz", "pitch_semitones",
                 "pitch_spray_semitones", "stereo_spread", "window", "reverse_probability", "freeze", "cloud_gain",
                 "hiss_gain", "hiss_tone_hz", "tremolo_rate_hz", "tremolo_depth", "flicker_amount", "lowpass_hz",
-                "attack_ms", "release_ms", "hold", "output_gain",
+                "attack_ms", "release_ms", "hold", "output_gain", "sync", "grain_division", "scan_mode", "scan_rate_hz",
+                "scan_division", "tremolo_division",
             ]
         );
     }
