@@ -2,7 +2,10 @@
 //! parameters, random notes, pedal and pad swaps run without a single allocation (the global allocator
 //! aborts on any), and the output never holds NaN, Inf or denormals.
 
-use ::engine::texture::{builtin_pad, Pad, PadBank, ProcessSpec, TextureEngine, TextureParams, WindowShape, MAX_GRAINS};
+use ::engine::texture::{
+    builtin_pad, NoteValue, Pad, PadBank, ProcessSpec, ScanLength, ScanMode, TextureEngine, TextureParams, Transport, WindowShape,
+    MAX_GRAINS,
+};
 use assert_no_alloc::{assert_no_alloc, AllocDisabler};
 use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg32;

@@ -1,6 +1,6 @@
 //! Setting a `TextureParams` field by name, for recipe automation.
 
-use crate::texture::{param_table, TextureParams, WindowShape};
+use crate::texture::{param_table, NoteValue, ScanLength, ScanMode, TextureParams, WindowShape};
 
 /// Every name [`set_param`] accepts: the `TextureParams` field names, continuous ones (the parameter
 /// table's) first, then the discrete ones.
@@ -14,7 +14,10 @@ pub fn is_param_name(name: &str) -> bool {
 }
 
 /// Sets field `name` of `params` to `value` (booleans: non-zero is true; window: index into
-/// [`WindowShape::ALL`]; source_slot: negative means every slot). Returns false for an unknown name.
+/// [`WindowShape::ALL`]; source_slot: negative means every slot; grain_division and
+/// tremolo_division: index into [`NoteValue::ALL`]; scan_mode: index into [`ScanMode::ALL`];
+/// scan_division: index into the scan lengths, [`ScanLength::from_index`]). Returns false for an
+/// unknown name.
 pub fn set_param(params: &mut TextureParams, name: &str, value: f32) -> bool {
     if let Some((index, _)) = param_table::by_field(name) {
         param_table::set(params, index, value);
@@ -29,9 +32,19 @@ pub fn set_param(params: &mut TextureParams, name: &str, value: f32) -> bool {
         "freeze" => p.freeze = value != 0.0,
         "hold" => p.hold = value != 0.0,
         "source_slot" => p.source_slot = (value >= 0.0).then(|| value.round().min(f32::from(u16::MAX)) as u16),
+        "sync" => p.sync = value != 0.0,
+        "grain_division" => p.grain_division = NoteValue::from_index(index_of(value)),
+        "tremolo_division" => p.tremolo_division = NoteValue::from_index(index_of(value)),
+        "scan_mode" => p.scan_mode = ScanMode::ALL[index_of(value).min(ScanMode::ALL.len() - 1)],
+        "scan_division" => p.scan_division = ScanLength::from_index(index_of(value)),
         _ => return false,
     }
     true
+}
+
+/// A list index from an automation value (rounded; negative counts as 0).
+fn index_of(value: f32) -> usize {
+    value.max(0.0).round() as usize
 }
 
 #[cfg(test)]
