@@ -3,6 +3,8 @@
 //!
 //! Parameter ids are part of every saved project and recipe: never rename one once released.
 
+pub mod tempo;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -13,6 +15,7 @@ use nice_plug::prelude::*;
 
 use crate::persist::{BankRecall, EditorSize};
 use crate::queues::{MIN_BANK_SIZE, NUM_BANK_SLOTS};
+use tempo::TempoParams;
 
 /// Number of pad-bank slots the `source` parameter can address (1..=this; 0 means all). Fixed at
 /// 64 because it is the parameter's saved range; the bank must keep at least this many slots.
@@ -109,12 +112,15 @@ pub struct AfterglowParams {
     pub seed: IntParam,
     #[id = "output_gain"]
     pub output_gain: FloatParam,
+    /// Tempo sync and the position scan (`params/tempo.rs`).
+    #[nested(group = "Tempo")]
+    pub tempo: TempoParams,
 }
 
 /// The host parameter of the parameter table's entry `id`: its name, range, skew, default and
 /// unit are the table's (`engine::texture::param_table`), so the host, the engine's clamps and
 /// recipes agree by construction.
-fn float_param(id: &str) -> FloatParam {
+pub(crate) fn float_param(id: &str) -> FloatParam {
     let spec = param_table::by_id(id);
     let range = if spec.skew == 0.0 {
         FloatRange::Linear { min: spec.min, max: spec.max }
@@ -194,6 +200,7 @@ impl Default for AfterglowParams {
             })),
             seed: IntParam::new("Seed", 1, IntRange::Linear { min: 0, max: 9999 }),
             output_gain: float_param("output_gain"),
+            tempo: TempoParams::default(),
         }
     }
 }
@@ -250,7 +257,7 @@ impl AfterglowParams {
     /// Realtime-safe.
     pub fn texture_params(&self) -> TextureParams {
         let source = self.source.value();
-        TextureParams {
+        let mut p = TextureParams {
             position: self.position.value(),
             position_spray: self.position_spray.value(),
             grain_size_ms: self.grain_size_ms.value(),
@@ -275,7 +282,10 @@ impl AfterglowParams {
             // Slot numbers shown to the musician start at 1; the bank's slots start at 0.
             source_slot: (source > 0).then(|| (source - 1) as u16),
             output_gain: self.output_gain.value(),
-        }
+            ..TextureParams::default()
+        };
+        self.tempo.fill(&mut p);
+        p
     }
 }
 
@@ -300,7 +310,8 @@ mod tests {
             "position", "position_spray", "grain_size", "size_spray", "density", "pitch",
             "pitch_spray", "stereo_spread", "window", "reverse", "freeze", "cloud_level",
             "cloud_lowpass", "hiss_level", "hiss_tone", "tremolo_rate", "tremolo_depth", "flicker",
-            "attack", "release", "hold", "source", "seed", "output_gain",
+            "attack", "release", "hold", "source", "seed", "output_gain", "sync", "grain_division",
+            "scan_mode", "scan_rate", "scan_division", "tremolo_division",
         ];
         assert_eq!(ids, expected);
         let fields = params.serialize_fields();

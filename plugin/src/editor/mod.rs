@@ -23,6 +23,7 @@ mod pad_browser;
 pub mod probe;
 mod recipe;
 mod switches;
+mod tempo_panel;
 mod theme;
 mod waveform;
 
@@ -230,7 +231,8 @@ impl AfterglowEditor {
             status: &status,
             empty_message: &empty,
         };
-        let response = waveform::show(ui, regions.waveform, &view, &self.params, &setter);
+        let (display, tempo_card) = tempo_panel::split(regions.waveform);
+        let response = waveform::show(ui, display, &view, &self.params, &setter);
         self.probe.record("Grain display", response.rect);
 
         let pads: Vec<&PadInfo> = self.snapshot.pads.iter().flatten().collect();
@@ -248,6 +250,7 @@ impl AfterglowEditor {
         let recipe = groups::upper_row(ui, regions.rows[0], &self.params, &setter, &mut self.probe);
         self.recipe_card(ui, recipe);
         groups::lower_row(ui, regions.rows[1], &self.params, &setter, &self.meter, &mut self.probe);
+        tempo_panel::show(ui, tempo_card, &self.params, &setter, &mut self.probe);
 
         self.probe.end_frame();
         // Keep the grain display moving while the window is open; the notifier's poll interval

@@ -378,7 +378,7 @@ fn the_cards_hold_the_parameters_of_their_group() {
     run_frames(&mut editor, &ctx, 1000.0, 700.0, 2);
     let widgets = editor.probe.widgets();
     let cards = editor.probe.cards();
-    assert_eq!(cards.len(), 8, "{cards:?}");
+    assert_eq!(cards.len(), 9, "{cards:?}");
     let mut checked = 0;
     for spec in &CONTINUOUS {
         let Some((_, rect)) = widgets.iter().find(|(name, _)| *name == spec.name) else { continue };
