@@ -75,12 +75,27 @@ pub struct Transport {
     pub tempo_bpm: f64,
     /// Song position of the block's first frame, samples since the song's start.
     pub position_samples: i64,
+    /// Beats at sample 0 beyond those the current tempo gives (non-zero after a tempo change, so
+    /// the beat timeline runs on without a jump).
+    pub beat_offset: f64,
 }
 
 impl Transport {
     /// Playing at 120 BPM from `position_samples`.
     pub fn playing_at(position_samples: i64) -> Self {
-        Self { playing: true, tempo_bpm: 120.0, position_samples }
+        Self { playing: true, tempo_bpm: 120.0, position_samples, beat_offset: 0.0 }
+    }
+
+    /// Song position in beats at the block's first frame.
+    pub fn beats(&self, sample_rate_hz: f64) -> f64 {
+        self.position_samples as f64 / sample_rate_hz * self.tempo_bpm / 60.0 + self.beat_offset
+    }
+
+    /// The same moment at another tempo: the beat timeline goes on from where it is.
+    pub fn with_tempo(self, tempo_bpm: f64, sample_rate_hz: f64) -> Self {
+        let beats = self.beats(sample_rate_hz);
+        let moved = Self { tempo_bpm, beat_offset: 0.0, ..self };
+        Self { beat_offset: beats - moved.beats(sample_rate_hz), ..moved }
     }
 
     /// Stopped (the play head parked) at `position_samples`, 120 BPM.
@@ -99,7 +114,7 @@ impl Transport {
     /// timeline back to samples, exactly for any position a test uses).
     fn event(&self, sample_rate_hz: f64) -> TransportEvent {
         let seconds = self.position_samples as f64 / sample_rate_hz;
-        let beats = seconds * self.tempo_bpm / 60.0;
+        let beats = self.beats(sample_rate_hz);
         let bar_number = (beats / 4.0).floor();
         let mut flags = TransportFlags::HAS_TEMPO
             | TransportFlags::HAS_BEATS_TIMELINE

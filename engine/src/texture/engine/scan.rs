@@ -60,7 +60,8 @@ impl ScanState {
     /// the free drift (`drift_samples` at `sample_rate_hz`). Realtime-safe.
     pub(super) fn read_offset(&self, pad: &Pad, delay: u32, sync: &SyncState, drift_samples: f64, sample_rate_hz: f32) -> f64 {
         let pad_sec = pad.num_frames().max(1) as f64 / f64::from(pad.sample_rate_hz());
-        let beat = || self.frozen_beat.unwrap_or(sync.tick_beat + f64::from(delay) * sync.beats_per_sample);
+        // Synced grains start on grid lines: they read at the line's beat.
+        let beat = || self.frozen_beat.unwrap_or(sync.line_beat);
         match (self.mode, sync.on) {
             (ScanMode::Drift, false) => drift_samples * f64::from(pad.sample_rate_hz() / sample_rate_hz) / pad.num_frames() as f64,
             (ScanMode::Drift, true) => beat() * SYNCED_DRIFT_SEC_PER_BEAT / pad_sec,

@@ -15,11 +15,12 @@ use crate::rt::{stream_seed, RngStream};
 use crate::texture::{PadBank, TextureParams};
 use std::f32::consts::TAU;
 
-/// How far below a whole sample an onset may fall and still count as that sample. The clock's
-/// beat is a sum of floating-point steps whose last bits depend on where playback started; a grid
-/// line that falls exactly on a sample (1/16 at 120 BPM and 48 kHz: every 6000 samples) must give
-/// the same onset either way.
-const ONSET_TOLERANCE_SAMPLES: f64 = 1e-6;
+/// How far past a sample a grid line may fall and still start its grain on that sample. The beat
+/// the host reports is rounded (CLAP carries it in 1/2^31 beats: 5e-4 samples at 10 BPM and
+/// 192 kHz) and the clock adds floating-point steps whose last bits depend on where playback
+/// started; a grid line that falls exactly on a sample (1/16 at 120 BPM and 48 kHz: every 6000
+/// samples) must give the same onset either way.
+const ONSET_TOLERANCE_SAMPLES: f64 = 1e-3;
 /// Stream id of the per-grid-line grain streams.
 const STREAM_GRID: u64 = 0x6772_6964;
 /// The note key of the hold voice's streams (no MIDI note is 128).
@@ -39,6 +40,10 @@ pub(super) struct SyncState {
     pub beats_per_sample: f64,
     /// Tempo in force, beats per minute.
     pub tempo_bpm: f64,
+    /// Beat of the grid line whose grains are being started (where they read along the scan or
+    /// the drift: the line's own beat, not the sample's, so the read position does not depend on
+    /// the rounding of the host's song position).
+    pub line_beat: f64,
     /// Last grid line whose grains were started (no line twice), and the tick beat then.
     last_line: i64,
     last_tick_beat: f64,
@@ -53,6 +58,7 @@ impl Default for SyncState {
             tick_beat: 0.0,
             beats_per_sample: 0.0,
             tempo_bpm: 120.0,
+            line_beat: 0.0,
             last_line: i64::MIN,
             last_tick_beat: f64::NEG_INFINITY,
         }
@@ -114,6 +120,7 @@ impl TextureEngine {
         while self.onset(n) < CONTROL_PERIOD_FRAMES as f64 && lines < MAX_SPAWNS_PER_TICK {
             if n > self.sync.last_line {
                 let delay = self.onset(n) as u32;
+                self.sync.line_beat = n as f64 * self.sync.grain_beats;
                 let mut made_room = false;
                 for vi in 0..self.voices.len() {
                     if self.voices[vi].is_idle() || (crowded && counts[vi] >= share) {
