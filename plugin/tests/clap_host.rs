@@ -68,11 +68,11 @@ fn descriptor_ports_and_parameters() {
         "Position", "Position Spray", "Grain Size", "Size Spray", "Density", "Pitch", "Pitch Spray",
         "Stereo Spread", "Window", "Reverse", "Freeze", "Cloud Level", "Cloud Low-pass", "Hiss Level",
         "Hiss Tone", "Tremolo Rate", "Tremolo Depth", "Flicker", "Attack", "Release", "Hold", "Source",
-        "Seed", "Output Gain",
+        "Seed", "Output Gain", "Sync", "Grain Rate", "Scan", "Scan Rate", "Scan Length", "Tremolo Length",
     ] {
         assert!(names.contains(&expected), "missing parameter {expected}: {names:?}");
     }
-    assert_eq!(params.len(), 24, "{names:?}");
+    assert_eq!(params.len(), 30, "{names:?}");
     let mut ids: Vec<u32> = params.iter().map(|p| p.id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -82,6 +82,10 @@ fn descriptor_ports_and_parameters() {
     assert_eq!((source.min_value, source.max_value, source.default_value), (0.0, 64.0, 0.0));
     let window = params.iter().find(|p| p.name == "Window").expect("window");
     assert_eq!(window.max_value, 3.0);
+    // Note values: 21 steps (1/1 to 1/64, straight, dotted, triplet), 1/16 by default.
+    let rate = params.iter().find(|p| p.name == "Grain Rate").expect("grain rate");
+    assert!(rate.is_stepped);
+    assert_eq!((rate.min_value, rate.max_value, rate.default_value.round()), (0.0, 20.0, 4.0));
 }
 
 #[test]

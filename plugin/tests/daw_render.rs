@@ -1,8 +1,9 @@
 //! The VST3 in a real DAW: Ardour 7, headless (its Lua interpreter with the dummy audio backend),
-//! renders a session holding the instrument, a held chord and Output Gain automation, twice, each
-//! time from a fresh Ardour process. The two bounces must be sample-identical (the render is a
-//! function of the session, not of how long Ardour ran the plugin before exporting) and stay below
-//! -1 dBFS.
+//! renders a session holding the instrument, tempo-synced (a grain per voice on every quarter
+//! note), a held chord and Output Gain automation, twice, each time from a fresh Ardour process.
+//! The two bounces must be sample-identical (the render is a function of the session, not of how
+//! long Ardour ran the plugin before exporting), stay below -1 dBFS, and have their grains start on
+//! the session's beats (the VST3 process context's song position reaches the engine).
 //!
 //! Needs Debian's `ardour` package (`ardour7-lua`, `ardour-vst3-scanner`); `.ci/run` installs it.
 //! Without it the test prints a notice and passes, unless `CI` is set.
@@ -32,13 +33,22 @@ local tl = Session:new_midi_track(ARDOUR.ChanCount(ARDOUR.DataType("midi"), 1), 
 local tr = tl:front()
 local proc = tr:nth_plugin(0)
 local plug = proc:to_insert():plugin(0)
-local n, target_n, target_id = 0, nil, nil
+local n, target_n, target_id, sync_n, rate_n = 0, nil, nil, nil, nil
 for j = 0, plug:parameter_count() - 1 do
 	if plug:parameter_is_control(j) then
-		if plug:parameter_is_input(j) and plug:parameter_label(j):lower() == "output gain" then target_n, target_id = n, j end
+		local label = plug:parameter_label(j):lower()
+		if plug:parameter_is_input(j) and label == "output gain" then target_n, target_id = n, j end
+		if plug:parameter_is_input(j) and label == "sync" then sync_n = n end
+		if plug:parameter_is_input(j) and label == "grain rate" then rate_n = n end
 		n = n + 1
 	end
 end
+assert(sync_n and rate_n, "no Sync or Grain Rate parameter")
+-- Sync on; the grain rate on its third note value (1/4 of 21: 1/1, 1/2, 1/4, ...).
+local _, _, sync_pd = ARDOUR.LuaAPI.plugin_automation(proc, sync_n)
+ARDOUR.LuaAPI.set_processor_param(proc, sync_n, sync_pd.upper)
+local _, _, rate_pd = ARDOUR.LuaAPI.plugin_automation(proc, rate_n)
+ARDOUR.LuaAPI.set_processor_param(proc, rate_n, rate_pd.lower + (rate_pd.upper - rate_pd.lower) * 2 / 20)
 sleep(2)
 local mo = Session:master_out()
 for c = 0, 1 do
@@ -343,4 +353,33 @@ fn ardour_bounces_the_instrument_twice_sample_identical() {
     assert!(rms > 1e-3, "the bounce is silent");
     assert!(20.0 * f64::from(peak).log10() < -1.0, "the bounce peaks at {peak}");
     assert_eq!(differing, 0, "two bounces of one session differ");
+
+    // The grains start on the session's quarter notes (120 BPM at 48 kHz: every 24 000 frames from
+    // the session's start), each in silence after the last one ended: the first non-zero frame
+    // after a silent stretch lies on a beat.
+    let onsets = grain_onsets(&renders[0]);
+    eprintln!("Ardour bounce: grains start at frames {onsets:?}");
+    assert!(onsets.len() >= 15, "too few separate grain onsets: {onsets:?}");
+    for &frame in &onsets {
+        let off = frame % 24_000;
+        assert!(off <= 1 || off >= 23_999, "a grain starts at frame {frame}, off the beat by {off} frames");
+    }
+}
+
+/// The first non-zero frame of interleaved stereo `samples` after each stretch of at least 1000
+/// silent frames.
+fn grain_onsets(samples: &[f32]) -> Vec<usize> {
+    let mut onsets = Vec::new();
+    let mut silent = 1000;
+    for (frame, pair) in samples.chunks(2).enumerate() {
+        if pair.iter().any(|&x| x != 0.0) {
+            if silent >= 1000 {
+                onsets.push(frame);
+            }
+            silent = 0;
+        } else {
+            silent += 1;
+        }
+    }
+    onsets
 }

@@ -179,6 +179,10 @@ pub struct Recipe {
     pub kind: RecipeKind,
     pub seed: u64,
     pub duration_sec: f64,
+    /// The tempo the recipe renders at, quarter notes per minute (synced grains, scan and tremolo
+    /// follow it; the song starts at beat 0 on the first sample). Written only when not 120.
+    #[serde(default = "default_tempo_bpm", skip_serializing_if = "is_default_tempo")]
+    pub tempo_bpm: f64,
     pub source: RecipeSource,
     #[serde(default)]
     pub params: TextureParams,
@@ -188,10 +192,6 @@ pub struct Recipe {
     pub automation: Vec<ParamPoint>,
     #[serde(default)]
     pub output: OutputSpec,
-    /// The tempo the recipe renders at, quarter notes per minute (synced grains, scan and tremolo
-    /// follow it; the song starts at beat 0 on the first sample). Written only when not 120.
-    #[serde(default = "default_tempo_bpm", skip_serializing_if = "is_default_tempo")]
-    pub tempo_bpm: f64,
 }
 
 fn default_tempo_bpm() -> f64 {

@@ -10,6 +10,17 @@
 //! (`pos_samples()`, `pos_beats()`), which derive one from the other. Both wrappers shift the
 //! positions to the start of the block nice-plug hands us when it splits a host block at a
 //! parameter change. A stopped host: no position (the grid runs free), but its tempo still counts.
+//!
+//! Hosts round their musical position: Ardour 7 gives VST3 `projectTimeMusic` in ticks of 1/1920
+//! beat (12.5 samples at 120 BPM and 48 kHz), so a grid read from it alone wobbles by up to six
+//! samples. The time position (samples or seconds) is exact. So when the host's beat agrees with
+//! its time at the current tempo (to [`SAME_BEAT_TOLERANCE`]), the song has run at this tempo from
+//! its start and the beat is taken from the time, sample-exact; otherwise (a tempo change earlier
+//! in the song) the host's beat is taken as it is.
+
+/// Largest gap between the host's beat and the beat its time gives at the current tempo that is
+/// still the host's rounding, not an earlier tempo change (beats).
+pub const SAME_BEAT_TOLERANCE: f64 = 0.01;
 
 use engine::texture::Transport;
 
@@ -30,9 +41,18 @@ impl HostTransport {
     /// From nice-plug's transport of this block. Realtime-safe.
     pub fn from_host(transport: &nice_plug::prelude::Transport) -> Self {
         let playing = transport.playing;
+        let beats = transport.pos_beats();
+        let from_time = match (transport.pos_seconds(), transport.tempo) {
+            (Some(seconds), Some(tempo)) => Some(seconds * tempo / 60.0),
+            _ => None,
+        };
+        let position_beats = match (beats, from_time) {
+            (Some(b), Some(t)) if (b - t).abs() <= SAME_BEAT_TOLERANCE => Some(t),
+            (b, t) => b.or(t),
+        };
         Self {
             position_samples: if playing { transport.pos_samples() } else { None },
-            position_beats: if playing { transport.pos_beats() } else { None },
+            position_beats: if playing { position_beats } else { None },
             tempo_bpm: transport.tempo,
             sample_rate_hz: f64::from(transport.sample_rate),
         }
@@ -93,6 +113,14 @@ mod tests {
         let (a, b) = (HostTransport::from_host(&clap), HostTransport::from_host(&vst3));
         assert_eq!((a.position_samples, b.position_samples), (Some(96_000), Some(96_000)));
         assert_eq!((a.position_beats, b.position_beats), (Some(4.0), Some(4.0)));
+        // Ardour's VST3 musical position, rounded to 1/1920 beat: the exact beat comes from the time.
+        vst3.pos_samples = Some(96_000 + 7);
+        vst3.pos_beats = Some(((4.0 + 7.0 / 24_000.0) * 1920.0f64).round() / 1920.0);
+        let rounded = HostTransport::from_host(&vst3);
+        assert_eq!(rounded.position_beats, Some((96_000.0 + 7.0) / 24_000.0));
+        // After a tempo change earlier in the song the beat and the time part ways: the beat counts.
+        vst3.pos_beats = Some(7.5);
+        assert_eq!(HostTransport::from_host(&vst3).position_beats, Some(7.5));
         clap.playing = false;
         let stopped = HostTransport::from_host(&clap);
         assert_eq!((stopped.position_beats, stopped.tempo_bpm), (None, Some(120.0)));
