@@ -167,8 +167,7 @@ fn run_step(mut command: Command, home: &Path) -> (String, std::process::ExitSta
 }
 
 /// A standard MIDI file: C3 G3 C4 E4 at velocity 100 from half a beat in, held for 16 beats of a
-/// 20-beat region (its
-/// 120 BPM tempo event is not the session's: Ardour places the region in beats).
+/// 20-beat region (its 120 BPM tempo event is not the session's: Ardour places the region in beats).
 fn chord_smf(ppqn: u32) -> Vec<u8> {
     let vlq = |mut n: u32| {
         let mut bytes = vec![(n & 0x7f) as u8];
