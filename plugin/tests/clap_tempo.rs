@@ -34,8 +34,8 @@ fn click_settings(host: &mut TestHost, hold: bool) -> Vec<(usize, HostEvent)> {
 fn onsets(out: &[Vec<f32>; 2]) -> Vec<usize> {
     let mut found = Vec::new();
     let mut silent = 1000;
-    for i in 0..out[0].len() {
-        if out[0][i] != 0.0 || out[1][i] != 0.0 {
+    for (i, (l, r)) in out[0].iter().zip(&out[1]).enumerate() {
+        if *l != 0.0 || *r != 0.0 {
             if silent >= 1000 {
                 found.push(i);
             }
