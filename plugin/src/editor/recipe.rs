@@ -45,10 +45,12 @@ impl AfterglowEditor {
     /// Not realtime-safe: allocates and writes a file.
     pub(super) fn capture(&self) -> String {
         let held = self.scope.held_velocities();
-        let capture = match capture_recipe(&self.params, &self.snapshot.pads, &held, self.capture_sec) {
+        let mut capture = match capture_recipe(&self.params, &self.snapshot.pads, &held, self.capture_sec) {
             Ok(capture) => capture,
             Err(reason) => return reason,
         };
+        // The host's tempo, so synced settings render as they sound here.
+        capture.recipe.tempo_bpm = self.scope.tempo_bpm();
         let folder = recipes_folder(&self.params.archive_path());
         match write_recipe(&capture.recipe, &folder, &self.capture_name) {
             Ok(path) if capture.note.is_empty() => format!("Wrote {}", path.display()),
