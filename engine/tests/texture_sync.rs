@@ -306,3 +306,25 @@ fn the_synced_tremolo_peaks_on_the_beat() {
     assert!([0, 1, 15].contains(&loudest), "{by_phase:?}");
     assert!((7..=9).contains(&quietest), "{by_phase:?}");
 }
+
+#[test]
+fn after_the_host_loops_back_the_grid_starts_again_on_its_lines() {
+    let bank = bank_with(square_pad());
+    let p = click_params();
+    let mut e = new_engine(8);
+    // Beats 2..6, then the host loops back to beat 2 (a block start), twice.
+    let loop_frames = 4 * 22_050 + 40; // not a whole number of blocks
+    let mut x = Vec::new();
+    for _ in 0..3 {
+        x.extend(render_with_transport(&mut e, &p, &bank, loop_frames, 64, Some(2.0), |_| 120.0));
+    }
+    let expected: Vec<usize> = grid(2.0, 120.0, 0.25, loop_frames - 300);
+    for pass in 1..3 {
+        let from = pass * loop_frames;
+        let found: Vec<usize> = onsets(&x[from..from + loop_frames - 300]).into_iter().collect();
+        assert_eq!(found.len(), expected.len(), "pass {pass}: {found:?}");
+        for (f, g) in found.iter().zip(&expected) {
+            assert!(f.abs_diff(*g) <= 1, "pass {pass}: onset at {f}, grid line at {g}");
+        }
+    }
+}
