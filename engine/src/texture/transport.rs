@@ -14,19 +14,13 @@ pub const MIN_TEMPO_BPM: f64 = 10.0;
 pub const MAX_TEMPO_BPM: f64 = 999.0;
 
 /// Where the song is at the next sample the engine renders.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Transport {
     /// The host's tempo, quarter notes per minute (`None`: the host gives none, 120 is used).
     pub tempo_bpm: Option<f64>,
     /// Song position of the next sample in quarter notes, when the host plays and gives one.
     /// `None` (stopped, or no transport): synced things run free at the tempo.
     pub beat_position: Option<f64>,
-}
-
-impl Default for Transport {
-    fn default() -> Self {
-        Self { tempo_bpm: None, beat_position: None }
-    }
 }
 
 impl Transport {
