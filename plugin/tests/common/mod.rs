@@ -162,6 +162,7 @@ impl HostParam {
 
     /// A value from `unit` (0..1) inside the part of the range that keeps a held note audible:
     /// levels, gain and low-pass in their upper part, envelope times and density in the middle,
+    /// the synced grain rate from 1/8 to 1/64 (a grain at least every quarter second at 120 BPM),
     /// Source on "all pads" (the built-in texture is always there); the rest anywhere.
     pub fn audible_value(&self, unit: f64) -> f64 {
         let fraction = match self.name.as_str() {
@@ -169,6 +170,8 @@ impl HostParam {
             "Attack" | "Release" | "Density" => 0.2 + 0.5 * unit,
             "Cloud Low-pass" => 0.3 + 0.7 * unit,
             "Source" => 0.0,
+            // Steps 3..=6 of 0..=20: 1/8, 1/16, 1/32, 1/64.
+            "Grain Rate" => (3.0 + 3.0 * unit) / 20.0,
             _ => unit,
         };
         self.value_at(fraction)
