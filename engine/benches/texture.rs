@@ -65,12 +65,12 @@ fn texture(c: &mut Criterion) {
     eprintln!("512-grain case: {} grains active", e512.num_active_grains());
     group.bench_function("grains_512", |b| b.iter(|| black_box(one_second(&mut e512, &p512, &bank))));
 
-    // Synced: 1 s grains on a 1/64T grid (24 a second at 120 BPM) for the hold voice and two
+    // Synced: 1 s grains on a 1/32T grid (24 a second at 120 BPM) for the hold voice and two
     // notes, about 72 grains, each drawing from a stream of its own, with the scan and the hiss.
     let synced = TextureParams {
         sync: true,
         grain_size_ms: 1000.0,
-        grain_division: NoteValue::from_label("1/64T").unwrap_or_default(),
+        grain_division: NoteValue::from_label("1/32T").unwrap_or_default(),
         scan_mode: ScanMode::PingPong,
         scan_division: ScanLength::Bars(2),
         ..p64
