@@ -1,12 +1,15 @@
 //! Live texture engine speed at 44.1 kHz, as "x real time" (throughput is counted in seconds of
 //! output, so criterion's "elem/s" reads as x real time): about 64 stereo grains plus hiss, and about
 //! 512 grains, each rendered one second at a time in 512-frame blocks after warming up to a steady
-//! grain count.
+//! grain count. A third case plays the 64-grain load tempo-synced, with the synced scan and tremolo
+//! (free-running at 120 BPM: no transport).
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use engine::texture::{builtin_pad, LfoShape, PadBank, ProcessSpec, Scale, TextureEngine, TextureParams};
+use engine::texture::{
+    builtin_pad, LfoShape, NoteValue, PadBank, ProcessSpec, Scale, ScanLength, ScanMode, TextureEngine, TextureParams,
+};
 
 const SR: f32 = 44_100.0;
 const BLOCK: usize = 512;
@@ -90,6 +93,19 @@ fn texture(c: &mut Criterion) {
     let mut e512_lfo = warmed_up(&lfos512, &bank, &[55]);
     eprintln!("512-grain case with LFOs: {} grains active", e512_lfo.num_active_grains());
     group.bench_function("grains_512_two_lfos", |b| b.iter(|| black_box(one_second(&mut e512_lfo, &lfos512, &bank))));
+    // Synced: 1 s grains on a 1/32T grid (24 a second at 120 BPM) for the hold voice and two
+    // notes, about 72 grains, each drawing from a stream of its own, with the scan and the hiss.
+    let synced = TextureParams {
+        sync: true,
+        grain_size_ms: 1000.0,
+        grain_division: NoteValue::from_label("1/32T").unwrap_or_default(),
+        scan_mode: ScanMode::PingPong,
+        scan_division: ScanLength::Bars(2),
+        ..p64
+    };
+    let mut es = warmed_up(&synced, &bank, &[48, 55]);
+    eprintln!("synced case: {} grains active", es.num_active_grains());
+    group.bench_function("grains_72_synced_scan_plus_hiss", |b| b.iter(|| black_box(one_second(&mut es, &synced, &bank))));
     group.finish();
 }
 

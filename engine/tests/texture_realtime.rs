@@ -3,8 +3,8 @@
 //! aborts on any), and the output never holds NaN, Inf or denormals.
 
 use ::engine::texture::{
-    builtin_pad, ExpressionTarget, LfoShape, NoteValue, Pad, PadBank, ProcessSpec, Scale, ScaleRoot, TextureEngine, TextureParams,
-    WindowShape, MAX_GRAINS,
+    builtin_pad, ExpressionTarget, LfoShape, NoteValue, Pad, PadBank, ProcessSpec, Scale, ScaleRoot, ScanLength, ScanMode,
+    TextureEngine, TextureParams, Transport, WindowShape, MAX_GRAINS,
 };
 use assert_no_alloc::{assert_no_alloc, AllocDisabler};
 use rand_core::{Rng, SeedableRng};
@@ -45,6 +45,12 @@ fn random_params(rng: &mut Pcg32) -> TextureParams {
         hold: u() < 0.4,
         source_slot: if u() < 0.7 { None } else { Some((u() * 4.0) as u16) },
         output_gain: u(),
+        sync: u() < 0.5,
+        grain_division: NoteValue::ALL[(u() * 21.0) as usize % 21],
+        scan_mode: ScanMode::ALL[(u() * 4.0) as usize % 4],
+        scan_rate_hz: odd(10.0 * u() * u(), u()),
+        scan_division: ScanLength::from_index((u() * ScanLength::NUM as f32) as usize),
+        tremolo_division: NoteValue::ALL[(u() * 21.0) as usize % 21],
         lfo1_rate_hz: odd(0.01 + 20.0 * u(), u()),
         lfo1_to_position: 2.0 * u() - 1.0,
         lfo1_to_size: 2.0 * u() - 1.0,
@@ -69,6 +75,25 @@ fn random_params(rng: &mut Pcg32) -> TextureParams {
         scale_root: ScaleRoot::ALL[(u() * 13.0) as usize % 13],
         ..TextureParams::default()
     }
+}
+
+/// A random transport: playing at a random song position, stopped, or without a tempo, sometimes
+/// with broken values.
+fn random_transport(rng: &mut Pcg32) -> Transport {
+    let mut u = || uniform(rng);
+    let tempo_bpm = match (u() * 8.0) as u32 {
+        0 => None,
+        1 => Some(f64::NAN),
+        2 => Some(5000.0),
+        _ => Some(f64::from(30.0 + 270.0 * u())),
+    };
+    let beat_position = match (u() * 6.0) as u32 {
+        0 => None,
+        1 => Some(f64::INFINITY),
+        2 => Some(-f64::from(u()) * 8.0),
+        _ => Some(f64::from(u()) * 10_000.0),
+    };
+    Transport { tempo_bpm, beat_position }
 }
 
 fn check(x: &[f32], what: &str) {
@@ -135,6 +160,9 @@ fn random_automation_never_allocates_and_stays_finite() {
                 }
                 let block = [1usize, 17, 64, 256, 511, 4096][(uniform(&mut rng) * 6.0) as usize % 6];
                 let block = block.min(total - rendered);
+                if roll < 0.3 {
+                    engine.set_transport(&random_transport(&mut rng));
+                }
                 engine.process(&params, &bank, &mut left[..block], &mut right[..block]);
                 check(&left[..block], "left");
                 check(&right[..block], "right");

@@ -66,3 +66,38 @@ fn example_recipes_render_through_the_exporter() {
         }
     }
 }
+
+/// Renders `recipe` (TOML text) through `afterglow recipe render` into `dir`; returns the WAV's bytes.
+fn render_text(recipe: &str, dir: &Path, stem: &str) -> Vec<u8> {
+    let path = dir.join(format!("{stem}.toml"));
+    std::fs::write(&path, recipe).expect("write recipe");
+    let run = Command::new(env!("CARGO_BIN_EXE_afterglow"))
+        .args(["recipe", "render"])
+        .arg(&path)
+        .arg("--out")
+        .arg(dir)
+        .output()
+        .expect("binary runs");
+    assert!(run.status.success(), "stderr: {}", String::from_utf8_lossy(&run.stderr));
+    std::fs::read(dir.join(format!("{stem}.wav"))).expect("read the render")
+}
+
+#[test]
+fn a_synced_recipe_renders_the_same_twice_at_the_tempo_it_records() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/recipes/synced-pulse.toml");
+    let text = std::fs::read_to_string(&path).expect("read the synced example");
+    assert!(text.contains("tempo_bpm = 96.0") && text.contains("sync = true"));
+    let out = tempfile::tempdir().expect("temp dir");
+    let first = render_text(&text, out.path(), "first");
+    let second = render_text(&text, out.path(), "second");
+    assert!(first == second, "two renders of one synced recipe differ");
+    // The tempo is the recipe's: at 120 BPM the grains fall elsewhere.
+    let at_120 = render_text(&text.replace("tempo_bpm = 96.0", "tempo_bpm = 120.0"), out.path(), "at_120");
+    assert!(first != at_120, "the recipe's tempo changed nothing");
+    // A tempo out of range is an error naming the recipe and the key.
+    let bad = out.path().join("bad.toml");
+    std::fs::write(&bad, text.replace("tempo_bpm = 96.0", "tempo_bpm = 0.0")).expect("write");
+    let run = Command::new(env!("CARGO_BIN_EXE_afterglow")).args(["recipe", "render"]).arg(&bad).arg("--out").arg(out.path()).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success() && stderr.contains("bad.toml") && stderr.contains("tempo_bpm"), "{stderr}");
+}

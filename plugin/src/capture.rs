@@ -74,6 +74,7 @@ pub fn capture_recipe(
         params: texture,
         notes,
         automation: Vec::new(),
+        tempo_bpm: engine::texture::transport::DEFAULT_TEMPO_BPM,
         output: OutputSpec::default(),
     };
     recipe.validate("captured recipe").map_err(|error| error.to_string())?;

@@ -52,6 +52,7 @@ use std::sync::Arc;
 
 use nice_plug::prelude::*;
 
+use crate::audio::host_transport::HostTransport;
 use crate::audio::path::AudioPath;
 use crate::audio::scope::GrainScope;
 use crate::mining::{Miner, MiningShared};
@@ -176,13 +177,12 @@ impl Plugin for Afterglow {
         _aux: &mut AuxiliaryBuffers,
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
-        let transport = context.transport();
-        let song_position = if transport.playing { transport.pos_samples() } else { None };
+        let transport = HostTransport::from_host(context.transport());
         match buffer.as_slice() {
-            [left, right, ..] => self.audio.process_block(&self.params, song_position, left, Some(&mut **right), || context.next_event()),
-            [mono] => self.audio.process_block(&self.params, song_position, mono, None, || context.next_event()),
+            [left, right, ..] => self.audio.process_block(&self.params, &transport, left, Some(&mut **right), || context.next_event()),
+            [mono] => self.audio.process_block(&self.params, &transport, mono, None, || context.next_event()),
             // No output at all (never with this plugin's layouts): still follow the events.
-            [] => self.audio.process_block(&self.params, song_position, &mut [], None, || context.next_event()),
+            [] => self.audio.process_block(&self.params, &transport, &mut [], None, || context.next_event()),
         }
         let audio = &self.audio;
         self.scope.publish_block(audio.held_velocities(), audio.engine(), audio.bank(), buffer.as_slice_immutable());

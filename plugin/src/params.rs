@@ -3,6 +3,8 @@
 //!
 //! Parameter ids are part of every saved project and recipe: never rename one once released.
 
+pub mod tempo;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -14,6 +16,7 @@ use nice_plug::prelude::*;
 use crate::modulation_params::ModulationParams;
 use crate::persist::{BankRecall, EditorSize};
 use crate::queues::{MIN_BANK_SIZE, NUM_BANK_SLOTS};
+use tempo::TempoParams;
 
 /// Number of pad-bank slots the `source` parameter can address (1..=this; 0 means all). Fixed at
 /// 64 because it is the parameter's saved range; the bank must keep at least this many slots.
@@ -113,6 +116,9 @@ pub struct AfterglowParams {
     /// Scale, LFOs and expression (ids unprefixed: `scale`, `lfo1_rate`, `pressure_target`...).
     #[nested(group = "Modulation")]
     pub modulation: ModulationParams,
+    /// Tempo sync and the position scan (`params/tempo.rs`).
+    #[nested(group = "Tempo")]
+    pub tempo: TempoParams,
 }
 
 /// The host parameter of the parameter table's entry `id`: its name, range, skew, default and
@@ -203,6 +209,7 @@ impl Default for AfterglowParams {
             seed: IntParam::new("Seed", 1, IntRange::Linear { min: 0, max: 9999 }),
             output_gain: float_param("output_gain"),
             modulation: ModulationParams::default(),
+            tempo: TempoParams::default(),
         }
     }
 }
@@ -287,6 +294,7 @@ impl AfterglowParams {
             ..TextureParams::default()
         };
         self.modulation.fill(&mut p);
+        self.tempo.fill(&mut p);
         p
     }
 }
@@ -317,7 +325,8 @@ mod tests {
             "lfo1_spray", "lfo1_size", "lfo1_density", "lfo1_pitch", "lfo1_lowpass", "lfo1_level",
             "lfo2_shape", "lfo2_rate", "lfo2_sync", "lfo2_division", "lfo2_retrigger", "lfo2_position",
             "lfo2_spray", "lfo2_size", "lfo2_density", "lfo2_pitch", "lfo2_lowpass", "lfo2_level",
-            "bend_range", "pressure_target", "timbre_target",
+            "bend_range", "pressure_target", "timbre_target", "sync", "grain_division",
+            "scan_mode", "scan_rate", "scan_division", "tremolo_division",
         ];
         assert_eq!(ids, expected);
         let fields = params.serialize_fields();

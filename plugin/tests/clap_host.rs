@@ -72,11 +72,12 @@ fn descriptor_ports_and_parameters() {
         "LFO 1 Retrigger", "LFO 1 to Position", "LFO 1 to Spray", "LFO 1 to Size", "LFO 1 to Density", "LFO 1 to Pitch",
         "LFO 1 to Low-pass", "LFO 1 to Level", "LFO 2 Shape", "LFO 2 Rate", "LFO 2 Sync", "LFO 2 Division",
         "LFO 2 Retrigger", "LFO 2 to Position", "LFO 2 to Spray", "LFO 2 to Size", "LFO 2 to Density", "LFO 2 to Pitch",
-        "LFO 2 to Low-pass", "LFO 2 to Level", "Bend Range", "Pressure Target", "Timbre Target",
+        "LFO 2 to Low-pass", "LFO 2 to Level", "Bend Range", "Pressure Target", "Timbre Target", "Sync", "Grain Rate", "Scan", "Scan Rate",
+        "Scan Length", "Tremolo Length",
     ] {
         assert!(names.contains(&expected), "missing parameter {expected}: {names:?}");
     }
-    assert_eq!(params.len(), 53, "{names:?}");
+    assert_eq!(params.len(), 59, "{names:?}");
     let mut ids: Vec<u32> = params.iter().map(|p| p.id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -86,6 +87,10 @@ fn descriptor_ports_and_parameters() {
     assert_eq!((source.min_value, source.max_value, source.default_value), (0.0, 64.0, 0.0));
     let window = params.iter().find(|p| p.name == "Window").expect("window");
     assert_eq!(window.max_value, 3.0);
+    // Note values: 21 steps (1/1 to 1/64, straight, dotted, triplet), 1/16 by default.
+    let rate = params.iter().find(|p| p.name == "Grain Rate").expect("grain rate");
+    assert!(rate.is_stepped);
+    assert_eq!((rate.min_value, rate.max_value, rate.default_value.round()), (0.0, 20.0, 4.0));
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! The VST3 in a real DAW: Ardour 7, headless (its Lua interpreter with the dummy audio backend),
-//! renders a session holding the instrument, a held chord and Output Gain automation, twice, each
-//! time from a fresh Ardour process. The two bounces must be sample-identical (the render is a
-//! function of the session, not of how long Ardour ran the plugin before exporting) and stay below
-//! -1 dBFS.
+//! renders a session holding the instrument, tempo-synced (a grain per voice on every quarter
+//! note), a held chord and Output Gain automation, twice, each time from a fresh Ardour process.
+//! The two bounces must be sample-identical (the render is a function of the session, not of how
+//! long Ardour ran the plugin before exporting), stay below -1 dBFS, and have their grains start on
+//! the session's beats (the VST3 process context's song position reaches the engine).
 //!
 //! Needs Debian's `ardour` package (`ardour7-lua`, `ardour-vst3-scanner`); `.ci/run` installs it.
 //! Without it the test prints a notice and passes, unless `CI` is set.
@@ -15,13 +16,17 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// Longest any one Ardour step may take.
 const STEP_TIMEOUT: Duration = Duration::from_secs(600);
-/// Seconds rendered; the chord is held for 8 s of a 10 s region.
+/// Seconds rendered; the chord is held for 16 beats (9.6 s) of a 20-beat region.
 const RENDER_SEC: u32 = 12;
+/// The session's tempo: not the plugin's 120 BPM default, so the grid can only come from the host.
+const SESSION_TEMPO_BPM: u32 = 100;
+/// Frames in a beat at 48 kHz.
+const FRAMES_PER_BEAT: usize = 48_000 * 60 / SESSION_TEMPO_BPM as usize;
 const PRESET_ID: &str = "3c1f9a52-41d6-4f0e-9a7e-0a3f7e9b0c01";
 const FORMAT_ID: &str = "3c1f9a52-41d6-4f0e-9a7e-0a3f7e9b0c02";
 
 const BUILD_LUA: &str = r#"
-local dir, pname, rate = arg[1], arg[2], tonumber(arg[3])
+local dir, pname, rate, tempo = arg[1], arg[2], tonumber(arg[3]), tonumber(arg[4])
 local name = dir:gsub("/+$", ""):match("([^/]+)$")
 assert(AudioEngine:set_backend("None (Dummy)", "", ""), "no dummy backend")
 assert(create_session(dir, name, rate), "create_session failed")
@@ -32,13 +37,22 @@ local tl = Session:new_midi_track(ARDOUR.ChanCount(ARDOUR.DataType("midi"), 1), 
 local tr = tl:front()
 local proc = tr:nth_plugin(0)
 local plug = proc:to_insert():plugin(0)
-local n, target_n, target_id = 0, nil, nil
+local n, target_n, target_id, sync_n, rate_n = 0, nil, nil, nil, nil
 for j = 0, plug:parameter_count() - 1 do
 	if plug:parameter_is_control(j) then
-		if plug:parameter_is_input(j) and plug:parameter_label(j):lower() == "output gain" then target_n, target_id = n, j end
+		local label = plug:parameter_label(j):lower()
+		if plug:parameter_is_input(j) and label == "output gain" then target_n, target_id = n, j end
+		if plug:parameter_is_input(j) and label == "sync" then sync_n = n end
+		if plug:parameter_is_input(j) and label == "grain rate" then rate_n = n end
 		n = n + 1
 	end
 end
+assert(sync_n and rate_n, "no Sync or Grain Rate parameter")
+-- Sync on; the grain rate on its third note value (1/4 of 21: 1/1, 1/2, 1/4, ...).
+local _, _, sync_pd = ARDOUR.LuaAPI.plugin_automation(proc, sync_n)
+ARDOUR.LuaAPI.set_processor_param(proc, sync_n, sync_pd.upper)
+local _, _, rate_pd = ARDOUR.LuaAPI.plugin_automation(proc, rate_n)
+ARDOUR.LuaAPI.set_processor_param(proc, rate_n, rate_pd.lower + (rate_pd.upper - rate_pd.lower) * 2 / 20)
 sleep(2)
 local mo = Session:master_out()
 for c = 0, 1 do
@@ -54,6 +68,11 @@ cl:add(Temporal.timepos_t(4 * sr), pd.normal, false, true)
 cl:add(Temporal.timepos_t(10 * sr), pd.normal, false, true)
 local ac = proc:to_insert():to_automatable():automation_control(Evoral.Parameter(ARDOUR.AutomationType.PluginAutomation, 0, target_id), false)
 ac:set_automation_state(ARDOUR.AutoState.Play)
+-- The session's tempo, from its start.
+local tm = Temporal.TempoMap.fetch_writable()
+tm:set_tempo(Temporal.Tempo(tempo, tempo, 4), Temporal.timepos_t(0))
+Temporal.TempoMap.update(tm)
+tm = nil
 Session:save_state("", false, false, false, false, false)
 close_session()
 print("BUILD DONE")
@@ -147,7 +166,8 @@ fn run_step(mut command: Command, home: &Path) -> (String, std::process::ExitSta
     (text, out.status)
 }
 
-/// A standard MIDI file: C3 G3 C4 E4 at velocity 100 held for 16 beats of a 20-beat region, 120 BPM.
+/// A standard MIDI file: C3 G3 C4 E4 at velocity 100 from half a beat in, held for 16 beats of a
+/// 20-beat region (its 120 BPM tempo event is not the session's: Ardour places the region in beats).
 fn chord_smf(ppqn: u32) -> Vec<u8> {
     let vlq = |mut n: u32| {
         let mut bytes = vec![(n & 0x7f) as u8];
@@ -163,15 +183,16 @@ fn chord_smf(ppqn: u32) -> Vec<u8> {
     let mut track = Vec::new();
     track.extend(vlq(0));
     track.extend([0xff, 0x51, 0x03, 0x07, 0xa1, 0x20]); // 500 000 us a beat
-    for &n in &notes {
-        track.extend(vlq(0));
+    // Half a beat in: a grid running free from the chord would start off the beats.
+    for (i, &n) in notes.iter().enumerate() {
+        track.extend(vlq(if i == 0 { ppqn / 2 } else { 0 }));
         track.extend([0x90, n, 100]);
     }
     for (i, &n) in notes.iter().enumerate() {
         track.extend(vlq(if i == 0 { 16 * ppqn } else { 0 }));
         track.extend([0x80, n, 0]);
     }
-    track.extend(vlq(4 * ppqn));
+    track.extend(vlq(4 * ppqn - ppqn / 2));
     track.extend([0xff, 0x2f, 0x00]);
     let mut smf = b"MThd".to_vec();
     smf.extend(6u32.to_be_bytes());
@@ -313,7 +334,7 @@ fn ardour_bounces_the_instrument_twice_sample_identical() {
     std::fs::write(scripts.join("render.lua"), RENDER_LUA).expect("render script");
     let session = home.join("bounce");
     let mut build = Command::new(&lua);
-    build.arg(scripts.join("build.lua")).arg(&session).arg(&plugin_name).arg("48000");
+    build.arg(scripts.join("build.lua")).arg(&session).arg(&plugin_name).arg("48000").arg(SESSION_TEMPO_BPM.to_string());
     run(build, home, "BUILD DONE");
     inject_chord(&session);
 
@@ -343,4 +364,33 @@ fn ardour_bounces_the_instrument_twice_sample_identical() {
     assert!(rms > 1e-3, "the bounce is silent");
     assert!(20.0 * f64::from(peak).log10() < -1.0, "the bounce peaks at {peak}");
     assert_eq!(differing, 0, "two bounces of one session differ");
+
+    // The grains start on the session's quarter notes (100 BPM at 48 kHz: every 28 800 frames from
+    // the session's start, not from the chord half a beat in), each in silence after the last one
+    // ended: the first non-zero frame after a silent stretch lies on a beat.
+    let onsets = grain_onsets(&renders[0]);
+    eprintln!("Ardour bounce: grains start at frames {onsets:?}");
+    assert!(onsets.len() >= 14, "too few separate grain onsets: {onsets:?}");
+    for &frame in &onsets {
+        let off = frame % FRAMES_PER_BEAT;
+        assert!(off <= 1 || off >= FRAMES_PER_BEAT - 1, "a grain starts at frame {frame}, off the beat by {off} frames");
+    }
+}
+
+/// The first non-zero frame of interleaved stereo `samples` after each stretch of at least 1000
+/// silent frames.
+fn grain_onsets(samples: &[f32]) -> Vec<usize> {
+    let mut onsets = Vec::new();
+    let mut silent = 1000;
+    for (frame, pair) in samples.chunks(2).enumerate() {
+        if pair.iter().any(|&x| x != 0.0) {
+            if silent >= 1000 {
+                onsets.push(frame);
+            }
+            silent = 0;
+        } else {
+            silent += 1;
+        }
+    }
+    onsets
 }

@@ -22,7 +22,7 @@ use afterglow_plugin::mining::{MinedSource, MiningSnapshot, MiningStatus, PadInf
 use afterglow_plugin::params::AfterglowParams;
 use common::in_process::set_like_host;
 use common::busy_mix::write_busy_mix;
-use common::{HostEvent, TestHost, rms, state_with_archive_path};
+use common::{HostEvent, TestHost, Transport, rms, state_with_archive_path};
 use engine::analysis::{AnalysisConfig, Analyzer, analyze};
 use engine::mining::{PadMinerConfig, find_pads, mine_pads};
 use engine::recipe::{ParamPoint, Recipe, layer_pad_id, pad_material_of_layers, recipe_from_text, recipe_pad, recipe_to_text, render_engine};
@@ -97,6 +97,35 @@ fn parity_hold_mode_with_the_builtin_pad() {
     reseeded.seed += 1;
     let other = render_engine(&reseeded, None).expect("render recipe");
     assert!(first_difference(&plugin, &other).is_some(), "a different seed gave the same samples");
+}
+
+#[test]
+fn parity_tempo_synced_cloud_and_scan_at_the_recipes_tempo() {
+    // The host plays from the song's start at 90 BPM; the recipe records that tempo and renders
+    // as if played so. (No hiss: its noise is seeded from the song position in the plugin and by
+    // count in the recipe, and synced grains use neither.)
+    let mut host = TestHost::new();
+    let params = AfterglowParams::default();
+    let mut events = settings(&mut host, &params, SOUND);
+    let synced = [("Sync", 1.0), ("Grain Rate", 17.0), ("Scan", 2.0), ("Scan Length", 4.0), ("Hold", 1.0)];
+    events.extend(settings(&mut host, &params, &synced));
+    let mut session = host.session(SAMPLE_RATE_HZ, 512);
+    session.set_transport(Some(Transport { tempo_bpm: 90.0, ..Transport::playing_at(0) }));
+    let plugin = session.play(3 * 44_100, &[512], &events);
+    drop(session);
+
+    let capture = capture_recipe(&params, &builtin_catalogue(), &[0.0; 128], 3.0).expect("capture");
+    let mut recipe = capture.recipe;
+    assert!(recipe.params.sync && recipe.params.grain_division.label() == "1/8T", "{:?}", recipe.params);
+    recipe.tempo_bpm = 90.0;
+    let text = recipe_to_text(&recipe).expect("recipe text");
+    assert!(text.contains("tempo_bpm = 90.0") && text.contains("grain_division = \"1/8T\""), "{text}");
+    let rendered = render_engine(&recipe_from_text(&text, "synced recipe").expect("read back"), None).expect("render recipe");
+    assert_identical(&plugin, &rendered);
+    // The tempo is what places the grains: at the default 120 the recipe renders differently.
+    recipe.tempo_bpm = 120.0;
+    let at_120 = render_engine(&recipe, None).expect("render recipe");
+    assert!(first_difference(&plugin, &at_120).is_some(), "the recipe's tempo changed nothing");
 }
 
 #[test]

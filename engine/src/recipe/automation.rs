@@ -1,6 +1,8 @@
 //! Setting a `TextureParams` field by name, for recipe automation.
 
-use crate::texture::{param_table, ExpressionTarget, LfoShape, NoteValue, Scale, ScaleRoot, TextureParams, WindowShape};
+use crate::texture::{
+    param_table, ExpressionTarget, LfoShape, NoteValue, Scale, ScaleRoot, ScanLength, ScanMode, TextureParams, WindowShape,
+};
 
 /// Every name [`set_param`] accepts: the `TextureParams` field names, continuous ones (the parameter
 /// table's) first, then the discrete ones.
@@ -13,9 +15,11 @@ pub fn is_param_name(name: &str) -> bool {
     param_names().any(|n| n == name)
 }
 
-/// Sets field `name` of `params` to `value` (booleans: non-zero is true; window, LFO shapes, note
-/// values, expression targets, scale and scale root: index into their type's `ALL`; source_slot:
-/// negative means every slot). Returns false for an unknown name.
+/// Sets field `name` of `params` to `value` (booleans: non-zero is true; window, LFO shapes,
+/// note values (grain_division, tremolo_division, LFO divisions), expression targets, scale, scale
+/// root and scan_mode: index into their type's `ALL`; scan_division: index into the scan lengths,
+/// [`ScanLength::from_index`]; source_slot: negative means every slot). Returns false for an
+/// unknown name.
 pub fn set_param(params: &mut TextureParams, name: &str, value: f32) -> bool {
     if let Some((index, _)) = param_table::by_field(name) {
         param_table::set(params, index, value);
@@ -42,6 +46,11 @@ pub fn set_param(params: &mut TextureParams, name: &str, value: f32) -> bool {
         "timbre_target" => p.timbre_target = pick(&ExpressionTarget::ALL, value),
         "scale" => p.scale = pick(&Scale::ALL, value),
         "scale_root" => p.scale_root = pick(&ScaleRoot::ALL, value),
+        "sync" => p.sync = value != 0.0,
+        "grain_division" => p.grain_division = pick(&NoteValue::ALL, value),
+        "tremolo_division" => p.tremolo_division = pick(&NoteValue::ALL, value),
+        "scan_mode" => p.scan_mode = pick(&ScanMode::ALL, value),
+        "scan_division" => p.scan_division = ScanLength::from_index(value.max(0.0).round() as usize),
         _ => return false,
     }
     true

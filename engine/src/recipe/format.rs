@@ -39,6 +39,7 @@
 
 use crate::mining::LoopConfig;
 use crate::separate::{Layer, SeparationConfig};
+use crate::texture::transport::{DEFAULT_TEMPO_BPM, MAX_TEMPO_BPM, MIN_TEMPO_BPM};
 use crate::texture::TextureParams;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -178,6 +179,10 @@ pub struct Recipe {
     pub kind: RecipeKind,
     pub seed: u64,
     pub duration_sec: f64,
+    /// The tempo the recipe renders at, quarter notes per minute (synced grains, scan and tremolo
+    /// follow it; the song starts at beat 0 on the first sample). Written only when not 120.
+    #[serde(default = "default_tempo_bpm", skip_serializing_if = "is_default_tempo")]
+    pub tempo_bpm: f64,
     pub source: RecipeSource,
     #[serde(default)]
     pub params: TextureParams,
@@ -187,6 +192,14 @@ pub struct Recipe {
     pub automation: Vec<ParamPoint>,
     #[serde(default)]
     pub output: OutputSpec,
+}
+
+fn default_tempo_bpm() -> f64 {
+    DEFAULT_TEMPO_BPM
+}
+
+fn is_default_tempo(tempo_bpm: &f64) -> bool {
+    *tempo_bpm == DEFAULT_TEMPO_BPM
 }
 
 /// The longest recipe render, seconds (ten minutes).
@@ -204,6 +217,9 @@ impl Recipe {
         }
         if !self.source.is_builtin() && self.source.len_samples < 64 {
             return bad("source.len_samples", self.source.len_samples.to_string(), "at least 64 samples");
+        }
+        if !(self.tempo_bpm.is_finite() && (MIN_TEMPO_BPM..=MAX_TEMPO_BPM).contains(&self.tempo_bpm)) {
+            return bad("tempo_bpm", self.tempo_bpm.to_string(), "a tempo from 10 to 999 BPM");
         }
         if ![16, 24].contains(&self.output.bits) {
             return bad("output.bits", self.output.bits.to_string(), "16 or 24");

@@ -141,6 +141,7 @@ mod tests {
             params: Default::default(),
             notes: Vec::new(),
             automation: Vec::new(),
+            tempo_bpm: crate::texture::transport::DEFAULT_TEMPO_BPM,
             output: Default::default(),
         };
         let (pad, sr) = recipe_pad(&recipe, None).expect("built-in pad");

@@ -1,12 +1,13 @@
 //! Rendering a recipe offline through the very `TextureEngine` the plugin plays, in sub-blocks
-//! split at note and automation events, exactly as the plugin's audio callback splits host blocks.
+//! split at note and automation events, exactly as the plugin's audio callback splits host blocks,
+//! with a transport playing from beat 0 at the recipe's tempo.
 
 use super::automation::set_param;
 use super::format::Recipe;
 use super::pad::recipe_pad_of_layers;
 use crate::separate::Layers;
 use crate::source::SourceBuffer;
-use crate::texture::{PadBank, ProcessSpec, TextureEngine};
+use crate::texture::{PadBank, ProcessSpec, TextureEngine, Transport};
 use crate::transform::{fade_in, fade_out, normalize_peak, remove_dc, FadeShape};
 use crate::Result;
 
@@ -87,6 +88,7 @@ fn render_engine_of_layers(recipe: &Recipe, source: Option<&SourceBuffer>, layer
     let total = to_frame(recipe.duration_sec, sr);
     let mut left = vec![0.0; total];
     let mut right = vec![0.0; total];
+    let beats_per_frame = recipe.tempo_bpm / 60.0 / f64::from(sr);
     let mut next = 0;
     let mut frame = 0;
     while frame < total {
@@ -102,6 +104,9 @@ fn render_engine_of_layers(recipe: &Recipe, source: Option<&SourceBuffer>, layer
         }
         let until_event = events.get(next).map_or(total, |e| e.0.min(total));
         let end = (frame + RENDER_BLOCK_FRAMES).min(until_event.max(frame + 1)).min(total);
+        // The song plays from beat 0 on the first sample at the recipe's tempo; only synced
+        // settings read it.
+        engine.set_transport(&Transport { tempo_bpm: Some(recipe.tempo_bpm), beat_position: Some(frame as f64 * beats_per_frame) });
         engine.process(&params, &bank, &mut left[frame..end], &mut right[frame..end]);
         frame = end;
     }

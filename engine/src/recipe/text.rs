@@ -50,6 +50,7 @@ mod tests {
             params: TextureParams { density_hz: 30.0, ..TextureParams::default() },
             notes: Vec::new(),
             automation: Vec::new(),
+            tempo_bpm: crate::texture::transport::DEFAULT_TEMPO_BPM,
             output: OutputSpec::default(),
         }
     }

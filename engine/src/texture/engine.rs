@@ -23,7 +23,9 @@
 //! interpolated linearly across each tick.
 
 mod modulate;
+mod scan;
 mod schedule;
+mod sync;
 pub(crate) mod view;
 
 use super::controls::{ControlSmoothers, ControlValues};
@@ -82,7 +84,7 @@ const LOWPASS: ParamSpec = spec_of("lowpass_hz");
 const MIN_MODULATED_LOWPASS_HZ: f32 = 40.0;
 
 const STREAM_SCHEDULE: u64 = 1;
-const STREAM_GRAIN: u64 = 2;
+pub(super) const STREAM_GRAIN: u64 = 2;
 const STREAM_HISS: u64 = 3; // and 4
 
 /// Settings latched once per tick that are not smoothed.
@@ -129,6 +131,10 @@ pub struct TextureEngine {
     song_position: Option<i64>,
     /// Where the next sample lies in beats, and the tempo (see [`Transport`]).
     clock: BeatClock,
+    /// Synced settings and where the current tick lies in beats.
+    sync: sync::SyncState,
+    /// The read position's travel through the pad.
+    scan: scan::ScanState,
     /// Wakes from rest since `reset` (seeds the random streams when there is no song position).
     num_wakes: u64,
     /// How far the play head has drifted through the pads since `reset`, output samples.
@@ -185,6 +191,8 @@ impl TextureEngine {
             quiet_ticks: 0,
             song_position: None,
             clock: BeatClock::default(),
+            sync: sync::SyncState::default(),
+            scan: scan::ScanState::default(),
             num_wakes: 0,
             drift_samples: 0.0,
             tick_phase: 0,
@@ -262,6 +270,8 @@ impl TextureEngine {
         self.lowpass = [Biquad::default(); 2];
         self.applied_lowpass_hz = f32::NAN;
         self.drift_samples = 0.0;
+        self.sync = sync::SyncState::default();
+        self.scan = scan::ScanState::default();
         self.tick_phase = 0;
         self.num_listed_buses = 0;
         self.modulation.restart();
@@ -278,6 +288,8 @@ impl TextureEngine {
         };
         self.num_wakes += 1;
         self.restart(streams_seed);
+        // Without a song position the synced grid starts on this sound's first sample.
+        self.clock.restart_free();
         self.at_rest = false;
     }
 
@@ -459,6 +471,8 @@ impl TextureEngine {
             attack_samples: ATTACK.clean(params.attack_ms) * 0.001 * sr,
             release_samples: RELEASE.clean(params.release_ms) * 0.001 * sr,
         };
+        self.sync_tick(params);
+        self.scan_tick(params);
 
         // Hold voice follows the parameter.
         let hold = &mut self.voices[HOLD_VOICE];
@@ -500,7 +514,7 @@ impl TextureEngine {
         }
 
         // Loudness normalisation: about 1 / sqrt(expected overlapping grains x window mean square).
-        let overlap = v.density_hz * v.grain_size_ms * 0.001;
+        let overlap = self.grain_rate_hz() * v.grain_size_ms * 0.001;
         let norm_target = 1.0 / (overlap.max(MIN_NORM_OVERLAP) * self.windows.mean_square(self.latched.window)).sqrt();
         self.norm.set_target(norm_target);
         let norm = self.norm.next_tick();
@@ -522,6 +536,7 @@ impl TextureEngine {
         let hiss = HissControls {
             tone_hz: v.hiss_tone_hz,
             tremolo_rate_hz: v.tremolo_rate_hz,
+            tremolo_phase: self.synced_tremolo_phase(),
             tremolo_depth: v.tremolo_depth,
             flicker_amount: v.flicker_amount,
             level: v.hiss_gain * gate,

@@ -14,6 +14,7 @@ mod generate;
 use super::expression::ExpressionTarget;
 use super::lfo::LfoShape;
 use super::scale::{Scale, ScaleRoot};
+use super::scan_settings::{ScanLength, ScanMode};
 use super::transport::{Feel, NoteValue};
 use crate::rt::{SmoothCurve, WindowShape};
 use generate::texture_params;
@@ -46,6 +47,8 @@ pub enum Group {
     Output,
     Modulation,
     Expression,
+    /// Tempo sync and the position scan.
+    Tempo,
 }
 
 impl Group {
@@ -61,6 +64,7 @@ impl Group {
             Self::Output => "OUTPUT",
             Self::Modulation => "MODULATION",
             Self::Expression => "EXPRESSION",
+            Self::Tempo => "TEMPO",
         }
     }
 }
@@ -148,6 +152,21 @@ texture_params! {
         source_slot: Option<u16> = None,
         /// Output gain, linear.
         output_gain: f32 = 1.0 => smoothed(GAIN) { id: "output_gain", name: "Output Gain", unit: Gain, range: 0.0..=4.0, skew: -1.5, group: Output },
+        /// Tempo sync: each sounding voice starts one grain on every line of the `grain_division`
+        /// grid (instead of `density_hz` grains a second), the hiss tremolo makes one cycle per
+        /// `tremolo_division` and the scan one pass per `scan_division`, all phase-locked to the
+        /// song position (free-running at the tempo without one).
+        sync: bool = false,
+        /// Grain rate when synced: a grain per voice on every line of this note value's grid.
+        grain_division: NoteValue = NoteValue::SIXTEENTH,
+        /// How the read position travels through the pad from `position` (`Drift`: as without a scan).
+        scan_mode: ScanMode = ScanMode::Drift,
+        /// Scan passes through the pad per second when not synced; 0 holds the read position still.
+        scan_rate_hz: f32 = 0.1 => smoothed(GLIDE) { id: "scan_rate", name: "Scan Rate", unit: Hertz, range: 0.0..=10.0, skew: -2.0, group: Tempo },
+        /// Length of one scan pass when synced: a note value or 2, 4, 8 or 16 bars (of four beats).
+        scan_division: ScanLength = ScanLength::Bars(4),
+        /// Hiss tremolo cycle when synced.
+        tremolo_division: NoteValue = NoteValue::WHOLE,
         /// LFO 1's rate when not synced, Hz.
         lfo1_rate_hz: f32 = 0.5 => smoothed(FREQ) { id: "lfo1_rate", name: "LFO 1 Rate", unit: Hertz, range: 0.01..=20.0, skew: -2.0, group: Modulation },
         /// Depth of LFO 1 to position, -1..1 (see `modulation::Destination` for full scale).
@@ -308,20 +327,19 @@ mod tests {
                 "position", "position_spray", "grain_size_ms", "size_spray", "density_hz", "pitch_semitones",
                 "pitch_spray_semitones", "stereo_spread", "reverse_probability", "cloud_gain", "hiss_gain",
                 "hiss_tone_hz", "tremolo_rate_hz", "tremolo_depth", "flicker_amount", "lowpass_hz", "output_gain",
-                "lfo1_rate_hz", "lfo1_to_position", "lfo1_to_spray", "lfo1_to_size", "lfo1_to_density",
-                "lfo1_to_pitch", "lfo1_to_lowpass", "lfo1_to_level",
-                "lfo2_rate_hz", "lfo2_to_position", "lfo2_to_spray", "lfo2_to_size", "lfo2_to_density",
-                "lfo2_to_pitch", "lfo2_to_lowpass", "lfo2_to_level",
-                "attack_ms", "release_ms", "bend_range_semitones",
+                "scan_rate_hz", "lfo1_rate_hz", "lfo1_to_position", "lfo1_to_spray", "lfo1_to_size", "lfo1_to_density",
+                "lfo1_to_pitch", "lfo1_to_lowpass", "lfo1_to_level", "lfo2_rate_hz", "lfo2_to_position", "lfo2_to_spray",
+                "lfo2_to_size", "lfo2_to_density", "lfo2_to_pitch", "lfo2_to_lowpass", "lfo2_to_level", "attack_ms",
+                "release_ms", "bend_range_semitones",
             ]
         );
-        assert_eq!((NUM_SMOOTHED, NUM_CONTINUOUS), (33, 36));
+        assert_eq!((NUM_SMOOTHED, NUM_CONTINUOUS), (34, 37));
         assert_eq!(
             DISCRETE_FIELDS,
             [
-                "window", "freeze", "hold", "source_slot", "lfo1_shape", "lfo1_sync", "lfo1_division", "lfo1_retrigger",
-                "lfo2_shape", "lfo2_sync", "lfo2_division", "lfo2_retrigger", "pressure_target", "timbre_target", "scale",
-                "scale_root",
+                "window", "freeze", "hold", "source_slot", "sync", "grain_division", "scan_mode", "scan_division",
+                "tremolo_division", "lfo1_shape", "lfo1_sync", "lfo1_division", "lfo1_retrigger", "lfo2_shape", "lfo2_sync",
+                "lfo2_division", "lfo2_retrigger", "pressure_target", "timbre_target", "scale", "scale_root",
             ]
         );
         // The struct order is the order recipe files list the parameters in.
@@ -333,13 +351,13 @@ mod tests {
                 "position", "position_spray", "grain_size_ms", "size_spray", "density_hz", "pitch_semitones",
                 "pitch_spray_semitones", "stereo_spread", "window", "reverse_probability", "freeze", "cloud_gain",
                 "hiss_gain", "hiss_tone_hz", "tremolo_rate_hz", "tremolo_depth", "flicker_amount", "lowpass_hz",
-                "attack_ms", "release_ms", "hold", "output_gain", "lfo1_rate_hz", "lfo1_to_position", "lfo1_to_spray", "lfo1_to_size", "lfo1_to_density",
-                "lfo1_to_pitch", "lfo1_to_lowpass", "lfo1_to_level",
-                "lfo1_shape", "lfo1_sync", "lfo1_retrigger", "lfo2_rate_hz", "lfo2_to_position", "lfo2_to_spray", "lfo2_to_size",
+                "attack_ms", "release_ms", "hold", "output_gain", "sync", "grain_division", "scan_mode", "scan_rate_hz",
+                "scan_division", "tremolo_division", "lfo1_rate_hz", "lfo1_to_position", "lfo1_to_spray", "lfo1_to_size",
+                "lfo1_to_density", "lfo1_to_pitch", "lfo1_to_lowpass", "lfo1_to_level", "lfo1_shape", "lfo1_sync",
+                "lfo1_division", "lfo1_retrigger", "lfo2_rate_hz", "lfo2_to_position", "lfo2_to_spray", "lfo2_to_size",
                 "lfo2_to_density", "lfo2_to_pitch", "lfo2_to_lowpass", "lfo2_to_level", "lfo2_shape", "lfo2_sync",
-                "lfo2_retrigger", "bend_range_semitones", "pressure_target", "timbre_target", "scale", "scale_root",
-                // Note values are tables: TOML writes them after the plain values.
-                "", "[lfo1_division]", "per_whole", "feel", "", "[lfo2_division]", "per_whole", "feel",
+                "lfo2_division", "lfo2_retrigger", "bend_range_semitones", "pressure_target", "timbre_target", "scale",
+                "scale_root",
             ]
         );
     }

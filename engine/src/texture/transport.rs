@@ -14,19 +14,13 @@ pub const MIN_TEMPO_BPM: f64 = 10.0;
 pub const MAX_TEMPO_BPM: f64 = 999.0;
 
 /// Where the song is at the next sample the engine renders.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Transport {
     /// The host's tempo, quarter notes per minute (`None`: the host gives none, 120 is used).
     pub tempo_bpm: Option<f64>,
     /// Song position of the next sample in quarter notes, when the host plays and gives one.
     /// `None` (stopped, or no transport): synced things run free at the tempo.
     pub beat_position: Option<f64>,
-}
-
-impl Default for Transport {
-    fn default() -> Self {
-        Self { tempo_bpm: None, beat_position: None }
-    }
 }
 
 impl Transport {
@@ -56,8 +50,10 @@ pub enum Feel {
     Triplet,
 }
 
-/// A note value from a whole note to a sixty-fourth, straight, dotted or triplet.
+/// A note value from a whole note to a sixty-fourth, straight, dotted or triplet. Recipes spell it
+/// as it is written ("1/16", "1/8.", "1/4T").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct NoteValue {
     /// The denominator: 1 (whole note), 2, 4, 8, 16, 32 or 64.
     pub per_whole: u8,
@@ -72,6 +68,8 @@ impl Default for NoteValue {
 
 impl NoteValue {
     pub const SIXTEENTH: Self = Self { per_whole: 16, feel: Feel::Straight };
+    pub const QUARTER: Self = Self { per_whole: 4, feel: Feel::Straight };
+    pub const WHOLE: Self = Self { per_whole: 1, feel: Feel::Straight };
     /// The denominators a note value may have.
     pub const DENOMINATORS: [u8; 7] = [1, 2, 4, 8, 16, 32, 64];
     /// Every note value, longest first within each feel: 21 in all (the host's list order).
@@ -119,6 +117,41 @@ impl NoteValue {
         };
         let col = Self::DENOMINATORS.iter().position(|&d| d == self.per_whole).unwrap_or(4);
         LABELS[row * 7 + col]
+    }
+
+    /// Its place in [`Self::ALL`] (the host's list order; a denominator outside the list counts as
+    /// 1/16). Realtime-safe.
+    pub fn index(self) -> usize {
+        let row = match self.feel {
+            Feel::Straight => 0,
+            Feel::Dotted => 1,
+            Feel::Triplet => 2,
+        };
+        row * 7 + Self::DENOMINATORS.iter().position(|&d| d == self.per_whole).unwrap_or(4)
+    }
+
+    /// Entry `index` of [`Self::ALL`], the last one past the end. Realtime-safe.
+    pub fn from_index(index: usize) -> Self {
+        Self::ALL[index.min(Self::ALL.len() - 1)]
+    }
+
+    /// The note value written `text` ("1/16", "1/8.", "1/4T"; spaces around it ignored).
+    pub fn from_label(text: &str) -> Option<Self> {
+        let text = text.trim();
+        Self::ALL.into_iter().find(|n| n.label().eq_ignore_ascii_case(text))
+    }
+}
+
+impl From<NoteValue> for String {
+    fn from(n: NoteValue) -> Self {
+        n.label().to_string()
+    }
+}
+
+impl TryFrom<String> for NoteValue {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        Self::from_label(&text).ok_or_else(|| format!("\"{text}\" is not a note value (write 1/1 to 1/64, with . for dotted or T for triplet)"))
     }
 }
 
@@ -180,6 +213,15 @@ impl BeatClock {
         self.tempo_bpm / 60.0 / f64::from(sample_rate_hz)
     }
 
+    /// Free-running from beat 0 at the next sample, when the clock follows no song position (a
+    /// sound starting from silence without a transport starts the grid on its first sample).
+    /// Realtime-safe.
+    pub fn restart_free(&mut self) {
+        if !self.locked {
+            self.beat = 0.0;
+        }
+    }
+
     /// Back to beat 0 at 120 BPM, free-running. Realtime-safe.
     pub fn reset(&mut self) {
         *self = Self::default();
@@ -204,6 +246,15 @@ mod tests {
         assert_eq!(labels[10], "1/8.");
         assert_eq!(labels[16], "1/4T");
         assert!(NoteValue::ALL.iter().all(|n| n.beats() > 0.0));
+        for (i, n) in NoteValue::ALL.into_iter().enumerate() {
+            assert_eq!((n.index(), NoteValue::from_index(i)), (i, n));
+            assert_eq!(NoteValue::from_label(n.label()), Some(n));
+            let text = serde_json::to_string(&n).unwrap();
+            assert_eq!(serde_json::from_str::<NoteValue>(&text).unwrap(), n, "{text}");
+        }
+        assert_eq!(serde_json::to_string(&NoteValue::SIXTEENTH).unwrap(), "\"1/16\"");
+        let bad = serde_json::from_str::<NoteValue>("\"1/12\"").unwrap_err().to_string();
+        assert!(bad.contains("1/12") && bad.contains("note value"), "{bad}");
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub fn hiss_flicker(channels: &[Vec<f32>], region: &Region, sr: u32, seed: u64, 
 /// Not realtime-safe: allocates.
 pub fn synthetic_hiss_source(num_frames: usize, sr: u32, tone_hz: f32, seed: u64) -> Vec<Vec<f32>> {
     let mut voice = HissVoice::new(seed, 0x5e);
-    let controls = HissControls { tone_hz, tremolo_rate_hz: 0.1, tremolo_depth: 0.0, flicker_amount: 0.0, level: 1.0 };
+    let controls = HissControls { tone_hz, tremolo_rate_hz: 0.1, tremolo_phase: None, tremolo_depth: 0.0, flicker_amount: 0.0, level: 1.0 };
     let mut out = vec![vec![0.0f32; num_frames]; 2];
     let mut start = 0;
     while start < num_frames {

@@ -17,6 +17,9 @@ const MAX_FLICKERS_PER_SEC: f32 = 6.0;
 pub struct HissControls {
     pub tone_hz: f32,
     pub tremolo_rate_hz: f32,
+    /// The tremolo's phase (radians) at the tick's end when it follows the beat (then the rate
+    /// is not used); `None`: free at the rate.
+    pub tremolo_phase: Option<f32>,
     pub tremolo_depth: f32,
     pub flicker_amount: f32,
     /// Hiss gain times the note gate, linear.
@@ -74,9 +77,14 @@ impl HissVoice {
             self.band[1].coefs = coefs;
             self.applied_tone_hz = c.tone_hz;
         }
-        self.tremolo_phase += TAU * c.tremolo_rate_hz * tick_samples / sample_rate_hz;
-        if self.tremolo_phase >= TAU {
-            self.tremolo_phase -= TAU;
+        match c.tremolo_phase {
+            Some(phase) => self.tremolo_phase = phase,
+            None => {
+                self.tremolo_phase += TAU * c.tremolo_rate_hz * tick_samples / sample_rate_hz;
+                if self.tremolo_phase >= TAU {
+                    self.tremolo_phase -= TAU;
+                }
+            }
         }
         let tremolo = 1.0 - c.tremolo_depth * 0.5 * (1.0 - self.tremolo_phase.cos());
 
@@ -139,7 +147,7 @@ mod tests {
 
     #[test]
     fn stereo_noise_at_a_sensible_level_with_tremolo() {
-        let c = HissControls { tone_hz: 6000.0, tremolo_rate_hz: 2.0, tremolo_depth: 1.0, flicker_amount: 0.0, level: 1.0 };
+        let c = HissControls { tone_hz: 6000.0, tremolo_rate_hz: 2.0, tremolo_phase: None, tremolo_depth: 1.0, flicker_amount: 0.0, level: 1.0 };
         let (l, r) = render(c, 2.0);
         let db = 20.0 * rms(&l).log10();
         assert!((-30.0..-20.0).contains(&db), "{db}"); // about -20 dBFS, halved on average by the tremolo
@@ -153,7 +161,7 @@ mod tests {
 
     #[test]
     fn silent_at_zero_level_and_flickers_add_bursts() {
-        let quiet = HissControls { tone_hz: 6000.0, tremolo_rate_hz: 1.0, tremolo_depth: 0.0, flicker_amount: 0.0, level: 0.0 };
+        let quiet = HissControls { tone_hz: 6000.0, tremolo_rate_hz: 1.0, tremolo_phase: None, tremolo_depth: 0.0, flicker_amount: 0.0, level: 0.0 };
         assert!(render(quiet, 0.5).0.iter().all(|&x| x == 0.0));
         let steady = HissControls { level: 1.0, ..quiet };
         let flick = HissControls { flicker_amount: 1.0, ..steady };

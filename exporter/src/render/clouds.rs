@@ -113,6 +113,7 @@ fn cloud_recipe(ctx: &SourceContext, region: &Region, seed: u64) -> Recipe {
         params: cloud_params(ctx),
         notes: Vec::new(),
         automation: Vec::new(),
+        tempo_bpm: engine::texture::transport::DEFAULT_TEMPO_BPM,
         output: OutputSpec {
             bits: ctx.config.global.output_bit_depth,
             channels: if c.stereo { 2 } else { 1 },

@@ -7,6 +7,7 @@ use engine::texture::{Pad, PadBank, ProcessSpec, TextureEngine};
 use engine::voice::limiter::LimiterStats;
 use nice_plug::prelude::NoteEvent;
 
+use super::host_transport::HostTransport;
 use super::inbox::PadInbox;
 use super::render::{render_block, HeldNotes, MAX_SUB_BLOCK_FRAMES};
 use crate::params::AfterglowParams;
@@ -60,13 +61,13 @@ impl AudioPath {
 
     /// One host block of `left.len()` frames: take finished pads into the bank, follow a new seed
     /// (new random streams without cutting what sounds), then render in sub-blocks split at the
-    /// events `next_event` gives. `song_position` is the host's play head in samples while its
-    /// transport plays. `right` is `None` when the host gave no stereo output: the events are
-    /// still applied so notes stay in step. Realtime-safe.
+    /// events `next_event` gives. `transport` is where the host's song stands at the block's
+    /// start. `right` is `None` when the host gave no stereo output: the events are still applied
+    /// so notes stay in step. Realtime-safe.
     pub fn process_block<S>(
         &mut self,
         params: &AfterglowParams,
-        song_position: Option<i64>,
+        transport: &HostTransport,
         left: &mut [f32],
         right: Option<&mut [f32]>,
         mut next_event: impl FnMut() -> Option<NoteEvent<S>>,
@@ -81,7 +82,7 @@ impl AudioPath {
         let texture = params.texture_params();
         match right {
             Some(right) => {
-                render_block(&mut self.engine, &mut self.held_notes, &self.bank, &texture, song_position, left, right, next_event);
+                render_block(&mut self.engine, &mut self.held_notes, &self.bank, &texture, transport, left, right, next_event);
             }
             None => {
                 while let Some(event) = next_event() {

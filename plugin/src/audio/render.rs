@@ -3,6 +3,8 @@
 //! engine's scratch stays small. (nice-plug already splits the host buffer at parameter changes.)
 
 use engine::texture::{PadBank, TextureEngine, TextureParams};
+
+use super::host_transport::HostTransport;
 use nice_plug::prelude::*;
 
 /// Longest stretch the engine renders with one parameter struct, frames.
@@ -125,16 +127,17 @@ fn bend_of(value: f32) -> f32 {
 
 /// Render `left`/`right` (one block, already split by nice-plug at parameter changes) in
 /// sub-blocks, applying each event from `next_event` at its own sample. Events with timings past
-/// the block are applied at its end. `song_position` is the song position of the block's first
-/// sample when the host's transport is playing; the engine seeds a sound that starts from silence
-/// with it (see `TextureEngine::set_song_position`). Realtime-safe.
+/// the block are applied at its end. `transport` is where the song stands at the block's first
+/// sample; each sub-block gives the engine its song position (which seeds a sound that starts from
+/// silence, see `TextureEngine::set_song_position`) and its beat and tempo (see
+/// `TextureEngine::set_transport`). Realtime-safe.
 #[allow(clippy::too_many_arguments)]
 pub fn render_block<S>(
     engine: &mut TextureEngine,
     notes: &mut HeldNotes,
     bank: &PadBank,
     params: &TextureParams,
-    song_position: Option<i64>,
+    transport: &HostTransport,
     left: &mut [f32],
     right: &mut [f32],
     mut next_event: impl FnMut() -> Option<NoteEvent<S>>,
@@ -143,7 +146,8 @@ pub fn render_block<S>(
     let mut pending = next_event();
     let mut start = 0;
     loop {
-        engine.set_song_position(song_position.map(|p| p + start as i64));
+        engine.set_song_position(transport.samples_at(start));
+        engine.set_transport(&transport.at(start));
         while let Some(event) = pending.as_ref() {
             if event.timing() as usize > start && start < num_frames {
                 break;
@@ -222,7 +226,7 @@ mod tests {
         let mut left = vec![0.0; num_frames];
         let mut right = vec![0.0; num_frames];
         let mut queue = events.iter().copied();
-        render_block(engine, notes, bank, params, None, &mut left, &mut right, || queue.next());
+        render_block(engine, notes, bank, params, &HostTransport::none(), &mut left, &mut right, || queue.next());
         left
     }
 

@@ -32,6 +32,8 @@ pub struct GrainScope {
     num_pads: AtomicUsize,
     /// Play-head drift, seconds (f64 bits), see [`TextureEngine::drift_sec`].
     drift_sec_bits: AtomicU64,
+    /// The tempo the engine follows (the host's, else 120 BPM), f64 bits: captured recipes record it.
+    tempo_bpm_bits: AtomicU64,
     /// Largest absolute output sample since the editor last took it (f32 bits; positive floats
     /// order like their bits, so `fetch_max` works).
     peak_bits: AtomicU32,
@@ -73,6 +75,7 @@ impl GrainScope {
             num_active_grains: AtomicUsize::new(0),
             num_pads: AtomicUsize::new(0),
             drift_sec_bits: AtomicU64::new(0),
+            tempo_bpm_bits: AtomicU64::new(engine::texture::transport::DEFAULT_TEMPO_BPM.to_bits()),
             peak_bits: AtomicU32::new(0),
             sum_squares_bits: AtomicU64::new(0),
             num_frames: AtomicU64::new(0),
@@ -134,6 +137,7 @@ impl GrainScope {
         self.num_active_grains.store(count, Ordering::Relaxed);
         self.num_pads.store(bank.num_filled(), Ordering::Relaxed);
         self.drift_sec_bits.store(engine.drift_sec().to_bits(), Ordering::Relaxed);
+        self.tempo_bpm_bits.store(engine.tempo_bpm().to_bits(), Ordering::Relaxed);
     }
 
     /// Publish grains directly (for tests and previews). Realtime-safe.
@@ -195,6 +199,11 @@ impl GrainScope {
     /// Play-head drift at the last publish, seconds. Realtime-safe.
     pub fn drift_sec(&self) -> f64 {
         f64::from_bits(self.drift_sec_bits.load(Ordering::Relaxed))
+    }
+
+    /// The tempo the engine followed at the last publish, BPM. Realtime-safe.
+    pub fn tempo_bpm(&self) -> f64 {
+        f64::from_bits(self.tempo_bpm_bits.load(Ordering::Relaxed))
     }
 
     /// Grains sounding at the last publish. Realtime-safe.
@@ -281,6 +290,18 @@ mod tests {
         held[64] = 0.0;
         scope.publish_block(&held, &engine, &bank, &[&loud[..]]);
         assert_eq!((scope.take_level(&mut last).0, scope.held_velocities()[64]), (0.0, 1.0), "published after the editor closed");
+    }
+
+    #[test]
+    fn publishes_the_tempo_the_engine_follows_for_captured_recipes() {
+        let scope = Arc::new(GrainScope::new());
+        let _viewer = scope.open_viewer();
+        let mut engine = TextureEngine::new();
+        let bank = PadBank::new();
+        assert_eq!(scope.tempo_bpm(), 120.0, "before anything is published");
+        engine.set_transport(&engine::texture::Transport { tempo_bpm: Some(96.5), beat_position: None });
+        scope.publish_block(&[0.0; 128], &engine, &bank, &[&[0.0f32; 4][..]]);
+        assert_eq!(scope.tempo_bpm(), 96.5);
     }
 
     #[test]

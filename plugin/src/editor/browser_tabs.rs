@@ -1,6 +1,6 @@
-//! The browser panel's three views, chosen by tabs in its top-right corner: "Bank" (the pads the
-//! instrument holds and plays), "Archive" (every pad of the shared catalogue, to load from) and
-//! "Presets" (factory and user presets).
+//! The browser panel's views: "Bank" (the pads the instrument holds and plays) and "Archive" (every
+//! pad of the shared catalogue, to load from), chosen by tabs in its top-right corner; "Presets"
+//! and "Modulation", chosen by buttons in the header (see `header.rs`).
 
 use egui::{Rect, Ui, UiBuilder, pos2};
 
@@ -22,7 +22,7 @@ pub enum BrowserView {
 }
 
 impl BrowserView {
-    /// The view named by `AFTERGLOW_EDITOR_BROWSER` ("archive", "presets" or "bank"), for
+    /// The view named by `AFTERGLOW_EDITOR_BROWSER` ("archive", "presets", "modulation" or "bank"), for
     /// screenshots of each view; the Bank view otherwise.
     pub fn from_env() -> Self {
         match std::env::var("AFTERGLOW_EDITOR_BROWSER").as_deref() {
@@ -35,19 +35,15 @@ impl BrowserView {
 }
 
 /// Width of the tab strip, logical points.
-const TABS_WIDTH: f32 = 210.0;
+const TABS_WIDTH: f32 = 128.0;
 
 /// Draw the tabs over the browser panel `rect` (after the panel itself) and switch `view`.
 pub fn show(ui: &mut Ui, rect: Rect, view: &mut BrowserView, probe: &mut LayoutProbe) {
     let strip = Rect::from_min_max(pos2(rect.right() - TABS_WIDTH - 8.0, rect.top() + 4.0), pos2(rect.right() - 8.0, rect.top() + 26.0));
     let mut child = ui.new_child(UiBuilder::new().max_rect(strip).layout(egui::Layout::right_to_left(egui::Align::Center)));
-    // Compact, so three tabs leave the panel's title and count clear in the narrowest panel.
+    // Compact, so the tabs leave the panel's title and count clear in the narrowest panel.
     child.spacing_mut().button_padding.x = 5.0;
     child.spacing_mut().item_spacing.x = 2.0;
-    let presets = child.selectable_value(view, BrowserView::Presets, "Presets").on_hover_text("Factory and user presets: load, save, rename, delete");
-    probe.record("Presets tab", presets.rect);
-    let modulation = child.selectable_value(view, BrowserView::Modulation, "Mod").on_hover_text("LFOs, scale and expression");
-    probe.record("Modulation tab", modulation.rect);
     let archive = child.selectable_value(view, BrowserView::Archive, "Archive").on_hover_text("Every catalogued pad: filter, find more like one, load into the bank");
     probe.record("Archive tab", archive.rect);
     let bank = child.selectable_value(view, BrowserView::Bank, "Bank").on_hover_text("The pads the instrument holds and plays");

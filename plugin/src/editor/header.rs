@@ -1,13 +1,15 @@
 //! The header: the title, the archive folder (field, Choose..., Mine), the bank size, mining
 //! progress and a status line that wraps within the window and says, in a musician's words,
-//! what is happening (mining, why a folder gave no pads, what failed).
+//! what is happening (mining, why a folder gave no pads, what failed), and on the right of that
+//! line the two views that are not pad lists: Modulation and the preset (named, with a mark when
+//! edited since it was loaded).
 
 use std::sync::atomic::Ordering;
 
 use egui::text::{LayoutJob, TextFormat, TextWrapping};
 use egui::{Align2, Rect, Stroke, Ui, UiBuilder, pos2, vec2};
 
-use super::AfterglowEditor;
+use super::{AfterglowEditor, BrowserView};
 use super::folder_picker::Picked;
 use super::theme;
 
@@ -15,6 +17,10 @@ use super::theme;
 const TITLE_WIDTH: f32 = 130.0;
 /// Width of the progress bar, points.
 const PROGRESS_WIDTH: f32 = 230.0;
+/// Width kept at the status line's right for the Modulation and Preset buttons, points.
+const VIEW_BUTTONS_WIDTH: f32 = 300.0;
+/// Longest preset name shown in full on its button, characters.
+const PRESET_NAME_CHARS: usize = 22;
 
 impl AfterglowEditor {
     /// Draw the header into `rect`.
@@ -28,7 +34,10 @@ impl AfterglowEditor {
 
         let progress = Rect::from_min_size(pos2(rect.left(), rect.top() + 38.0), vec2(PROGRESS_WIDTH, 20.0));
         self.progress_bar(ui, progress);
-        let status = Rect::from_min_max(pos2(progress.right() + 12.0, progress.top()), rect.max);
+        let buttons = Rect::from_min_max(pos2(rect.right() - VIEW_BUTTONS_WIDTH, progress.top() - 2.0), pos2(rect.right(), progress.bottom() + 2.0));
+        let mut child = ui.new_child(UiBuilder::new().max_rect(buttons).layout(egui::Layout::right_to_left(egui::Align::Center)));
+        self.view_buttons(&mut child);
+        let status = Rect::from_min_max(pos2(progress.right() + 12.0, progress.top()), pos2(buttons.left() - 12.0, rect.bottom()));
         self.status_lines(ui, status);
         ui.painter().hline(rect.x_range(), rect.bottom(), Stroke::new(1.0, theme::EDGE));
     }
@@ -87,6 +96,33 @@ impl AfterglowEditor {
         if mine.clicked() || entered {
             self.params.set_archive_path(self.path_text.trim());
             self.mining.request_mine();
+        }
+    }
+
+    /// Right to left: the preset (its name, "*" when edited) and Modulation, each showing its view
+    /// in place of the pad list (Modulation also over the grain display) and back to the Bank.
+    fn view_buttons(&mut self, ui: &mut Ui) {
+        let preset = match self.presets.current() {
+            Some((name, edited)) => {
+                let mut name: String = name.chars().take(PRESET_NAME_CHARS).collect();
+                if name.chars().count() == PRESET_NAME_CHARS {
+                    name.push('…');
+                }
+                format!("Preset: {name}{}", if edited { " *" } else { "" })
+            }
+            None => String::from("Presets"),
+        };
+        let views = [
+            (BrowserView::Presets, preset, "Presets tab", "Factory and user presets: load, save, rename, delete (* edited since loading)"),
+            (BrowserView::Modulation, String::from("Modulation"), "Modulation tab", "Two LFOs, the scale, and what pressure, timbre and the mod wheel do"),
+        ];
+        for (view, text, name, hint) in views {
+            let shown = self.browser_view == view;
+            let response = ui.selectable_label(shown, text).on_hover_text(hint);
+            self.probe.record(name, response.rect);
+            if response.clicked() {
+                self.browser_view = if shown { BrowserView::Bank } else { view };
+            }
         }
     }
 

@@ -25,6 +25,7 @@ mod preset_browser;
 pub mod probe;
 mod recipe;
 mod switches;
+mod tempo_panel;
 mod theme;
 mod waveform;
 
@@ -233,6 +234,7 @@ impl AfterglowEditor {
         ui.painter().rect_filled(screen, 0.0, theme::BACKGROUND);
         let regions = layout::regions(screen);
 
+        let shown_view = self.browser_view;
         self.header(ui, regions.header);
 
         self.follow_grains();
@@ -249,8 +251,10 @@ impl AfterglowEditor {
             empty_message: &empty,
         };
         if self.browser_view != BrowserView::Modulation {
-            let response = waveform::show(ui, regions.waveform, &view, &self.params, &setter);
+            let (display, tempo_card) = tempo_panel::split(regions.waveform);
+            let response = waveform::show(ui, display, &view, &self.params, &setter);
             self.probe.record("Grain display", response.rect);
+            tempo_panel::show(ui, tempo_card, &self.params, &setter, &mut self.probe);
         }
 
         let pads: Vec<&PadInfo> = self.snapshot.pads.iter().flatten().collect();
@@ -269,7 +273,6 @@ impl AfterglowEditor {
                 modulation_panel::show(ui, area, &self.params, &setter, &mut self.probe);
             }
         }
-        let shown_view = self.browser_view;
         browser_tabs::show(ui, regions.browser, &mut self.browser_view, &mut self.probe);
         if self.browser_view == BrowserView::Presets && shown_view != BrowserView::Presets {
             // The files may have changed while the list was hidden.

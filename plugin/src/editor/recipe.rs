@@ -89,7 +89,10 @@ impl AfterglowEditor {
     /// The current sound as a recipe of the chosen length, or why not.
     fn current_capture(&self) -> Result<Capture, String> {
         let held = self.scope.held_velocities();
-        capture_recipe(&self.params, &self.snapshot.pads, &held, self.capture_sec)
+        let mut capture = capture_recipe(&self.params, &self.snapshot.pads, &held, self.capture_sec)?;
+        // The host's tempo, so synced settings render as they sound here.
+        capture.recipe.tempo_bpm = self.scope.tempo_bpm();
+        Ok(capture)
     }
 
     /// Capture the current sound into `afterglow-recipes/<name>.toml`; returns the message shown.

@@ -376,9 +376,9 @@ fn the_cards_hold_the_parameters_of_their_group() {
     let ctx = egui::Context::default();
     theme::apply(&ctx);
     let mut checked = std::collections::HashSet::new();
-    // The main view's eight cards, then the modulation view's two (it replaces the grain display
-    // and the browser).
-    for (view, num_cards) in [(BrowserView::Bank, 8), (BrowserView::Modulation, 10)] {
+    // The main view's nine cards (Tempo under the grain display), then the modulation view's two
+    // (it replaces the grain display, the Tempo card and the browser).
+    for (view, num_cards) in [(BrowserView::Bank, 9), (BrowserView::Modulation, 10)] {
         editor.set_browser_view(view);
         run_frames(&mut editor, &ctx, 1000.0, 700.0, 2);
         let widgets = editor.probe.widgets();
@@ -451,7 +451,7 @@ fn the_preset_view_fits_the_window_at_every_size() {
     for (width, height) in [MIN_SIZE, (DEFAULT_SIZE.0 as f32, DEFAULT_SIZE.1 as f32), MAX_SIZE] {
         let output = run_frames(&mut editor, &ctx, width, height, 2);
         let widgets = editor.probe().widgets();
-        let named = ["Preset list", "Current preset", "Preset name", "Preset category", "Save preset", "Preset with pads", "Rename preset", "Delete preset", "Presets tab"];
+        let named = ["Preset list", "Current preset", "Preset name", "Preset category", "Save preset", "Preset with pads", "Rename preset", "Delete preset"];
         for name in named {
             assert!(widgets.iter().any(|(n, _)| *n == name), "{name} missing at {width}x{height}");
         }
@@ -506,7 +506,8 @@ fn the_wav_button_renders_off_the_gui_thread_and_offers_the_path_to_copy() {
     assert_eq!(copied, [&path.display().to_string()]);
 }
 
-/// The view tabs (Bank, Archive, Presets) sit clear of the panel's title and count at every size.
+/// The view tabs (Bank, Archive) sit clear of the panel's title and count at every size, and the
+/// header's Presets and Modulation buttons stay in the header, clear of the status line.
 #[test]
 fn the_view_tabs_leave_the_panel_title_readable() {
     let (mut editor, _) = editor();
@@ -515,9 +516,16 @@ fn the_view_tabs_leave_the_panel_title_readable() {
     for (width, height) in [MIN_SIZE, (DEFAULT_SIZE.0 as f32, DEFAULT_SIZE.1 as f32), MAX_SIZE] {
         let output = run_frames(&mut editor, &ctx, width, height, 2);
         let count = texts(&output.shapes).into_iter().find(|(t, _, _)| t == "3 in the bank").expect("the bank's count").1;
-        for tab in ["Bank tab", "Archive tab", "Presets tab"] {
+        for tab in ["Bank tab", "Archive tab"] {
             let rect = editor.probe().widgets().iter().find(|(n, _)| *n == tab).expect(tab).1;
             assert!(rect.left() > count.right() + 4.0, "{tab} {rect:?} covers the count {count:?} at {width}x{height}");
+        }
+        let header = layout::regions(screen_rect(width, height)).header;
+        let status = editor.probe().widgets().iter().find(|(n, _)| *n == "Status").expect("status").1;
+        for button in ["Presets tab", "Modulation tab"] {
+            let rect = editor.probe().widgets().iter().find(|(n, _)| *n == button).expect(button).1;
+            assert!(header.contains_rect(rect), "{button} {rect:?} outside the header {header:?} at {width}x{height}");
+            assert!(!rect.intersects(status), "{button} {rect:?} covers the status line {status:?} at {width}x{height}");
         }
     }
 }

@@ -107,7 +107,7 @@ impl InProcessPlugin {
     /// `Afterglow::process` for one block (no transport).
     fn process_block(&mut self, left: &mut [f32], right: &mut [f32], events: &[NoteEvent<()>]) {
         let mut queue = events.iter().copied();
-        self.audio.process_block(&self.params, None, left, Some(right), || queue.next());
+        self.audio.process_block(&self.params, &afterglow_plugin::audio::host_transport::HostTransport::none(), left, Some(right), || queue.next());
     }
 
     /// What the engine's safety limiter did since the reset.

@@ -81,12 +81,27 @@ pub struct Transport {
     pub tempo_bpm: f64,
     /// Song position of the block's first frame, samples since the song's start.
     pub position_samples: i64,
+    /// Beats at sample 0 beyond those the current tempo gives (non-zero after a tempo change, so
+    /// the beat timeline runs on without a jump).
+    pub beat_offset: f64,
 }
 
 impl Transport {
     /// Playing at 120 BPM from `position_samples`.
     pub fn playing_at(position_samples: i64) -> Self {
-        Self { playing: true, tempo_bpm: 120.0, position_samples }
+        Self { playing: true, tempo_bpm: 120.0, position_samples, beat_offset: 0.0 }
+    }
+
+    /// Song position in beats at the block's first frame.
+    pub fn beats(&self, sample_rate_hz: f64) -> f64 {
+        self.position_samples as f64 / sample_rate_hz * self.tempo_bpm / 60.0 + self.beat_offset
+    }
+
+    /// The same moment at another tempo: the beat timeline goes on from where it is.
+    pub fn with_tempo(self, tempo_bpm: f64, sample_rate_hz: f64) -> Self {
+        let beats = self.beats(sample_rate_hz);
+        let moved = Self { tempo_bpm, beat_offset: 0.0, ..self };
+        Self { beat_offset: beats - moved.beats(sample_rate_hz), ..moved }
     }
 
     /// Stopped (the play head parked) at `position_samples`, 120 BPM.
@@ -105,7 +120,7 @@ impl Transport {
     /// timeline back to samples, exactly for any position a test uses).
     fn event(&self, sample_rate_hz: f64) -> TransportEvent {
         let seconds = self.position_samples as f64 / sample_rate_hz;
-        let beats = seconds * self.tempo_bpm / 60.0;
+        let beats = self.beats(sample_rate_hz);
         let bar_number = (beats / 4.0).floor();
         let mut flags = TransportFlags::HAS_TEMPO
             | TransportFlags::HAS_BEATS_TIMELINE
@@ -153,9 +168,10 @@ impl HostParam {
 
     /// A value from `unit` (0..1) inside the part of the range that keeps a held note audible:
     /// levels, gain and low-pass in their upper part, envelope times and density in the middle,
-    /// Source on "all pads" (the built-in texture is always there), LFO depths to level, low-pass
-    /// and density within ±30 % (full depth may silence the cloud on purpose for a long held
-    /// random step); the rest anywhere.
+    /// Source on "all pads" (the built-in texture is always there), the synced grain rate from
+    /// 1/8 to 1/64 (a grain at least every quarter second at 120 BPM), LFO depths to level,
+    /// low-pass and density within ±30 % (full depth may silence the cloud on purpose for a long
+    /// held random step); the rest anywhere.
     pub fn audible_value(&self, unit: f64) -> f64 {
         let name = self.name.as_str();
         let fraction = match name {
@@ -166,6 +182,8 @@ impl HostParam {
             _ if name.starts_with("LFO") && (name.ends_with("to Level") || name.ends_with("to Low-pass") || name.ends_with("to Density")) => {
                 0.35 + 0.3 * unit
             }
+            // Steps 3..=6 of 0..=20: 1/8, 1/16, 1/32, 1/64.
+            "Grain Rate" => (3.0 + 3.0 * unit) / 20.0,
             _ => unit,
         };
         self.value_at(fraction)

@@ -1,6 +1,7 @@
 //! Grain scheduling for `TextureEngine`: when each sounding voice starts its next grain (density with
 //! jittered intervals) and how each grain is drawn (pad, length, pitch, pan, direction, and a start the
-//! pad's quality map accepts), all on the control grid.
+//! pad's quality map accepts), all on the control grid. Synced onsets: `sync.rs`; where grains
+//! read along the pad's travel: `scan.rs`.
 
 use super::{TextureEngine, CONTROL_PERIOD_FRAMES, NUM_BUSES};
 use crate::texture::PadBank;
@@ -13,7 +14,7 @@ const START_ATTEMPTS: usize = 4;
 /// Jitter of the grain interval, fraction of the mean interval.
 const DENSITY_JITTER: f32 = 0.2;
 /// Grains spawned per voice per tick at most (500 grains/s needs about 0.73 at 44.1 kHz, 4 at 8 kHz).
-const MAX_SPAWNS_PER_TICK: usize = 16;
+pub(super) const MAX_SPAWNS_PER_TICK: usize = 16;
 /// Fade of a grain taken from a voice that holds more than its share of a full pool.
 const SHARE_FADE_MS: f32 = 2.0;
 
@@ -24,16 +25,12 @@ impl TextureEngine {
     /// of the oldest grain of the voice furthest above its share (faded out over [`SHARE_FADE_MS`]):
     /// a dense first note cannot starve the notes played after it.
     pub(super) fn schedule_grains(&mut self, bank: &PadBank) {
-        let interval = f64::from(self.sample_rate_hz / self.values.density_hz.max(0.01));
-        let crowded = self.pool.num_active() * 4 >= self.pool.capacity() * 3;
-        let mut counts = [0u16; NUM_BUSES];
-        if crowded {
-            for g in self.pool.active().filter(|g| g.is_alive() && g.amp_step >= 0.0) {
-                counts[usize::from(g.bus).min(NUM_BUSES - 1)] += 1;
-            }
+        if self.sync.on {
+            self.schedule_synced_grains(bank);
+            return;
         }
-        let sounding = self.voices.iter().filter(|v| !v.is_idle()).count().max(1);
-        let share = (self.pool.capacity() / sounding).min(usize::from(u16::MAX)) as u16;
+        let interval = f64::from(self.sample_rate_hz / self.values.density_hz.max(0.01));
+        let (crowded, mut counts, share) = self.fair_shares();
         for vi in 0..self.voices.len() {
             if self.voices[vi].is_idle() {
                 continue;
@@ -61,9 +58,24 @@ impl TextureEngine {
         }
     }
 
+    /// Whether the pool is crowded (three quarters full or more), the grains each bus holds then
+    /// (not counted otherwise), and each sounding voice's fair share of the pool. Realtime-safe.
+    pub(super) fn fair_shares(&self) -> (bool, [u16; NUM_BUSES], u16) {
+        let crowded = self.pool.num_active() * 4 >= self.pool.capacity() * 3;
+        let mut counts = [0u16; NUM_BUSES];
+        if crowded {
+            for g in self.pool.active().filter(|g| g.is_alive() && g.amp_step >= 0.0) {
+                counts[usize::from(g.bus).min(NUM_BUSES - 1)] += 1;
+            }
+        }
+        let sounding = self.voices.iter().filter(|v| !v.is_idle()).count().max(1);
+        let share = (self.pool.capacity() / sounding).min(usize::from(u16::MAX)) as u16;
+        (crowded, counts, share)
+    }
+
     /// Fades out (over [`SHARE_FADE_MS`]) the oldest grain of the voice furthest above `share`, if
     /// any voice is above it. Realtime-safe.
-    fn make_room(&mut self, counts: &mut [u16; NUM_BUSES], share: u16) {
+    pub(super) fn make_room(&mut self, counts: &mut [u16; NUM_BUSES], share: u16) {
         let Some((richest, &most)) = counts.iter().enumerate().max_by_key(|&(b, &c)| (c, std::cmp::Reverse(b))) else {
             return;
         };
@@ -86,7 +98,7 @@ impl TextureEngine {
 
     /// Starts one grain for voice `vi`, `delay` samples into the tick. Skipped silently when there is
     /// no playable pad or no acceptable start; returns false only when the pool had no free grain.
-    fn spawn_grain(&mut self, vi: usize, delay: u32, bank: &PadBank) -> bool {
+    pub(super) fn spawn_grain(&mut self, vi: usize, delay: u32, bank: &PadBank) -> bool {
         let v = self.values;
         let m = self.modulation.voice(vi);
         let sr = self.sample_rate_hz;
@@ -114,7 +126,7 @@ impl TextureEngine {
         let mix = Grain::pan_mix(v.stereo_spread * rng.bipolar());
         let span = step * f64::from(len_samples);
 
-        let drift = self.drift_samples * f64::from(pad.sample_rate_hz() / sr) / pad_frames as f64;
+        let drift = self.scan.read_offset(pad, delay, &self.sync, self.drift_samples, sr);
         let position_spray = (v.position_spray + m.spray).clamp(0.0, 1.0);
         let mut start = None;
         for _ in 0..START_ATTEMPTS {

@@ -43,6 +43,11 @@ impl TextureEngine {
     pub fn drift_sec(&self) -> f64 {
         self.drift_samples / f64::from(self.sample_rate_hz.max(1.0))
     }
+
+    /// The tempo the engine follows: the host's, else 120 BPM. Realtime-safe.
+    pub fn tempo_bpm(&self) -> f64 {
+        self.clock.tempo_bpm()
+    }
 }
 
 /// The view of one grain. Realtime-safe.
