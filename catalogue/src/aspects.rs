@@ -6,7 +6,9 @@
 //! the overall distance is the weighted root mean square of the aspect distances. Overall, by
 //! default, weighs the four aspects equally.
 
-use crate::features::{aspect_range, FeatureVector, NUM_FEATURES};
+use std::ops::Range;
+
+use crate::features::{FeatureVector, NUM_FEATURES};
 
 /// Number of aspects.
 pub const NUM_ASPECTS: usize = 4;
@@ -36,6 +38,33 @@ impl Aspect {
             Self::Loudness => "loudness",
         }
     }
+}
+
+/// Where each aspect sits in a pad's (or hiss region's) vector, in [`Aspect::ALL`] order:
+/// - timbre: the mean and the spread of each cepstral coefficient (spectral envelope and how it
+///   moves, 24), mean and spread of the flatness (tonal or noisy), mean air-band flatness, mean
+///   onset flux (`ln(1 + flux)`): 28;
+/// - pitch and key: the mean chroma (12, summing to 1) and the share of it below the bass limit: 13;
+/// - brightness: mean and spread of the centroid in octaves, mean air-band level against the
+///   frame level in dB: 3;
+/// - loudness contour: spread of the frame level in dB, the mean level of each quarter of the
+///   region against the whole in dB (4), where the loudest frame sits (0 start .. 1 end): 6.
+pub const PAD_ASPECTS: [Range<usize>; NUM_ASPECTS] = [0..28, 28..41, 41..44, 44..50];
+
+/// Where each aspect sits in a one-shot's vector, in [`Aspect::ALL`] order (the rest is zeros):
+/// - timbre: the power share of each octave band in dB (10), flatness over the full band, 1-4 kHz,
+///   0.5-8 kHz and 4-12 kHz, the peak shares of the strongest lines overall and below 1 kHz: 16;
+/// - pitch: the low pitch in octaves at the attack and about 0.1 s later, and its fall in
+///   octaves: 3;
+/// - brightness: the centroid in octaves, the power above 3 kHz against below and the power below
+///   150 Hz against above, dB: 3;
+/// - loudness contour: the decay to -20 dB and the length, in octaves of time: 2.
+pub const ONESHOT_ASPECTS: [Range<usize>; NUM_ASPECTS] = [0..16, 16..19, 19..22, 22..24];
+
+/// The feature ranges of `aspect` in the vectors of pads (`oneshot` false) or one-shots.
+pub fn aspect_range(aspect: Aspect, oneshot: bool) -> Range<usize> {
+    let layout = if oneshot { &ONESHOT_ASPECTS } else { &PAD_ASPECTS };
+    layout[aspect as usize].clone()
 }
 
 /// How much each aspect counts, in [`Aspect::ALL`] order; at least one is above zero.

@@ -4,10 +4,8 @@
 //! of its frame features over the region; one-shots: the hit measures the classifier reads). The
 //! values are in natural units here; queries scale each over the catalogue before comparing.
 
-use crate::aspects::{Aspect, NUM_ASPECTS};
 use engine::analysis::{Analysis, NUM_CEPSTRA};
 use engine::mining::{HitFeatures, Region};
-use std::ops::Range;
 
 /// Length of a feature vector.
 pub const NUM_FEATURES: usize = 50;
@@ -19,39 +17,12 @@ pub type FeatureVector = [f32; NUM_FEATURES];
 /// another way is mined again by the next scan. 2: four aspects, normalised over the catalogue.
 pub const FEATURES_VERSION: u32 = 2;
 
-/// Where each aspect sits in a pad's (or hiss region's) vector, in [`Aspect::ALL`] order:
-/// - timbre: the mean and the spread of each cepstral coefficient (spectral envelope and how it
-///   moves, 24), mean and spread of the flatness (tonal or noisy), mean air-band flatness, mean
-///   onset flux (`ln(1 + flux)`): 28;
-/// - pitch and key: the mean chroma (12, summing to 1) and the share of it below the bass limit: 13;
-/// - brightness: mean and spread of the centroid in octaves, mean air-band level against the
-///   frame level in dB: 3;
-/// - loudness contour: spread of the frame level in dB, the mean level of each quarter of the
-///   region against the whole in dB (4), where the loudest frame sits (0 start .. 1 end): 6.
-pub const PAD_ASPECTS: [Range<usize>; NUM_ASPECTS] = [0..28, 28..41, 41..44, 44..50];
-
-/// Where each aspect sits in a one-shot's vector, in [`Aspect::ALL`] order (the rest is zeros):
-/// - timbre: the power share of each octave band in dB (10), flatness over the full band, 1-4 kHz,
-///   0.5-8 kHz and 4-12 kHz, the peak shares of the strongest lines overall and below 1 kHz: 16;
-/// - pitch: the low pitch in octaves at the attack and about 0.1 s later, and its fall in
-///   octaves: 3;
-/// - brightness: the centroid in octaves, the power above 3 kHz against below and the power below
-///   150 Hz against above, dB: 3;
-/// - loudness contour: the decay to -20 dB and the length, in octaves of time: 2.
-pub const ONESHOT_ASPECTS: [Range<usize>; NUM_ASPECTS] = [0..16, 16..19, 19..22, 22..24];
-
-/// The feature ranges of `aspect` in the vectors of pads (`oneshot` false) or one-shots.
-pub fn aspect_range(aspect: Aspect, oneshot: bool) -> Range<usize> {
-    let layout = if oneshot { &ONESHOT_ASPECTS } else { &PAD_ASPECTS };
-    layout[aspect as usize].clone()
-}
-
 /// `log2` of a frequency or time, floored at 1 (so silence or "none" does not read as minus infinity).
 fn octaves(x: f32) -> f32 {
     x.max(1.0).log2()
 }
 
-/// The vector of a one-shot of `len_sec` seconds with the hit measures `hit` (see [`ONESHOT_ASPECTS`]).
+/// The vector of a one-shot of `len_sec` seconds with the hit measures `hit` (see [`crate::aspects::ONESHOT_ASPECTS`]).
 pub fn oneshot_features(hit: &HitFeatures, len_sec: f32) -> FeatureVector {
     let mut out = [0.0f32; NUM_FEATURES];
     let low = hit.bands[0].clamp(0.0, 1.0);
@@ -87,7 +58,7 @@ pub fn region_frames(analysis: &Analysis, region: &Region) -> std::ops::Range<us
     first..last.min(n).max(first)
 }
 
-/// The feature vector of `region` (see [`PAD_ASPECTS`]). Not realtime-safe.
+/// The feature vector of `region` (see [`crate::aspects::PAD_ASPECTS`]). Not realtime-safe.
 pub fn region_features(analysis: &Analysis, region: &Region) -> FeatureVector {
     let frames = region_frames(analysis, region);
     let f = &analysis.features;

@@ -249,6 +249,42 @@ fn a_synced_scan_travels_the_pad_once_per_pass_locked_to_the_beat() {
     }));
 }
 
+/// What the engine publishes as the read position's travel (for the editor's grain display) is
+/// where its grains start, in every mode: the drift, free and synced, and the scans.
+#[test]
+fn the_published_travel_is_where_new_grains_read() {
+    let base = TextureParams { position: 0.2, position_spray: 0.0, reverse_probability: 0.0, ..click_params() };
+    let cases = [
+        TextureParams { scan_mode: ScanMode::Drift, sync: false, density_hz: 40.0, ..base },
+        TextureParams { scan_mode: ScanMode::Drift, ..base },
+        TextureParams { scan_mode: ScanMode::Forward, scan_division: ScanLength::Bars(2), ..base },
+        TextureParams { scan_mode: ScanMode::PingPong, sync: false, density_hz: 40.0, scan_rate_hz: 0.7, ..base },
+        TextureParams { scan_mode: ScanMode::Backward, ..base },
+    ];
+    let bank = bank_with(square_pad());
+    let pad_sec = 4.0;
+    for p in cases {
+        let mut e = new_engine(4);
+        let (mut l, mut r) = ([0.0; 64], [0.0; 64]);
+        let mut seen = 0;
+        for block in 0..3 * 44_100 / 64 {
+            let beat = (block * 64) as f64 * 2.0 / f64::from(SR);
+            e.set_transport(&Transport { tempo_bpm: Some(120.0), beat_position: Some(beat) });
+            e.process(&p, &bank, &mut l, &mut r);
+            let expected = (f64::from(p.position) + e.travel().fraction_of(pad_sec)).rem_euclid(1.0) as f32;
+            e.visit_grains(&bank, |g| {
+                if g.age < 64.0 / 220.0 {
+                    let d = (g.position - expected).abs();
+                    assert!(d.min(1.0 - d) < 0.01, "{:?} sync {}: grain at {}, travel says {expected}", p.scan_mode, p.sync, g.position);
+                    seen += 1;
+                }
+            });
+        }
+        eprintln!("{:?} sync {}: {seen} grains where the travel said", p.scan_mode, p.sync);
+        assert!(seen > 15, "{:?}: only {seen} grains", p.scan_mode);
+    }
+}
+
 #[test]
 fn a_free_scan_at_rate_zero_holds_still_and_moves_at_its_rate() {
     let still = TextureParams {

@@ -41,7 +41,6 @@ pub mod audio;
 pub mod capture;
 pub mod editor;
 pub mod mining;
-pub mod modulation_params;
 pub mod params;
 pub mod persist;
 pub mod presets;

@@ -3,19 +3,21 @@
 //!
 //! Parameter ids are part of every saved project and recipe: never rename one once released.
 
+pub(crate) mod host_param;
+pub mod modulation;
 pub mod tempo;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, RwLock};
 
-use engine::texture::param_table::{self, Unit};
 use engine::texture::{TextureParams, WindowShape};
 
 use nice_plug::prelude::*;
 
-use crate::modulation_params::ModulationParams;
+use modulation::ModulationParams;
 use crate::persist::{BankRecall, EditorSize};
 use crate::queues::{MIN_BANK_SIZE, NUM_BANK_SLOTS};
+use host_param::float_param;
 use tempo::TempoParams;
 
 /// Number of pad-bank slots the `source` parameter can address (1..=this; 0 means all). Fixed at
@@ -119,41 +121,6 @@ pub struct AfterglowParams {
     /// Tempo sync and the position scan (`params/tempo.rs`).
     #[nested(group = "Tempo")]
     pub tempo: TempoParams,
-}
-
-/// The host parameter of the parameter table's entry `id`: its name, range, skew, default and
-/// unit are the table's (`engine::texture::param_table`), so the host, the engine's clamps and
-/// recipes agree by construction.
-pub(crate) fn float_param(id: &str) -> FloatParam {
-    let spec = param_table::by_id(id);
-    let range = if spec.skew == 0.0 {
-        FloatRange::Linear { min: spec.min, max: spec.max }
-    } else {
-        FloatRange::Skewed { min: spec.min, max: spec.max, factor: FloatRange::skew_factor(spec.skew) }
-    };
-    let param = FloatParam::new(spec.name, spec.default, range);
-    match spec.unit {
-        Unit::Fraction => param
-            .with_unit(" %")
-            .with_value_to_string(formatters::v2s_f32_percentage(0))
-            .with_string_to_value(formatters::s2v_f32_percentage()),
-        Unit::Gain => param
-            .with_unit(" dB")
-            .with_value_to_string(formatters::v2s_f32_gain_to_db(1))
-            .with_string_to_value(formatters::s2v_f32_gain_to_db()),
-        Unit::Milliseconds => param.with_unit(" ms").with_value_to_string(formatters::v2s_f32_rounded(0)),
-        // Audio frequencies read as Hz then kHz; slow rates (the tremolo) in Hz with decimals.
-        Unit::Hertz if spec.max > 1000.0 => param
-            .with_value_to_string(formatters::v2s_f32_hz_then_khz(1))
-            .with_string_to_value(formatters::s2v_f32_hz_then_khz()),
-        Unit::Hertz => param.with_unit(" Hz").with_value_to_string(formatters::v2s_f32_rounded(2)),
-        Unit::GrainsPerSecond => param.with_unit(" grains/s").with_value_to_string(formatters::v2s_f32_rounded(1)),
-        Unit::Semitones => param.with_unit(" st").with_value_to_string(formatters::v2s_f32_rounded(2)),
-        Unit::Depth => param
-            .with_unit(" %")
-            .with_value_to_string(Arc::new(|v| format!("{:+.0}", v * 100.0)))
-            .with_string_to_value(Arc::new(|s| s.trim().trim_end_matches('%').trim().parse::<f32>().ok().map(|v| v / 100.0))),
-    }
 }
 
 impl Default for AfterglowParams {

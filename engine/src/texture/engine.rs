@@ -32,6 +32,7 @@ use super::controls::{ControlSmoothers, ControlValues};
 use super::modulation::Modulation;
 use super::param_table::{spec_of, ParamSpec, TextureParams};
 use super::pad::PadBank;
+use super::tempo_state::{ScanState, SyncState};
 use super::transport::{BeatClock, Transport};
 use crate::rt::{stream_seed, DenormalGuard, Ramp, RngStream, SmoothCurve, Smoother, WindowShape, WindowTables};
 use crate::voice::grain::Grain;
@@ -132,9 +133,9 @@ pub struct TextureEngine {
     /// Where the next sample lies in beats, and the tempo (see [`Transport`]).
     clock: BeatClock,
     /// Synced settings and where the current tick lies in beats.
-    sync: sync::SyncState,
+    sync: SyncState,
     /// The read position's travel through the pad.
-    scan: scan::ScanState,
+    scan: ScanState,
     /// Wakes from rest since `reset` (seeds the random streams when there is no song position).
     num_wakes: u64,
     /// How far the play head has drifted through the pads since `reset`, output samples.
@@ -191,8 +192,8 @@ impl TextureEngine {
             quiet_ticks: 0,
             song_position: None,
             clock: BeatClock::default(),
-            sync: sync::SyncState::default(),
-            scan: scan::ScanState::default(),
+            sync: SyncState::default(),
+            scan: ScanState::default(),
             num_wakes: 0,
             drift_samples: 0.0,
             tick_phase: 0,
@@ -270,8 +271,8 @@ impl TextureEngine {
         self.lowpass = [Biquad::default(); 2];
         self.applied_lowpass_hz = f32::NAN;
         self.drift_samples = 0.0;
-        self.sync = sync::SyncState::default();
-        self.scan = scan::ScanState::default();
+        self.sync = SyncState::default();
+        self.scan = ScanState::default();
         self.tick_phase = 0;
         self.num_listed_buses = 0;
         self.modulation.restart();

@@ -12,6 +12,7 @@ pub mod param_table;
 mod pad;
 pub mod scale;
 pub mod scan_settings;
+mod tempo_state;
 pub mod transport;
 
 pub use builtin::{builtin_pad, BUILTIN_PAD_ID, BUILTIN_ROOT_NOTE};
@@ -22,7 +23,7 @@ pub use param_table::TextureParams;
 pub use expression::ExpressionTarget;
 pub use lfo::LfoShape;
 pub use scale::{Scale, ScaleRoot};
-pub use scan_settings::{ScanLength, ScanMode};
+pub use scan_settings::{ScanLength, ScanMode, Travel};
 pub use transport::{BeatClock, Feel, NoteValue, Transport};
 /// Grain window shapes live with the window tables in `rt`; re-exported here, where `TextureParams` uses them.
 pub use crate::rt::WindowShape;

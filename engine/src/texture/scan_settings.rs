@@ -137,6 +137,27 @@ impl TryFrom<String> for ScanLength {
     }
 }
 
+/// How far the read position has travelled from `position` (see `TextureEngine::travel`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Travel {
+    /// Seconds of the pad's own time (the drift): wrapped by each pad's length.
+    Seconds(f64),
+    /// A fraction of the pad (the scans), whatever its length.
+    Fraction(f64),
+}
+
+impl Travel {
+    /// The travel as a fraction of a pad `pad_sec` seconds long (not wrapped). Realtime-safe.
+    pub fn fraction_of(self, pad_sec: f64) -> f64 {
+        match self {
+            Self::Seconds(s) if pad_sec > 0.0 => s / pad_sec,
+            Self::Seconds(_) => 0.0,
+            Self::Fraction(f) => f,
+        }
+    }
+
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

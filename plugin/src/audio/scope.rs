@@ -11,9 +11,9 @@
 //! audio thread free of locks and allocation.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
-use engine::texture::{MAX_GRAINS, PadBank, TextureEngine};
+use engine::texture::{MAX_GRAINS, PadBank, TextureEngine, Travel};
 
 /// One sounding grain as the editor draws it: the engine's own view of a grain.
 pub use engine::texture::GrainView as ScopeGrain;
@@ -30,8 +30,10 @@ pub struct GrainScope {
     num_active_grains: AtomicUsize,
     /// Number of filled slots in the bank, as the audio thread sees it.
     num_pads: AtomicUsize,
-    /// Play-head drift, seconds (f64 bits), see [`TextureEngine::drift_sec`].
+    /// How far the read position has travelled (f64 bits), see [`TextureEngine::travel`]: seconds
+    /// of pad time, or with `travel_is_fraction` a fraction of the pad.
     drift_sec_bits: AtomicU64,
+    travel_is_fraction: AtomicBool,
     /// The tempo the engine follows (the host's, else 120 BPM), f64 bits: captured recipes record it.
     tempo_bpm_bits: AtomicU64,
     /// Largest absolute output sample since the editor last took it (f32 bits; positive floats
@@ -75,6 +77,7 @@ impl GrainScope {
             num_active_grains: AtomicUsize::new(0),
             num_pads: AtomicUsize::new(0),
             drift_sec_bits: AtomicU64::new(0),
+            travel_is_fraction: AtomicBool::new(false),
             tempo_bpm_bits: AtomicU64::new(engine::texture::transport::DEFAULT_TEMPO_BPM.to_bits()),
             peak_bits: AtomicU32::new(0),
             sum_squares_bits: AtomicU64::new(0),
@@ -136,7 +139,12 @@ impl GrainScope {
         self.num_grains.store(count, Ordering::Release);
         self.num_active_grains.store(count, Ordering::Relaxed);
         self.num_pads.store(bank.num_filled(), Ordering::Relaxed);
-        self.drift_sec_bits.store(engine.drift_sec().to_bits(), Ordering::Relaxed);
+        let (value, is_fraction) = match engine.travel() {
+            Travel::Seconds(s) => (s, false),
+            Travel::Fraction(f) => (f, true),
+        };
+        self.drift_sec_bits.store(value.to_bits(), Ordering::Relaxed);
+        self.travel_is_fraction.store(is_fraction, Ordering::Relaxed);
         self.tempo_bpm_bits.store(engine.tempo_bpm().to_bits(), Ordering::Relaxed);
     }
 
@@ -150,6 +158,7 @@ impl GrainScope {
         self.num_active_grains.store(count, Ordering::Relaxed);
         self.num_pads.store(num_pads, Ordering::Relaxed);
         self.drift_sec_bits.store(drift_sec.to_bits(), Ordering::Relaxed);
+        self.travel_is_fraction.store(false, Ordering::Relaxed);
     }
 
     /// Add one host buffer of output (any number of channels of equal length) to the level
@@ -196,9 +205,20 @@ impl GrainScope {
         out.extend(self.grains[..count].iter().map(load_grain));
     }
 
-    /// Play-head drift at the last publish, seconds. Realtime-safe.
+    /// Play-head drift at the last publish, seconds (0 while a scan moves the read position).
+    /// Realtime-safe.
     pub fn drift_sec(&self) -> f64 {
-        f64::from_bits(self.drift_sec_bits.load(Ordering::Relaxed))
+        match self.travel() {
+            Travel::Seconds(s) => s,
+            Travel::Fraction(_) => 0.0,
+        }
+    }
+
+    /// How far the read position had travelled from Position at the last publish: the drift or
+    /// the scan. Realtime-safe.
+    pub fn travel(&self) -> Travel {
+        let value = f64::from_bits(self.drift_sec_bits.load(Ordering::Relaxed));
+        if self.travel_is_fraction.load(Ordering::Relaxed) { Travel::Fraction(value) } else { Travel::Seconds(value) }
     }
 
     /// The tempo the engine followed at the last publish, BPM. Realtime-safe.

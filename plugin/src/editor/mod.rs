@@ -245,7 +245,7 @@ impl AfterglowEditor {
             pad,
             slot,
             grains: &self.grains,
-            drift_sec: if self.params.freeze.value() { 0.0 } else { self.scope.drift_sec() },
+            travel: self.scope.travel(),
             caption: &caption,
             status: &status,
             empty_message: &empty,

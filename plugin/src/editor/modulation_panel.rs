@@ -11,7 +11,7 @@ use super::groups::card;
 use super::knob::{Origin, knob};
 use super::probe::LayoutProbe;
 use super::switches::{stepper, toggle};
-use crate::modulation_params::ModulationParams;
+use crate::params::modulation::ModulationParams;
 use crate::params::AfterglowParams;
 
 /// Cells in an LFO line.

@@ -26,8 +26,8 @@ pub struct WaveformView<'a> {
     pub slot: u16,
     /// Every sounding grain.
     pub grains: &'a [ScopeGrain],
-    /// The play head's drift, seconds (see `GrainScope::drift_sec`).
-    pub drift_sec: f64,
+    /// How far the read position has travelled from Position (see `GrainScope::travel`).
+    pub travel: engine::texture::Travel,
     /// Caption above the waveform, left (which pad) and right (what its grains do).
     pub caption: &'a str,
     pub status: &'a str,
@@ -55,8 +55,8 @@ pub fn show(ui: &mut Ui, rect: Rect, view: &WaveformView, params: &AfterglowPara
         return response;
     };
 
-    // The start of the range grains are drawn from: Position plus the play head's drift.
-    let drift = if pad.length_sec > 0.0 { (view.drift_sec / f64::from(pad.length_sec)) as f32 } else { 0.0 };
+    // The start of the range grains are drawn from: Position plus the drift or the scan.
+    let drift = view.travel.fraction_of(f64::from(pad.length_sec)).rem_euclid(1.0) as f32;
     let centre = (params.position.value() + drift).rem_euclid(1.0);
     drag(&response, plot, drift, params, setter);
 

@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
-use engine::texture::{NoteValue, ScanLength, ScanMode, TextureParams};
+use engine::texture::{ScanLength, ScanMode, TextureParams};
 use nice_plug::prelude::*;
 
-use super::float_param;
+use super::host_param::{float_param, note_value_of, note_value_param};
 
 /// The scan's direction as the host sees it. Variant ids are stable like parameter ids.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,13 +53,6 @@ pub struct TempoParams {
     pub tremolo_division: IntParam,
 }
 
-/// A stepped parameter over the note values ([`NoteValue::ALL`], the host's list order).
-fn note_value_param(name: &str, default: NoteValue) -> IntParam {
-    IntParam::new(name, default.index() as i32, IntRange::Linear { min: 0, max: NoteValue::ALL.len() as i32 - 1 })
-        .with_value_to_string(Arc::new(|i| NoteValue::from_index(i.max(0) as usize).label().to_string()))
-        .with_string_to_value(Arc::new(|text| NoteValue::from_label(text).map(|n| n.index() as i32)))
-}
-
 impl Default for TempoParams {
     fn default() -> Self {
         let d = TextureParams::default();
@@ -84,11 +77,11 @@ impl TempoParams {
     /// Writes these parameters' values into `p`. Realtime-safe.
     pub fn fill(&self, p: &mut TextureParams) {
         p.sync = self.sync.value();
-        p.grain_division = NoteValue::from_index(self.grain_division.value().max(0) as usize);
+        p.grain_division = note_value_of(self.grain_division.value());
         p.scan_mode = self.scan_mode.value().mode();
         p.scan_rate_hz = self.scan_rate_hz.value();
         p.scan_division = ScanLength::from_index(self.scan_division.value().max(0) as usize);
-        p.tremolo_division = NoteValue::from_index(self.tremolo_division.value().max(0) as usize);
+        p.tremolo_division = note_value_of(self.tremolo_division.value());
     }
 }
 

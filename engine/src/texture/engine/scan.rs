@@ -14,26 +14,9 @@
 //! position; everything wraps round the pad. Freeze holds the travelled offset where it is; when
 //! Freeze is released a synced travel goes straight back to its song-locked place.
 
-use super::sync::SyncState;
 use super::{TextureEngine, CONTROL_PERIOD_FRAMES};
-use crate::texture::{Pad, ScanMode, TextureParams};
-
-/// Seconds of pad the synced drift moves per beat (the pads' own speed at 120 BPM).
-pub const SYNCED_DRIFT_SEC_PER_BEAT: f64 = 0.5;
-
-/// The scan settings latched each control tick and its free-running phase.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct ScanState {
-    mode: ScanMode,
-    /// Length of a synced pass, beats.
-    pass_beats: f64,
-    /// Free-running scan: passes travelled at the tick's first sample (kept within 0..2), and
-    /// the passes travelled per sample during this tick.
-    free_phase: f64,
-    free_step: f64,
-    /// The beat the synced travel reads at while frozen.
-    frozen_beat: Option<f64>,
-}
+use crate::texture::tempo_state::SYNCED_DRIFT_SEC_PER_BEAT;
+use crate::texture::{ScanMode, TextureParams, Travel};
 
 impl TextureEngine {
     /// Latches the scan for the tick starting now and moves the free-running scan on (after
@@ -52,21 +35,17 @@ impl TextureEngine {
         };
     }
 
-}
-
-impl ScanState {
-    /// Where a grain of `pad` starting `delay` samples into this tick reads, relative to
-    /// `position`, as a fraction of the pad (not yet wrapped), given the tick's `sync` state and
-    /// the free drift (`drift_samples` at `sample_rate_hz`). Realtime-safe.
-    pub(super) fn read_offset(&self, pad: &Pad, delay: u32, sync: &SyncState, drift_samples: f64, sample_rate_hz: f32) -> f64 {
-        let pad_sec = pad.num_frames().max(1) as f64 / f64::from(pad.sample_rate_hz());
-        // Synced grains start on grid lines: they read at the line's beat.
-        let beat = || self.frozen_beat.unwrap_or(sync.line_beat);
-        match (self.mode, sync.on) {
-            (ScanMode::Drift, false) => drift_samples * f64::from(pad.sample_rate_hz() / sample_rate_hz) / pad.num_frames() as f64,
-            (ScanMode::Drift, true) => beat() * SYNCED_DRIFT_SEC_PER_BEAT / pad_sec,
-            (mode, false) => mode.offset(self.free_phase + f64::from(delay) * self.free_step),
-            (mode, true) => mode.offset(beat() / self.pass_beats),
+    /// Where the read position has travelled from `position` at the current tick, for displays:
+    /// seconds of the pad's own time for the drift (so each pad wraps it by its own length), a
+    /// fraction of the pad for the scans. Realtime-safe.
+    pub fn travel(&self) -> Travel {
+        let s = &self.scan;
+        let beat = s.frozen_beat.unwrap_or(self.sync.tick_beat);
+        match (s.mode, self.sync.on) {
+            (ScanMode::Drift, false) => Travel::Seconds(self.drift_samples / f64::from(self.sample_rate_hz.max(1.0))),
+            (ScanMode::Drift, true) => Travel::Seconds(beat * SYNCED_DRIFT_SEC_PER_BEAT),
+            (mode, false) => Travel::Fraction(mode.offset(s.free_phase)),
+            (mode, true) => Travel::Fraction(mode.offset(beat / s.pass_beats)),
         }
     }
 }

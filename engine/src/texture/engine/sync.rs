@@ -26,45 +26,6 @@ const STREAM_GRID: u64 = 0x6772_6964;
 /// The note key of the hold voice's streams (no MIDI note is 128).
 const HOLD_NOTE_KEY: u64 = 128;
 
-/// The synced settings latched each control tick, and where the tick lies in beats.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct SyncState {
-    pub on: bool,
-    /// Grid spacing of grain onsets, beats.
-    pub grain_beats: f64,
-    /// One tremolo cycle, beats.
-    pub tremolo_beats: f64,
-    /// Beat of the tick's first sample.
-    pub tick_beat: f64,
-    /// Beats per sample at the tempo in force.
-    pub beats_per_sample: f64,
-    /// Tempo in force, beats per minute.
-    pub tempo_bpm: f64,
-    /// Beat of the grid line whose grains are being started (where they read along the scan or
-    /// the drift: the line's own beat, not the sample's, so the read position does not depend on
-    /// the rounding of the host's song position).
-    pub line_beat: f64,
-    /// Last grid line whose grains were started (no line twice), and the tick beat then.
-    last_line: i64,
-    last_tick_beat: f64,
-}
-
-impl Default for SyncState {
-    fn default() -> Self {
-        Self {
-            on: false,
-            grain_beats: 0.25,
-            tremolo_beats: 4.0,
-            tick_beat: 0.0,
-            beats_per_sample: 0.0,
-            tempo_bpm: 120.0,
-            line_beat: 0.0,
-            last_line: i64::MIN,
-            last_tick_beat: f64::NEG_INFINITY,
-        }
-    }
-}
-
 impl TextureEngine {
     /// Latches the synced settings and the clock for the tick starting now. Realtime-safe.
     pub(super) fn sync_tick(&mut self, params: &TextureParams) {

@@ -5,11 +5,10 @@
 //!
 //! Parameter ids are part of every saved project: never rename one once released.
 
-use engine::texture::{ExpressionTarget, LfoShape, NoteValue, Scale, ScaleRoot, TextureParams};
+use engine::texture::{ExpressionTarget, LfoShape, Scale, ScaleRoot, TextureParams};
 use nice_plug::prelude::*;
-use std::sync::Arc;
 
-use crate::params::float_param;
+use crate::params::host_param::{float_param, note_value_of, note_value_param};
 
 /// Scale choices as the host sees them (order and ids of `Scale::ALL`).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,19 +173,6 @@ pub struct ModulationParams {
     pub timbre_target: EnumParam<TargetChoice>,
 }
 
-/// A note-value parameter: an index into `NoteValue::ALL`, shown as "1/16", "1/8.", "1/4T".
-fn division_param(name: &str, default: NoteValue) -> IntParam {
-    let index = NoteValue::ALL.iter().position(|&n| n == default).unwrap_or(2) as i32;
-    IntParam::new(name, index, IntRange::Linear { min: 0, max: NoteValue::ALL.len() as i32 - 1 })
-        .with_value_to_string(Arc::new(|i| String::from(division_of(i).label())))
-        .with_string_to_value(Arc::new(|text| NoteValue::ALL.iter().position(|n| n.label() == text.trim()).map(|i| i as i32)))
-}
-
-/// The note value at index `i` of the division parameter. Realtime-safe.
-fn division_of(i: i32) -> NoteValue {
-    NoteValue::ALL[i.clamp(0, NoteValue::ALL.len() as i32 - 1) as usize]
-}
-
 fn shape_choice(shape: LfoShape) -> ShapeChoice {
     ShapeChoice::from_index(LfoShape::ALL.iter().position(|&s| s == shape).unwrap_or(0))
 }
@@ -200,7 +186,7 @@ impl Default for ModulationParams {
             lfo1_shape: EnumParam::new("LFO 1 Shape", shape_choice(d.lfo1_shape)),
             lfo1_rate_hz: float_param("lfo1_rate"),
             lfo1_sync: BoolParam::new("LFO 1 Sync", d.lfo1_sync),
-            lfo1_division: division_param("LFO 1 Division", d.lfo1_division),
+            lfo1_division: note_value_param("LFO 1 Division", d.lfo1_division),
             lfo1_retrigger: BoolParam::new("LFO 1 Retrigger", d.lfo1_retrigger),
             lfo1_to_position: float_param("lfo1_position"),
             lfo1_to_spray: float_param("lfo1_spray"),
@@ -212,7 +198,7 @@ impl Default for ModulationParams {
             lfo2_shape: EnumParam::new("LFO 2 Shape", shape_choice(d.lfo2_shape)),
             lfo2_rate_hz: float_param("lfo2_rate"),
             lfo2_sync: BoolParam::new("LFO 2 Sync", d.lfo2_sync),
-            lfo2_division: division_param("LFO 2 Division", d.lfo2_division),
+            lfo2_division: note_value_param("LFO 2 Division", d.lfo2_division),
             lfo2_retrigger: BoolParam::new("LFO 2 Retrigger", d.lfo2_retrigger),
             lfo2_to_position: float_param("lfo2_position"),
             lfo2_to_spray: float_param("lfo2_spray"),
@@ -236,7 +222,7 @@ impl ModulationParams {
         p.lfo1_shape = LfoShape::ALL[self.lfo1_shape.value().to_index()];
         p.lfo1_rate_hz = self.lfo1_rate_hz.value();
         p.lfo1_sync = self.lfo1_sync.value();
-        p.lfo1_division = division_of(self.lfo1_division.value());
+        p.lfo1_division = note_value_of(self.lfo1_division.value());
         p.lfo1_retrigger = self.lfo1_retrigger.value();
         p.lfo1_to_position = self.lfo1_to_position.value();
         p.lfo1_to_spray = self.lfo1_to_spray.value();
@@ -248,7 +234,7 @@ impl ModulationParams {
         p.lfo2_shape = LfoShape::ALL[self.lfo2_shape.value().to_index()];
         p.lfo2_rate_hz = self.lfo2_rate_hz.value();
         p.lfo2_sync = self.lfo2_sync.value();
-        p.lfo2_division = division_of(self.lfo2_division.value());
+        p.lfo2_division = note_value_of(self.lfo2_division.value());
         p.lfo2_retrigger = self.lfo2_retrigger.value();
         p.lfo2_to_position = self.lfo2_to_position.value();
         p.lfo2_to_spray = self.lfo2_to_spray.value();
