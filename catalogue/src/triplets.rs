@@ -280,3 +280,77 @@ pub fn hits(a: &[Triplet], b: &[Triplet]) -> Vec<(Triplet, Triplet)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Landmarks pairing each peak of `peaks` ((frame, bin)) with the next one.
+    fn landmarks(peaks: &[(u32, u32)]) -> Vec<Landmark> {
+        peaks
+            .windows(2)
+            .map(|w| {
+                let ((t1, b1), (t2, b2)) = (w[0], w[1]);
+                let step = (i64::from(b2) - i64::from(b1)).clamp(-100, 100);
+                Landmark { hash: b1 << 14 | ((step + 128) as u32) << 6 | (t2 - t1).min(63), frame: t1 }
+            })
+            .collect()
+    }
+
+    /// A made-up recording's peaks: `n` peaks 7-13 frames apart at bins 40-200.
+    fn recording(n: u32) -> Vec<(u32, u32)> {
+        (0..n).map(|i| (i * 10 + (i * 7919) % 7, 40 + (i * 104_729) % 160)).collect()
+    }
+
+    /// The peaks played `speed` times as fast, the pitch moving with it when `varispeed`, starting
+    /// `trim` frames later.
+    fn played(peaks: &[(u32, u32)], speed: f64, varispeed: bool, trim: u32) -> Vec<(u32, u32)> {
+        let pitch = if varispeed { speed } else { 1.0 };
+        peaks
+            .iter()
+            .filter_map(|&(t, b)| {
+                let t = (f64::from(t) / speed).round() as i64 - i64::from(trim);
+                (t >= 0).then(|| (t as u32, (f64::from(b) * pitch).round() as u32))
+            })
+            .collect()
+    }
+
+    fn best(a: &[(u32, u32)], b: &[(u32, u32)]) -> VariantMatch {
+        let (ta, tb) = (triplets(landmarks(a)), triplets(landmarks(b)));
+        let m = verify(&hits(&ta, &tb)).expect("hits");
+        assert!(m.is_same_recording(ta.len(), tb.len()), "{m:?} of {} and {}", ta.len(), tb.len());
+        // Most triplets keep their hash: the hash holds only what the change keeps.
+        let share = f64::from(m.votes) / ta.len().min(tb.len()) as f64;
+        assert!(share > 0.6, "{share:.2} of the triplets agree: {m:?}");
+        m
+    }
+
+    #[test]
+    fn speed_and_tempo_changes_keep_the_hashes_and_show_in_the_match() {
+        let original = recording(400);
+        // Speed +16 %: 1/1.16 of the time, pitch up 2.57 semitones; 20 frames trimmed.
+        let m = best(&original, &played(&original, 1.16, true, 20));
+        assert!((m.time_ratio - 1.0 / 1.16).abs() < 0.003, "{m:?}");
+        assert!((m.semitones - 12.0 * 1.16f64.log2()).abs() < 0.2, "{m:?}");
+        assert!((m.offset_frames + 20.0).abs() < 2.0, "{m:?}");
+        // Tempo -14 %: longer, same pitch.
+        let m = best(&original, &played(&original, 0.86, false, 0));
+        assert!((m.time_ratio - 1.0 / 0.86).abs() < 0.003 && m.semitones.abs() < 0.1, "{m:?}");
+    }
+
+    #[test]
+    fn other_music_does_not_agree() {
+        let a = recording(400);
+        let b: Vec<(u32, u32)> = (0..400u32).map(|i| (i * 10 + (i * 31) % 9, 40 + (i * 7_561) % 160)).collect();
+        let (ta, tb) = (triplets(landmarks(&a)), triplets(landmarks(&b)));
+        let m = verify(&hits(&ta, &tb));
+        assert!(m.is_none_or(|m| !m.is_same_recording(ta.len(), tb.len())), "{m:?}");
+    }
+
+    #[test]
+    fn a_line_fits_its_points() {
+        let (r, c) = fit_line((0..10).map(|x| (f64::from(x), 1.5 * f64::from(x) - 2.0))).unwrap();
+        assert!((r - 1.5).abs() < 1e-9 && (c + 2.0).abs() < 1e-9);
+        assert_eq!(fit_line([(1.0, 2.0)].into_iter()), None);
+    }
+}
