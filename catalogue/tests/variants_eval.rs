@@ -239,6 +239,9 @@ fn variants_are_found_and_takes_are_not_merged() {
         if together && !well_named {
             println!("named otherwise: {path}: {:?}", named.get(&path));
         }
+        if !together {
+            println!("missed: {path}");
+        }
         let cell = table.entry(e.kind).or_default();
         *cell = (cell.0 + usize::from(together), cell.1 + usize::from(well_named), cell.2 + 1);
     }
