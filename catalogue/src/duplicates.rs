@@ -448,6 +448,22 @@ mod tests {
     }
 
     #[test]
+    fn a_variant_of_a_copy_is_placed_and_named_against_the_kept_copy() {
+        // 1 is a re-encode of 0 from 3 s; 2 is 1 played 4 % faster (pitch up with it), from 1 s of 1.
+        let files = [named("/a.wav", "pcm_s16le", 40.0), named("/b.flac", "flac", 35.0), named("/c.mp3", "mp3", 30.0)];
+        let ratio = 1.0 / 1.04;
+        let link = Link { time_ratio: ratio, semitones: 12.0 * 1.04f64.log2(), by_landmarks: false };
+        let faster = Relation { link, ..relation(1, 2, -ratio, (1.0, 32.2), false, true) };
+        let (groups, _) = classify(&files, &[relation(0, 1, -3.0, (3.0, 38.0), false, true), faster]);
+        let named: Vec<_> =
+            groups[0].skipped().iter().map(|c| (c.path.as_str(), c.starts_at_sec.map(|s| (s * 1000.0).round() / 1000.0), c.variant.map(|v| v.describe()))).collect();
+        assert_eq!(
+            named,
+            [("/b.flac", Some(3.0), Some("re-encode".to_string())), ("/c.mp3", Some(4.0), Some("speed +4 %".to_string()))]
+        );
+    }
+
+    #[test]
     fn a_copy_of_a_copy_is_placed_on_the_kept_time_line() {
         // 2 lies within 1 (from 1 s), 1 within 0 (from 3 s); 2 and 0 were not paired.
         let files = [named("/a.wav", "pcm_s16le", 40.0), named("/b.flac", "flac", 35.0), named("/c.mp3", "mp3", 30.0)];
