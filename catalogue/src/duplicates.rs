@@ -245,7 +245,7 @@ fn variant_relations(landmarks: &LandmarkIndex, matched: &std::collections::Hash
             let mut shared = Vec::new();
             index.shared_frames(a, b, &mut shared);
             let hits: Vec<(Triplet, Triplet)> = shared.iter().map(|&(x, y)| (per_file[a][x as usize], per_file[b][y as usize])).collect();
-            let m = verify(&hits).filter(|m| m.is_same_recording(counts[a], counts[b]))?;
+            let m = verify(&hits, crate::triplets::min_votes(counts[a], counts[b])).filter(|m| m.is_same_recording(counts[a], counts[b]))?;
             // A file lies within the other when its triplets outside the agreeing stretch are too
             // few to have shown agreeing hits at the rate seen inside it: quiet seconds at its ends
             // carry few triplets, and a tempo variant agrees on a few percent only.

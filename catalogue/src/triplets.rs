@@ -159,13 +159,20 @@ impl VariantMatch {
 
 /// Whether `votes` agreeing hits pass for files of `num_a` and `num_b` triplets.
 pub fn passes(votes: u32, num_a: usize, num_b: usize) -> bool {
-    votes >= MIN_VARIANT_VOTES && f64::from(votes) >= MIN_VARIANT_SHARE * num_a.min(num_b) as f64
+    votes >= min_votes(num_a, num_b)
+}
+
+/// Fewest agreeing hits that pass for files of `num_a` and `num_b` triplets.
+pub fn min_votes(num_a: usize, num_b: usize) -> u32 {
+    MIN_VARIANT_VOTES.max((MIN_VARIANT_SHARE * num_a.min(num_b) as f64).ceil() as u32)
 }
 
 /// The best agreement among `hits` (pairs of triplets with one hash: `a`'s, then `b`'s), or
-/// `None` without hits. Coarse cells of (time ratio, pitch offset) find where most hits agree;
-/// within it, a fine search of the time ratio finds the time offset most hits share.
-pub fn verify(hits: &[(Triplet, Triplet)]) -> Option<VariantMatch> {
+/// `None` when fewer than `min_votes` could agree. Coarse cells of (time ratio, pitch offset) find
+/// where most hits agree (one pass over the hits: pairs of unrelated files, which share many
+/// triplet hashes by chance, mostly end here); within it, a fine search of the time ratio finds
+/// the time offset most hits share.
+pub fn verify(hits: &[(Triplet, Triplet)], min_votes: u32) -> Option<VariantMatch> {
     let cells_r = (2.0 * MAX_LN_RATIO / COARSE_LN_RATIO).ceil() as usize + 1;
     let cells_p = (2.0 * MAX_PITCH_OFFSET / COARSE_PITCH).ceil() as usize + 1;
     let mut counts = vec![0u32; cells_r * cells_p];
@@ -198,7 +205,7 @@ pub fn verify(hits: &[(Triplet, Triplet)]) -> Option<VariantMatch> {
         n
     };
     let (ci, cj) = (0..cells_r).flat_map(|i| (0..cells_p).map(move |j| (i, j))).max_by_key(|&(i, j)| (around(i, j), std::cmp::Reverse(i.abs_diff(cells_r / 2) + j.abs_diff(cells_p / 2))))?;
-    if around(ci, cj) == 0 {
+    if around(ci, cj) == 0 || around(ci, cj) < min_votes {
         return None;
     }
     let r0 = ci as f32 * COARSE_LN_RATIO - MAX_LN_RATIO;
@@ -327,7 +334,7 @@ mod tests {
 
     fn best(a: &[(u32, u32)], b: &[(u32, u32)]) -> VariantMatch {
         let (ta, tb) = (triplets(landmarks(a)), triplets(landmarks(b)));
-        let m = verify(&hits(&ta, &tb)).expect("hits");
+        let m = verify(&hits(&ta, &tb), 1).expect("hits");
         assert!(m.is_same_recording(ta.len(), tb.len()), "{m:?} of {} and {}", ta.len(), tb.len());
         // Most triplets keep their hash (some cross a register edge or round to another bin step):
         // the hash holds only what the change keeps. Hashing time steps instead of their ratio
@@ -355,7 +362,7 @@ mod tests {
         let a = recording(400);
         let b: Vec<(u32, u32)> = (0..400u32).map(|i| (i * 10 + (i * 31) % 9, 40 + (i * 7_561) % 160)).collect();
         let (ta, tb) = (triplets(landmarks(&a)), triplets(landmarks(&b)));
-        let m = verify(&hits(&ta, &tb));
+        let m = verify(&hits(&ta, &tb), 1);
         assert!(m.is_none_or(|m| !m.is_same_recording(ta.len(), tb.len())), "{m:?}");
     }
 
