@@ -1,7 +1,9 @@
 //! Near-duplicate recordings: catalogued files whose audio fingerprints say they are one recording
-//! (re-encoded, re-levelled, resampled, trimmed, EQ'd or folded to mono), grouped, with the copy
-//! worth keeping first: lossless over lossy, then the higher sample rate, bit depth, stereo over
-//! mono, then the longest.
+//! (re-encoded, re-levelled, resampled, trimmed, EQ'd or folded to mono: the landmarks; played at
+//! another tempo or speed, or with reverb added: the triplets, [`crate::triplets`]), grouped, with
+//! the copy worth keeping first: lossless over lossy, then the higher sample rate, bit depth, stereo
+//! over mono, then the longest. Each copy says what kind of variant of the kept copy it is
+//! ([`Variant`]).
 //!
 //! A copy is a file whose whole content another file holds ([`crate::coverage`]): only copies can be
 //! skipped. Files that share only part of their audio (two passages cut from one take, a repeated
@@ -15,7 +17,10 @@
 use crate::coverage::{coverage, Coverage, PeakMap};
 use crate::landmark_index::LandmarkIndex;
 use crate::store::Catalogue;
+use crate::triplets::{triplets, verify, Triplet};
+use crate::variant::{Link, Variant};
 use crate::Result;
+use engine::analysis::fingerprint::FRAME_SEC;
 use engine::analysis::{Landmark, FINGERPRINT_VERSION};
 use std::cmp::Ordering;
 
@@ -36,6 +41,9 @@ pub struct Copy {
     /// Where this copy starts on the kept copy's time line, seconds (3.0: the first 3 s of the
     /// kept copy are missing here). `None` for the kept copy itself.
     pub starts_at_sec: Option<f64>,
+    /// What kind of copy of the kept copy this is (re-encode, speed +3 %, tempo -5 %, altered).
+    /// `None` for the kept copy itself.
+    pub variant: Option<Variant>,
     /// The evidence that the kept copy holds all of this one: peaks both had at this copy's ends
     /// that no match explained (at most [`crate::coverage::MAX_UNMATCHED_EDGE_PEAKS`]; for a copy
     /// placed through another copy, the larger of the two). `None` for the kept copy itself.
@@ -133,13 +141,22 @@ pub struct Duplicates {
     pub num_without_fingerprint: usize,
 }
 
-/// Two files found to share audio, and how much ([`coverage`]).
+/// Two files found to share audio, and how much ([`coverage`]). `b`'s time at `a`'s time `t` is
+/// `link.time_ratio * t + coverage.offset_sec`.
 #[derive(Debug, Clone, Copy)]
 struct Relation {
     a: usize,
     b: usize,
     coverage: Coverage,
+    /// How `b` relates to `a`.
+    link: Link,
 }
+
+/// Seconds either side of the stretch the agreeing triplets cover that still count as inside it.
+pub const MAX_VARIANT_UNCOVERED_SEC: f64 = 1.0;
+/// Most agreeing hits a file's triplets outside the agreeing stretch could have been expected to
+/// show (at the rate inside it) for the file to count as lying within the other.
+pub const MAX_MISSING_VOTES: f64 = 2.0;
 
 impl Catalogue {
     /// Groups the catalogued files that are one recording and lists the files that share only part
@@ -157,10 +174,17 @@ impl Catalogue {
                 PeakMap::new(landmarks, copies[f].duration_sec)
             });
         }
-        let relations: Vec<Relation> = pairs
+        let mut relations: Vec<Relation> = pairs
             .iter()
-            .map(|p| Relation { a: p.a, b: p.b, coverage: coverage(&peak_maps[&p.a], &peak_maps[&p.b], p.offset.offset_frames) })
+            .map(|p| Relation {
+                a: p.a,
+                b: p.b,
+                coverage: coverage(&peak_maps[&p.a], &peak_maps[&p.b], p.offset.offset_frames),
+                link: Link::SAME,
+            })
             .collect();
+        let matched: std::collections::HashSet<(usize, usize)> = pairs.iter().map(|p| (p.a, p.b)).collect();
+        relations.extend(variant_relations(&index, &matched));
         let (groups, overlaps) = classify(&copies, &relations);
         Ok(Duplicates { groups, overlaps, num_fingerprinted: copies.len(), num_without_fingerprint })
     }
@@ -190,6 +214,7 @@ impl Catalogue {
                 num_channels: r.get(5)?,
                 duration_sec: r.get(6)?,
                 starts_at_sec: None,
+                variant: None,
                 unmatched_edge_peaks: None,
             });
         }
@@ -199,12 +224,61 @@ impl Catalogue {
     }
 }
 
+/// The pairs of files the landmarks did not match (`matched`) whose triplets agree on one time
+/// ratio, pitch offset and time offset ([`crate::triplets::verify`]), with what the agreeing hits
+/// cover. Candidates come from the shared triplet hashes, as the landmarks' do.
+fn variant_relations(landmarks: &LandmarkIndex, matched: &std::collections::HashSet<(usize, usize)>) -> Vec<Relation> {
+    use rayon::prelude::*;
+    let per_file: Vec<Vec<Triplet>> = (0..landmarks.num_files())
+        .into_par_iter()
+        .map(|f| triplets(landmarks.landmarks_of(f).iter().map(|&(hash, frame)| Landmark { hash, frame })))
+        .collect();
+    let counts: Vec<usize> = per_file.iter().map(Vec::len).collect();
+    let rows: Vec<(u32, u32, u32)> =
+        per_file.iter().enumerate().flat_map(|(f, ts)| ts.iter().enumerate().map(move |(k, t)| (t.hash, f as u32, k as u32))).collect();
+    let index = LandmarkIndex::new(counts.clone(), rows);
+    let candidates: Vec<(usize, usize)> =
+        index.candidates(crate::triplets::passes).into_iter().filter(|pair| !matched.contains(pair)).collect();
+    candidates
+        .into_par_iter()
+        .filter_map(|(a, b)| {
+            let mut shared = Vec::new();
+            index.shared_frames(a, b, &mut shared);
+            let hits: Vec<(Triplet, Triplet)> = shared.iter().map(|&(x, y)| (per_file[a][x as usize], per_file[b][y as usize])).collect();
+            let m = verify(&hits, crate::triplets::min_votes(counts[a], counts[b])).filter(|m| m.is_same_recording(counts[a], counts[b]))?;
+            // A file lies within the other when its triplets outside the agreeing stretch are too
+            // few to have shown agreeing hits at the rate seen inside it: quiet seconds at its ends
+            // carry few triplets, and a tempo variant agrees on a few percent only.
+            let (a_first, a_last) = (f64::from(m.a_first_frame), f64::from(m.a_last_frame));
+            let tolerance = MAX_VARIANT_UNCOVERED_SEC / FRAME_SEC;
+            let on_a = |t: f64| (t - m.offset_frames) / m.time_ratio;
+            let outside = |ts: &[Triplet], to_a: &dyn Fn(f64) -> f64| {
+                let out = ts.iter().filter(|t| to_a(f64::from(t.frame)) < a_first - tolerance || to_a(f64::from(t.frame + t.span)) > a_last + tolerance).count();
+                (out, ts.len() - out)
+            };
+            let within = |(out, inside): (usize, usize)| f64::from(m.votes) * out as f64 / inside.max(1) as f64 <= MAX_MISSING_VOTES;
+            let coverage = Coverage {
+                a_start_sec: a_first * FRAME_SEC,
+                a_end_sec: a_last * FRAME_SEC,
+                offset_sec: m.offset_sec(),
+                a_within_b: within(outside(&per_file[a], &|t| t)),
+                b_within_a: within(outside(&per_file[b], &on_a)),
+                unmatched_edge_peaks: 0,
+                hit_share: f64::from(m.votes) / counts[a].min(counts[b]).max(1) as f64,
+            };
+            let link = Link { time_ratio: m.time_ratio, semitones: m.semitones, by_landmarks: false };
+            Some(Relation { a, b, coverage, link })
+        })
+        .collect()
+}
+
 /// What a file is in the result.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
     Kept,
-    /// A copy of the kept file, starting this many seconds into it, with its unmatched edge peaks.
-    CopyOf(usize, f64, u32),
+    /// A copy of the kept file, starting this many seconds into it, with its unmatched edge peaks
+    /// and its link to it.
+    CopyOf(usize, f64, u32, Link),
 }
 
 /// Groups and overlaps from the pairwise relations. Files are taken best source first; each is a
@@ -218,42 +292,49 @@ fn classify(files: &[Copy], relations: &[Relation]) -> (Vec<DuplicateGroup>, Vec
     for (r, &f) in order.iter().enumerate() {
         rank[f] = r;
     }
-    // within[x]: (y, where x starts on y's time line, unmatched edge peaks) for every y that holds
-    // all of x.
-    let mut within: Vec<Vec<(usize, f64, u32)>> = vec![Vec::new(); files.len()];
+    // within[x]: (y, where x starts on y's time line, unmatched edge peaks, x's link to y) for
+    // every y that holds all of x.
+    let mut within: Vec<Vec<(usize, f64, u32, Link)>> = vec![Vec::new(); files.len()];
     for r in relations {
         let edge = r.coverage.unmatched_edge_peaks;
         if r.coverage.a_within_b {
-            within[r.a].push((r.b, r.coverage.offset_sec, edge));
+            within[r.a].push((r.b, r.coverage.offset_sec, edge, r.link.inverse()));
         }
         if r.coverage.b_within_a {
-            within[r.b].push((r.a, -r.coverage.offset_sec, edge));
+            within[r.b].push((r.a, -r.coverage.offset_sec / r.link.time_ratio, edge, r.link));
         }
     }
     let mut role: Vec<Option<Role>> = vec![None; files.len()];
     for &x in &order {
         let direct = within[x].iter().filter(|&&(y, ..)| role[y] == Some(Role::Kept)).copied();
-        let through_copy = within[x].iter().filter_map(|&(y, at, edge)| match role[y] {
-            Some(Role::CopyOf(kept, y_at, y_edge)) => Some((kept, y_at + at, edge.max(y_edge))),
+        let through_copy = within[x].iter().filter_map(|&(y, at, edge, link)| match role[y] {
+            Some(Role::CopyOf(kept, y_at, y_edge, y_link)) => {
+                Some((kept, y_at + at / y_link.time_ratio, edge.max(y_edge), link.then(y_link)))
+            }
             _ => None,
         });
-        // The best kept file; direct first (its offset was measured, not added up).
-        let best = direct.map(|c| (0, c)).chain(through_copy.map(|c| (1, c))).min_by_key(|&(how, (kept, ..))| (rank[kept], how));
-        role[x] = Some(best.map_or(Role::Kept, |(_, (kept, at, edge))| Role::CopyOf(kept, at, edge)));
+        // The best kept file; direct first (its offset was measured, not added up), landmark
+        // matches before triplet ones (exact, and they name a re-encode as one).
+        let best = direct
+            .map(|c| (0, c))
+            .chain(through_copy.map(|c| (1, c)))
+            .min_by_key(|&(how, (kept, _, _, link))| (rank[kept], !link.by_landmarks, how));
+        role[x] = Some(best.map_or(Role::Kept, |(_, (kept, at, edge, link))| Role::CopyOf(kept, at, edge, link)));
     }
 
-    let mut members: std::collections::BTreeMap<usize, Vec<(usize, f64, u32)>> = std::collections::BTreeMap::new();
+    let mut members: std::collections::BTreeMap<usize, Vec<(usize, f64, u32, Link)>> = std::collections::BTreeMap::new();
     for &x in &order {
-        if let Some(Role::CopyOf(kept, at, edge)) = role[x] {
-            members.entry(kept).or_default().push((x, at, edge));
+        if let Some(Role::CopyOf(kept, at, edge, link)) = role[x] {
+            members.entry(kept).or_default().push((x, at, edge, link));
         }
     }
     let mut groups: Vec<DuplicateGroup> = members
         .into_iter()
         .map(|(kept, copies)| {
             let mut out = vec![files[kept].clone()];
-            out.extend(copies.into_iter().map(|(x, at, edge)| Copy {
+            out.extend(copies.into_iter().map(|(x, at, edge, link)| Copy {
                 starts_at_sec: Some(at),
+                variant: Some(Variant::of(link)),
                 unmatched_edge_peaks: Some(edge),
                 ..files[x].clone()
             }));
@@ -267,7 +348,8 @@ fn classify(files: &[Copy], relations: &[Relation]) -> (Vec<DuplicateGroup>, Vec
         .filter(|r| role[r.a] == Some(Role::Kept) && role[r.b] == Some(Role::Kept))
         .map(|r| {
             let c = &r.coverage;
-            let (b_start_sec, b_end_sec) = c.b_range_sec();
+            let b_at = |a_sec: f64| r.link.time_ratio * a_sec + c.offset_sec;
+            let (b_start_sec, b_end_sec) = (b_at(c.a_start_sec), b_at(c.a_end_sec));
             let overlap = Overlap {
                 a: files[r.a].path.clone(),
                 b: files[r.b].path.clone(),
@@ -301,6 +383,7 @@ mod tests {
             num_channels: channels,
             duration_sec: secs,
             starts_at_sec: None,
+            variant: None,
             unmatched_edge_peaks: None,
         }
     }
@@ -330,7 +413,7 @@ mod tests {
     fn relation(a: usize, b: usize, offset_sec: f64, (a_start_sec, a_end_sec): (f64, f64), a_within_b: bool, b_within_a: bool) -> Relation {
         let coverage =
             Coverage { a_start_sec, a_end_sec, offset_sec, a_within_b, b_within_a, unmatched_edge_peaks: 0, hit_share: 0.5 };
-        Relation { a, b, coverage }
+        Relation { a, b, coverage, link: Link::SAME }
     }
 
     #[test]
@@ -362,6 +445,22 @@ mod tests {
         assert_eq!((groups[0].kept().path.as_str(), groups[0].skipped()[0].path.as_str()), ("/excerpt.flac", "/excerpt.wav"));
         assert_eq!(overlaps.len(), 1);
         assert!(overlaps[0].a == "/excerpt.flac" && overlaps[0].a_within_b && overlaps[0].b_start_sec == 10.0, "{overlaps:?}");
+    }
+
+    #[test]
+    fn a_variant_of_a_copy_is_placed_and_named_against_the_kept_copy() {
+        // 1 is a re-encode of 0 from 3 s; 2 is 1 played 4 % faster (pitch up with it), from 1 s of 1.
+        let files = [named("/a.wav", "pcm_s16le", 40.0), named("/b.flac", "flac", 35.0), named("/c.mp3", "mp3", 30.0)];
+        let ratio = 1.0 / 1.04;
+        let link = Link { time_ratio: ratio, semitones: 12.0 * 1.04f64.log2(), by_landmarks: false };
+        let faster = Relation { link, ..relation(1, 2, -ratio, (1.0, 32.2), false, true) };
+        let (groups, _) = classify(&files, &[relation(0, 1, -3.0, (3.0, 38.0), false, true), faster]);
+        let named: Vec<_> =
+            groups[0].skipped().iter().map(|c| (c.path.as_str(), c.starts_at_sec.map(|s| (s * 1000.0).round() / 1000.0), c.variant.map(|v| v.describe()))).collect();
+        assert_eq!(
+            named,
+            [("/b.flac", Some(3.0), Some("re-encode".to_string())), ("/c.mp3", Some(4.0), Some("speed +4 %".to_string()))]
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The catalogue's fingerprints in memory as an inverted index (hash -> the files and frames that
-//! hold it), and the search for pairs of files that are one recording.
+//! hold it), and the search for pairs of files that are one recording. The triplet family
+//! ([`crate::triplets`]) uses the same index, with a triplet's number in place of a frame.
 //!
 //! Candidates come from hash hits only, never from comparing every pair of files: one pass over
 //! the index in hash order counts, for every pair of files, the hashes they share (the files of one
@@ -94,34 +95,51 @@ impl LandmarkIndex {
     }
 
     /// `b`'s frame minus `a`'s for every hash the two share (all pairings of repeated hashes),
-    /// into `out`: a merge of the two hash-sorted lists.
+    /// into `out`.
     fn shared_offsets(&self, a: usize, b: usize, out: &mut Vec<i64>) {
         out.clear();
-        let (xs, ys) = (self.landmarks_of(a), self.landmarks_of(b));
-        let (mut i, mut j) = (0, 0);
-        while i < xs.len() && j < ys.len() {
-            match xs[i].0.cmp(&ys[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    let hash = xs[i].0;
-                    let (i_end, j_end) = (
-                        i + xs[i..].iter().take_while(|x| x.0 == hash).count(),
-                        j + ys[j..].iter().take_while(|y| y.0 == hash).count(),
-                    );
-                    for x in &xs[i..i_end] {
-                        out.extend(ys[j..j_end].iter().map(|y| i64::from(y.1) - i64::from(x.1)));
-                    }
-                    (i, j) = (i_end, j_end);
-                }
-            }
-        }
+        self.for_each_shared(a, b, |x, y| out.push(i64::from(y) - i64::from(x)));
     }
 
     /// The matching pairs whose first file lies in `files`.
     fn matching_pairs_from(&self, files: std::ops::Range<usize>) -> Vec<MatchedPair> {
+        // Votes at the best offset never exceed the shared hashes: only pairs that could pass with
+        // every shared hash at one offset are voted on, from their own landmarks.
+        let could_pass = |shared: u32, num_a: usize, num_b: usize| {
+            (OffsetMatch { offset_frames: 0, votes: shared }).is_same_recording(num_a, num_b)
+        };
+        let mut found = Vec::new();
+        let mut offsets = Vec::new();
+        for (a, b) in self.candidates_from(files, could_pass) {
+            let (num_a, num_b) = (self.num_landmarks[a], self.num_landmarks[b]);
+            self.shared_offsets(a, b, &mut offsets);
+            offsets.sort_unstable();
+            if let Some(offset) = vote_offsets(&offsets)
+                && offset.is_same_recording(num_a, num_b)
+            {
+                found.push(MatchedPair { a, b, offset });
+            }
+        }
+        found
+    }
+
+    /// Every pair of files `a < b` for which `could_pass(shared hashes, entries of a, entries of
+    /// b)` holds, ordered by `(a, b)`: one pass over the index per block of files (see
+    /// [`MAX_COUNT_CELLS`]).
+    pub fn candidates(&self, could_pass: impl Fn(u32, usize, usize) -> bool + Copy) -> Vec<(usize, usize)> {
         let n = self.num_files();
-        // Pass 1: shared hashes per pair, `counts[(a - first) * n + b]`, saturating.
+        let block = (MAX_COUNT_CELLS / n.max(1)).clamp(1, n.max(1));
+        let mut found = Vec::new();
+        for first in (0..n).step_by(block) {
+            found.extend(self.candidates_from(first..(first + block).min(n), could_pass));
+        }
+        found
+    }
+
+    /// [`Self::candidates`] whose first file lies in `files`.
+    fn candidates_from(&self, files: std::ops::Range<usize>, could_pass: impl Fn(u32, usize, usize) -> bool) -> Vec<(usize, usize)> {
+        let n = self.num_files();
+        // Shared hashes per pair, `counts[(a - first) * n + b]`, saturating.
         let mut counts = vec![0u16; files.len() * n];
         for bucket in self.buckets() {
             for (i, &(_, a, _)) in bucket.iter().enumerate() {
@@ -135,27 +153,49 @@ impl LandmarkIndex {
                 }
             }
         }
-        // Votes at the best offset never exceed the shared hashes: only pairs that could pass with
-        // every shared hash at one offset are voted on, from their own landmarks.
         let mut found = Vec::new();
-        let mut offsets = Vec::new();
         for a in files.clone() {
             for b in a + 1..n {
                 let shared = u32::from(counts[(a - files.start) * n + b]);
-                let (num_a, num_b) = (self.num_landmarks[a], self.num_landmarks[b]);
-                if !(OffsetMatch { offset_frames: 0, votes: shared }).is_same_recording(num_a, num_b) {
-                    continue;
-                }
-                self.shared_offsets(a, b, &mut offsets);
-                offsets.sort_unstable();
-                if let Some(offset) = vote_offsets(&offsets)
-                    && offset.is_same_recording(num_a, num_b)
-                {
-                    found.push(MatchedPair { a, b, offset });
+                if could_pass(shared, self.num_landmarks[a], self.num_landmarks[b]) {
+                    found.push((a, b));
                 }
             }
         }
         found
+    }
+
+    /// The (a's frame, b's frame) of every hash `a` and `b` share (all pairings of repeated
+    /// hashes), into `out`.
+    pub fn shared_frames(&self, a: usize, b: usize, out: &mut Vec<(u32, u32)>) {
+        out.clear();
+        self.for_each_shared(a, b, |x, y| out.push((x, y)));
+    }
+
+    /// Calls `f(a's frame, b's frame)` for every hash `a` and `b` share: a merge of the two
+    /// hash-sorted lists.
+    fn for_each_shared(&self, a: usize, b: usize, mut f: impl FnMut(u32, u32)) {
+        let (xs, ys) = (self.landmarks_of(a), self.landmarks_of(b));
+        let (mut i, mut j) = (0, 0);
+        while i < xs.len() && j < ys.len() {
+            match xs[i].0.cmp(&ys[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let hash = xs[i].0;
+                    let (i_end, j_end) = (
+                        i + xs[i..].iter().take_while(|x| x.0 == hash).count(),
+                        j + ys[j..].iter().take_while(|y| y.0 == hash).count(),
+                    );
+                    for x in &xs[i..i_end] {
+                        for y in &ys[j..j_end] {
+                            f(x.1, y.1);
+                        }
+                    }
+                    (i, j) = (i_end, j_end);
+                }
+            }
+        }
     }
 }
 

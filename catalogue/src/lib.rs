@@ -24,10 +24,13 @@ pub mod scan;
 mod schema;
 pub mod store;
 pub mod synthetic;
+pub mod triplets;
+pub mod variant;
 pub mod walk;
 
 pub use aspects::{Aspect, AspectDistances, AspectWeights};
 pub use duplicates::{Copy, DuplicateGroup, Duplicates, Overlap};
+pub use variant::{Variant, VariantKind};
 pub use error::{Error, Result};
 pub use location::{default_path, resolve_path, CATALOGUE_ENV};
 pub use mine::{fingerprint_file, mine_file, Fingerprinted, MineSettings, MinedFile, MinedRegion, RegionKind};

@@ -1,11 +1,13 @@
 //! `afterglow duplicates`: the catalogued files that are copies of one recording, grouped, with
-//! the copy worth keeping (lossless, highest rate and depth, stereo, longest) named first; then
-//! the files that share only part of their audio, with the seconds of each that match.
+//! the copy worth keeping (lossless, highest rate and depth, stereo, longest) named first, and each
+//! other copy with what kind of variant of it it is (re-encode, speed +3 %, tempo -5 %, altered) and
+//! where it starts; then the files that share only part of their audio, with the seconds of each
+//! that match.
 
 use crate::cli::DuplicatesArgs;
 use crate::exit::ExitStatus;
 use crate::pads_query::open_existing;
-use catalogue::{Copy, DuplicateGroup, Overlap};
+use catalogue::{Copy, DuplicateGroup, Overlap, Variant};
 
 /// What `--json` prints.
 #[derive(Debug, serde::Serialize)]
@@ -27,6 +29,10 @@ struct GroupJson<'a> {
 #[derive(Debug, serde::Serialize)]
 struct CopyJson<'a> {
     path: &'a str,
+    /// "re-encode", "speed +3 %", "tempo -5 %", "altered".
+    variant: Option<String>,
+    /// Its kind, how much faster it plays (percent) and its pitch (semitones) against the kept copy.
+    variant_detail: Option<Variant>,
     starts_at_sec: Option<f64>,
     unmatched_edge_peaks: Option<u32>,
 }
@@ -61,7 +67,8 @@ pub fn run(args: &DuplicatesArgs) -> anyhow::Result<ExitStatus> {
             println!("  keep  {}  ({})", group.kept().path, describe(group.kept()));
             for copy in group.skipped() {
                 let at = copy.starts_at_sec.map(|s| format!(", {}", starts_at(s))).unwrap_or_default();
-                println!("  copy  {}  ({}{at})", copy.path, describe(copy));
+                let variant = copy.variant.map(|v| format!("{}, ", v.describe())).unwrap_or_default();
+                println!("  copy  {}  ({variant}{}{at})", copy.path, describe(copy));
             }
         }
     }
@@ -84,7 +91,13 @@ fn group_json(group: &DuplicateGroup) -> GroupJson<'_> {
         copies: group
             .skipped()
             .iter()
-            .map(|c| CopyJson { path: &c.path, starts_at_sec: c.starts_at_sec, unmatched_edge_peaks: c.unmatched_edge_peaks })
+            .map(|c| CopyJson {
+                path: &c.path,
+                variant: c.variant.map(|v| v.describe()),
+                variant_detail: c.variant,
+                starts_at_sec: c.starts_at_sec,
+                unmatched_edge_peaks: c.unmatched_edge_peaks,
+            })
             .collect(),
     }
 }

@@ -4,7 +4,8 @@
 //! to MP3 at 128 kbit/s by `sox`, `ffmpeg` or `lame`; and all of trim, EQ, level, mono and the
 //! lowest Vorbis quality at once), scanned together with the corpus, and the groups are scored
 //! pairwise: precision (no two songs grouped) must be 1 and recall (copies grouped with their song)
-//! at least 0.95, and every lossy copy (Ogg Vorbis, MP3) must be grouped with its song.
+//! at least 0.95, and every lossy copy (Ogg Vorbis, MP3) must be grouped with its song and named a
+//! re-encode (tempo, speed and reverb variants: `catalogue/tests/variants_eval.rs`).
 //!
 //! Without an encoder for a lossy format its copies are left out with a notice; under CI (`CI`
 //! set), where `.ci/run` installs `sox` (with the corpus) and `lame`, the test fails instead.
@@ -209,6 +210,10 @@ fn copies_of_real_recordings_group_and_songs_stay_apart() {
         edge_peaks.iter().max().unwrap_or(&0),
         catalogue::coverage::MAX_UNMATCHED_EDGE_PEAKS
     );
+    // Every copy here is a re-encode, re-level, resample, trim, EQ or mono fold, and says so.
+    let kinds: Vec<&str> =
+        groups.iter().flat_map(|g| g["copies"].as_array().unwrap()).map(|c| c["variant"].as_str().unwrap_or("none")).collect();
+    assert!(kinds.iter().all(|&k| k == "re-encode"), "{kinds:?}");
     let mut group_of: HashMap<String, usize> = HashMap::new();
     for (g, group) in groups.iter().enumerate() {
         let files: Vec<&str> = group["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
@@ -278,6 +283,8 @@ fn copies_of_real_recordings_group_and_songs_stay_apart() {
     assert!(table.status.success());
     let text = String::from_utf8_lossy(&table.stdout);
     assert_eq!(text.lines().filter(|l| l.trim_start().starts_with("keep ")).count(), groups.len(), "{text}");
+    let copy_lines: Vec<&str> = text.lines().filter(|l| l.trim_start().starts_with("copy ")).collect();
+    assert!(!copy_lines.is_empty() && copy_lines.iter().all(|l| l.contains("(re-encode, ")), "{text}");
 }
 
 /// Seconds `start_sec..end_sec` of `channels` (at [`RATE_HZ`]).
