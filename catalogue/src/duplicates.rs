@@ -164,6 +164,18 @@ impl Catalogue {
     /// search stays about linear in the archive. Only the files of matching pairs are followed
     /// along their time lines.
     pub fn duplicates(&self) -> Result<Duplicates> {
+        self.find_duplicates(false)
+    }
+
+    /// [`Self::duplicates`], and besides the copies the landmarks find, the files that are another
+    /// file at another tempo or speed (up to about 16 %) or with reverb added ([`crate::triplets`]).
+    /// Slower: every pair of files sharing enough triplet hashes is verified, which on dense
+    /// archives costs far more than the landmark search.
+    pub fn duplicates_and_variants(&self) -> Result<Duplicates> {
+        self.find_duplicates(true)
+    }
+
+    fn find_duplicates(&self, variants: bool) -> Result<Duplicates> {
         let (copies, num_landmarks, rows, num_without_fingerprint) = self.fingerprints().map_err(|e| self.db_error(e))?;
         let index = LandmarkIndex::new(num_landmarks, rows);
         let pairs = index.matching_pairs();
@@ -184,7 +196,9 @@ impl Catalogue {
             })
             .collect();
         let matched: std::collections::HashSet<(usize, usize)> = pairs.iter().map(|p| (p.a, p.b)).collect();
-        relations.extend(variant_relations(&index, &matched));
+        if variants {
+            relations.extend(variant_relations(&index, &matched));
+        }
         let (groups, overlaps) = classify(&copies, &relations);
         Ok(Duplicates { groups, overlaps, num_fingerprinted: copies.len(), num_without_fingerprint })
     }

@@ -199,7 +199,7 @@ fn variants_are_found_and_takes_are_not_merged() {
         };
         cat.put_file(&e.path.display().to_string(), 1, 0, &settings, &file).unwrap();
     }
-    let found = cat.duplicates().unwrap();
+    let found = cat.duplicates_and_variants().unwrap();
 
     let by_path: HashMap<String, &Entry> = set.iter().map(|e| (e.path.display().to_string(), e)).collect();
     let mut group_of: HashMap<String, usize> = HashMap::new();

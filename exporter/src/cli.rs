@@ -286,4 +286,8 @@ pub struct DuplicatesArgs {
     /// Print a JSON array of groups: {"files": [path, ...], "kept": path}.
     #[arg(long)]
     pub json: bool,
+    /// Also find copies at another tempo or speed (up to about 16 %) or with reverb added. Slower:
+    /// seconds per hundred files on dense archives, where the default search takes milliseconds.
+    #[arg(long)]
+    pub variants: bool,
 }

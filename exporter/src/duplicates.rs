@@ -40,7 +40,7 @@ struct CopyJson<'a> {
 /// Runs the command.
 pub fn run(args: &DuplicatesArgs) -> anyhow::Result<ExitStatus> {
     let cat = open_existing(args.catalogue.as_deref())?;
-    let found = cat.duplicates()?;
+    let found = if args.variants { cat.duplicates_and_variants()? } else { cat.duplicates()? };
     if found.num_without_fingerprint > 0 {
         eprintln!(
             "note: {} catalogued file(s) have no fingerprint yet and were not compared (run `afterglow scan` on their folders)",
@@ -80,6 +80,10 @@ pub fn run(args: &DuplicatesArgs) -> anyhow::Result<ExitStatus> {
             println!("  {}  {}", seconds(o.a_start_sec, o.a_end_sec), o.a);
             println!("  {}  {}{}", seconds(o.b_start_sec, o.b_end_sec), o.b, within_note(o));
         }
+    }
+    if !args.variants {
+        println!();
+        println!("(copies at another tempo or speed, or with reverb added, were not looked for: --variants finds them, more slowly)");
     }
     Ok(ExitStatus::Success)
 }
