@@ -3,16 +3,18 @@
 //! lengths, keys and waveforms for the editor; a missing folder keeps the built-in texture; a
 //! reopened project skips, and names, the saved pads of files changed or deleted since.
 
+#[allow(dead_code)]
+mod common;
+
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use afterglow_plugin::audio::inbox::PadInbox;
-use afterglow_plugin::mining::{Miner, MiningShared, WAVEFORM_POINTS, publish_builtin};
-use afterglow_plugin::queues::{MAX_PAD_SEC, NUM_BANK_SLOTS, pad_queues};
-use afterglow_plugin::params::AfterglowParams;
-use engine::texture::{BUILTIN_PAD_ID, PadBank, builtin_pad};
+use common::mining_rig::MiningRig;
+
+use afterglow_plugin::mining::WAVEFORM_POINTS;
+use afterglow_plugin::queues::{MAX_PAD_SEC, NUM_BANK_SLOTS};
+use engine::texture::BUILTIN_PAD_ID;
 
 const SAMPLE_RATE_HZ: u32 = 44_100;
 
@@ -54,49 +56,6 @@ fn write_chord_wav_48k_stereo(path: &Path, seconds: usize, notes: &[f64], seed: 
     std::fs::write(path, bytes).expect("write wav");
 }
 
-/// A miner over a bank that starts with the built-in texture in slot 0, as the plugin sets it up.
-struct Rig {
-    params: Arc<AfterglowParams>,
-    shared: Arc<MiningShared>,
-    bank: PadBank,
-    inbox: PadInbox,
-    miner: Miner,
-    /// The catalogue mining here writes to: the test's own, never the user's.
-    _catalogue: tempfile::TempDir,
-}
-
-impl Rig {
-    fn new() -> Self {
-        let params = Arc::new(AfterglowParams::default());
-        let shared = Arc::new(MiningShared::new());
-        let catalogue = tempfile::tempdir().expect("temp dir");
-        shared.archive.set_catalogue_path(Some(catalogue.path().join("catalogue.sqlite")));
-        let (miner_ends, audio_ends) = pad_queues();
-        let mut bank = PadBank::new();
-        let builtin = builtin_pad(SAMPLE_RATE_HZ as f32);
-        publish_builtin(&shared.status, &builtin);
-        bank.insert(0, builtin);
-        let miner = Miner::spawn(miner_ends, params.clone(), shared.clone(), &[0]).expect("spawn miner");
-        Self { params, shared, bank, inbox: PadInbox::new(audio_ends), miner, _catalogue: catalogue }
-    }
-
-    /// Play the audio thread until `done` holds or `timeout` passes; returns whether it held.
-    fn pump_until(&mut self, timeout: Duration, mut done: impl FnMut(&Self) -> bool) -> bool {
-        let started = Instant::now();
-        while started.elapsed() < timeout {
-            self.inbox.apply(&mut self.bank);
-            if done(self) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        false
-    }
-
-    fn idle(&self) -> bool {
-        !self.shared.status.busy.load(Ordering::Acquire)
-    }
-}
 
 #[test]
 fn pads_stream_in_first_one_before_the_file_is_done() {
@@ -106,7 +65,7 @@ fn pads_stream_in_first_one_before_the_file_is_done() {
     write_chord_wav_48k_stereo(&first_file, 90, &[57.0, 60.0, 64.0], 3);
     write_chord_wav(&archive.path().join("02 short take.wav"), 20, &[50.0, 53.0, 57.0], 4);
 
-    let mut rig = Rig::new();
+    let mut rig = MiningRig::new();
     let chose_folder = Instant::now();
     rig.params.set_archive_path(&archive.path().display().to_string());
     rig.shared.request_mine();
@@ -181,7 +140,7 @@ fn pads_stream_in_first_one_before_the_file_is_done() {
 
 #[test]
 fn a_missing_folder_keeps_the_built_in_texture_and_says_why() {
-    let mut rig = Rig::new();
+    let mut rig = MiningRig::new();
     let missing = tempfile::tempdir().expect("temp dir").path().join("gone");
     rig.params.set_archive_path(&missing.display().to_string());
     rig.shared.request_mine();
@@ -205,7 +164,7 @@ fn a_new_folder_replaces_the_bank_and_empties_leftover_slots() {
     }
     write_chord_wav(&small.path().join("only.wav"), 6, &[60.0, 64.0, 67.0], 9);
 
-    let mut rig = Rig::new();
+    let mut rig = MiningRig::new();
     rig.params.set_archive_path(&big.path().display().to_string());
     rig.shared.request_mine();
     assert!(rig.pump_until(Duration::from_secs(60), |r| r.idle() && r.shared.status.files_done.load(Ordering::Acquire) == 3));
@@ -228,7 +187,7 @@ fn a_folder_without_pads_says_why_and_keeps_the_built_in_texture() {
     let archive = tempfile::tempdir().expect("temp dir");
     write_mono_wav(&archive.path().join("room noise.wav"), &fixtures::white_noise(0.3, 10 * SAMPLE_RATE_HZ as usize, 5));
 
-    let mut rig = Rig::new();
+    let mut rig = MiningRig::new();
     rig.params.set_archive_path(&archive.path().display().to_string());
     rig.shared.request_mine();
     assert!(rig.pump_until(Duration::from_secs(60), |r| {
@@ -248,7 +207,7 @@ fn the_bank_size_setting_bounds_the_pads_kept() {
     for i in 0..num_takes {
         write_chord_wav(&archive.path().join(format!("take {i}.wav")), 12, &[55.0 + i as f64, 62.0, 67.0], i);
     }
-    let mut rig = Rig::new();
+    let mut rig = MiningRig::new();
     rig.params.set_bank_size(1);
     assert_eq!(rig.params.bank_size(), afterglow_plugin::queues::MIN_BANK_SIZE, "clamped up to the smallest bank");
     rig.params.set_bank_size(1000);
@@ -279,7 +238,7 @@ fn dropping_the_miner_stops_it_within_100_ms_wherever_its_session_is() {
     write_chord_wav_48k_stereo(&archive.path().join("long take.wav"), 180, &[57.0, 60.0, 64.0], 5);
     std::fs::write(archive.path().join(afterglow_plugin::mining::FOLDER_CONFIG_NAME), "[separation]\nmode = \"always\"\n").expect("write the folder config");
     let start_mining = || {
-        let rig = Rig::new();
+        let rig = MiningRig::new();
         rig.params.set_archive_path(&archive.path().display().to_string());
         rig.shared.request_mine();
         rig
@@ -313,7 +272,7 @@ fn dropping_the_miner_stops_it_within_100_ms_wherever_its_session_is() {
         let started = Instant::now();
         rig.pump_until(drop_at, |_| false);
         let what = rig.shared.status.snapshot();
-        let Rig { miner, .. } = rig;
+        let MiningRig { miner, .. } = rig;
         let stopping = Instant::now();
         let dropped_at = stopping - started;
         drop(miner);
@@ -339,7 +298,7 @@ fn a_reopened_project_skips_pads_of_a_changed_or_missing_file_and_names_it() {
     for i in 0..3 {
         write_chord_wav(&archive.path().join(format!("take {i}.wav")), 20, &[55.0 + i as f64, 62.0, 67.0], i);
     }
-    let mut rig = Rig::new();
+    let mut rig = MiningRig::new();
     rig.params.set_archive_path(&archive.path().display().to_string());
     rig.shared.request_mine();
     assert!(rig.pump_until(Duration::from_secs(60), |r| r.idle() && r.shared.status.files_done.load(Ordering::Acquire) == 3));
@@ -352,7 +311,7 @@ fn a_reopened_project_skips_pads_of_a_changed_or_missing_file_and_names_it() {
     // Between sessions one take is re-recorded and another deleted; the project is opened again.
     write_chord_wav(&archive.path().join("take 1.wav"), 20, &[50.0, 57.0, 62.0], 9);
     std::fs::remove_file(archive.path().join("take 2.wav")).expect("delete a take");
-    let mut reopened = Rig::new();
+    let mut reopened = MiningRig::new();
     reopened.params.set_archive_path(&archive.path().display().to_string());
     reopened.params.bank.set(saved.clone());
     assert!(reopened.pump_until(Duration::from_secs(60), |r| r.params.bank.is_settled() && r.idle()));
@@ -387,7 +346,7 @@ fn a_full_bank_keeps_the_best_pads_of_the_folder_not_the_first_found() {
     }
     write_chord_wav(&archive.path().join("z clean take.wav"), 30, &[57.0, 64.0, 69.0], 7);
     let mine = |bank_size: usize| {
-        let mut rig = Rig::new();
+        let mut rig = MiningRig::new();
         rig.params.set_bank_size(bank_size);
         rig.params.set_archive_path(&archive.path().display().to_string());
         rig.shared.request_mine();

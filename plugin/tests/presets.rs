@@ -13,19 +13,16 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use afterglow_plugin::audio::inbox::PadInbox;
-use afterglow_plugin::mining::{Miner, MiningShared, publish_builtin};
 use afterglow_plugin::params::AfterglowParams;
 use afterglow_plugin::presets::factory::{FACTORY_FILES, factory_presets};
 use afterglow_plugin::presets::format::preset_from_text;
 use afterglow_plugin::presets::values::{current_values, resolve};
 use afterglow_plugin::presets::{Preset, PresetLibrary, UserPresets, load_preset, preset_from_params};
-use afterglow_plugin::queues::pad_queues;
 use common::HostEvent;
+use common::mining_rig::MiningRig;
 use common::in_process::InProcessPlugin;
-use engine::texture::{PadBank, builtin_pad};
 use nice_plug::context::PluginApi;
 use nice_plug::context::gui::GuiContextInner;
 use nice_plug::prelude::{ParamPtr, ParamSetter, PluginState};
@@ -331,47 +328,6 @@ fn write_chord_wav(path: &Path, seconds: usize, notes: &[f64], seed: u64) {
     fixtures::wav::write_wav(path, &[&mono], 44_100, fixtures::wav::WavFormat::PCM16);
 }
 
-/// The mining thread of a plugin instance with the audio side played by the test.
-struct Rig {
-    params: Arc<AfterglowParams>,
-    shared: Arc<MiningShared>,
-    bank: PadBank,
-    inbox: PadInbox,
-    _miner: Miner,
-    _catalogue: tempfile::TempDir,
-}
-
-impl Rig {
-    fn new() -> Self {
-        let params = Arc::new(AfterglowParams::default());
-        let shared = Arc::new(MiningShared::new());
-        let catalogue = tempfile::tempdir().expect("temp dir");
-        shared.archive.set_catalogue_path(Some(catalogue.path().join("catalogue.sqlite")));
-        let (miner_ends, audio_ends) = pad_queues();
-        let mut bank = PadBank::new();
-        let builtin = builtin_pad(SAMPLE_RATE_HZ as f32);
-        publish_builtin(&shared.status, &builtin);
-        bank.insert(0, builtin);
-        let miner = Miner::spawn(miner_ends, params.clone(), shared.clone(), &[0]).expect("spawn miner");
-        Self { params, shared, bank, inbox: PadInbox::new(audio_ends), _miner: miner, _catalogue: catalogue }
-    }
-
-    fn pump_until(&mut self, timeout: Duration, mut done: impl FnMut(&Self) -> bool) -> bool {
-        let started = Instant::now();
-        while started.elapsed() < timeout {
-            self.inbox.apply(&mut self.bank);
-            if done(self) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        false
-    }
-
-    fn idle(&self) -> bool {
-        !self.shared.status.busy.load(Ordering::Acquire)
-    }
-}
 
 /// A preset saved with its pads, loaded into another instance whose folder was never mined, makes
 /// that instance's mining thread rebuild the very pads (same ids) in the same slots.
@@ -380,7 +336,7 @@ fn a_preset_with_a_bank_recalls_that_bank() {
     let archive = tempfile::tempdir().expect("temp dir");
     write_chord_wav(&archive.path().join("take a.wav"), 20, &[57.0, 60.0, 64.0], 1);
     write_chord_wav(&archive.path().join("take b.wav"), 20, &[50.0, 53.0, 57.0], 2);
-    let mut mined = Rig::new();
+    let mut mined = MiningRig::new();
     mined.params.set_archive_path(&archive.path().display().to_string());
     mined.shared.request_mine();
     assert!(mined.pump_until(Duration::from_secs(120), |r| r.idle() && r.shared.status.files_done.load(Ordering::Acquire) == 2), "mining did not finish");
@@ -393,7 +349,7 @@ fn a_preset_with_a_bank_recalls_that_bank() {
     assert!(saved_bank.pads.len() >= 2, "the folder gave {} pads", saved_bank.pads.len());
     drop(mined);
 
-    let mut other = Rig::new();
+    let mut other = MiningRig::new();
     assert_eq!(other.bank.num_filled(), 1, "only the built-in texture before the preset");
     let (preset, _) = afterglow_plugin::presets::user::load(&path).expect("load");
     assert_eq!(preset.bank.as_ref(), Some(&saved_bank));

@@ -18,6 +18,7 @@
 
 pub mod busy_mix;
 pub mod in_process;
+pub mod mining_rig;
 
 use std::ffi::CString;
 use std::ops::{Deref, DerefMut};
