@@ -46,6 +46,8 @@ pub mod persist;
 pub mod presets;
 pub mod published;
 pub mod queues;
+#[cfg(test)]
+mod test_host;
 
 use std::sync::Arc;
 

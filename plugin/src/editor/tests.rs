@@ -2,44 +2,16 @@
 //! inside the window at the smallest, default and a large size, recipe capture writes its file,
 //! and what a frame costs to build and tessellate.
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use nice_plug::context::PluginApi;
-use nice_plug::context::gui::GuiContextInner;
-use nice_plug::prelude::{Param, ParamPtr, PluginState};
+use nice_plug::prelude::Param;
 
 use super::*;
 use crate::mining::WAVEFORM_POINTS;
 
-/// A host GUI context that counts parameter gestures and applies the values set, as a host does.
-#[derive(Default)]
-struct CountingContext {
-    gestures: AtomicUsize,
-    ends: AtomicUsize,
-}
-
-impl GuiContextInner for CountingContext {
-    fn plugin_api(&self) -> PluginApi {
-        PluginApi::Clap
-    }
-    unsafe fn raw_begin_set_parameter(&self, _param: ParamPtr) {
-        self.gestures.fetch_add(1, Ordering::Relaxed);
-    }
-    unsafe fn raw_set_parameter_normalized(&self, param: ParamPtr, normalized: f32) {
-        // SAFETY: the pointer comes from the editor's live parameter object.
-        unsafe { param._internal_set_normalized_value(normalized) };
-    }
-    unsafe fn raw_end_set_parameter(&self, _param: ParamPtr) {
-        self.ends.fetch_add(1, Ordering::Relaxed);
-    }
-    fn get_state(&self) -> PluginState {
-        PluginState { version: String::new(), params: BTreeMap::new(), fields: BTreeMap::new() }
-    }
-    fn set_state(&self, _state: PluginState) {}
-    fn request_restart(&self) {}
-}
+/// The counting host GUI context (gesture starts are `begins`).
+use crate::test_host::CountingHost as CountingContext;
 
 fn pad(slot: u16, name: &str, key: &str, brightness_hz: f32) -> PadInfo {
     PadInfo {
@@ -107,7 +79,7 @@ fn draws_the_whole_editor_headless() {
     assert_eq!(editor.displayed_pad().1.map(|p| p.pad_id), Some(7));
 
     pad_browser::set_source(&editor.gui.as_ref().expect("context").param_setter(), &editor.params, 1);
-    assert_eq!(counting.gestures.load(Ordering::Relaxed), 1);
+    assert_eq!(counting.begins.load(Ordering::Relaxed), 1);
     assert_eq!(editor.params.source.value(), 1);
 
     // "Capture recipe" writes beside the archive folder.
@@ -283,7 +255,7 @@ fn knobs_drag_fine_adjust_and_reset() {
     pointer.drag(&mut editor, knob, egui::vec2(0.0, -40.0), 8, egui::Modifiers::NONE);
     let coarse = editor.params.position_spray.unmodulated_normalized_value() - start;
     assert!((0.12..=0.21).contains(&coarse), "40 points up moved {coarse}");
-    assert_eq!(counting.gestures.load(Ordering::Relaxed), 1);
+    assert_eq!(counting.begins.load(Ordering::Relaxed), 1);
     assert_eq!(counting.ends.load(Ordering::Relaxed), 1);
 
     let before = editor.params.position_spray.unmodulated_normalized_value();
@@ -409,7 +381,7 @@ fn the_preset_browser_loads_saves_renames_and_deletes() {
     let index = editor.presets.entries().iter().position(|e| e.preset.name == "Frozen Field").expect("factory preset");
     let moved = editor.presets.entries()[index].preset.params.len();
     editor.presets.load(index, &editor.params, &setter);
-    assert_eq!(counting.gestures.load(Ordering::Relaxed), moved, "one gesture per value the preset moves");
+    assert_eq!(counting.begins.load(Ordering::Relaxed), moved, "one gesture per value the preset moves");
     assert_eq!(counting.ends.load(Ordering::Relaxed), moved);
     assert!(editor.params.freeze.value() && editor.params.hold.value());
     assert_eq!(editor.presets.current(), Some(("Frozen Field", false)));

@@ -198,44 +198,11 @@ impl Resolved {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use nice_plug::context::PluginApi;
-    use nice_plug::context::gui::GuiContextInner;
-    use nice_plug::prelude::PluginState;
+    use std::sync::atomic::Ordering;
 
     use super::*;
     use crate::params::WindowChoice;
-
-    /// A host that counts gestures and sets values as it receives them.
-    #[derive(Default)]
-    struct Host {
-        begins: AtomicUsize,
-        sets: AtomicUsize,
-        ends: AtomicUsize,
-    }
-
-    impl GuiContextInner for Host {
-        fn plugin_api(&self) -> PluginApi {
-            PluginApi::Clap
-        }
-        unsafe fn raw_begin_set_parameter(&self, _param: ParamPtr) {
-            self.begins.fetch_add(1, Ordering::Relaxed);
-        }
-        unsafe fn raw_set_parameter_normalized(&self, param: ParamPtr, normalized: f32) {
-            self.sets.fetch_add(1, Ordering::Relaxed);
-            // SAFETY: the pointer comes from the test's live parameters.
-            unsafe { param._internal_set_normalized_value(normalized) };
-        }
-        unsafe fn raw_end_set_parameter(&self, _param: ParamPtr) {
-            self.ends.fetch_add(1, Ordering::Relaxed);
-        }
-        fn get_state(&self) -> PluginState {
-            PluginState { version: String::new(), params: BTreeMap::new(), fields: BTreeMap::new() }
-        }
-        fn set_state(&self, _state: PluginState) {}
-        fn request_restart(&self) {}
-    }
+    use crate::test_host::CountingHost as Host;
 
     fn preset(values: &[(&str, PresetValue)]) -> Preset {
         Preset {
