@@ -3,7 +3,6 @@
 //! lengths, keys and waveforms for the editor; a missing folder keeps the built-in texture; a
 //! reopened project skips, and names, the saved pads of files changed or deleted since.
 
-#[allow(dead_code)]
 mod common;
 
 use std::path::Path;
