@@ -386,6 +386,7 @@ fn classify(files: &[Copy], relations: &[Relation]) -> (Vec<DuplicateGroup>, Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use engine::rt::math;
 
     fn copy(codec: &str, rate: u32, bits: Option<u32>, channels: u16, secs: f64) -> Copy {
         Copy {
@@ -466,7 +467,7 @@ mod tests {
         // 1 is a re-encode of 0 from 3 s; 2 is 1 played 4 % faster (pitch up with it), from 1 s of 1.
         let files = [named("/a.wav", "pcm_s16le", 40.0), named("/b.flac", "flac", 35.0), named("/c.mp3", "mp3", 30.0)];
         let ratio = 1.0 / 1.04;
-        let link = Link { time_ratio: ratio, semitones: 12.0 * 1.04f64.log2(), by_landmarks: false };
+        let link = Link { time_ratio: ratio, semitones: 12.0 * math::log2(1.04f64), by_landmarks: false };
         let faster = Relation { link, ..relation(1, 2, -ratio, (1.0, 32.2), false, true) };
         let (groups, _) = classify(&files, &[relation(0, 1, -3.0, (3.0, 38.0), false, true), faster]);
         let named: Vec<_> =

@@ -4,6 +4,7 @@
 //! of its frame features over the region; one-shots: the hit measures the classifier reads). The
 //! values are in natural units here; queries scale each over the catalogue before comparing.
 
+use engine::rt::math;
 use engine::analysis::{Analysis, NUM_CEPSTRA};
 use engine::mining::{HitFeatures, Region};
 
@@ -19,14 +20,14 @@ pub const FEATURES_VERSION: u32 = 2;
 
 /// `log2` of a frequency or time, floored at 1 (so silence or "none" does not read as minus infinity).
 fn octaves(x: f32) -> f32 {
-    x.max(1.0).log2()
+    math::log2(x.max(1.0))
 }
 
 /// The vector of a one-shot of `len_sec` seconds with the hit measures `hit` (see [`crate::aspects::ONESHOT_ASPECTS`]).
 pub fn oneshot_features(hit: &HitFeatures, len_sec: f32) -> FeatureVector {
     let mut out = [0.0f32; NUM_FEATURES];
     let low = hit.bands[0].clamp(0.0, 1.0);
-    let low_db = 10.0 * (low.max(1e-6) / (1.0 - low).max(1e-6)).log10();
+    let low_db = 10.0 * math::log10(low.max(1e-6) / (1.0 - low).max(1e-6));
     let (early, late) = (octaves(hit.low_pitch_hz.max(20.0)), octaves(hit.late_low_pitch_hz.max(20.0)));
     let values = hit.octave_db.into_iter().chain([
         hit.flatness,
@@ -89,7 +90,7 @@ pub fn region_features(analysis: &Analysis, region: &Region) -> FeatureVector {
     for (o, (m, q)) in out[NUM_CEPSTRA..2 * NUM_CEPSTRA].iter_mut().zip(cepstrum.iter().zip(&cepstrum_sq)) {
         *o = (q - m * m).max(0.0).sqrt();
     }
-    out[24..28].copy_from_slice(&[fl_mean, fl_std, air_flat, flux.ln_1p()]);
+    out[24..28].copy_from_slice(&[fl_mean, fl_std, air_flat, math::ln_1p(flux)]);
     // Pitch and key.
     let chroma_total: f32 = chroma.iter().sum();
     normalise(&mut chroma);

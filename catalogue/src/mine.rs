@@ -6,6 +6,7 @@
 //! mix), and the audio fingerprint that recognises copies of the recording
 //! (`engine::analysis::fingerprint`).
 
+use engine::rt::math;
 use crate::features::{oneshot_features, region_features, region_frames, FeatureVector};
 use engine::analysis::fingerprint::fingerprint_until;
 use engine::analysis::{
@@ -218,7 +219,7 @@ pub fn mine_file(path: &Path, settings: &MineSettings) -> crate::Result<MinedFil
             / (shot.len_samples * shot.channels.len()).max(1) as f64;
         let region = Region {
             score: shot.score,
-            rms_db: (10.0 * power.max(1e-20).log10()) as f32,
+            rms_db: (10.0 * math::log10(power.max(1e-20))) as f32,
             flatness: f.flatness,
             centroid_hz: f.centroid_hz,
             layer: drum_layer,

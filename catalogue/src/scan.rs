@@ -245,5 +245,5 @@ fn mine_and_put(
 
 /// The absolute, symlink-free path as stored in the catalogue (the path as given when that fails).
 pub fn canonical(path: &Path) -> String {
-    path.canonicalize().unwrap_or_else(|_| path.to_path_buf()).display().to_string()
+    engine::source::portable_path(&path.canonicalize().unwrap_or_else(|_| path.to_path_buf()))
 }

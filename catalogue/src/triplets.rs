@@ -29,6 +29,7 @@
 //!
 //! Background thread: allocates.
 
+use engine::rt::math;
 use engine::analysis::fingerprint::FRAME_SEC;
 use engine::analysis::Landmark;
 
@@ -68,7 +69,7 @@ pub struct Triplet {
 
 /// Semitones above landmark bin 1 of bin `bin`.
 fn semitones(bin: u32) -> f32 {
-    12.0 * (bin as f32).log2()
+    12.0 * math::log2(bin as f32)
 }
 
 /// The triplets of a file's landmarks, ordered by frame.
@@ -177,7 +178,7 @@ pub fn verify(hits: &[(Triplet, Triplet)], min_votes: u32) -> Option<VariantMatc
     let cells_p = (2.0 * MAX_PITCH_OFFSET / COARSE_PITCH).ceil() as usize + 1;
     let mut counts = vec![0u32; cells_r * cells_p];
     let measure = |(x, y): &(Triplet, Triplet)| {
-        let ln_ratio = (y.span as f32 / x.span as f32).ln();
+        let ln_ratio = math::ln(y.span as f32 / x.span as f32);
         let pitch = (y.pitch - x.pitch) as f32 / PITCH_UNITS_PER_SEMITONE;
         (ln_ratio, pitch)
     };
@@ -221,7 +222,7 @@ pub fn verify(hits: &[(Triplet, Triplet)], min_votes: u32) -> Option<VariantMatc
     let mut best: Option<(u32, f32, f32)> = None;
     let mut offsets: Vec<f32> = Vec::with_capacity(near.len());
     for s in -steps..=steps {
-        let ratio = (r0 + s as f32 * FINE_LN_RATIO).exp();
+        let ratio = math::exp(r0 + s as f32 * FINE_LN_RATIO);
         offsets.clear();
         offsets.extend(near.iter().map(|(x, y)| y.frame as f32 - ratio * x.frame as f32));
         offsets.sort_unstable_by(f32::total_cmp);
@@ -350,7 +351,7 @@ mod tests {
         // Speed +8 %: 1/1.08 of the time, pitch up 1.33 semitones; 20 frames trimmed.
         let m = best(&original, &played(&original, 1.08, true, 20));
         assert!((m.time_ratio - 1.0 / 1.08).abs() < 0.003, "{m:?}");
-        assert!((m.semitones - 12.0 * 1.08f64.log2()).abs() < 0.2, "{m:?}");
+        assert!((m.semitones - 12.0 * math::log2(1.08f64)).abs() < 0.2, "{m:?}");
         assert!((m.offset_frames + 20.0).abs() < 2.0, "{m:?}");
         // Tempo -14 %: longer, same pitch.
         let m = best(&original, &played(&original, 0.86, false, 0));

@@ -4,6 +4,8 @@
 //! tempo change (time only), a speed change (time and the pitch it implies) and an otherwise
 //! altered copy (neither, or both in other amounts: added reverb, a pitch shift).
 
+use engine::rt::math;
+
 /// Pitch offsets below this many semitones count as none (the triplets measure pitch in 1/16
 /// semitone on peaks whose bins are up to 1.4 semitones wide; measured offsets of tempo changes
 /// stay within 0.25).
@@ -70,7 +72,7 @@ impl Variant {
     /// The variant a copy linked to its kept copy by `link` is.
     pub fn of(link: Link) -> Self {
         let speed_change_pct = (1.0 / link.time_ratio - 1.0) * 100.0;
-        let implied_semitones = -12.0 * link.time_ratio.log2();
+        let implied_semitones = -12.0 * math::log2(link.time_ratio);
         let same_pitch = link.semitones.abs() < PITCH_TOLERANCE_SEMITONES;
         let kind = if link.by_landmarks {
             VariantKind::ReEncode
@@ -112,7 +114,7 @@ mod tests {
     #[test]
     fn kinds_and_amounts_are_named() {
         // Speed +3 %: 1/1.03 of the time, pitch up 0.51 semitone.
-        let speed = Variant::of(link(1.0 / 1.03, 12.0 * 1.03f64.log2()));
+        let speed = Variant::of(link(1.0 / 1.03, 12.0 * math::log2(1.03f64)));
         assert_eq!((speed.kind, speed.describe()), (VariantKind::Speed, "speed +3 %".to_string()));
         let tempo = Variant::of(link(1.0 / 0.95, 0.0));
         assert_eq!((tempo.kind, tempo.describe()), (VariantKind::Tempo, "tempo -5 %".to_string()));

@@ -48,13 +48,14 @@ pub fn render_recipe_file(recipe_path: &Path, out_dir: &Path) -> Result<PathBuf>
     let settings = FinishSettings {
         config: &config,
         write_dir: out_dir,
+        pack_dir: out_dir,
         fingerprint: "",
         bits: recipe.output.bits,
         profile: crate::profiles::SamplerProfile::default_pack(),
         dry_run: false,
         normalize: recipe.output.normalize_peak_dbfs.is_some(),
     };
-    let info = SourceInfo { path: &source_path.display().to_string(), hash, key: String::new(), key_confidence: None, bpm: None, bpm_confidence: None };
+    let info = SourceInfo { path: &engine::source::portable_path(&source_path), hash, key: String::new(), key_confidence: None, bpm: None, bpm_confidence: None };
     finish(texture, &rel, &info, &settings)?;
     Ok(out_dir.join(rel))
 }

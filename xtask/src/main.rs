@@ -1,11 +1,15 @@
 //! Project chores: `cargo xtask bundle afterglow-plugin --release` builds the CLAP and VST3 bundles;
+//! `cargo xtask windows` builds them and `afterglow.exe` for Windows (Debian's toolchain, see the README);
 //! `cargo xtask eval-set` renders the General-MIDI key and tempo evaluation set, its held-out twin and
 //! the music21 set of real compositions (all cached); `cargo xtask check-imports` fails when a crate's
-//! files or folders import each other in a cycle.
+//! files or folders import each other in a cycle; `cargo xtask check-math` fails when the engine, the
+//! catalogue or the exporter calls the platform's math library instead of the portable one.
 
 #[path = "../../fixtures/eval/gm_set.rs"]
 mod gm_set;
 mod imports;
+mod portable_math;
+mod windows;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,6 +21,12 @@ fn main() -> nice_plug_xtask::Result<()> {
     }
     if std::env::args().nth(1).as_deref() == Some("check-imports") {
         std::process::exit(imports::run());
+    }
+    if std::env::args().nth(1).as_deref() == Some("windows") {
+        std::process::exit(windows::run());
+    }
+    if std::env::args().nth(1).as_deref() == Some("check-math") {
+        std::process::exit(portable_math::run());
     }
     nice_plug_xtask::main()
 }

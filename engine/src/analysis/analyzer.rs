@@ -2,6 +2,7 @@
 //! fills every per-frame feature, then picks onsets and folds chroma. Background thread; no later
 //! stage recomputes an STFT.
 
+use crate::rt::math;
 use super::bands::{BandFlux, NUM_ACCENT_REGIONS};
 use super::cepstrum::Cepstrum;
 use super::chroma::ChromaPeaks;
@@ -230,7 +231,7 @@ impl Analyzer {
         }
         // Magnitudes are scaled so a full-scale sine's peak bin is 1: the band's power sum is then
         // in units of that sine's power (leakage into neighbour bins aside).
-        (10.0 * power_sum.log10().max(RMS_FLOOR_DB / 10.0), flatness)
+        (10.0 * math::log10(power_sum).max(RMS_FLOOR_DB / 10.0), flatness)
     }
 
     /// Summed power and power-spectrum flatness (geometric / arithmetic mean, 0..1; 0 for an empty
@@ -244,13 +245,13 @@ impl Analyzer {
         for &m in &magnitudes[lo..=hi] {
             let power = m * m;
             power_sum += power;
-            log_power_sum += power.max(POWER_FLOOR).ln();
+            log_power_sum += math::ln(power.max(POWER_FLOOR));
         }
         if power_sum <= POWER_FLOOR {
             return (power_sum, 0.0);
         }
         let count = (hi - lo + 1) as f32;
-        (power_sum, ((log_power_sum / count).exp() / (power_sum / count)).clamp(0.0, 1.0))
+        (power_sum, (math::exp(log_power_sum / count) / (power_sum / count)).clamp(0.0, 1.0))
     }
 
     /// Magnitude-weighted spectral centroid (Hz, over bins 1..Nyquist, DC excluded) and power-spectrum
@@ -284,8 +285,8 @@ mod channel_tests {
 
     #[test]
     fn analysing_channels_equals_analysing_their_mix() {
-        let left: Vec<f32> = (0..20_000).map(|i| (i as f32 * 0.031).sin() * 0.5).collect();
-        let right: Vec<f32> = (0..20_000).map(|i| (i as f32 * 0.017).sin() * 0.3).collect();
+        let left: Vec<f32> = (0..20_000).map(|i| math::sin(i as f32 * 0.031) * 0.5).collect();
+        let right: Vec<f32> = (0..20_000).map(|i| math::sin(i as f32 * 0.017) * 0.3).collect();
         let channels = vec![left, right];
         let mut analyzer = Analyzer::new(AnalysisConfig::default());
         let from_mix = analyzer.analyze(&crate::source::mix_to_mono(&channels), 44_100);

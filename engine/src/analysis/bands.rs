@@ -7,6 +7,8 @@
 //! difference against the previous frame. Grouping first makes the flux of stationary noise small and
 //! smooth, and the compression makes it level-independent above about -60 dBFS.
 
+use crate::rt::math;
+
 /// Lowest band edge, Hz (below this only rumble and DC).
 const FLUX_MIN_HZ: f32 = 30.0;
 /// Highest band edge, Hz (capped at Nyquist).
@@ -46,7 +48,7 @@ impl BandFlux {
         let max_hz = FLUX_MAX_HZ.min(sample_rate_hz as f32 * 0.5);
         let mut ranges = Vec::new();
         let mut start = ((FLUX_MIN_HZ / bin_hz).round() as usize).max(1);
-        let ratio = 2f32.powf(1.0 / BANDS_PER_OCTAVE);
+        let ratio = math::powf(2f32, 1.0 / BANDS_PER_OCTAVE);
         let mut edge_hz = FLUX_MIN_HZ;
         while start < num_bins && (start as f32) * bin_hz < max_hz {
             edge_hz *= ratio;
@@ -101,7 +103,7 @@ impl BandFlux {
         for (((&(start, end), &region), level), prev) in bands {
             let end = end.min(magnitudes.len());
             let sum: f32 = magnitudes.get(start..end).map_or(0.0, |m| m.iter().sum());
-            *level = (GAMMA * sum).ln_1p();
+            *level = math::ln_1p(GAMMA * sum);
             region_flux[region] += (*level - prev).max(0.0);
         }
         std::mem::swap(&mut self.prev, &mut self.current);

@@ -5,6 +5,8 @@
 //! (the overall level) is left out, so the envelope does not change with gain. "More like this"
 //! compares sounds by it (the catalogue's timbre aspect).
 
+use crate::rt::math;
+
 /// Number of coefficients kept (1..=`NUM_CEPSTRA`).
 pub const NUM_CEPSTRA: usize = 12;
 
@@ -21,7 +23,7 @@ impl Cepstrum {
     pub(crate) fn new(num_bands: usize) -> Self {
         let n = num_bands.max(1) as f64;
         let basis = (1..=NUM_CEPSTRA)
-            .flat_map(|k| (0..num_bands).map(move |b| ((std::f64::consts::PI * k as f64 * (b as f64 + 0.5) / n).cos() / n) as f32))
+            .flat_map(|k| (0..num_bands).map(move |b| (math::cos(std::f64::consts::PI * k as f64 * (b as f64 + 0.5) / n) / n) as f32))
             .collect();
         Self { basis, num_bands }
     }

@@ -7,6 +7,8 @@
 //! magnitude-weighted circular mean of the peaks' deviations from the equal-tempered grid, and every
 //! peak adds its magnitude to the pitch class nearest to its pitch minus that offset.
 
+use crate::rt::math;
+
 /// Lowest peak frequency used for chroma, Hz (A1).
 pub const CHROMA_MIN_HZ: f32 = 55.0;
 /// Highest peak frequency used for chroma, Hz: above it, partials are mostly upper harmonics.
@@ -74,7 +76,7 @@ impl ChromaPeaks {
                 }
                 // Parabolic interpolation of the log-magnitude (exact for a Gaussian lobe, within a
                 // few cents for Hann).
-                let (a, b, c) = (mags[k - 1].max(1e-12).ln(), m.ln(), mags[k + 1].max(1e-12).ln());
+                let (a, b, c) = (math::ln(mags[k - 1].max(1e-12)), math::ln(m), math::ln(mags[k + 1].max(1e-12)));
                 let denom = a - 2.0 * b + c;
                 let offset = if denom < 0.0 {
                     (0.5 * (a - c) / denom).clamp(-0.5, 0.5)
@@ -82,8 +84,8 @@ impl ChromaPeaks {
                     0.0
                 };
                 let freq_hz = (k as f32 + offset) * self.bin_hz;
-                let magnitude = (b - 0.25 * (a - c) * offset).exp();
-                self.pitches.push(69.0 + 12.0 * (freq_hz / 440.0).log2());
+                let magnitude = math::exp(b - 0.25 * (a - c) * offset);
+                self.pitches.push(69.0 + 12.0 * math::log2(freq_hz / 440.0));
                 self.magnitudes.push(magnitude);
             }
         }
@@ -96,13 +98,13 @@ impl ChromaPeaks {
         let (mut re, mut im) = (0.0f64, 0.0f64);
         for (&p, &m) in self.pitches.iter().zip(&self.magnitudes) {
             let phase = std::f64::consts::TAU * f64::from(p);
-            re += f64::from(m) * phase.cos();
-            im += f64::from(m) * phase.sin();
+            re += f64::from(m) * math::cos(phase);
+            im += f64::from(m) * math::sin(phase);
         }
         if re == 0.0 && im == 0.0 {
             return 0.0;
         }
-        (im.atan2(re) / std::f64::consts::TAU) as f32
+        (math::atan2(im, re) / std::f64::consts::TAU) as f32
     }
 
     /// Appends one chroma vector per stored frame to `out`, and one bass chroma (peaks below
@@ -110,7 +112,7 @@ impl ChromaPeaks {
     /// by the frame's chroma total (so the chroma sums to 1 and the bass chroma to the bass share;
     /// all zero for a frame without peaks).
     pub(crate) fn fold_into(&self, tuning_semitones: f32, out: &mut Vec<[f32; 12]>, bass_out: &mut Vec<[f32; 12]>) {
-        let bass_max_pitch = 69.0 + 12.0 * (BASS_CHROMA_MAX_HZ / 440.0).log2();
+        let bass_max_pitch = 69.0 + 12.0 * math::log2(BASS_CHROMA_MAX_HZ / 440.0);
         let mut start = 0;
         for &end in &self.frame_ends {
             let mut chroma = [0.0f32; 12];
@@ -149,7 +151,7 @@ mod tests {
                     0.0
                 } else {
                     let x = std::f32::consts::PI * d;
-                    (x.sin() / x / (1.0 - d * d)).abs()
+                    (math::sin(x) / x / (1.0 - d * d)).abs()
                 }
             })
             .collect()
@@ -160,7 +162,7 @@ mod tests {
         let bin_hz = 44_100.0 / 2048.0;
         let mut peaks = ChromaPeaks::new(2048, 44_100);
         // E5 sung 20 cents sharp.
-        let freq_hz = 659.255 * 2f32.powf(0.2 / 12.0);
+        let freq_hz = 659.255 * math::powf(2f32, 0.2 / 12.0);
         peaks.push_frame(&hann_line(freq_hz, 1025, bin_hz));
         let tuning = peaks.tuning_semitones();
         assert!((tuning - 0.2).abs() < 0.05, "tuning {tuning}");

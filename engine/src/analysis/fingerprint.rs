@@ -16,6 +16,7 @@
 //!
 //! Background thread: allocates.
 
+use crate::rt::math;
 use crate::CancelFlag;
 use realfft::RealFftPlanner;
 
@@ -138,7 +139,7 @@ struct LogSpectra<'a> {
 impl<'a> LogSpectra<'a> {
     fn new(signal: &'a [f32]) -> Self {
         let fft = RealFftPlanner::<f32>::new().plan_fft_forward(FFT_SIZE);
-        let window = (0..FFT_SIZE).map(|i| (std::f32::consts::PI * i as f32 / FFT_SIZE as f32).sin().powi(2)).collect();
+        let window = (0..FFT_SIZE).map(|i| math::sin(std::f32::consts::PI * i as f32 / FFT_SIZE as f32).powi(2)).collect();
         Self { input: fft.make_input_vec(), spectrum: fft.make_output_vec(), scratch: fft.make_scratch_vec(), fft, window, signal }
     }
 
@@ -164,7 +165,7 @@ impl<'a> LogSpectra<'a> {
         let ok = self.fft.process_with_scratch(&mut self.input, &mut self.spectrum, &mut self.scratch);
         debug_assert!(ok.is_ok(), "FFT buffers sized by the plan");
         for (o, c) in out.iter_mut().zip(&self.spectrum[MIN_BIN..=MAX_BIN]) {
-            *o = (c.re * c.re + c.im * c.im + POWER_FLOOR).ln();
+            *o = math::ln(c.re * c.re + c.im * c.im + POWER_FLOOR);
         }
     }
 }

@@ -14,6 +14,7 @@ mod evidence;
 mod function;
 mod name;
 
+use crate::rt::math;
 use evidence::{pearson, tonality};
 pub use function::function_scores;
 
@@ -80,7 +81,7 @@ pub fn rank_keys(analysis: &Analysis) -> Vec<KeyEstimate> {
     let top = scores[best].clamp(0.0, 1.0) * (0.5 + 0.5 * clarity) * tonal_fraction;
     let weights: Vec<f32> = order
         .iter()
-        .map(|&k| ((scores[k] - scores[best]) / ALTERNATIVE_TEMPERATURE).exp())
+        .map(|&k| math::exp((scores[k] - scores[best]) / ALTERNATIVE_TEMPERATURE))
         .collect();
     let weight_sum: f32 = weights.iter().sum();
     let finite = |c: f32| if c.is_finite() { c.clamp(0.0, 1.0) } else { 0.0 };

@@ -15,6 +15,7 @@
 //! job too, but only content below `KEY_CHROMA_MAX_HZ` matters here, so a 41-tap filter whose
 //! aliases all land above that band is enough, at about 10 multiply-adds per input sample.
 
+use crate::rt::math;
 use super::spectrum::MagnitudeSpectrum;
 
 /// Decimation factor before the key transform.
@@ -76,10 +77,10 @@ impl KeyChroma {
                 let sinc = if m == 0.0 {
                     2.0 * cutoff
                 } else {
-                    (std::f32::consts::TAU * cutoff * m).sin() / (std::f32::consts::PI * m)
+                    math::sin(std::f32::consts::TAU * cutoff * m) / (std::f32::consts::PI * m)
                 };
                 let phase = std::f32::consts::TAU * i as f32 / (FIR_TAPS - 1) as f32;
-                sinc * (0.42 - 0.5 * phase.cos() + 0.08 * (2.0 * phase).cos())
+                sinc * (0.42 - 0.5 * math::cos(phase) + 0.08 * math::cos(2.0 * phase))
             })
             .collect();
         let gain: f32 = fir.iter().sum();
@@ -93,7 +94,7 @@ impl KeyChroma {
                     return None;
                 }
                 // Position on the fine grid, C = 0, in fine bins.
-                let position = (69.0 + 12.0 * (hz / 440.0).log2()) * FINE_BINS_PER_SEMITONE as f32;
+                let position = (69.0 + 12.0 * math::log2(hz / 440.0)) * FINE_BINS_PER_SEMITONE as f32;
                 let position = position.rem_euclid(FINE_BINS as f32);
                 let lower = position.floor();
                 Some((k, lower as usize % FINE_BINS, 1.0 - (position - lower)))
@@ -215,7 +216,7 @@ mod tests {
 
     fn sines(freqs_hz: &[f32], seconds: f32) -> Vec<f32> {
         (0..(seconds * 44_100.0) as usize)
-            .map(|i| freqs_hz.iter().map(|f| (std::f32::consts::TAU * f * i as f32 / 44_100.0).sin()).sum::<f32>() * 0.2)
+            .map(|i| freqs_hz.iter().map(|f| math::sin(std::f32::consts::TAU * f * i as f32 / 44_100.0)).sum::<f32>() * 0.2)
             .collect()
     }
 
@@ -249,7 +250,7 @@ mod tests {
     #[test]
     fn tuning_is_removed_before_folding() {
         // E3 sung 40 cents sharp folds to E once the tuning is known, and straddles E/F without it.
-        let f = 164.81 * 2f32.powf(0.4 / 12.0);
+        let f = 164.81 * math::powf(2f32, 0.4 / 12.0);
         let tuned = chroma_of(&sines(&[f], 2.0), 512, 0.4);
         let mid = tuned[tuned.len() / 2];
         assert!(mid[4] > 0.9, "{mid:?}");

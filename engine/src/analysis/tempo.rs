@@ -19,6 +19,7 @@
 //!
 //! Beatless material (pads, drones, noise) has no periodic onsets and gets no tempo.
 
+use crate::rt::math;
 use super::{Analysis, NUM_ACCENT_REGIONS};
 use serde::{Deserialize, Serialize};
 
@@ -95,9 +96,9 @@ pub fn rank_tempi(analysis: &Analysis) -> Result<Vec<TempoEstimate>, f32> {
     let period_of = |bpm: f32| 60.0 * fps / bpm;
 
     // 1. The strongest pulse on a fine log grid, weighted by the prior.
-    let num_steps = ((MAX_BPM / MIN_BPM).ln() / GRID_STEP).ceil() as usize;
+    let num_steps = (math::ln(MAX_BPM / MIN_BPM) / GRID_STEP).ceil() as usize;
     let Some((pulse_bpm, _)) = (0..=num_steps)
-        .map(|i| MIN_BPM * (GRID_STEP * i as f32).exp())
+        .map(|i| MIN_BPM * math::exp(GRID_STEP * i as f32))
         .map(|bpm| (bpm, comb(&acf, period_of(bpm)) * prior(bpm)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
     else {
@@ -119,7 +120,7 @@ pub fn rank_tempi(analysis: &Analysis) -> Result<Vec<TempoEstimate>, f32> {
             let period = period_of(bpm);
             let score = contrast(&accent_acf, period)
                 + ALTERNATION_WEIGHT * backbeat.alternation(period)
-                + LEVEL_PRIOR_WEIGHT * prior(bpm).ln();
+                + LEVEL_PRIOR_WEIGHT * math::ln(prior(bpm));
             (bpm, score)
         })
         .filter(|(_, score)| score.is_finite())
@@ -145,7 +146,7 @@ pub fn rank_tempi(analysis: &Analysis) -> Result<Vec<TempoEstimate>, f32> {
     let best_score = levels[0].1;
     let weights: Vec<f32> = levels
         .iter()
-        .map(|&(_, score)| ((score - best_score) / LEVEL_TEMPERATURE).exp())
+        .map(|&(_, score)| math::exp((score - best_score) / LEVEL_TEMPERATURE))
         .collect();
     let weight_sum: f32 = weights.iter().sum();
     Ok(levels
@@ -268,8 +269,8 @@ impl Backbeat {
 
 /// Log-Gaussian tempo prior, 1 at `PRIOR_CENTRE_BPM`.
 fn prior(bpm: f32) -> f32 {
-    let octaves = (bpm / PRIOR_CENTRE_BPM).log2() / PRIOR_WIDTH_OCTAVES;
-    (-0.5 * octaves * octaves).exp()
+    let octaves = math::log2(bpm / PRIOR_CENTRE_BPM) / PRIOR_WIDTH_OCTAVES;
+    math::exp(-0.5 * octaves * octaves)
 }
 
 /// The flux with its moving mean (`DETREND_SEC`) removed, half-wave rectified and lightly smoothed.

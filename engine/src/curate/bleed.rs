@@ -3,6 +3,8 @@
 //! layer is as loud at a hit as around it (0 dB); transients that leaked through the separation
 //! lift the level at every hit. Background thread.
 
+use crate::rt::math;
+
 /// Span after a hit's time counted as "at the hit", ms: the analysis places an attack within
 /// half an FFT window (23 ms), and the drum's body follows.
 const AT_HIT_MS: f32 = 60.0;
@@ -41,7 +43,7 @@ pub fn drum_bleed_db(channels: &[Vec<f32>], hits: &[usize], sample_rate_hz: u32)
         return None;
     }
     let mean = |k: usize| power[k] / count[k] as f64;
-    Some((10.0 * (mean(1) / mean(0)).max(1e-12).log10()) as f32)
+    Some((10.0 * math::log10((mean(1) / mean(0)).max(1e-12))) as f32)
 }
 
 #[cfg(test)]
@@ -49,7 +51,7 @@ mod tests {
     use super::*;
 
     fn tone(len: usize) -> Vec<f32> {
-        (0..len).map(|i| 0.3 * (i as f32 * 0.05).sin()).collect()
+        (0..len).map(|i| 0.3 * math::sin(i as f32 * 0.05)).collect()
     }
 
     #[test]
@@ -64,7 +66,7 @@ mod tests {
         for &h in &hits {
             // A snare-like burst: 2000 samples decaying with a 1000-sample time constant.
             for (k, x) in leaky[h..h + 2000].iter_mut().enumerate() {
-                *x += 0.6 * (-(k as f32) / 1000.0).exp() * if k % 2 == 0 { 1.0 } else { -1.0 };
+                *x += 0.6 * math::exp(-(k as f32) / 1000.0) * if k % 2 == 0 { 1.0 } else { -1.0 };
             }
         }
         let bleed = drum_bleed_db(&[leaky], &hits, sr).unwrap();

@@ -8,6 +8,7 @@
 //! exactly the centroid of its mono version (the original tool mistook channels for frames and
 //! wrote 8006 Hz for every stereo cloud).
 
+use crate::rt::math;
 use crate::rt::db::{amplitude_to_db, SILENCE_DB};
 use realfft::num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
@@ -113,7 +114,7 @@ impl Meter {
             .max(yin_inverse.get_scratch_len());
         let n = CENTROID_FFT_SIZE;
         let centroid_window = (0..n)
-            .map(|i| (0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / n as f64).cos()) as f32)
+            .map(|i| (0.5 - 0.5 * math::cos(std::f64::consts::TAU * i as f64 / n as f64)) as f32)
             .collect();
         Self {
             centroid_fft,
@@ -210,7 +211,7 @@ impl Meter {
             return 0.0;
         }
         let short_window =
-            |i: usize| 0.5 - 0.5 * (std::f32::consts::TAU * i as f32 / window_len as f32).cos();
+            |i: usize| 0.5 - 0.5 * math::cos(std::f32::consts::TAU * i as f32 / window_len as f32);
         for ch in channels {
             for &start in &starts {
                 for (i, f) in self.frame.iter_mut().enumerate() {
@@ -233,7 +234,7 @@ impl Meter {
                     continue;
                 }
                 for (t, s) in total.iter_mut().zip(&self.spectrum) {
-                    *t += f64::from(s.norm());
+                    *t += f64::from(math::hypot(s.re, s.im));
                 }
             }
         }

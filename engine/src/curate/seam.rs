@@ -5,6 +5,7 @@
 //! file, Hann 1024-point magnitude spectra, hop 256) and the wrap step (the sample step at the
 //! wrap over the 99th percentile of the file's inner sample steps).
 
+use crate::rt::math;
 use crate::source::mix_to_mono;
 use realfft::{RealFftPlanner, RealToComplex};
 use std::sync::Arc;
@@ -60,7 +61,7 @@ impl SeamMeter {
         let window = (0..SEAM_FFT_SIZE)
             .map(|n| {
                 let phase = std::f64::consts::TAU * n as f64 / SEAM_FFT_SIZE as f64;
-                (0.5 - 0.5 * phase.cos()) as f32
+                (0.5 - 0.5 * math::cos(phase)) as f32
             })
             .collect();
         let num_bins = SEAM_FFT_SIZE / 2 + 1;
@@ -144,7 +145,7 @@ impl SeamMeter {
         let result = self.fft.process_with_scratch(&mut self.frame, &mut self.spectrum, &mut self.scratch);
         debug_assert!(result.is_ok(), "seam FFT buffers sized by the plan");
         for (m, c) in self.current_mag.iter_mut().zip(&self.spectrum) {
-            *m = c.norm();
+            *m = math::hypot(c.re, c.im);
         }
     }
 }

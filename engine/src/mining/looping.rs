@@ -13,6 +13,7 @@
 //! correlation peaks the seam whose built wrap frame has the least flux (and an in-range
 //! sample step) wins. Both are measured with the same spectra as `curate::seam`.
 
+use crate::rt::math;
 use super::setting::{check_range, invalid};
 use super::Region;
 use crate::curate::seam::{
@@ -280,7 +281,7 @@ fn crossfade_into_head(head: &mut [f32], tail: &[f32], r: f32, fade_len: usize) 
     let n = fade_len.max(1) as f32;
     for (i, (h, &t)) in head.iter_mut().zip(tail).enumerate() {
         let theta = std::f32::consts::FRAC_PI_2 * i as f32 / n;
-        let (g_in, g_out) = theta.sin_cos();
+        let (g_in, g_out) = math::sin_cos(theta);
         let norm = 1.0 / (1.0 + 2.0 * r * g_in * g_out).sqrt();
         *h = norm * (g_in * *h + g_out * t);
     }

@@ -12,6 +12,7 @@
 //! Otherwise they are **distinct**. The miner keeps one pad per material (its best window), the
 //! README states this definition, and the tests count distinct pads with [`count_distinct`].
 
+use crate::rt::math;
 use super::windows::centred_frames;
 use crate::analysis::Analysis;
 
@@ -47,14 +48,14 @@ impl Material {
             for (c, v) in chroma.iter_mut().zip(f.chroma.get(i).copied().unwrap_or_default()) {
                 *c += v;
             }
-            centroid += f.centroid_hz[i].max(20.0).log2();
-            power += 10f32.powf(f.rms_db[i] / 10.0);
+            centroid += math::log2(f.centroid_hz[i].max(20.0));
+            power += math::powf(10f32, f.rms_db[i] / 10.0);
         }
         let norm = chroma.iter().map(|c| c * c).sum::<f32>().sqrt();
         if norm > 1e-9 {
             chroma.iter_mut().for_each(|c| *c /= norm);
         }
-        Self { chroma, centroid_octaves: centroid / n, level_db: 10.0 * (power / n).max(1e-12).log10() }
+        Self { chroma, centroid_octaves: centroid / n, level_db: 10.0 * math::log10((power / n).max(1e-12)) }
     }
 
     /// Cosine of the two mean chromas, 0..1 (1 when either has none: no pitch evidence against).
@@ -95,7 +96,7 @@ mod tests {
         }
         let norm = chroma.iter().map(|c| c * c).sum::<f32>().sqrt().max(1e-9);
         chroma.iter_mut().for_each(|c| *c /= norm);
-        Material { chroma, centroid_octaves: centroid_hz.log2(), level_db }
+        Material { chroma, centroid_octaves: math::log2(centroid_hz), level_db }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! DC and length, classified by spectral shape ([`super::hit_class`]) and thinned so near-identical
 //! hits of one source (a loop played many times) leave only the best few per class.
 
+use crate::rt::math;
 use super::hit_class::{HitAnalyzer, HitClass, HitFeatures};
 use super::setting::{check_range, invalid};
 use crate::analysis::{Analysis, NUM_ACCENT_REGIONS};
@@ -211,7 +212,7 @@ fn cut_hits(channels: &[Vec<f32>], windows: &[(usize, usize)], sr: u32, config: 
         // Loudest block of the 30 ms before the attack (the block just before it may hold its start).
         let lo = ab.saturating_sub(ms(30.0) / BLOCK + 1);
         let before = env[lo..ab.saturating_sub(1).max(lo)].iter().copied().fold(0.0f32, f32::max);
-        let attack_db = 20.0 * (peak_rms / before.max(1e-7)).log10();
+        let attack_db = 20.0 * math::log10(peak_rms / before.max(1e-7));
         if attack_db < config.min_attack_db {
             continue;
         }
@@ -232,7 +233,7 @@ fn cut_hits(channels: &[Vec<f32>], windows: &[(usize, usize)], sr: u32, config: 
         let end = (end_block * BLOCK).min(limit);
         // A sound that has not fallen `MIN_DECAY_DB` by the end of its slice is sustained, not a hit.
         let end_rms = smooth[(end / BLOCK).saturating_sub(1).min(env.len() - 1)];
-        if !natural_end && 20.0 * (peak_rms / end_rms.max(1e-9)).log10() < MIN_DECAY_DB {
+        if !natural_end && 20.0 * math::log10(peak_rms / end_rms.max(1e-9)) < MIN_DECAY_DB {
             continue;
         }
         if end <= start || end - start < ms(config.min_length_ms) {
@@ -240,7 +241,7 @@ fn cut_hits(channels: &[Vec<f32>], windows: &[(usize, usize)], sr: u32, config: 
         }
         let slice = &mono[start..end];
         let peak = slice.iter().fold(0.0f32, |m, x| m.max(x.abs()));
-        let peak_dbfs = 20.0 * peak.max(1e-9).log10();
+        let peak_dbfs = 20.0 * math::log10(peak.max(1e-9));
         let dc = slice.iter().sum::<f32>() / slice.len() as f32;
         let clipped = channels.iter().flat_map(|c| &c[start..end]).filter(|x| x.abs() >= 0.999).count();
         let clip_ratio = clipped as f32 / (slice.len() * channels.len()) as f32;
@@ -306,10 +307,10 @@ fn fade(channels: &mut [Vec<f32>], fade_in: usize, fade_out: usize) {
     let fade_out = fade_out.min(n / 3).max(1);
     for ch in channels {
         for (i, sample) in ch.iter_mut().take(fade_in).enumerate() {
-            *sample *= 0.5 - 0.5 * (std::f32::consts::PI * i as f32 / fade_in as f32).cos();
+            *sample *= 0.5 - 0.5 * math::cos(std::f32::consts::PI * i as f32 / fade_in as f32);
         }
         for i in 0..fade_out {
-            ch[n - 1 - i] *= 0.5 - 0.5 * (std::f32::consts::PI * i as f32 / fade_out as f32).cos();
+            ch[n - 1 - i] *= 0.5 - 0.5 * math::cos(std::f32::consts::PI * i as f32 / fade_out as f32);
         }
     }
 }

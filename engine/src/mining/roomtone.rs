@@ -3,6 +3,7 @@
 //! passages, above digital silence, and flat (no note, no hit) for at least a few seconds. After
 //! the original tool's `mine_silences.py`.
 
+use crate::rt::math;
 use super::setting::{check_range, invalid};
 use super::Region;
 use crate::rt::db::SILENCE_DB;
@@ -82,7 +83,7 @@ fn frame_levels_db(channels: &[Vec<f32>], frame_len: usize) -> Vec<f32> {
                 })
                 .sum();
             let rms = (sum / frame_len as f64).sqrt();
-            (20.0 * rms.max(1e-8).log10()) as f32
+            (20.0 * math::log10(rms.max(1e-8))) as f32
         })
         .collect()
 }
@@ -152,14 +153,14 @@ mod tests {
             (state >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0
         };
         for i in 0..3 * sr as usize {
-            x.push(0.5 * (i as f32 * 0.05).sin());
+            x.push(0.5 * math::sin(i as f32 * 0.05));
         }
         for _ in 0..4 * sr as usize {
             x.push(0.003 * noise()); // about -55 dBFS RMS
         }
         x.extend(std::iter::repeat_n(0.0, sr as usize)); // digital silence: not room tone
         for i in 0..3 * sr as usize {
-            x.push(0.5 * (i as f32 * 0.05).sin());
+            x.push(0.5 * math::sin(i as f32 * 0.05));
         }
         let quiet_only: Vec<f32> = x[3 * sr as usize..7 * sr as usize].to_vec();
         let found = find_room_tone(&[x], sr, &RoomToneConfig::default());

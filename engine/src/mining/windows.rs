@@ -1,6 +1,7 @@
 //! Sliding-window statistics over an analysis' frame features, and the non-overlapping
 //! round-robin selection the pad and hiss miners share.
 
+use crate::rt::math;
 use super::Region;
 use crate::analysis::Analysis;
 use std::ops::Range;
@@ -49,9 +50,9 @@ pub(crate) fn window_stats(analysis: &Analysis, start_sample: usize, len_samples
     let mean = |v: &[f32]| v[lo..hi].iter().sum::<f32>() / n;
     let std = |v: &[f32], m: f32| (v[lo..hi].iter().map(|x| (x - m) * (x - m)).sum::<f32>() / n).sqrt();
 
-    let power_mean = f.rms_db[lo..hi].iter().map(|db| 10f32.powf(db / 10.0)).sum::<f32>() / n;
+    let power_mean = f.rms_db[lo..hi].iter().map(|db| math::powf(10f32, db / 10.0)).sum::<f32>() / n;
     let rms_lin = power_mean.sqrt();
-    let rms_db = 10.0 * power_mean.max(1e-12).log10();
+    let rms_db = 10.0 * math::log10(power_mean.max(1e-12));
     let mean_db = mean(&f.rms_db);
     let peak = f.peak[lo..hi].iter().copied().fold(0.0f32, f32::max);
     let flux_mean = mean(&f.flux);
@@ -64,7 +65,7 @@ pub(crate) fn window_stats(analysis: &Analysis, start_sample: usize, len_samples
         onset_rate_per_sec: (onsets_hi - onsets_lo) as f32 / span_sec.max(1e-6),
         flatness: mean(&f.flatness),
         centroid_hz: mean(&f.centroid_hz),
-        air_db: 10.0 * (f.air_db[lo..hi].iter().map(|db| 10f32.powf(db / 10.0)).sum::<f32>() / n).max(1e-12).log10(),
+        air_db: 10.0 * math::log10((f.air_db[lo..hi].iter().map(|db| math::powf(10f32, db / 10.0)).sum::<f32>() / n).max(1e-12)),
         air_flatness: mean(&f.air_flatness),
         dc_abs: mean(&f.dc).abs(),
         crest: if rms_lin > 1e-9 { peak / rms_lin } else { 1.0 },

@@ -1,13 +1,15 @@
 //! Decibels: linear amplitude to dB (20 log10) and back, and the level reported for silence.
 //! Plain arithmetic, realtime-safe; shared by the audio thread and the background folders.
 
+use crate::rt::math;
+
 /// Level reported for silence, dB.
 pub const SILENCE_DB: f32 = -120.0;
 
 /// A linear amplitude in dB (20 log10), floored at [`SILENCE_DB`]. Realtime-safe.
 pub fn amplitude_to_db(amplitude: f32) -> f32 {
     if amplitude > 0.0 {
-        (20.0 * amplitude.log10()).max(SILENCE_DB)
+        (20.0 * math::log10(amplitude)).max(SILENCE_DB)
     } else {
         SILENCE_DB
     }
@@ -15,7 +17,7 @@ pub fn amplitude_to_db(amplitude: f32) -> f32 {
 
 /// A level in dB as a linear amplitude. Realtime-safe.
 pub fn db_to_amplitude(db: f32) -> f32 {
-    10f32.powf(db / 20.0)
+    math::powf(10f32, db / 20.0)
 }
 
 #[cfg(test)]

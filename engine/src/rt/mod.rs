@@ -2,6 +2,7 @@
 //! denormal guard. Audio thread (and plain helpers the background folders share).
 
 pub mod db;
+pub mod math;
 pub mod denormal;
 pub mod rng;
 pub mod smoother;

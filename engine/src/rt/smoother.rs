@@ -2,6 +2,8 @@
 //! exponential approach for gains, exponential approach in the log domain for frequencies; plus `Ramp`,
 //! the per-sample linear interpolation between two control ticks.
 
+use crate::rt::math;
+
 /// How a smoothed value travels towards its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SmoothCurve {
@@ -44,7 +46,7 @@ impl Smoother {
             curve,
             current: 0.0,
             target: 0.0,
-            pole_coef: 1.0 - (-1.0 / ticks).exp(),
+            pole_coef: 1.0 - math::exp(-1.0 / ticks),
             ramp_ticks: ticks.round() as u32,
             linear_step: 0.0,
             ticks_left: 0,
@@ -55,7 +57,7 @@ impl Smoother {
     fn domain_of(&self, v: f32) -> f32 {
         let v = if v.is_finite() { v } else { 0.0 };
         match self.curve {
-            SmoothCurve::Logarithmic => v.max(LOG_FLOOR).ln(),
+            SmoothCurve::Logarithmic => math::ln(v.max(LOG_FLOOR)),
             _ => v,
         }
     }
@@ -106,7 +108,7 @@ impl Smoother {
     /// The current value (in the parameter's own unit). Realtime-safe.
     pub fn value(&self) -> f32 {
         match self.curve {
-            SmoothCurve::Logarithmic => self.current.exp(),
+            SmoothCurve::Logarithmic => math::exp(self.current),
             _ => self.current,
         }
     }

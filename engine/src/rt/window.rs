@@ -2,6 +2,7 @@
 //! `prepare` (grains read them with linear interpolation); plus each shape's mean square, used by the
 //! cloud's loudness normalisation.
 
+use crate::rt::math;
 use serde::{Deserialize, Serialize};
 use std::f32::consts::PI;
 
@@ -31,13 +32,13 @@ pub const WINDOW_TABLE_LEN: usize = 4096;
 pub fn window_value(shape: WindowShape, t: f32) -> f32 {
     let t = t.clamp(0.0, 1.0);
     match shape {
-        WindowShape::Hann => 0.5 - 0.5 * (2.0 * PI * t).cos(),
+        WindowShape::Hann => 0.5 - 0.5 * math::cos(2.0 * PI * t),
         WindowShape::Tukey => {
             const EDGE: f32 = 0.25;
             if t < EDGE {
-                0.5 - 0.5 * (PI * t / EDGE).cos()
+                0.5 - 0.5 * math::cos(PI * t / EDGE)
             } else if t > 1.0 - EDGE {
-                0.5 - 0.5 * (PI * (1.0 - t) / EDGE).cos()
+                0.5 - 0.5 * math::cos(PI * (1.0 - t) / EDGE)
             } else {
                 1.0
             }
@@ -46,7 +47,7 @@ pub fn window_value(shape: WindowShape, t: f32) -> f32 {
             // A 5 % raised-sine attack, then (1 - u)^3: a long fall that reaches 0 with zero slope.
             const ATTACK: f32 = 0.1;
             if t < ATTACK {
-                (0.5 * PI * t / ATTACK).sin().powi(2)
+                math::sin(0.5 * PI * t / ATTACK).powi(2)
             } else {
                 (1.0 - (t - ATTACK) / (1.0 - ATTACK)).powi(3)
             }

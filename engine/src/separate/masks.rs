@@ -4,6 +4,7 @@
 //! filtering", DAFx 2010; Driedger, Müller & Disch, "Extending harmonic-percussive separation of
 //! audio signals", ISMIR 2014, with Wiener-like soft masks in place of their binary ones).
 
+use crate::rt::math;
 use super::sorted_window::SortedWindows;
 
 /// Writes into `out` the median of `magnitudes` over `width` bins (odd) centred on each bin; the
@@ -42,7 +43,7 @@ pub struct SoftMasks {
 impl SoftMasks {
     /// Masks of power `power` with margin `margin` (at least 1).
     pub fn new(margin: f32, power: f32) -> Self {
-        Self { power, margin_pow: margin.max(1.0).powf(power) }
+        Self { power, margin_pow: math::powf(margin.max(1.0), power) }
     }
 
     /// The harmonic and percussive masks of a bin whose harmonic estimate is `h` and percussive
@@ -63,7 +64,7 @@ impl SoftMasks {
         } else if self.power == 1.0 {
             x
         } else {
-            x.powf(self.power)
+            math::powf(x, self.power)
         }
     }
 }

@@ -2,6 +2,7 @@
 //! same input, same bytes; bounded scratch; cancel) and the exact mask check of QUALITY.md on
 //! signals whose layers are known: a steady chord under clicks.
 
+use crate::rt::math;
 use super::*;
 use crate::{CancelFlag, Error};
 use fixtures::signals::{chord_pad, click_train, white_noise};
@@ -15,7 +16,7 @@ fn energy(x: &[f32]) -> f64 {
 
 /// `part`'s energy relative to `whole`'s, dB.
 fn kept_db(part: &[f32], whole: &[f32]) -> f64 {
-    10.0 * (energy(part).max(1e-30) / energy(whole)).log10()
+    10.0 * math::log10(energy(part).max(1e-30) / energy(whole))
 }
 
 /// Largest |harmonic + percussive + residual - input| over every channel.
@@ -41,7 +42,7 @@ fn chord(num_frames: usize) -> Vec<f32> {
 /// Single-sample clicks four times a second, scaled to sit `below_db` under `reference` (RMS).
 fn clicks_under(reference: &[f32], below_db: f64) -> Vec<f32> {
     let raw = click_train(1.0, SR as usize / 4, 1000, reference.len());
-    let gain = (energy(reference) / energy(&raw)).sqrt() * 10f64.powf(-below_db / 20.0);
+    let gain = (energy(reference) / energy(&raw)).sqrt() * math::powf(10f64, -below_db / 20.0);
     raw.iter().map(|&x| x * gain as f32).collect()
 }
 

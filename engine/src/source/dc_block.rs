@@ -13,6 +13,7 @@
 //! the whole file does up to two seconds before the opening's end. The warm-up leaves an error of
 //! e^-22 of the true filter's output (the filter's time constant is 45 ms): nothing in f32.
 
+use crate::rt::math;
 use super::buffer::zero_non_finite;
 
 /// Corner of [`block_dc`], Hz: far below any musical content, fast enough to follow a drifting
@@ -103,8 +104,8 @@ struct HighPass {
 impl HighPass {
     fn butterworth(cutoff_hz: f64, sample_rate_hz: f64) -> Self {
         let w0 = std::f64::consts::TAU * cutoff_hz.clamp(0.1, 0.49 * sample_rate_hz) / sample_rate_hz;
-        let alpha = w0.sin() / (2.0 * std::f64::consts::FRAC_1_SQRT_2);
-        let c = w0.cos();
+        let alpha = math::sin(w0) / (2.0 * std::f64::consts::FRAC_1_SQRT_2);
+        let c = math::cos(w0);
         let a0 = 1.0 + alpha;
         Self {
             b0: (1.0 + c) / 2.0 / a0,
@@ -139,7 +140,7 @@ mod tests {
     #[test]
     fn an_offset_goes_without_ringing_and_music_stays() {
         let rate = 44_100;
-        let tone: Vec<f32> = (0..rate).map(|n| 0.5 * (n as f32 * 440.0 * std::f32::consts::TAU / rate as f32).sin()).collect();
+        let tone: Vec<f32> = (0..rate).map(|n| 0.5 * math::sin(n as f32 * 440.0 * std::f32::consts::TAU / rate as f32)).collect();
         let mut channels = vec![tone.iter().map(|x| x + 0.2).collect::<Vec<f32>>()];
         block_dc(&mut channels, rate as u32);
         // At the very ends the settled level includes part of a waveform cycle: a small bump
@@ -157,7 +158,7 @@ mod tests {
     #[test]
     fn an_opening_blocks_exactly_as_the_whole_does_up_to_two_blocks_before_its_end() {
         let rate = 8_000usize;
-        let whole: Vec<f32> = (0..rate * 9).map(|n| 0.3 + 0.4 * (n as f32 * 0.05).sin() + 0.2 * (n as f32 * 0.0011).cos()).collect();
+        let whole: Vec<f32> = (0..rate * 9).map(|n| 0.3 + 0.4 * math::sin(n as f32 * 0.05) + 0.2 * math::cos(n as f32 * 0.0011)).collect();
         let mut a = vec![whole.clone()];
         let mut b = vec![whole[..rate * 5 + 123].to_vec()];
         block_dc(&mut a, rate as u32);
@@ -178,7 +179,7 @@ mod tests {
     #[test]
     fn block_dc_removes_offset_and_drift_but_keeps_music() {
         let sr = 44_100;
-        let tone: Vec<f32> = (0..sr as usize * 4).map(|i| 0.5 * (i as f32 * 2.0 * std::f32::consts::PI * 220.0 / sr as f32).sin()).collect();
+        let tone: Vec<f32> = (0..sr as usize * 4).map(|i| 0.5 * math::sin(i as f32 * 2.0 * std::f32::consts::PI * 220.0 / sr as f32)).collect();
         let drift: Vec<f32> = (0..tone.len()).map(|i| 0.3 + 0.1 * (i as f32 / tone.len() as f32)).collect();
         let mut x = vec![tone.iter().zip(&drift).map(|(a, b)| a + b).collect::<Vec<f32>>()];
         block_dc(&mut x, sr);

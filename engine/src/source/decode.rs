@@ -1,6 +1,7 @@
 //! Loading a source: symphonia demux + decode, streamed through the channel fold and the
 //! resampler into a [`SourceBuffer`] at [`ENGINE_SAMPLE_RATE_HZ`], with its [`Provenance`].
 
+use crate::rt::math;
 use std::fs::File;
 use std::path::Path;
 
@@ -262,7 +263,7 @@ fn decode(path: &Path, options: &LoadOptions, opening_sec: Option<f64>) -> Resul
             out.scale(1.0 / peak);
             provenance.warnings.push(format!(
                 "folding {num_inputs} channels to stereo peaked at {:+.1} dBFS; scaled to 0 dBFS",
-                20.0 * f64::from(peak).log10()
+                20.0 * math::log10(f64::from(peak))
             ));
         }
     }

@@ -25,6 +25,7 @@ impl PlanarFrames {
     }
 
     /// Number of frames stored.
+    #[cfg(test)]
     pub fn num_frames(&self) -> usize {
         self.num_frames
     }

@@ -1,5 +1,5 @@
-//! Sources: decoding (symphonia), folding to mono/stereo, resampling to 44.1 kHz (rubato's
-//! windowed-sinc converter) and provenance. Background thread: everything here may allocate.
+//! Sources: decoding (symphonia), folding to mono/stereo, resampling to 44.1 kHz (a portable
+//! windowed-sinc converter, `resample`) and provenance. Background thread: everything here may allocate.
 //!
 //! Policies, as [`load`] applies them:
 //! - Formats: WAV (PCM 8/16/24/32-bit, float 32/64, WAVE_FORMAT_EXTENSIBLE), AIFF/AIFC, FLAC,
@@ -31,7 +31,9 @@ mod decode;
 pub mod fold;
 pub(crate) mod frames;
 mod hash;
+mod portable_path;
 pub(crate) mod resample;
+mod sinc_kernel;
 
 pub(crate) use buffer::zero_non_finite;
 pub use buffer::{mix_to_mono, Provenance, SourceBuffer};
@@ -41,6 +43,7 @@ pub use decode::{
     MIN_SOURCE_RATE_HZ,
 };
 pub use hash::{content_hash, hash_file, hash_file_until};
+pub use portable_path::{portable_path, relative_portable_path};
 pub use resample::{resample, resample_loop, MAX_RESAMPLE_RATE_HZ, MIN_RESAMPLE_RATE_HZ};
 
 use std::path::Path;

@@ -1,38 +1,21 @@
-//! Sample-rate conversion with rubato's asynchronous windowed-sinc resampler (band-limited
-//! interpolation, J. O. Smith, "Digital Audio Resampling"), streamed chunk by chunk, with the
-//! filter's latency removed exactly so output sample 0 lines up with input sample 0.
-//!
-//! Latency: with `from/to = F/Q` in lowest terms, `P` sinc phases per input frame and a filter
-//! of `L` taps, rubato's output frame `k` shows the input at time
-//! `((k + 1) F - y Q + Q/P) / Q` input frames after its start, when the stream is preceded
-//! by `y - L/2` zero frames (measured against a sine's phase; `tests/decode_resample.rs`
-//! checks it). Exact phases (`P = Q`): `y >= L/2` is chosen with `y Q = 1 (mod F)` and
-//! `(y Q - 1) / F - 1` output frames are dropped, so output frame `j` shows input time
-//! `j F / Q` exactly. Interpolated phases (`P = 256`): `y` with `y Q = 0 (mod F)`, leaving
-//! `1/256` of an input frame of residual offset. The output holds `round(n Q / F)` frames for
-//! `n` input frames.
-
-use rubato::audioadapter_buffers::direct::SequentialSliceOfVecs;
-use rubato::{
-    Async, FixedAsync, Indexing, Resampler, SincInterpolationParameters, SincInterpolationType,
-    WindowFunction,
-};
+//! Sample-rate conversion: a streaming windowed-sinc converter (`sinc_kernel`) that puts output
+//! frame `j` exactly at input time `j * from / to`, so output sample 0 lines up with input sample 0
+//! and there is no latency to remove. For `from/to = F/Q` in lowest terms the output frames fall on
+//! `Q` fractional positions between input frames: up to [`MAX_EXACT_PHASES`] of them each get their
+//! own taps (147 for 48 -> 44.1 kHz, 441 for 8 -> 44.1 kHz); beyond that, taps are interpolated
+//! linearly between [`INTERPOLATED_PHASES`] tabulated positions (error under -110 dB). Frames
+//! before the start and after the end read as silence. Everything is computed in a fixed order
+//! with portable math, so the result is the same on every platform.
 
 use super::frames::PlanarFrames;
+use super::sinc_kernel::{dot, SincTable, SINC_LEN};
 
-/// Length of the sinc filter, input frames (a multiple of 8, as rubato requires).
-const SINC_LEN: usize = 256;
-/// Input frames per resampler call.
-const CHUNK_FRAMES: usize = 1024;
-/// Sinc table points per input frame when the table cannot hold every needed phase; rubato
-/// then interpolates between them (cubic).
-const INTERPOLATED_OVERSAMPLING: usize = 256;
-/// Largest table (phases per input frame) built to hold every phase a rational ratio needs.
-/// For `from/to = F/Q` in lowest terms, output frames fall on multiples of `1/Q` input frames:
-/// with `Q` phases (147 for 48 -> 44.1 kHz, 441 for 8 -> 44.1 kHz) each output frame is one exact
-/// windowed-sinc dot product (measured 2.8 times faster than cubic interpolation between 256
-/// phases, 184x against 65x real time for 48 kHz stereo).
+/// Largest number of fractional positions given their own taps (a 1 MB table).
 const MAX_EXACT_PHASES: u32 = 1024;
+/// Tabulated positions between input frames when a ratio needs more than [`MAX_EXACT_PHASES`].
+const INTERPOLATED_PHASES: usize = 1024;
+/// Input frames kept before the filter's oldest needed frame is dropped from the history.
+const DRAIN_FRAMES: usize = 1 << 15;
 
 /// Lowest and highest rates [`resample`] accepts, Hz.
 pub const MIN_RESAMPLE_RATE_HZ: u32 = 1_000;
@@ -41,18 +24,23 @@ pub const MAX_RESAMPLE_RATE_HZ: u32 = 768_000;
 /// A streaming converter from `from_hz` to `to_hz` for a fixed number of channels.
 pub struct StreamResampler {
     /// `None` when the rates are equal: frames are copied through.
-    inner: Option<Async<f32>>,
+    table: Option<SincTable>,
     from_hz: u32,
     to_hz: u32,
-    /// Input frames waiting for a full chunk.
-    pending: Vec<Vec<f32>>,
-    num_pending: usize,
-    /// One call's output.
-    scratch_out: Vec<Vec<f32>>,
-    /// Output frames still to drop (the filter latency).
-    num_to_trim: usize,
-    /// Input frames pushed by the caller (not counting the alignment zeros).
+    /// The ratio in lowest terms, `from/to = from_step/to_step`.
+    from_step: u64,
+    to_step: u64,
+    /// Per channel, input frames from input index `base` on (before the start: silence).
+    history: Vec<Vec<f32>>,
+    base: i64,
+    /// The next output frame to compute.
+    next_out: u64,
+    /// Input frames pushed by the caller.
     num_input_frames: u64,
+    /// Interpolated taps for one output frame.
+    scratch: Box<[f32; SINC_LEN]>,
+    /// Per channel, the output of one `run` before it is appended.
+    ready: Vec<Vec<f32>>,
 }
 
 impl StreamResampler {
@@ -70,124 +58,94 @@ impl StreamResampler {
         if num_channels == 0 {
             return Err("cannot resample zero channels".to_string());
         }
-        let mut this = Self {
-            inner: None,
-            from_hz,
-            to_hz,
-            pending: vec![Vec::with_capacity(CHUNK_FRAMES); num_channels],
-            num_pending: 0,
-            scratch_out: Vec::new(),
-            num_to_trim: 0,
-            num_input_frames: 0,
-        };
-        if from_hz == to_hz {
-            return Ok(this);
-        }
         let divisor = gcd(from_hz, to_hz);
         let (from_step, to_step) = (from_hz / divisor, to_hz / divisor);
-        let exact = to_step <= MAX_EXACT_PHASES;
-        let (phases, interpolation) = if exact {
-            (to_step as usize, SincInterpolationType::Nearest)
-        } else {
-            (INTERPOLATED_OVERSAMPLING, SincInterpolationType::Cubic)
-        };
-        let params = SincInterpolationParameters::new(SINC_LEN, WindowFunction::BlackmanHarris2)
-            .oversampling_factor(phases)
-            .interpolation(interpolation);
-        let ratio = f64::from(to_hz) / f64::from(from_hz);
-        let inner = Async::<f32>::new_sinc(ratio, 1.0, &params, CHUNK_FRAMES, num_channels, FixedAsync::Input)
-            .map_err(|e| format!("cannot build the resampler: {e}"))?;
-        this.scratch_out = vec![vec![0.0; inner.output_frames_max()]; num_channels];
-        this.inner = Some(inner);
-
-        // Remove the latency (see the module docs).
-        let (from_step, to_step) = (u64::from(from_step), u64::from(to_step));
-        let half_len = (SINC_LEN / 2) as u64;
-        let target_residue = if exact { 1 % from_step } else { 0 };
-        // F and Q are coprime, so y Q runs through every residue mod F within F consecutive y.
-        let y = (half_len..half_len + from_step)
-            .find(|y| y * to_step % from_step == target_residue)
-            .expect("Q is invertible modulo F");
-        let num_zeros = y - half_len;
-        this.num_to_trim = if exact { (y * to_step - 1) / from_step - 1 } else { y * to_step / from_step - 1 } as usize;
-        let zeros = vec![vec![0.0f32; num_zeros as usize]; num_channels];
-        let mut discard = PlanarFrames::new(num_channels);
-        this.feed(&zeros, num_zeros as usize, &mut discard);
-        debug_assert_eq!(discard.num_frames(), 0, "latency trimming swallows the zeros' output");
-        Ok(this)
+        let table = (from_hz != to_hz).then(|| {
+            let phases = if to_step <= MAX_EXACT_PHASES { to_step as usize } else { INTERPOLATED_PHASES };
+            SincTable::new(phases, from_hz, to_hz)
+        });
+        // The first output frame reads SINC_LEN/2 - 1 frames before the start: silence.
+        let lead = SINC_LEN / 2 - 1;
+        Ok(Self {
+            table,
+            from_hz,
+            to_hz,
+            from_step: u64::from(from_step),
+            to_step: u64::from(to_step),
+            history: vec![vec![0.0; lead]; num_channels],
+            base: -(lead as i64),
+            next_out: 0,
+            num_input_frames: 0,
+            scratch: Box::new([0.0; SINC_LEN]),
+            ready: vec![Vec::new(); num_channels],
+        })
     }
 
     /// Resamples `num_frames` frames of `planes` (one `Vec` per channel, at least that long) and
     /// appends whatever output is ready to `out`. Not realtime-safe: allocates.
     pub fn push(&mut self, planes: &[Vec<f32>], num_frames: usize, out: &mut PlanarFrames) {
         self.num_input_frames += num_frames as u64;
-        self.feed(planes, num_frames, out);
+        if self.table.is_none() {
+            out.push(planes, 0, num_frames);
+            return;
+        }
+        for (history, plane) in self.history.iter_mut().zip(planes) {
+            history.extend_from_slice(&plane[..num_frames]);
+        }
+        self.run(u64::MAX, out);
     }
 
-    /// Flushes the filter and cuts `out` to exactly `round(n * to / from)` frames for the `n`
-    /// frames pushed. Not realtime-safe: allocates.
+    /// Flushes the filter (the input ends in silence) and leaves `out` with exactly
+    /// `round(n * to / from)` frames for the `n` frames pushed. Not realtime-safe: allocates.
     pub fn finish(mut self, out: &mut PlanarFrames) {
         let expected = expected_output_frames(self.num_input_frames, self.from_hz, self.to_hz);
-        if self.inner.is_some() {
-            // The last partial chunk, then chunks of silence until every expected frame is out.
-            let num_valid = self.num_pending;
-            self.process_pending(num_valid, out);
-            while out.num_frames() < expected {
-                self.process_pending(0, out);
+        if self.table.is_some() {
+            for history in &mut self.history {
+                history.resize(history.len() + SINC_LEN, 0.0);
             }
+            self.run(expected as u64, out);
         }
         out.truncate(expected);
     }
 
-    /// Appends input to the pending chunk, resampling each chunk as it fills.
-    fn feed(&mut self, planes: &[Vec<f32>], num_frames: usize, out: &mut PlanarFrames) {
-        if self.inner.is_none() {
-            out.push(planes, 0, num_frames);
-            return;
-        }
-        let mut offset = 0;
-        while offset < num_frames {
-            let take = (CHUNK_FRAMES - self.num_pending).min(num_frames - offset);
-            for (dst, src) in self.pending.iter_mut().zip(planes) {
-                dst.extend_from_slice(&src[offset..offset + take]);
+    /// Computes output frames up to `limit` (exclusive) while the history holds their inputs.
+    fn run(&mut self, limit: u64, out: &mut PlanarFrames) {
+        let Some(table) = &self.table else { return };
+        let available = self.base + self.history[0].len() as i64;
+        let exact = table.phases() as u64 == self.to_step;
+        self.ready.iter_mut().for_each(Vec::clear);
+        while self.next_out < limit {
+            // Output frame j sits at input time i + q / Q.
+            let position = self.next_out * self.from_step;
+            let (i, q) = ((position / self.to_step) as i64, position % self.to_step);
+            let first = i - (SINC_LEN / 2) as i64 + 1;
+            if first + SINC_LEN as i64 > available {
+                break;
             }
-            self.num_pending += take;
-            offset += take;
-            if self.num_pending == CHUNK_FRAMES {
-                self.process_pending(CHUNK_FRAMES, out);
+            let taps: &[f32] = if exact {
+                table.phase(q as usize)
+            } else {
+                let scaled = q * table.phases() as u64;
+                let (r, rest) = (scaled / self.to_step, scaled % self.to_step);
+                table.interpolate(r as usize, (rest as f64 / self.to_step as f64) as f32, &mut self.scratch);
+                &self.scratch[..]
+            };
+            let offset = (first - self.base) as usize;
+            for (history, ready) in self.history.iter().zip(&mut self.ready) {
+                ready.push(dot(&history[offset..offset + SINC_LEN], taps));
             }
+            self.next_out += 1;
         }
-    }
-
-    /// Runs one resampler call on the first `num_valid` pending frames (the rest read as
-    /// silence), drops latency frames, appends the output and empties the pending chunk.
-    fn process_pending(&mut self, num_valid: usize, out: &mut PlanarFrames) {
-        let Some(inner) = self.inner.as_mut() else { return };
-        let num_channels = self.pending.len();
-        for plane in &mut self.pending {
-            plane.resize(CHUNK_FRAMES, 0.0);
-        }
-        let produced = {
-            // Buffers are sized from the resampler's own maxima, so the adapters and the call
-            // cannot fail on lengths; a failure here would be a bug, reported as no output.
-            let input = SequentialSliceOfVecs::new(&self.pending, num_channels, CHUNK_FRAMES);
-            let out_frames = self.scratch_out[0].len();
-            let output = SequentialSliceOfVecs::new_mut(&mut self.scratch_out, num_channels, out_frames);
-            match (input, output) {
-                (Ok(input), Ok(mut output)) => {
-                    let indexing = Indexing::new().partial_len(num_valid);
-                    inner.process_into_buffer(&input, &mut output, Some(&indexing)).map_or(0, |(_, n)| n)
-                }
-                _ => 0,
+        out.push(&self.ready, 0, self.ready[0].len());
+        // Drop input no later frame needs, in large steps.
+        let needed = (self.next_out * self.from_step / self.to_step) as i64 - (SINC_LEN / 2) as i64 + 1;
+        let droppable = (needed - self.base).max(0) as usize;
+        if droppable >= DRAIN_FRAMES {
+            for history in &mut self.history {
+                history.drain(..droppable);
             }
-        };
-        let skip = self.num_to_trim.min(produced);
-        self.num_to_trim -= skip;
-        out.push(&self.scratch_out, skip, produced - skip);
-        for plane in &mut self.pending {
-            plane.clear();
+            self.base += droppable as i64;
         }
-        self.num_pending = 0;
     }
 }
 

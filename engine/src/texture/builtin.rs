@@ -1,6 +1,7 @@
 //! The built-in pad: four seconds of an evolving, harmonically rich additive tone on C3 that loops
 //! seamlessly, so a fresh plugin instance with no archive still sounds. Deterministic.
 
+use crate::rt::math;
 use super::pad::Pad;
 use crate::rt::RngStream;
 use std::f64::consts::TAU;
@@ -18,7 +19,7 @@ const PEAK: f32 = 0.5;
 pub fn builtin_pad(sample_rate_hz: f32) -> Pad {
     let sr = if sample_rate_hz.is_finite() && sample_rate_hz >= 1000.0 { f64::from(sample_rate_hz) } else { 44_100.0 };
     let num_frames = (LENGTH_SEC * sr).round() as usize;
-    let f0 = 440.0 * 2f64.powf((f64::from(BUILTIN_ROOT_NOTE) - 69.0) / 12.0);
+    let f0 = 440.0 * math::powf(2f64, (f64::from(BUILTIN_ROOT_NOTE) - 69.0) / 12.0);
     let mut rng = RngStream::new(0x0b1e_55ed, 0);
     let mut channels = vec![vec![0.0f64; num_frames]; 2];
     for k in 1..=NUM_HARMONICS {
@@ -34,8 +35,8 @@ pub fn builtin_pad(sample_rate_hz: f32) -> Pad {
             let lfo_phase = f64::from(rng.uniform());
             for (n, x) in ch.iter_mut().enumerate() {
                 let t = n as f64 / sr;
-                let lfo = 0.6 + 0.4 * (TAU * (lfo_cycles * t / LENGTH_SEC + lfo_phase)).sin();
-                *x += amp * lfo * (TAU * ((f * t).fract() + phase)).sin();
+                let lfo = 0.6 + 0.4 * math::sin(TAU * (lfo_cycles * t / LENGTH_SEC + lfo_phase));
+                *x += amp * lfo * math::sin(TAU * ((f * t).fract() + phase));
             }
         }
     }

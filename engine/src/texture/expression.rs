@@ -11,6 +11,7 @@
 //! chosen by parameters; the mod wheel is the Bloom macro (see [`bloom`]).
 //! Audio thread (plain data, no allocation).
 
+use crate::rt::math;
 use serde::{Deserialize, Serialize};
 
 /// MIDI channels.
@@ -79,12 +80,12 @@ impl VoiceMod {
     pub fn drive(&mut self, target: ExpressionTarget, amount: f32, unipolar: bool) {
         match (target, unipolar) {
             (ExpressionTarget::Off, _) => {}
-            (ExpressionTarget::Density, true) => self.density *= (3.0 * amount).exp2(),
-            (ExpressionTarget::Density, false) => self.density *= (2.0 * amount).exp2(),
+            (ExpressionTarget::Density, true) => self.density *= math::exp2(3.0 * amount),
+            (ExpressionTarget::Density, false) => self.density *= math::exp2(2.0 * amount),
             (ExpressionTarget::Position, true) => self.position += 0.5 * amount,
             (ExpressionTarget::Position, false) => self.position += 0.25 * amount,
-            (ExpressionTarget::LowPass, true) => self.lowpass *= (5.0 * amount).exp2(),
-            (ExpressionTarget::LowPass, false) => self.lowpass *= (4.0 * amount).exp2(),
+            (ExpressionTarget::LowPass, true) => self.lowpass *= math::exp2(5.0 * amount),
+            (ExpressionTarget::LowPass, false) => self.lowpass *= math::exp2(4.0 * amount),
         }
     }
 }
@@ -94,9 +95,9 @@ impl VoiceMod {
 /// Wheel down (0) changes nothing. Realtime-safe.
 pub fn bloom(m: &mut VoiceMod, wheel: f32) {
     if wheel > 0.0 {
-        m.density *= (2.0 * wheel).exp2();
+        m.density *= math::exp2(2.0 * wheel);
         m.spray += 0.5 * wheel;
-        m.lowpass *= (3.0 * wheel).exp2();
+        m.lowpass *= math::exp2(3.0 * wheel);
     }
 }
 

@@ -7,6 +7,7 @@
 //! started, and no random stream is drawn from (the grains' streams stay as they were).
 //! Audio thread (plain data, no allocation).
 
+use crate::rt::math;
 use serde::{Deserialize, Serialize};
 
 use super::transport::NoteValue;
@@ -55,7 +56,7 @@ impl LfoShape {
         let cycle = phase.floor();
         let frac = (phase - cycle) as f32;
         match self {
-            Self::Sine => (std::f32::consts::TAU * frac).sin(),
+            Self::Sine => math::sin(std::f32::consts::TAU * frac),
             Self::Triangle => 1.0 - 4.0 * (frac - 0.25).abs().min((frac - 1.25).abs()),
             Self::Saw => 2.0 * frac - 1.0,
             Self::Square => {
@@ -68,7 +69,7 @@ impl LfoShape {
             Self::SampleAndHold => random_level(seed, cycle as i64),
             Self::SmoothRandom => {
                 let (a, b) = (random_level(seed, cycle as i64), random_level(seed, cycle as i64 + 1));
-                let t = 0.5 - 0.5 * (std::f32::consts::PI * frac).cos();
+                let t = 0.5 - 0.5 * math::cos(std::f32::consts::PI * frac);
                 a + (b - a) * t
             }
         }

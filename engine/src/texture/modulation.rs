@@ -12,6 +12,7 @@
 //! retriggered LFO the note's start order).
 //! Audio thread (plain data, no allocation).
 
+use crate::rt::math;
 use super::expression::{bloom, ChannelExpression, ExpressionTarget, NoteExpression, VoiceMod};
 use super::lfo::LfoSettings;
 use super::param_table::{ControlValues, TextureParams};
@@ -233,16 +234,16 @@ fn apply_lfo(m: &mut VoiceMod, depths: &[f32; NUM_DESTINATIONS], x: f32) {
         m.spray += spray;
     }
     if size != 0.0 {
-        m.size *= (2.0 * size).exp2();
+        m.size *= math::exp2(2.0 * size);
     }
     if density != 0.0 {
-        m.density *= (3.0 * density).exp2();
+        m.density *= math::exp2(3.0 * density);
     }
     if pitch != 0.0 {
         m.pitch += 12.0 * pitch;
     }
     if lowpass != 0.0 {
-        m.lowpass *= (4.0 * lowpass).exp2();
+        m.lowpass *= math::exp2(4.0 * lowpass);
     }
     if level != 0.0 {
         m.level *= (1.0 + level).max(0.0);
@@ -320,7 +321,7 @@ mod tests {
         let x = m.lfo_value(0, 0);
         assert_eq!(x.abs(), 1.0);
         assert_eq!((v.position, v.spray, v.pitch), (0.5 * x, x, 12.0 * x));
-        assert_eq!((v.size, v.density, v.lowpass, lowpass), ((2.0 * x).exp2(), (3.0 * x).exp2(), (4.0 * x).exp2(), (4.0 * x).exp2()));
+        assert_eq!((v.size, v.density, v.lowpass, lowpass), (math::exp2(2.0 * x), math::exp2(3.0 * x), math::exp2(4.0 * x), math::exp2(4.0 * x)));
         assert_eq!(v.level, 1.0 + x);
     }
 }

@@ -3,6 +3,7 @@
 //! Nyquist frequency, so pitching up two or three octaves does not fold the pad's highs back down as
 //! aliases (the mipmap idea of wavetable oscillators). Made off the audio thread, with the pad.
 
+use crate::rt::math;
 use std::f64::consts::PI;
 
 /// Octave copies kept: grains read cleanly up to 8 frames per sample (+36 semitones at the pad's
@@ -41,8 +42,8 @@ fn half_band_taps() -> [f64; NUM_TAPS] {
     let mut taps = [0.0; NUM_TAPS];
     for (k, tap) in taps.iter_mut().enumerate() {
         let t = k as f64 - m / 2.0;
-        let sinc = if t == 0.0 { 2.0 * CUTOFF } else { (2.0 * PI * CUTOFF * t).sin() / (PI * t) };
-        let w = 0.42 - 0.5 * (2.0 * PI * k as f64 / m).cos() + 0.08 * (4.0 * PI * k as f64 / m).cos();
+        let sinc = if t == 0.0 { 2.0 * CUTOFF } else { math::sin(2.0 * PI * CUTOFF * t) / (PI * t) };
+        let w = 0.42 - 0.5 * math::cos(2.0 * PI * k as f64 / m) + 0.08 * math::cos(4.0 * PI * k as f64 / m);
         *tap = sinc * w;
     }
     let sum: f64 = taps.iter().sum();
@@ -55,7 +56,7 @@ mod tests {
     use super::*;
 
     fn sine(cycles_per_sample: f64, n: usize) -> Vec<f32> {
-        (0..n).map(|i| (2.0 * PI * cycles_per_sample * i as f64).sin() as f32).collect()
+        (0..n).map(|i| math::sin(2.0 * PI * cycles_per_sample * i as f64) as f32).collect()
     }
 
     fn rms(x: &[f32]) -> f64 {
@@ -76,7 +77,7 @@ mod tests {
     fn the_wrapped_slice_filter_gives_the_modulo_filters_bits() {
         // Loops longer and shorter than the filter, odd and even.
         for n in [1, 2, 7, 94, 95, 96, 1001, 4096] {
-            let x: Vec<f32> = (0..n).map(|i| ((i as f64 * 0.37).sin() * 0.8 + (i as f64 * 2.9).cos() * 0.1) as f32).collect();
+            let x: Vec<f32> = (0..n).map(|i| (math::sin(i as f64 * 0.37) * 0.8 + math::cos(i as f64 * 2.9) * 0.1) as f32).collect();
             let (fast, reference) = (halve_loop(&x), halve_loop_by_modulo(&x));
             assert!(fast.iter().map(|v| v.to_bits()).eq(reference.iter().map(|v| v.to_bits())), "n = {n}");
         }
@@ -90,7 +91,7 @@ mod tests {
         assert_eq!(low.len(), n / 2);
         assert!((rms(&low) - std::f64::consts::FRAC_1_SQRT_2).abs() < 0.01, "{}", rms(&low));
         let high = halve_loop(&sine(2600.0 / n as f64, n)); // 0.317 of the rate: above the new Nyquist
-        assert!(20.0 * (rms(&high) / std::f64::consts::FRAC_1_SQRT_2).log10() < -60.0, "{}", rms(&high));
+        assert!(20.0 * math::log10(rms(&high) / std::f64::consts::FRAC_1_SQRT_2) < -60.0, "{}", rms(&high));
         assert_eq!(halve_loop(&[1.0; 5]).len(), 3);
         assert!(halve_loop(&[]).is_empty());
     }

@@ -2,6 +2,7 @@
 //! (RMS, DC, clipping and skew per ~10 ms block) and its octave-decimated copies for grains pitched
 //! up (see [`super::octaves`]), and `PadBank`, the fixed-slot bank of pads.
 
+use crate::rt::math;
 use super::octaves::{halve_loop, MAX_OCTAVES};
 
 /// Pad-bank slots.
@@ -59,7 +60,7 @@ fn block_is_bad(block: &[f32], pad_rms: f32) -> bool {
     let rms = (block.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / n).sqrt();
     let clipped = block.iter().filter(|x| x.abs() >= 0.999).count() as f64 / n;
     let skew = if var > 1e-12 {
-        block.iter().map(|&x| (f64::from(x) - mean).powi(3)).sum::<f64>() / n / var.powf(1.5)
+        block.iter().map(|&x| (f64::from(x) - mean).powi(3)).sum::<f64>() / n / math::powf(var, 1.5)
     } else {
         0.0
     };
@@ -121,7 +122,7 @@ impl Pad {
         if step <= 1.0 + 1e-9 {
             return 0;
         }
-        (step.log2() - 1e-9).ceil().clamp(0.0, self.octaves.len() as f64) as usize
+        (math::log2(step) - 1e-9).ceil().clamp(0.0, self.octaves.len() as f64) as usize
     }
 
     /// Frames of octave copy `octave` (0 is the pad itself). Realtime-safe.
@@ -311,7 +312,7 @@ mod tests {
     use super::*;
 
     fn sine(n: usize) -> Vec<f32> {
-        (0..n).map(|i| 0.5 * (i as f32 * 0.05).sin()).collect()
+        (0..n).map(|i| 0.5 * math::sin(i as f32 * 0.05)).collect()
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! whole number of cycles per loop, so the tremolo is as seamless as the loop. When an archive has
 //! no noisy material, [`synthetic_hiss_source`] is the live instrument's own hiss voice.
 
+use crate::rt::math;
 use crate::mining::{make_loop, LoopConfig, Region};
 use crate::rt::db::db_to_amplitude;
 use crate::rt::RngStream;
@@ -61,7 +62,7 @@ pub fn hiss_loop(channels: &[Vec<f32>], region: &Region, sr: u32, seed: u64, sha
     for ch in &mut lp.channels {
         for (i, x) in ch.iter_mut().enumerate() {
             let phase = std::f32::consts::TAU * cycles * i as f32 / n as f32;
-            *x *= 1.0 - shape.tremolo_depth * (0.5 - 0.5 * phase.cos());
+            *x *= 1.0 - shape.tremolo_depth * (0.5 - 0.5 * math::cos(phase));
         }
     }
     Some(lp.channels)
@@ -84,8 +85,8 @@ pub fn hiss_flicker(channels: &[Vec<f32>], region: &Region, sr: u32, seed: u64, 
         for (i, x) in ch.iter_mut().enumerate() {
             let t = i as f32 / n as f32;
             let attack = (t * 20.0).min(1.0);
-            let decay = (-4.0 * t).exp() * (1.0 - t).min(1.0);
-            let flutter = 1.0 - 0.5 * (0.5 - 0.5 * (std::f32::consts::TAU * flutter_hz * i as f32 / sr as f32).cos());
+            let decay = math::exp(-4.0 * t) * (1.0 - t).min(1.0);
+            let flutter = 1.0 - 0.5 * (0.5 - 0.5 * math::cos(std::f32::consts::TAU * flutter_hz * i as f32 / sr as f32));
             *x *= attack * decay * flutter;
         }
     }
@@ -120,7 +121,7 @@ fn flatten_dynamics(channels: &mut [Vec<f32>], sr: u32) {
     if n == 0 {
         return;
     }
-    let a = (-1.0 / (FLATTEN_TIME_SEC * sr as f32)).exp();
+    let a = math::exp(-1.0 / (FLATTEN_TIME_SEC * sr as f32));
     let mut power: Vec<f32> = (0..n).map(|i| channels.iter().map(|c| c[i] * c[i]).sum::<f32>() / channels.len() as f32).collect();
     for pass in 0..2 {
         let mut state = power[if pass == 0 { 0 } else { n - 1 }];

@@ -104,6 +104,7 @@ pub fn match_pad_loudness(channels: &mut [Vec<f32>]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rt::math;
     use crate::rt::db::amplitude_to_db;
 
     #[test]
@@ -121,7 +122,7 @@ mod tests {
 
     #[test]
     fn pads_are_matched_to_the_target_loudness_within_their_peak_limit() {
-        let sine = |amp: f32| (0..44_100).map(|i| amp * (i as f32 * 0.0628).sin()).collect::<Vec<f32>>();
+        let sine = |amp: f32| (0..44_100).map(|i| amp * math::sin(i as f32 * 0.0628)).collect::<Vec<f32>>();
         for amp in [0.01, 0.3, 0.9] {
             let mut ch = vec![sine(amp), sine(amp)];
             match_pad_loudness(&mut ch);

@@ -3,6 +3,7 @@
 //! every frequency is scaled by the same ratio and formants move with the pitch, as on a tape
 //! or sampler. A stretch and a shift together take one vocoder pass (stretch by their product).
 
+use crate::rt::math;
 use super::stretch::{PhaseVocoder, StretchConfig};
 use crate::source::resample;
 use crate::{ENGINE_SAMPLE_RATE_HZ, Error, Result};
@@ -12,7 +13,7 @@ pub const MAX_PITCH_SHIFT_SEMITONES: f32 = 24.0;
 
 /// The frequency ratio of a shift by `semitones` (12 semitones = 2.0).
 pub fn semitones_to_ratio(semitones: f32) -> f64 {
-    2f64.powf(f64::from(semitones) / 12.0)
+    math::powf(2f64, f64::from(semitones) / 12.0)
 }
 
 /// Input frames of context stretched and resampled on each side of the excerpt and then cut

@@ -14,6 +14,7 @@
 //! Known limit: content that is nearly anti-phase between channels has a weak mid spectrum, so
 //! its phase tracking is less accurate.
 
+use crate::rt::math;
 use crate::{Error, Result};
 use realfft::num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
@@ -103,7 +104,7 @@ impl PhaseVocoder {
         // Periodic Hann: with per-sample normalisation by the summed squared window, any hop up
         // to half the frame reconstructs exactly when nothing is modified.
         let window = (0..n)
-            .map(|i| (0.5 - 0.5 * (TAU * i as f64 / n as f64).cos()) as f32)
+            .map(|i| (0.5 - 0.5 * math::cos(TAU * i as f64 / n as f64)) as f32)
             .collect();
         Ok(Self {
             config,
@@ -318,7 +319,7 @@ impl PhaseVocoder {
             // Nothing to track (silence): keep the trajectories as they were.
             self.rotation.copy_from_slice(&self.prev_rotation);
             for (u, r) in self.unit_rotation.iter_mut().zip(&self.rotation) {
-                *u = Complex::new(r.cos() as f32, r.sin() as f32);
+                *u = Complex::new(math::cos(*r) as f32, math::sin(*r) as f32);
             }
             return;
         }
@@ -331,8 +332,8 @@ impl PhaseVocoder {
                     .unwrap_or(p),
                 None => bins - 1,
             };
-            let phase = f64::from(self.mid[p].arg());
-            let prev_phase = f64::from(self.prev_mid[p].arg());
+            let phase = f64::from(math::atan2(self.mid[p].im, self.mid[p].re));
+            let prev_phase = f64::from(math::atan2(self.prev_mid[p].im, self.prev_mid[p].re));
             let rotation = if analysis_hop > 0 {
                 let ha = analysis_hop as f64;
                 let expected = TAU * p as f64 * ha / n;
@@ -344,7 +345,7 @@ impl PhaseVocoder {
                 wrap_phase(self.prev_rotation[p] + TAU * p as f64 * hop_s / n)
             };
             self.rotation[region_start..=region_end].fill(rotation);
-            let (sin, cos) = rotation.sin_cos();
+            let (sin, cos) = math::sin_cos(rotation);
             let unit = Complex::new(cos as f32, sin as f32);
             self.unit_rotation[region_start..=region_end].fill(unit);
             region_start = region_end + 1;

@@ -8,6 +8,7 @@
 //! logarithm): like a median it barely moves for a few strong lines among many noise bins, and
 //! it costs a tenth of one.
 
+use crate::rt::math;
 use realfft::num_complex::Complex;
 use realfft::RealFftPlanner;
 use crate::rt::db::db_to_amplitude;
@@ -33,7 +34,7 @@ pub fn gate_tones(x: &mut [f32], max_over_floor_db: f32) {
     let inverse = planner.plan_fft_inverse(FFT_SIZE);
     // sqrt-Hann (periodic) for both windows: their product, a Hann, sums to 2 at a quarter-frame hop.
     let window: Vec<f32> =
-        (0..FFT_SIZE).map(|i| (0.5 - 0.5 * (std::f32::consts::TAU * i as f32 / FFT_SIZE as f32).cos()).sqrt()).collect();
+        (0..FFT_SIZE).map(|i| (0.5 - 0.5 * math::cos(std::f32::consts::TAU * i as f32 / FFT_SIZE as f32)).sqrt()).collect();
     let overlap_gain = 2.0;
     // Pad a frame on each side so every sample is covered by four frames.
     let padded_len = x.len() + 2 * FFT_SIZE;
@@ -42,7 +43,7 @@ pub fn gate_tones(x: &mut [f32], max_over_floor_db: f32) {
     let mut output = vec![0.0f32; padded_len];
     let mut frame = forward.make_input_vec();
     let mut spectrum = forward.make_output_vec();
-    let ln_max_ratio = max_ratio.ln();
+    let ln_max_ratio = math::ln(max_ratio);
     let mut log_magnitudes = vec![0.0f32; spectrum.len()];
     let mut log_prefix = vec![0.0f32; spectrum.len() + 1];
     let scale = 1.0 / (FFT_SIZE as f32 * overlap_gain);
@@ -56,7 +57,7 @@ pub fn gate_tones(x: &mut [f32], max_over_floor_db: f32) {
         }
         // ln |X|, from the power (one logarithm, no square root).
         for (k, (l, c)) in log_magnitudes.iter_mut().zip(&spectrum).enumerate() {
-            *l = 0.5 * (c.norm_sqr() + 1e-30).ln();
+            *l = 0.5 * math::ln(c.norm_sqr() + 1e-30);
             log_prefix[k + 1] = log_prefix[k] + *l;
         }
         let num_bins = log_magnitudes.len();
@@ -66,7 +67,7 @@ pub fn gate_tones(x: &mut [f32], max_over_floor_db: f32) {
             let log_floor = (log_prefix[hi] - log_prefix[lo]) / (hi - lo) as f32;
             let over = log_magnitudes[k] - log_floor - ln_max_ratio;
             if over > 0.0 {
-                *c *= (-over).exp();
+                *c *= math::exp(-over);
             }
         }
         // The DC and Nyquist bins of a real signal's spectrum are real.
@@ -99,10 +100,10 @@ mod tests {
         let mid = &x[(x.len() - n) / 2..][..n];
         let (mut re, mut im) = (0.0f64, 0.0f64);
         for (i, &v) in mid.iter().enumerate() {
-            let w = 0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / n as f64).cos();
+            let w = 0.5 - 0.5 * math::cos(std::f64::consts::TAU * i as f64 / n as f64);
             let ph = std::f64::consts::TAU * f64::from(hz) * i as f64 / f64::from(sr);
-            re += f64::from(v) * w * ph.cos();
-            im += f64::from(v) * w * ph.sin();
+            re += f64::from(v) * w * math::cos(ph);
+            im += f64::from(v) * w * math::sin(ph);
         }
         ((re * re + im * im) / (n as f64 * n as f64)) as f32
     }
@@ -116,20 +117,20 @@ mod tests {
         let mixed: Vec<f32> = base
             .iter()
             .enumerate()
-            .map(|(i, &n)| 0.1 * n + tones.iter().map(|&f| 0.2 * (std::f32::consts::TAU * f * i as f32 / sr).sin()).sum::<f32>())
+            .map(|(i, &n)| 0.1 * n + tones.iter().map(|&f| 0.2 * math::sin(std::f32::consts::TAU * f * i as f32 / sr)).sum::<f32>())
             .collect();
         let mut gated = mixed.clone();
         gate_tones(&mut gated, 6.0);
         for &f in &tones {
             let (before, after) = (tone_power(&mixed, f, sr), tone_power(&gated, f, sr));
-            let drop_db = 10.0 * (before / after).log10();
+            let drop_db = 10.0 * math::log10(before / after);
             assert!(drop_db > 20.0, "{f} Hz dropped by only {drop_db:.1} dB");
         }
         // Noise alone passes almost untouched (a few bins of every frame stand 6 dB over the median).
         let mut only_noise = base.clone();
         gate_tones(&mut only_noise, 6.0);
         let rms = |x: &[f32]| (x.iter().map(|v| v * v).sum::<f32>() / x.len() as f32).sqrt();
-        let kept_db = 20.0 * (rms(&only_noise) / rms(&base)).log10();
+        let kept_db = 20.0 * math::log10(rms(&only_noise) / rms(&base));
         assert!(kept_db > -1.0, "noise lost {kept_db:.2} dB");
         // Off, it is the identity.
         let mut untouched = mixed.clone();

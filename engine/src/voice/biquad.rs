@@ -1,6 +1,7 @@
 //! Second-order IIR filter (biquad), transposed direct form II, with coefficients from Robert
 //! Bristow-Johnson's "Audio EQ Cookbook". Used live by the voices and offline by `transform`.
 
+use crate::rt::math;
 use std::f32::consts::PI;
 
 /// Normalised biquad coefficients (a0 = 1).
@@ -25,7 +26,7 @@ impl BiquadCoefs {
     fn prewarp(cutoff_hz: f32, q: f32, sample_rate_hz: f32) -> (f32, f32) {
         let f = cutoff_hz.clamp(1.0, sample_rate_hz * 0.49);
         let w0 = 2.0 * PI * f / sample_rate_hz;
-        (w0.cos(), w0.sin() / (2.0 * q.max(0.01)))
+        (math::cos(w0), math::sin(w0) / (2.0 * q.max(0.01)))
     }
 
     /// 12 dB/octave low-pass. Realtime-safe.
@@ -48,7 +49,7 @@ impl BiquadCoefs {
 
     /// Low shelf by `gain_db` below `corner_hz` (shelf slope 1). Realtime-safe.
     pub fn low_shelf(corner_hz: f32, gain_db: f32, sample_rate_hz: f32) -> Self {
-        let a = 10f32.powf(gain_db / 40.0);
+        let a = math::powf(10f32, gain_db / 40.0);
         let (c, alpha) = Self::prewarp(corner_hz, std::f32::consts::FRAC_1_SQRT_2, sample_rate_hz);
         let s = 2.0 * a.sqrt() * alpha;
         Self::from_raw(
@@ -63,7 +64,7 @@ impl BiquadCoefs {
 
     /// High shelf by `gain_db` above `corner_hz` (shelf slope 1). Realtime-safe.
     pub fn high_shelf(corner_hz: f32, gain_db: f32, sample_rate_hz: f32) -> Self {
-        let a = 10f32.powf(gain_db / 40.0);
+        let a = math::powf(10f32, gain_db / 40.0);
         let (c, alpha) = Self::prewarp(corner_hz, std::f32::consts::FRAC_1_SQRT_2, sample_rate_hz);
         let s = 2.0 * a.sqrt() * alpha;
         Self::from_raw(
@@ -138,7 +139,7 @@ mod tests {
         let w = 2.0 * PI * freq_hz / sr;
         let mut peak = 0.0f32;
         for i in 0..n {
-            let y = f.process_sample((w * i as f32).sin());
+            let y = f.process_sample(math::sin(w * i as f32));
             if i > n / 2 {
                 peak = peak.max(y.abs());
             }

@@ -1,6 +1,7 @@
 //! One grain: a windowed, resampled (4-point cubic Hermite / Catmull-Rom, see `grain_run`),
 //! equal-power-panned read of a stereo pad, the basic particle of granular synthesis (Roads, "Microsound", 2001).
 
+use crate::rt::math;
 use super::grain_run::{render_run, Run};
 use crate::rt::window::{self, WindowShape};
 use std::f32::consts::FRAC_PI_4;
@@ -68,8 +69,8 @@ impl Grain {
         let pan = if pan.is_finite() { pan.clamp(-1.0, 1.0) } else { 0.0 };
         let fold = 0.5 * pan.abs();
         let theta = (pan + 1.0) * FRAC_PI_4;
-        let gl = std::f32::consts::SQRT_2 * theta.cos();
-        let gr = std::f32::consts::SQRT_2 * theta.sin();
+        let gl = std::f32::consts::SQRT_2 * math::cos(theta);
+        let gr = std::f32::consts::SQRT_2 * math::sin(theta);
         [gl * (1.0 - fold), gl * fold, gr * fold, gr * (1.0 - fold)]
     }
 

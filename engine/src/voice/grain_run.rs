@@ -183,6 +183,7 @@ mod simd {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rt::math;
     use crate::rt::window::{WindowTables, WINDOW_TABLE_LEN};
     use crate::rt::WindowShape;
 
@@ -199,8 +200,8 @@ mod tests {
     fn vector_lanes_match_the_scalar_sample_bit_for_bit() {
         let tables = WindowTables::new();
         let table = tables.table(WindowShape::Tukey);
-        let left: Vec<f32> = (0..1004).map(|i| (i as f32 * 0.37).sin()).collect();
-        let right: Vec<f32> = (0..1004).map(|i| (i as f32 * 0.11).cos() * 0.5).collect();
+        let left: Vec<f32> = (0..1004).map(|i| math::sin(i as f32 * 0.37)).collect();
+        let right: Vec<f32> = (0..1004).map(|i| math::cos(i as f32 * 0.11) * 0.5).collect();
         for (step, start) in [(1.37f64, 3.2f64), (-0.83, 990.5), (2.0, 0.0)] {
             let len = 301u64;
             let phase_step = ((WINDOW_TABLE_LEN as u64) << 32) / len;

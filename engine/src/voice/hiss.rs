@@ -1,6 +1,7 @@
 //! The hiss voice: seeded white noise per side (decorrelated stereo), a band-pass at the hiss tone,
 //! a raised-cosine tremolo and random half-sine "flicker" bursts, all shaped on the control grid.
 
+use crate::rt::math;
 use super::biquad::{Biquad, BiquadCoefs};
 use crate::rt::{Ramp, RngStream};
 use std::f32::consts::{PI, TAU};
@@ -86,7 +87,7 @@ impl HissVoice {
                 }
             }
         }
-        let tremolo = 1.0 - c.tremolo_depth * 0.5 * (1.0 - self.tremolo_phase.cos());
+        let tremolo = 1.0 - c.tremolo_depth * 0.5 * (1.0 - math::cos(self.tremolo_phase));
 
         if self.flicker_age_samples >= self.flicker_len_samples {
             let p = c.flicker_amount * MAX_FLICKERS_PER_SEC * tick_samples / sample_rate_hz;
@@ -99,7 +100,7 @@ impl HissVoice {
         let burst = if self.flicker_age_samples < self.flicker_len_samples {
             self.flicker_age_samples += tick_samples;
             let t = (self.flicker_age_samples / self.flicker_len_samples).min(1.0);
-            self.flicker_peak * (PI * t).sin()
+            self.flicker_peak * math::sin(PI * t)
         } else {
             0.0
         };
@@ -149,7 +150,7 @@ mod tests {
     fn stereo_noise_at_a_sensible_level_with_tremolo() {
         let c = HissControls { tone_hz: 6000.0, tremolo_rate_hz: 2.0, tremolo_phase: None, tremolo_depth: 1.0, flicker_amount: 0.0, level: 1.0 };
         let (l, r) = render(c, 2.0);
-        let db = 20.0 * rms(&l).log10();
+        let db = 20.0 * math::log10(rms(&l));
         assert!((-30.0..-20.0).contains(&db), "{db}"); // about -20 dBFS, halved on average by the tremolo
         let corr: f32 = l.iter().zip(&r).map(|(a, b)| a * b).sum::<f32>() / (rms(&l) * rms(&r) * l.len() as f32);
         assert!(corr.abs() < 0.05, "{corr}");

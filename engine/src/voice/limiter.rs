@@ -8,6 +8,7 @@
 //! level tests to read. Instant attack without look-ahead keeps the instrument at zero latency; the
 //! price is a little distortion on the rare peaks it catches.
 
+use crate::rt::math;
 use crate::rt::db::{amplitude_to_db, db_to_amplitude};
 
 /// Highest level a sample may leave the engine at, dBFS.
@@ -55,7 +56,7 @@ impl SafetyLimiter {
     pub fn new(sample_rate_hz: f32) -> Self {
         Self {
             ceiling: db_to_amplitude(LIMITER_CEILING_DBFS),
-            release_coef: (-1.0 / (RELEASE_MS * 0.001 * sample_rate_hz.max(1000.0))).exp(),
+            release_coef: math::exp(-1.0 / (RELEASE_MS * 0.001 * sample_rate_hz.max(1000.0))),
             gain: 1.0,
             num_limited_samples: 0,
             min_gain: 1.0,
@@ -120,13 +121,13 @@ mod tests {
         let mut limiter = SafetyLimiter::new(48_000.0);
         let ceiling = db_to_amplitude(LIMITER_CEILING_DBFS);
         for i in 0..48_000 {
-            let x = 0.5 * (i as f32 * 0.01).sin();
+            let x = 0.5 * math::sin(i as f32 * 0.01);
             assert_eq!(limiter.process(x, -x), (x, -x));
         }
         assert_eq!(limiter.num_limited_samples(), 0);
         let mut peak = 0.0f32;
         for i in 0..48_000 {
-            let x = 4.0 * (i as f32 * 0.01).sin();
+            let x = 4.0 * math::sin(i as f32 * 0.01);
             let (l, r) = limiter.process(x, 0.1);
             peak = peak.max(l.abs()).max(r.abs());
         }

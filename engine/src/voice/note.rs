@@ -2,6 +2,7 @@
 //! exponential release evaluated on the control grid, a sustain-pedal latch, and the stealing rule
 //! (oldest released voice first, then the oldest voice).
 
+use crate::rt::math;
 use crate::rt::Ramp;
 
 /// Where a voice is in its envelope.
@@ -107,7 +108,7 @@ impl NoteVoice {
                 } else {
                     release_samples
                 };
-                self.env *= RELEASE_FLOOR.powf(tick_samples / release_samples.max(1.0));
+                self.env *= math::powf(RELEASE_FLOOR, tick_samples / release_samples.max(1.0));
                 if self.env < RELEASE_FLOOR {
                     self.env = 0.0;
                     self.stage = VoiceStage::Idle;

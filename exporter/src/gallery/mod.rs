@@ -145,6 +145,7 @@ pub fn run(pack: &Path) -> Result<ExitStatus> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use engine::rt::math;
 
     #[test]
     fn thumbnails_mirror_the_wavs_and_stay_inside_the_pack() {
@@ -159,7 +160,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let good = "s/pads/good.wav";
         std::fs::create_dir_all(dir.path().join("s/pads")).unwrap();
-        let tone: Vec<f32> = (0..22_050).map(|i| 0.5 * (i as f32 * 0.05).sin()).collect();
+        let tone: Vec<f32> = (0..22_050).map(|i| 0.5 * math::sin(i as f32 * 0.05)).collect();
         crate::wav_out::write_wav(&dir.path().join(good), &[tone], 44_100, Default::default(), None).unwrap();
         std::fs::write(dir.path().join("s/pads/broken.wav"), b"RIFF????WAVEjunk").unwrap();
         // A thumbnail left by an earlier pack, to be removed.

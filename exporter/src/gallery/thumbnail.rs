@@ -2,6 +2,7 @@
 //! (log-frequency rows, dB colours), both of the mono fold, drawn into one RGB image and encoded
 //! as PNG.
 
+use engine::rt::math;
 use anyhow::{bail, Context, Result};
 use engine::analysis::MagnitudeSpectrum;
 use std::path::Path;
@@ -183,7 +184,7 @@ impl Painter {
             let scale = 1.0 / num_frames as f32;
             for (row, band) in rows.iter().enumerate() {
                 let power = band.power(&self.column_power) * scale;
-                let db = if power > 0.0 { 10.0 * power.log10() } else { f32::NEG_INFINITY };
+                let db = if power > 0.0 { 10.0 * math::log10(power) } else { f32::NEG_INFINITY };
                 loudest_db = loudest_db.max(db);
                 self.cells_db[column * rows.len() + row] = db;
             }
@@ -279,7 +280,7 @@ fn top_hz(sample_rate_hz: u32) -> f32 {
 /// are equal steps of log frequency from [`SPECTRO_MIN_HZ`] to the top.
 pub fn row_edge_hz(row: u32, sample_rate_hz: u32) -> f32 {
     let ratio = top_hz(sample_rate_hz) / SPECTRO_MIN_HZ;
-    SPECTRO_MIN_HZ * ratio.powf(row as f32 / SPECTRO_HEIGHT_PX as f32)
+    SPECTRO_MIN_HZ * math::powf(ratio, row as f32 / SPECTRO_HEIGHT_PX as f32)
 }
 
 /// Every row's band, bottom row first.
@@ -315,7 +316,7 @@ mod tests {
 
     fn sine(freq_hz: f32, seconds: f32, amplitude: f32) -> Vec<f32> {
         let n = (seconds * RATE as f32) as usize;
-        (0..n).map(|i| amplitude * (std::f32::consts::TAU * freq_hz * i as f32 / RATE as f32).sin()).collect()
+        (0..n).map(|i| amplitude * math::sin(std::f32::consts::TAU * freq_hz * i as f32 / RATE as f32)).collect()
     }
 
     fn brightness(rgb: [u8; 3]) -> u32 {
@@ -331,7 +332,7 @@ mod tests {
     #[test]
     fn reading_16_and_24_bit_files_gives_the_written_mono_mix() {
         let dir = tempfile::tempdir().unwrap();
-        let left: Vec<f32> = (0..3001).map(|i| ((i as f32) * 0.01).sin() * 0.8).collect();
+        let left: Vec<f32> = (0..3001).map(|i| math::sin((i as f32) * 0.01) * 0.8).collect();
         let right: Vec<f32> = left.iter().map(|x| -0.5 * x).collect();
         for bits in [16u16, 24] {
             let path = dir.path().join(format!("t{bits}.wav"));
@@ -369,7 +370,7 @@ mod tests {
         assert!((row_edge_hz(0, RATE) - SPECTRO_MIN_HZ).abs() < 1e-3);
         assert!((row_edge_hz(SPECTRO_HEIGHT_PX, RATE) - SPECTRO_MAX_HZ).abs() < 0.5);
         assert!((row_edge_hz(SPECTRO_HEIGHT_PX, 22_050) - 11_025.0).abs() < 0.5);
-        let octaves = |a: u32, b: u32| (row_edge_hz(b, RATE) / row_edge_hz(a, RATE)).log2();
+        let octaves = |a: u32, b: u32| math::log2(row_edge_hz(b, RATE) / row_edge_hz(a, RATE));
         assert!((octaves(0, 10) - octaves(40, 50)).abs() < 1e-3);
     }
 

@@ -100,7 +100,7 @@ fn cloud_recipe(ctx: &SourceContext, region: &Region, seed: u64) -> Recipe {
         seed,
         duration_sec: frames as f64 / sr,
         source: RecipeSource {
-            path: path.display().to_string(),
+            path: engine::source::portable_path(&path),
             content_hash: ctx.source.provenance.content_hash.clone(),
             start_sample: start,
             len_samples: len,

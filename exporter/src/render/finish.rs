@@ -1,6 +1,7 @@
 //! Finishing a texture: level it, measure it, grade it, name it, write it (atomically) and describe
 //! it in a manifest row.
 
+use engine::rt::math;
 use super::texture::Texture;
 use crate::kind::Kind;
 use crate::config::Config;
@@ -18,6 +19,9 @@ pub struct FinishSettings<'a> {
     pub config: &'a Config,
     /// Where files are written (a run's staging folder; moved into place per source).
     pub write_dir: &'a Path,
+    /// Where the files end up (the pack's folder): a recipe names its source relative to its own
+    /// final place, so a pack reads the same whichever system rendered it.
+    pub pack_dir: &'a Path,
     /// Fingerprint of the run's settings, recorded in every row.
     pub fingerprint: &'a str,
     pub bits: u16,
@@ -97,7 +101,13 @@ pub fn finish(
             write_atomically(&crate::profiles::octatrack::ot_path(&path), &ot)?;
         }
         if let Some(recipe) = &texture.recipe {
-            let text = engine::recipe::recipe_to_text(recipe)?;
+            let mut recipe = recipe.clone();
+            if !recipe.source.is_builtin() {
+                let final_dir = settings.pack_dir.join(rel_path);
+                let final_dir = final_dir.parent().unwrap_or(settings.pack_dir);
+                recipe.source.path = engine::source::relative_portable_path(Path::new(&recipe.source.path), final_dir);
+            }
+            let text = engine::recipe::recipe_to_text(&recipe)?;
             write_atomically(&path.with_extension("recipe.toml"), text.as_bytes())?;
         }
     }
@@ -146,7 +156,7 @@ pub fn finish(
 
 /// The nearest MIDI note of `hz` (A4 = 440 Hz = 69), when it lies in 0..=127.
 pub fn midi_note(hz: f32) -> Option<u8> {
-    let note = (69.0 + 12.0 * (hz / 440.0).log2()).round();
+    let note = (69.0 + 12.0 * math::log2(hz / 440.0)).round();
     (hz > 0.0 && (0.0..=127.0).contains(&note)).then_some(note as u8)
 }
 

@@ -169,7 +169,7 @@ pub fn render_pack_from(config: &Config, request: &RenderRequest, selection: Opt
         resume::settings_fingerprint(&[&config_text, &format!("{:?} {:?} {bits}", request.kinds, request.profile.name), &chosen]);
     let (previous, previous_note) =
         if request.dry_run { (resume::PreviousPack::default(), None) } else { resume::PreviousPack::load(out_dir) };
-    let settings = FinishSettings { config, write_dir: &staging, fingerprint: &fingerprint, bits, profile: request.profile, dry_run: request.dry_run, normalize: true };
+    let settings = FinishSettings { config, write_dir: &staging, pack_dir: out_dir, fingerprint: &fingerprint, bits, profile: request.profile, dry_run: request.dry_run, normalize: true };
     let names: Vec<String> = jobs.iter().map(|j| j.file.path.display().to_string()).collect();
     let in_run: std::collections::HashSet<String> = names.iter().cloned().chain([SYNTHETIC.to_string()]).collect();
     let mut earlier: Vec<_> = names.iter().map(|n| previous.rows_of(n)).collect();

@@ -127,7 +127,7 @@ pub fn render_source(job: &SourceJob, settings: &FinishSettings, previous: &Prev
         regions.retain(|r| chosen.contains(&ctx.region_id_of(r)));
     }
     let info = SourceInfo {
-        path: &path.display().to_string(),
+        path: &engine::source::portable_path(&path),
         hash: &source.provenance.content_hash,
         key: ctx.source_key().map(|key| key.to_string()).unwrap_or_default(),
         key_confidence: Some(ctx.key.confidence),

@@ -1,6 +1,7 @@
 //! Tests of the WAV writer: round trips through hound, the dither's statistics and
 //! determinism, the `smpl` chunk parsed back, and the atomic replacement.
 
+use engine::rt::math;
 use super::*;
 
 fn read_back(path: &Path) -> (hound::WavSpec, Vec<i32>) {
@@ -28,7 +29,7 @@ fn u32_at(body: &[u8], index: usize) -> u32 {
 }
 
 fn sine(num_frames: usize) -> Vec<f32> {
-    (0..num_frames).map(|i| 0.8 * (i as f32 * 0.01).sin()).collect()
+    (0..num_frames).map(|i| 0.8 * math::sin(i as f32 * 0.01)).collect()
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! What both key scores (profile correlation and chord functions) share: how tonal a frame is, a
 //! pitch-class profile heard through harmonic tones, and the Pearson correlation of two profiles.
 
+use crate::rt::math;
+
 /// Flatness at and above which a frame counts as noise, not tone (white noise measures about 0.56).
 const NOISE_FLATNESS: f32 = 0.3;
 /// Harmonics each note of a chord template is spread over (1 = fundamental only).
@@ -15,7 +17,7 @@ pub(super) fn spread_over_harmonics(profile: &[f32; 12]) -> [f32; 12] {
     for (pc, &w) in profile.iter().enumerate() {
         let mut gain = 1.0;
         for h in 1..=NUM_HARMONICS {
-            let offset = (12.0 * (h as f32).log2()).round() as usize;
+            let offset = (12.0 * math::log2(h as f32)).round() as usize;
             out[(pc + offset) % 12] += w * gain;
             gain *= HARMONIC_DECAY;
         }

@@ -1,6 +1,8 @@
 //! `HitClass` and `HitFeatures`: what the classifier names a hit and the measures it names it by
 //! (measured in `measure.rs`, classed in `model.rs`).
 
+use crate::rt::math;
+
 /// Number of octave bands of [`HitFeatures::octave_db`] (20 Hz to 20.5 kHz; the last takes the rest).
 pub const NUM_OCTAVES: usize = 10;
 
@@ -77,8 +79,8 @@ impl HitFeatures {
     /// difference and the log-ratio of decay times weighted 0.3. Near-identical hits measure below 0.1.
     pub fn distance(&self, other: &HitFeatures) -> f32 {
         let bands: f32 = self.bands.iter().zip(&other.bands).map(|(a, b)| (a - b).abs()).sum();
-        let centroid = (self.centroid_hz.max(1.0) / other.centroid_hz.max(1.0)).log2().abs();
-        let decay = (self.decay_ms.max(1.0) / other.decay_ms.max(1.0)).ln().abs();
+        let centroid = math::log2(self.centroid_hz.max(1.0) / other.centroid_hz.max(1.0)).abs();
+        let decay = math::ln(self.decay_ms.max(1.0) / other.decay_ms.max(1.0)).abs();
         bands + 0.5 * centroid + 0.3 * decay
     }
 
@@ -92,7 +94,7 @@ impl HitFeatures {
         [
             ratio_db(f64::from(low), f64::from(1.0 - low)),
             self.air_ratio_db,
-            self.decay_ms.max(10.0).log2(),
+            math::log2(self.decay_ms.max(10.0)),
             self.mid_flatness,
             self.peak_share,
         ]
@@ -104,5 +106,5 @@ pub const NUM_CLASS_INPUTS: usize = 5;
 
 /// `10 log10(a / b)`, both floored at a tiny power, within +-`MAX_RATIO_DB`.
 pub(crate) fn ratio_db(a: f64, b: f64) -> f32 {
-    ((10.0 * (a.max(1e-20) / b.max(1e-20)).log10()) as f32).clamp(-MAX_RATIO_DB, MAX_RATIO_DB)
+    ((10.0 * math::log10(a.max(1e-20) / b.max(1e-20))) as f32).clamp(-MAX_RATIO_DB, MAX_RATIO_DB)
 }

@@ -1,6 +1,7 @@
 //! Measuring one hit: Hann-windowed FFTs of what the hit adds to the bed it rides on, reduced to the
 //! measures of [`HitFeatures`].
 
+use crate::rt::math;
 use super::features::{ratio_db, HitFeatures, NUM_OCTAVES};
 use realfft::num_complex::Complex;
 use realfft::RealFftPlanner;
@@ -68,7 +69,7 @@ impl HitAnalyzer {
     pub fn new() -> Self {
         let fft = RealFftPlanner::<f32>::new().plan_fft_forward(HIT_FFT_SIZE);
         let window = (0..HIT_FFT_SIZE)
-            .map(|i| 0.5 - 0.5 * (std::f32::consts::TAU * i as f32 / HIT_FFT_SIZE as f32).cos())
+            .map(|i| 0.5 - 0.5 * math::cos(std::f32::consts::TAU * i as f32 / HIT_FFT_SIZE as f32))
             .collect();
         Self {
             input: fft.make_input_vec(),
@@ -170,8 +171,8 @@ fn bins(lo_hz: f32, hi_hz: f32, bin_hz: f32, len: usize) -> std::ops::Range<usiz
 /// Spectral flatness of `p` over `range` (geometric over arithmetic mean of the power), 0..1.
 fn flatness_of(p: &[f32], range: std::ops::Range<usize>) -> f32 {
     let n = range.len();
-    let (log_sum, lin_sum) = p[range].iter().fold((0.0f64, 0.0f64), |(l, s), &x| (l + (f64::from(x) + 1e-20).ln(), s + f64::from(x)));
-    if n > 0 && lin_sum > 1e-18 { ((log_sum / n as f64).exp() / (lin_sum / n as f64)) as f32 } else { 0.0 }
+    let (log_sum, lin_sum) = p[range].iter().fold((0.0f64, 0.0f64), |(l, s), &x| (l + math::ln(f64::from(x) + 1e-20), s + f64::from(x)));
+    if n > 0 && lin_sum > 1e-18 { (math::exp(log_sum / n as f64) / (lin_sum / n as f64)) as f32 } else { 0.0 }
 }
 
 /// Power-weighted mean frequency of `p` over `range`, Hz (the range's lower edge when it is silent).
@@ -197,7 +198,7 @@ fn strongest_share(scratch: &mut Vec<f32>, p: &[f32], range: std::ops::Range<usi
 
 /// `10 log10(part / total)`, at least `MIN_SHARE_DB`.
 fn share_db(part: f64, total: f64) -> f32 {
-    ((10.0 * (part.max(1e-30) / total.max(1e-30)).log10()) as f32).max(MIN_SHARE_DB)
+    ((10.0 * math::log10(part.max(1e-30) / total.max(1e-30))) as f32).max(MIN_SHARE_DB)
 }
 
 

@@ -27,6 +27,7 @@
 //! 89 % of the hits sliced from the kit left out, the honest figure for a kit the model has not
 //! heard (the held-out kits: `exporter/tests/real_drum_kits.rs`).
 
+use crate::rt::math;
 use super::features::{ratio_db, HitClass, HitFeatures};
 
 /// Number of measures the linear scores read ([`inputs`]).
@@ -47,12 +48,12 @@ const NUM_INPUT_OCTAVES: usize = 5;
 /// 80 Hz to 2.56 kHz (dB).
 pub(super) fn inputs(f: &HitFeatures) -> [f32; NUM_MODEL_INPUTS] {
     let low = f64::from(f.bands[0].clamp(0.0, 1.0));
-    let log2_hz = |hz: f32| hz.max(20.0).log2();
+    let log2_hz = |hz: f32| math::log2(hz.max(20.0));
     let mut out = [0.0; NUM_MODEL_INPUTS];
     let head = [
         ratio_db(low, 1.0 - low).clamp(-MAX_INPUT_RATIO_DB, MAX_INPUT_RATIO_DB),
         f.air_ratio_db.clamp(-MAX_INPUT_RATIO_DB, MAX_INPUT_RATIO_DB),
-        f.decay_ms.max(10.0).log2(),
+        math::log2(f.decay_ms.max(10.0)),
         log2_hz(f.low_pitch_hz),
         log2_hz(f.late_low_pitch_hz),
         f.noise_flatness,

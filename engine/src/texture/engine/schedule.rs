@@ -3,6 +3,7 @@
 //! pad's quality map accepts), all on the control grid. Synced onsets: `sync.rs`; where grains
 //! read along the pad's travel: `scan.rs`.
 
+use crate::rt::math;
 use super::{TextureEngine, CONTROL_PERIOD_FRAMES, NUM_BUSES};
 use crate::texture::PadBank;
 use crate::voice::grain::Grain;
@@ -120,7 +121,7 @@ impl TextureEngine {
         let sprayed = note_offset + (v.pitch_semitones + m.pitch) + v.pitch_spray_semitones * rng.bipolar();
         // Snapped to the scale as a sounding pitch, then bent (see `texture::scale`).
         let semitones = (self.modulation.snap(sprayed, root, pad.root_note()) + m.bend).clamp(-48.0, 48.0);
-        let ratio = f64::from((semitones / 12.0).exp2()) * f64::from(pad.sample_rate_hz() / sr);
+        let ratio = f64::from(math::exp2(semitones / 12.0)) * f64::from(pad.sample_rate_hz() / sr);
         let step = ratio.min(pad_frames as f64 * 0.5);
         let reverse = rng.chance(v.reverse_probability);
         let mix = Grain::pan_mix(v.stereo_spread * rng.bipolar());

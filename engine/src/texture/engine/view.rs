@@ -2,6 +2,7 @@
 //! grain (where it reads, how much of the pad it spans, its pitch, pan and age), grain counts, the
 //! rest state and the safety limiter's activity.
 
+use crate::rt::math;
 use super::{TextureEngine, MAX_VOICES};
 use crate::texture::PadBank;
 use crate::voice::grain::{Grain, FIXED_ONE};
@@ -57,7 +58,7 @@ fn grain_view(grain: &Grain, bank: &PadBank, output_rate_hz: f64) -> GrainView {
     let step = grain.step_fixed.unsigned_abs() as f64 / FIXED_ONE;
     let pad_rate_hz = bank.get(usize::from(grain.slot)).map_or(output_rate_hz, |pad| f64::from(pad.sample_rate_hz()));
     let ratio = step * f64::from(1u32 << grain.octave.min(31)) * output_rate_hz / pad_rate_hz.max(1.0);
-    let pitch_semitones = if ratio > 0.0 { 12.0 * ratio.log2() } else { 0.0 };
+    let pitch_semitones = if ratio > 0.0 { 12.0 * math::log2(ratio) } else { 0.0 };
     // The mix is [left<-L, left<-R, right<-L, right<-R]; the balance of its two sides is the pan.
     let left = grain.mix[0] + grain.mix[1];
     let right = grain.mix[2] + grain.mix[3];
