@@ -1,5 +1,6 @@
 //! Project chores: `cargo xtask bundle afterglow-plugin --release` builds the CLAP and VST3 bundles;
 //! `cargo xtask windows` builds them and `afterglow.exe` for Windows (Debian's toolchain, see the README);
+//! `cargo xtask dist` packs the Linux and Windows builds into the archives a musician downloads;
 //! `cargo xtask eval-set` renders the General-MIDI key and tempo evaluation set, its held-out twin and
 //! the music21 set of real compositions (all cached); `cargo xtask check-imports` fails when a crate's
 //! files or folders import each other in a cycle; `cargo xtask check-math` fails when the engine, the
@@ -7,6 +8,7 @@
 
 #[path = "../../fixtures/eval/gm_set.rs"]
 mod gm_set;
+mod dist;
 mod imports;
 mod portable_math;
 mod windows;
@@ -21,6 +23,9 @@ fn main() -> nice_plug_xtask::Result<()> {
     }
     if std::env::args().nth(1).as_deref() == Some("check-imports") {
         std::process::exit(imports::run());
+    }
+    if std::env::args().nth(1).as_deref() == Some("dist") {
+        std::process::exit(dist::run_dist());
     }
     if std::env::args().nth(1).as_deref() == Some("windows") {
         std::process::exit(windows::run());
