@@ -87,8 +87,26 @@ fn window(tau: f64) -> f64 {
     bh * bh
 }
 
-/// `sum(a[k] * b[k])` over `SINC_LEN` values, in [`LANES`] fixed partial sums.
+/// `sum(a[k] * b[k])` over `SINC_LEN` values, in [`LANES`] fixed partial sums. With AVX the eight
+/// lanes are one register; each lane still multiplies and adds separately (no fused multiply-add),
+/// so the result is the same bits either way.
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU has AVX, checked just above.
+        return unsafe { dot_avx(a, b) };
+    }
+    dot_lanes(a, b)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn dot_avx(a: &[f32], b: &[f32]) -> f32 {
+    dot_lanes(a, b)
+}
+
+#[inline(always)]
+fn dot_lanes(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0.0f32; LANES];
     for (x, y) in a[..SINC_LEN].chunks_exact(LANES).zip(b[..SINC_LEN].chunks_exact(LANES)) {
         for lane in 0..LANES {
@@ -101,6 +119,13 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_vector_dot_product_gives_the_portable_bits() {
+        let a: Vec<f32> = (0..SINC_LEN).map(|i| math::sin(i as f32 * 0.731) * 0.9).collect();
+        let b: Vec<f32> = (0..SINC_LEN).map(|i| math::cos(i as f32 * 0.173) / (1.0 + i as f32)).collect();
+        assert_eq!(dot(&a, &b).to_bits(), dot_lanes(&a, &b).to_bits());
+    }
 
     #[test]
     fn every_phase_has_unity_gain_and_the_last_phase_is_the_next_frame() {
