@@ -40,9 +40,14 @@ fn smoke_host(artifacts: &Artifacts, prefix: &Path, work: &Path, args: &[&str]) 
         .env("AFTERGLOW_CATALOGUE", windows_path(&work.join("catalogue.sqlite")))
         .output()
         .expect("run smoke_host.exe under Wine");
+    assert_ran(&format!("smoke_host.exe {args:?}"), &output);
+}
+
+/// Fails with what a program printed when it did not succeed.
+fn assert_ran(what: &str, output: &std::process::Output) {
     assert!(
         output.status.success(),
-        "smoke_host.exe {args:?} failed ({}): {}{}",
+        "{what} failed ({}): {}{}",
         output.status,
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
@@ -157,12 +162,6 @@ fn the_vst3_plays_a_held_chord_on_linux_and_under_wine() {
         .output()
         .expect("run vst3_smoke_host.exe under Wine and Xvfb");
     stop_wine(&prefix);
-    assert!(
-        output.status.success(),
-        "vst3_smoke_host.exe failed ({}): {}{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_ran("vst3_smoke_host.exe", &output);
     against_the_clap("the VST3 under Wine", &read_render(&work.join("windows.f32")), &clap);
 }
