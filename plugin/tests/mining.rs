@@ -326,6 +326,64 @@ fn a_reopened_project_skips_pads_of_a_changed_or_missing_file_and_names_it() {
     assert_eq!(reopened.bank.num_filled(), kept);
 }
 
+#[test]
+fn a_project_from_another_system_finds_its_pads_when_the_folder_is_given_again() {
+    let archive = tempfile::tempdir().expect("temp dir");
+    for i in 0..3 {
+        write_chord_wav(&archive.path().join(format!("take {i}.wav")), 20, &[55.0 + i as f64, 62.0, 67.0], i);
+    }
+    let mut rig = MiningRig::new();
+    rig.params.set_archive_path(&archive.path().display().to_string());
+    rig.shared.request_mine();
+    assert!(rig.pump_until(Duration::from_secs(60), |r| r.idle() && r.shared.status.files_done.load(Ordering::Acquire) == 3));
+    let mined = rig.params.bank.saved();
+    drop(rig);
+
+    // The project as the musician's Windows machine saved it: the archive and every pad's file
+    // under a drive letter.
+    let mut windows = mined.clone();
+    for pad in &mut windows.pads {
+        let name = Path::new(&pad.source.path).file_name().expect("file name").to_string_lossy().into_owned();
+        pad.source.path = format!(r"D:\Old Takes\{name}");
+    }
+    // The archive as copied to this machine: in a subfolder, and one take renamed.
+    let here = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(here.path().join("2024")).expect("subfolder");
+    for i in 0..3 {
+        let to = if i == 1 { String::from("2024/take one (final).wav") } else { format!("2024/take {i}.wav") };
+        std::fs::copy(archive.path().join(format!("take {i}.wav")), here.path().join(to)).expect("copy take");
+    }
+    let mut opened = MiningRig::new();
+    opened.params.set_archive_path(r"D:\Old Takes");
+    use nice_plug::params::persist::PersistentField;
+    opened.params.bank.set(windows.clone());
+    assert!(opened.pump_until(Duration::from_secs(60), |r| r.params.bank.is_settled() && r.idle()));
+    let status = opened.shared.status.snapshot();
+    assert!(status.message.contains("Loaded 0 of") && status.message.contains("take 0.wav (not found"), "{}", status.message);
+
+    // The musician gives the folder again: the project's pads are found there by their content,
+    // each in its saved slot, and the project now names the files where they are.
+    opened.params.set_archive_path(&here.path().display().to_string());
+    let all_back = |r: &MiningRig| r.idle() && mined.pads.iter().all(|p| r.bank.get(usize::from(p.slot)).map(|x| x.id()) == Some(p.pad_id));
+    assert!(opened.pump_until(Duration::from_secs(60), all_back), "the pads were not found again: {}", opened.shared.status.snapshot().message);
+    let status = opened.shared.status.snapshot();
+    assert!(status.message.contains("found by their content"), "{}", status.message);
+    assert_eq!(opened.shared.status.files_done.load(Ordering::Acquire), 0, "the folder was mined instead");
+    assert_eq!(opened.bank.num_filled(), mined.pads.len());
+    let resaved = opened.params.bank.saved();
+    assert_eq!(resaved.pads.len(), mined.pads.len());
+    for pad in &resaved.pads {
+        assert!(Path::new(&pad.source.path).starts_with(here.path().join("2024")), "{}", pad.source.path);
+    }
+    assert!(resaved.pads.iter().any(|p| p.source.path.ends_with("take one (final).wav")), "the renamed take was not found");
+
+    // A folder that holds none of them is simply mined.
+    let other = tempfile::tempdir().expect("temp dir");
+    write_chord_wav(&other.path().join("new.wav"), 20, &[48.0, 55.0, 64.0], 7);
+    opened.params.set_archive_path(&other.path().display().to_string());
+    assert!(opened.pump_until(Duration::from_secs(60), |r| r.idle() && r.shared.status.files_done.load(Ordering::Acquire) == 1));
+}
+
 /// The chord of [`write_chord_wav`] under extra white noise of amplitude `noise`.
 fn write_noisy_chord_wav(path: &Path, seconds: usize, notes: &[f64], seed: u64, noise: f32) {
     let mut mono = steady_chord(notes, seconds, seed, SAMPLE_RATE_HZ);

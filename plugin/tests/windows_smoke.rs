@@ -1,19 +1,32 @@
 //! The plugin built for Windows, under Wine: the CLAP loads, activates and plays a held chord, the
 //! very samples the Linux build plays; a folder given as a Windows path (`Z:\...`) is mined through the saved
 //! state and saved back with that path, and the state then opens on Linux with every parameter
-//! intact; the VST3 loads and plays the chord too, on Linux and under Wine, the CLAP's samples. The CLAP host is the suite's
+//! intact and, once the folder is given again as Linux names it, recalls the very pads by content; the VST3 loads and plays the chord too, on Linux and under Wine, the CLAP's samples. The CLAP host is the suite's
 //! own (`tests/common`) cross-built as `examples/smoke_host.rs`, playing the same scenarios
 //! (`tests/common/smoke.rs`) as this process; the VST3 host is `examples/vst3_smoke_host.rs`. The
 //! Windows halves are skipped with a notice where the Windows toolchain or Wine is missing; `CI`
 //! must run them. The tests take turns: one of them restarts the Wine server.
+//!
+//! The editor opens under Wine in a private X server, in a Win32 window of the Windows host
+//! `examples/editor_smoke_host.rs`, mines the fixtures archive given as a Windows path, and its
+//! pixels pass the Linux editor test's checks (OCR of the group and control names, the pad list,
+//! the layout inside the window, the redraw cap). The shot goes to `target/windows-smoke/editor/`.
 
+#[path = "editor_screenshot/checks.rs"]
+#[allow(dead_code)]
+mod checks;
 mod common;
+#[path = "editor_screenshot/report.rs"]
+mod report;
+#[path = "editor_screenshot/screen.rs"]
+#[allow(dead_code)]
+mod screen;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 
-use common::{TestHost, all_finite_within, archive_path_in_state, rms};
+use common::{TestHost, all_finite_within, archive_path_in_state, bank_in_state, rms};
 use fixtures::windows::{Artifacts, for_smoke_test, stop_wine, wine_command, wine_command_with_display, windows_path};
 
 /// One Wine scenario at a time (the VST3 test stops the Wine server after its display closes).
@@ -110,10 +123,27 @@ fn a_folder_given_as_a_windows_path_is_mined_and_the_state_opens_on_linux() {
     assert_eq!(archive_path_in_state(&resaved), folder);
     let params = |state: &[u8]| -> serde_json::Value { serde_json::from_slice::<serde_json::Value>(&state[8..]).expect("JSON state")["params"].clone() };
     assert_eq!(params(&resaved), params(&windows_state), "parameters changed on the way from Windows to Linux");
+    // Its pads' files are named by Windows paths, which are nowhere here...
+    let windows_bank = bank_in_state(&windows_state);
+    assert!(windows_bank.len() >= 3 && windows_bank.iter().all(|(_, _, path)| path.starts_with(r"Z:\")), "{windows_bank:?}");
+    assert_eq!(bank_in_state(&resaved), windows_bank, "the unfound pads must stay in the project");
+    // ...until the folder is given again as this system names it: the very pads, found by their
+    // content, in their slots, and the project now names the files where they are here.
+    let linux_folder = root.join("fixtures/archive");
+    host.load_state(&common::state_with_archive_path(&resaved, &linux_folder.display().to_string()));
     host.activate(48_000.0, 512);
-    let out = host.render(4_800, 512, &[]);
+    let recalled = bank_in_state(&host.save_state());
+    let identity = |bank: &[(u64, u64, String)]| bank.iter().map(|(slot, id, _)| (*slot, *id)).collect::<Vec<_>>();
+    assert_eq!(identity(&recalled), identity(&windows_bank), "the Windows project's pads were not all recalled");
+    for (_, _, path) in &recalled {
+        assert!(Path::new(path).starts_with(&linux_folder) && Path::new(path).is_file(), "{path}");
+    }
+    let out = host.render(24_000, 512, &[]);
     assert!(all_finite_within(&out, 1.0));
+    eprintln!("Linux: the Windows project's {} pads recalled from {}; pad 2 plays at RMS {:.4}", recalled.len(), linux_folder.display(), rms(&out));
+    assert!(rms(&out) > 1e-3, "the recalled pad is silent");
 }
+
 
 /// Reads a render written as little-endian f32, left then right.
 fn read_render(path: &Path) -> [Vec<f32>; 2] {
@@ -164,4 +194,105 @@ fn the_vst3_plays_a_held_chord_on_linux_and_under_wine() {
     stop_wine(&prefix);
     assert_ran("vst3_smoke_host.exe", &output);
     against_the_clap("the VST3 under Wine", &read_render(&work.join("windows.f32")), &clap);
+}
+
+/// The Windows editor host's stop file, written when the test has its shot (or gives up).
+struct StopFile(PathBuf);
+
+impl Drop for StopFile {
+    fn drop(&mut self) {
+        let _ = std::fs::write(&self.0, "stop\n");
+    }
+}
+
+#[test]
+fn the_editor_opens_under_wine_and_reads_as_on_linux() {
+    let root = workspace_root();
+    let Some((artifacts, prefix)) = for_smoke_test(&root) else { return };
+    let missing: Vec<&str> = ["Xvfb", "tesseract"].into_iter().filter(|p| !screen::have(p)).collect();
+    if !missing.is_empty() {
+        let notice = format!("the Windows editor test needs {} (apt-get install xvfb tesseract-ocr)", missing.join(" and "));
+        assert!(std::env::var_os("CI").is_none(), "{notice}; CI must run it");
+        eprintln!("notice: skipping: {notice}");
+        return;
+    }
+    let _turn = WINE.lock().unwrap_or_else(|e| e.into_inner());
+    let work = work_dir("editor");
+    // A copy of the fixtures archive, so mining never touches the repository.
+    let archive = work.join("archive");
+    std::fs::create_dir_all(&archive).expect("archive folder");
+    for entry in std::fs::read_dir(root.join("fixtures/archive")).expect("fixtures archive") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), archive.join(entry.file_name())).expect("copy fixture");
+    }
+    let (ready, stop_file, layout_file) = (work.join("ready"), StopFile(work.join("stop")), work.join("layout.txt"));
+
+    // A fresh Wine server on a private display.
+    stop_wine(&prefix);
+    let xvfb = screen::Xvfb::start().unwrap_or_else(|e| panic!("{e}"));
+    let mut host = wine_command(&prefix, &artifacts.editor_host)
+        .args([windows_path(&archive), windows_path(&ready), windows_path(&stop_file.0)])
+        .env("DISPLAY", &xvfb.display)
+        .env("LIBGL_ALWAYS_SOFTWARE", "1")
+        .env("AFTERGLOW_CLAP_PATH", windows_path(&artifacts.clap))
+        .env("AFTERGLOW_CATALOGUE", windows_path(&work.join("catalogue.sqlite")))
+        .env("AFTERGLOW_EDITOR_LAYOUT", windows_path(&layout_file))
+        .stdout(std::fs::File::create(work.join("host.log")).expect("host log"))
+        .stderr(std::fs::File::create(work.join("host-errors.log")).expect("host log"))
+        .spawn()
+        .expect("run editor_smoke_host.exe under Wine");
+    let started = std::time::Instant::now();
+    while !ready.exists() {
+        if let Some(status) = host.try_wait().expect("wait for the host") {
+            stop_wine(&prefix);
+            panic!("the Windows editor host stopped early ({status}): {}", host_log(&work));
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(240), "the Windows editor listed no pads in 240 s");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    eprintln!("the Windows editor listed its pads after {:.1} s", started.elapsed().as_secs_f64());
+
+    // Wine draws the editor's OpenGL window into an off-screen X window of the editor's size:
+    // of the windows that size, the shot is the most varied one.
+    let layout = report::read_layout(&layout_file).expect("the editor's layout report");
+    let size = (layout.screen.2 - layout.screen.0, layout.screen.3 - layout.screen.1);
+    let expected = (size.0.round() as u32, size.1.round() as u32);
+    let (conn, screen_number) = x11rb::connect(Some(&xvfb.display)).expect("connect to Xvfb");
+    let root_window = x11rb::connection::Connection::setup(&conn).roots[screen_number].root;
+    let shot = screen::all_windows(&conn, root_window)
+        .into_iter()
+        .filter_map(|w| screen::grab_window(&conn, w))
+        .filter(|shot| (shot.width, shot.height) == expected)
+        .max_by_key(|shot| shot.variety().0)
+        .unwrap_or_else(|| panic!("no {}x{} window on the display", expected.0, expected.1));
+    drop(stop_file);
+    let status = wait_at_most(&mut host, std::time::Duration::from_secs(60));
+    stop_wine(&prefix);
+    drop(xvfb);
+
+    let (mut failures, mut found) = (Vec::new(), Vec::new());
+    checks::check_shot(&work, "windows", &shot, expected, &layout, &mut failures, &mut found);
+    eprintln!("{}", found.join("\n"));
+    assert!(failures.is_empty(), "the Windows editor's shot (in {}) fails:\n{}", work.display(), failures.join("\n"));
+    assert!(status.is_some_and(|s| s.success()), "the Windows editor host did not close cleanly ({status:?}): {}", host_log(&work));
+}
+
+/// What the Windows editor host printed.
+fn host_log(work: &Path) -> String {
+    let read = |name: &str| std::fs::read_to_string(work.join(name)).unwrap_or_default();
+    format!("{}{}", read("host.log"), read("host-errors.log"))
+}
+
+/// The child's exit status, or `None` (and the child killed) after `timeout`.
+fn wait_at_most(child: &mut std::process::Child, timeout: std::time::Duration) -> Option<std::process::ExitStatus> {
+    let started = std::time::Instant::now();
+    while started.elapsed() < timeout {
+        if let Some(status) = child.try_wait().expect("wait for the child") {
+            return Some(status);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
 }

@@ -13,6 +13,7 @@ mod folder_config;
 mod miner;
 mod pads;
 mod recall;
+mod relocate;
 mod shared;
 mod status;
 mod worker;

@@ -84,6 +84,9 @@ pub struct WorkerState {
     bank_size: usize,
     /// Pads loaded from the catalogue so far.
     pub(super) loads_made: u64,
+    /// The loaded project's bank while some of its files were not found: the folder given next is
+    /// searched for them ([`super::recall`]) before it is mined.
+    unrecalled: Option<SavedBank>,
 }
 
 impl WorkerState {
@@ -112,6 +115,7 @@ impl WorkerState {
             no_pads_reason: String::new(),
             bank_size: NUM_BANK_SLOTS,
             loads_made: 0,
+            unrecalled: None,
         }
     }
 
@@ -132,23 +136,48 @@ impl WorkerState {
                 last_request = request;
                 self.begin(&last_path, request, generation);
                 let saved = self.params.bank.saved();
-                let _ = if saved.pads.is_empty() { self.run_session() } else { self.rebuild(&saved) };
+                self.unrecalled = None;
+                let _ = if saved.pads.is_empty() { self.run_session() } else { self.recall(saved) };
                 self.end();
                 self.params.bank.mark_done(generation);
                 continue;
             }
             if path_changed || request != last_request {
+                let asked_to_mine = request != last_request;
                 last_path = self.params.archive_path();
                 last_request = request;
                 self.begin(&last_path, request, generation);
                 // An interrupted session simply gives way to the next one.
-                let _ = self.run_session();
+                let _ = match self.unrecalled.take() {
+                    Some(saved) if !asked_to_mine => self.recall_from_new_folder(saved),
+                    _ => self.run_session(),
+                };
                 self.end();
                 continue;
             }
             self.serve_loads();
             std::thread::sleep(POLL_INTERVAL);
         }
+    }
+
+    /// Rebuild a loaded project's bank; remember it when some of its files were not found.
+    fn recall(&mut self, saved: SavedBank) -> Result<(), Interrupted> {
+        let located = self.locate(&saved)?;
+        self.rebuild(&saved, &located)?;
+        self.unrecalled = (located.missing > 0).then_some(saved);
+        Ok(())
+    }
+
+    /// The folder given after a project whose files were not found: rebuild the project's pads
+    /// from the files found there by content, or, when it holds none of them, mine it.
+    fn recall_from_new_folder(&mut self, saved: SavedBank) -> Result<(), Interrupted> {
+        let located = self.locate(&saved)?;
+        if located.moved == 0 {
+            return self.run_session();
+        }
+        self.rebuild(&saved, &located)?;
+        self.unrecalled = (located.missing > 0).then_some(saved);
+        Ok(())
     }
 
     fn begin(&mut self, path: &str, request: u64, generation: u64) {

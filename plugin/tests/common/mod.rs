@@ -639,6 +639,16 @@ pub fn archive_path_in_state(state: &[u8]) -> String {
     serde_json::from_str(field).expect("archive_path is a JSON string")
 }
 
+/// The saved bank inside a state: (slot, pad id, file path) of each pad.
+pub fn bank_in_state(state: &[u8]) -> Vec<(u64, u64, String)> {
+    let json: serde_json::Value = serde_json::from_slice(&state[8..]).expect("JSON state");
+    let bank: serde_json::Value = serde_json::from_str(json["fields"]["bank"].as_str().expect("bank field")).expect("bank is JSON");
+    let pads = bank["pads"].as_array().expect("pads");
+    pads.iter()
+        .map(|p| (p["slot"].as_u64().expect("slot"), p["pad_id"].as_u64().expect("pad id"), p["source"]["path"].as_str().expect("path").to_string()))
+        .collect()
+}
+
 /// Root mean square of both channels.
 pub fn rms(out: &[Vec<f32>; 2]) -> f64 {
     let sum: f64 = out.iter().flatten().map(|&x| f64::from(x) * f64::from(x)).sum();

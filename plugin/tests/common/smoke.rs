@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{HostEvent, TestHost, archive_path_in_state, rms, state_with_archive_path};
+use super::{HostEvent, TestHost, archive_path_in_state, bank_in_state, rms, state_with_archive_path};
 
 pub const SAMPLE_RATE_HZ: f64 = 48_000.0;
 const CHORD: [u16; 4] = [48, 55, 60, 64];
@@ -30,8 +30,9 @@ pub struct Mined {
     pub state: Vec<u8>,
 }
 
-/// Restores a state whose archive is `folder` (as the system writes paths) in a playing session and
-/// waits up to 60 s for the mined pads to sound in slot 2.
+/// Restores a state whose archive is `folder` (as the system writes paths) in a playing session,
+/// waits up to 60 s for the mined pads to sound in slot 2, then for the bank to be recorded for
+/// the project (when mining is done).
 pub fn mine_folder(folder: &str) -> Mined {
     let mut host = TestHost::new();
     let source_id = host.param_id("Source");
@@ -52,6 +53,10 @@ pub fn mine_folder(folder: &str) -> Mined {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let state = session.save_state();
+    let mut state = session.save_state();
+    while seconds_to_sound.is_some() && bank_in_state(&state).is_empty() && started.elapsed() < Duration::from_secs(60) {
+        session.play(24_000, &[512], &[]);
+        state = session.save_state();
+    }
     Mined { seconds_to_sound, rms: loudness, saved_path: archive_path_in_state(&state), state }
 }

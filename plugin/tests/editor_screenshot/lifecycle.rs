@@ -14,7 +14,8 @@ use x11rb::connection::Connection;
 use x11rb::protocol::xproto::ConnectionExt as _;
 
 use crate::host::{Host, Shared};
-use crate::{recall_archive, session};
+use crate::playing::{self, recall_archive};
+use crate::session;
 
 /// Destroying the plugin while it mines must not freeze the host: far longer than stopping the
 /// miner takes (milliseconds), far shorter than waiting for it to finish a file (seconds).
@@ -35,15 +36,15 @@ pub fn cycle_the_plugin(findings: &Path, cycles: usize) -> ! {
         log.write_all(format!("{text}\n").as_bytes()).expect("write findings");
         log.sync_data().expect("sync findings");
     };
-    let copy = session::copy_fixtures_archive();
+    let copy = playing::copy_fixtures_archive();
     let (conn, screen_number) = x11rb::connect(Some(&display)).expect("connect to Xvfb");
     let screen = conn.setup().roots[screen_number].clone();
-    let (entry, id, host_info) = session::load_plugin("afterglow lifecycle test");
+    let (entry, id, host_info) = playing::load_plugin("afterglow lifecycle test");
     for cycle in 1..=cycles {
         let started = Instant::now();
         let mut instance = PluginInstance::<Host>::new(|_| Shared::default(), |_| (), &entry, &id, &host_info).expect("instantiate");
         recall_archive(&mut instance, copy.path());
-        let (stop, audio) = session::start_playing(&mut instance);
+        let (stop, audio) = playing::start_playing(&mut instance);
         let (gui, window, _) = session::embed_editor(&conn, &screen, &mut instance);
         let deadline = Instant::now() + open_for(cycle);
         while Instant::now() < deadline {

@@ -18,75 +18,33 @@
 //! with their type as the state saves them). `AFTERGLOW_EDITOR_BROWSER=archive` opens the pad
 //! browser on its Archive view (the catalogue named by `AFTERGLOW_CATALOGUE`, else one of its own).
 
+mod checks;
 #[path = "../common/mod.rs"]
 mod common;
 mod host;
 mod lifecycle;
+mod playing;
 mod report;
 mod screen;
 mod session;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::atomic::Ordering::SeqCst;
 use std::time::{Duration, Instant};
 
 use clack_extensions::gui::GuiSize;
-use clack_extensions::state::PluginState;
-use clack_host::events::event_types::{NoteOffEvent, NoteOnEvent};
 use clack_host::prelude::*;
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{ConnectionExt as _, *};
 
+use checks::{check_shot, view_checks};
 use host::{Host, Shared};
-use report::{Layout, read_layout};
-use screen::{Shot, Xvfb, grab, have, ocr};
+use playing::recall_archive;
+use report::read_layout;
+use screen::{Xvfb, grab, have};
 
 /// Size the editor is resized to for the second shot, logical points.
 const RESIZED: (u32, u32) = (1280, 840);
-const SAMPLE_RATE_HZ: f64 = 44_100.0;
-const BLOCK_FRAMES: usize = 512;
-/// What one view of the editor must show: group titles that must all be read back from every shot
-/// of it, and control labels of which most (`min_labels`) must.
-struct ViewChecks {
-    groups: &'static [&'static str],
-    labels: &'static [&'static str],
-    min_labels: usize,
-    /// The Bank view: the pad list's columns and a moving grain display are read too.
-    pad_list: bool,
-}
-
-/// The main view: the grain display, the Tempo card, the pad list and the two rows of cards.
-const MAIN_VIEW: ViewChecks = ViewChecks {
-    groups: &["TEMPO", "SOURCE", "GRAINS", "PITCH", "SPACE", "HISS", "ENVELOPE", "OUTPUT", "PADS"],
-    labels: &[
-        "Position", "Spray", "Freeze", "Density", "Window", "Reverse", "Pitch", "Spread", "Tone", "Tremolo", "Flicker", "Attack",
-        "Release", "Seed", "Sync", "Scan", "Modulation", "Presets",
-    ],
-    min_labels: 12,
-    pad_list: true,
-};
-
-/// The Modulation view (header button "Modulation"): the LFO matrix and the scale and expression
-/// card over the grain display and the browser, the two rows of cards below.
-const MODULATION_VIEW: ViewChecks = ViewChecks {
-    groups: &["MODULATION", "EXPRESSION", "SOURCE", "GRAINS", "OUTPUT"],
-    labels: &[
-        "LFO 1", "LFO 2", "Rate", "Sync", "Note", "Retrig", "Size", "Low-pass", "Level", "Scale", "Root", "Bend", "Pressure",
-        "Timbre",
-    ],
-    min_labels: 10,
-    pad_list: false,
-};
-
-/// The checks for the view the child host opens (`AFTERGLOW_EDITOR_BROWSER`).
-fn view_checks() -> &'static ViewChecks {
-    match std::env::var("AFTERGLOW_EDITOR_BROWSER").as_deref() {
-        Ok("modulation") => &MODULATION_VIEW,
-        _ => &MAIN_VIEW,
-    }
-}
-
 fn target_dir() -> PathBuf {
     // The test runs from target/<profile>/deps/.
     let exe = std::env::current_exe().expect("test executable");
@@ -229,17 +187,17 @@ fn host_the_editor(findings: &Path) -> ! {
 
     // The fixtures archive, copied so mining can never touch the repository; or, for a look at
     // real material, the folder named by AFTERGLOW_SHOT_ARCHIVE.
-    let copy = session::copy_fixtures_archive();
+    let copy = playing::copy_fixtures_archive();
     let archive = std::env::var_os("AFTERGLOW_SHOT_ARCHIVE").map_or_else(|| copy.path().to_path_buf(), PathBuf::from);
 
     let (conn, screen_number) = x11rb::connect(Some(&display)).expect("connect to Xvfb");
     let screen = conn.setup().roots[screen_number].clone();
-    let (entry, id, host_info) = session::load_plugin("afterglow editor test");
+    let (entry, id, host_info) = playing::load_plugin("afterglow editor test");
     let mut instance = PluginInstance::<Host>::new(|_| Shared::default(), |_| (), &entry, &id, &host_info).expect("instantiate");
 
     // Point the plugin at the archive through its saved state, as a project recall would.
     recall_archive(&mut instance, &archive);
-    let (stop, audio) = session::start_playing(&mut instance);
+    let (stop, audio) = playing::start_playing(&mut instance);
 
     // The editor, embedded in a window of ours.
     let (gui, window, size) = session::embed_editor(&conn, &screen, &mut instance);
@@ -343,120 +301,4 @@ fn host_the_editor(findings: &Path) -> ! {
     text.push_str("DONE\n");
     std::fs::write(findings, text).expect("write findings");
     std::process::exit(0);
-}
-
-/// The audio thread: four notes held (C3 G3 C4 E4), paced to real time, until `stop`; returns the
-/// stopped processor.
-fn hold_notes(processor: StoppedPluginAudioProcessor<Host>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<StoppedPluginAudioProcessor<Host>> {
-    std::thread::spawn(move || {
-        let mut processor = processor.start_processing().expect("start processing");
-        let mut out = [vec![0f32; BLOCK_FRAMES], vec![0f32; BLOCK_FRAMES]];
-        let mut ports = AudioPorts::with_capacity(2, 1);
-        let mut output_events = EventBuffer::new();
-        let started = Instant::now();
-        let mut block = 0usize;
-        loop {
-            let stopping = stop.load(SeqCst);
-            let mut events = EventBuffer::new();
-            for (k, key) in [48u16, 55, 60, 64].into_iter().enumerate() {
-                let pckn = Pckn::new(0u16, 0u16, key, k as u32);
-                if block == 0 {
-                    events.push(&NoteOnEvent::new(0, pckn, 0.8));
-                } else if stopping {
-                    events.push(&NoteOffEvent::new(0, pckn, 0.0));
-                }
-            }
-            let mut outputs = ports.with_output_buffers([AudioPortBuffer {
-                latency: 0,
-                channels: AudioPortBufferType::f32_output_only(out.iter_mut().map(|c| c.as_mut_slice())),
-            }]);
-            processor
-                .process(
-                    &InputAudioBuffers::empty(),
-                    &mut outputs,
-                    &InputEvents::from_buffer(&events),
-                    &mut OutputEvents::from_buffer(&mut output_events),
-                    Some((block * BLOCK_FRAMES) as u64),
-                    None,
-                )
-                .expect("process");
-            output_events.clear();
-            block += 1;
-            if stopping {
-                return processor.stop_processing();
-            }
-            let due = started + Duration::from_secs_f64(block as f64 * BLOCK_FRAMES as f64 / SAMPLE_RATE_HZ);
-            std::thread::sleep(due.saturating_duration_since(Instant::now()));
-        }
-    })
-}
-
-/// Load a state pointing the plugin at `archive` (and setting the parameters in
-/// `AFTERGLOW_SHOT_PARAMS`, e.g. `{"source": {"i32": 12}, "density": {"f32": 80.0}}`).
-fn recall_archive(instance: &mut PluginInstance<Host>, archive: &Path) {
-    let state: PluginState = instance.plugin_handle().get_extension().expect("state extension");
-    let mut saved = Vec::new();
-    state.save(&instance.plugin_handle(), &mut saved).expect("save state");
-    let mut restored = common::state_with_archive_path(&saved, &archive.display().to_string());
-    if let Ok(extra) = std::env::var("AFTERGLOW_SHOT_PARAMS") {
-        let extra: serde_json::Value = serde_json::from_str(&extra).expect("AFTERGLOW_SHOT_PARAMS is a JSON object");
-        let mut json: serde_json::Value = serde_json::from_slice(&restored[8..]).expect("state is JSON");
-        for (id, value) in extra.as_object().expect("a JSON object") {
-            json["params"][id] = value.clone();
-        }
-        let body = serde_json::to_vec(&json).expect("state to JSON");
-        restored = (body.len() as u64).to_le_bytes().to_vec();
-        restored.extend_from_slice(&body);
-    }
-    state.load(&instance.plugin_handle(), &mut &restored[..]).expect("load state");
-}
-
-/// Save `shot` as `<name>.png` and check it: the expected size, not blank, every group title and
-/// most control names and the pad list's columns read back by OCR, the editor laid out for this
-/// size with every control inside it, and the redraw rate under its cap.
-fn check_shot(shots: &Path, name: &str, shot: &Shot, expected: (u32, u32), layout: &Layout, failures: &mut Vec<String>, report: &mut Vec<String>) {
-    let path = shots.join(format!("{name}.png"));
-    shot.save(&path);
-    if (shot.width, shot.height) != expected {
-        failures.push(format!("{name}: window is {}x{}, expected {expected:?}", shot.width, shot.height));
-    }
-    let (colours, varied) = shot.variety();
-    if colours < 200 || varied < 0.2 {
-        failures.push(format!("{name}: looks blank ({colours} colours, {varied:.2} of pixels differ from the commonest)"));
-    }
-    let text = ocr(shot, &path);
-    let lower = text.to_lowercase();
-    let checks = view_checks();
-    let groups_missing: Vec<&str> = checks.groups.iter().copied().filter(|g| !lower.contains(&g.to_lowercase())).collect();
-    let labels_found: Vec<&str> = checks.labels.iter().copied().filter(|l| lower.contains(&l.to_lowercase())).collect();
-    if !groups_missing.is_empty() {
-        failures.push(format!("{name}: OCR did not read the groups {groups_missing:?}"));
-    }
-    if labels_found.len() < checks.min_labels {
-        failures.push(format!("{name}: OCR read only {labels_found:?} of the control names"));
-    }
-    let (x0, y0, x1, y1) = layout.screen;
-    if (x1 - x0, y1 - y0) != (expected.0 as f32, expected.1 as f32) {
-        failures.push(format!("{name}: editor laid out for {}x{}", x1 - x0, y1 - y0));
-    }
-    for (widget, (a, b, c, d)) in &layout.widgets {
-        if *a < x0 - 0.5 || *b < y0 - 0.5 || *c > x1 + 0.5 || *d > y1 + 0.5 {
-            failures.push(format!("{name}: {widget} at ({a}, {b})-({c}, {d}) lies outside the window"));
-        }
-    }
-    let keys = ["major", "minor"].iter().filter(|k| lower.contains(*k)).count();
-    if checks.pad_list && (keys == 0 || !lower.contains("length") || !lower.contains("bright")) {
-        failures.push(format!("{name}: OCR did not read the pad list's keys and columns"));
-    }
-    // The redraw rate is capped at about 30 a second (a little over, from input and resizes).
-    if layout.frames_per_sec > 40.0 {
-        failures.push(format!("{name}: the editor drew {:.1} frames a second, over its cap", layout.frames_per_sec));
-    }
-    if layout.widgets.len() < 35 {
-        failures.push(format!("{name}: only {} controls laid out", layout.widgets.len()));
-    }
-    report.push(format!(
-        "{name}: {}x{}, {colours} colours, {} pads, {} grains, {:.2} ms to build a frame, {:.1} frames/s; OCR groups all but {groups_missing:?}, controls {labels_found:?}",
-        shot.width, shot.height, layout.num_pads, layout.num_grains, layout.frame_ms, layout.frames_per_sec
-    ));
 }

@@ -163,3 +163,34 @@ pub fn ocr(shot: &Shot, path: &Path) -> String {
     }
     text
 }
+
+/// Grab the pixels `window` holds itself, mapped or not: Wine draws an OpenGL child window into an
+/// off-screen X window of its own, which is never on the screen.
+pub fn grab_window(conn: &impl Connection, window: Window) -> Option<Shot> {
+    let geometry = conn.get_geometry(window).ok()?.reply().ok()?;
+    let (width, height) = (geometry.width, geometry.height);
+    let image = conn.get_image(ImageFormat::Z_PIXMAP, window, 0, 0, width, height, !0).ok()?.reply().ok()?;
+    if image.data.len() < usize::from(width) * usize::from(height) * 4 {
+        return None;
+    }
+    let lsb_first = conn.setup().image_byte_order == ImageOrder::LSB_FIRST;
+    let mut rgb = Vec::with_capacity(usize::from(width) * usize::from(height) * 3);
+    for pixel in image.data.chunks_exact(4).take(usize::from(width) * usize::from(height)) {
+        let value = if lsb_first { u32::from_le_bytes([pixel[0], pixel[1], pixel[2], pixel[3]]) } else { u32::from_be_bytes([pixel[0], pixel[1], pixel[2], pixel[3]]) };
+        rgb.extend_from_slice(&[(value >> 16) as u8, (value >> 8) as u8, value as u8]);
+    }
+    Some(Shot { width: u32::from(width), height: u32::from(height), rgb })
+}
+
+/// Every window on the display, depth first from the root.
+pub fn all_windows(conn: &impl Connection, root: Window) -> Vec<Window> {
+    let mut found = Vec::new();
+    let mut stack = vec![root];
+    while let Some(window) = stack.pop() {
+        found.push(window);
+        if let Some(tree) = conn.query_tree(window).ok().and_then(|c| c.reply().ok()) {
+            stack.extend(tree.children);
+        }
+    }
+    found
+}

@@ -1,9 +1,4 @@
-//! What both tests do as the plugin's host: load the library, copy the fixtures archive, start
-//! playing held notes, and embed the editor in an X11 window of the host's.
-
-use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+//! The host's X11 window, with the plugin's editor embedded in it.
 
 use clack_extensions::gui::{GuiApiType, GuiConfiguration, GuiSize, PluginGui, Window as ClapWindow};
 use clack_host::prelude::*;
@@ -12,41 +7,6 @@ use x11rb::protocol::xproto::{ConnectionExt as _, *};
 use x11rb::rust_connection::RustConnection;
 
 use crate::host::Host;
-use crate::{BLOCK_FRAMES, SAMPLE_RATE_HZ, common, hold_notes};
-
-/// The built plugin library, loaded, with its plugin id and the host's description of itself.
-pub fn load_plugin(host_name: &str) -> (PluginEntry, std::ffi::CString, HostInfo) {
-    let path = common::plugin_library_path();
-    // SAFETY: the library is this package's own plugin, built by cargo for this test.
-    let entry = unsafe { PluginEntry::load(&path) }.expect("load plugin");
-    let factory = entry.get_plugin_factory().expect("factory");
-    let id = factory.plugin_descriptors().next().and_then(|d| d.id()).expect("plugin id").to_owned();
-    let host_info = HostInfo::new(host_name, "afterglow", "https://afterglow.invalid", "0.1").expect("host info");
-    (entry, id, host_info)
-}
-
-/// A copy of the fixtures archive, so mining can never touch the repository.
-pub fn copy_fixtures_archive() -> tempfile::TempDir {
-    let copy = tempfile::tempdir().expect("temp dir");
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/archive");
-    for entry in std::fs::read_dir(&fixtures).expect("fixtures archive") {
-        let entry = entry.expect("entry");
-        std::fs::copy(entry.path(), copy.path().join(entry.file_name())).expect("copy fixture");
-    }
-    copy
-}
-
-/// The audio thread holding notes, and the flag that stops it.
-pub type Playing = (Arc<AtomicBool>, std::thread::JoinHandle<StoppedPluginAudioProcessor<Host>>);
-
-/// Activates `instance` and starts the audio thread holding four notes.
-pub fn start_playing(instance: &mut PluginInstance<Host>) -> Playing {
-    let config = PluginAudioConfiguration { sample_rate: SAMPLE_RATE_HZ, min_frames_count: 1, max_frames_count: BLOCK_FRAMES as u32 };
-    let processor = instance.activate(|_, _| (), config).expect("activate");
-    let stop = Arc::new(AtomicBool::new(false));
-    let audio = hold_notes(processor, stop.clone());
-    (stop, audio)
-}
 
 /// Creates the editor, embeds it in a new mapped window of the host's on `screen`, and shows it.
 /// Returns the editor extension, the window and the editor's size.
