@@ -290,18 +290,25 @@ fn dropping_the_miner_stops_it_within_100_ms_wherever_its_session_is() {
     assert!(slowest <= MAX_STOP_MS, "a drop waited {slowest:.1} ms for the miner: {stops_ms:?}");
 }
 
+/// Writes three takes (`take 0.wav` ..) into `archive` and mines them: the rig and the bank it
+/// records for the project.
+fn mine_three_takes(archive: &Path) -> (MiningRig, afterglow_plugin::persist::SavedBank) {
+    for i in 0..3 {
+        write_chord_wav(&archive.join(format!("take {i}.wav")), 20, &[55.0 + i as f64, 62.0, 67.0], i);
+    }
+    let mut rig = MiningRig::new();
+    rig.params.set_archive_path(&archive.display().to_string());
+    rig.shared.request_mine();
+    assert!(rig.pump_until(Duration::from_secs(60), |r| r.idle() && r.shared.status.files_done.load(Ordering::Acquire) == 3));
+    let saved = rig.params.bank.saved();
+    (rig, saved)
+}
+
 #[test]
 fn a_reopened_project_skips_pads_of_a_changed_or_missing_file_and_names_it() {
     use nice_plug::params::persist::PersistentField;
     let archive = tempfile::tempdir().expect("temp dir");
-    for i in 0..3 {
-        write_chord_wav(&archive.path().join(format!("take {i}.wav")), 20, &[55.0 + i as f64, 62.0, 67.0], i);
-    }
-    let mut rig = MiningRig::new();
-    rig.params.set_archive_path(&archive.path().display().to_string());
-    rig.shared.request_mine();
-    assert!(rig.pump_until(Duration::from_secs(60), |r| r.idle() && r.shared.status.files_done.load(Ordering::Acquire) == 3));
-    let saved = rig.params.bank.saved();
+    let (rig, saved) = mine_three_takes(archive.path());
     let pads_of = |name: &str| saved.pads.iter().filter(|p| p.source.path.ends_with(name)).count();
     let (kept, changed, gone) = (pads_of("take 0.wav"), pads_of("take 1.wav"), pads_of("take 2.wav"));
     assert!(kept > 0 && changed > 0 && gone > 0, "every take gave pads: {kept}, {changed}, {gone}");
@@ -329,14 +336,7 @@ fn a_reopened_project_skips_pads_of_a_changed_or_missing_file_and_names_it() {
 #[test]
 fn a_project_from_another_system_finds_its_pads_when_the_folder_is_given_again() {
     let archive = tempfile::tempdir().expect("temp dir");
-    for i in 0..3 {
-        write_chord_wav(&archive.path().join(format!("take {i}.wav")), 20, &[55.0 + i as f64, 62.0, 67.0], i);
-    }
-    let mut rig = MiningRig::new();
-    rig.params.set_archive_path(&archive.path().display().to_string());
-    rig.shared.request_mine();
-    assert!(rig.pump_until(Duration::from_secs(60), |r| r.idle() && r.shared.status.files_done.load(Ordering::Acquire) == 3));
-    let mined = rig.params.bank.saved();
+    let (rig, mined) = mine_three_takes(archive.path());
     drop(rig);
 
     // The project as the musician's Windows machine saved it: the archive and every pad's file
