@@ -7,6 +7,8 @@
 //! before the start and after the end read as silence. Everything is computed in a fixed order
 //! with portable math, so the result is the same on every platform.
 
+use std::sync::Arc;
+
 use super::frames::PlanarFrames;
 use super::sinc_kernel::{dot, SincTable, SINC_LEN};
 
@@ -24,7 +26,7 @@ pub const MAX_RESAMPLE_RATE_HZ: u32 = 768_000;
 /// A streaming converter from `from_hz` to `to_hz` for a fixed number of channels.
 pub struct StreamResampler {
     /// `None` when the rates are equal: frames are copied through.
-    table: Option<SincTable>,
+    table: Option<Arc<SincTable>>,
     from_hz: u32,
     to_hz: u32,
     /// The ratio in lowest terms, `from/to = from_step/to_step`.
@@ -62,7 +64,7 @@ impl StreamResampler {
         let (from_step, to_step) = (from_hz / divisor, to_hz / divisor);
         let table = (from_hz != to_hz).then(|| {
             let phases = if to_step <= MAX_EXACT_PHASES { to_step as usize } else { INTERPOLATED_PHASES };
-            SincTable::new(phases, from_hz, to_hz)
+            SincTable::shared(phases, from_hz, to_hz)
         });
         // The first output frame reads SINC_LEN/2 - 1 frames before the start: silence.
         let lead = SINC_LEN / 2 - 1;

@@ -4,6 +4,8 @@
 //! a file resamples to the same bits on every platform. (rubato, which the engine used before,
 //! builds its tables with the platform's `sin`, and Windows rounds those differently from Linux.)
 
+use std::sync::{Arc, Mutex};
+
 use crate::rt::math;
 
 /// Filter length, input frames (a multiple of [`LANES`]).
@@ -15,6 +17,8 @@ const LANES: usize = 8;
 /// band (the squared Blackman-Harris window's main lobe, about 5 % of Nyquist at 256 taps) still
 /// ends below Nyquist, so aliases stay under -90 dB.
 const CUTOFF: f64 = 0.947;
+/// Tables [`SincTable::shared`] keeps (at most about 1 MB each).
+const SHARED_TABLES: usize = 6;
 
 /// Taps for `phases` evenly spaced fractional positions `p = r / phases`, `r = 0..=phases` (the
 /// last one, `p = 1`, lets interpolation between neighbours reach the next frame).
@@ -45,6 +49,29 @@ impl SincTable {
             }
         }
         Self { phases, taps }
+    }
+
+    /// The table for these settings, shared: built once and kept among the last
+    /// [`SHARED_TABLES`] used, since a large one (1 025 phases of 256 taps) takes about a million
+    /// `sin` and `cos` calls, and an export cuts many regions at the same ratio. The same values as [`Self::new`].
+    /// Not realtime-safe: locks and may allocate.
+    pub fn shared(phases: usize, from_hz: u32, to_hz: u32) -> Arc<Self> {
+        type Key = (usize, u32, u32);
+        static RECENT: Mutex<Vec<(Key, Arc<SincTable>)>> = Mutex::new(Vec::new());
+        let key = (phases, from_hz, to_hz);
+        let mut recent = RECENT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(at) = recent.iter().position(|(k, _)| *k == key) {
+            let entry = recent.remove(at);
+            let table = entry.1.clone();
+            recent.push(entry);
+            return table;
+        }
+        let table = Arc::new(Self::new(phases, from_hz, to_hz));
+        if recent.len() == SHARED_TABLES {
+            recent.remove(0);
+        }
+        recent.push((key, table.clone()));
+        table
     }
 
     /// Number of phases between two input frames.
