@@ -51,6 +51,7 @@ mod test_host;
 
 use std::sync::Arc;
 
+use nice_plug::midi::{Channel, Key, VoiceID};
 use nice_plug::prelude::*;
 
 use crate::audio::host_transport::HostTransport;
@@ -185,6 +186,16 @@ impl Plugin for Afterglow {
             // No output at all (never with this plugin's layouts): still follow the events.
             [] => self.audio.process_block(&self.params, &transport, &mut [], None, || context.next_event()),
         }
+        // Tell the host which voices ended, so it can free their per-note modulation (a host that
+        // gave no output event list is not told).
+        self.audio.drain_voice_ends(|end| {
+            let _ = context.try_send_event(NoteEvent::VoiceTerminated {
+                timing: end.timing,
+                voice_id: end.voice_id.map_or(VoiceID::Wildcard, VoiceID::ID),
+                channel: Channel::Number(end.channel),
+                key: Key::Number(end.key),
+            });
+        });
         let audio = &self.audio;
         self.scope.publish_block(audio.held_velocities(), audio.engine(), audio.bank(), buffer.as_slice_immutable());
         ProcessStatus::KeepAlive
@@ -196,6 +207,10 @@ impl ClapPlugin for Afterglow {
     const CLAP_DESCRIPTION: Option<&'static str> =
         Some("Granular clouds and hiss from pads mined out of your own recordings");
     const CLAP_MANUAL_URL: Option<&'static str> = None;
+    /// Position, Spray, Size, Density, Pitch and Low-pass take per-note modulation from the host;
+    /// one voice per key, as many as the engine has.
+    const CLAP_POLY_MODULATION_CONFIG: Option<PolyModulationConfig> =
+        Some(PolyModulationConfig { max_voice_capacity: engine::texture::MAX_VOICES as u32, supports_overlapping_voices: false });
     const CLAP_SUPPORT_URL: Option<&'static str> = None;
     const CLAP_FEATURES: &'static [ClapFeature] = &[
         ClapFeature::Instrument,

@@ -18,6 +18,16 @@ use modulation::ModulationParams;
 use crate::persist::{BankRecall, EditorSize};
 use crate::queues::{MIN_BANK_SIZE, NUM_BANK_SLOTS};
 use host_param::float_param;
+
+/// Poly modulation ids of the parameters the host may modulate per note (CLAP polyphonic
+/// modulation; see `audio::host_notes`), and how many there are.
+pub const POLY_POSITION: u32 = 0;
+pub const POLY_SPRAY: u32 = 1;
+pub const POLY_SIZE: u32 = 2;
+pub const POLY_DENSITY: u32 = 3;
+pub const POLY_PITCH: u32 = 4;
+pub const POLY_LOWPASS: u32 = 5;
+pub const NUM_POLY_PARAMS: usize = 6;
 use tempo::TempoParams;
 
 /// Number of pad-bank slots the `source` parameter can address (1..=this; 0 means all). Fixed at
@@ -131,20 +141,20 @@ impl Default for AfterglowParams {
             bank_size: Arc::new(AtomicU32::new(NUM_BANK_SLOTS as u32)),
             bank: BankRecall::default(),
             editor_size: EditorSize::default(),
-            position: float_param("position"),
-            position_spray: float_param("position_spray"),
-            grain_size_ms: float_param("grain_size"),
+            position: float_param("position").with_poly_modulation_id(POLY_POSITION),
+            position_spray: float_param("position_spray").with_poly_modulation_id(POLY_SPRAY),
+            grain_size_ms: float_param("grain_size").with_poly_modulation_id(POLY_SIZE),
             size_spray: float_param("size_spray"),
-            density_hz: float_param("density"),
+            density_hz: float_param("density").with_poly_modulation_id(POLY_DENSITY),
             // Fine steps on the pitch control: a hundredth of a semitone.
-            pitch_semitones: float_param("pitch").with_step_size(0.01),
+            pitch_semitones: float_param("pitch").with_step_size(0.01).with_poly_modulation_id(POLY_PITCH),
             pitch_spray_semitones: float_param("pitch_spray"),
             stereo_spread: float_param("stereo_spread"),
             window: EnumParam::new("Window", WindowChoice::Hann),
             reverse_probability: float_param("reverse"),
             freeze: BoolParam::new("Freeze", d.freeze),
             cloud_gain: float_param("cloud_level"),
-            lowpass_hz: float_param("cloud_lowpass"),
+            lowpass_hz: float_param("cloud_lowpass").with_poly_modulation_id(POLY_LOWPASS),
             hiss_gain: float_param("hiss_level"),
             hiss_tone_hz: float_param("hiss_tone"),
             tremolo_rate_hz: float_param("tremolo_rate"),

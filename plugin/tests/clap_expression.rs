@@ -1,7 +1,10 @@
 //! Expression in a real CLAP host (clack-host, one processing session per scenario, events at
 //! frame offsets): per-note pitch bend from CLAP tuning expressions and from MPE channel bend moves
 //! one note's pitch and not another's; pressure (CLAP and MPE) and timbre (CLAP brightness, MPE
-//! CC 74) drive their default targets (density, low-pass); the mod wheel opens the Bloom macro.
+//! CC 74) drive their default targets (density, low-pass); the mod wheel opens the Bloom macro;
+//! CLAP polyphonic modulation moves one note's parameter and not another's, automation of the knob
+//! moves both with the modulated note's offset kept, and the plugin tells the host when each note's
+//! voice has ended (CLAP note-end, which a modulating host waits for to free its modulators).
 //! Pitch and level are measured in the output: two notes far apart (C2 and C6 of the built-in
 //! harmonic pad) and the power at their fundamentals.
 //!
@@ -172,4 +175,46 @@ fn the_mod_wheel_blooms_the_cloud() {
     println!("harmonics 12-16 vs 1-3: still {s:.1} bloom {b:.1} back {r:.1}; C3 {:.1} {:.1}", level(&still), level(&bloom));
     assert!(b - s.max(r) > 3.0, "the wheel should open the low-pass: {s:.1} / {r:.1} -> {b:.1} dB");
     assert!(level(&bloom) - level(&still) > 3.0, "the wheel should thicken the cloud");
+}
+
+/// Power at `note`'s fundamental minus the most of the power at `others`, dB.
+fn stands_out(x: &[f32], note: f64, others: &[f64]) -> f64 {
+    band_db(x, hz(note)) - others.iter().map(|&o| band_db(x, hz(o))).fold(f64::MIN, f64::max)
+}
+
+#[test]
+fn clap_polyphonic_modulation_moves_its_own_note_and_the_host_hears_each_note_end() {
+    let mut host = TestHost::new();
+    let pitch = host.params().into_iter().find(|p| p.name == "Pitch").expect("pitch parameter");
+    let knob = afterglow_plugin::params::AfterglowParams::default().pitch_semitones;
+    let mut session = host.session(SR, BLOCK as u32);
+    let on = [(0, HostEvent::NoteOnId { key: LOW, note_id: 1, velocity: 0.9 }), (0, HostEvent::NoteOnId { key: HIGH, note_id: 2, velocity: 0.9 })];
+    let before = segment(&mut session, 2.0, &on);
+    // +7 semitones for note 1 only (a normalised offset on the knob's -24..+24 range), mid-block.
+    let seven = f64::from(knob.preview_normalized(7.0) - knob.preview_normalized(0.0));
+    let after = segment(&mut session, 2.0, &[(300, HostEvent::PolyMod { id: pitch.id, key: LOW, note_id: 1, amount: seven })]);
+    assert_only_the_low_note_moved(&before, &after);
+
+    // The knob automated to +20: both notes rise; note 1's value is the knob's plus its offset,
+    // which the knob's +24 top limits (C2 + 24 = C4, not C2 + 27 = D#4); note 2 follows the knob
+    // (it leaves C6).
+    let raised = segment(&mut session, 2.0, &[(0, HostEvent::Param { id: pitch.id, value: f64::from(knob.preview_normalized(20.0)) })]);
+    let low = stands_out(&raised, 60.0, &[36.0, 43.0, 56.0, 63.0]);
+    let left_c6 = band_db(&after, hz(84.0)) - band_db(&raised, hz(84.0));
+    println!("after the knob moved: C4 stands {low:.1} dB over C2/G2/G#3/D#4; C6 fell {left_c6:.1} dB");
+    assert!(low > 15.0, "the modulated note should sound on C4 (the knob's +20 and its own +7, limited to +24)");
+    assert!(left_c6 > 15.0, "the other note should follow the knob");
+
+    // Held notes have not ended; released, each ends once its release is over, and the plugin
+    // says so with the host's note id and key.
+    assert_eq!(session.take_note_ends(), Vec::new(), "a held note was reported ended");
+    let released_at = session.frames_played();
+    segment(&mut session, 4.0, &[(0, HostEvent::NoteOffId { key: LOW, note_id: 1 }), (0, HostEvent::NoteOffId { key: HIGH, note_id: 2 })]);
+    let mut ends = session.take_note_ends();
+    ends.sort_by_key(|e| e.note_id);
+    println!("note ends: {ends:?} (released at frame {released_at})");
+    let ids: Vec<(Option<u32>, Option<u16>)> = ends.iter().map(|e| (e.note_id, e.key)).collect();
+    assert_eq!(ids, [(Some(1), Some(LOW)), (Some(2), Some(HIGH))], "each note should end once, with its id and key");
+    // The default release (1.5 s) is over before the voice ends.
+    assert!(ends.iter().all(|e| e.frame >= released_at + secs(1.0) as u64), "a note ended before its release was over");
 }

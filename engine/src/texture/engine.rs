@@ -109,6 +109,10 @@ pub struct TextureEngine {
     pool: GrainPool,
     voices: [NoteVoice; MAX_VOICES + 1],
     next_order: u64,
+    /// Notes whose voices fell silent since [`Self::drain_ended_notes`] last ran (at most two per
+    /// voice between drains; more are dropped).
+    ended_notes: [u8; 2 * MAX_VOICES],
+    num_ended_notes: usize,
     sustain_down: bool,
     hiss: HissVoice,
     rng_schedule: RngStream,
@@ -174,6 +178,8 @@ impl TextureEngine {
             pool: GrainPool::default(),
             voices: [NoteVoice::default(); MAX_VOICES + 1],
             next_order: 0,
+            ended_notes: [0; 2 * MAX_VOICES],
+            num_ended_notes: 0,
             sustain_down: false,
             hiss: HissVoice::new(0, STREAM_HISS),
             rng_schedule: RngStream::new(0, STREAM_SCHEDULE),
@@ -250,6 +256,7 @@ impl TextureEngine {
         self.clock.reset();
         self.limiter.reset();
         self.modulation.reset();
+        self.num_ended_notes = 0;
         self.restart(seed);
     }
 
@@ -357,6 +364,9 @@ impl TextureEngine {
                             g.amp_step = -g.amp / fade_samples;
                         }
                     });
+                    if let Some(stolen) = notes[i].note {
+                        push_ended(&mut self.ended_notes, &mut self.num_ended_notes, stolen);
+                    }
                     notes[i].kill();
                     stole = true;
                 }
@@ -489,9 +499,13 @@ impl TextureEngine {
         let mut gate = 0.0f32;
         let mut voice_power = 0.0f32;
         for voice in &mut self.voices {
+            let sounded = !voice.is_idle();
             voice.tick(tick, self.latched.attack_samples, self.latched.release_samples);
             gate = gate.max(voice.gain.to);
             voice_power += voice.gain.to * voice.gain.to;
+            if let (true, true, Some(note)) = (sounded, voice.is_idle(), voice.note) {
+                push_ended(&mut self.ended_notes, &mut self.num_ended_notes, note);
+            }
         }
 
         // Grains of voices that went idle are silent: end them, then recycle finished grains.
@@ -611,5 +625,13 @@ impl TextureEngine {
             let out = self.output_gain.at(k, INV_TICK);
             (*ol, *or) = self.limiter.process((yl + self.hiss_buf[0][k]) * out, (yr + self.hiss_buf[1][k]) * out);
         }
+    }
+}
+
+/// Records that `note`'s voice ended, unless the list is full. Realtime-safe.
+fn push_ended(ended: &mut [u8], num_ended: &mut usize, note: u8) {
+    if let Some(slot) = ended.get_mut(*num_ended) {
+        *slot = note;
+        *num_ended += 1;
     }
 }

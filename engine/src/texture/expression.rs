@@ -88,6 +88,18 @@ impl VoiceMod {
             (ExpressionTarget::LowPass, false) => self.lowpass *= math::exp2(4.0 * amount),
         }
     }
+
+    /// Moves this modulation on by `other`'s: offsets add, multipliers multiply. Realtime-safe.
+    pub fn then(&mut self, other: &VoiceMod) {
+        self.position += other.position;
+        self.spray += other.spray;
+        self.size *= other.size;
+        self.density *= other.density;
+        self.pitch += other.pitch;
+        self.bend += other.bend;
+        self.lowpass *= other.lowpass;
+        self.level *= other.level;
+    }
 }
 
 /// The mod wheel's macro, "Bloom": at `wheel` (0..1) the cloud thickens and opens together:
@@ -112,11 +124,14 @@ pub struct NoteExpression {
     pub pressure: f32,
     /// Per-note brightness (CLAP), 0..1; `None` until one arrives (then the channel's CC 74 counts).
     pub brightness: Option<f32>,
+    /// The host's modulation of this note's parameters (CLAP polyphonic modulation), applied after
+    /// the LFOs and expression.
+    pub host: VoiceMod,
 }
 
 impl Default for NoteExpression {
     fn default() -> Self {
-        Self { channel: 0, tuning_semitones: 0.0, pressure: 0.0, brightness: None }
+        Self { channel: 0, tuning_semitones: 0.0, pressure: 0.0, brightness: None, host: VoiceMod::NONE }
     }
 }
 

@@ -216,6 +216,7 @@ impl<const N: usize> Modulation<N> {
             m.drive(settings.pressure_target, pressure, true);
             m.drive(settings.timbre_target, timbre, false);
             bloom(&mut m, self.channels.mod_wheel);
+            m.then(&self.notes[vi].host);
             lowpass = Some(lowpass.map_or(m.lowpass, |f: f32| f.max(m.lowpass)));
             self.voice[vi] = m;
         }

@@ -2,6 +2,7 @@
 //! the inbox that takes mined pads into the bank, and the scope that publishes what sounds to the
 //! editor. Nothing here allocates, frees, locks or waits after activation.
 
+pub mod host_notes;
 pub mod host_transport;
 pub mod inbox;
 pub mod path;

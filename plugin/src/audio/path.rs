@@ -7,6 +7,7 @@ use engine::texture::{Pad, PadBank, ProcessSpec, TextureEngine};
 use engine::voice::limiter::LimiterStats;
 use nice_plug::prelude::NoteEvent;
 
+use super::host_notes::{HostNotes, PolyValues, VoiceEnd};
 use super::host_transport::HostTransport;
 use super::inbox::PadInbox;
 use super::render::{render_block, HeldNotes, MAX_SUB_BLOCK_FRAMES};
@@ -20,6 +21,8 @@ pub struct AudioPath {
     inbox: PadInbox,
     /// Keys and pedal held (for the editor's recipe capture).
     held_notes: HeldNotes,
+    /// Note ids, the host's per-note modulation, and voice ends to tell the host.
+    host_notes: HostNotes,
     /// The seed the engine was last given.
     current_seed: u64,
 }
@@ -32,6 +35,7 @@ impl AudioPath {
             bank: PadBank::new(),
             inbox: PadInbox::new(ends),
             held_notes: HeldNotes::default(),
+            host_notes: HostNotes::default(),
             current_seed: 0,
         }
     }
@@ -57,6 +61,7 @@ impl AudioPath {
         self.current_seed = params.seed_value();
         self.engine.reset(self.current_seed);
         self.held_notes.clear();
+        self.host_notes.clear();
     }
 
     /// One host block of `left.len()` frames: take finished pads into the bank, follow a new seed
@@ -80,16 +85,25 @@ impl AudioPath {
             self.engine.reseed(seed);
         }
         let texture = params.texture_params();
+        self.host_notes.set_values(PolyValues::from_params(params));
         match right {
             Some(right) => {
-                render_block(&mut self.engine, &mut self.held_notes, &self.bank, &texture, transport, left, right, next_event);
+                let (notes, host_notes) = (&mut self.held_notes, &mut self.host_notes);
+                render_block(&mut self.engine, notes, host_notes, &self.bank, &texture, transport, left, right, next_event);
             }
             None => {
                 while let Some(event) = next_event() {
                     self.held_notes.apply(&mut self.engine, &event);
+                    self.host_notes.apply(&mut self.engine, &event);
                 }
             }
         }
+    }
+
+    /// Calls `tell` with each voice that ended in the last block (for the host's note-end
+    /// events). Realtime-safe.
+    pub fn drain_voice_ends(&mut self, tell: impl FnMut(&VoiceEnd)) {
+        self.host_notes.drain_ends(tell);
     }
 
     /// The engine, for the scope. Realtime-safe.

@@ -4,6 +4,7 @@
 
 use engine::texture::{PadBank, TextureEngine, TextureParams};
 
+use super::host_notes::HostNotes;
 use super::host_transport::HostTransport;
 use nice_plug::prelude::*;
 
@@ -126,7 +127,8 @@ fn bend_of(value: f32) -> f32 {
 }
 
 /// Render `left`/`right` (one block, already split by nice-plug at parameter changes) in
-/// sub-blocks, applying each event from `next_event` at its own sample. Events with timings past
+/// sub-blocks, applying each event from `next_event` at its own sample (to the engine and to the
+/// host's notes, which also collect the voices that ended in each sub-block). Events with timings past
 /// the block are applied at its end. `transport` is where the song stands at the block's first
 /// sample; each sub-block gives the engine its song position (which seeds a sound that starts from
 /// silence, see `TextureEngine::set_song_position`) and its beat and tempo (see
@@ -135,6 +137,7 @@ fn bend_of(value: f32) -> f32 {
 pub fn render_block<S>(
     engine: &mut TextureEngine,
     notes: &mut HeldNotes,
+    host_notes: &mut HostNotes,
     bank: &PadBank,
     params: &TextureParams,
     transport: &HostTransport,
@@ -153,6 +156,7 @@ pub fn render_block<S>(
                 break;
             }
             notes.apply(engine, event);
+            host_notes.apply(engine, event);
             pending = next_event();
         }
         if start >= num_frames {
@@ -163,6 +167,7 @@ pub fn render_block<S>(
             end = end.min(event.timing() as usize);
         }
         engine.process(params, bank, &mut left[start..end], &mut right[start..end]);
+        host_notes.collect_ended(engine, (end - 1) as u32);
         start = end;
     }
 }
@@ -226,7 +231,7 @@ mod tests {
         let mut left = vec![0.0; num_frames];
         let mut right = vec![0.0; num_frames];
         let mut queue = events.iter().copied();
-        render_block(engine, notes, bank, params, &HostTransport::none(), &mut left, &mut right, || queue.next());
+        render_block(engine, notes, &mut HostNotes::default(), bank, params, &HostTransport::none(), &mut left, &mut right, || queue.next());
         left
     }
 

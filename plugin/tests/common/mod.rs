@@ -32,7 +32,8 @@ use clack_extensions::note_ports::PluginNotePorts;
 use clack_extensions::params::{ParamInfoBuffer, PluginParams};
 use clack_extensions::state::PluginState;
 use clack_host::events::event_types::{
-    MidiEvent, NoteExpressionEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
+    MidiEvent, NoteEndEvent, NoteExpressionEvent, NoteOffEvent, NoteOnEvent, ParamModEvent, ParamValueEvent, TransportEvent,
+    TransportFlags,
 };
 pub use clack_host::events::event_types::NoteExpressionType;
 use clack_host::events::{EventFlags, Match};
@@ -73,6 +74,22 @@ pub enum HostEvent {
     /// A CLAP note expression (tuning in semitones; pressure and brightness 0..1) for the note
     /// `key` on `channel`.
     Expression { key: u16, channel: u16, kind: NoteExpressionType, value: f64 },
+    /// A CLAP note on channel 0 with the host's note id (as a modulating host gives).
+    NoteOnId { key: u16, note_id: u32, velocity: f64 },
+    /// The note-off of the note with that id.
+    NoteOffId { key: u16, note_id: u32 },
+    /// CLAP polyphonic modulation of parameter `id` for the note `note_id` on `key`: `amount` is
+    /// added to the parameter's normalised value for that note only.
+    PolyMod { id: u32, key: u16, note_id: u32, amount: f64 },
+}
+
+/// A note end the plugin told the host (CLAP's note-end event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoteEnd {
+    /// Frame of the session (since processing started) it came at.
+    pub frame: u64,
+    pub key: Option<u16>,
+    pub note_id: Option<u32>,
 }
 
 /// The host's transport as sent with a block: where the song is at the block's first frame,
@@ -364,7 +381,7 @@ impl TestHost {
                 let mut runner = BlockRunner::new(max_block_frames);
                 for job in job_inbox {
                     let out = runner.run(&mut started, &job, sample_rate_hz);
-                    if played_outbox.send(out).is_err() {
+                    if played_outbox.send((out, std::mem::take(&mut runner.note_ends))).is_err() {
                         break;
                     }
                 }
@@ -374,6 +391,7 @@ impl TestHost {
         self.audio = Audio::Processing(AudioThread {
             jobs: Some(jobs),
             played,
+            note_ends: Vec::new(),
             thread: Some(thread),
             transport: None,
             steady_frames: 0,
@@ -419,7 +437,8 @@ impl TestHost {
         };
         audio.jobs.as_ref().expect("audio thread").send(job).expect("audio thread gone");
         match audio.played.recv() {
-            Ok(out) => {
+            Ok((out, note_ends)) => {
+                audio.note_ends.extend(note_ends);
                 audio.transport = audio.transport.map(|t| t.advanced(num_frames));
                 audio.steady_frames += num_frames as u64;
                 out
@@ -484,6 +503,11 @@ impl Session<'_> {
         self.host.processing().transport
     }
 
+    /// The note ends the plugin sent since the last call, in order.
+    pub fn take_note_ends(&mut self) -> Vec<NoteEnd> {
+        std::mem::take(&mut self.host.processing().note_ends)
+    }
+
     /// Frames processed since the session started (the steady time of the next block).
     pub fn frames_played(&mut self) -> u64 {
         self.host.processing().steady_frames
@@ -516,7 +540,9 @@ impl Drop for Session<'_> {
 /// The host side of a running audio thread.
 struct AudioThread {
     jobs: Option<mpsc::Sender<Job>>,
-    played: mpsc::Receiver<[Vec<f32>; 2]>,
+    played: mpsc::Receiver<([Vec<f32>; 2], Vec<NoteEnd>)>,
+    /// Note ends the plugin sent since the session's last [`Session::take_note_ends`].
+    note_ends: Vec<NoteEnd>,
     thread: Option<JoinHandle<StoppedPluginAudioProcessor<()>>>,
     /// The transport the next block carries.
     transport: Option<Transport>,
@@ -540,6 +566,8 @@ struct BlockRunner {
     ports: AudioPorts,
     input_events: EventBuffer,
     output_events: EventBuffer,
+    /// Note ends the plugin sent, not yet handed to the main thread.
+    note_ends: Vec<NoteEnd>,
 }
 
 impl BlockRunner {
@@ -550,6 +578,7 @@ impl BlockRunner {
             ports: AudioPorts::with_capacity(2, 1),
             input_events: EventBuffer::with_capacity(256),
             output_events: EventBuffer::with_capacity(256),
+            note_ends: Vec::with_capacity(256),
         }
     }
 
@@ -585,6 +614,15 @@ impl BlockRunner {
                     HostEvent::Expression { key, channel, kind, value } => self
                         .input_events
                         .push(&NoteExpressionEvent::new(time, Pckn::new(0u16, channel, key, Match::All), kind, value)),
+                    HostEvent::NoteOnId { key, note_id, velocity } => {
+                        self.input_events.push(&NoteOnEvent::new(time, Pckn::new(0u16, 0u16, key, note_id), velocity))
+                    }
+                    HostEvent::NoteOffId { key, note_id } => {
+                        self.input_events.push(&NoteOffEvent::new(time, Pckn::new(0u16, 0u16, key, note_id), 0.0))
+                    }
+                    HostEvent::PolyMod { id, key, note_id, amount } => {
+                        self.input_events.push(&ParamModEvent::new(time, ClapId::new(id), Pckn::new(0u16, 0u16, key, note_id), amount))
+                    }
                 }
                 next_event += 1;
             }
@@ -609,6 +647,14 @@ impl BlockRunner {
                         transport_event.as_ref(),
                     )
                     .expect("process");
+            }
+            for event in &self.output_events {
+                if let Some(end) = event.as_event::<NoteEndEvent>() {
+                    let pckn = end.pckn();
+                    let specific = |m: Match<u16>| if let Match::Specific(x) = m { Some(x) } else { None };
+                    let note_id = if let Match::Specific(id) = pckn.note_id { Some(id) } else { None };
+                    self.note_ends.push(NoteEnd { frame: steady_frames + u64::from(end.header().time()), key: specific(pckn.key), note_id });
+                }
             }
             left_out.extend_from_slice(&self.left[..len]);
             right_out.extend_from_slice(&self.right[..len]);

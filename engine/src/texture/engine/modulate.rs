@@ -3,7 +3,7 @@
 
 use super::{TextureEngine, CONTROL_PERIOD_FRAMES, MAX_VOICES};
 use crate::texture::expression::{clean, NUM_CHANNELS};
-use crate::texture::modulation::{ModSettings, TickClock};
+use crate::texture::modulation::{Destination, ModSettings, TickClock};
 use crate::texture::TextureParams;
 
 /// Which voices a per-note event reaches: the note's, on `channel` when it names one.
@@ -58,6 +58,35 @@ impl TextureEngine {
     /// Per-note brightness of `note`, 0..1, 0.5 neutral (CLAP brightness). Realtime-safe.
     pub fn set_note_brightness(&mut self, note: u8, channel: Option<u8>, brightness: f32) {
         self.each_note(note, channel, |e| e.brightness = Some(clean(brightness, 0.0, 1.0, 0.5)));
+    }
+
+    /// The host's per-note modulation of `destination` for `note` (on `channel`, or any with
+    /// `None`), replacing the last one given for it (CLAP polyphonic modulation): `amount` is added
+    /// to position and spray (fractions) and pitch (semitones), and multiplies size, density, the
+    /// low-pass cutoff and the grain level. It applies after the LFOs and expression, and ends
+    /// with the note. Realtime-safe.
+    pub fn set_note_modulation(&mut self, note: u8, channel: Option<u8>, destination: Destination, amount: f32) {
+        self.each_note(note, channel, |e| {
+            let host = &mut e.host;
+            match destination {
+                Destination::Position => host.position = clean(amount, -1.0, 1.0, 0.0),
+                Destination::Spray => host.spray = clean(amount, -1.0, 1.0, 0.0),
+                Destination::Size => host.size = clean(amount, 1.0 / 64.0, 64.0, 1.0),
+                Destination::Density => host.density = clean(amount, 1.0 / 64.0, 64.0, 1.0),
+                Destination::Pitch => host.pitch = clean(amount, -48.0, 48.0, 0.0),
+                Destination::LowPass => host.lowpass = clean(amount, 1.0 / 1024.0, 1024.0, 1.0),
+                Destination::Level => host.level = clean(amount, 0.0, 4.0, 1.0),
+            }
+        });
+    }
+
+    /// Calls `ended` with the note of each note voice that fell silent (its release done, choked,
+    /// or stolen) since the last call, in the order they ended. Realtime-safe.
+    pub fn drain_ended_notes(&mut self, mut ended: impl FnMut(u8)) {
+        for &note in &self.ended_notes[..self.num_ended_notes] {
+            ended(note);
+        }
+        self.num_ended_notes = 0;
     }
 
     fn each_note(&mut self, note: u8, channel: Option<u8>, mut f: impl FnMut(&mut crate::texture::expression::NoteExpression)) {
