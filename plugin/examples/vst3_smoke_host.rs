@@ -5,16 +5,21 @@
 //!
 //! `vst3_smoke_host MODULE OUT_FILE` writes two seconds of the chord (C3 G3 C4 E4, released at
 //! 1.5 s) to OUT_FILE as little-endian f32, left then right. It prints the class it created.
+//!
+//! `vst3_smoke_host MODULE OUT_FILE expression` plays C2 and C6 as notes with ids for four seconds
+//! and, 300 frames after the second second starts, a VST3 tuning note expression of +7 semitones
+//! for the C2 note alone (what a host with note expressions sends).
 
 use std::ffi::c_void;
 use std::process::ExitCode;
 use std::ptr::null_mut;
 
-use vst3::Steinberg::Vst::Event_::EventTypes_::{kNoteOffEvent, kNoteOnEvent};
+use vst3::Steinberg::Vst::Event_::EventTypes_::{kNoteExpressionValueEvent, kNoteOffEvent, kNoteOnEvent};
+use vst3::Steinberg::Vst::NoteExpressionTypeIDs_::kTuningTypeID;
 use vst3::Steinberg::Vst::{
     AudioBusBuffers, AudioBusBuffers__type0, BusDirections_::kOutput, Event, Event__type0, IAudioProcessor,
-    IAudioProcessorTrait, IComponent, IComponentTrait, IEventList, IEventListTrait, MediaTypes_::kAudio, NoteOffEvent,
-    NoteOnEvent, ProcessData, ProcessModes_::kRealtime, ProcessSetup, SymbolicSampleSizes_::kSample32,
+    IAudioProcessorTrait, IComponent, IComponentTrait, IEventList, IEventListTrait, MediaTypes_::kAudio,
+    NoteExpressionValueEvent, NoteOffEvent, NoteOnEvent, ProcessData, ProcessModes_::kRealtime, ProcessSetup, SymbolicSampleSizes_::kSample32,
 };
 use vst3::Steinberg::{IPluginBaseTrait, IPluginFactory, IPluginFactoryTrait, PClassInfo, kResultOk, tresult};
 use vst3::{Class, ComPtr, ComWrapper, Interface};
@@ -48,19 +53,63 @@ impl IEventListTrait for Events {
     }
 }
 
-fn note(offset: usize, key: i16, on: bool) -> Event {
+/// A note-on or note-off at `offset` in its block, with the host's note id (`-1`: none).
+fn note(offset: usize, key: i16, on: bool, note_id: i32) -> Event {
     let __field0 = if on {
-        Event__type0 { noteOn: NoteOnEvent { channel: 0, pitch: key, tuning: 0.0, velocity: 0.8, length: 0, noteId: -1 } }
+        Event__type0 { noteOn: NoteOnEvent { channel: 0, pitch: key, tuning: 0.0, velocity: 0.8, length: 0, noteId: note_id } }
     } else {
-        Event__type0 { noteOff: NoteOffEvent { channel: 0, pitch: key, velocity: 0.0, noteId: -1, tuning: 0.0 } }
+        Event__type0 { noteOff: NoteOffEvent { channel: 0, pitch: key, velocity: 0.0, noteId: note_id, tuning: 0.0 } }
     };
-    Event {
-        busIndex: 0,
-        sampleOffset: offset as i32,
-        ppqPosition: 0.0,
-        flags: 0,
-        r#type: if on { kNoteOnEvent } else { kNoteOffEvent } as u16,
-        __field0,
+    let r#type = if on { kNoteOnEvent } else { kNoteOffEvent } as u16;
+    Event { busIndex: 0, sampleOffset: offset as i32, ppqPosition: 0.0, flags: 0, r#type, __field0 }
+}
+
+/// A tuning note expression of `semitones` for note `note_id` at `offset` (VST3 normalises tuning
+/// to 0..1 over -120..+120 semitones).
+fn tuning(offset: usize, note_id: i32, semitones: f64) -> Event {
+    let value = NoteExpressionValueEvent { typeId: kTuningTypeID, noteId: note_id, value: 0.5 + semitones / 240.0 };
+    let __field0 = Event__type0 { noteExpressionValue: value };
+    Event { busIndex: 0, sampleOffset: offset as i32, ppqPosition: 0.0, flags: 0, r#type: kNoteExpressionValueEvent as u16, __field0 }
+}
+
+/// What the host plays: its length, and the events of the block starting at frame `start`.
+#[derive(Clone, Copy)]
+enum Scenario {
+    Chord,
+    Expression,
+}
+
+impl Scenario {
+    fn total_frames(self) -> usize {
+        match self {
+            Self::Chord => 2 * SAMPLE_RATE_HZ as usize,
+            Self::Expression => 4 * SAMPLE_RATE_HZ as usize,
+        }
+    }
+
+    fn events(self, start: usize, len: usize) -> Vec<Event> {
+        let at = |frame: usize| (start..start + len).contains(&frame).then(|| frame - start);
+        let mut events = Vec::new();
+        match self {
+            Self::Chord => {
+                let release = 3 * self.total_frames() / 4;
+                if start == 0 {
+                    events.extend(CHORD.map(|key| note(0, key, true, -1)));
+                }
+                if let Some(offset) = at(release) {
+                    events.extend(CHORD.map(|key| note(offset, key, false, -1)));
+                }
+            }
+            Self::Expression => {
+                if start == 0 {
+                    events.extend([note(0, 36, true, 1), note(0, 84, true, 2)]);
+                }
+                if let Some(offset) = at(2 * SAMPLE_RATE_HZ as usize + 300) {
+                    events.push(tuning(offset, 1, 7.0));
+                }
+            }
+        }
+        events
     }
 }
 
@@ -68,7 +117,7 @@ fn check(what: &str, result: tresult) -> Result<(), String> {
     (result == kResultOk).then_some(()).ok_or_else(|| format!("{what} returned {result}"))
 }
 
-fn play(module: &str) -> Result<[Vec<f32>; 2], String> {
+fn play(module: &str, scenario: Scenario) -> Result<[Vec<f32>; 2], String> {
     // SAFETY: loading the plugin under test is the point; its entry points are the VST3 ABI's.
     let library = unsafe { libloading::Library::new(module) }.map_err(|e| format!("{module}: {e}"))?;
     unsafe {
@@ -108,21 +157,13 @@ fn play(module: &str) -> Result<[Vec<f32>; 2], String> {
         check("setActive", component.setActive(1))?;
         processor.setProcessing(1);
 
-        let total = 2 * SAMPLE_RATE_HZ as usize;
-        let release = 3 * total / 4;
+        let total = scenario.total_frames();
         let mut out = [vec![0.0f32; total], vec![0.0f32; total]];
         let mut block = [vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]];
         let mut start = 0;
         while start < total {
             let len = BLOCK.min(total - start);
-            let mut events = Vec::new();
-            if start == 0 {
-                events.extend(CHORD.map(|key| note(0, key, true)));
-            }
-            if (start..start + len).contains(&release) {
-                events.extend(CHORD.map(|key| note(release - start, key, false)));
-            }
-            let events = ComWrapper::new(Events(events));
+            let events = ComWrapper::new(Events(scenario.events(start, len)));
             let event_list = events.to_com_ptr::<IEventList>().ok_or("event list")?;
             let mut channels = [block[0].as_mut_ptr(), block[1].as_mut_ptr()];
             let mut outputs = AudioBusBuffers {
@@ -170,11 +211,15 @@ fn play(module: &str) -> Result<[Vec<f32>; 2], String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [module, out_file] = args.as_slice() else {
-        eprintln!("usage: vst3_smoke_host MODULE OUT_FILE");
-        return ExitCode::FAILURE;
+    let (module, out_file, scenario) = match args.as_slice() {
+        [module, out_file] => (module, out_file, Scenario::Chord),
+        [module, out_file, kind] if kind == "expression" => (module, out_file, Scenario::Expression),
+        _ => {
+            eprintln!("usage: vst3_smoke_host MODULE OUT_FILE [expression]");
+            return ExitCode::FAILURE;
+        }
     };
-    match play(module) {
+    match play(module, scenario) {
         Ok([left, right]) => {
             let bytes: Vec<u8> = left.iter().chain(&right).flat_map(|x| x.to_le_bytes()).collect();
             match std::fs::write(out_file, bytes) {

@@ -12,6 +12,7 @@
 
 mod common;
 
+use common::pitch::{assert_only_the_low_note_moved, hz};
 use common::{HostEvent, NoteExpressionType, TestHost};
 use nice_plug::prelude::Param;
 
@@ -20,28 +21,9 @@ const BLOCK: usize = 512;
 const LOW: u16 = 36;
 const HIGH: u16 = 84;
 
-fn hz(note: f64) -> f64 {
-    440.0 * ((note - 69.0) / 12.0).exp2()
-}
-
-/// Power of `x` near `f_hz` (the largest Goertzel power within ±1.5 % of it, Hann-windowed), dB.
+/// Power near `f_hz` in the output, dB (see [`common::pitch::band_db`]).
 fn band_db(x: &[f32], f_hz: f64) -> f64 {
-    let n = x.len();
-    let mut best = 0.0f64;
-    for k in -6..=6 {
-        let f = f_hz * (1.0 + 0.0025 * f64::from(k));
-        let w = std::f64::consts::TAU * f / SR;
-        let coeff = 2.0 * w.cos();
-        let (mut s1, mut s2) = (0.0f64, 0.0f64);
-        for (i, &v) in x.iter().enumerate() {
-            let window = 0.5 - 0.5 * (std::f64::consts::TAU * i as f64 / n as f64).cos();
-            let s0 = f64::from(v) * window + coeff * s1 - s2;
-            s2 = s1;
-            s1 = s0;
-        }
-        best = best.max(s1 * s1 + s2 * s2 - coeff * s1 * s2);
-    }
-    10.0 * (best / (n * n) as f64 + 1e-30).log10()
+    common::pitch::band_db(x, f_hz, SR)
 }
 
 /// The left channel of a stretch of output.
@@ -73,21 +55,6 @@ fn midi_note_on(channel: u8, key: u16) -> HostEvent {
     HostEvent::Midi([0x90 | channel, key as u8, 100])
 }
 
-/// Before and after a bend of +7 semitones on the low note: its fundamental moves from C2 to G2,
-/// the high note's stays on C6 (and no G6 appears).
-fn assert_only_the_low_note_moved(before: &[f32], after: &[f32]) {
-    let (c2, g2, c6, g6) = (hz(36.0), hz(43.0), hz(84.0), hz(91.0));
-    let db = |x: &[f32], f| band_db(x, f);
-    println!(
-        "before: C2 {:.1} G2 {:.1} C6 {:.1} G6 {:.1}; after: C2 {:.1} G2 {:.1} C6 {:.1} G6 {:.1}",
-        db(before, c2), db(before, g2), db(before, c6), db(before, g6), db(after, c2), db(after, g2), db(after, c6), db(after, g6)
-    );
-    assert!(db(before, c2) - db(before, g2) > 15.0, "the low note should sound on C2 before the bend");
-    assert!(db(after, g2) - db(after, c2) > 15.0, "the bent low note should sound on G2");
-    assert!((db(after, c6) - db(before, c6)).abs() < 3.0, "the high note's C6 moved");
-    assert!(db(after, c6) - db(after, g6) > 15.0, "the high note was bent too");
-}
-
 #[test]
 fn a_clap_tuning_expression_bends_its_own_note_and_not_the_other() {
     let mut host = TestHost::new();
@@ -96,7 +63,7 @@ fn a_clap_tuning_expression_bends_its_own_note_and_not_the_other() {
     let before = segment(&mut session, 2.0, &on);
     // The expression lands mid-block, at its own frame.
     let after = segment(&mut session, 2.0, &[(300, tuning(LOW, 0, 7.0))]);
-    assert_only_the_low_note_moved(&before, &after);
+    assert_only_the_low_note_moved(&before, &after, SR);
 }
 
 #[test]
@@ -107,7 +74,7 @@ fn an_mpe_channel_bend_bends_the_note_on_its_channel_and_not_the_other() {
     let on = [(0, midi_note_on(1, LOW)), (0, midi_note_on(2, HIGH))];
     let before = segment(&mut session, 2.0, &on);
     let after = segment(&mut session, 2.0, &[(700, mpe_bend(1, 7.0))]);
-    assert_only_the_low_note_moved(&before, &after);
+    assert_only_the_low_note_moved(&before, &after, SR);
 }
 
 #[test]
@@ -193,7 +160,7 @@ fn clap_polyphonic_modulation_moves_its_own_note_and_the_host_hears_each_note_en
     // +7 semitones for note 1 only (a normalised offset on the knob's -24..+24 range), mid-block.
     let seven = f64::from(knob.preview_normalized(7.0) - knob.preview_normalized(0.0));
     let after = segment(&mut session, 2.0, &[(300, HostEvent::PolyMod { id: pitch.id, key: LOW, note_id: 1, amount: seven })]);
-    assert_only_the_low_note_moved(&before, &after);
+    assert_only_the_low_note_moved(&before, &after, SR);
 
     // The knob automated to +20: both notes rise; note 1's value is the knob's plus its offset,
     // which the knob's +24 top limits (C2 + 24 = C4, not C2 + 27 = D#4); note 2 follows the knob

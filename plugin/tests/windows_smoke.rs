@@ -1,7 +1,9 @@
 //! The plugin built for Windows, under Wine: the CLAP loads, activates and plays a held chord, the
 //! very samples the Linux build plays; a folder given as a Windows path (`Z:\...`) is mined through the saved
 //! state and saved back with that path, and the state then opens on Linux with every parameter
-//! intact and, once the folder is given again as Linux names it, recalls the very pads by content; the VST3 loads and plays the chord too, on Linux and under Wine, the CLAP's samples. The CLAP host is the suite's
+//! intact and, once the folder is given again as Linux names it, recalls the very pads by content;
+//! a VST3 tuning note expression (from the project's VST3 host) bends its own note and not another,
+//! with the same samples under Wine; the VST3 loads and plays the chord too, on Linux and under Wine, the CLAP's samples. The CLAP host is the suite's
 //! own (`tests/common`) cross-built as `examples/smoke_host.rs`, playing the same scenarios
 //! (`tests/common/smoke.rs`) as this process; the VST3 host is `examples/vst3_smoke_host.rs`. The
 //! Windows halves are skipped with a notice where the Windows toolchain or Wine is missing; `CI`
@@ -295,4 +297,46 @@ fn wait_at_most(child: &mut std::process::Child, timeout: std::time::Duration) -
     let _ = child.kill();
     let _ = child.wait();
     None
+}
+
+/// A render's last `seconds` before frame `end` (left channel).
+fn stretch(render: &[Vec<f32>; 2], end: usize, seconds: f64) -> &[f32] {
+    &render[0][end - (seconds * 48_000.0) as usize..end]
+}
+
+/// The VST3 host's expression scenario (C2 and C6 held, +7 semitones of tuning expression for C2
+/// at 2 s): before and after, only C2 moved.
+fn assert_the_tuning_expression_bent_only_its_note(render: &[Vec<f32>; 2]) {
+    let before = stretch(render, 96_000, 1.0);
+    let after = stretch(render, 192_000, 1.0);
+    common::pitch::assert_only_the_low_note_moved(before, after, 48_000.0);
+}
+
+#[test]
+fn a_vst3_tuning_note_expression_bends_its_own_note_on_linux_and_under_wine() {
+    let work = work_dir("vst3-expression");
+    let exe = std::env::current_exe().expect("test executable");
+    let examples = exe.parent().and_then(Path::parent).expect("target profile folder").join("examples");
+    let status = Command::new(examples.join("vst3_smoke_host"))
+        .arg(common::plugin_library_path())
+        .arg(work.join("linux.f32"))
+        .arg("expression")
+        .status()
+        .expect("run the VST3 host (cargo test builds the examples)");
+    assert!(status.success(), "the Linux VST3 host failed ({status})");
+    assert_the_tuning_expression_bent_only_its_note(&read_render(&work.join("linux.f32")));
+
+    let Some((artifacts, prefix)) = for_smoke_test(&workspace_root()) else { return };
+    let _turn = WINE.lock().unwrap_or_else(|e| e.into_inner());
+    let module = artifacts.vst3.join("Contents/x86_64-win/Afterglow.vst3");
+    let output = wine_command_with_display(&prefix, &artifacts.vst3_host)
+        .arg(windows_path(&module))
+        .arg(windows_path(&work.join("windows.f32")))
+        .arg("expression")
+        .output()
+        .expect("run vst3_smoke_host.exe under Wine and Xvfb");
+    stop_wine(&prefix);
+    assert_ran("vst3_smoke_host.exe expression", &output);
+    let (linux, windows) = (read_render(&work.join("linux.f32")), read_render(&work.join("windows.f32")));
+    assert_eq!(linux, windows, "the VST3 under Wine plays other samples than on Linux");
 }

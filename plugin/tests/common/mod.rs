@@ -19,6 +19,7 @@
 pub mod busy_mix;
 pub mod in_process;
 pub mod mining_rig;
+pub mod pitch;
 pub mod smoke;
 
 use std::ffi::CString;
