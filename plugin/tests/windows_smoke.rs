@@ -168,34 +168,44 @@ fn against_the_clap(what: &str, render: &[Vec<f32>; 2], clap: &[Vec<f32>; 2]) {
     assert_eq!(differing, 0, "{what}: the samples differ from the CLAP's");
 }
 
-#[test]
-fn the_vst3_plays_a_held_chord_on_linux_and_under_wine() {
-    let clap = common::smoke::held_chord();
-    // Linux: the test's own plugin library is the VST3 module too; the host example sits beside
-    // the test executables.
-    let work = work_dir("vst3-chord");
+/// Plays `scenario` (the host's argument; empty: the chord) through the VST3 host on Linux (the
+/// test's own plugin library) and, where the toolchain is, under Wine (the Windows bundle); the
+/// renders, Linux's first.
+fn vst3_renders(work: &Path, scenario: &[&str]) -> ([Vec<f32>; 2], Option<[Vec<f32>; 2]>) {
     let exe = std::env::current_exe().expect("test executable");
     let examples = exe.parent().and_then(Path::parent).expect("target profile folder").join("examples");
     let linux_host = examples.join("vst3_smoke_host");
     let status = Command::new(&linux_host)
         .arg(common::plugin_library_path())
         .arg(work.join("linux.f32"))
+        .args(scenario)
         .status()
         .unwrap_or_else(|e| panic!("{}: {e} (cargo test builds the examples)", linux_host.display()));
     assert!(status.success(), "the Linux VST3 host failed ({status})");
-    against_the_clap("the VST3 on Linux", &read_render(&work.join("linux.f32")), &clap);
+    let linux = read_render(&work.join("linux.f32"));
 
-    let Some((artifacts, prefix)) = for_smoke_test(&workspace_root()) else { return };
+    let Some((artifacts, prefix)) = for_smoke_test(&workspace_root()) else { return (linux, None) };
     let _turn = WINE.lock().unwrap_or_else(|e| e.into_inner());
     let module = artifacts.vst3.join("Contents/x86_64-win/Afterglow.vst3");
     let output = wine_command_with_display(&prefix, &artifacts.vst3_host)
         .arg(windows_path(&module))
         .arg(windows_path(&work.join("windows.f32")))
+        .args(scenario)
         .output()
         .expect("run vst3_smoke_host.exe under Wine and Xvfb");
     stop_wine(&prefix);
-    assert_ran("vst3_smoke_host.exe", &output);
-    against_the_clap("the VST3 under Wine", &read_render(&work.join("windows.f32")), &clap);
+    assert_ran(&format!("vst3_smoke_host.exe {scenario:?}"), &output);
+    (linux, Some(read_render(&work.join("windows.f32"))))
+}
+
+#[test]
+fn the_vst3_plays_a_held_chord_on_linux_and_under_wine() {
+    let clap = common::smoke::held_chord();
+    let (linux, windows) = vst3_renders(&work_dir("vst3-chord"), &[]);
+    against_the_clap("the VST3 on Linux", &linux, &clap);
+    if let Some(windows) = windows {
+        against_the_clap("the VST3 under Wine", &windows, &clap);
+    }
 }
 
 /// The Windows editor host's stop file, written when the test has its shot (or gives up).
@@ -314,29 +324,9 @@ fn assert_the_tuning_expression_bent_only_its_note(render: &[Vec<f32>; 2]) {
 
 #[test]
 fn a_vst3_tuning_note_expression_bends_its_own_note_on_linux_and_under_wine() {
-    let work = work_dir("vst3-expression");
-    let exe = std::env::current_exe().expect("test executable");
-    let examples = exe.parent().and_then(Path::parent).expect("target profile folder").join("examples");
-    let status = Command::new(examples.join("vst3_smoke_host"))
-        .arg(common::plugin_library_path())
-        .arg(work.join("linux.f32"))
-        .arg("expression")
-        .status()
-        .expect("run the VST3 host (cargo test builds the examples)");
-    assert!(status.success(), "the Linux VST3 host failed ({status})");
-    assert_the_tuning_expression_bent_only_its_note(&read_render(&work.join("linux.f32")));
-
-    let Some((artifacts, prefix)) = for_smoke_test(&workspace_root()) else { return };
-    let _turn = WINE.lock().unwrap_or_else(|e| e.into_inner());
-    let module = artifacts.vst3.join("Contents/x86_64-win/Afterglow.vst3");
-    let output = wine_command_with_display(&prefix, &artifacts.vst3_host)
-        .arg(windows_path(&module))
-        .arg(windows_path(&work.join("windows.f32")))
-        .arg("expression")
-        .output()
-        .expect("run vst3_smoke_host.exe under Wine and Xvfb");
-    stop_wine(&prefix);
-    assert_ran("vst3_smoke_host.exe expression", &output);
-    let (linux, windows) = (read_render(&work.join("linux.f32")), read_render(&work.join("windows.f32")));
-    assert_eq!(linux, windows, "the VST3 under Wine plays other samples than on Linux");
+    let (linux, windows) = vst3_renders(&work_dir("vst3-expression"), &["expression"]);
+    assert_the_tuning_expression_bent_only_its_note(&linux);
+    if let Some(windows) = windows {
+        assert_eq!(linux, windows, "the VST3 under Wine plays other samples than on Linux");
+    }
 }
