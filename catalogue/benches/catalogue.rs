@@ -99,6 +99,18 @@ fn bench_duplicates(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(num_files), &cat, |b, cat| b.iter(|| cat.duplicates().expect("duplicates")));
     }
     group.finish();
+    // The same with the tempo- and speed-invariant triplet search (`duplicates --variants`) over
+    // every pair the landmarks did not match.
+    let mut group = c.benchmark_group("duplicates_and_variants");
+    group.sample_size(10);
+    for num_files in [40] {
+        let (_tmp, cat) = duplicate_catalogue(num_files);
+        group.throughput(Throughput::Elements(num_files as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(num_files), &cat, |b, cat| {
+            b.iter(|| cat.duplicates_and_variants().expect("duplicates and variants"))
+        });
+    }
+    group.finish();
 }
 
 /// The real-music corpus' files and their total length, seconds; `None` (with a notice) without it.

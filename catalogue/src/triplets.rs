@@ -190,8 +190,10 @@ pub fn verify(hits: &[(Triplet, Triplet)], min_votes: u32) -> Option<VariantMatc
         let j = ((p + MAX_PITCH_OFFSET) / COARSE_PITCH).round() as usize;
         Some((i.min(cells_r - 1), j.min(cells_p - 1)))
     };
-    for h in hits {
-        if let Some((i, j)) = cell(measure(h)) {
+    // Each hit's time ratio and pitch offset, measured once.
+    let measured: Vec<(f32, f32)> = hits.iter().map(measure).collect();
+    for &m in &measured {
+        if let Some((i, j)) = cell(m) {
             counts[i * cells_p + j] += 1;
         }
     }
@@ -213,29 +215,18 @@ pub fn verify(hits: &[(Triplet, Triplet)], min_votes: u32) -> Option<VariantMatc
     let p0 = cj as f32 * COARSE_PITCH - MAX_PITCH_OFFSET;
     let near: Vec<&(Triplet, Triplet)> = hits
         .iter()
-        .filter(|h| {
-            let (r, p) = measure(h);
-            (r - r0).abs() <= 1.5 * COARSE_LN_RATIO && (p - p0).abs() <= 1.5 * COARSE_PITCH
-        })
+        .zip(&measured)
+        .filter(|(_, (r, p))| (r - r0).abs() <= 1.5 * COARSE_LN_RATIO && (p - p0).abs() <= 1.5 * COARSE_PITCH)
+        .map(|(h, _)| h)
         .collect();
     let steps = (1.5 * COARSE_LN_RATIO / FINE_LN_RATIO).round() as i32;
     let mut best: Option<(u32, f32, f32)> = None;
-    let mut offsets: Vec<f32> = Vec::with_capacity(near.len());
+    let mut histogram = OffsetHistogram::default();
     for s in -steps..=steps {
         let ratio = math::exp(r0 + s as f32 * FINE_LN_RATIO);
-        offsets.clear();
-        offsets.extend(near.iter().map(|(x, y)| y.frame as f32 - ratio * x.frame as f32));
-        offsets.sort_unstable_by(f32::total_cmp);
-        // Most offsets within a window of 2 x tolerance.
-        let mut lo = 0;
-        for hi in 0..offsets.len() {
-            while offsets[hi] - offsets[lo] > 2.0 * OFFSET_TOLERANCE_FRAMES {
-                lo += 1;
-            }
-            let n = (hi - lo + 1) as u32;
-            if best.is_none_or(|(votes, ..)| n > votes) {
-                best = Some((n, ratio, (offsets[lo] + offsets[hi]) / 2.0));
-            }
+        let (n, offset) = histogram.densest(near.iter().map(|(x, y)| y.frame as f32 - ratio * x.frame as f32));
+        if best.is_none_or(|(votes, ..)| n > votes) {
+            best = Some((n, ratio, offset));
         }
     }
     let (_, mut ratio, mut offset) = best?;
@@ -264,6 +255,62 @@ pub fn verify(hits: &[(Triplet, Triplet)], min_votes: u32) -> Option<VariantMatc
         a_first_frame: agree.iter().map(|(x, _)| x.frame).min().unwrap_or(0),
         a_last_frame: agree.iter().map(|(x, _)| x.frame + x.span).max().unwrap_or(0),
     })
+}
+
+/// Counts of time offsets in bins of [`OFFSET_TOLERANCE_FRAMES`], for the fine ratio search: one
+/// pass over the hits per ratio tried (a sort per ratio cost most of a variant search).
+#[derive(Default)]
+struct OffsetHistogram {
+    counts: Vec<u32>,
+    bins: Vec<usize>,
+}
+
+impl OffsetHistogram {
+    /// The most offsets lying within `OFFSET_TOLERANCE_FRAMES` of one value (two neighbouring
+    /// bins), and that value.
+    fn densest(&mut self, offsets: impl Iterator<Item = f32> + Clone) -> (u32, f32) {
+        let lowest = offsets.clone().fold(f32::INFINITY, f32::min);
+        if !lowest.is_finite() {
+            return (0, 0.0);
+        }
+        self.bins.clear();
+        self.bins.extend(offsets.map(|o| ((o - lowest) / OFFSET_TOLERANCE_FRAMES) as usize));
+        let top = self.bins.iter().copied().max().unwrap_or(0);
+        if top > 8 * self.bins.len() {
+            return self.densest_sparse(lowest);
+        }
+        self.counts.clear();
+        self.counts.resize(top + 2, 0);
+        for &b in &self.bins {
+            self.counts[b] += 1;
+        }
+        let (mut votes, mut at) = (0, 0);
+        for (b, pair) in self.counts.windows(2).enumerate() {
+            if pair[0] + pair[1] > votes {
+                (votes, at) = (pair[0] + pair[1], b);
+            }
+        }
+        // The two bins [b, b + 2) x tolerance span the offsets within the tolerance of their
+        // shared edge.
+        (votes, lowest + (at + 1) as f32 * OFFSET_TOLERANCE_FRAMES)
+    }
+
+    /// [`Self::densest`] for a few offsets spread far apart (chance hits): the bins sorted rather
+    /// than counted in an array as long as their spread.
+    fn densest_sparse(&mut self, lowest: f32) -> (u32, f32) {
+        self.bins.sort_unstable();
+        let (mut votes, mut at, mut lo) = (0, 0, 0);
+        for hi in 0..self.bins.len() {
+            while self.bins[hi] > self.bins[lo] + 1 {
+                lo += 1;
+            }
+            let n = (hi - lo + 1) as u32;
+            if n > votes {
+                (votes, at) = (n, self.bins[lo]);
+            }
+        }
+        (votes, lowest + (at + 1) as f32 * OFFSET_TOLERANCE_FRAMES)
+    }
 }
 
 /// Least-squares refits of the agreeing hits' line.
