@@ -53,7 +53,9 @@ pub enum VariantKind {
     Speed,
     /// Played faster or slower at the same pitch (time-stretched).
     Tempo,
-    /// Changed otherwise (reverb, pitch shift, tempo and pitch by other amounts).
+    /// Transposed at the same tempo (pitch-shifted).
+    Pitch,
+    /// Changed otherwise (reverb, tempo and pitch by other amounts).
     Altered,
 }
 
@@ -74,10 +76,13 @@ impl Variant {
         let speed_change_pct = (1.0 / link.time_ratio - 1.0) * 100.0;
         let implied_semitones = -12.0 * math::log2(link.time_ratio);
         let same_pitch = link.semitones.abs() < PITCH_TOLERANCE_SEMITONES;
+        let same_time = (link.time_ratio - 1.0).abs() < RATIO_TOLERANCE;
         let kind = if link.by_landmarks {
             VariantKind::ReEncode
-        } else if (link.time_ratio - 1.0).abs() < RATIO_TOLERANCE && same_pitch {
+        } else if same_time && same_pitch {
             VariantKind::Altered
+        } else if same_time {
+            VariantKind::Pitch
         } else if same_pitch {
             VariantKind::Tempo
         } else if (link.semitones - implied_semitones).abs() < PITCH_TOLERANCE_SEMITONES + 0.1 {
@@ -89,12 +94,13 @@ impl Variant {
         Self { kind, speed_change_pct, semitones }
     }
 
-    /// "re-encode", "speed +3 %", "tempo -5 %", "altered".
+    /// "re-encode", "speed +3 %", "tempo -5 %", "pitch +1.4 semitones", "altered".
     pub fn describe(&self) -> String {
         match self.kind {
             VariantKind::ReEncode => "re-encode".into(),
             VariantKind::Speed => format!("speed {:+.0} %", self.speed_change_pct),
             VariantKind::Tempo => format!("tempo {:+.0} %", self.speed_change_pct),
+            VariantKind::Pitch => format!("pitch {:+.1} semitones", self.semitones),
             VariantKind::Altered if self.speed_change_pct.abs() >= 100.0 * RATIO_TOLERANCE || self.semitones.abs() >= PITCH_TOLERANCE_SEMITONES => {
                 format!("altered (time {:+.0} %, pitch {:+.1} semitones)", self.speed_change_pct, self.semitones)
             }
@@ -121,7 +127,10 @@ mod tests {
         assert_eq!(Variant::of(link(0.999, 0.0)).describe(), "altered");
         assert_eq!(Variant::of(Link::SAME).describe(), "re-encode");
         // A pitch shift at the same tempo is neither.
-        assert_eq!(Variant::of(link(1.0, 2.0)).kind, VariantKind::Altered);
+        let pitch = Variant::of(link(1.0, 2.0));
+        assert_eq!((pitch.kind, pitch.describe()), (VariantKind::Pitch, "pitch +2.0 semitones".to_string()));
+        // Tempo and pitch by unrelated amounts.
+        assert_eq!(Variant::of(link(1.0 / 1.1, -3.0)).kind, VariantKind::Altered);
     }
 
     #[test]

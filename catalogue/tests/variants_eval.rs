@@ -1,11 +1,12 @@
 //! Variants beyond re-encodes, measured on real recordings: excerpts of the Wesnoth soundtrack (the
 //! music the real-music corpus is cut from) played faster and slower by 2 to 16 % in Panako's grid,
 //! both as a speed change (`sox speed`: pitch moves with it) and as a tempo change (`rubberband -T`:
-//! pitch kept), and with reverb added (`sox reverb`), all catalogued beside hard negatives: another
+//! pitch kept), transposed by the same ratios at the same tempo (`rubberband -f`), and with reverb
+//! added (`sox reverb`), all catalogued beside hard negatives: another
 //! passage of each track, another performance of one tune (`frantic` and `frantic-old`), and one score
 //! rendered with other instruments (`fixtures/eval/gm_set.rs`, through fluidsynth). Prints recall per
 //! kind and step and the precision of the groups; asserts recall of at least 0.9 at every step up to
-//! 5 % for speed and tempo and for reverb, precision 1.00, and that the copies found at those steps are
+//! 5 % for speed, tempo and pitch and for reverb, precision 1.00, and that the copies found at those steps are
 //! named with their kind and amount (within 1.5 %). Skips with a notice where sox, rubberband or the
 //! music are missing, except in CI (`CI=true`), where it fails.
 
@@ -44,6 +45,8 @@ enum Kind {
     Original,
     Speed(i32),
     Tempo(i32),
+    /// Frequencies times 1 + step / 100 at the same tempo.
+    Pitch(i32),
     Reverb,
     /// Not a copy of anything else in the set.
     Negative,
@@ -106,7 +109,13 @@ fn entries(dir: &Path) -> Vec<Entry> {
             out.push(entry(
                 format!("{track}-tempo{step:+}.wav"),
                 Kind::Tempo(step),
-                vec![vec![s("rubberband"), s("-q"), s("-T"), factor, orig.clone(), s(tempo.display())]],
+                vec![vec![s("rubberband"), s("-q"), s("-T"), factor.clone(), orig.clone(), s(tempo.display())]],
+            ));
+            let pitch = dir.join(format!("{track}-pitch{step:+}.wav"));
+            out.push(entry(
+                format!("{track}-pitch{step:+}.wav"),
+                Kind::Pitch(step),
+                vec![vec![s("rubberband"), s("-q"), s("-f"), factor, orig.clone(), s(pitch.display())]],
             ));
         }
         let reverb = dir.join(format!("{track}-reverb.wav"));
@@ -234,6 +243,10 @@ fn variants_are_found_and_takes_are_not_merged() {
             && named.get(&path).is_some_and(|v| match e.kind {
                 Kind::Speed(step) => v.kind == VariantKind::Speed && (v.speed_change_pct - f64::from(step)).abs() <= NAMING_TOLERANCE_PCT,
                 Kind::Tempo(step) => v.kind == VariantKind::Tempo && (v.speed_change_pct - f64::from(step)).abs() <= NAMING_TOLERANCE_PCT,
+                Kind::Pitch(step) => {
+                    let (semitones, tolerance) = (12.0 * (1.0 + f64::from(step) / 100.0).log2(), 12.0 * (1.0 + NAMING_TOLERANCE_PCT / 100.0).log2());
+                    v.kind == VariantKind::Pitch && (v.semitones - semitones).abs() <= tolerance
+                }
                 _ => v.kind == VariantKind::Altered || v.kind == VariantKind::ReEncode,
             });
         if together && !well_named {
@@ -250,7 +263,7 @@ fn variants_are_found_and_takes_are_not_merged() {
     print!("{:8}", "step %");
     STEPS.iter().for_each(|s| print!("{s:>9}"));
     println!();
-    for (name, kind) in [("speed", Kind::Speed as fn(i32) -> Kind), ("tempo", Kind::Tempo)] {
+    for (name, kind) in [("speed", Kind::Speed as fn(i32) -> Kind), ("tempo", Kind::Tempo), ("pitch", Kind::Pitch)] {
         print!("{name:8}");
         for step in STEPS {
             let (f, n, of) = table[&kind(step)];
@@ -270,7 +283,7 @@ fn variants_are_found_and_takes_are_not_merged() {
 
     assert!(false_pairs.is_empty(), "takes or passages merged as copies: {false_pairs:?}");
     for step in STEPS.iter().filter(|s| s.abs() <= ASSERTED_STEP) {
-        for kind in [Kind::Speed(*step), Kind::Tempo(*step)] {
+        for kind in [Kind::Speed(*step), Kind::Tempo(*step), Kind::Pitch(*step)] {
             let (f, n, of) = table[&kind];
             assert!(f as f64 >= 0.9 * of as f64, "{kind:?}: {f} of {of} found");
             assert_eq!(n, f, "{kind:?}: {f} found but {n} named with kind and amount");
