@@ -171,8 +171,11 @@ impl WorkerState {
     /// The folder given after a project whose files were not found: rebuild the project's pads
     /// from the files found there by content, or, when it holds none of them, mine it.
     fn recall_from_new_folder(&mut self, saved: SavedBank) -> Result<(), Interrupted> {
+        // Kept until the pads are rebuilt, so a folder given again meanwhile is searched too.
+        self.unrecalled = Some(saved.clone());
         let located = self.locate(&saved)?;
         if located.moved == 0 {
+            self.unrecalled = None;
             return self.run_session();
         }
         self.rebuild(&saved, &located)?;
