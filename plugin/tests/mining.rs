@@ -222,12 +222,13 @@ fn the_bank_size_setting_bounds_the_pads_kept() {
     assert_eq!(afterglow_plugin::queues::bank_memory_bytes(5), 5 * (352_800 + 176_400 + 88_200 + 44_100) * 2 * 4);
 }
 
-/// Far longer than any drop should take, and far shorter than any stage of a session running to
-/// its end after the drop (a whole decode, analysis or catalogue recording took 1.2-2.3 s before
-/// they checked the stop flag). The target itself, 100 ms, is the `miner_stop` bench's
-/// (`cargo bench -p afterglow-plugin --bench miner_stop`): a busy machine may delay any thread for
-/// a moment, so a wall-clock target is measured, not asserted.
-const MAX_STOP_MS: f64 = 1000.0;
+/// Well over what a drop takes (the slowest seen, under a whole test suite's load: 130 ms), well
+/// under a stage of the session running on to its end after the drop (this take's decode with its
+/// stop check removed: 690 ms; a catalogue recording before it checked: 1.2-2.3 s). The target
+/// itself, 100 ms, is the `miner_stop` bench's (`cargo bench -p afterglow-plugin --bench
+/// miner_stop`): a busy machine may delay any thread for a moment, so a wall-clock target is
+/// measured there, and this test asks only that no stage ignores the stop.
+const MAX_STOP_MS: f64 = 250.0;
 
 #[test]
 fn dropping_the_miner_ends_its_work_wherever_its_session_is() {
