@@ -99,7 +99,7 @@ fn bench_duplicates(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(num_files), &cat, |b, cat| b.iter(|| cat.duplicates().expect("duplicates")));
     }
     group.finish();
-    // The same with the tempo- and speed-invariant triplet search (`duplicates --variants`) over
+    // The same with the tempo- and speed-invariant triplet search (`duplicates`, the default since it costs little on real music) over
     // every pair the landmarks did not match.
     let mut group = c.benchmark_group("duplicates_and_variants");
     group.sample_size(10);

@@ -19,6 +19,10 @@
 //!    at its ends carry no peaks and do not count) lies inside the shared stretch, give or take
 //!    [`MAX_UNCOVERED_SEC`].
 //!
+//! A triplet match (a copy at another tempo, speed or pitch, [`crate::triplets`]) is followed the
+//! same way along its time ratio and pitch ([`linked_coverage`]): each peak is looked for where the
+//! match puts it, at its frequency times the pitch ratio.
+//!
 //! Measured on the real-music corpus and the Wesnoth soundtrack it is cut from (figures printed by
 //! `exporter/tests/duplicates.rs`; the rest measured while choosing [`MAX_UNMATCHED_EDGE_PEAKS`]):
 //! copies made by re-encoding (MP3, Vorbis down to q0), resampling, trimming, EQ, level and mono
@@ -122,7 +126,7 @@ pub struct Coverage {
 }
 
 impl Coverage {
-    /// The shared stretch on `b`'s time line, seconds.
+    /// The shared stretch on `b`'s time line, seconds, for a match at ratio 1 (a landmark match).
     pub fn b_range_sec(&self) -> (f64, f64) {
         (self.a_start_sec + self.offset_sec, self.a_end_sec + self.offset_sec)
     }
@@ -131,9 +135,39 @@ impl Coverage {
 /// What `offset_frames` (`b`'s frame minus `a`'s for one moment, as voted) explains about `a` and
 /// `b`; see the module notes.
 pub fn coverage(a: &PeakMap, b: &PeakMap, offset_frames: i64) -> Coverage {
-    let offset = offset_frames as f64;
+    linked_coverage(a, b, TimeMap { offset_frames: offset_frames as f64, time_ratio: 1.0, bin_ratio: 1.0 })
+}
+
+/// How a moment and a frequency of `a` map onto `b`: `b`'s frame = `time_ratio` x `a`'s frame +
+/// `offset_frames`, `b`'s bin = `bin_ratio` x `a`'s bin (a speed change or pitch shift moves every
+/// frequency by one ratio).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeMap {
+    pub offset_frames: f64,
+    pub time_ratio: f64,
+    pub bin_ratio: f64,
+}
+
+impl TimeMap {
+    /// `b`'s frame for `a`'s frame `t`.
+    fn to_b(self, t: f64) -> f64 {
+        self.time_ratio * t + self.offset_frames
+    }
+
+    /// `a`'s frame for `b`'s frame `t`.
+    fn to_a(self, t: f64) -> f64 {
+        (t - self.offset_frames) / self.time_ratio
+    }
+}
+
+/// What a match that maps `a` onto `b` by `map` (a triplet match at another tempo, speed or
+/// pitch, or a landmark match at ratio 1) explains about them: [`coverage`] with `a`'s peaks
+/// looked for in `b` where `map` puts them. The stretch and the offset are in `a`'s frames and
+/// seconds; `offset_sec` is `b`'s time where `a`'s starts.
+pub fn linked_coverage(a: &PeakMap, b: &PeakMap, map: TimeMap) -> Coverage {
+    let offset = map.offset_frames;
     // The intersection of the time lines, in `a`'s frames.
-    let (lo, hi) = (0f64.max(-offset), a.len_frames.min(b.len_frames - offset));
+    let (lo, hi) = (0f64.max(map.to_a(0.0)), a.len_frames.min(map.to_a(b.len_frames)));
     let hi = hi.max(lo);
     let window = WINDOW_SEC / FRAME_SEC;
     let num_windows = (((hi - lo) / window).ceil() as usize).max(1);
@@ -144,7 +178,8 @@ pub fn coverage(a: &PeakMap, b: &PeakMap, offset_frames: i64) -> Coverage {
     let (mut num_a, mut num_b, mut hits) = (vec![0u32; num_windows], vec![0u32; num_windows], vec![0u32; num_windows]);
     let mut hit_frames: Vec<Option<(u32, u32)>> = vec![None; num_windows];
     let in_stretch = || a.peaks.iter().map(|&p| (frame_of(p), bin_of(p))).filter(|&(frame, _)| inside(f64::from(frame)));
-    let hit = b.hits(in_stretch().map(|(frame, bin)| (i64::from(frame) + offset_frames, bin)));
+    let probe = |(frame, bin): (u32, u32)| (map.to_b(f64::from(frame)).round() as i64, (f64::from(bin) * map.bin_ratio).round() as u32);
+    let hit = b.hits(in_stretch().map(probe));
     for ((frame, _), hit) in in_stretch().zip(hit) {
         let w = slot(f64::from(frame));
         num_a[w] += 1;
@@ -154,7 +189,7 @@ pub fn coverage(a: &PeakMap, b: &PeakMap, offset_frames: i64) -> Coverage {
         }
     }
     for &p in &b.peaks {
-        let t = f64::from(frame_of(p)) - offset;
+        let t = map.to_a(f64::from(frame_of(p)));
         if inside(t) {
             num_b[slot(t)] += 1;
         }
@@ -183,16 +218,16 @@ pub fn coverage(a: &PeakMap, b: &PeakMap, offset_frames: i64) -> Coverage {
     };
 
     let tolerance = MAX_UNCOVERED_SEC / FRAME_SEC;
-    let within = |span: Option<(f64, f64)>, shift: f64| {
-        end > start && span.is_some_and(|(s, e)| s - shift >= start - tolerance && e - shift <= end + tolerance)
+    let within = |span: Option<(f64, f64)>, to_a: &dyn Fn(f64) -> f64| {
+        end > start && span.is_some_and(|(s, e)| to_a(s) >= start - tolerance && to_a(e) <= end + tolerance)
     };
     let total_comparable: u32 = comparable.iter().sum();
     Coverage {
         a_start_sec: start * FRAME_SEC,
         a_end_sec: end * FRAME_SEC,
         offset_sec: offset * FRAME_SEC,
-        a_within_b: within(a.content_span(), 0.0),
-        b_within_a: within(b.content_span(), offset),
+        a_within_b: within(a.content_span(), &|t| t),
+        b_within_a: within(b.content_span(), &|t| map.to_a(t)),
         unmatched_edge_peaks,
         // Several peaks of one file can hit one of the other's: at most the comparable count.
         hit_share: f64::from(hits.iter().zip(&comparable).map(|(&h, &c)| h.min(c)).sum::<u32>()) / f64::from(total_comparable.max(1)),
@@ -240,6 +275,39 @@ mod tests {
         assert!((c.a_start_sec - 30.0).abs() < 0.1 && (c.a_end_sec - 60.0).abs() < 0.1, "{c:?}");
         let (b_start, b_end) = c.b_range_sec();
         assert!(b_start.abs() < 0.1 && (b_end - 30.0).abs() < 0.1, "{c:?}");
+    }
+
+    /// `landmarks` played `speed` times as fast, every frequency moved with it.
+    fn sped_up(landmarks: &[Landmark], speed: f64) -> Vec<Landmark> {
+        let scale = |x: u32, by: f64| (f64::from(x) * by).round() as u32;
+        landmarks
+            .iter()
+            .map(|&l| {
+                let [(frame, bin), (partner_frame, partner_bin)] = crate::landmarks::peaks(l);
+                let (frame, partner_frame, bin, partner_bin) = (scale(frame, 1.0 / speed), scale(partner_frame, 1.0 / speed), scale(bin, speed), scale(partner_bin, speed));
+                let step = i64::from(partner_bin) - i64::from(bin);
+                Landmark { hash: bin << 14 | ((step + 128) as u32) << 6 | (partner_frame - frame), frame }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_match_at_another_speed_is_followed_along_its_ratio() {
+        let speed = 1.06;
+        let map = TimeMap { offset_frames: 0.0, time_ratio: 1.0 / speed, bin_ratio: speed };
+        let original = PeakMap::new(passage(0.0, 30.0), 30.0);
+        // The whole original, faster: it lies within, both ways.
+        let faster = PeakMap::new(sped_up(&passage(0.0, 30.0), speed), 30.0 / speed);
+        let c = linked_coverage(&original, &faster, map);
+        assert!(c.a_within_b && c.b_within_a && c.unmatched_edge_peaks == 0, "{c:?}");
+        // Its seconds 5-35 faster (5 s past the original's end): an overlap of the original's 5-30 s.
+        let later = PeakMap::new(sped_up(&passage(5.0, 30.0), speed), 30.0 / speed);
+        let c = linked_coverage(&original, &later, TimeMap { offset_frames: -frames(5.0) as f64 / speed, ..map });
+        assert!(!c.a_within_b && !c.b_within_a, "{c:?}");
+        assert!((c.a_start_sec - 5.0).abs() < 0.1 && (c.a_end_sec - 30.0).abs() < 0.1, "{c:?}");
+        // Followed at ratio 1 instead, the faster copy's peaks drift off the original's.
+        let c = coverage(&original, &faster, 0);
+        assert!(!(c.a_within_b && c.b_within_a), "{c:?}");
     }
 
     #[test]

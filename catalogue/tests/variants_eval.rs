@@ -7,7 +7,8 @@
 //! rendered with other instruments (`fixtures/eval/gm_set.rs`, through fluidsynth). Prints recall per
 //! kind and step and the precision of the groups; asserts recall of at least 0.9 at every step up to
 //! 5 % for speed, tempo and pitch and for reverb, precision 1.00, and that the copies found at those steps are
-//! named with their kind and amount (within 1.5 %). Skips with a notice where sox, rubberband or the
+//! named with their kind and amount (within 1.5 %), and that a passage sharing 25 s with an
+//! excerpt at 6 % more speed is an overlap of those seconds named as that speed change. Skips with a notice where sox, rubberband or the
 //! music are missing, except in CI (`CI=true`), where it fails.
 
 #[path = "../../fixtures/eval/gm_set.rs"]
@@ -50,7 +51,16 @@ enum Kind {
     Reverb,
     /// Not a copy of anything else in the set.
     Negative,
+    /// A passage that shares [`PARTIAL_SHARED_SEC`] with its track's original, played
+    /// [`PARTIAL_SPEED_STEP`] % faster: an overlap at another speed, never a copy.
+    PartialSpeed,
 }
+
+/// The partial passage starts this much later than the original excerpt.
+const PARTIAL_LATER_SEC: u32 = 5;
+/// Seconds of the original it holds (the rest of its 30 s comes after the original's end).
+const PARTIAL_SHARED_SEC: f64 = (EXCERPT_SEC - PARTIAL_LATER_SEC) as f64;
+const PARTIAL_SPEED_STEP: i32 = 6;
 
 /// One file of the set: what it is, of which family (copies share one), and how to make it.
 struct Entry {
@@ -120,6 +130,18 @@ fn entries(dir: &Path) -> Vec<Entry> {
         }
         let reverb = dir.join(format!("{track}-reverb.wav"));
         out.push(entry(format!("{track}-reverb.wav"), Kind::Reverb, vec![vec![s("sox"), orig.clone(), s(reverb.display()), s("reverb"), s(60)]]));
+        let partial_cut = dir.join(format!("{track}-partial-cut.wav"));
+        let partial = dir.join(format!("{track}-partial-speed{PARTIAL_SPEED_STEP:+}.wav"));
+        let factor = s(1.0 + f64::from(PARTIAL_SPEED_STEP) / 100.0);
+        out.push(Entry {
+            path: partial.clone(),
+            kind: Kind::PartialSpeed,
+            family: format!("{track}-partial"),
+            make: vec![
+                cut(track, &partial_cut, EXCERPT_START_SEC + PARTIAL_LATER_SEC),
+                vec![s("sox"), s(partial_cut.display()), s(partial.display()), s("speed"), factor],
+            ],
+        });
         let later = dir.join(format!("{track}-later.wav"));
         out.push(Entry { path: later.clone(), kind: Kind::Negative, family: format!("{track}-later"), make: vec![cut(track, &later, LATER_START_SEC)] });
     }
@@ -234,7 +256,7 @@ fn variants_are_found_and_takes_are_not_merged() {
     // Per kind: (found, well named, of) per step.
     let mut table: HashMap<Kind, (usize, usize, usize)> = HashMap::new();
     for e in &set {
-        if matches!(e.kind, Kind::Original | Kind::Negative) {
+        if matches!(e.kind, Kind::Original | Kind::Negative | Kind::PartialSpeed) {
             continue;
         }
         let path = e.path.display().to_string();
@@ -280,6 +302,34 @@ fn variants_are_found_and_takes_are_not_merged() {
     for o in &found.overlaps {
         println!("  overlap {} {:.1}-{:.1} / {} {:.1}-{:.1}", o.a, o.a_start_sec, o.a_end_sec, o.b, o.b_start_sec, o.b_end_sec);
     }
+
+    // Each partial passage at another speed: an overlap with its original, of the shared seconds,
+    // named as the speed change.
+    let mut partial_found = 0;
+    for e in set.iter().filter(|e| e.kind == Kind::PartialSpeed) {
+        let (partial, original) = (e.path.display().to_string(), &original_of[e.family.trim_end_matches("-partial")]);
+        let Some(o) = found.overlaps.iter().find(|o| [&o.a, &o.b] == [original, &partial] || [&o.a, &o.b] == [&partial, original]) else {
+            println!("partial overlap missed: {partial}");
+            continue;
+        };
+        partial_found += 1;
+        // Seen from the original: its seconds, the partial's, and how much faster the partial plays.
+        let speed = 1.0 + f64::from(PARTIAL_SPEED_STEP) / 100.0;
+        let from_original = &o.a == original;
+        let (measured, faster_pct) = match (from_original, o.variant) {
+            (true, v) => ([o.a_start_sec, o.a_end_sec, o.b_start_sec, o.b_end_sec], v.map(|v| (v.kind, v.speed_change_pct))),
+            (false, v) => ([o.b_start_sec, o.b_end_sec, o.a_start_sec, o.a_end_sec], v.map(|v| (v.kind, (100.0 / (100.0 + v.speed_change_pct) - 1.0) * 100.0))),
+        };
+        let expected = [f64::from(PARTIAL_LATER_SEC), f64::from(EXCERPT_SEC), 0.0, PARTIAL_SHARED_SEC / speed];
+        println!("partial overlap {partial}: {measured:.2?} (cut {expected:.2?}), {:?}", o.variant.map(|v| v.describe()));
+        assert!(measured.iter().zip(expected).all(|(m, e)| (m - e).abs() < 1.0), "{partial}: {measured:.2?} against the cut {expected:.2?}");
+        let (kind, pct) = faster_pct.unwrap_or_else(|| panic!("{partial}: overlap not named"));
+        assert!(
+            kind == VariantKind::Speed && (pct - f64::from(PARTIAL_SPEED_STEP)).abs() <= NAMING_TOLERANCE_PCT,
+            "{partial}: named {kind:?} {pct:+.1} %"
+        );
+    }
+    assert!(partial_found * 10 >= TRACKS.len() * 8, "{partial_found} of {} partial passages at another speed found as overlaps", TRACKS.len());
 
     assert!(false_pairs.is_empty(), "takes or passages merged as copies: {false_pairs:?}");
     for step in STEPS.iter().filter(|s| s.abs() <= ASSERTED_STEP) {

@@ -7,13 +7,23 @@
 use crate::cli::DuplicatesArgs;
 use crate::exit::ExitStatus;
 use crate::pads_query::open_existing;
-use catalogue::{Copy, DuplicateGroup, Overlap, Variant};
+use catalogue::{Copy, DuplicateGroup, Overlap, Variant, VariantKind};
 
 /// What `--json` prints.
 #[derive(Debug, serde::Serialize)]
 struct DuplicatesJson<'a> {
     groups: Vec<GroupJson<'a>>,
-    overlaps: &'a [Overlap],
+    overlaps: Vec<OverlapJson<'a>>,
+}
+
+/// One overlap as `--json` prints it: its fields, and its variant named as a copy's is.
+#[derive(Debug, serde::Serialize)]
+struct OverlapJson<'a> {
+    #[serde(flatten)]
+    overlap: &'a Overlap,
+    /// "re-encode", "speed +11 %", ...: what the second file's stretch is of the first's (null
+    /// when the stretch is too short to tell).
+    variant: Option<String>,
 }
 
 /// One group as `--json` prints it.
@@ -40,7 +50,7 @@ struct CopyJson<'a> {
 /// Runs the command.
 pub fn run(args: &DuplicatesArgs) -> anyhow::Result<ExitStatus> {
     let cat = open_existing(args.catalogue.as_deref())?;
-    let found = if args.variants { cat.duplicates_and_variants()? } else { cat.duplicates()? };
+    let found = if args.landmarks_only { cat.duplicates()? } else { cat.duplicates_and_variants()? };
     if found.num_without_fingerprint > 0 {
         eprintln!(
             "note: {} catalogued file(s) have no fingerprint yet and were not compared (run `afterglow scan` on their folders)",
@@ -49,7 +59,8 @@ pub fn run(args: &DuplicatesArgs) -> anyhow::Result<ExitStatus> {
     }
     if args.json {
         let groups: Vec<GroupJson> = found.groups.iter().map(group_json).collect();
-        println!("{}", serde_json::to_string_pretty(&DuplicatesJson { groups, overlaps: &found.overlaps })?);
+        let overlaps = found.overlaps.iter().map(|overlap| OverlapJson { overlap, variant: overlap.variant.map(|v| v.describe()) }).collect();
+        println!("{}", serde_json::to_string_pretty(&DuplicatesJson { groups, overlaps })?);
         return Ok(ExitStatus::Success);
     }
     if found.groups.is_empty() {
@@ -78,12 +89,12 @@ pub fn run(args: &DuplicatesArgs) -> anyhow::Result<ExitStatus> {
         for o in &found.overlaps {
             println!();
             println!("  {}  {}", seconds(o.a_start_sec, o.a_end_sec), o.a);
-            println!("  {}  {}{}", seconds(o.b_start_sec, o.b_end_sec), o.b, within_note(o));
+            println!("  {}  {}{}{}", seconds(o.b_start_sec, o.b_end_sec), o.b, variant_note(o), within_note(o));
         }
     }
-    if !args.variants {
+    if args.landmarks_only {
         println!();
-        println!("(copies at another tempo or speed, or with reverb added, were not looked for: --variants finds them, more slowly)");
+        println!("(copies at another tempo, speed or pitch, or with reverb added, were not looked for: leave out --landmarks-only)");
     }
     Ok(ExitStatus::Success)
 }
@@ -109,6 +120,14 @@ fn group_json(group: &DuplicateGroup) -> GroupJson<'_> {
 /// "30.00-60.00 s" of a file, padded so two lines align.
 fn seconds(start_sec: f64, end_sec: f64) -> String {
     format!("{:>18}", format!("{start_sec:.2}-{end_sec:.2} s"))
+}
+
+/// What the second file's stretch is of the first's, unless the same audio.
+fn variant_note(o: &Overlap) -> String {
+    match o.variant {
+        Some(v) if v.kind != VariantKind::ReEncode => format!("  ({} against the first)", v.describe()),
+        _ => String::new(),
+    }
 }
 
 /// Why a file that lies wholly within the other is kept all the same.

@@ -5,7 +5,8 @@
 //! lowest Vorbis quality at once), scanned together with the corpus, and the groups are scored
 //! pairwise: precision (no two songs grouped) must be 1 and recall (copies grouped with their song)
 //! at least 0.95, and every lossy copy (Ogg Vorbis, MP3) must be grouped with its song and named a
-//! re-encode (tempo, speed and reverb variants: `catalogue/tests/variants_eval.rs`).
+//! re-encode (tempo, speed and reverb variants: `catalogue/tests/variants_eval.rs`; here, that the
+//! default search finds a copy at another speed and `--landmarks-only` does not).
 //!
 //! Without an encoder for a lossy format its copies are left out with a notice; under CI (`CI`
 //! set), where `.ci/run` installs `sox` (with the corpus) and `lame`, the test fails instead.
@@ -483,4 +484,32 @@ fn passages_that_repeat_a_section_are_not_copies() {
             assert!(a_start > 3.0, "{name}: shared from {a_start:.2} s, as if the whole passage repeated");
         }
     }
+}
+
+#[test]
+fn a_copy_at_another_speed_is_found_by_default_and_named() {
+    const FULL: &str = "full-wanderer.flac";
+    let Some(corpus) = fixtures::real_corpus::real_corpus(&[FULL]) else { return };
+    let track = load(&corpus.join(FULL), &LoadOptions::default()).expect("corpus file decodes").channels;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("speeds");
+    std::fs::create_dir(&dir).unwrap();
+    let passage = cut(&track, 20.0, 60.0);
+    std::fs::write(dir.join("passage.wav"), wav_bytes(&passage, RATE_HZ, SampleEncoding::Pcm16, false, None)).unwrap();
+    // The same samples labelled 4 % slower: a varispeed copy, 4 % longer and 0.71 semitone lower.
+    let slower_rate = (f64::from(RATE_HZ) * 0.96).round() as u32;
+    std::fs::write(dir.join("passage-slower.wav"), wav_bytes(&passage, slower_rate, SampleEncoding::Pcm16, false, None)).unwrap();
+    let db = tmp.path().join("cat.sqlite");
+    scan_into(&dir, &db);
+    let report = duplicates_json(&db);
+    assert_eq!(report["groups"].as_array().map(Vec::len), Some(1), "the copy at another speed is not grouped: {report}");
+    let copies = report["groups"][0]["copies"].as_array().cloned().unwrap_or_default();
+    assert!(name(&report["groups"][0]["kept"]) == "passage.wav" && copies.len() == 1, "{report}");
+    let detail = &copies[0]["variant_detail"];
+    assert_eq!((copies[0]["variant"].as_str(), detail["kind"].as_str()), (Some("speed -4 %"), Some("speed")), "{report}");
+    assert!((detail["semitones"].as_f64().unwrap() - 12.0 * 0.96f64.log2()).abs() < 0.3, "{report}");
+    assert!(copies[0]["starts_at_sec"].as_f64().unwrap().abs() < 0.1, "{report}");
+    // The landmarks alone do not see it.
+    let landmarks_only = json(&afterglow(&["duplicates", "--catalogue", db.to_str().unwrap(), "--json", "--landmarks-only"]));
+    assert_eq!(landmarks_only["groups"].as_array().map(Vec::len), Some(0), "{landmarks_only}");
 }
