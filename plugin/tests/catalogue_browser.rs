@@ -147,6 +147,16 @@ fn lists_and_loads_pads_from_a_catalogue_it_did_not_mine() {
     let like = rig.query(ArchiveQuery { like: Some(target.id.clone()), ..ArchiveQuery::default() });
     assert_eq!(like.rows.first().map(|r| r.id.as_str()), Some(target.id.as_str()));
     assert!(like.rows.windows(2).skip(1).all(|w| w[0].distance <= w[1].distance), "nearest first");
+    // By one aspect: ranked by that aspect's distance, which each row also shows beside the others.
+    for aspect in catalogue::Aspect::ALL {
+        let by = rig.query(ArchiveQuery { like: Some(target.id.clone()), like_by: Some(aspect), ..ArchiveQuery::default() });
+        let distances: Vec<f32> = by.rows.iter().skip(1).map(|r| r.aspects.expect("aspect distances").get(aspect)).collect();
+        assert!(distances.windows(2).all(|w| w[0] <= w[1]), "{aspect:?}: nearest first");
+        assert!(by.rows.iter().skip(1).all(|r| r.distance.is_some_and(|d| (d - r.aspects.unwrap().get(aspect)).abs() < 1e-4)), "{aspect:?}");
+    }
+    let by_loudness = rig.query(ArchiveQuery { like: Some(target.id.clone()), like_by: Some(catalogue::Aspect::Loudness), ..ArchiveQuery::default() });
+    let order = |s: &ArchiveSnapshot| s.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    assert_ne!(order(&by_loudness), order(&like), "ranking by loudness contour alone orders as overall does");
 
     // Load one listed pad: exactly its region goes into the bank (the built-in texture's slot 0).
     let row = all.rows[1].clone();

@@ -1,7 +1,9 @@
 //! The pad browser's Archive view: every pad of the shared catalogue (what `afterglow scan` and
 //! mining here have found), filtered by key, brightness, grade and source file, ranked by the
-//! miner's score or, after "More like this", by timbre distance to one pad. "Load" (or a double
-//! click) asks the mining thread to cut that pad into the bank; the bank is the working set.
+//! miner's score or, after "More like this", by distance to one pad: overall, or by one aspect a
+//! musician names (timbre, pitch and key, brightness, loudness contour), each pad's distance in
+//! every aspect in its tooltip. "Load" (or a double click) asks the mining thread to cut that pad
+//! into the bank; the bank is the working set.
 //!
 //! The queries run on the catalogue reader's thread ([`crate::mining::archive_browser`]); this
 //! view only posts them and copies the answer without blocking.
@@ -11,10 +13,13 @@ use egui::{Align2, Rect, Sense, Stroke, Ui, UiBuilder, pos2, vec2};
 use super::probe::LayoutProbe;
 use super::theme;
 use crate::mining::{ArchiveQuery, ArchiveShared, ArchiveSnapshot, ArchiveState, LoadRequest, MiningSnapshot};
-use catalogue::{Brightness, PadRow};
+use catalogue::{Aspect, Brightness, PadRow};
 use engine::separate::Layer;
 
 const ROW_HEIGHT: f32 = 22.0;
+/// Width of the "more like this" aspect chooser and of the button that ends it, logical points.
+const LIKE_BY_WIDTH: f32 = 112.0;
+const LIKE_CLEAR_WIDTH: f32 = 24.0;
 /// Tonic names offered by the key filter (the catalogue reads any spelling).
 const TONICS: [&str; 12] = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"];
 /// Grade letters offered by the grade filter.
@@ -30,6 +35,31 @@ pub struct ArchiveView {
     /// The selected row: (catalogue id, path).
     selected: Option<(String, String)>,
     snapshot: ArchiveSnapshot,
+    /// Ask "more like this" of the first pad listed, once (`AFTERGLOW_EDITOR_BROWSER=archive-like`,
+    /// for screenshots of that state).
+    like_first_listed: bool,
+}
+
+/// What "more like this" ranks by, as the chooser's list names it.
+fn like_by_name(like_by: Option<Aspect>) -> &'static str {
+    match like_by {
+        None => "Overall",
+        Some(Aspect::Timbre) => "Timbre",
+        Some(Aspect::Pitch) => "Pitch and key",
+        Some(Aspect::Brightness) => "Brightness",
+        Some(Aspect::Loudness) => "Loudness contour",
+    }
+}
+
+/// The chooser's own text: what the list is ranked by, short enough for the narrowest panel.
+fn like_by_label(like_by: Option<Aspect>) -> &'static str {
+    match like_by {
+        None => "Like: overall",
+        Some(Aspect::Timbre) => "Like: timbre",
+        Some(Aspect::Pitch) => "Like: pitch",
+        Some(Aspect::Brightness) => "Like: brightness",
+        Some(Aspect::Loudness) => "Like: loudness",
+    }
 }
 
 /// "stem @ m:ss" of a row.
@@ -49,11 +79,28 @@ fn key_name(row: &PadRow) -> String {
 }
 
 impl ArchiveView {
+    /// Rank the list by likeness to the pad `id` (its catalogue id), as "More like this" does.
+    pub fn ask_like(&mut self, id: &str) {
+        self.query.like = Some(id.to_owned());
+    }
+
+    /// The view as `AFTERGLOW_EDITOR_BROWSER` asks for it (see [`super::browser_tabs::BrowserView::from_env`]).
+    pub fn from_env() -> Self {
+        Self { like_first_listed: std::env::var("AFTERGLOW_EDITOR_BROWSER").as_deref() == Ok("archive-like"), ..Self::default() }
+    }
 
     /// Draw the view into `rect`. `replace_slot` is the selected bank slot, which a loaded pad
     /// replaces when the bank is full.
     pub fn show(&mut self, ui: &mut Ui, rect: Rect, archive: &ArchiveShared, mining: &MiningSnapshot, replace_slot: Option<u16>, probe: &mut LayoutProbe) {
         archive.try_copy_into(&mut self.snapshot);
+        if self.like_first_listed
+            && self.snapshot.state == ArchiveState::Ready
+            && let Some(first) = self.snapshot.rows.first()
+        {
+            let first = first.id.clone();
+            self.ask_like(&first);
+            self.like_first_listed = false;
+        }
         if self.asked.as_ref() != Some(&self.query) {
             archive.request(self.query.clone());
             self.asked = Some(self.query.clone());
@@ -93,8 +140,9 @@ impl ArchiveView {
     fn filter_row(&mut self, ui: &mut Ui, rect: Rect, probe: &mut LayoutProbe) {
         let mut child = ui.new_child(UiBuilder::new().max_rect(rect).layout(egui::Layout::left_to_right(egui::Align::Center)));
         let third = (rect.width() - 16.0) / 3.0 - 8.0;
-        let key_label = self.query.key.clone().unwrap_or_else(|| String::from("Any key"));
-        let key_box = egui::ComboBox::from_id_salt("archive_key").selected_text(key_label).width(third).show_ui(&mut child, |ui| {
+        // Unset, each names its filter (the narrowest panel has room for a word each).
+        let key_label = self.query.key.clone().unwrap_or_else(|| String::from("Key"));
+        let key_box = fixed_combo(&mut child, third, egui::ComboBox::from_id_salt("archive_key").selected_text(key_label), |ui| {
             ui.selectable_value(&mut self.query.key, None, "Any key");
             for tonic in TONICS {
                 for mode in ["major", "minor"] {
@@ -103,29 +151,29 @@ impl ArchiveView {
                 }
             }
         });
-        probe.record("Archive key filter", key_box.response.rect);
-        let bright_label = self.query.brightness.map_or("Any brightness", Brightness::name);
-        let bright_box = egui::ComboBox::from_id_salt("archive_brightness").selected_text(bright_label).width(third).show_ui(&mut child, |ui| {
+        probe.record("Archive key filter", key_box.rect);
+        let bright_label = self.query.brightness.map_or("Bright", Brightness::name);
+        let bright_box = fixed_combo(&mut child, third, egui::ComboBox::from_id_salt("archive_brightness").selected_text(bright_label), |ui| {
             ui.selectable_value(&mut self.query.brightness, None, "Any brightness");
             for band in [Brightness::Dark, Brightness::Mid, Brightness::Bright] {
                 ui.selectable_value(&mut self.query.brightness, Some(band), band.name());
             }
         });
-        probe.record("Archive brightness filter", bright_box.response.rect);
-        let grade_label = self.query.grade.as_deref().map_or_else(|| String::from("Any grade"), |g| format!("Grade {g}"));
-        let grade_box = egui::ComboBox::from_id_salt("archive_grade").selected_text(grade_label).width(third).show_ui(&mut child, |ui| {
+        probe.record("Archive brightness filter", bright_box.rect);
+        let grade_label = self.query.grade.as_deref().map_or_else(|| String::from("Grade"), |g| format!("Grade {g}"));
+        let grade_box = fixed_combo(&mut child, third, egui::ComboBox::from_id_salt("archive_grade").selected_text(grade_label), |ui| {
             ui.selectable_value(&mut self.query.grade, None, "Any grade");
             for grade in GRADES {
                 ui.selectable_value(&mut self.query.grade, Some(grade.to_owned()), format!("Grade {grade} (graded pads only)"));
             }
         });
-        probe.record("Archive grade filter", grade_box.response.rect);
+        probe.record("Archive grade filter", grade_box.rect);
     }
 
-    /// The source text, and the "more like" pad with a button to drop it.
+    /// The source text, and the "more like" pad with what it ranks by and a button to drop it.
     fn source_row(&mut self, ui: &mut Ui, rect: Rect, probe: &mut LayoutProbe) {
         let mut child = ui.new_child(UiBuilder::new().max_rect(rect).layout(egui::Layout::left_to_right(egui::Align::Center)));
-        let like_width = if self.query.like.is_some() { 150.0 } else { 0.0 };
+        let like_width = if self.query.like.is_some() { LIKE_CLEAR_WIDTH + LIKE_BY_WIDTH + 2.0 * child.spacing().item_spacing.x + 16.0 } else { 0.0 };
         let field = child.add(
             egui::TextEdit::singleline(&mut self.query.source_text)
                 .hint_text("Source file contains…")
@@ -133,8 +181,20 @@ impl ArchiveView {
         );
         probe.record("Archive source filter", field.rect);
         if let Some(like) = self.query.like.clone() {
-            let chip = child.button(format!("Like {like} ✕")).on_hover_text("Ordered by timbre distance to this pad; click to rank by score again");
-            if chip.clicked() {
+            let by = egui::ComboBox::from_id_salt("archive_like_by").selected_text(like_by_label(self.query.like_by));
+            let by = fixed_combo(&mut child, LIKE_BY_WIDTH, by, |ui| {
+                for like_by in [None, Some(Aspect::Timbre), Some(Aspect::Pitch), Some(Aspect::Brightness), Some(Aspect::Loudness)] {
+                    ui.selectable_value(&mut self.query.like_by, like_by, like_by_name(like_by));
+                }
+            });
+            let by = by.on_hover_text(format!(
+                "Ordered by distance to pad {like} (listed first): overall, every aspect counting the same, or one aspect"
+            ));
+            probe.record("Archive like by", by.rect);
+            let clear = child.add_sized(vec2(LIKE_CLEAR_WIDTH, by.rect.height()), egui::Button::new("×"));
+            let clear = clear.on_hover_text("Rank by the miner's score again");
+            probe.record("Archive like clear", clear.rect);
+            if clear.clicked() {
                 self.query.like = None;
             }
         }
@@ -196,7 +256,7 @@ impl ArchiveView {
             archive.request_load(LoadRequest { row, replace_slot });
         }
         if let Some(id) = like {
-            self.query.like = Some(id);
+            self.ask_like(&id);
         }
     }
 
@@ -222,7 +282,7 @@ impl ArchiveView {
             if like.clicked()
                 && let Some(row) = &chosen
             {
-                self.query.like = Some(row.id.clone());
+                self.ask_like(&row.id);
             }
         });
         let (text, colour) = if !mining.last_error.is_empty() && mining.message.starts_with("Could not load") {
@@ -237,6 +297,17 @@ impl ArchiveView {
         let status = child.add(egui::Label::new(egui::RichText::new(text).color(colour).font(theme::label_font())).truncate());
         probe.record("Archive status", status.rect);
     }
+}
+
+/// `combo` exactly `width` wide, its text cut short to fit (so a row of them keeps its layout
+/// whatever is chosen); `add` fills its list.
+fn fixed_combo(ui: &mut Ui, width: f32, combo: egui::ComboBox, add: impl FnOnce(&mut Ui)) -> egui::Response {
+    let cell = vec2(width, ui.available_height());
+    ui.allocate_ui_with_layout(cell, egui::Layout::left_to_right(egui::Align::Center), |ui| {
+        ui.set_max_width(width);
+        combo.width(width).truncate().show_ui(ui, add).response
+    })
+    .inner
 }
 
 /// What the empty list says.
@@ -300,8 +371,9 @@ fn row_tooltip(row: &PadRow) -> String {
         row.grade.as_deref().map(|g| format!("   Grade: {g}")).unwrap_or_default(),
         row.id
     );
-    if let Some(distance) = row.distance {
-        text.push_str(&format!("\nTimbre distance: {distance:.3}"));
+    if let (Some(distance), Some(aspects)) = (row.distance, row.aspects) {
+        let each: Vec<String> = Aspect::ALL.iter().map(|&a| format!("{} {:.2}", like_by_name(Some(a)).to_lowercase(), aspects.get(a))).collect();
+        text.push_str(&format!("\nDistance {distance:.2} ({})", each.join(", ")));
     }
     text
 }

@@ -22,11 +22,12 @@ pub enum BrowserView {
 }
 
 impl BrowserView {
-    /// The view named by `AFTERGLOW_EDITOR_BROWSER` ("archive", "presets", "modulation" or "bank"), for
-    /// screenshots of each view; the Bank view otherwise.
+    /// The view named by `AFTERGLOW_EDITOR_BROWSER` ("archive", "archive-like": the Archive view
+    /// asking for more like the first pad, "presets", "modulation" or "bank"), for screenshots of
+    /// each view; the Bank view otherwise.
     pub fn from_env() -> Self {
         match std::env::var("AFTERGLOW_EDITOR_BROWSER").as_deref() {
-            Ok("archive") => Self::Archive,
+            Ok("archive" | "archive-like") => Self::Archive,
             Ok("presets") => Self::Presets,
             Ok("modulation") => Self::Modulation,
             _ => Self::Bank,

@@ -202,7 +202,7 @@ impl AfterglowEditor {
             browser: PadBrowser::default(),
             presets: PresetBrowser::default(),
             browser_view: BrowserView::from_env(),
-            archive_view: ArchiveView::default(),
+            archive_view: ArchiveView::from_env(),
             meter: LevelMeter::default(),
             probe: LayoutProbe::from_env(),
             shown_slot: 0,
@@ -362,6 +362,11 @@ impl AfterglowEditor {
     /// Show the Bank or the Archive list (for tests and screenshots).
     pub fn set_browser_view(&mut self, view: BrowserView) {
         self.browser_view = view;
+    }
+
+    /// The Archive view (for tests).
+    pub fn archive_view_mut(&mut self) -> &mut ArchiveView {
+        &mut self.archive_view
     }
 
     /// The layout probe (for tests).

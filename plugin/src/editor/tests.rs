@@ -478,6 +478,45 @@ fn the_wav_button_renders_off_the_gui_thread_and_offers_the_path_to_copy() {
     assert_eq!(copied, [&path.display().to_string()]);
 }
 
+/// The Archive view's filters, its "more like this" chooser and its actions fit the browser panel
+/// at every size without overlapping, whatever the filters say.
+#[test]
+fn the_archive_view_fits_the_window_at_every_size() {
+    let (mut editor, _) = editor();
+    editor.set_browser_view(BrowserView::Archive);
+    editor.archive_view_mut().ask_like("0123abcd-44100-88200");
+    let ctx = egui::Context::default();
+    theme::apply(&ctx);
+    for (width, height) in [MIN_SIZE, (DEFAULT_SIZE.0 as f32, DEFAULT_SIZE.1 as f32), MAX_SIZE] {
+        run_frames(&mut editor, &ctx, width, height, 2);
+        let widgets = editor.probe().widgets();
+        let named = [
+            "Archive key filter",
+            "Archive brightness filter",
+            "Archive grade filter",
+            "Archive source filter",
+            "Archive like by",
+            "Archive like clear",
+            "Archive load",
+            "Archive like",
+        ];
+        let ours: Vec<_> = widgets.iter().filter(|(n, _)| named.contains(n)).collect();
+        assert_eq!(ours.len(), named.len(), "{ours:?} at {width}x{height}");
+        let outside = editor.probe().outside();
+        assert!(outside.is_empty(), "outside the {width}x{height} window: {outside:?}");
+        let panel = layout::regions(screen_rect(width, height)).browser;
+        for (name, rect) in &ours {
+            assert!(panel.contains_rect(*rect), "{name} {rect:?} leaves the browser panel {panel:?} at {width}x{height}");
+            assert!(rect.width() >= 20.0, "{name} {rect:?} squeezed at {width}x{height}");
+        }
+        for (i, (a, ra)) in ours.iter().enumerate() {
+            for (b, rb) in &ours[i + 1..] {
+                assert!(!ra.shrink(1.0).intersects(rb.shrink(1.0)), "{a} {ra:?} overlaps {b} {rb:?} at {width}x{height}");
+            }
+        }
+    }
+}
+
 /// The view tabs (Bank, Archive) sit clear of the panel's title and count at every size, and the
 /// header's Presets and Modulation buttons stay in the header, clear of the status line.
 #[test]

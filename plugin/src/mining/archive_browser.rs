@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
-use catalogue::{Brightness, Catalogue, PadQuery, PadRow};
+use catalogue::{Aspect, AspectWeights, Brightness, Catalogue, PadQuery, PadRow};
 
 use engine::CancelFlag;
 
@@ -34,8 +34,11 @@ pub struct ArchiveQuery {
     pub grade: Option<String>,
     /// Part of the source file's path (case-insensitive).
     pub source_text: String,
-    /// "More like this": order by timbre distance to this pad (its catalogue id).
+    /// "More like this": order by distance to this pad (its catalogue id).
     pub like: Option<String>,
+    /// The one aspect "more like this" ranks by (timbre, pitch and key, brightness, loudness
+    /// contour); `None`: overall, every aspect counting the same.
+    pub like_by: Option<Aspect>,
 }
 
 /// Where an answer stands.
@@ -287,8 +290,7 @@ impl Reader {
             min_sec: None,
             grade: query.grade.clone(),
             like: query.like.clone(),
-            // Overall: every aspect counts the same (the browser has no weights of its own).
-            weights: catalogue::AspectWeights::default(),
+            weights: query.like_by.map_or_else(AspectWeights::default, AspectWeights::only),
             // The catalogue knows no path filter: with one, rank everything and keep the matches.
             limit: if source_text.is_empty() { MAX_LISTED_PADS } else { 0 },
         };
