@@ -342,14 +342,23 @@ fn worst_error(found: &[f64], expected: &[f64]) -> f64 {
     found.iter().zip(expected).map(|(f, e)| (f - e).abs()).fold(0.0, f64::max)
 }
 
-#[test]
-fn overlapping_passages_are_overlaps_and_only_whole_copies_are_skipped() {
-    const FULL: &str = "full-wanderer.flac";
-    let Some(corpus) = fixtures::real_corpus::real_corpus(&[FULL]) else { return };
+/// The corpus' complete track.
+const FULL: &str = "full-wanderer.flac";
+
+/// The corpus' complete track, decoded, and a new folder `name` in a new temporary directory; `None`
+/// (after the corpus' notice) without the corpus.
+fn full_track_and_folder(name: &str) -> Option<(Vec<Vec<f32>>, tempfile::TempDir, PathBuf)> {
+    let corpus = fixtures::real_corpus::real_corpus(&[FULL])?;
     let track = load(&corpus.join(FULL), &LoadOptions::default()).expect("corpus file decodes").channels;
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("passages");
+    let dir = tmp.path().join(name);
     std::fs::create_dir(&dir).unwrap();
+    Some((track, tmp, dir))
+}
+
+#[test]
+fn overlapping_passages_are_overlaps_and_only_whole_copies_are_skipped() {
+    let Some((track, tmp, dir)) = full_track_and_folder("passages") else { return };
     let write = |file: &str, bytes: Vec<u8>| std::fs::write(dir.join(file), bytes).unwrap();
     let pcm16 = |c: &[Vec<f32>]| wav_bytes(c, RATE_HZ, SampleEncoding::Pcm16, false, None);
     // Three passages of one 262 s track: the middle one shares its first half with the first
@@ -488,12 +497,7 @@ fn passages_that_repeat_a_section_are_not_copies() {
 
 #[test]
 fn a_copy_at_another_speed_is_found_by_default_and_named() {
-    const FULL: &str = "full-wanderer.flac";
-    let Some(corpus) = fixtures::real_corpus::real_corpus(&[FULL]) else { return };
-    let track = load(&corpus.join(FULL), &LoadOptions::default()).expect("corpus file decodes").channels;
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("speeds");
-    std::fs::create_dir(&dir).unwrap();
+    let Some((track, tmp, dir)) = full_track_and_folder("speeds") else { return };
     let passage = cut(&track, 20.0, 60.0);
     std::fs::write(dir.join("passage.wav"), wav_bytes(&passage, RATE_HZ, SampleEncoding::Pcm16, false, None)).unwrap();
     // The same samples labelled 4 % slower: a varispeed copy, 4 % longer and 0.71 semitone lower.
