@@ -191,25 +191,20 @@ impl Catalogue {
         let (copies, num_landmarks, rows, num_without_fingerprint) = self.fingerprints().map_err(|e| self.db_error(e))?;
         let index = LandmarkIndex::new(num_landmarks, rows);
         let pairs = index.matching_pairs();
-        let mut peak_maps: std::collections::HashMap<usize, PeakMap> = std::collections::HashMap::new();
-        for f in pairs.iter().flat_map(|p| [p.a, p.b]) {
-            peak_maps.entry(f).or_insert_with(|| {
-                let landmarks = index.landmarks_of(f).iter().map(|&(hash, frame)| Landmark { hash, frame });
-                PeakMap::new(landmarks, copies[f].duration_sec)
-            });
-        }
+        // Each matched file's peaks, built once when a match first needs them (landmark or triplet).
+        let peak_maps: Vec<std::sync::OnceLock<PeakMap>> = (0..copies.len()).map(|_| std::sync::OnceLock::new()).collect();
+        let peak_map = |f: usize| {
+            peak_maps[f].get_or_init(|| {
+                PeakMap::new(index.landmarks_of(f).iter().map(|&(hash, frame)| Landmark { hash, frame }), copies[f].duration_sec)
+            })
+        };
         let mut relations: Vec<Relation> = pairs
             .iter()
-            .map(|p| Relation {
-                a: p.a,
-                b: p.b,
-                coverage: coverage(&peak_maps[&p.a], &peak_maps[&p.b], p.offset.offset_frames),
-                link: Link::SAME,
-            })
+            .map(|p| Relation { a: p.a, b: p.b, coverage: coverage(peak_map(p.a), peak_map(p.b), p.offset.offset_frames), link: Link::SAME })
             .collect();
         let matched: std::collections::HashSet<(usize, usize)> = pairs.iter().map(|p| (p.a, p.b)).collect();
         if variants {
-            relations.extend(variant_relations(&index, &matched, &copies));
+            relations.extend(variant_relations(&index, &matched, &peak_map));
         }
         let (groups, overlaps) = classify(&copies, &relations);
         Ok(Duplicates { groups, overlaps, num_fingerprinted: copies.len(), num_without_fingerprint })
@@ -251,16 +246,15 @@ impl Catalogue {
 }
 
 /// The pairs of files the landmarks did not match (`matched`) whose triplets agree on one time
-/// ratio, pitch offset and time offset ([`crate::triplets::verify`]), with what the agreeing hits
-/// cover. Candidates come from the shared triplet hashes, as the landmarks' do.
-fn variant_relations(landmarks: &LandmarkIndex, matched: &std::collections::HashSet<(usize, usize)>, copies: &[Copy]) -> Vec<Relation> {
+/// ratio, pitch offset and time offset ([`crate::triplets::verify`]), with what the match covers
+/// (read from each file's peaks, `peak_map`). Candidates come from the shared triplet hashes, as
+/// the landmarks' do.
+fn variant_relations<'p>(
+    landmarks: &LandmarkIndex,
+    matched: &std::collections::HashSet<(usize, usize)>,
+    peak_map: &(dyn Fn(usize) -> &'p PeakMap + Sync),
+) -> Vec<Relation> {
     use rayon::prelude::*;
-    let peak_maps: Vec<std::sync::OnceLock<PeakMap>> = (0..landmarks.num_files()).map(|_| std::sync::OnceLock::new()).collect();
-    let peak_map = |f: usize| {
-        peak_maps[f].get_or_init(|| {
-            PeakMap::new(landmarks.landmarks_of(f).iter().map(|&(hash, frame)| Landmark { hash, frame }), copies[f].duration_sec)
-        })
-    };
     let per_file: Vec<Vec<Triplet>> = (0..landmarks.num_files())
         .into_par_iter()
         .map(|f| triplets(landmarks.landmarks_of(f).iter().map(|&(hash, frame)| Landmark { hash, frame })))

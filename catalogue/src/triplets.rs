@@ -140,9 +140,6 @@ pub struct VariantMatch {
     pub semitones: f64,
     /// Hits that agree on all three.
     pub votes: u32,
-    /// Frames of `a` the agreeing hits cover, first to last.
-    pub a_first_frame: u32,
-    pub a_last_frame: u32,
 }
 
 impl VariantMatch {
@@ -252,8 +249,6 @@ pub fn verify(hits: &[(Triplet, Triplet)], min_votes: u32) -> Option<VariantMatc
         offset_frames: f64::from(offset),
         semitones: f64::from(semitones),
         votes: agree.len() as u32,
-        a_first_frame: agree.iter().map(|(x, _)| x.frame).min().unwrap_or(0),
-        a_last_frame: agree.iter().map(|(x, _)| x.frame + x.span).max().unwrap_or(0),
     })
 }
 
